@@ -1,0 +1,33 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { AuthService } from './auth/auth.service';
+import { graphqlOptions } from './common/graphql.options';
+import { loggerOptions } from './common/logger.options';
+import { appValidationPipe } from './common/validation.pipe';
+import { appConfig, AppConfig } from './config/app.config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
+    LoggerModule.forRootAsync({ inject: [appConfig.KEY], useFactory: (c: AppConfig) => loggerOptions(c) }),
+    DatabaseModule,
+    AuthModule,
+    ScheduleModule.forRoot(),
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      inject: [AuthService, appConfig.KEY],
+      useFactory: graphqlOptions,
+    }),
+    HealthModule,
+  ],
+  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }],
+})
+export class AppModule {}

@@ -1,0 +1,8 @@
+export const ROLES = ['admin', 'reader'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: every query is scoped to `tenantId`. */
+export interface AuthUser {
+  tenantId: string;
+  role: Role;
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { appConfig, AppConfig } from '../config/app.config';
+import { AuthUser, ROLES } from './auth-user';
+
+export class InvalidTokenError extends Error {}
+
+/** Bearer JWTs (HS256) carrying `tenantId` and `role`. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly jwt: JwtService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  /** Accepts `Bearer <jwt>` or the bare token; throws InvalidTokenError with a reason otherwise. */
+  verifyAuthorization(header: unknown): AuthUser {
+    if (typeof header !== 'string' || !header.trim()) throw new InvalidTokenError('missing bearer token');
+    const token = header.replace(/^Bearer\s+/i, '').trim();
+    let claims: Record<string, unknown>;
+    try {
+      claims = this.jwt.verify(token, { secret: this.config.jwtSecret, algorithms: ['HS256'] });
+    } catch (e) {
+      throw new InvalidTokenError(e?.name === 'TokenExpiredError' ? 'token expired' : 'invalid token');
+    }
+    const { tenantId, role } = claims;
+    if (typeof tenantId !== 'string' || !tenantId || tenantId.length > 200) {
+      throw new InvalidTokenError('token has no tenantId claim');
+    }
+    if (!ROLES.includes(role as never)) throw new InvalidTokenError('token role must be admin or reader');
+    return { tenantId, role: role as AuthUser['role'] };
+  }
+
+  sign(user: AuthUser, expiresIn: number | `${number}${'s' | 'm' | 'h' | 'd'}` = '30d'): string {
+    return signToken(user, this.config.jwtSecret, expiresIn);
+  }
+}
+
+export function signToken(user: AuthUser, secret: string, expiresIn: number | string = '30d'): string {
+  return new JwtService().sign(
+    { tenantId: user.tenantId, role: user.role },
+    { secret, algorithm: 'HS256', expiresIn: expiresIn as never },
+  );
+}

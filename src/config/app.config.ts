@@ -1,0 +1,38 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { parseEnvironment } from './environment';
+
+/**
+ * The validated configuration, built when an application instance starts (not at import time),
+ * so each instance, including each one a test boots, reads the environment it was given.
+ */
+export const appConfig = registerAs('app', () => {
+  const env = parseEnvironment(process.env);
+  if (!env.AUTH_JWT_SECRET || !env.SECRETS_ENCRYPTION_KEYS || !env.DATABASE_URL) {
+    // main.ts fills these in for development (embedded database, generated secrets) before Nest starts.
+    throw new Error(
+      'DATABASE_URL, AUTH_JWT_SECRET and SECRETS_ENCRYPTION_KEYS must be resolved before the app module starts',
+    );
+  }
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    jwtSecret: env.AUTH_JWT_SECRET,
+    encryptionKeys: env.SECRETS_ENCRYPTION_KEYS,
+    gorgias: {
+      baseUrl: env.GORGIAS_BASE_URL,
+      timeoutMs: env.GORGIAS_TIMEOUT_MS,
+      maxRetries: env.GORGIAS_MAX_RETRIES,
+    },
+    sync: {
+      schedulerEnabled: env.SYNC_SCHEDULER_ENABLED,
+      tickSeconds: env.SYNC_TICK_SECONDS,
+      leaseSeconds: env.SYNC_LEASE_SECONDS,
+      defaultIntervalMinutes: env.SYNC_DEFAULT_INTERVAL_MINUTES,
+    },
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+  };
+});
+
+export type AppConfig = ConfigType<typeof appConfig>;

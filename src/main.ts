@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { signToken } from './auth/auth.service';
+import { EnvironmentError } from './config/environment';
+import { prepareRuntime } from './runtime';
+
+async function bootstrap() {
+  const say = (msg: string) => process.stdout.write(`[cxconnect] ${msg}\n`);
+  const runtime = await prepareRuntime(say);
+  let app;
+  try {
+    app = await NestFactory.create(AppModule, { bufferLogs: true });
+    app.useLogger(app.get(Logger));
+    await app.listen(runtime.env.PORT);
+  } catch (e) {
+    await app?.close().catch(() => undefined);
+    await runtime.stop(); // never leave the embedded server behind
+    throw e;
+  }
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    say(`${signal}: shutting down`);
+    await app.close().catch(() => undefined);
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const url = await app.getUrl();
+  const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  say(`GraphQL: ${base}/graphql (subscriptions: ${base.replace(/^http/, 'ws')}/graphql)`);
+  say(`Health:  ${base}/health`);
+  if (runtime.generatedJwtSecret) {
+    const token = signToken({ tenantId: 'dev', role: 'admin' }, process.env.AUTH_JWT_SECRET!, '30d');
+    say(`Admin token for tenant "dev" (30 days): ${token}`);
+  }
+}
+
+bootstrap().catch((e) => {
+  if (e instanceof EnvironmentError) {
+    process.stderr.write(`${e.message}\n`);
+  } else {
+    process.stderr.write(`Start-up failed: ${e?.stack ?? e}\n`);
+  }
+  process.exit(1);
+});
