@@ -1,0 +1,124 @@
+/**
+ * The Gorgias REST API objects the connector reads (fields per the API reference; see
+ * docs/gorgias-api.md). Only what we use is typed; the whole payload is stored as jsonb.
+ */
+export interface GorgiasCredentials {
+  email: string;
+  apiKey: string;
+  subdomain: string;
+}
+
+export interface GorgiasListMeta {
+  next_cursor: string | null;
+  prev_cursor: string | null;
+}
+
+export interface GorgiasPage<T> {
+  object?: 'list';
+  uri?: string;
+  data: T[];
+  meta: GorgiasListMeta;
+}
+
+export interface GorgiasListParams {
+  /** 1..100 (API default 30). */
+  limit?: number;
+  cursor?: string;
+  /** e.g. `updated_datetime:desc`, `created_datetime:asc`. */
+  order_by?: string;
+}
+
+export interface GorgiasAccount {
+  domain: string;
+  status?: { status: string; notification?: unknown } | string;
+  [key: string]: unknown;
+}
+
+export interface GorgiasCustomerRef {
+  id: number;
+  email?: string | null;
+  name?: string | null;
+  firstname?: string | null;
+  lastname?: string | null;
+  [key: string]: unknown;
+}
+
+export interface GorgiasParticipant {
+  id?: number | null;
+  email?: string | null;
+  name?: string | null;
+  [key: string]: unknown;
+}
+
+export interface GorgiasTag {
+  id: number;
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface GorgiasTicket {
+  id: number;
+  external_id?: string | null;
+  status: string;
+  priority?: string | null;
+  channel?: string | null;
+  via?: string | null;
+  subject?: string | null;
+  excerpt?: string | null;
+  language?: string | null;
+  customer?: GorgiasCustomerRef | null;
+  assignee_user?: GorgiasParticipant | null;
+  assignee_team?: { id: number; name?: string } | null;
+  tags?: GorgiasTag[];
+  messages_count?: number;
+  spam?: boolean;
+  created_datetime: string;
+  updated_datetime: string;
+  opened_datetime?: string | null;
+  closed_datetime?: string | null;
+  last_message_datetime?: string | null;
+  last_received_message_datetime?: string | null;
+  snooze_datetime?: string | null;
+  trashed_datetime?: string | null;
+  [key: string]: unknown;
+}
+
+export interface GorgiasAttachment {
+  url: string;
+  name?: string | null;
+  size?: number | null;
+  content_type?: string | null;
+  [key: string]: unknown;
+}
+
+export interface GorgiasMessage {
+  id: number;
+  ticket_id: number;
+  message_id?: string | null;
+  channel?: string | null;
+  via?: string | null;
+  public?: boolean;
+  from_agent?: boolean;
+  sender?: GorgiasParticipant | null;
+  receiver?: GorgiasParticipant | null;
+  source?: Record<string, unknown> | null;
+  subject?: string | null;
+  body_text?: string | null;
+  body_html?: string | null;
+  stripped_text?: string | null;
+  attachments?: GorgiasAttachment[];
+  created_datetime: string;
+  sent_datetime?: string | null;
+  failed_datetime?: string | null;
+  deleted_datetime?: string | null;
+  [key: string]: unknown;
+}
+
+export interface GorgiasEvent {
+  id: number;
+  type: string;
+  object_type?: string | null;
+  object_id?: number | null;
+  created_datetime: string;
+  [key: string]: unknown;
+}
