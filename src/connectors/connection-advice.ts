@@ -1,0 +1,72 @@
+import { GorgiasApiError } from '../gorgias/gorgias-api.error';
+import { ConnectionCheckCode } from './connectors.types';
+
+export interface Advice {
+  code: ConnectionCheckCode;
+  message: string;
+}
+
+/**
+ * The one place where a Gorgias failure becomes what the user reads (Test Connection, Save &
+ * Activate, a connector's lastError and the sync logs), in the words of the setup guide's
+ * troubleshooting section. Never includes the API key.
+ */
+export function adviceFor(error: unknown, subdomain: string): Advice {
+  const host = `${subdomain}.gorgias.com`;
+  if (!(error instanceof GorgiasApiError)) {
+    return {
+      code: ConnectionCheckCode.UNREACHABLE,
+      message: `Could not complete the request to Gorgias (${host}). Try again in a few minutes; contact support if it keeps failing.`,
+    };
+  }
+  switch (error.code) {
+    case 'INVALID_CREDENTIALS':
+      return {
+        code: ConnectionCheckCode.INVALID_CREDENTIALS,
+        message:
+          `Gorgias (${host}) refused the email and API key. Verify your email and API key are entered correctly, ` +
+          `and make sure the API key hasn't been deleted or revoked in Gorgias (Settings > REST API); if it was, create a new key and update the connector.`,
+      };
+    case 'SUBDOMAIN_NOT_FOUND':
+      return {
+        code: ConnectionCheckCode.SUBDOMAIN_NOT_FOUND,
+        message:
+          `Gorgias account not found at ${host}. Make sure you're using only the subdomain (e.g. company, not company.gorgias.com), ` +
+          `double-check its spelling, and verify you're using the correct Gorgias account.`,
+      };
+    case 'PERMISSION_DENIED': {
+      const what = error.details.resource === 'messages' ? 'messages' : error.details.resource === 'account' ? 'the account' : 'tickets';
+      const tail =
+        what === 'messages'
+          ? 'Tickets would sync but their messages would be missing. '
+          : '';
+      return {
+        code: ConnectionCheckCode.PERMISSION_DENIED,
+        message:
+          `The API key cannot read ${what} (Gorgias answered 403 Forbidden). ${tail}` +
+          `Verify the API key has read access to tickets and messages: in Gorgias, Settings > REST API, ` +
+          `create the key as an administrator with read access to tickets and messages, then update the connector.`,
+      };
+    }
+    case 'ACCOUNT_INACTIVE':
+      return {
+        code: ConnectionCheckCode.ACCOUNT_INACTIVE,
+        message: `The Gorgias account ${host} is not active. Ensure your Gorgias account is active (subscription and billing in Gorgias), then test the connection again.`,
+      };
+    case 'RATE_LIMITED':
+      return {
+        code: ConnectionCheckCode.RATE_LIMITED,
+        message:
+          `Gorgias is rate-limiting ${host} right now (429 Too Many Requests), probably because other tools use the same account's API. ` +
+          `Wait a minute and try again; syncs pace themselves and resume on their own.`,
+      };
+    case 'NOT_FOUND':
+    case 'BAD_REQUEST':
+    case 'UNREACHABLE':
+    default:
+      return {
+        code: ConnectionCheckCode.UNREACHABLE,
+        message: `Could not reach Gorgias at ${host} (${error.message}). Check that Gorgias is up (status.gorgias.com) and try again in a few minutes.`,
+      };
+  }
+}

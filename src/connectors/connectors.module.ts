@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GorgiasModule } from '../gorgias/gorgias.module';
+import { ConnectionCheckService } from './connection-check.service';
+import { ConnectorLifecycle } from './connector-lifecycle';
+import { ConnectorsResolver } from './connectors.resolver';
+import { ConnectorsService } from './connectors.service';
+import { ConnectorEntity } from './entities/connector.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ConnectorEntity]), GorgiasModule],
+  providers: [ConnectorsService, ConnectionCheckService, ConnectorLifecycle, ConnectorsResolver],
+  exports: [ConnectorsService, ConnectorLifecycle],
+})
+export class ConnectorsModule {}

@@ -1,0 +1,61 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { ConnectorsService } from './connectors.service';
+import { ConnectionCheck, Connector } from './connectors.types';
+import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
+
+/** The setup flow of the connector guide. Mutations need an admin token (AuthGuard). */
+@Resolver(() => Connector)
+export class ConnectorsResolver {
+  constructor(private readonly connectors: ConnectorsService) {}
+
+  @Query(() => [Connector], { description: "The tenant's connectors, oldest first." })
+  connectors(@CurrentUser() user: AuthUser) {
+    return this.connectors.list(user);
+  }
+
+  @Query(() => Connector, { nullable: true })
+  connector(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string) {
+    return this.connectors.find(user, id);
+  }
+
+  @Mutation(() => ConnectionCheck, { description: 'Test credentials before saving them. Nothing is stored.' })
+  checkGorgiasCredentials(@Args('input') input: GorgiasCredentialsInput) {
+    return this.connectors.checkCredentials(input);
+  }
+
+  @Mutation(() => Connector, { description: 'Saves a connector in DRAFT; nothing syncs until it is activated.' })
+  createGorgiasConnector(@CurrentUser() user: AuthUser, @Args('input') input: CreateGorgiasConnectorInput) {
+    return this.connectors.create(user, input);
+  }
+
+  @Mutation(() => Connector)
+  updateGorgiasConnector(
+    @CurrentUser() user: AuthUser,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: UpdateGorgiasConnectorInput,
+  ) {
+    return this.connectors.update(user, id, input);
+  }
+
+  @Mutation(() => ConnectionCheck, { description: '"Test Connection" for a saved connector.' })
+  testConnectorConnection(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string) {
+    return this.connectors.testConnection(user, id);
+  }
+
+  @Mutation(() => Connector, { description: '"Save & Activate": checks the connection, then ACTIVE and the initial sync starts at once.' })
+  activateConnector(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string) {
+    return this.connectors.activate(user, id);
+  }
+
+  @Mutation(() => Connector)
+  pauseConnector(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string) {
+    return this.connectors.pause(user, id);
+  }
+
+  @Mutation(() => Boolean, { description: 'Removes the connector and all its synced data.' })
+  deleteConnector(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string) {
+    return this.connectors.delete(user, id);
+  }
+}

@@ -1,0 +1,198 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { GraphQLError } from 'graphql';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user';
+import { notFound } from '../common/graphql-errors';
+import { appConfig, AppConfig } from '../config/app.config';
+import { GorgiasCredentials } from '../gorgias/gorgias.types';
+import { SecretCipher } from '../secrets/secret-cipher';
+import { ConnectionCheckService } from './connection-check.service';
+import { ConnectorLifecycle } from './connector-lifecycle';
+import { ConnectionCheck } from './connectors.types';
+import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
+import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/connector.entity';
+
+/** A connector with its decrypted credentials: for the sync engine only, never for GraphQL. */
+export interface ConnectorWithCredentials {
+  connector: ConnectorEntity;
+  credentials: GorgiasCredentials;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function assertUuid(id: string, field = 'id'): void {
+  if (!UUID.test(id)) {
+    throw new GraphQLError(`${field}: "${String(id).slice(0, 60)}" is not a valid id; use the id returned by the API (a UUID).`, {
+      extensions: { code: 'BAD_USER_INPUT', field },
+    });
+  }
+}
+
+export const connectionCheckFailed = (check: ConnectionCheck) =>
+  new GraphQLError(check.message, { extensions: { code: 'CONNECTION_CHECK_FAILED', checkCode: check.code } });
+
+/** Connectors of a tenant: every read and write is scoped by the caller's tenant. */
+@Injectable()
+export class ConnectorsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: SecretCipher,
+    private readonly checker: ConnectionCheckService,
+    private readonly lifecycle: ConnectorLifecycle,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(ConnectorEntity);
+  }
+
+  list(user: AuthUser): Promise<ConnectorEntity[]> {
+    return this.repo.find({ where: { tenantId: user.tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async find(user: AuthUser, id: string): Promise<ConnectorEntity | null> {
+    assertUuid(id);
+    return this.repo.findOne({ where: { tenantId: user.tenantId, id } });
+  }
+
+  async get(user: AuthUser, id: string): Promise<ConnectorEntity> {
+    const connector = await this.find(user, id);
+    if (!connector) throw notFound('Connector', id);
+    return connector;
+  }
+
+  checkCredentials(input: GorgiasCredentialsInput): Promise<ConnectionCheck> {
+    return this.checker.check(input);
+  }
+
+  async create(user: AuthUser, input: CreateGorgiasConnectorInput): Promise<ConnectorEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const row = m.getRepository(ConnectorEntity).create({
+        tenantId: user.tenantId,
+        provider: ConnectorProvider.GORGIAS,
+        name: input.name ?? `Gorgias (${input.subdomain})`,
+        email: input.email,
+        subdomain: input.subdomain,
+        apiKeyCiphertext: 'pending',
+        apiKeyKeyId: 'pending',
+        apiKeyLast4: last4(input.apiKey),
+        status: ConnectorStatus.DRAFT,
+        syncIntervalMinutes: input.syncIntervalMinutes ?? this.config.sync.defaultIntervalMinutes,
+      });
+      const saved = await m.getRepository(ConnectorEntity).save(row);
+      // The id is the cipher's associated data, so the key is encrypted once the row exists.
+      await this.storeApiKey(m, saved.id, input.apiKey);
+      return m.getRepository(ConnectorEntity).findOneOrFail({ where: { id: saved.id } });
+    });
+  }
+
+  /**
+   * Changing the email, key or subdomain of a connector that syncs (ACTIVE or ERROR) is checked
+   * first: a failing check refuses the change and keeps the working credentials. A connector in
+   * ERROR whose new credentials pass goes back to ACTIVE and syncs at once.
+   */
+  async update(user: AuthUser, id: string, input: UpdateGorgiasConnectorInput): Promise<ConnectorEntity> {
+    const current = await this.get(user, id);
+    const credentialsChanged =
+      (input.email !== undefined && input.email !== current.email) ||
+      (input.subdomain !== undefined && input.subdomain !== current.subdomain) ||
+      input.apiKey !== undefined;
+    let reactivate = false;
+    if (credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR)) {
+      const existing = await this.credentialsOf(current.id);
+      const check = await this.checker.check({
+        email: input.email ?? current.email,
+        subdomain: input.subdomain ?? current.subdomain,
+        apiKey: input.apiKey ?? existing.apiKey,
+      });
+      if (!check.ok) throw connectionCheckFailed(check);
+      reactivate = current.status === ConnectorStatus.ERROR;
+    }
+    return this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(ConnectorEntity);
+      const patch: Partial<ConnectorEntity> = {};
+      if (input.name !== undefined) patch.name = input.name;
+      if (input.email !== undefined) patch.email = input.email;
+      if (input.subdomain !== undefined) patch.subdomain = input.subdomain;
+      if (input.syncIntervalMinutes !== undefined) patch.syncIntervalMinutes = input.syncIntervalMinutes;
+      if (reactivate) Object.assign(patch, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null });
+      if (Object.keys(patch).length) await repo.update({ id: current.id, tenantId: user.tenantId }, patch);
+      if (input.apiKey !== undefined) await this.storeApiKey(m, current.id, input.apiKey);
+      const updated = await repo.findOneOrFail({ where: { id: current.id } });
+      if (reactivate) await this.lifecycle.activated(m, updated);
+      return updated;
+    });
+  }
+
+  async testConnection(user: AuthUser, id: string): Promise<ConnectionCheck> {
+    const connector = await this.get(user, id);
+    return this.checker.check(await this.credentialsOf(connector.id));
+  }
+
+  /** "Save & Activate": refuses with the check's answer, else ACTIVE and the initial sync is enqueued. */
+  async activate(user: AuthUser, id: string): Promise<ConnectorEntity> {
+    const connector = await this.get(user, id);
+    const check = await this.checker.check(await this.credentialsOf(connector.id));
+    if (!check.ok) throw connectionCheckFailed(check);
+    return this.dataSource.transaction(async (m) => {
+      await m.getRepository(ConnectorEntity).update(
+        { id: connector.id, tenantId: user.tenantId },
+        { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null, nextSyncAt: () => 'now()' } as never,
+      );
+      const updated = await m.getRepository(ConnectorEntity).findOneOrFail({ where: { id: connector.id } });
+      await this.lifecycle.activated(m, updated);
+      return updated;
+    });
+  }
+
+  async pause(user: AuthUser, id: string): Promise<ConnectorEntity> {
+    const connector = await this.get(user, id);
+    return this.dataSource.transaction(async (m) => {
+      await m.getRepository(ConnectorEntity).update(
+        { id: connector.id, tenantId: user.tenantId },
+        { status: ConnectorStatus.PAUSED, nextSyncAt: null },
+      );
+      const updated = await m.getRepository(ConnectorEntity).findOneOrFail({ where: { id: connector.id } });
+      await this.lifecycle.paused(m, updated);
+      return updated;
+    });
+  }
+
+  /** Removes the connector; its runs, logs, cursors and synced rows go with it (ON DELETE CASCADE). */
+  async delete(user: AuthUser, id: string): Promise<boolean> {
+    const connector = await this.get(user, id);
+    const result = await this.repo.delete({ id: connector.id, tenantId: user.tenantId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  // ---- for the sync engine (already authorised through the run it holds) ----
+
+  async findWithCredentials(connectorId: string): Promise<ConnectorWithCredentials | null> {
+    const connector = await this.repo.findOne({ where: { id: connectorId } });
+    if (!connector) return null;
+    return { connector, credentials: await this.credentialsOf(connectorId) };
+  }
+
+  private async credentialsOf(connectorId: string): Promise<GorgiasCredentials> {
+    const row = await this.repo
+      .createQueryBuilder('c')
+      .select(['c.id', 'c.email', 'c.subdomain', 'c.apiKeyCiphertext', 'c.apiKeyKeyId'])
+      .where('c.id = :id', { id: connectorId })
+      .getOneOrFail();
+    const apiKey = this.cipher.decrypt({ ciphertext: row.apiKeyCiphertext, keyId: row.apiKeyKeyId }, row.id);
+    return { email: row.email, subdomain: row.subdomain, apiKey };
+  }
+
+  private async storeApiKey(m: EntityManager, connectorId: string, apiKey: string): Promise<void> {
+    const enc = this.cipher.encrypt(apiKey, connectorId);
+    await m.getRepository(ConnectorEntity).update(
+      { id: connectorId },
+      { apiKeyCiphertext: enc.ciphertext, apiKeyKeyId: enc.keyId, apiKeyLast4: last4(apiKey) },
+    );
+  }
+}
+
+function last4(apiKey: string): string {
+  return apiKey.slice(-4);
+}
