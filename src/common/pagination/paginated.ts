@@ -1,0 +1,58 @@
+import { Type } from '@nestjs/common';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('PageInfo')
+export class PageInfo {
+  @Field() hasNextPage: boolean;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/**
+ * A Relay connection type for `classRef`: `XConnection { edges { cursor node } nodes pageInfo totalCount }`.
+ * Named after the node type (SyncRun -> SyncRunConnection).
+ */
+export function Paginated<T>(classRef: Type<T>, name?: string): Type<Connection<T>> {
+  const nodeName = name ?? classRef.name;
+
+  @ObjectType(`${nodeName}Edge`)
+  class EdgeType {
+    @Field() cursor: string;
+    @Field(() => classRef) node: T;
+  }
+
+  @ObjectType(`${nodeName}Connection`, { isAbstract: true })
+  abstract class ConnectionType implements Connection<T> {
+    @Field(() => [EdgeType]) edges: Edge<T>[];
+    @Field(() => [classRef]) nodes: T[];
+    @Field(() => PageInfo) pageInfo: PageInfo;
+    @Field(() => Int) totalCount: number;
+  }
+  return ConnectionType as unknown as Type<Connection<T>>;
+}
+
+/**
+ * Builds a connection from `rows` fetched with LIMIT first + 1: the extra row only says that
+ * there is a next page.
+ */
+export function toConnection<T>(rows: T[], first: number, totalCount: number, cursorOf: (row: T) => string): Connection<T> {
+  const page = rows.slice(0, first);
+  const edges = page.map((node) => ({ node, cursor: cursorOf(node) }));
+  return {
+    edges,
+    nodes: page,
+    totalCount,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+  };
+}
