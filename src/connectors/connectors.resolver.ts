@@ -8,26 +8,26 @@ import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, UpdateGorgiasConn
 /** The setup flow of the connector guide. Mutations need an admin token (AuthGuard). */
 @Resolver(() => Connector)
 export class ConnectorsResolver {
-  constructor(private readonly connectors: ConnectorsService) {}
+  constructor(private readonly service: ConnectorsService) {}
 
   @Query(() => [Connector], { description: "The tenant's connectors, oldest first." })
   connectors(@CurrentUser() user: AuthUser) {
-    return this.connectors.list(user);
+    return this.service.list(user);
   }
 
   @Query(() => Connector, { nullable: true })
   connector(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string) {
-    return this.connectors.find(user, id);
+    return this.service.find(user, id);
   }
 
   @Mutation(() => ConnectionCheck, { description: 'Test credentials before saving them. Nothing is stored.' })
   checkGorgiasCredentials(@Args('input') input: GorgiasCredentialsInput) {
-    return this.connectors.checkCredentials(input);
+    return this.service.checkCredentials(input);
   }
 
   @Mutation(() => Connector, { description: 'Saves a connector in DRAFT; nothing syncs until it is activated.' })
   createGorgiasConnector(@CurrentUser() user: AuthUser, @Args('input') input: CreateGorgiasConnectorInput) {
-    return this.connectors.create(user, input);
+    return this.service.create(user, input);
   }
 
   @Mutation(() => Connector)
@@ -36,26 +36,26 @@ export class ConnectorsResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('input') input: UpdateGorgiasConnectorInput,
   ) {
-    return this.connectors.update(user, id, input);
+    return this.service.update(user, id, input);
   }
 
   @Mutation(() => ConnectionCheck, { description: '"Test Connection" for a saved connector.' })
   testConnectorConnection(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string) {
-    return this.connectors.testConnection(user, id);
+    return this.service.testConnection(user, id);
   }
 
   @Mutation(() => Connector, { description: '"Save & Activate": checks the connection, then ACTIVE and the initial sync starts at once.' })
   activateConnector(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string) {
-    return this.connectors.activate(user, id);
+    return this.service.activate(user, id);
   }
 
   @Mutation(() => Connector)
   pauseConnector(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string) {
-    return this.connectors.pause(user, id);
+    return this.service.pause(user, id);
   }
 
   @Mutation(() => Boolean, { description: 'Removes the connector and all its synced data.' })
   deleteConnector(@CurrentUser() user: AuthUser, @Args('id', { type: () => ID }) id: string) {
-    return this.connectors.delete(user, id);
+    return this.service.delete(user, id);
   }
 }

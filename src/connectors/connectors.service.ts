@@ -174,6 +174,38 @@ export class ConnectorsService {
     return { connector, credentials: await this.credentialsOf(connectorId) };
   }
 
+  /** A run succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after its interval. */
+  async recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
+    await m.query(
+      `UPDATE connectors SET last_synced_at = now(), last_error = NULL, last_error_code = NULL,
+              status = CASE WHEN status = 'ERROR' THEN 'ACTIVE' ELSE status END,
+              next_sync_at = CASE WHEN status IN ('ACTIVE','ERROR') THEN now() + make_interval(mins => sync_interval_minutes) END,
+              updated_at = now()
+        WHERE id = $1`,
+      [connectorId],
+    );
+  }
+
+  /**
+   * A run failed. `needsUser` failures (credentials, permissions, inactive account) put the
+   * connector in ERROR until someone acts; others keep it ACTIVE and retry after `retryInMs`.
+   */
+  async recordSyncFailure(
+    m: EntityManager,
+    connectorId: string,
+    failure: { message: string; code: string; needsUser: boolean; retryInMs: number },
+  ): Promise<void> {
+    await m.query(
+      `UPDATE connectors SET last_error = $2, last_error_code = $3,
+              status = CASE WHEN $4 AND status = 'ACTIVE' THEN 'ERROR' ELSE status END,
+              next_sync_at = CASE WHEN $4 OR status <> 'ACTIVE' THEN NULL
+                                  ELSE now() + LEAST(make_interval(secs => $5), make_interval(mins => sync_interval_minutes)) END,
+              updated_at = now()
+        WHERE id = $1`,
+      [connectorId, failure.message, failure.code, failure.needsUser, failure.retryInMs / 1000],
+    );
+  }
+
   private async credentialsOf(connectorId: string): Promise<GorgiasCredentials> {
     const row = await this.repo
       .createQueryBuilder('c')

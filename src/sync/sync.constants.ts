@@ -1,0 +1,24 @@
+/** Limits of the sync engine, in one place. */
+
+/** Gorgias' maximum page size: every list is read 100 at a time. */
+export const PAGE_SIZE = 100;
+/** Re-read this far behind a stored watermark: equal timestamps and late writes are not missed. */
+export const WATERMARK_OVERLAP_MS = 5 * 60_000;
+/** Runs one instance executes at once (each paced by its own account's rate limit). */
+export const MAX_CONCURRENT_RUNS_PER_INSTANCE = 4;
+/** A run whose transient failures (Gorgias down, timeouts) repeat this often is marked FAILED. */
+export const MAX_RUN_ATTEMPTS = 5;
+/** Delay before a run that failed transiently is retried from its checkpoint: base * 2^(attempt-1). */
+export const RETRY_BASE_DELAY_MS = 30_000;
+export const RETRY_MAX_DELAY_MS = 10 * 60_000;
+/** After a failed run, the connector is tried again no later than this. */
+export const FAILED_RUN_RESCHEDULE_MS = 5 * 60_000;
+/** Tickets whose stored messages differ from `messages_count`, re-read one by one per run at most. */
+export const MAX_RECONCILED_TICKETS_PER_RUN = 50;
+/** Progress is published at least this often while a run is active. */
+export const PROGRESS_INTERVAL_MS = 1_000;
+/** PostgreSQL channels (LISTEN/NOTIFY) shared by every gateway instance. */
+export const PROGRESS_CHANNEL = 'cx_sync_progress';
+export const WAKEUP_CHANNEL = 'cx_sync_wakeup';
+/** Gorgias event types that remove a ticket. */
+export const TICKET_DELETION_EVENT_TYPES = ['ticket-deleted'];
