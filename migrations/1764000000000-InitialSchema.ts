@@ -119,6 +119,8 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         customer_name text,
         tags text[] NOT NULL DEFAULT '{}',
         messages_count int NOT NULL DEFAULT 0,
+        -- messages_count at which the ticket was last re-read on its own: not re-read again for the same gap
+        reconciled_messages_count int,
         spam boolean NOT NULL DEFAULT false,
         created_at timestamptz NOT NULL,
         updated_at timestamptz NOT NULL,

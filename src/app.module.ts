@@ -12,7 +12,12 @@ import { loggerOptions } from './common/logger.options';
 import { appValidationPipe } from './common/validation.pipe';
 import { appConfig, AppConfig } from './config/app.config';
 import { DatabaseModule } from './database/database.module';
+import { ConnectorsModule } from './connectors/connectors.module';
+import { GorgiasModule } from './gorgias/gorgias.module';
 import { HealthModule } from './health/health.module';
+import { SecretsModule } from './secrets/secrets.module';
+import { SyncModule } from './sync/sync.module';
+import { TicketsModule } from './tickets/tickets.module';
 
 @Module({
   imports: [
@@ -27,6 +32,11 @@ import { HealthModule } from './health/health.module';
       useFactory: graphqlOptions,
     }),
     HealthModule,
+    SecretsModule,
+    GorgiasModule,
+    ConnectorsModule,
+    TicketsModule,
+    SyncModule,
   ],
   providers: [{ provide: APP_PIPE, useValue: appValidationPipe }],
 })

@@ -289,6 +289,7 @@ export class TicketSyncService {
           )) {
             stored += await this.writer.upsertMessages(m, state.scope, page.data);
           }
+          await this.writer.markReconciled(m, state.scope, mismatch.externalId);
           cp.reconciled = (cp.reconciled ?? 0) + 1;
           await this.saveCheckpoint(m, state);
         });

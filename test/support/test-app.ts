@@ -15,7 +15,7 @@ export interface TestApp {
   databaseUrl: string;
   token(tenantId: string, role?: Role, expiresIn?: number | string): string;
   /** POST /graphql; returns the parsed body ({ data, errors }). */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ data?: T; errors?: any[] }>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ data?: T; errors?: any }>;
   close(): Promise<void>;
 }
 

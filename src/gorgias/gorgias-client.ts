@@ -1,0 +1,285 @@
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import { GorgiasApiError, GorgiasResource } from './gorgias-api.error';
+import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
+import {
+  DEFAULT_RETRY_AFTER_MS,
+  MAX_PAGE_LIMIT,
+  MAX_RATE_LIMIT_WAITS_PER_CALL,
+  MAX_RETRY_AFTER_MS,
+  RATE_LIMIT_HEADER,
+  RETRY_BASE_MS,
+  RETRY_CAP_MS,
+} from './gorgias.constants';
+import {
+  GorgiasAccount,
+  GorgiasCredentials,
+  GorgiasEvent,
+  GorgiasListParams,
+  GorgiasMessage,
+  GorgiasPage,
+  GorgiasTicket,
+} from './gorgias.types';
+
+export interface GorgiasClientOptions {
+  /** `https://{subdomain}.gorgias.com` or a simulator template such as `http://127.0.0.1:4010/{subdomain}`. */
+  baseUrlTemplate: string;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export interface GorgiasEventListParams extends GorgiasListParams {
+  types?: string[];
+  /** ISO datetime: only events created at or after it (`created_datetime[gte]`). */
+  createdAfter?: string;
+}
+
+export interface GorgiasClientStats {
+  /** HTTP requests sent, retries included: what the account's rate limit counts. */
+  requests: number;
+  /** 429 answers waited out. */
+  rateLimitWaits: number;
+  /** Retries after 5xx, timeouts and cut connections. */
+  retries: number;
+}
+
+type Params = { [key: string]: string | number | undefined };
+
+/** Network failures worth another try: the request may not have reached Gorgias, or its answer was lost. */
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ERR_BAD_RESPONSE',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+/**
+ * One connector's view of its Gorgias account: typed calls, cursor iteration, pacing under the
+ * account's rate limit, retries of what is transient, and every failure mapped to a
+ * `GorgiasApiError` code here and nowhere else. Never puts the API key in an error or a log.
+ */
+export class GorgiasClient {
+  readonly stats: GorgiasClientStats = { requests: 0, rateLimitWaits: 0, retries: 0 };
+  private readonly apiBase: string;
+  private readonly subdomainInHost: boolean;
+
+  constructor(
+    private readonly http: AxiosInstance,
+    private readonly credentials: GorgiasCredentials,
+    private readonly pacer: GorgiasRateLimitPacer,
+    private readonly options: GorgiasClientOptions,
+  ) {
+    const base = options.baseUrlTemplate.replace('{subdomain}', encodeURIComponent(credentials.subdomain)).replace(/\/+$/, '');
+    this.apiBase = `${base}/api`;
+    this.subdomainInHost = /:\/\/[^/]*\{subdomain\}/.test(options.baseUrlTemplate);
+  }
+
+  getAccount(): Promise<GorgiasAccount> {
+    return this.get<GorgiasAccount>('/account', {}, 'account');
+  }
+
+  listTickets(params: GorgiasListParams = {}): Promise<GorgiasPage<GorgiasTicket>> {
+    return this.list<GorgiasTicket>('/tickets', params, 'tickets');
+  }
+
+  getTicket(id: number): Promise<GorgiasTicket> {
+    return this.get<GorgiasTicket>(`/tickets/${encodeURIComponent(String(id))}`, {}, 'tickets');
+  }
+
+  /** All messages of the account newest or oldest first; `ticket_id` narrows to one ticket. */
+  listMessages(params: GorgiasListParams & { ticket_id?: number } = {}): Promise<GorgiasPage<GorgiasMessage>> {
+    return this.list<GorgiasMessage>('/messages', params, 'messages');
+  }
+
+  listEvents(params: GorgiasEventListParams = {}): Promise<GorgiasPage<GorgiasEvent>> {
+    const { types, createdAfter, ...rest } = params;
+    return this.list<GorgiasEvent>(
+      '/events',
+      { ...rest, types: types?.length ? types.join(',') : undefined, 'created_datetime[gte]': createdAfter },
+      'events',
+    );
+  }
+
+  /** Every page of a cursor list, one call per page. */
+  async *paginate<T>(fetchPage: (cursor?: string) => Promise<GorgiasPage<T>>): AsyncGenerator<GorgiasPage<T>> {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await fetchPage(cursor);
+      yield page;
+      const next = page.meta?.next_cursor;
+      if (!next || page.data.length === 0) return;
+      cursor = next;
+    }
+  }
+
+  private async list<T>(path: string, listParams: object, resource: GorgiasResource): Promise<GorgiasPage<T>> {
+    const params = listParams as Params;
+    if (params.limit !== undefined && (Number(params.limit) < 1 || Number(params.limit) > MAX_PAGE_LIMIT)) {
+      throw new GorgiasApiError('BAD_REQUEST', `limit must be between 1 and ${MAX_PAGE_LIMIT}`, { resource });
+    }
+    const page = await this.get<GorgiasPage<T>>(path, params, resource);
+    if (!page || !Array.isArray(page.data)) {
+      throw new GorgiasApiError('UNREACHABLE', `GET ${path}: the answer is not a Gorgias list`, { resource });
+    }
+    page.meta ??= { next_cursor: null, prev_cursor: null };
+    return page;
+  }
+
+  private async get<T>(path: string, params: Params, resource: GorgiasResource): Promise<T> {
+    const query = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+    let failures = 0;
+    let rateLimitWaits = 0;
+    for (;;) {
+      await this.pacer.acquire();
+      this.stats.requests++;
+      let res: AxiosResponse<string>;
+      try {
+        res = await this.http.request<string>({
+          method: 'GET',
+          url: `${this.apiBase}${path}`,
+          params: query,
+          auth: { username: this.credentials.email, password: this.credentials.apiKey },
+          headers: { Accept: 'application/json' },
+          timeout: this.options.timeoutMs,
+          responseType: 'text',
+          transformResponse: (data: unknown) => data,
+          validateStatus: () => true,
+          maxRedirects: 0,
+        });
+      } catch (e) {
+        this.pacer.failed();
+        const code = typeof e?.code === 'string' ? e.code : '';
+        if ((code === 'ENOTFOUND' || code === 'EAI_NONAME') && this.subdomainInHost) {
+          throw new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `no Gorgias host for subdomain "${this.credentials.subdomain}"`, { resource });
+        }
+        // Timeouts, resets, truncated bodies: retried. The axios error is dropped: its config holds the key.
+        const reason = code || 'network error';
+        if (failures++ < this.options.maxRetries && (TRANSIENT_NETWORK_CODES.has(code) || !code || /aborted|socket hang up/i.test(e?.message ?? ''))) {
+          this.stats.retries++;
+          await sleep(backoff(failures));
+          continue;
+        }
+        throw new GorgiasApiError('UNREACHABLE', `GET ${path}: ${reason}`, { resource });
+      }
+      this.pacer.observe(headerOf(res, RATE_LIMIT_HEADER));
+      const status = res.status;
+
+      if (status === 429) {
+        const waitMs = retryAfterMs(headerOf(res, 'retry-after'));
+        if (rateLimitWaits++ >= MAX_RATE_LIMIT_WAITS_PER_CALL || waitMs > MAX_RETRY_AFTER_MS) {
+          throw new GorgiasApiError('RATE_LIMITED', `GET ${path}: 429 Too Many Requests`, {
+            status,
+            resource,
+            retryAfterSeconds: Math.ceil(waitMs / 1000),
+          });
+        }
+        this.stats.rateLimitWaits++;
+        this.pacer.throttled(waitMs);
+        continue;
+      }
+      if (status >= 500) {
+        if (failures++ < this.options.maxRetries) {
+          this.stats.retries++;
+          await sleep(backoff(failures));
+          continue;
+        }
+        throw new GorgiasApiError('UNREACHABLE', `GET ${path}: Gorgias answered ${status}`, { status, resource });
+      }
+      if (status >= 200 && status < 300) {
+        const body = parseJson(res.data);
+        if (body === undefined) {
+          if (!looksLikeJson(res)) {
+            // A page that is not the API (a parked domain, a login page): the address is wrong.
+            throw new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `GET ${path}: the address did not answer as the Gorgias API`, { status, resource });
+          }
+          // A JSON body cut short: the connection dropped mid-answer.
+          if (failures++ < this.options.maxRetries) {
+            this.stats.retries++;
+            await sleep(backoff(failures));
+            continue;
+          }
+          throw new GorgiasApiError('UNREACHABLE', `GET ${path}: incomplete answer`, { status, resource });
+        }
+        return body as T;
+      }
+      throw this.mapClientError(status, res, path, resource);
+    }
+  }
+
+  private mapClientError(status: number, res: AxiosResponse<string>, path: string, resource: GorgiasResource): GorgiasApiError {
+    const detail = errorDetail(res.data);
+    if (status === 401) {
+      return new GorgiasApiError('INVALID_CREDENTIALS', `GET ${path}: 401 Unauthorized`, { status, resource });
+    }
+    if (status === 403) {
+      if (/inactive|deactivated|suspended|disabled|not active/i.test(detail)) {
+        return new GorgiasApiError('ACCOUNT_INACTIVE', `GET ${path}: 403 account inactive`, { status, resource });
+      }
+      return new GorgiasApiError('PERMISSION_DENIED', `GET ${path}: 403 Forbidden`, { status, resource });
+    }
+    if (status === 404) {
+      // The account itself missing, or a 404 that is not the API's JSON: the subdomain does not exist.
+      if (resource === 'account' || !looksLikeJson(res)) {
+        return new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `GET ${path}: 404 Not Found`, { status, resource });
+      }
+      return new GorgiasApiError('NOT_FOUND', `GET ${path}: 404 Not Found`, { status, resource });
+    }
+    if (status >= 300 && status < 400) {
+      // Gorgias redirects hosts it does not serve to its website.
+      return new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `GET ${path}: redirected (${status})`, { status, resource });
+    }
+    return new GorgiasApiError('BAD_REQUEST', `GET ${path}: ${status}${detail ? ` ${detail.slice(0, 200)}` : ''}`, { status, resource });
+  }
+}
+
+function headerOf(res: AxiosResponse, name: string): string | undefined {
+  const value = res.headers?.[name];
+  return Array.isArray(value) ? value[0] : value == null ? undefined : String(value);
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string') return text ?? undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function looksLikeJson(res: AxiosResponse): boolean {
+  const type = headerOf(res, 'content-type') ?? '';
+  if (type) return /json/i.test(type);
+  return /^\s*[[{]/.test(typeof res.data === 'string' ? res.data : '');
+}
+
+/** The API's error text, for mapping only (never shown raw with credentials). */
+function errorDetail(body: unknown): string {
+  const parsed = parseJson(body) as any;
+  if (parsed && typeof parsed === 'object') {
+    const e = parsed.error ?? parsed;
+    return [e.msg, e.message, e.detail, parsed.message].filter((x) => typeof x === 'string').join(' ');
+  }
+  return typeof body === 'string' ? body.slice(0, 300) : '';
+}
+
+/** `Retry-After` is seconds or an HTTP date. */
+export function retryAfterMs(value: string | undefined): number {
+  if (!value) return DEFAULT_RETRY_AFTER_MS;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.max(100, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? DEFAULT_RETRY_AFTER_MS : Math.max(100, date - Date.now());
+}
+
+/** Capped exponential backoff with full jitter. */
+export function backoff(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

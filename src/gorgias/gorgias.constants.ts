@@ -1,0 +1,22 @@
+/** Limits of the Gorgias API and of how we call it, in one place (see docs/gorgias-api.md). */
+
+/** Documented default for API-key integrations: 40 calls per 20 s (leaky bucket per account). */
+export const DEFAULT_RATE_LIMIT = 40;
+export const DEFAULT_RATE_WINDOW_MS = 20_000;
+/** Calls the pacer leaves free in the bucket, for the account's other tools and for clock skew. */
+export const PACER_HEADROOM = 2;
+/** The pacer measures the drain rate over readings at least this far apart. */
+export const PACER_MIN_SAMPLE_MS = 2_000;
+/** Header carrying `used/limit` on every answer. */
+export const RATE_LIMIT_HEADER = 'x-gorgias-account-api-call-limit';
+/** Largest page the lists accept. */
+export const MAX_PAGE_LIMIT = 100;
+/** Retry backoff for 5xx, timeouts and cut connections: full jitter over base * 2^attempt, capped. */
+export const RETRY_BASE_MS = 250;
+export const RETRY_CAP_MS = 15_000;
+/** 429s answered in a row for one call before we give up with RATE_LIMITED. */
+export const MAX_RATE_LIMIT_WAITS_PER_CALL = 8;
+/** Used when a 429 comes without a usable Retry-After. */
+export const DEFAULT_RETRY_AFTER_MS = 5_000;
+/** An upper bound on Retry-After we honour within one call; beyond it the call fails as RATE_LIMITED. */
+export const MAX_RETRY_AFTER_MS = 120_000;
