@@ -1,4 +1,4 @@
-import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, PACER_HEADROOM, PACER_MIN_SAMPLE_MS } from './gorgias.constants';
+import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, PACER_HEADROOM, PACER_MIN_SAMPLE_CALLS, PACER_MIN_SAMPLE_MS } from './gorgias.constants';
 
 interface Observation {
   at: number;
@@ -62,7 +62,8 @@ export class GorgiasRateLimitPacer {
   /** 429: nothing more until Retry-After has passed. */
   throttled(retryAfterMs: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, this.now() + retryAfterMs);
-    this.last = { at: this.now() + retryAfterMs, used: this.limit - 1 };
+    // Once Retry-After has passed, Gorgias has room for a call: one goes, its answer tells the rest.
+    this.last = { at: this.now() + retryAfterMs, used: this.limit - PACER_HEADROOM - 1 };
     this.samples = [];
   }
 
@@ -79,8 +80,9 @@ export class GorgiasRateLimitPacer {
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
     const span = last.at - first.at;
-    if (span < PACER_MIN_SAMPLE_MS) return;
     const drained = first.used + (this.samples.length - 1) - last.used;
+    // Enough evidence: a long enough span, or enough calls drained to measure within ~20%.
+    if (span <= 0 || (span < PACER_MIN_SAMPLE_MS && drained < PACER_MIN_SAMPLE_CALLS)) return;
     if (drained > 0) this.drainPerMs = drained / span;
   }
 

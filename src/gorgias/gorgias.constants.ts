@@ -7,6 +7,8 @@ export const DEFAULT_RATE_WINDOW_MS = 20_000;
 export const PACER_HEADROOM = 2;
 /** The pacer measures the drain rate over readings at least this far apart. */
 export const PACER_MIN_SAMPLE_MS = 2_000;
+/** ...or once this many calls have drained between readings. */
+export const PACER_MIN_SAMPLE_CALLS = 5;
 /** Header carrying `used/limit` on every answer. */
 export const RATE_LIMIT_HEADER = 'x-gorgias-account-api-call-limit';
 /** Largest page the lists accept. */

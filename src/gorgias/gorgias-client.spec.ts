@@ -1,0 +1,23 @@
+import { backoff, retryAfterMs } from './gorgias-client';
+import { RETRY_CAP_MS } from './gorgias.constants';
+
+describe('GorgiasClient retry timing', () => {
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(retryAfterMs('3')).toBe(3000);
+    expect(retryAfterMs('0')).toBe(100);
+    const inFiveSeconds = new Date(Date.now() + 5000).toUTCString();
+    expect(retryAfterMs(inFiveSeconds)).toBeGreaterThan(3000);
+    expect(retryAfterMs(inFiveSeconds)).toBeLessThanOrEqual(5000);
+    expect(retryAfterMs(undefined)).toBeGreaterThan(0);
+    expect(retryAfterMs('soon')).toBeGreaterThan(0);
+  });
+
+  it('backs off exponentially with jitter, capped', () => {
+    expect(backoff(1, () => 0)).toBe(125);
+    expect(backoff(1, () => 1)).toBe(250);
+    expect(backoff(3, () => 1)).toBe(1000);
+    expect(backoff(50, () => 1)).toBe(RETRY_CAP_MS);
+    const samples = new Set(Array.from({ length: 20 }, () => backoff(4)));
+    expect(samples.size).toBeGreaterThan(1);
+  });
+});
