@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GorgiasApiError, GorgiasResource } from './gorgias-api.error';
+import { normalizeDatetimes } from './gorgias-datetime';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
 import {
   DEFAULT_RETRY_AFTER_MS,
@@ -87,8 +88,8 @@ export class GorgiasClient {
     return this.list<GorgiasTicket>('/tickets', params, 'tickets');
   }
 
-  getTicket(id: number): Promise<GorgiasTicket> {
-    return this.get<GorgiasTicket>(`/tickets/${encodeURIComponent(String(id))}`, {}, 'tickets');
+  async getTicket(id: number): Promise<GorgiasTicket> {
+    return normalizeDatetimes(await this.get<GorgiasTicket>(`/tickets/${encodeURIComponent(String(id))}`, {}, 'tickets'));
   }
 
   /** All messages of the account newest or oldest first; `ticket_id` narrows to one ticket. */
@@ -127,6 +128,7 @@ export class GorgiasClient {
       throw new GorgiasApiError('UNREACHABLE', `GET ${path}: the answer is not a Gorgias list`, { resource });
     }
     page.meta ??= { next_cursor: null, prev_cursor: null };
+    page.data.forEach(normalizeDatetimes);
     return page;
   }
 

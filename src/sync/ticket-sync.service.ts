@@ -7,6 +7,7 @@ import { ConnectorsService } from '../connectors/connectors.service';
 import { GorgiasApiError } from '../gorgias/gorgias-api.error';
 import { GorgiasClient } from '../gorgias/gorgias-client';
 import { GorgiasClientFactory } from '../gorgias/gorgias-client.factory';
+import { datetimeMs } from '../gorgias/gorgias-datetime';
 import { GorgiasPage } from '../gorgias/gorgias.types';
 import { TicketWriter } from '../tickets/ticket.writer';
 import { SyncStream } from './entities/sync-cursor.entity';
@@ -241,7 +242,8 @@ export class TicketSyncService {
       if (!cp.cursor && !cp.pendingWatermark && items.length) {
         cp.pendingWatermark = (spec.watermarkOf ?? spec.timestamp)(items[0]);
       }
-      const inRange = cp.stopBefore ? items.filter((i) => spec.timestamp(i) >= cp.stopBefore!) : items;
+      const stopMs = datetimeMs(cp.stopBefore);
+      const inRange = cp.stopBefore ? items.filter((i) => datetimeMs(spec.timestamp(i)) >= stopMs) : items;
       const done = !page.meta?.next_cursor || inRange.length < items.length || items.length === 0;
       if (inRange.length) cp.position = spec.timestamp(inRange[inRange.length - 1]);
       const fraction = done ? 1 : this.walkFraction(cp);
@@ -331,7 +333,7 @@ export class TicketSyncService {
           const ids = page.data
             .filter((e) => TICKET_DELETION_EVENT_TYPES.includes(e.type) && e.object_id != null)
             .map((e) => String(e.object_id));
-          for (const e of page.data) if (!newest || e.created_datetime > newest) newest = e.created_datetime;
+          for (const e of page.data) if (!newest || datetimeMs(e.created_datetime) > datetimeMs(newest)) newest = e.created_datetime;
           if (ids.length) {
             await this.dataSource.transaction(async (m) => {
               state.ticketsDeleted += await this.writer.markTicketsDeleted(m, state.scope, ids, new Date());
@@ -394,9 +396,9 @@ export class TicketSyncService {
 
   /** How far a newest-first walk has come, by time: from the top timestamp down to the watermark or the oldest item. */
   private walkFraction(cp: SyncCheckpoint): number {
-    const top = cp.pendingWatermark ? Date.parse(cp.pendingWatermark) : NaN;
-    const bottom = cp.stopBefore ? Date.parse(cp.stopBefore) : cp.oldest ? Date.parse(cp.oldest) : NaN;
-    const at = cp.position ? Date.parse(cp.position) : NaN;
+    const top = datetimeMs(cp.pendingWatermark);
+    const bottom = cp.stopBefore ? datetimeMs(cp.stopBefore) : datetimeMs(cp.oldest);
+    const at = datetimeMs(cp.position);
     if (!(top > bottom) || Number.isNaN(at)) return 0;
     return Math.min(1, Math.max(0, (top - at) / (top - bottom)));
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { datetimeMs } from '../gorgias/gorgias-datetime';
 import { GorgiasCustomerRef, GorgiasMessage, GorgiasTicket } from '../gorgias/gorgias.types';
 
 export interface WriteScope {
@@ -23,7 +24,7 @@ function latestById<T extends { id: number }>(items: T[], version: (item: T) => 
   const byId = new Map<number, T>();
   for (const item of items) {
     const seen = byId.get(item.id);
-    if (!seen || (version(item) ?? '') >= (version(seen) ?? '')) byId.set(item.id, item);
+    if (!seen || !(datetimeMs(version(item)) < datetimeMs(version(seen)))) byId.set(item.id, item);
   }
   return [...byId.values()];
 }

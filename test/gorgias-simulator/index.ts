@@ -1,0 +1,6 @@
+/** Gorgias REST API simulator for tests, benchmarks and local development (see docs/gorgias-api.md). */
+export { startGorgiasSimulator } from './server';
+export type { GorgiasSimulator, SimulatorOptions } from './server';
+export type { Scope, SimAccount, SimAccountStats, AddAccountOptions } from './account';
+export { gorgiasDatetime } from './account';
+export type { FaultConfig } from './faults';
