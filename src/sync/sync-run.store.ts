@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SyncCheckpoint, SyncMode, SyncRunEntity, SyncRunStatus } from './entities/sync-run.entity';
 import { SyncStream } from './entities/sync-cursor.entity';
+import { queryRows } from '../database/query-rows';
 
 /** The lease of `runId` was taken over (or the run cancelled, or its connector deleted). */
 export class LeaseLostError extends Error {
@@ -72,7 +73,8 @@ export class SyncRunStore {
    */
   async claim(owner: string, limit: number, leaseSeconds: number): Promise<SyncRunEntity[]> {
     if (limit <= 0) return [];
-    return this.dataSource.query(
+    return queryRows<SyncRunEntity>(
+      this.dataSource,
       `UPDATE sync_runs r
           SET status = 'RUNNING', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $3),
               attempts = r.attempts + 1, started_at = coalesce(r.started_at, now())
@@ -100,7 +102,8 @@ export class SyncRunStore {
     checkpoint: SyncCheckpoint,
     counters: RunCounters,
   ): Promise<{ connectorStatus: string }> {
-    const rows = await m.query(
+    const rows = await queryRows<{ connectorStatus: string }>(
+      m,
       `UPDATE sync_runs r SET phase = $3, checkpoint = $4,
               tickets_synced = coalesce($5, tickets_synced), messages_synced = coalesce($6, messages_synced),
               tickets_deleted = coalesce($7, tickets_deleted), api_requests = coalesce($8, api_requests),
@@ -128,7 +131,8 @@ export class SyncRunStore {
 
   /** Keeps the lease alive while one page takes long (rate-limit waits, retries). False: the lease is gone. */
   async renewLease(run: { id: string; owner: string }, leaseSeconds: number): Promise<boolean> {
-    const rows = await this.dataSource.query(
+    const rows = await queryRows(
+      this.dataSource,
       `UPDATE sync_runs SET lease_expires_at = now() + make_interval(secs => $3)
         WHERE id = $1 AND lease_owner = $2 AND status = 'RUNNING' RETURNING id`,
       [run.id, run.owner, leaseSeconds],
@@ -143,7 +147,8 @@ export class SyncRunStore {
     status: SyncRunStatus,
     fields: { error?: string | null; errorCode?: string | null; phase: string } & RunCounters,
   ): Promise<void> {
-    const rows = await m.query(
+    const rows = await queryRows(
+      m,
       `UPDATE sync_runs SET status = $3, phase = $4, error = $5, error_code = $6, finished_at = now(),
               lease_owner = NULL, lease_expires_at = NULL,
               tickets_synced = coalesce($7, tickets_synced), messages_synced = coalesce($8, messages_synced),

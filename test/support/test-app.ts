@@ -41,7 +41,7 @@ export async function startTestApp(
   });
   let app: INestApplication;
   try {
-    app = await NestFactory.create(AppModule, { logger: false });
+    app = await NestFactory.create(AppModule, { logger: process.env.TEST_LOG_LEVEL ? ['error', 'warn', 'log'] : false });
     await app.listen(0, '127.0.0.1');
   } finally {
     process.env = previous;
