@@ -1,0 +1,76 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('Customer', { description: 'The customer of a ticket, as Gorgias knows them.' })
+export class Customer {
+  @Field(() => ID, { nullable: true, description: 'The Gorgias customer id.' }) externalId: string | null;
+  @Field(() => String, { nullable: true }) email: string | null;
+  @Field(() => String, { nullable: true }) name: string | null;
+}
+
+@ObjectType('Participant', { description: 'The sender or receiver of a message.' })
+export class Participant {
+  @Field(() => String, { nullable: true }) email: string | null;
+  @Field(() => String, { nullable: true }) name: string | null;
+}
+
+@ObjectType('Attachment', { description: 'A file attached to a message (stored at Gorgias; only its link is kept).' })
+export class Attachment {
+  @Field() url: string;
+  @Field(() => String, { nullable: true }) name: string | null;
+  @Field(() => Int, { nullable: true, description: 'Size in bytes.' }) size: number | null;
+  @Field(() => String, { nullable: true }) contentType: string | null;
+}
+
+@ObjectType('Message', { description: 'One message of a ticket (email, chat, internal note...).' })
+export class Message {
+  @Field(() => ID) id: string;
+  @Field(() => ID, { description: 'The Gorgias message id.' }) externalId: string;
+  @Field(() => ID, { description: 'The id of the ticket this message belongs to.' }) ticketId: string;
+  @Field(() => String, { nullable: true }) channel: string | null;
+  @Field(() => String, { nullable: true }) via: string | null;
+  @Field({ description: 'Whether an agent (not the customer) wrote it.' }) fromAgent: boolean;
+  @Field({ description: 'False for internal notes.' }) public: boolean;
+  @Field(() => Participant, { nullable: true }) sender: Participant | null;
+  @Field(() => Participant, { nullable: true }) receiver: Participant | null;
+  @Field(() => String, { nullable: true }) subject: string | null;
+  @Field(() => String, { nullable: true }) bodyText: string | null;
+  @Field(() => String, { nullable: true }) bodyHtml: string | null;
+  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) sentAt: Date | null;
+  @Field(() => [Attachment]) attachments: Attachment[];
+
+  /** Sort key of the row with full (microsecond) precision, for cursors. Not exposed. */
+  createdAtKey: string;
+}
+
+@ObjectType('Ticket', { description: 'A Gorgias ticket, as last synced.' })
+export class Ticket {
+  @Field(() => ID) id: string;
+  @Field(() => ID) connectorId: string;
+  @Field(() => ID, { description: 'The Gorgias ticket id.' }) externalId: string;
+  @Field(() => String, { nullable: true }) subject: string | null;
+  @Field(() => String, { nullable: true, description: "The first message's text (the excerpt when there is none)." })
+  description: string | null;
+  @Field() status: string;
+  @Field(() => String, { nullable: true }) priority: string | null;
+  @Field(() => String, { nullable: true }) channel: string | null;
+  @Field(() => String, { nullable: true }) via: string | null;
+  @Field(() => String, { nullable: true }) language: string | null;
+  @Field(() => [String]) tags: string[];
+  @Field(() => Int, { description: 'The number of messages Gorgias reports for the ticket.' }) messagesCount: number;
+  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => GraphQLISODateTime) updatedAt: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) closedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) lastMessageAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the ticket was deleted (or trashed) in Gorgias; null while live.' })
+  deletedAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the ticket was moved to the Gorgias trash.' })
+  trashedAt: Date | null;
+
+  // `customer` and `messages` are resolved in TicketsResolver (batched). Internal, not exposed:
+  customerExternalId: string | null;
+  customerEmail: string | null;
+  customerName: string | null;
+  /** Sort key of the row with full (microsecond) precision, for cursors. */
+  updatedAtKey: string;
+}
