@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { collect, wsClient } from './support/ws-client';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
 import { signToken } from '../src/auth/auth.service';
@@ -74,8 +75,15 @@ describe('gateway foundation (HTTP + WebSocket, real PostgreSQL)', () => {
   });
 
   it('refuses queries deeper than the limit', async () => {
-    const deep = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }`;
+    const deep = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } } } } } } }`;
     const res = await t.gql(deep, {}, t.token(tenant));
     expect(res.errors?.[0].message).toMatch(/exceeds maximum operation depth/);
+    expect(res.data).toBeUndefined();
+  });
+
+  it('still answers the standard introspection query that tools send', async () => {
+    const res = await t.gql(getIntrospectionQuery(), {}, t.token(tenant, 'reader'));
+    expect(res.errors).toBeUndefined();
+    expect(res.data.__schema.queryType.name).toBe('Query');
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { appConfig, AppConfig } from '../config/app.config';
 import { AuthUser, ROLES } from './auth-user';
 
@@ -8,10 +9,15 @@ export class InvalidTokenError extends Error {}
 /** Bearer JWTs (HS256) carrying `tenantId` and `role`. */
 @Injectable()
 export class AuthService {
+  /** A key object built once: given a string, jsonwebtoken first tries it as a PEM public key on every call. */
+  private readonly verifyKey: KeyObject;
+
   constructor(
     private readonly jwt: JwtService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.verifyKey = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+  }
 
   /** Accepts `Bearer <jwt>` or the bare token; throws InvalidTokenError with a reason otherwise. */
   verifyAuthorization(header: unknown): AuthUser {
@@ -19,7 +25,7 @@ export class AuthService {
     const token = header.replace(/^Bearer\s+/i, '').trim();
     let claims: Record<string, unknown>;
     try {
-      claims = this.jwt.verify(token, { secret: this.config.jwtSecret, algorithms: ['HS256'] });
+      claims = this.jwt.verify(token, { secret: this.verifyKey as never, algorithms: ['HS256'] });
     } catch (e) {
       throw new InvalidTokenError(e?.name === 'TokenExpiredError' ? 'token expired' : 'invalid token');
     }

@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { AuthService } from '../auth/auth.service';
 import { GraphqlContext } from '../auth/graphql-context';
 import { AppConfig } from '../config/app.config';
+import { introspectionDepthLimit } from './introspection-depth.rule';
 import { queryComplexityPlugin } from './query-complexity.plugin';
 
 /** Deep enough for ticket -> messages -> sender and introspection; deeper is refused. */
 export const MAX_QUERY_DEPTH = 10;
+/** The standard introspection query (GraphiQL, codegen) is about 12 deep. */
+export const MAX_INTROSPECTION_DEPTH = 15;
 
 const logger = new Logger('GraphQL');
 
@@ -21,7 +24,7 @@ export function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriv
     playground: false,
     introspection: true,
     csrfPrevention: true,
-    validationRules: [depthLimit(MAX_QUERY_DEPTH)],
+    validationRules: [depthLimit(MAX_QUERY_DEPTH), introspectionDepthLimit(MAX_INTROSPECTION_DEPTH)],
     plugins: [queryComplexityPlugin()],
     subscriptions: {
       'graphql-ws': {

@@ -41,7 +41,8 @@ export class SyncResolver {
 
   @Subscription(() => SyncProgress, {
     description: 'Progress of the connector\'s runs, at least every second while one runs, from whichever instance runs it.',
-    resolve: (event: SyncProgress) => event,
+    // Events cross instances as JSON (LISTEN/NOTIFY): `at` arrives as a string.
+    resolve: (event: SyncProgress) => ({ ...event, at: new Date(event.at) }),
   })
   syncProgress(@CurrentUser() user: AuthUser, @Args() args: SyncProgressArgs) {
     return this.sync.progress(user, args.connectorId);

@@ -1,0 +1,153 @@
+import { signToken } from '../src/auth/auth.service';
+import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
+import { gqlAt, startAppProcess } from './support/app-process';
+import { createAndActivate, diffAgainstGorgias, storedData, waitForRun, withDb } from './support/sync-helpers';
+import { collect, wsClient } from './support/ws-client';
+import { createTestDatabase } from './support/test-database';
+import { randomTenant, startTestApp, TEST_JWT_SECRET } from './support/test-app';
+
+const EMAIL = 'admin@acme.test';
+const KEY = 'reliable-key-0123456789';
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('sync reliability: crashes, several instances, progress across instances', () => {
+  let sim: GorgiasSimulator;
+  beforeAll(async () => {
+    sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  // Kill -9 at several points of the initial sync; a new instance takes the run over from its checkpoint.
+  it.each([0.15, 0.5, 0.85])('kill -9 at %p of the sync, restart: exact data, nothing lost or duplicated', async (fraction) => {
+    const sub = `crash${Math.round(fraction * 100)}`;
+    const acct = sim.addAccount({ subdomain: sub, email: EMAIL, apiKey: KEY, seed: 30 + fraction * 10, tickets: 300 });
+    acct.setFaults({ slowMs: 120, slowRate: 1 });
+    const db = await createTestDatabase();
+    const tenant = randomTenant('crash');
+    const token = signToken({ tenantId: tenant, role: 'admin' }, TEST_JWT_SECRET);
+    const env = {
+      DATABASE_URL: db.url,
+      GORGIAS_BASE_URL: sim.baseUrlTemplate,
+      SYNC_SCHEDULER_ENABLED: 'true',
+      SYNC_TICK_SECONDS: '1',
+      SYNC_LEASE_SECONDS: '10',
+    };
+    const first = await startAppProcess(env);
+    let second: Awaited<ReturnType<typeof startAppProcess>> | undefined;
+    try {
+      const created = await gqlAt(first.url, token, `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "${sub}" }) { id } }`);
+      const id = created.data.createGorgiasConnector.id;
+      await gqlAt(first.url, token, `mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
+      const expectedMessages = acct.snapshot().messages.length;
+      // Wait until the run is that far into its messages, then kill the instance without warning.
+      await waitFor('progress', () =>
+        withDb(db.url, async (c) => {
+          const { rows } = await c.query(`SELECT messages_synced FROM sync_runs WHERE connector_id = $1`, [id]);
+          return rows[0]?.messages_synced >= expectedMessages * fraction * 0.75;
+        }),
+      );
+      await first.kill9();
+      const stranded = await withDb(db.url, (c) => c.query(`SELECT status, lease_owner FROM sync_runs WHERE connector_id = $1`, [id]));
+      expect(stranded.rows[0].status).toBe('RUNNING'); // the dead instance still holds the lease
+
+      second = await startAppProcess(env);
+      const done = await waitFor('the run to finish', () =>
+        withDb(db.url, async (c) => {
+          const { rows } = await c.query(`SELECT status, attempts FROM sync_runs WHERE connector_id = $1 ORDER BY created_at LIMIT 1`, [id]);
+          return ['SUCCEEDED', 'FAILED'].includes(rows[0]?.status) && rows[0];
+        }),
+      );
+      expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+      acct.setFaults({});
+      expect(diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id))).toEqual([]);
+      const logs = await withDb(db.url, (c) => c.query(`SELECT message FROM sync_log_entries WHERE connector_id = $1`, [id]));
+      expect(logs.rows.map((r) => r.message).join('\n')).toMatch(/Resuming the incremental sync/);
+      // No secret in anything either process printed.
+      expect(first.output() + second.output()).not.toContain(KEY);
+    } finally {
+      await first.stop().catch(() => undefined);
+      await second?.stop().catch(() => undefined);
+      await db.drop();
+    }
+  });
+
+  it('two instances on one database never run the same connector at once, and end with exact data', async () => {
+    const db = await createTestDatabase();
+    const a = await startTestApp({
+      databaseUrl: db.url,
+      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+    });
+    const b = await startTestApp({
+      databaseUrl: db.url,
+      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+    });
+    try {
+      const tenant = randomTenant('multi');
+      const token = a.token(tenant);
+      const accounts = [1, 2, 3, 4, 5, 6].map((i) => {
+        const acct = sim.addAccount({ subdomain: `multi${i}`, email: EMAIL, apiKey: KEY, seed: 50 + i, tickets: 80 });
+        acct.setFaults({ slowMs: 20, slowRate: 1 });
+        return acct;
+      });
+      const ids: string[] = [];
+      for (let i = 0; i < accounts.length; i++) ids.push(await createAndActivate(i % 2 ? a : b, token, { email: EMAIL, apiKey: KEY, subdomain: `multi${i + 1}` }));
+      for (const id of ids) await waitForRun(a, token, id);
+      // Trigger again on both instances at once: still one run per connector.
+      const both = await Promise.all(ids.flatMap((id) => [a, b].map((app) => app.gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id }, token))));
+      for (let i = 0; i < ids.length; i++) expect(both[2 * i].data.triggerSync.id).toBe(both[2 * i + 1].data.triggerSync.id);
+      for (const id of ids) await waitForRun(a, token, id, both[ids.indexOf(id) * 2].data.triggerSync.id);
+      for (let i = 0; i < ids.length; i++) {
+        expect(diffAgainstGorgias(accounts[i].snapshot(), await storedData(db.url, ids[i]))).toEqual([]);
+      }
+      const overlaps = await withDb(db.url, (c) =>
+        c.query(`SELECT count(*)::int AS n FROM sync_runs x JOIN sync_runs y ON x.connector_id = y.connector_id AND x.id < y.id
+                  AND x.started_at < y.finished_at AND y.started_at < x.finished_at`),
+      );
+      expect(overlaps.rows[0].n).toBe(0);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
+  it('progress published by the syncing instance reaches a subscriber on another instance', async () => {
+    const db = await createTestDatabase();
+    const worker = await startTestApp({
+      databaseUrl: db.url,
+      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+    });
+    const portal = await startTestApp({ databaseUrl: db.url, env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'false' } });
+    try {
+      const tenant = randomTenant('xinst');
+      sim.addAccount({ subdomain: 'xinst', email: EMAIL, apiKey: KEY, seed: 70, tickets: 200 });
+      const created = await portal.gql(`mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "xinst" }) { id } }`, {}, portal.token(tenant));
+      const id = created.data.createGorgiasConnector.id;
+      const client = wsClient(portal.url, `Bearer ${portal.token(tenant, 'reader')}`);
+      const seen = collect<any>(client, `subscription($id: ID!) { syncProgress(connectorId: $id) { status percent } }`, { id }, (ev) =>
+        ev.some((e) => e.syncProgress.status === 'SUCCEEDED'),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      await portal.gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id }, portal.token(tenant));
+      const { events, errors } = await seen;
+      await client.dispose();
+      expect(errors).toEqual([]);
+      expect(events[events.length - 1].syncProgress).toEqual({ status: 'SUCCEEDED', percent: 100 });
+    } finally {
+      await portal.close();
+      await worker.close();
+      await db.drop();
+    }
+  });
+});
