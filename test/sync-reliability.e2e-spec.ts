@@ -150,4 +150,79 @@ describe('sync reliability: crashes, several instances, progress across instance
       await db.drop();
     }
   });
+
+  it('a key revoked mid-sync fails the run cleanly: connector in ERROR with the guide advice, nothing synced is lost', async () => {
+    const db = await createTestDatabase();
+    const app = await startTestApp({
+      databaseUrl: db.url,
+      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+    });
+    try {
+      const tenant = randomTenant('revoke');
+      const token = app.token(tenant);
+      const acct = sim.addAccount({ subdomain: 'revokedmid', email: EMAIL, apiKey: KEY, seed: 80, tickets: 300 });
+      acct.setFaults({ slowMs: 60, slowRate: 1 });
+      const id = await createAndActivate(app, token, { email: EMAIL, apiKey: KEY, subdomain: 'revokedmid' });
+      const before = await waitFor('some messages synced', () =>
+        withDb(db.url, async (c) => {
+          const { rows } = await c.query(`SELECT count(*)::int AS n FROM messages WHERE connector_id = $1`, [id]);
+          return rows[0].n >= 200 && rows[0].n;
+        }),
+      );
+      acct.revokeKey(KEY);
+      const run = await waitForRun(app, token, id);
+      expect(run.status).toBe('FAILED');
+      expect(run.error).toMatch(/refused the email and API key/);
+      const c = (await app.gql(`query($id: ID!) { connector(id: $id) { status lastError nextSyncAt } }`, { id }, token)).data.connector;
+      expect(c.status).toBe('ERROR');
+      expect(c.lastError).toMatch(/Verify your email and API key are entered correctly/);
+      expect(c.lastError).not.toContain(KEY);
+      const stored = await storedData(db.url, id);
+      expect(stored.messages.length).toBeGreaterThanOrEqual(before);
+      expect(stored.duplicates).toEqual({ tickets: 0, messages: 0 });
+      // Every stored message is exactly what Gorgias has.
+      const gorgias = new Map(acct.snapshot().messages.map((m) => [String(m.id), m]));
+      for (const m of stored.messages) expect(m.body_text).toBe(gorgias.get(m.id)?.body_text ?? null);
+    } finally {
+      await app.close();
+      await db.drop();
+    }
+  });
+
+  it('changes made in Gorgias during the initial sync are all there after the next incremental run', async () => {
+    const db = await createTestDatabase();
+    const app = await startTestApp({
+      databaseUrl: db.url,
+      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+    });
+    try {
+      const tenant = randomTenant('during');
+      const token = app.token(tenant);
+      const acct = sim.addAccount({ subdomain: 'during', email: EMAIL, apiKey: KEY, seed: 90, tickets: 300 });
+      acct.setFaults({ slowMs: 40, slowRate: 1 });
+      const id = await createAndActivate(app, token, { email: EMAIL, apiKey: KEY, subdomain: 'during' });
+      const old = acct.snapshot().tickets.slice(-20);
+      const deleted: number[] = [];
+      // Change Gorgias while the initial sync is in each of its stages.
+      for (let round = 0; round < 4; round++) {
+        await new Promise((r) => setTimeout(r, 400));
+        const created = acct.createTicket({ subject: `created during sync ${round}` });
+        acct.addMessage(created.id, { body_text: `first message ${round}` });
+        acct.addMessage(old[round].id, { body_text: `late reply ${round}` });
+        acct.updateTicket(old[4 + round].id, { status: 'closed' });
+        acct.trashTicket(old[8 + round].id);
+        acct.deleteTicket(old[12 + round].id);
+        deleted.push(old[12 + round].id);
+      }
+      const first = await waitForRun(app, token, id);
+      expect(first.status).toBe('SUCCEEDED');
+      acct.setFaults({});
+      const next = await waitForRun(app, token, id, (await app.gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id }, token)).data.triggerSync.id);
+      expect(next.status).toBe('SUCCEEDED');
+      expect(diffAgainstGorgias({ ...acct.snapshot(), deletedTicketIds: deleted }, await storedData(db.url, id))).toEqual([]);
+    } finally {
+      await app.close();
+      await db.drop();
+    }
+  });
 });

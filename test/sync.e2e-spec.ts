@@ -78,6 +78,19 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(deleted.data.ticketByExternalId.deletedAt).not.toBeNull();
   });
 
+  it('reads deletions even where Gorgias refuses the event filters (falls back to a newest-first walk)', async () => {
+    const acct = sim.addAccount({ subdomain: 'nofilter', email: EMAIL, apiKey: KEY, seed: 20, tickets: 40, eventFilters: false });
+    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'nofilter' });
+    await waitForRun(t, admin, id);
+    const victim = acct.snapshot().tickets[3];
+    acct.deleteTicket(victim.id);
+    const run = await waitForRun(t, admin, id, (await t.gql(TRIGGER, { id }, admin)).data.triggerSync.id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', ticketsDeleted: 1 });
+    expect(diffAgainstGorgias({ ...acct.snapshot(), deletedTicketIds: [victim.id] }, await storedData(t.databaseUrl, id))).toEqual([]);
+    const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, level: WARN, first: 20) { nodes { message } } }`, { id }, admin);
+    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(/refused the filtered events list/);
+  });
+
   it('a second trigger while a run is active returns the same run', async () => {
     sim.addAccount({ subdomain: 'twice', email: EMAIL, apiKey: KEY, seed: 13, tickets: 300 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'twice' });

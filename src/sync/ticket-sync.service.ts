@@ -8,7 +8,7 @@ import { GorgiasApiError } from '../gorgias/gorgias-api.error';
 import { GorgiasClient } from '../gorgias/gorgias-client';
 import { GorgiasClientFactory } from '../gorgias/gorgias-client.factory';
 import { datetimeMs } from '../gorgias/gorgias-datetime';
-import { GorgiasPage } from '../gorgias/gorgias.types';
+import { GorgiasEvent, GorgiasPage } from '../gorgias/gorgias.types';
 import { TicketWriter } from '../tickets/ticket.writer';
 import { SyncStream } from './entities/sync-cursor.entity';
 import { SyncCheckpoint, SyncMode, SyncRunEntity, SyncRunStatus, SyncStage } from './entities/sync-run.entity';
@@ -326,24 +326,46 @@ export class TicketSyncService {
     const since = watermark && !cp.initial ? new Date(watermark.getTime() - WATERMARK_OVERLAP_MS) : null;
     let newest: string | null = cp.pendingWatermark ?? null;
     if (since) {
+      const apply = async (events: GorgiasEvent[]) => {
+        const ids = events
+          .filter((e) => TICKET_DELETION_EVENT_TYPES.includes(e.type) && e.object_id != null && datetimeMs(e.created_datetime) >= since.getTime())
+          .map((e) => String(e.object_id));
+        for (const e of events) if (!newest || datetimeMs(e.created_datetime) > datetimeMs(newest)) newest = e.created_datetime;
+        if (ids.length) {
+          await this.dataSource.transaction(async (m) => {
+            state.ticketsDeleted += await this.writer.markTicketsDeleted(m, state.scope, ids, new Date());
+            await this.saveCheckpoint(m, state);
+          });
+        }
+      };
       try {
-        for await (const page of state.client.paginate((cursor) =>
-          state.client.listEvents({ limit: PAGE_SIZE, cursor, types: TICKET_DELETION_EVENT_TYPES, createdAfter: since.toISOString() }),
-        )) {
-          const ids = page.data
-            .filter((e) => TICKET_DELETION_EVENT_TYPES.includes(e.type) && e.object_id != null)
-            .map((e) => String(e.object_id));
-          for (const e of page.data) if (!newest || datetimeMs(e.created_datetime) > datetimeMs(newest)) newest = e.created_datetime;
-          if (ids.length) {
-            await this.dataSource.transaction(async (m) => {
-              state.ticketsDeleted += await this.writer.markTicketsDeleted(m, state.scope, ids, new Date());
-              await this.saveCheckpoint(m, state);
-            });
+        try {
+          for await (const page of state.client.paginate((cursor) =>
+            state.client.listEvents({ limit: PAGE_SIZE, cursor, types: TICKET_DELETION_EVENT_TYPES, createdAfter: since.toISOString() }),
+          )) {
+            await apply(page.data);
+          }
+        } catch (e) {
+          // The type and date filters are not in the public reference: if Gorgias refuses them,
+          // walk the events newest first without filters and stop at the watermark.
+          if (!(e instanceof GorgiasApiError && e.code === 'BAD_REQUEST')) throw e;
+          await this.logs.warn(state.scope, 'Gorgias refused the filtered events list; reading recent events unfiltered instead.');
+          for await (const page of state.client.paginate((cursor) =>
+            state.client.listEvents({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' }),
+          )) {
+            await apply(page.data);
+            const oldest = page.data[page.data.length - 1];
+            if (!oldest || datetimeMs(oldest.created_datetime) < since.getTime()) break;
           }
         }
       } catch (e) {
-        if (!(e instanceof GorgiasApiError && e.code === 'PERMISSION_DENIED')) throw e;
-        await this.logs.warn(state.scope, 'The API key cannot read events, so tickets deleted in Gorgias are only detected by a FULL sync.');
+        if (!(e instanceof GorgiasApiError && (e.code === 'PERMISSION_DENIED' || e.code === 'BAD_REQUEST'))) throw e;
+        await this.logs.warn(
+          state.scope,
+          e.code === 'PERMISSION_DENIED'
+            ? 'The API key cannot read events, so tickets deleted in Gorgias are only detected by a FULL sync.'
+            : 'Gorgias refused the events list, so tickets deleted in Gorgias are only detected by a FULL sync.',
+        );
       }
     }
     await this.dataSource.transaction(async (m) => {

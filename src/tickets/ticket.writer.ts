@@ -176,15 +176,29 @@ export class TicketWriter {
   /** Soft-deletes; returns how many were live until now. */
   async markTicketsDeleted(m: EntityManager, scope: WriteScope, externalIds: (string | number)[], at: Date): Promise<number> {
     if (!externalIds.length) return 0;
+    const ids = [...new Set(externalIds.map(String))];
     const [, count] = await m.query(
       `UPDATE tickets SET deleted_at = $3 WHERE connector_id = $1 AND external_id = ANY($2::bigint[]) AND deleted_at IS NULL`,
-      [scope.connectorId, [...new Set(externalIds.map(String))], at],
+      [scope.connectorId, ids, at],
+    );
+    // A ticket deleted while the initial sync ran may have had its messages read but never itself:
+    // with no ticket row to soft-delete, those messages are removed, as Gorgias removed them.
+    await m.query(
+      `DELETE FROM messages m WHERE m.connector_id = $1 AND m.ticket_external_id = ANY($2::bigint[])
+          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
+      [scope.connectorId, ids],
     );
     return Number(count) || 0;
   }
 
   /** FULL runs: live tickets the run did not see since `since` no longer exist in Gorgias. */
   async markTicketsNotSeenSinceDeleted(m: EntityManager, scope: WriteScope, since: Date): Promise<number> {
+    // After a complete walk every live ticket has a row: messages of tickets that have none are orphans of a deletion.
+    await m.query(
+      `DELETE FROM messages m WHERE m.connector_id = $1
+          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
+      [scope.connectorId],
+    );
     const [, count] = await m.query(
       `UPDATE tickets SET deleted_at = now() WHERE connector_id = $1 AND deleted_at IS NULL AND synced_at < $2`,
       [scope.connectorId, since],

@@ -21,6 +21,11 @@ export interface AddAccountOptions {
   /** Exact total number of messages; overrides messagesPerTicket. Must be >= tickets (each ticket has >= 1). */
   messages?: number;
   status?: 'active' | 'inactive';
+  /**
+   * Whether /api/events accepts the `types` and `created_datetime[...]` filters (default true). They are
+   * not in the public reference: false answers 400 to them, as the real API may.
+   */
+  eventFilters?: boolean;
 }
 
 export interface SimAccountStats {
@@ -281,6 +286,7 @@ const clone = <T>(x: T): T => structuredClone(x);
 export class Account implements SimAccount {
   readonly subdomain: string;
   status: 'active' | 'inactive';
+  eventFilters: boolean;
   readonly createdMs: number;
   readonly bucket: LeakyBucket;
   readonly faults = new FaultInjector();
@@ -304,6 +310,7 @@ export class Account implements SimAccount {
     if (!o.subdomain || !/^[a-z0-9][a-z0-9-]*$/i.test(o.subdomain)) throw new Error(`Invalid subdomain: ${o.subdomain}`);
     this.subdomain = o.subdomain;
     this.status = o.status ?? 'active';
+    this.eventFilters = o.eventFilters ?? true;
     this.bucket = new LeakyBucket(sim.rateLimit, sim.clockScale);
     this.rng = mulberry32((o.seed ?? 1) * 7919 + 17);
     this.createdMs = Date.now() - 800 * DAY;

@@ -205,7 +205,7 @@ function matchApiRoute(method: string, path: string): { route: Route | null; par
         key: 'events',
         scope: 'events:read',
         handle: (a, q, _p, uri) => {
-          checkParams(q, [
+          checkParams(q, !a.eventFilters ? [...LIST_PARAMS] : [
             ...LIST_PARAMS,
             'types',
             'object_type',
