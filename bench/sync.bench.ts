@@ -1,0 +1,153 @@
+/**
+ * npm run bench:sync — initial sync of 10,000 tickets and 50,000 messages from the Gorgias simulator.
+ *
+ *  1. At the real rate limit (40 calls per 20 s, leaky bucket), with the simulator's clock scaled by
+ *     CLOCK_SCALE so the run takes seconds, not minutes: API calls against the lower bound
+ *     ceil(T/100) + ceil(M/100), wall time against what the rate limit allows, 429s, peak RSS.
+ *  2. With the rate limit off: rows per second into PostgreSQL.
+ *
+ * The simulator runs in its own process so that RSS measures the gateway alone.
+ */
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../src/app.module';
+import { signToken } from '../src/auth/auth.service';
+import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { writeBenchSection } from './bench-report';
+
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
+const CLOCK_SCALE = Number(process.env.BENCH_CLOCK_SCALE ?? 10);
+const RATE_LIMIT = 40;
+const WINDOW_SECONDS = 20;
+const EMAIL = 'bench@acme.test';
+const KEY = 'bench-key-0001';
+const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
+
+async function startSimulator(port: number, subdomain: string, extra: string[]): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', path.resolve(__dirname, '../test/gorgias-simulator/cli.ts'),
+      '--port', String(port), '--subdomain', subdomain, '--email', EMAIL, '--api-key', KEY,
+      '--tickets', String(TICKETS), '--messages', String(MESSAGES), '--seed', '42', ...extra],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes(`127.0.0.1:${port}`)) resolve();
+    });
+    child.on('exit', (c) => reject(new Error(`simulator exited ${c}: ${out}`)));
+  });
+  return child;
+}
+
+async function control(port: number, route: string): Promise<any> {
+  const res = await fetch(`http://127.0.0.1:${port}/__control/${route}`);
+  return res.json();
+}
+
+async function runOnce(label: string, simArgs: string[]) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cxconnect-bench-'));
+  chmodSync(dir, 0o755);
+  const db = await startEmbeddedPostgres(path.join(dir, 'pg'));
+  const simPort = await freePort();
+  const sub = 'bench';
+  const sim = await startSimulator(simPort, sub, simArgs);
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    AUTH_JWT_SECRET: SECRET,
+    SECRETS_ENCRYPTION_KEYS: `b1:${Buffer.alloc(32, 1).toString('base64')}`,
+    GORGIAS_BASE_URL: `http://127.0.0.1:${simPort}/{subdomain}`,
+    SYNC_SCHEDULER_ENABLED: 'true',
+    SYNC_TICK_SECONDS: '1',
+    LOG_LEVEL: 'warn',
+  });
+  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const token = signToken({ tenantId: 'bench', role: 'admin' }, SECRET);
+  const gql = async (query: string, variables?: object) =>
+    (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) })).json() as Promise<any>;
+
+  let peakRss = process.memoryUsage().rss;
+  const rssBefore = peakRss;
+  // RSS by quarter of the run: flat memory means the later quarters do not keep growing.
+  const quarterPeaks = [0, 0, 0, 0];
+  let progress = 0;
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    peakRss = Math.max(peakRss, rss);
+    const q = Math.min(3, Math.floor(progress * 4));
+    quarterPeaks[q] = Math.max(quarterPeaks[q], rss);
+  }, 100);
+  const created = await gql(`mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "${sub}" }) { id } }`);
+  const id = created.data.createGorgiasConnector.id;
+  const statsBefore = await control(simPort, `${sub}/stats`);
+  const started = Date.now();
+  await gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
+  let run: any;
+  for (;;) {
+    run = (await gql(`query($id: ID!) { connector(id: $id) { latestRun { status apiRequests rateLimitWaits ticketsSynced messagesSynced error startedAt finishedAt } } }`, { id })).data.connector.latestRun;
+    if (run && ['SUCCEEDED', 'FAILED'].includes(run.status)) break;
+    if (run) progress = (run.ticketsSynced + run.messagesSynced) / (TICKETS + MESSAGES);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const wallMs = Date.now() - started;
+  clearInterval(sampler);
+  const statsAfter = await control(simPort, `${sub}/stats`);
+  await app.close();
+  sim.kill('SIGTERM');
+  await db.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return { label, run, wallMs, peakRss, rssBefore, quarterPeaks, statsBefore, statsAfter };
+}
+
+function mb(n: number) {
+  return `${(n / 1024 / 1024).toFixed(0)} MB`;
+}
+
+async function main() {
+  const lowerBound = Math.ceil(TICKETS / 100) + Math.ceil(MESSAGES / 100);
+  const limited = await runOnce('rate-limited', ['--clock-scale', String(CLOCK_SCALE)]);
+  const unlimited = await runOnce('no rate limit', ['--no-rate-limit']);
+  const rate = (RATE_LIMIT / WINDOW_SECONDS) * CLOCK_SCALE; // calls per (real) second allowed
+  const calls = limited.run.apiRequests;
+  // The bucket starts empty: the first RATE_LIMIT calls pass at once, the rest at the drain rate.
+  const allowedMs = (Math.max(0, calls - RATE_LIMIT) / rate) * 1000;
+  const served429 = (limited.statsAfter.rateLimited ?? 0) - (limited.statsBefore.rateLimited ?? 0);
+  const rows = unlimited.run.ticketsSynced + unlimited.run.messagesSynced;
+  const runMs = Date.parse(limited.run.finishedAt) - Date.parse(limited.run.startedAt);
+  const table = `## bench:sync
+
+\`npm run bench:sync\` — initial sync of ${TICKETS.toLocaleString('en')} tickets and ${MESSAGES.toLocaleString('en')} messages from the simulator
+(Gorgias limit ${RATE_LIMIT} calls / ${WINDOW_SECONDS} s, simulator clock x${CLOCK_SCALE}: ${rate} calls/s). Run on ${new Date().toISOString().slice(0, 10)}.
+
+| figure | measured | bound / target |
+|---|---|---|
+| status | ${limited.run.status} | SUCCEEDED |
+| API calls | ${calls} | lower bound ceil(T/100)+ceil(M/100) = ${lowerBound}; target ≤ ${Math.floor(lowerBound * 1.05)} (+5%) → ${((calls / lowerBound - 1) * 100).toFixed(1)}% over |
+| wall time (rate-limited, from Save & Activate to SUCCEEDED seen) | ${(limited.wallMs / 1000).toFixed(1)} s | rate limit allows ${(allowedMs / 1000).toFixed(1)} s for ${calls} calls; target ≤ +10% → ${((limited.wallMs / allowedMs - 1) * 100).toFixed(1)}% |
+| 429 answers served | ${served429} | 0 |
+| rate-limit waits (client) | ${limited.run.rateLimitWaits} | — |
+| run time (first claim to finish, from the run row) | ${(runMs / 1000).toFixed(1)} s | ≤ ${((allowedMs * 1.1) / 1000).toFixed(1)} s (+10%) → ${((runMs / allowedMs - 1) * 100).toFixed(1)}% |
+| peak RSS (gateway process) | ${mb(limited.peakRss)} (start ${mb(limited.rssBefore)}); by quarter of the run: ${limited.quarterPeaks.map(mb).join(' / ')} | flat |
+| rows/s into PostgreSQL, no rate limit | ${Math.round(rows / (unlimited.wallMs / 1000)).toLocaleString('en')} rows/s (${rows} rows in ${(unlimited.wallMs / 1000).toFixed(1)} s, peak RSS ${mb(unlimited.peakRss)}) | — |
+`;
+  process.stdout.write(`${table}\n`);
+  writeBenchSection('sync', table);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`${e?.stack ?? e}\n`);
+    process.exit(1);
+  },
+);
