@@ -224,11 +224,16 @@ export class TicketSyncService {
       state.phase = `reading ${label}`;
     }
     let restarted = false;
+    // The next page is fetched while this one is written: the walk then runs at the pace of the
+    // rate limit or of the database, whichever is slower, not of both added up.
+    let prefetched: Promise<GorgiasPage<T>> | null = null;
     for (;;) {
       let page: GorgiasPage<T>;
       try {
-        page = await spec.fetch(cp.cursor ?? undefined);
+        page = await (prefetched ?? spec.fetch(cp.cursor ?? undefined));
+        prefetched = null;
       } catch (e) {
+        prefetched = null;
         // Cursors are good within one run only: after a long pause the API may refuse it.
         if (e instanceof GorgiasApiError && e.code === 'BAD_REQUEST' && cp.cursor && !restarted) {
           restarted = true;
@@ -249,6 +254,10 @@ export class TicketSyncService {
       const fraction = done ? 1 : this.walkFraction(cp);
       state.percent = this.stagePercent(cp.stage!, fraction);
       if (stream === 'tickets' && fraction >= 0.02) state.ticketsTotal = Math.round(state.ticketsSynced / fraction);
+      if (!done) {
+        prefetched = spec.fetch(page.meta.next_cursor!);
+        prefetched.catch(() => undefined); // its failure is handled where it is awaited, or it is abandoned
+      }
       await this.dataSource.transaction(async (m) => {
         if (inRange.length) await spec.apply(m, inRange);
         if (done) {

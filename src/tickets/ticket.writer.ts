@@ -215,8 +215,10 @@ export class TicketWriter {
     const rows: { external_id: string; expected: number; stored: number }[] = await m.query(
       `SELECT t.external_id::text AS external_id, t.messages_count AS expected, coalesce(c.n, 0)::int AS stored
          FROM tickets t
-         LEFT JOIN (SELECT ticket_external_id, count(*) AS n FROM messages WHERE connector_id = $1 GROUP BY ticket_external_id) c
-           ON c.ticket_external_id = t.external_id
+         -- one index lookup per ticket: right whatever the planner's statistics say (right after a bulk
+         -- initial sync they are stale, and a join against the grouped messages went quadratic)
+         CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
+                              WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id) c
         WHERE t.connector_id = $1 AND t.deleted_at IS NULL
           AND t.messages_count <> coalesce(c.n, 0)
           AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count
