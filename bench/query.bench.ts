@@ -9,6 +9,7 @@
  *  3. The same two answers from a plain `pg` script doing the minimum SQL (one statement per
  *     answer, JSON built by PostgreSQL), at the same concurrency for the same time: the floor.
  */
+import './production-mode';
 import 'reflect-metadata';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -260,7 +261,8 @@ async function main() {
   const db = await startEmbeddedPostgres(path.join(dir, 'pg'), process.env.BENCH_PG_LOG ? { log: (l) => process.stderr.write(`[pg] ${l}\n`) } : {});
   try {
     Object.assign(process.env, {
-      NODE_ENV: 'test',
+      // As deployed: production mode (graphql-js skips its development-only checks).
+      NODE_ENV: 'production',
       DATABASE_URL: db.url,
       AUTH_JWT_SECRET: SECRET,
       SECRETS_ENCRYPTION_KEYS: `b1:${Buffer.alloc(32, 1).toString('base64')}`,

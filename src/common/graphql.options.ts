@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import depthLimit from 'graphql-depth-limit';
@@ -25,7 +26,8 @@ export function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriv
     introspection: true,
     csrfPrevention: true,
     validationRules: [depthLimit(MAX_QUERY_DEPTH), introspectionDepthLimit(MAX_INTROSPECTION_DEPTH)],
-    plugins: [queryComplexityPlugin()],
+    // No HTTP caching of GraphQL answers here: skip Apollo's per-field cache-control bookkeeping.
+    plugins: [queryComplexityPlugin(), ApolloServerPluginCacheControlDisabled()],
     subscriptions: {
       'graphql-ws': {
         path: '/graphql',

@@ -117,7 +117,9 @@ export class TicketSyncService {
       if (run.attempts > 1) {
         await this.logs.info(scope, `Resuming the ${run.mode.toLowerCase()} sync at "${run.phase}" (attempt ${run.attempts}); data already synced is kept.`);
       } else {
-        await this.logs.info(scope, `${run.mode === SyncMode.FULL ? 'Full' : 'Incremental'} sync started (${run.trigger.toLowerCase()}).`);
+        const first = run.mode === SyncMode.INCREMENTAL && !(await this.runs.watermarks(run.connectorId)).messages;
+        const kind = run.mode === SyncMode.FULL ? 'Full' : first ? 'Initial' : 'Incremental';
+        await this.logs.info(scope, `${kind} sync started (${run.trigger.toLowerCase()}).`);
       }
       await this.runStages(state);
       await this.succeed(state);
