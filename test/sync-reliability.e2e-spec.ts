@@ -3,8 +3,8 @@ import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { gqlAt, startAppProcess } from './support/app-process';
 import { createAndActivate, diffAgainstGorgias, storedData, waitForRun, withDb } from './support/sync-helpers';
 import { collect, wsClient } from './support/ws-client';
-import { createTestDatabase } from './support/test-database';
-import { randomTenant, startTestApp, TEST_JWT_SECRET } from './support/test-app';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { randomTenant, startTestApp, TEST_JWT_SECRET, TestApp } from './support/test-app';
 
 const EMAIL = 'admin@acme.test';
 const KEY = 'reliable-key-0123456789';
@@ -16,6 +16,21 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One syncing instance on a fresh database, closed and dropped afterwards whatever happens. */
+async function withSyncingApp(sim: GorgiasSimulator, fn: (app: TestApp, db: TestDatabase) => Promise<void>): Promise<void> {
+  const db = await createTestDatabase();
+  const app = await startTestApp({
+    databaseUrl: db.url,
+    env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+  });
+  try {
+    await fn(app, db);
+  } finally {
+    await app.close();
+    await db.drop();
   }
 }
 
@@ -151,13 +166,8 @@ describe('sync reliability: crashes, several instances, progress across instance
     }
   });
 
-  it('a key revoked mid-sync fails the run cleanly: connector in ERROR with the guide advice, nothing synced is lost', async () => {
-    const db = await createTestDatabase();
-    const app = await startTestApp({
-      databaseUrl: db.url,
-      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
-    });
-    try {
+  it('a key revoked mid-sync fails the run cleanly: connector in ERROR with the guide advice, nothing synced is lost', () =>
+    withSyncingApp(sim, async (app, db) => {
       const tenant = randomTenant('revoke');
       const token = app.token(tenant);
       const acct = sim.addAccount({ subdomain: 'revokedmid', email: EMAIL, apiKey: KEY, seed: 80, tickets: 300 });
@@ -183,19 +193,10 @@ describe('sync reliability: crashes, several instances, progress across instance
       // Every stored message is exactly what Gorgias has.
       const gorgias = new Map(acct.snapshot().messages.map((m) => [String(m.id), m]));
       for (const m of stored.messages) expect(m.body_text).toBe(gorgias.get(m.id)?.body_text ?? null);
-    } finally {
-      await app.close();
-      await db.drop();
-    }
-  });
+    }));
 
-  it('changes made in Gorgias during the initial sync are all there after the next incremental run', async () => {
-    const db = await createTestDatabase();
-    const app = await startTestApp({
-      databaseUrl: db.url,
-      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
-    });
-    try {
+  it('changes made in Gorgias during the initial sync are all there after the next incremental run', () =>
+    withSyncingApp(sim, async (app, db) => {
       const tenant = randomTenant('during');
       const token = app.token(tenant);
       const acct = sim.addAccount({ subdomain: 'during', email: EMAIL, apiKey: KEY, seed: 90, tickets: 300 });
@@ -220,9 +221,5 @@ describe('sync reliability: crashes, several instances, progress across instance
       const next = await waitForRun(app, token, id, (await app.gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id }, token)).data.triggerSync.id);
       expect(next.status).toBe('SUCCEEDED');
       expect(diffAgainstGorgias({ ...acct.snapshot(), deletedTicketIds: deleted }, await storedData(db.url, id))).toEqual([]);
-    } finally {
-      await app.close();
-      await db.drop();
-    }
-  });
+    }));
 });

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 /** A fresh database on the test server; `drop()` removes it (and ends any connection left to it). */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run e2e tests through jest (globalSetup starts PostgreSQL)');
   const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
