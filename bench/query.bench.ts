@@ -329,7 +329,7 @@ async function main() {
 
 \`npm run bench:query\` — the ticket read API on ${TICKETS.toLocaleString('en')} tickets and ${(TICKETS * MESSAGES_PER_TICKET).toLocaleString('en')} messages
 (one tenant, embedded PostgreSQL, load + index + VACUUM ANALYZE ${loadSeconds.toFixed(0)} s). autocannon, ${CONNECTIONS} connections, ${DURATION} s per case,
-gateway and load generator in one process; the floor is a plain \`pg\` pool (${CONNECTIONS} clients, same time) running one hand-written SQL
+gateway (NODE_ENV=production) and load generator in one process; the floor is a plain \`pg\` pool (${CONNECTIONS} clients, same time) running one hand-written SQL
 statement per answer that builds the same JSON in PostgreSQL (for the search, the API's own best plan for common words: the
 newest 2,000 tickets checked one by one). SQL statements counted by wrapping pg's \`Client.prototype.query\`. Run on ${new Date().toISOString().slice(0, 10)}.
 
