@@ -140,6 +140,35 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     );
   });
 
+  it('a message deleted in Gorgias is found by reconciliation and marked deleted here', async () => {
+    const acct = sim.addAccount({ subdomain: 'msgdel', email: EMAIL, apiKey: KEY, seed: 21, tickets: 30 });
+    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'msgdel' });
+    await waitForRun(t, admin, id);
+    const ticket = [...acct.snapshot().tickets].reverse().find((x: any) => x.messages_count >= 3)!;
+    // Its first message: the ticket's description must move on to the next one.
+    const conversation = acct.snapshot().messages.filter((m: any) => m.ticket_id === ticket.id).reverse();
+    const victim = conversation[0];
+    acct.deleteMessage(ticket.id, victim.id);
+    const run = await waitForRun(t, admin, id, (await t.gql(TRIGGER, { id }, admin)).data.triggerSync.id);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(diffAgainstGorgias(acct.snapshot(), await storedData(t.databaseUrl, id))).toEqual([]);
+    const kept = await withDb(t.databaseUrl, (db) =>
+      db.query(`SELECT deleted_at FROM messages WHERE connector_id = $1 AND external_id = $2`, [id, victim.id]),
+    );
+    expect(kept.rows[0].deleted_at).not.toBeNull(); // soft-deleted, not lost
+    const messages = await t.gql(
+      `query($c: ID!, $e: ID!) { ticketByExternalId(connectorId: $c, externalId: $e) { description messagesCount messages { totalCount nodes { externalId } } } }`,
+      { c: id, e: String(ticket.id) },
+      admin,
+    );
+    const tk = messages.data.ticketByExternalId;
+    expect(tk.messages.totalCount).toBe(tk.messagesCount);
+    expect(tk.messages.nodes.map((n: any) => n.externalId)).not.toContain(String(victim.id));
+    expect(tk.description).toBe(conversation[1].body_text);
+    const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, level: WARN, first: 20) { nodes { message } } }`, { id }, admin);
+    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(new RegExp(`Ticket ${ticket.id}: .*1 no longer in Gorgias marked deleted`));
+  });
+
   it('a key that loses message access fails the run with the permission answer, and the connector goes to ERROR', async () => {
     const acct = sim.addAccount({ subdomain: 'perm', email: EMAIL, apiKey: KEY, seed: 17, tickets: 40 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'perm' });

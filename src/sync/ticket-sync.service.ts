@@ -291,17 +291,21 @@ export class TicketSyncService {
     for (const mismatch of mismatches) {
       let ticketGone = false;
       let stored = 0;
+      let removed = 0;
       let expected = mismatch.expected;
       try {
         const ticket = await state.client.getTicket(Number(mismatch.externalId));
         expected = ticket.messages_count ?? expected;
+        const listed: number[] = [];
         await this.dataSource.transaction(async (m) => {
           await this.writer.upsertTickets(m, state.scope, [ticket]);
           for await (const page of state.client.paginate((cursor) =>
             state.client.listMessages({ ticket_id: Number(mismatch.externalId), limit: PAGE_SIZE, cursor, order_by: 'created_datetime:asc' }),
           )) {
             stored += await this.writer.upsertMessages(m, state.scope, page.data);
+            listed.push(...page.data.map((msg) => msg.id));
           }
+          removed = await this.writer.markUnlistedMessagesDeleted(m, state.scope, mismatch.externalId, listed);
           await this.writer.markReconciled(m, state.scope, mismatch.externalId);
           cp.reconciled = (cp.reconciled ?? 0) + 1;
           await this.saveCheckpoint(m, state);
@@ -316,7 +320,9 @@ export class TicketSyncService {
       }
       const outcome = ticketGone
         ? 'it no longer exists in Gorgias and was marked deleted'
-        : stored >= expected
+        : removed
+          ? `re-read it: ${stored} messages listed, ${removed} no longer in Gorgias marked deleted`
+          : stored >= expected
           ? `re-read it: ${stored} messages now stored`
           : `re-read it, but Gorgias lists only ${stored}: the others may have been deleted in Gorgias`;
       await this.logs.warn(

@@ -100,7 +100,7 @@ export class TicketWriter {
       `INSERT INTO tickets (tenant_id, connector_id, external_id, description, ${TICKET_COLUMNS.join(', ')}, synced_at)
        SELECT $1, $2, x.external_id,
               coalesce((SELECT coalesce(fm.body_text, fm.stripped_text) FROM messages fm
-                         WHERE fm.connector_id = $2 AND fm.ticket_external_id = x.external_id
+                         WHERE fm.connector_id = $2 AND fm.ticket_external_id = x.external_id AND fm.deleted_at IS NULL
                          ORDER BY fm.created_at, fm.external_id LIMIT 1), x.excerpt),
               ${TICKET_COLUMNS.map((c) => `x.${c}`).join(', ')}, now()
          FROM jsonb_to_recordset($3::jsonb) AS x(
@@ -112,7 +112,7 @@ export class TicketWriter {
         ${assignments},
         description = coalesce(
           (SELECT coalesce(fm.body_text, fm.stripped_text) FROM messages fm
-            WHERE fm.connector_id = tickets.connector_id AND fm.ticket_external_id = tickets.external_id
+            WHERE fm.connector_id = tickets.connector_id AND fm.ticket_external_id = tickets.external_id AND fm.deleted_at IS NULL
             ORDER BY fm.created_at, fm.external_id LIMIT 1),
           CASE WHEN ${newer} THEN EXCLUDED.excerpt ELSE tickets.excerpt END),
         deleted_at = NULL,
@@ -159,17 +159,7 @@ export class TicketWriter {
         ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = now()`,
       [scope.tenantId, scope.connectorId, toJson(rows)],
     );
-    // A ticket's description is its first message: refresh it for the tickets these messages belong to.
-    const ticketIds = [...new Set(unique.map((msg) => String(msg.ticket_id)))];
-    await m.query(
-      `UPDATE tickets t SET description = coalesce(first.text, t.excerpt)
-         FROM (SELECT DISTINCT ON (ticket_external_id) ticket_external_id, coalesce(body_text, stripped_text) AS text
-                 FROM messages WHERE connector_id = $1 AND ticket_external_id = ANY($2::bigint[])
-                ORDER BY ticket_external_id, created_at, external_id) first
-        WHERE t.connector_id = $1 AND t.external_id = first.ticket_external_id
-          AND t.description IS DISTINCT FROM coalesce(first.text, t.excerpt)`,
-      [scope.connectorId, ticketIds],
-    );
+    await this.refreshDescriptions(m, scope, [...new Set(unique.map((msg) => String(msg.ticket_id)))]);
     return unique.length;
   }
 
@@ -218,7 +208,8 @@ export class TicketWriter {
          -- one index lookup per ticket: right whatever the planner's statistics say (right after a bulk
          -- initial sync they are stale, and a join against the grouped messages went quadratic)
          CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
-                              WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id) c
+                              WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
+                                AND m.deleted_at IS NULL) c
         WHERE t.connector_id = $1 AND t.deleted_at IS NULL
           AND t.messages_count <> coalesce(c.n, 0)
           AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count
@@ -227,6 +218,35 @@ export class TicketWriter {
       [scope.connectorId, limit],
     );
     return rows.map((r) => ({ externalId: r.external_id, expected: r.expected, stored: r.stored }));
+  }
+
+  /**
+   * After a ticket's messages were re-read in full: its stored messages that Gorgias no longer lists
+   * were deleted there. Soft-deleted here (kept, hidden), returns how many.
+   */
+  async markUnlistedMessagesDeleted(m: EntityManager, scope: WriteScope, ticketExternalId: string, listedIds: number[]): Promise<number> {
+    const [, count] = await m.query(
+      `UPDATE messages SET deleted_at = now()
+        WHERE connector_id = $1 AND ticket_external_id = $2 AND deleted_at IS NULL AND NOT (external_id = ANY($3::bigint[]))`,
+      [scope.connectorId, ticketExternalId, listedIds.map(String)],
+    );
+    if (Number(count)) await this.refreshDescriptions(m, scope, [ticketExternalId]);
+    return Number(count) || 0;
+  }
+
+  /** A ticket's description is its first (not deleted) message: refresh it for these tickets. */
+  private async refreshDescriptions(m: EntityManager, scope: WriteScope, ticketExternalIds: string[]): Promise<void> {
+    await m.query(
+      `UPDATE tickets t SET description = coalesce(first.text, t.excerpt)
+         FROM (SELECT k.id AS ticket_external_id,
+                      (SELECT coalesce(body_text, stripped_text) FROM messages
+                        WHERE connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
+                        ORDER BY created_at, external_id LIMIT 1) AS text
+                 FROM unnest($2::bigint[]) AS k(id)) first
+        WHERE t.connector_id = $1 AND t.external_id = first.ticket_external_id
+          AND t.description IS DISTINCT FROM coalesce(first.text, t.excerpt)`,
+      [scope.connectorId, ticketExternalIds],
+    );
   }
 
   /** Records that a ticket was re-read on its own at its current count. */

@@ -47,6 +47,8 @@ export interface SimAccount {
   updateTicket(id: number, patch: Partial<GorgiasTicket>): GorgiasTicket;
   trashTicket(id: number): GorgiasTicket;
   deleteTicket(id: number, o?: { recordEvent?: boolean }): void;
+  /** Removes one message from every list; its ticket's messages_count drops and updated_datetime moves. */
+  deleteMessage(ticketId: number, messageId: number): void;
   snapshot(): { tickets: GorgiasTicket[]; messages: GorgiasMessage[] };
   stats(): SimAccountStats;
 }
@@ -800,6 +802,20 @@ export class Account implements SimAccount {
     this.dirty();
     const now = this.stamp();
     if (o.recordEvent !== false) this.recordEvent('ticket-deleted', 'Ticket', rec.t.id, now);
+  }
+
+  deleteMessage(ticketId: number, messageId: number): void {
+    const rec = this.live(ticketId);
+    const gone = rec.msgs.find((r) => r.m.id === Number(messageId));
+    if (!gone) throw new ApiError(404, `Message ${messageId} not found`);
+    rec.msgs = rec.msgs.filter((r) => r !== gone);
+    if (this.sortedMessages) this.sortedMessages = this.sortedMessages.filter((r) => r !== gone);
+    const now = this.stamp();
+    rec.t.messages_count = rec.msgs.length;
+    rec.t.updated_datetime = gorgiasDatetime(now);
+    rec.u = now;
+    this.dirty();
+    this.recordEvent('ticket-updated', 'Ticket', rec.t.id, now);
   }
 
   snapshot(): { tickets: GorgiasTicket[]; messages: GorgiasMessage[] } {

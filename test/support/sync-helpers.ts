@@ -52,7 +52,7 @@ export async function storedData(url: string, connectorId: string) {
     const messages = await db.query(
       `SELECT external_id::text AS id, ticket_external_id::text AS ticket_id, body_text, body_html, sender_email, from_agent,
               public, created_at, attachments, payload
-         FROM messages m WHERE connector_id = $1
+         FROM messages m WHERE connector_id = $1 AND deleted_at IS NULL
           -- a deleted ticket's messages are gone from Gorgias; we keep them under the soft-deleted ticket
           AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id
                              AND t.external_id = m.ticket_external_id AND t.deleted_at IS NOT NULL)
