@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+import { ConnectorSubdomainUnique1764000000001 } from './1764000000001-ConnectorSubdomainUnique';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and the built app load the same set. */
-export const migrations = [InitialSchema1764000000000];
+export const migrations = [InitialSchema1764000000000, ConnectorSubdomainUnique1764000000001];

@@ -16,7 +16,7 @@ const ACTIVATE = `mutation($id: ID!) { activateConnector(id: $id) { id status ne
 describe('ConnectorsModule: Add Connector, Test Connection, Save & Activate (GraphQL + Gorgias simulator)', () => {
   let sim: GorgiasSimulator;
   let t: TestApp;
-  const tenant = randomTenant('acme');
+  let tenant: string;
   let admin: string;
 
   beforeAll(async () => {
@@ -29,6 +29,10 @@ describe('ConnectorsModule: Add Connector, Test Connection, Save & Activate (Gra
     acme.revokeKey('revoked-key');
     sim.addAccount({ subdomain: 'sleepy', email: EMAIL, apiKey: KEY, seed: 2, tickets: 1, status: 'inactive' });
     t = await startTestApp({ env: { GORGIAS_BASE_URL: sim.baseUrlTemplate } });
+  });
+  // A tenant connects a Gorgias account once: each test starts as a tenant of its own.
+  beforeEach(() => {
+    tenant = randomTenant('acme');
     admin = t.token(tenant, 'admin');
   });
   afterAll(async () => {
@@ -119,6 +123,23 @@ describe('ConnectorsModule: Add Connector, Test Connection, Save & Activate (Gra
       const r = await t.gql(CREATE, { input: { email: EMAIL, apiKey: KEY, subdomain } }, admin);
       expect(r.errors).toBeUndefined();
       expect(r.data.createGorgiasConnector).toMatchObject({ subdomain: 'acme', status: 'DRAFT', apiKeyLast4: 'WXYZ', name: 'Gorgias (acme)' });
+    });
+
+    it('refuses to connect the same Gorgias account twice in a tenant, naming the existing connector', async () => {
+      const first = (await t.gql(CREATE, { input: { name: 'Support', email: EMAIL, apiKey: KEY, subdomain: 'acme' } }, admin)).data.createGorgiasConnector;
+      const again = await t.gql(CREATE, { input: { email: EMAIL, apiKey: KEY, subdomain: 'https://acme.gorgias.com' } }, admin);
+      expect(again.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(again.errors[0].message).toMatch(/^subdomain: acme.gorgias.com is already connected \(connector "Support"/);
+      expect(again.errors[0].message).toContain(first.id);
+      // Another tenant may connect the same account.
+      const elsewhere = await t.gql(CREATE, { input: { email: EMAIL, apiKey: KEY, subdomain: 'acme' } }, t.token(randomTenant('other'), 'admin'));
+      expect(elsewhere.errors).toBeUndefined();
+      // A typo in a connector that never synced can be fixed; moving onto an already connected subdomain cannot.
+      const typo = (await t.gql(CREATE, { input: { email: EMAIL, apiKey: KEY, subdomain: 'acmee' } }, admin)).data.createGorgiasConnector;
+      const clash = await t.gql(`mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { subdomain: "acme" }) { subdomain } }`, { id: typo.id }, admin);
+      expect(clash.errors[0].message).toMatch(/^subdomain: acme.gorgias.com is already connected/);
+      const fixed = await t.gql(`mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { subdomain: "sleepy" }) { subdomain } }`, { id: typo.id }, admin);
+      expect(fixed.data.updateGorgiasConnector.subdomain).toBe('sleepy');
     });
 
     it('refuses a subdomain that is none of those forms, showing the right form', async () => {
@@ -230,7 +251,8 @@ describe('ConnectorsModule: Add Connector, Test Connection, Save & Activate (Gra
 
     it('a reader can read connectors but not change them', async () => {
       const reader = t.token(tenant, 'reader');
-      expect((await t.gql('{ connectors { id } }', {}, reader)).data.connectors.length).toBeGreaterThan(0);
+      const made = (await t.gql(CREATE, { input: { email: EMAIL, apiKey: KEY, subdomain: 'acme' } }, admin)).data.createGorgiasConnector;
+      expect((await t.gql('{ connectors { id } }', {}, reader)).data.connectors.map((c: any) => c.id)).toEqual([made.id]);
       const r = await t.gql(CREATE, { input: { email: EMAIL, apiKey: KEY, subdomain: 'acme' } }, reader);
       expect(r.errors[0].extensions.code).toBe('FORBIDDEN');
       const c = await t.gql(CHECK, { input: { email: EMAIL, apiKey: KEY, subdomain: 'acme' } }, reader);

@@ -220,6 +220,18 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect([...percents].sort((a, b) => a - b)).toEqual(percents);
   });
 
+  it('refuses to point a connector with synced data at another Gorgias account', async () => {
+    sim.addAccount({ subdomain: 'moved', email: EMAIL, apiKey: KEY, seed: 22, tickets: 5 });
+    sim.addAccount({ subdomain: 'movedto', email: EMAIL, apiKey: KEY, seed: 23, tickets: 5 });
+    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'moved' });
+    await waitForRun(t, admin, id);
+    const r = await t.gql(`mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { subdomain: "movedto" }) { subdomain } }`, { id }, admin);
+    expect(r.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(r.errors[0].message).toMatch(/already holds data synced from moved.gorgias.com.*add a new connector/);
+    const c = (await t.gql(`query($id: ID!) { connector(id: $id) { subdomain status } }`, { id }, admin)).data.connector;
+    expect(c).toEqual({ subdomain: 'moved', status: 'ACTIVE' });
+  });
+
   it('deleteConnector removes its synced data', async () => {
     sim.addAccount({ subdomain: 'gone', email: EMAIL, apiKey: KEY, seed: 19, tickets: 10 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'gone' });

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
-import { notFound } from '../common/graphql-errors';
+import { badUserInput, notFound } from '../common/graphql-errors';
 import { appConfig, AppConfig } from '../config/app.config';
 import { GorgiasCredentials } from '../gorgias/gorgias.types';
 import { SecretCipher } from '../secrets/secret-cipher';
@@ -67,6 +67,7 @@ export class ConnectorsService {
   }
 
   async create(user: AuthUser, input: CreateGorgiasConnectorInput): Promise<ConnectorEntity> {
+    await this.assertSubdomainFree(user, input.subdomain);
     return this.dataSource.transaction(async (m) => {
       const row = m.getRepository(ConnectorEntity).create({
         tenantId: user.tenantId,
@@ -94,6 +95,17 @@ export class ConnectorsService {
    */
   async update(user: AuthUser, id: string, input: UpdateGorgiasConnectorInput): Promise<ConnectorEntity> {
     const current = await this.get(user, id);
+    if (input.subdomain !== undefined && input.subdomain !== current.subdomain) {
+      await this.assertSubdomainFree(user, input.subdomain);
+      // Another subdomain is another Gorgias account: its ids would mix with the synced ones.
+      if (await this.hasSyncedData(current.id)) {
+        throw badUserInput(
+          `subdomain: this connector already holds data synced from ${current.subdomain}.gorgias.com. ` +
+            `To sync ${input.subdomain}.gorgias.com, add a new connector (or delete this one first).`,
+          'subdomain',
+        );
+      }
+    }
     const credentialsChanged =
       (input.email !== undefined && input.email !== current.email) ||
       (input.subdomain !== undefined && input.subdomain !== current.subdomain) ||
@@ -123,6 +135,27 @@ export class ConnectorsService {
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
     });
+  }
+
+  /** One connector per Gorgias account and tenant (a unique index backs this up). */
+  private async assertSubdomainFree(user: AuthUser, subdomain: string): Promise<void> {
+    const existing = await this.repo.findOne({ where: { tenantId: user.tenantId, provider: ConnectorProvider.GORGIAS, subdomain } });
+    if (existing) {
+      throw badUserInput(
+        `subdomain: ${subdomain}.gorgias.com is already connected (connector "${existing.name}", ${existing.id}). ` +
+          `Update or test that connector instead of adding the same account twice.`,
+        'subdomain',
+      );
+    }
+  }
+
+  private async hasSyncedData(connectorId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM tickets WHERE connector_id = $1) OR EXISTS (SELECT 1 FROM messages WHERE connector_id = $1)
+              OR EXISTS (SELECT 1 FROM sync_cursors WHERE connector_id = $1) AS synced`,
+      [connectorId],
+    );
+    return rows[0].synced === true;
   }
 
   async testConnection(user: AuthUser, id: string): Promise<ConnectionCheck> {
