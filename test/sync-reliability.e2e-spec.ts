@@ -110,6 +110,46 @@ describe('sync reliability: crashes, several instances, progress across instance
     }
   });
 
+  it('a graceful shutdown (SIGTERM) mid-sync hands the run back at once; another instance finishes it exactly', async () => {
+    const acct = sim.addAccount({ subdomain: 'sigterm', email: EMAIL, apiKey: KEY, seed: 95, tickets: 300 });
+    acct.setFaults({ slowMs: 120, slowRate: 1 });
+    const db = await createTestDatabase();
+    const token = signToken({ tenantId: randomTenant('sigterm'), role: 'admin' }, TEST_JWT_SECRET);
+    const env = { DATABASE_URL: db.url, GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1', SYNC_LEASE_SECONDS: '600' };
+    const first = await startAppProcess(env);
+    let second: Awaited<ReturnType<typeof startAppProcess>> | undefined;
+    try {
+      const created = await gqlAt(first.url, token, `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "sigterm" }) { id } }`);
+      const id = created.data.createGorgiasConnector.id;
+      await gqlAt(first.url, token, `mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
+      await waitFor('progress', () =>
+        withDb(db.url, async (c) => (await c.query(`SELECT messages_synced FROM sync_runs WHERE connector_id = $1`, [id])).rows[0]?.messages_synced >= 400),
+      );
+      await first.stop(); // SIGTERM
+      // Handed back: queued, no lease (a 600 s lease would otherwise hold it), not counted as an attempt.
+      const handed = await withDb(db.url, (c) => c.query(`SELECT status, lease_owner, attempts, phase FROM sync_runs WHERE connector_id = $1`, [id]));
+      expect(handed.rows[0]).toMatchObject({ status: 'QUEUED', lease_owner: null, attempts: 0, phase: 'waiting to resume' });
+      expect(first.output()).toMatch(/handed 1 running sync\(s\) back to the queue/);
+
+      second = await startAppProcess(env);
+      const done = await waitFor('the run to finish', () =>
+        withDb(db.url, async (c) => {
+          const { rows } = await c.query(`SELECT status, attempts FROM sync_runs WHERE connector_id = $1`, [id]);
+          return ['SUCCEEDED', 'FAILED'].includes(rows[0]?.status) && rows[0];
+        }),
+      );
+      expect(done).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+      const logs = await withDb(db.url, (c) => c.query(`SELECT message FROM sync_log_entries WHERE connector_id = $1`, [id]));
+      expect(logs.rows.map((r) => r.message).join('\n')).toMatch(/Resuming the incremental sync/);
+      acct.setFaults({});
+      expect(diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id))).toEqual([]);
+    } finally {
+      await first.stop().catch(() => undefined);
+      await second?.stop().catch(() => undefined);
+      await db.drop();
+    }
+  });
+
   it('two instances on one database never run the same connector at once, and end with exact data', async () => {
     const db = await createTestDatabase();
     const a = await startTestApp({

@@ -183,6 +183,22 @@ export class SyncRunStore {
     );
   }
 
+  /**
+   * An instance shutting down hands its running runs back to the queue at once, instead of making
+   * another instance wait for the lease to expire. The hand-back does not count as an attempt; the
+   * run's checkpoint is kept, and this instance's own writes are fenced off from now on.
+   */
+  async releaseOwned(owner: string): Promise<number> {
+    const rows = await queryRows(
+      this.dataSource,
+      `UPDATE sync_runs SET status = 'QUEUED', phase = 'waiting to resume', lease_owner = NULL, lease_expires_at = NULL,
+              attempts = greatest(attempts - 1, 0)
+        WHERE lease_owner = $1 AND status = 'RUNNING' RETURNING id`,
+      [owner],
+    );
+    return rows.length;
+  }
+
   /** Cancels queued runs of a paused connector (a running one notices the pause at its next page). */
   async cancelQueued(m: EntityManager, connectorId: string): Promise<void> {
     await m.query(

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -16,7 +16,7 @@ const TICK_JOB = 'sync-scheduler-tick';
  * TicketSyncService's job. Everything that coordinates instances is in PostgreSQL.
  */
 @Injectable()
-export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(SyncScheduler.name);
   /** This instance's lease-owner id. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -41,11 +41,28 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
     void this.tick();
   }
 
+  /** Before the database closes: stop claiming, and hand running runs back so another instance resumes them now. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
+    if (!this.active.size) return;
+    try {
+      const released = await this.runs.releaseOwned(this.owner);
+      if (released) {
+        this.logger.log(`shutting down: handed ${released} running sync(s) back to the queue`);
+        await this.bus.wakeUp();
+      }
+    } catch (e) {
+      // Then their leases expire and another instance takes them over all the same.
+      this.logger.warn(`could not hand running syncs back: ${(e as Error).message}`);
+    }
+    // In-flight pages stop at their next checkpoint (their lease is gone); give them a moment.
+    await Promise.race([Promise.allSettled(this.active.values()), new Promise((r) => setTimeout(r, 2000))]);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
-    // Runs in flight keep their lease until it expires; another instance resumes them from their checkpoint.
-    await Promise.race([Promise.allSettled(this.active.values()), new Promise((r) => setTimeout(r, 2000))]);
   }
 
   /** One pass: enqueue what is due, claim what this instance has room for, start it. */

@@ -62,6 +62,8 @@ interface RunState {
   baseWaits: number;
   percent: number;
   status: SyncRunStatus;
+  /** The run was taken over (or handed back at shutdown): this instance no longer speaks for it. */
+  leaseLost?: boolean;
 }
 
 /**
@@ -108,13 +110,14 @@ export class TicketSyncService {
     let ticks = 0;
     const renewEvery = Math.max(1, Math.floor((this.config.sync.leaseSeconds * 1000) / 3 / PROGRESS_INTERVAL_MS));
     const timer = setInterval(() => {
+      if (state.leaseLost) return;
       void this.publish(state);
       // A page can take long (rate-limit waits, retries): keep the lease alive meanwhile.
       if (++ticks % renewEvery === 0) void this.runs.renewLease({ id: run.id, owner }, this.config.sync.leaseSeconds).catch(() => undefined);
     }, PROGRESS_INTERVAL_MS);
     try {
       if (found.connector.status === 'PAUSED' || found.connector.status === 'DRAFT') throw new RunCancelled();
-      if (run.attempts > 1) {
+      if (run.attempts > 1 || run.checkpoint?.stage) {
         await this.logs.info(scope, `Resuming the ${run.mode.toLowerCase()} sync at "${run.phase}" (attempt ${run.attempts}); data already synced is kept.`);
       } else {
         const first = run.mode === SyncMode.INCREMENTAL && !(await this.runs.watermarks(run.connectorId)).messages;
@@ -127,7 +130,7 @@ export class TicketSyncService {
       await this.fail(state, e);
     } finally {
       clearInterval(timer);
-      await this.publish(state);
+      if (!state.leaseLost) await this.publish(state);
     }
   }
 
@@ -469,7 +472,7 @@ export class TicketSyncService {
     if (error instanceof LeaseLostError) {
       // Another instance owns the run now, or it was cancelled, or the connector deleted: stop quietly.
       this.logger.warn(`sync run ${state.run.id}: lease lost, stopping`);
-      state.status = SyncRunStatus.CANCELLED;
+      state.leaseLost = true; // whoever holds the run now reports its progress
       return;
     }
     try {
