@@ -74,6 +74,23 @@ describe('gateway foundation (HTTP + WebSocket, real PostgreSQL)', () => {
     await authed.dispose();
   });
 
+  it('closes a subscription socket when its token expires', async () => {
+    const admin = t.token(tenant, 'admin');
+    const created = await t.gql(`mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "expiring" }) { id } }`, {}, admin);
+    const id = created.data.createGorgiasConnector.id;
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+      const client = wsClient(t.url, `Bearer ${t.token(tenant, 'reader', 2)}`, (code, reason) => resolve({ code, reason }));
+      client.subscribe({ query: 'subscription($id: ID!) { syncProgress(connectorId: $id) { status } }', variables: { id } }, {
+        next: () => undefined,
+        error: () => undefined,
+        complete: () => undefined,
+      });
+    });
+    const { code, reason } = await closed;
+    expect(code).toBe(4403);
+    expect(reason).toMatch(/token expired/);
+  });
+
   it('refuses queries deeper than the limit', async () => {
     const deep = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } } } } } } }`;
     const res = await t.gql(deep, {}, t.token(tenant));

@@ -5,4 +5,6 @@ export type Role = (typeof ROLES)[number];
 export interface AuthUser {
   tenantId: string;
   role: Role;
+  /** When the token stops being valid (epoch ms), if it says; a subscription socket is closed then. */
+  expiresAt?: number;
 }

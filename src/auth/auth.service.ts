@@ -34,7 +34,8 @@ export class AuthService {
       throw new InvalidTokenError('token has no tenantId claim');
     }
     if (!ROLES.includes(role as never)) throw new InvalidTokenError('token role must be admin or reader');
-    return { tenantId, role: role as AuthUser['role'] };
+    const exp = typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+    return { tenantId, role: role as AuthUser['role'], ...(exp ? { expiresAt: exp } : {}) };
   }
 
   sign(user: AuthUser, expiresIn: number | `${number}${'s' | 'm' | 'h' | 'd'}` = '30d'): string {

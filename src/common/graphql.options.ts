@@ -12,6 +12,9 @@ import { queryComplexityPlugin } from './query-complexity.plugin';
 
 /** Deep enough for ticket -> messages -> sender and introspection; deeper is refused. */
 export const MAX_QUERY_DEPTH = 10;
+/** setTimeout's largest delay (about 24.8 days): a socket with a longer-lived token is closed then, and reconnects. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** The standard introspection query (GraphiQL, codegen) is about 12 deep. */
 export const MAX_INTROSPECTION_DEPTH = 15;
 
@@ -34,13 +37,24 @@ export function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriv
         // The socket is authenticated once, with the same header value sent in connectionParams.
         onConnect: (ctx: any) => {
           const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
+          let user;
           try {
-            ctx.extra.user = auth.verifyAuthorization(params.authorization ?? params.Authorization);
-            return true;
+            user = auth.verifyAuthorization(params.authorization ?? params.Authorization);
           } catch {
             return false; // graphql-ws closes with 4403 Forbidden
           }
+          ctx.extra.user = user;
+          // A socket lives as long as its token: at expiry it is closed, and the client reconnects with a new one.
+          if (user.expiresAt) {
+            ctx.extra.expiry = setTimeout(
+              () => ctx.extra.socket?.close(4403, 'Forbidden: token expired; reconnect with a new token'),
+              Math.max(0, Math.min(user.expiresAt - Date.now(), MAX_TIMER_MS)),
+            );
+            ctx.extra.expiry.unref?.();
+          }
+          return true;
         },
+        onClose: (ctx: any) => clearTimeout(ctx.extra?.expiry),
       },
     },
     context: (args: any): GraphqlContext => {
