@@ -3,7 +3,7 @@
  *
  *  1. Embedded PostgreSQL, migrations applied by booting the app in-process, bulk load with
  *     generate_series (customer-support-like text so that search has something to find), ANALYZE.
- *  2. autocannon for DURATION s against (a) tickets(first: 50) with customer and messages(first: 5)
+ *  2. autocannon for DURATION s against (a) tickets(first: 50) with customer and messages(last: 5)
  *     and (b) a full-text search (first: 20): req/s, p50/p99 latency, SQL queries per request
  *     (counted by wrapping pg's Client.prototype.query: the app runs in this process).
  *  3. The same two answers from a plain `pg` script doing the minimum SQL (one statement per
@@ -46,7 +46,7 @@ const originalQuery = Client.prototype.query;
 const LIST_QUERY = `query { tickets(first: 50) { pageInfo { hasNextPage endCursor } nodes {
   id externalId subject status priority channel tags updatedAt
   customer { externalId email name }
-  messages(first: 5) { totalCount nodes { id externalId fromAgent bodyText createdAt sender { email name } } }
+  messages(last: 5) { totalCount nodes { id externalId fromAgent bodyText createdAt sender { email name } } }
 } } }`;
 const SEARCH_QUERY = `query($s: String) { tickets(first: 20, filter: { search: $s }) { pageInfo { hasNextPage endCursor } nodes {
   id externalId subject status updatedAt customer { email name }
@@ -68,7 +68,7 @@ FROM (
     SELECT json_agg(json_build_object('id', m.id, 'externalId', m.external_id::text, 'fromAgent', m.from_agent, 'bodyText', m.body_text,
       'createdAt', m.created_at, 'sender', json_build_object('email', m.sender_email, 'name', m.sender_name)) ORDER BY m.created_at, m.id) AS nodes
     FROM (SELECT * FROM messages m WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id AND m.deleted_at IS NULL
-          ORDER BY m.created_at, m.id LIMIT 5) m
+          ORDER BY m.created_at DESC, m.id DESC LIMIT 5) m
   ) mm
   WHERE t.tenant_id = $1 AND t.deleted_at IS NULL AND t.trashed_at IS NULL
   ORDER BY t.updated_at DESC, t.id DESC
@@ -296,7 +296,7 @@ async function main() {
       return (await res.json()) as any;
     };
     const cases = [
-      { name: '(a) tickets(first: 50) + customer + messages(first: 5)', query: LIST_QUERY, variables: undefined, sql: PG_LIST, params: [TENANT], expect: 50 },
+      { name: '(a) tickets(first: 50) + customer + messages(last: 5)', query: LIST_QUERY, variables: undefined, sql: PG_LIST, params: [TENANT], expect: 50 },
       { name: `(b) search "${SEARCH}" (first: 20)`, query: SEARCH_QUERY, variables: { s: SEARCH }, sql: PG_SEARCH, params: [TENANT, SEARCH], expect: 20 },
     ];
     const rows: string[] = [];

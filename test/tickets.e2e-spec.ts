@@ -223,6 +223,21 @@ describe('tickets API', () => {
     expect(bad.errors[0].message).toMatch(/after/);
   });
 
+  it('pages backwards with last/before: the newest messages, in conversation order', async () => {
+    const q = `query($c: ID!, $before: String) { ticketByExternalId(connectorId: $c, externalId: "1005") {
+      messages(last: 2, before: $before) { totalCount pageInfo { hasPreviousPage hasNextPage startCursor endCursor } nodes { externalId } } } }`;
+    const newest = (await gqlA(q, { c: A1 })).data.ticketByExternalId.messages;
+    expect(newest.nodes.map((n: any) => n.externalId)).toEqual(['10052', '10051']);
+    expect(newest).toMatchObject({ totalCount: 3, pageInfo: { hasPreviousPage: true, hasNextPage: false } });
+    const earlier = (await gqlA(q, { c: A1, before: newest.pageInfo.startCursor })).data.ticketByExternalId.messages;
+    expect(earlier.nodes.map((n: any) => n.externalId)).toEqual(['10053']);
+    expect(earlier.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+    const both = await gqlA(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1005") { messages(last: 1, after: "x") { totalCount } } }`, { c: A1 });
+    expect(both.errors[0].message).toMatch(/^messages: use first\/after or last\/before, not both/);
+    const tooMany = await gqlA(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1005") { messages(last: 101) { totalCount } } }`, { c: A1 });
+    expect(tooMany.errors[0].message).toMatch(/^last: must be between 1 and 100/);
+  });
+
   describe('filters', () => {
     const expectFilter = async (filter: Record<string, unknown>, expected: number[]) => {
       const nodes = await all(filter, 10);
@@ -399,6 +414,13 @@ describe('tickets API', () => {
     const ten = await measure(10);
     const fifty = await measure(50);
     expect(fifty).toHaveLength(ten.length);
+    // The newest 5 messages of each ticket (last: 5) batch the same way.
+    sqlLog.length = 0;
+    counting = true;
+    const latest = await gqlA(`{ tickets(first: 50) { nodes { customer { email } messages(last: 5) { nodes { id } } } } }`);
+    counting = false;
+    expect(latest.errors).toBeUndefined();
+    expect(sqlLog).toHaveLength(3);
     expect(ten.length).toBeLessThanOrEqual(6);
     // list + customers + messages (with their totals) = 3
     expect(ten.length).toBe(3);

@@ -46,12 +46,19 @@ export function customerLoader(ctx: GraphqlContext, service: TicketsService) {
 }
 
 /** A page of messages per ticket; one loader (so one query) per distinct (first, after). */
-export function messagesLoader(ctx: GraphqlContext, service: TicketsService, first: number, after: MessageKey | undefined, afterRaw: string) {
+export function messagesLoader(
+  ctx: GraphqlContext,
+  service: TicketsService,
+  size: number,
+  at: MessageKey | undefined,
+  atRaw: string,
+  direction: 'forward' | 'backward' = 'forward',
+) {
   const user = requestUser(ctx);
   return loader<TicketRef, MessagePage, string>(
     ctx,
-    `tickets.messages:${first}:${afterRaw}`,
-    () => new DataLoader((tickets) => service.messagePages(user, tickets, first, after), { cacheKeyFn: (t) => t.id }),
+    `tickets.messages:${direction}:${size}:${atRaw}`,
+    () => new DataLoader((tickets) => service.messagePages(user, tickets, size, at, direction), { cacheKeyFn: (t) => t.id }),
   );
 }
 

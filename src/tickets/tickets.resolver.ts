@@ -4,7 +4,8 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { GraphqlContext } from '../auth/graphql-context';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
 import { checkPageSize, MAX_PAGE_SIZE } from '../common/pagination/page-size';
-import { Connection, toConnection } from '../common/pagination/paginated';
+import { Connection, toBackwardConnection, toConnection } from '../common/pagination/paginated';
+import { badUserInput } from '../common/graphql-errors';
 import { MessageConnection, TicketConnection } from './dto/ticket-connections';
 import { DEFAULT_MESSAGES_PAGE, DEFAULT_TICKETS_PAGE, TicketArgs, TicketByExternalIdArgs, TicketsArgs } from './dto/tickets-args';
 import { customerLoader, messagesLoader } from './tickets.loaders';
@@ -13,7 +14,7 @@ import { Customer, Message, Ticket } from './tickets.types';
 
 /** Cost of a list: its page size (as asked, capped at the maximum) times what each item asks for. */
 export const listComplexity = (fallback: number) => (o: ComplexityEstimatorArgs) => {
-  const first = typeof o.args?.first === 'number' ? o.args.first : fallback;
+  const first = typeof o.args?.last === 'number' ? o.args.last : typeof o.args?.first === 'number' ? o.args.first : fallback;
   return 1 + Math.min(Math.max(first, 1), MAX_PAGE_SIZE) * o.childComplexity;
 };
 
@@ -78,11 +79,22 @@ export class TicketsResolver {
     // skip the class-transformer/class-validator round trip; both are checked right here.
     @Args('first', { type: () => Int, nullable: true, defaultValue: DEFAULT_MESSAGES_PAGE, description: 'Page size, 1 to 100.' }) firstArg: number | null,
     @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page.' }) afterArg: string | null,
+    @Args('last', { type: () => Int, nullable: true, description: 'The newest N messages (in conversation order), 1 to 100; takes the place of first.' })
+    lastArg: number | null,
+    @Args('before', { type: () => String, nullable: true, description: 'With last: the startCursor of the page after.' }) beforeArg: string | null,
     @Context() ctx: GraphqlContext,
   ): Promise<Connection<Message>> {
+    const cursorOf = (m: Message) => encodeCursor({ createdAt: m.createdAtKey, id: m.id });
+    if (lastArg != null || beforeArg != null) {
+      if (afterArg != null) throw badUserInput('messages: use first/after or last/before, not both.', 'after');
+      const last = checkPageSize(lastArg, DEFAULT_MESSAGES_PAGE, 'last');
+      const before: MessageKey | undefined = decodeKey(beforeArg, 'createdAt');
+      const page = await messagesLoader(ctx, this.service, last, before, beforeArg ?? '', 'backward').load(ticket);
+      return toBackwardConnection(page.rows, last, page.totalCount, cursorOf, !!before);
+    }
     const first = checkPageSize(firstArg, DEFAULT_MESSAGES_PAGE);
     const after: MessageKey | undefined = decodeKey(afterArg, 'createdAt');
     const page = await messagesLoader(ctx, this.service, first, after, afterArg ?? '').load(ticket);
-    return toConnection(page.rows, first, page.totalCount, (m) => encodeCursor({ createdAt: m.createdAtKey, id: m.id }));
+    return toConnection(page.rows, first, page.totalCount, cursorOf);
   }
 }

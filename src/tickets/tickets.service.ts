@@ -194,20 +194,32 @@ export class TicketsService {
    * The first `first + 1` messages (after `after`) of each ticket, oldest first, and each ticket's
    * message total: ONE query for the whole batch (a LATERAL index range scan per ticket).
    */
-  async messagePages(user: AuthUser, tickets: readonly TicketRef[], first: number, after?: MessageKey): Promise<MessagePage[]> {
+  /**
+   * A page of each ticket's conversation. Forward (`first`/`after`): oldest first. Backward
+   * (`last`/`before`): the rows come newest first (the resolver puts them back in order).
+   */
+  async messagePages(
+    user: AuthUser,
+    tickets: readonly TicketRef[],
+    size: number,
+    at?: MessageKey,
+    direction: 'forward' | 'backward' = 'forward',
+  ): Promise<MessagePage[]> {
     if (!tickets.length) return [];
     const params: unknown[] = [
       tickets.map((t) => t.id),
       tickets.map((t) => t.connectorId),
       tickets.map((t) => t.externalId),
       user.tenantId,
-      first + 1,
+      size + 1,
     ];
+    const backward = direction === 'backward';
     let cursor = '';
-    if (after) {
-      params.push(after.createdAt, after.id);
-      cursor = 'AND (m.created_at, m.id) > ($6::timestamptz, $7::uuid)';
+    if (at) {
+      params.push(at.createdAt, at.id);
+      cursor = `AND (m.created_at, m.id) ${backward ? '<' : '>'} ($6::timestamptz, $7::uuid)`;
     }
+    const dir = backward ? 'DESC' : 'ASC';
     const rows: any[] = await this.dataSource.query(
       `SELECT k.ord, k.ticket_id, c.total, p.*
        FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) WITH ORDINALITY AS k(ticket_id, connector_id, ticket_external_id, ord)
@@ -220,10 +232,10 @@ export class TicketsService {
          SELECT ${MESSAGE_COLUMNS} FROM messages m
          WHERE m.connector_id = k.connector_id AND m.ticket_external_id = k.ticket_external_id
            AND m.tenant_id = $4 AND m.deleted_at IS NULL ${cursor}
-         ORDER BY m.created_at, m.id
+         ORDER BY m.created_at ${dir}, m.id ${dir}
          LIMIT $5
        ) p ON true
-       ORDER BY k.ord, p.created_at, p.id`,
+       ORDER BY k.ord, p.created_at ${dir}, p.id ${dir}`,
       params,
     );
     const pages: MessagePage[] = tickets.map(() => ({ rows: [], totalCount: 0 }));

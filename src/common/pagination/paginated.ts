@@ -5,6 +5,9 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 export class PageInfo {
   @Field() hasNextPage: boolean;
   @Field(() => String, { nullable: true }) endCursor: string | null;
+  @Field({ description: 'With last/before: whether earlier items exist. With first/after: always false (Relay allows it).' })
+  hasPreviousPage: boolean;
+  @Field(() => String, { nullable: true }) startCursor: string | null;
 }
 
 export interface Edge<T> {
@@ -53,6 +56,37 @@ export function toConnection<T>(rows: T[], first: number, totalCount: number, cu
     edges,
     nodes: page,
     totalCount,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+      hasPreviousPage: false,
+      startCursor: edges.length ? edges[0].cursor : null,
+    },
+  };
+}
+
+/**
+ * The backward counterpart (`last`/`before`): `rows` were fetched newest first with LIMIT last + 1;
+ * the page is returned in list order, and the extra row says that earlier items exist.
+ */
+export function toBackwardConnection<T>(
+  rowsNewestFirst: T[],
+  last: number,
+  totalCount: number,
+  cursorOf: (row: T) => string,
+  hasNextPage: boolean,
+): Connection<T> {
+  const page = rowsNewestFirst.slice(0, last).reverse();
+  const edges = page.map((node) => ({ node, cursor: cursorOf(node) }));
+  return {
+    edges,
+    nodes: page,
+    totalCount,
+    pageInfo: {
+      hasNextPage,
+      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+      hasPreviousPage: rowsNewestFirst.length > last,
+      startCursor: edges.length ? edges[0].cursor : null,
+    },
   };
 }
