@@ -45,24 +45,32 @@ export function Paginated<T>(classRef: Type<T>, name?: string): Type<Connection<
   return ConnectionType as unknown as Type<Connection<T>>;
 }
 
-/**
- * Builds a connection from `rows` fetched with LIMIT first + 1: the extra row only says that
- * there is a next page.
- */
-export function toConnection<T>(rows: T[], first: number, totalCount: number, cursorOf: (row: T) => string): Connection<T> {
-  const page = rows.slice(0, first);
+/** The connection of one page already in list order. */
+function connectionOf<T>(
+  page: T[],
+  totalCount: number,
+  cursorOf: (row: T) => string,
+  more: { hasNextPage: boolean; hasPreviousPage: boolean },
+): Connection<T> {
   const edges = page.map((node) => ({ node, cursor: cursorOf(node) }));
   return {
     edges,
     nodes: page,
     totalCount,
     pageInfo: {
-      hasNextPage: rows.length > first,
-      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
-      hasPreviousPage: false,
+      ...more,
       startCursor: edges.length ? edges[0].cursor : null,
+      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
     },
   };
+}
+
+/**
+ * Builds a connection from `rows` fetched with LIMIT first + 1: the extra row only says that
+ * there is a next page.
+ */
+export function toConnection<T>(rows: T[], first: number, totalCount: number, cursorOf: (row: T) => string): Connection<T> {
+  return connectionOf(rows.slice(0, first), totalCount, cursorOf, { hasNextPage: rows.length > first, hasPreviousPage: false });
 }
 
 /**
@@ -76,17 +84,8 @@ export function toBackwardConnection<T>(
   cursorOf: (row: T) => string,
   hasNextPage: boolean,
 ): Connection<T> {
-  const page = rowsNewestFirst.slice(0, last).reverse();
-  const edges = page.map((node) => ({ node, cursor: cursorOf(node) }));
-  return {
-    edges,
-    nodes: page,
-    totalCount,
-    pageInfo: {
-      hasNextPage,
-      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
-      hasPreviousPage: rowsNewestFirst.length > last,
-      startCursor: edges.length ? edges[0].cursor : null,
-    },
-  };
+  return connectionOf(rowsNewestFirst.slice(0, last).reverse(), totalCount, cursorOf, {
+    hasNextPage,
+    hasPreviousPage: rowsNewestFirst.length > last,
+  });
 }
