@@ -1,7 +1,7 @@
 import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { collect, wsClient } from './support/ws-client';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
-import { createAndActivate, diffAgainstGorgias, storedData, TRIGGER, waitForRun, withDb } from './support/sync-helpers';
+import { createAndActivate, diffAgainstGorgias, RUNS, storedData, TRIGGER, waitForRun, withDb } from './support/sync-helpers';
 
 const EMAIL = 'admin@acme.test';
 const KEY = 'sync-key-0123456789';
@@ -230,6 +230,35 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(r.errors[0].message).toMatch(/already holds data synced from moved.gorgias.com.*add a new connector/);
     const c = (await t.gql(`query($id: ID!) { connector(id: $id) { subdomain status } }`, { id }, admin)).data.connector;
     expect(c).toEqual({ subdomain: 'moved', status: 'ACTIVE' });
+  });
+
+  it('pausing stops a running sync at its next page, keeps what it synced, and Save & Activate syncs the rest', async () => {
+    const acct = sim.addAccount({ subdomain: 'pausing', email: EMAIL, apiKey: KEY, seed: 24, tickets: 300 });
+    acct.setFaults({ slowMs: 40, slowRate: 1 });
+    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'pausing' });
+    for (let i = 0; ; i++) {
+      const run = (await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes[0];
+      if (run?.messagesSynced >= 200) break;
+      if (i > 600) throw new Error(`no progress: ${JSON.stringify(run)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const paused = await t.gql(`mutation($id: ID!) { pauseConnector(id: $id) { status nextSyncAt } }`, { id }, admin);
+    expect(paused.data.pauseConnector).toEqual({ status: 'PAUSED', nextSyncAt: null });
+    const stopped = await waitForRun(t, admin, id);
+    expect(stopped.status).toBe('CANCELLED');
+    const kept = await storedData(t.databaseUrl, id);
+    expect(kept.messages.length).toBeGreaterThanOrEqual(200);
+    expect(kept.duplicates).toEqual({ tickets: 0, messages: 0 });
+    const refused = await t.gql(TRIGGER, { id }, admin);
+    expect(refused.errors[0].extensions.code).toBe('FAILED_PRECONDITION');
+    expect(refused.errors[0].message).toMatch(/PAUSED: activate it/);
+    const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, first: 20) { nodes { message } } }`, { id }, admin);
+    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(/Sync cancelled: the connector was paused. Data synced so far is kept./);
+
+    acct.setFaults({});
+    const reactivated = (await t.gql(`mutation($id: ID!) { activateConnector(id: $id) { latestRun { id } } }`, { id }, admin)).data.activateConnector;
+    expect((await waitForRun(t, admin, id, reactivated.latestRun.id)).status).toBe('SUCCEEDED');
+    expect(diffAgainstGorgias(acct.snapshot(), await storedData(t.databaseUrl, id))).toEqual([]);
   });
 
   it('deleteConnector removes its synced data', async () => {
