@@ -261,6 +261,30 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(diffAgainstGorgias(acct.snapshot(), await storedData(t.databaseUrl, id))).toEqual([]);
   });
 
+  it('a key rotated during a sync (new key saved, old one revoked) lets the run continue with the new key', async () => {
+    const acct = sim.addAccount({ subdomain: 'rotate', email: EMAIL, apiKey: KEY, seed: 25, tickets: 300 });
+    acct.setFaults({ slowMs: 40, slowRate: 1 });
+    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'rotate' });
+    for (let i = 0; ; i++) {
+      const run = (await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes[0];
+      if (run?.messagesSynced >= 200) break;
+      if (i > 600) throw new Error(`no progress: ${JSON.stringify(run)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    acct.addKey({ apiKey: 'rotated-key-0002', email: EMAIL });
+    const updated = await t.gql(`mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { apiKey: "rotated-key-0002" }) { status apiKeyLast4 } }`, { id }, admin);
+    expect(updated.data.updateGorgiasConnector).toEqual({ status: 'ACTIVE', apiKeyLast4: '0002' });
+    acct.revokeKey(KEY);
+    acct.setFaults({});
+    const run = await waitForRun(t, admin, id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', error: null });
+    const c = (await t.gql(`query($id: ID!) { connector(id: $id) { status lastError } }`, { id }, admin)).data.connector;
+    expect(c).toEqual({ status: 'ACTIVE', lastError: null });
+    expect(diffAgainstGorgias(acct.snapshot(), await storedData(t.databaseUrl, id))).toEqual([]);
+    const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, first: 30) { nodes { message } } }`, { id }, admin);
+    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(/credentials changed during the sync; it continues with the new ones/);
+  });
+
   it('deleteConnector removes its synced data', async () => {
     sim.addAccount({ subdomain: 'gone', email: EMAIL, apiKey: KEY, seed: 19, tickets: 10 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'gone' });

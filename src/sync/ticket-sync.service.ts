@@ -8,7 +8,7 @@ import { GorgiasApiError } from '../gorgias/gorgias-api.error';
 import { GorgiasClient } from '../gorgias/gorgias-client';
 import { GorgiasClientFactory } from '../gorgias/gorgias-client.factory';
 import { datetimeMs } from '../gorgias/gorgias-datetime';
-import { GorgiasEvent, GorgiasPage } from '../gorgias/gorgias.types';
+import { GorgiasCredentials, GorgiasEvent, GorgiasPage } from '../gorgias/gorgias.types';
 import { TicketWriter } from '../tickets/ticket.writer';
 import { SyncStream } from './entities/sync-cursor.entity';
 import { SyncCheckpoint, SyncMode, SyncRunEntity, SyncRunStatus, SyncStage } from './entities/sync-run.entity';
@@ -62,6 +62,8 @@ interface RunState {
   baseWaits: number;
   percent: number;
   status: SyncRunStatus;
+  /** What the run authenticates with (the connector's, when the run started). */
+  credentials: GorgiasCredentials;
   /** The run was taken over (or handed back at shutdown): this instance no longer speaks for it. */
   leaseLost?: boolean;
 }
@@ -96,6 +98,7 @@ export class TicketSyncService {
       owner,
       scope,
       client: this.clients.create(found.credentials),
+      credentials: found.credentials,
       checkpoint: run.checkpoint ?? {},
       phase: run.phase,
       ticketsSynced: run.ticketsSynced,
@@ -485,10 +488,20 @@ export class TicketSyncService {
         });
         return;
       }
-      const advice = adviceFor(error, (await this.connectors.findWithCredentials(state.run.connectorId))?.connector.subdomain ?? 'your account');
+      const current = await this.connectors.findWithCredentials(state.run.connectorId);
+      const advice = adviceFor(error, current?.connector.subdomain ?? 'your account');
       const code = error instanceof GorgiasApiError ? error.code : 'INTERNAL';
       if (!(error instanceof GorgiasApiError)) this.logger.error({ err: error }, `sync run ${state.run.id} failed`);
       const needsUser = NEEDS_USER.has(code);
+      if (needsUser && current && !sameCredentials(current.credentials, state.credentials)) {
+        // The user fixed or rotated the key while this run used the old one: go on with the new one.
+        state.status = SyncRunStatus.QUEUED;
+        state.phase = 'waiting to resume';
+        await this.runs.requeue(run, 0, advice.message, this.counters(state));
+        await this.logs.info(state.scope, 'The connector\'s credentials changed during the sync; it continues with the new ones from where it stopped.');
+        await this.bus.wakeUp().catch(() => undefined);
+        return;
+      }
       if (!needsUser && state.run.attempts < MAX_RUN_ATTEMPTS) {
         const delay = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** (state.run.attempts - 1));
         state.status = SyncRunStatus.QUEUED;
@@ -542,4 +555,8 @@ export class TicketSyncService {
       })
       .catch(() => undefined);
   }
+}
+
+function sameCredentials(a: GorgiasCredentials, b: GorgiasCredentials): boolean {
+  return a.apiKey === b.apiKey && a.email === b.email && a.subdomain === b.subdomain;
 }
