@@ -1,3 +1,4 @@
+import { SyncScheduler } from '../src/sync/sync-scheduler.service';
 import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { collect, wsClient } from './support/ws-client';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
@@ -283,6 +284,26 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(diffAgainstGorgias(acct.snapshot(), await storedData(t.databaseUrl, id))).toEqual([]);
     const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, first: 30) { nodes { message } } }`, { id }, admin);
     expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(/credentials changed during the sync; it continues with the new ones/);
+  });
+
+  it('prunes sync history past the retention period, keeping the latest run of each connector', async () => {
+    sim.addAccount({ subdomain: 'history', email: EMAIL, apiKey: KEY, seed: 26, tickets: 5 });
+    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'history' });
+    const first = await waitForRun(t, admin, id);
+    const second = await waitForRun(t, admin, id, (await t.gql(TRIGGER, { id }, admin)).data.triggerSync.id);
+    // Age everything of this connector past the default 90 days.
+    await withDb(t.databaseUrl, async (db) => {
+      await db.query(`UPDATE sync_runs SET finished_at = now() - interval '100 days' WHERE connector_id = $1`, [id]);
+      await db.query(`UPDATE sync_log_entries SET at = now() - interval '100 days' WHERE connector_id = $1 AND run_id = $2`, [id, first.id]);
+    });
+    const pruned = await t.app.get(SyncScheduler).pruneHistory();
+    expect(pruned.runs).toBeGreaterThanOrEqual(1);
+    const runs = (await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes.map((r: any) => r.id);
+    expect(runs).toEqual([second.id]); // the older one went, the latest stays
+    const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, first: 50) { nodes { message } } }`, { id }, admin);
+    expect(logs.data.syncLogs.nodes.length).toBeGreaterThan(0); // the latest run's lines are recent
+    const c = (await t.gql(`query($id: ID!) { connector(id: $id) { latestRun { id } ticketCount } }`, { id }, admin)).data.connector;
+    expect(c).toEqual({ latestRun: { id: second.id }, ticketCount: 5 });
   });
 
   it('deleteConnector removes its synced data', async () => {

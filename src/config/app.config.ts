@@ -30,6 +30,7 @@ export const appConfig = registerAs('app', () => {
       tickSeconds: env.SYNC_TICK_SECONDS,
       leaseSeconds: env.SYNC_LEASE_SECONDS,
       defaultIntervalMinutes: env.SYNC_DEFAULT_INTERVAL_MINUTES,
+      historyRetentionDays: env.SYNC_HISTORY_RETENTION_DAYS,
     },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
   };

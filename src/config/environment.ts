@@ -90,6 +90,12 @@ export class Environment {
   @Max(1440)
   SYNC_DEFAULT_INTERVAL_MINUTES = 15;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  SYNC_HISTORY_RETENTION_DAYS = 90;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

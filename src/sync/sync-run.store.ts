@@ -199,6 +199,22 @@ export class SyncRunStore {
     return rows.length;
   }
 
+  /**
+   * History retention: log lines and finished runs older than `days` go (a run's log lines with
+   * it); the latest run of each connector stays, so `latestRun` never empties.
+   */
+  async pruneHistory(days: number): Promise<{ runs: number; logLines: number }> {
+    // TypeORM answers DELETE with [rows, affected].
+    const [, logLines] = await this.dataSource.query(`DELETE FROM sync_log_entries WHERE at < now() - make_interval(days => $1)`, [days]);
+    const [, runs] = await this.dataSource.query(
+      `DELETE FROM sync_runs r
+        WHERE r.status IN ('SUCCEEDED','FAILED','CANCELLED') AND r.finished_at < now() - make_interval(days => $1)
+          AND r.id <> (SELECT l.id FROM sync_runs l WHERE l.connector_id = r.connector_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1)`,
+      [days],
+    );
+    return { runs: Number(runs) || 0, logLines: Number(logLines) || 0 };
+  }
+
   /** Cancels queued runs of a paused connector (a running one notices the pause at its next page). */
   async cancelQueued(m: EntityManager, connectorId: string): Promise<void> {
     await m.query(

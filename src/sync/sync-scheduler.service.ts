@@ -5,10 +5,11 @@ import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../config/app.config';
 import { SyncProgressBus } from './sync-progress.bus';
 import { SyncRunStore } from './sync-run.store';
-import { MAX_CONCURRENT_RUNS_PER_INSTANCE } from './sync.constants';
+import { HISTORY_PRUNE_INTERVAL_MS, MAX_CONCURRENT_RUNS_PER_INSTANCE } from './sync.constants';
 import { TicketSyncService } from './ticket-sync.service';
 
 const TICK_JOB = 'sync-scheduler-tick';
+const PRUNE_JOB = 'sync-history-prune';
 
 /**
  * The cron side of the sync: each tick only enqueues due connectors and claims runs (queued ones,
@@ -39,12 +40,28 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     this.registry.addInterval(TICK_JOB, interval);
     this.bus.onWakeUp(() => void this.tick());
     void this.tick();
+    this.registry.addInterval(PRUNE_JOB, setInterval(() => void this.pruneHistory(), HISTORY_PRUNE_INTERVAL_MS));
+  }
+
+  /** Deletes sync runs and log lines past the retention period. */
+  async pruneHistory(): Promise<{ runs: number; logLines: number }> {
+    try {
+      const pruned = await this.runs.pruneHistory(this.config.sync.historyRetentionDays);
+      if (pruned.runs || pruned.logLines) {
+        this.logger.log(`pruned sync history older than ${this.config.sync.historyRetentionDays} days: ${pruned.runs} runs, ${pruned.logLines} log lines`);
+      }
+      return pruned;
+    } catch (e) {
+      this.logger.warn(`could not prune sync history: ${(e as Error).message}`);
+      return { runs: 0, logLines: 0 };
+    }
   }
 
   /** Before the database closes: stop claiming, and hand running runs back so another instance resumes them now. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
+    if (this.registry.doesExist('interval', PRUNE_JOB)) this.registry.deleteInterval(PRUNE_JOB);
     if (!this.active.size) return;
     try {
       const released = await this.runs.releaseOwned(this.owner);

@@ -22,3 +22,5 @@ export const PROGRESS_CHANNEL = 'cx_sync_progress';
 export const WAKEUP_CHANNEL = 'cx_sync_wakeup';
 /** Gorgias event types that remove a ticket. */
 export const TICKET_DELETION_EVENT_TYPES = ['ticket-deleted'];
+/** How often an instance deletes sync history past SYNC_HISTORY_RETENTION_DAYS (idempotent across instances). */
+export const HISTORY_PRUNE_INTERVAL_MS = 60 * 60_000;
