@@ -306,6 +306,17 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(c).toEqual({ latestRun: { id: second.id }, ticketCount: 5 });
   });
 
+  it('an account with no tickets yet syncs to an empty, successful state, then picks up its first ticket', async () => {
+    const acct = sim.addAccount({ subdomain: 'empty', email: EMAIL, apiKey: KEY, seed: 27, tickets: 0 });
+    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'empty' });
+    expect(await waitForRun(t, admin, id)).toMatchObject({ status: 'SUCCEEDED', ticketsSynced: 0, messagesSynced: 0 });
+    const first = acct.createTicket({ subject: 'The very first ticket' });
+    acct.addMessage(first.id, { body_text: 'hello' });
+    const run = await waitForRun(t, admin, id, (await t.gql(TRIGGER, { id }, admin)).data.triggerSync.id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', ticketsSynced: 1, messagesSynced: 1 });
+    expect(diffAgainstGorgias(acct.snapshot(), await storedData(t.databaseUrl, id))).toEqual([]);
+  });
+
   it('deleteConnector removes its synced data', async () => {
     sim.addAccount({ subdomain: 'gone', email: EMAIL, apiKey: KEY, seed: 19, tickets: 10 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'gone' });
