@@ -32,7 +32,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     const acct = sim.addAccount({ subdomain: 'initial', email: EMAIL, apiKey: KEY, seed: 11, tickets: 250 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'initial' });
     const run = await waitForRun(t, admin, id);
-    expect(run).toMatchObject({ status: 'SUCCEEDED', mode: 'INCREMENTAL', error: null });
+    expect(run).toMatchObject({ status: 'SUCCEEDED', mode: 'INCREMENTAL', error: null, percent: 100 });
     const snap = acct.snapshot();
     expect(diffAgainstGorgias(snap, await storedData(t.databaseUrl, id))).toEqual([]);
     expect(run.ticketsSynced).toBe(snap.tickets.length);
@@ -247,6 +247,9 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(paused.data.pauseConnector).toEqual({ status: 'PAUSED', nextSyncAt: null });
     const stopped = await waitForRun(t, admin, id);
     expect(stopped.status).toBe('CANCELLED');
+    // Where it stopped is kept with the run (a portal opening now shows it).
+    expect(stopped.percent).toBeGreaterThan(0);
+    expect(stopped.percent).toBeLessThan(100);
     const kept = await storedData(t.databaseUrl, id);
     expect(kept.messages.length).toBeGreaterThanOrEqual(200);
     expect(kept.duplicates).toEqual({ tickets: 0, messages: 0 });

@@ -19,10 +19,11 @@ export interface RunCounters {
   apiRequests?: number;
   rateLimitWaits?: number;
   ticketsTotal?: number | null;
+  percent?: number;
 }
 
 const RUN_COLUMNS = `id, tenant_id AS "tenantId", connector_id AS "connectorId", mode, status, trigger, phase, checkpoint,
-  lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", attempts, tickets_total AS "ticketsTotal",
+  lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", attempts, tickets_total AS "ticketsTotal", percent,
   tickets_synced AS "ticketsSynced", messages_synced AS "messagesSynced", tickets_deleted AS "ticketsDeleted",
   api_requests AS "apiRequests", rate_limit_waits AS "rateLimitWaits", error, error_code AS "errorCode",
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
@@ -108,7 +109,7 @@ export class SyncRunStore {
               tickets_synced = coalesce($5, tickets_synced), messages_synced = coalesce($6, messages_synced),
               tickets_deleted = coalesce($7, tickets_deleted), api_requests = coalesce($8, api_requests),
               rate_limit_waits = coalesce($9, rate_limit_waits), tickets_total = coalesce($10, tickets_total),
-              lease_expires_at = now() + make_interval(secs => $11)
+              lease_expires_at = now() + make_interval(secs => $11), percent = coalesce($12, percent)
         WHERE r.id = $1 AND r.lease_owner = $2 AND r.status = 'RUNNING'
       RETURNING (SELECT status FROM connectors c WHERE c.id = r.connector_id) AS "connectorStatus"`,
       [
@@ -123,6 +124,7 @@ export class SyncRunStore {
         counters.rateLimitWaits ?? null,
         counters.ticketsTotal ?? null,
         run.leaseSeconds,
+        counters.percent ?? null,
       ],
     );
     if (!rows.length) throw new LeaseLostError(run.id);
@@ -153,7 +155,8 @@ export class SyncRunStore {
               lease_owner = NULL, lease_expires_at = NULL,
               tickets_synced = coalesce($7, tickets_synced), messages_synced = coalesce($8, messages_synced),
               tickets_deleted = coalesce($9, tickets_deleted), api_requests = coalesce($10, api_requests),
-              rate_limit_waits = coalesce($11, rate_limit_waits)
+              rate_limit_waits = coalesce($11, rate_limit_waits),
+              percent = CASE WHEN $3 = 'SUCCEEDED' THEN 100 ELSE percent END
         WHERE id = $1 AND lease_owner = $2 AND status = 'RUNNING' RETURNING id`,
       [
         run.id,

@@ -75,7 +75,7 @@ export class SyncService implements OnModuleInit {
       `SELECT id, connector_id AS "connectorId", mode, status, phase, started_at AS "startedAt", finished_at AS "finishedAt",
               tickets_synced AS "ticketsSynced", messages_synced AS "messagesSynced", tickets_deleted AS "ticketsDeleted",
               api_requests AS "apiRequests", rate_limit_waits AS "rateLimitWaits", tickets_total AS "ticketsTotal",
-              error, created_at AS "createdAt"
+              percent, error, created_at AS "createdAt"
          FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2 ${keyset}
         ORDER BY created_at DESC, id DESC LIMIT $3`,
       params,
@@ -115,7 +115,7 @@ export class SyncService implements OnModuleInit {
       `SELECT DISTINCT ON (connector_id) id, connector_id AS "connectorId", mode, status, phase, started_at AS "startedAt",
               finished_at AS "finishedAt", tickets_synced AS "ticketsSynced", messages_synced AS "messagesSynced",
               tickets_deleted AS "ticketsDeleted", api_requests AS "apiRequests", rate_limit_waits AS "rateLimitWaits",
-              tickets_total AS "ticketsTotal", error, created_at AS "createdAt"
+              tickets_total AS "ticketsTotal", percent, error, created_at AS "createdAt"
          FROM sync_runs WHERE connector_id = ANY($1::uuid[])
         ORDER BY connector_id, created_at DESC, id DESC`,
       [connectorIds],
@@ -139,7 +139,7 @@ export class SyncService implements OnModuleInit {
           ticketsSynced: latest.ticketsSynced,
           messagesSynced: latest.messagesSynced,
           ticketsTotal: latest.ticketsTotal,
-          percent: latest.status === 'SUCCEEDED' ? 100 : null,
+          percent: latest.percent,
           at: new Date().toISOString(),
         };
       }

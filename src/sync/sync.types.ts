@@ -21,6 +21,7 @@ export class SyncRun {
   @Field(() => Int) apiRequests: number;
   @Field(() => Int, { description: 'Times the run waited for the Gorgias rate limit.' }) rateLimitWaits: number;
   @Field(() => Int, { nullable: true }) ticketsTotal: number | null;
+  @Field(() => Float, { description: 'How far the run is, 0 to 100, as of its last saved page (live: syncProgress).' }) percent: number;
   @Field(() => String, { nullable: true }) error: string | null;
   @Field(() => GraphQLISODateTime) createdAt: Date;
 }

@@ -107,7 +107,7 @@ export class TicketSyncService {
       ticketsTotal: run.ticketsTotal,
       baseRequests: run.apiRequests,
       baseWaits: run.rateLimitWaits,
-      percent: 0,
+      percent: run.percent ?? 0,
       status: SyncRunStatus.RUNNING,
     };
     let ticks = 0;
@@ -436,6 +436,7 @@ export class TicketSyncService {
       apiRequests: state.baseRequests + state.client.stats.requests,
       rateLimitWaits: state.baseWaits + state.client.stats.rateLimitWaits,
       ticketsTotal: state.ticketsTotal,
+      percent: Math.round(state.percent * 10) / 10,
     };
   }
 

@@ -47,6 +47,7 @@ export class SyncRunEntity {
   @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true }) leaseExpiresAt: Date | null;
   @Column({ type: 'int' }) attempts: number;
   @Column({ name: 'tickets_total', type: 'int', nullable: true }) ticketsTotal: number | null;
+  @Column({ type: 'real', default: 0 }) percent: number;
   @Column({ name: 'tickets_synced', type: 'int' }) ticketsSynced: number;
   @Column({ name: 'messages_synced', type: 'int' }) messagesSynced: number;
   @Column({ name: 'tickets_deleted', type: 'int' }) ticketsDeleted: number;
