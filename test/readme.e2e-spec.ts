@@ -110,7 +110,7 @@ describe('README walk-through', () => {
       if (Date.now() > deadline) throw new Error(`initial sync did not finish: ${JSON.stringify(connectors)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    expect(connectors[0]).toMatchObject({ status: 'ACTIVE', lastError: null, ticketCount: 500 });
+    expect(connectors[0]).toMatchObject({ status: 'ACTIVE', lastError: null, ticketCount: 500, latestRun: { status: 'SUCCEEDED', percent: 100 } });
     const logs = (await call(monitor[1])).syncLogs.nodes.map((n: any) => n.message).join('\n');
     expect(logs).toMatch(/Sync succeeded: 500 tickets/);
     const tickets = (await call(monitor[2])).tickets;
