@@ -56,7 +56,7 @@ const TICKET_COLUMNS = [
  * Writes what a sync reads, in bulk and idempotently: one `INSERT ... ON CONFLICT` per page, keyed
  * by the Gorgias id per connector, so a page replayed after a crash changes nothing. A ticket row
  * never goes back to an older version, and every write stamps `synced_at` (a FULL run's sweep
- * marks what it did not stamp as vanished).
+ * marks what it did not stamp as vanished). Every statement is scoped to the run's tenant and connector.
  */
 @Injectable()
 export class TicketWriter {
@@ -168,15 +168,16 @@ export class TicketWriter {
     if (!externalIds.length) return 0;
     const ids = [...new Set(externalIds.map(String))];
     const [, count] = await m.query(
-      `UPDATE tickets SET deleted_at = $3 WHERE connector_id = $1 AND external_id = ANY($2::bigint[]) AND deleted_at IS NULL`,
-      [scope.connectorId, ids, at],
+      `UPDATE tickets SET deleted_at = $3
+        WHERE connector_id = $1 AND tenant_id = $4 AND external_id = ANY($2::bigint[]) AND deleted_at IS NULL`,
+      [scope.connectorId, ids, at, scope.tenantId],
     );
     // A ticket deleted while the initial sync ran may have had its messages read but never itself:
     // with no ticket row to soft-delete, those messages are removed, as Gorgias removed them.
     await m.query(
-      `DELETE FROM messages m WHERE m.connector_id = $1 AND m.ticket_external_id = ANY($2::bigint[])
+      `DELETE FROM messages m WHERE m.connector_id = $1 AND m.tenant_id = $3 AND m.ticket_external_id = ANY($2::bigint[])
           AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
-      [scope.connectorId, ids],
+      [scope.connectorId, ids, scope.tenantId],
     );
     return Number(count) || 0;
   }
@@ -185,13 +186,13 @@ export class TicketWriter {
   async markTicketsNotSeenSinceDeleted(m: EntityManager, scope: WriteScope, since: Date): Promise<number> {
     // After a complete walk every live ticket has a row: messages of tickets that have none are orphans of a deletion.
     await m.query(
-      `DELETE FROM messages m WHERE m.connector_id = $1
+      `DELETE FROM messages m WHERE m.connector_id = $1 AND m.tenant_id = $2
           AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
-      [scope.connectorId],
+      [scope.connectorId, scope.tenantId],
     );
     const [, count] = await m.query(
-      `UPDATE tickets SET deleted_at = now() WHERE connector_id = $1 AND deleted_at IS NULL AND synced_at < $2`,
-      [scope.connectorId, since],
+      `UPDATE tickets SET deleted_at = now() WHERE connector_id = $1 AND tenant_id = $3 AND deleted_at IS NULL AND synced_at < $2`,
+      [scope.connectorId, since, scope.tenantId],
     );
     return Number(count) || 0;
   }
@@ -210,12 +211,12 @@ export class TicketWriter {
          CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
                               WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
                                 AND m.deleted_at IS NULL) c
-        WHERE t.connector_id = $1 AND t.deleted_at IS NULL
+        WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.deleted_at IS NULL
           AND t.messages_count <> coalesce(c.n, 0)
           AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count
         ORDER BY t.updated_at DESC
         LIMIT $2`,
-      [scope.connectorId, limit],
+      [scope.connectorId, limit, scope.tenantId],
     );
     return rows.map((r) => ({ externalId: r.external_id, expected: r.expected, stored: r.stored }));
   }
@@ -227,8 +228,9 @@ export class TicketWriter {
   async markUnlistedMessagesDeleted(m: EntityManager, scope: WriteScope, ticketExternalId: string, listedIds: number[]): Promise<number> {
     const [, count] = await m.query(
       `UPDATE messages SET deleted_at = now()
-        WHERE connector_id = $1 AND ticket_external_id = $2 AND deleted_at IS NULL AND NOT (external_id = ANY($3::bigint[]))`,
-      [scope.connectorId, ticketExternalId, listedIds.map(String)],
+        WHERE connector_id = $1 AND tenant_id = $4 AND ticket_external_id = $2 AND deleted_at IS NULL
+          AND NOT (external_id = ANY($3::bigint[]))`,
+      [scope.connectorId, ticketExternalId, listedIds.map(String), scope.tenantId],
     );
     if (Number(count)) await this.refreshDescriptions(m, scope, [ticketExternalId]);
     return Number(count) || 0;
@@ -243,18 +245,18 @@ export class TicketWriter {
                         WHERE connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
                         ORDER BY created_at, external_id LIMIT 1) AS text
                  FROM unnest($2::bigint[]) AS k(id)) first
-        WHERE t.connector_id = $1 AND t.external_id = first.ticket_external_id
+        WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.external_id = first.ticket_external_id
           AND t.description IS DISTINCT FROM coalesce(first.text, t.excerpt)`,
-      [scope.connectorId, ticketExternalIds],
+      [scope.connectorId, ticketExternalIds, scope.tenantId],
     );
   }
 
   /** Records that a ticket was re-read on its own at its current count. */
   async markReconciled(m: EntityManager, scope: WriteScope, externalId: string): Promise<void> {
-    await m.query(`UPDATE tickets SET reconciled_messages_count = messages_count WHERE connector_id = $1 AND external_id = $2`, [
-      scope.connectorId,
-      externalId,
-    ]);
+    await m.query(
+      `UPDATE tickets SET reconciled_messages_count = messages_count WHERE connector_id = $1 AND tenant_id = $3 AND external_id = $2`,
+      [scope.connectorId, externalId, scope.tenantId],
+    );
   }
 
   private async upsertCustomers(m: EntityManager, scope: WriteScope, customers: GorgiasCustomerRef[]): Promise<void> {
