@@ -32,12 +32,15 @@ const CRASH_POINTS: [number, number][] = CRASH_SEEDS.map((seed, i) => [
   seed,
 ]);
 
+/** An instance that runs syncs, ticking every second, against the simulator. */
+const syncingEnv = (sim: GorgiasSimulator) => ({ GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' });
+
 /** One syncing instance on a fresh database, closed and dropped afterwards whatever happens. */
 async function withSyncingApp(sim: GorgiasSimulator, fn: (app: TestApp, db: TestDatabase) => Promise<void>): Promise<void> {
   const db = await createTestDatabase();
   const app = await startTestApp({
     databaseUrl: db.url,
-    env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+    env: syncingEnv(sim),
   });
   try {
     await fn(app, db);
@@ -66,9 +69,7 @@ describe('sync reliability: crashes, several instances, progress across instance
     const token = signToken({ tenantId: tenant, role: 'admin' }, TEST_JWT_SECRET);
     const env = {
       DATABASE_URL: db.url,
-      GORGIAS_BASE_URL: sim.baseUrlTemplate,
-      SYNC_SCHEDULER_ENABLED: 'true',
-      SYNC_TICK_SECONDS: '1',
+      ...syncingEnv(sim),
       SYNC_LEASE_SECONDS: '10',
     };
     const first = await startAppProcess(env);
@@ -115,7 +116,7 @@ describe('sync reliability: crashes, several instances, progress across instance
     acct.setFaults({ slowMs: 120, slowRate: 1 });
     const db = await createTestDatabase();
     const token = signToken({ tenantId: randomTenant('sigterm'), role: 'admin' }, TEST_JWT_SECRET);
-    const env = { DATABASE_URL: db.url, GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1', SYNC_LEASE_SECONDS: '600' };
+    const env = { DATABASE_URL: db.url, ...syncingEnv(sim), SYNC_LEASE_SECONDS: '600' };
     const first = await startAppProcess(env);
     let second: Awaited<ReturnType<typeof startAppProcess>> | undefined;
     try {
@@ -154,11 +155,11 @@ describe('sync reliability: crashes, several instances, progress across instance
     const db = await createTestDatabase();
     const a = await startTestApp({
       databaseUrl: db.url,
-      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+      env: syncingEnv(sim),
     });
     const b = await startTestApp({
       databaseUrl: db.url,
-      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+      env: syncingEnv(sim),
     });
     try {
       const tenant = randomTenant('multi');
@@ -194,7 +195,7 @@ describe('sync reliability: crashes, several instances, progress across instance
     const db = await createTestDatabase();
     const worker = await startTestApp({
       databaseUrl: db.url,
-      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+      env: syncingEnv(sim),
     });
     const portal = await startTestApp({ databaseUrl: db.url, env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'false' } });
     try {

@@ -2,7 +2,7 @@ import { SyncScheduler } from '../src/sync/sync-scheduler.service';
 import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { collect, wsClient } from './support/ws-client';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
-import { createAndActivate, diffAgainstGorgias, RUNS, storedData, TRIGGER, waitForRun, withDb } from './support/sync-helpers';
+import { createAndActivate, diffAgainstGorgias, RUNS, storedData, TRIGGER, waitForMessagesSynced, waitForRun, withDb } from './support/sync-helpers';
 
 const EMAIL = 'admin@acme.test';
 const KEY = 'sync-key-0123456789';
@@ -237,12 +237,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     const acct = sim.addAccount({ subdomain: 'pausing', email: EMAIL, apiKey: KEY, seed: 24, tickets: 300 });
     acct.setFaults({ slowMs: 40, slowRate: 1 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'pausing' });
-    for (let i = 0; ; i++) {
-      const run = (await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes[0];
-      if (run?.messagesSynced >= 200) break;
-      if (i > 600) throw new Error(`no progress: ${JSON.stringify(run)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForMessagesSynced(t, admin, id, 200);
     const paused = await t.gql(`mutation($id: ID!) { pauseConnector(id: $id) { status nextSyncAt } }`, { id }, admin);
     expect(paused.data.pauseConnector).toEqual({ status: 'PAUSED', nextSyncAt: null });
     const stopped = await waitForRun(t, admin, id);
@@ -269,12 +264,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     const acct = sim.addAccount({ subdomain: 'rotate', email: EMAIL, apiKey: KEY, seed: 25, tickets: 300 });
     acct.setFaults({ slowMs: 40, slowRate: 1 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'rotate' });
-    for (let i = 0; ; i++) {
-      const run = (await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes[0];
-      if (run?.messagesSynced >= 200) break;
-      if (i > 600) throw new Error(`no progress: ${JSON.stringify(run)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForMessagesSynced(t, admin, id, 200);
     acct.addKey({ apiKey: 'rotated-key-0002', email: EMAIL });
     const updated = await t.gql(`mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { apiKey: "rotated-key-0002" }) { status apiKeyLast4 } }`, { id }, admin);
     expect(updated.data.updateGorgiasConnector).toEqual({ status: 'ACTIVE', apiKeyLast4: '0002' });

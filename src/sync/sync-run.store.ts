@@ -22,11 +22,15 @@ export interface RunCounters {
   percent?: number;
 }
 
-const RUN_COLUMNS = `id, tenant_id AS "tenantId", connector_id AS "connectorId", mode, status, trigger, phase, checkpoint,
-  lease_owner AS "leaseOwner", lease_expires_at AS "leaseExpiresAt", attempts, tickets_total AS "ticketsTotal", percent,
-  tickets_synced AS "ticketsSynced", messages_synced AS "messagesSynced", tickets_deleted AS "ticketsDeleted",
-  api_requests AS "apiRequests", rate_limit_waits AS "rateLimitWaits", error, error_code AS "errorCode",
+/** What a run shows (GraphQL SyncRun, progress). */
+export const RUN_SUMMARY_COLUMNS = `id, tenant_id AS "tenantId", connector_id AS "connectorId", mode, status, phase,
+  tickets_total AS "ticketsTotal", percent, tickets_synced AS "ticketsSynced", messages_synced AS "messagesSynced",
+  tickets_deleted AS "ticketsDeleted", api_requests AS "apiRequests", rate_limit_waits AS "rateLimitWaits", error,
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+/** ...plus what executing it needs. */
+const RUN_COLUMNS = `${RUN_SUMMARY_COLUMNS}, trigger, checkpoint, lease_owner AS "leaseOwner",
+  lease_expires_at AS "leaseExpiresAt", attempts, error_code AS "errorCode"`;
 
 /**
  * Sync runs as a work queue in PostgreSQL. Claims use FOR UPDATE SKIP LOCKED so several instances

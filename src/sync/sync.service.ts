@@ -11,7 +11,7 @@ import { SyncLogLevel } from './entities/sync-log-entry.entity';
 import { SyncMode, SyncRunEntity } from './entities/sync-run.entity';
 import { SyncLogWriter } from './sync-log.writer';
 import { SyncProgressBus, SyncProgressEvent } from './sync-progress.bus';
-import { SyncRunStore } from './sync-run.store';
+import { RUN_SUMMARY_COLUMNS, SyncRunStore } from './sync-run.store';
 import { SyncScheduler } from './sync-scheduler.service';
 
 /** What the API asks of the sync engine: start runs, and read runs, logs and progress of a tenant's connectors. */
@@ -71,11 +71,8 @@ export class SyncService implements OnModuleInit {
       params.push(after.createdAt, after.id);
       keyset = `AND (created_at, id) < ($4::timestamptz, $5::uuid)`;
     }
-    const rows: SyncRunEntity[] = await this.dataSource.getRepository(SyncRunEntity).query(
-      `SELECT id, connector_id AS "connectorId", mode, status, phase, started_at AS "startedAt", finished_at AS "finishedAt",
-              tickets_synced AS "ticketsSynced", messages_synced AS "messagesSynced", tickets_deleted AS "ticketsDeleted",
-              api_requests AS "apiRequests", rate_limit_waits AS "rateLimitWaits", tickets_total AS "ticketsTotal",
-              percent, error, created_at AS "createdAt"
+    const rows: SyncRunEntity[] = await this.dataSource.query(
+      `SELECT ${RUN_SUMMARY_COLUMNS}
          FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2 ${keyset}
         ORDER BY created_at DESC, id DESC LIMIT $3`,
       params,
@@ -112,10 +109,7 @@ export class SyncService implements OnModuleInit {
   /** Latest run of each connector, in one query (DataLoader batch for Connector.latestRun). */
   async latestRuns(connectorIds: readonly string[]): Promise<Map<string, SyncRunEntity>> {
     const rows: SyncRunEntity[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (connector_id) id, connector_id AS "connectorId", mode, status, phase, started_at AS "startedAt",
-              finished_at AS "finishedAt", tickets_synced AS "ticketsSynced", messages_synced AS "messagesSynced",
-              tickets_deleted AS "ticketsDeleted", api_requests AS "apiRequests", rate_limit_waits AS "rateLimitWaits",
-              tickets_total AS "ticketsTotal", percent, error, created_at AS "createdAt"
+      `SELECT DISTINCT ON (connector_id) ${RUN_SUMMARY_COLUMNS}
          FROM sync_runs WHERE connector_id = ANY($1::uuid[])
         ORDER BY connector_id, created_at DESC, id DESC`,
       [connectorIds],

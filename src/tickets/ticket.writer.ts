@@ -97,12 +97,8 @@ export class TicketWriter {
       .map((c) => `${c} = CASE WHEN ${newer} THEN EXCLUDED.${c} ELSE tickets.${c} END`)
       .join(',\n        ');
     await m.query(
-      `INSERT INTO tickets (tenant_id, connector_id, external_id, description, ${TICKET_COLUMNS.join(', ')}, synced_at)
-       SELECT $1, $2, x.external_id,
-              coalesce((SELECT coalesce(fm.body_text, fm.stripped_text) FROM messages fm
-                         WHERE fm.connector_id = $2 AND fm.ticket_external_id = x.external_id AND fm.deleted_at IS NULL
-                         ORDER BY fm.created_at, fm.external_id LIMIT 1), x.excerpt),
-              ${TICKET_COLUMNS.map((c) => `x.${c}`).join(', ')}, now()
+      `INSERT INTO tickets (tenant_id, connector_id, external_id, ${TICKET_COLUMNS.join(', ')}, synced_at)
+       SELECT $1, $2, x.external_id, ${TICKET_COLUMNS.map((c) => `x.${c}`).join(', ')}, now()
          FROM jsonb_to_recordset($3::jsonb) AS x(
               external_id bigint, subject text, excerpt text, status text, priority text, channel text, via text,
               language text, customer_external_id bigint, customer_email text, customer_name text, tags text[],
@@ -110,15 +106,12 @@ export class TicketWriter {
               closed_at timestamptz, last_message_at timestamptz, trashed_at timestamptz, payload jsonb)
        ON CONFLICT (connector_id, external_id) DO UPDATE SET
         ${assignments},
-        description = coalesce(
-          (SELECT coalesce(fm.body_text, fm.stripped_text) FROM messages fm
-            WHERE fm.connector_id = tickets.connector_id AND fm.ticket_external_id = tickets.external_id AND fm.deleted_at IS NULL
-            ORDER BY fm.created_at, fm.external_id LIMIT 1),
-          CASE WHEN ${newer} THEN EXCLUDED.excerpt ELSE tickets.excerpt END),
         deleted_at = NULL,
         synced_at = now()`,
-      [scope.tenantId, scope.connectorId, toJson(rows.map((r) => ({ ...r, tags: r.tags })))],
+      [scope.tenantId, scope.connectorId, toJson(rows)],
     );
+    // The description comes from the messages, which an initial sync stores before their tickets.
+    await this.refreshDescriptions(m, scope, unique.map((t) => String(t.id)));
     return unique.length;
   }
 

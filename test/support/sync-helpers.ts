@@ -28,6 +28,17 @@ export async function waitForRun(t: TestApp, token: string, connectorId: string,
   }
 }
 
+/** Polls until the connector's latest run has stored at least `messages` messages (a point mid-sync). */
+export async function waitForMessagesSynced(t: TestApp, token: string, connectorId: string, messages: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = (await t.gql(RUNS, { id: connectorId }, token)).data?.syncRuns.nodes[0];
+    if (run?.messagesSynced >= messages) return;
+    if (Date.now() > deadline) throw new Error(`no progress to ${messages} messages: ${JSON.stringify(run)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function withDb<T>(url: string, fn: (db: Client) => Promise<T>): Promise<T> {
   const db = new Client({ connectionString: url });
   await db.connect();
