@@ -17,6 +17,7 @@ import { GorgiasModule } from './gorgias/gorgias.module';
 import { HealthModule } from './health/health.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { SyncModule } from './sync/sync.module';
+import { TicketChangesModule } from './tickets/changes/ticket-changes.module';
 import { TicketsModule } from './tickets/tickets.module';
 
 @Module({
@@ -36,6 +37,7 @@ import { TicketsModule } from './tickets/tickets.module';
     GorgiasModule,
     ConnectorsModule,
     TicketsModule,
+    TicketChangesModule,
     SyncModule,
   ],
   providers: [{ provide: APP_PIPE, useValue: appValidationPipe }],

@@ -38,7 +38,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Timestamps in cursors keep PostgreSQL's microseconds, so rows a microsecond apart never collide. */
 const ISO_US = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 
-const TICKET_COLUMNS = `
+export const TICKET_COLUMNS = `
   t.id, t.connector_id, t.external_id::text AS external_id, t.subject,
   coalesce(nullif(t.description, ''), t.excerpt) AS description,
   t.status, t.priority, t.channel, t.via, t.language, t.tags, t.messages_count,
@@ -297,7 +297,7 @@ export function isValidKey(key: { id: string } & Record<string, string>, timeFie
   return UUID.test(key.id) && !Number.isNaN(Date.parse(key[timeField]));
 }
 
-function toTicket(r: any): Ticket {
+export function toTicket(r: any): Ticket {
   const t = new Ticket();
   t.id = r.id;
   t.connectorId = r.connector_id;

@@ -1,0 +1,18 @@
+import { Field, GraphQLISODateTime, ObjectType } from '@nestjs/graphql';
+import { Paginated } from '../../common/pagination/paginated';
+import { Ticket } from '../tickets.types';
+
+@ObjectType('TicketChange', { description: 'A ticket at the position of its latest change in the change feed.' })
+export class TicketChange {
+  @Field({ description: 'Pass it as `after` to continue after this change (query or subscription).' })
+  cursor: string;
+
+  @Field(() => GraphQLISODateTime, { description: 'When the change was written here (not Gorgias\'s clock).' })
+  changedAt: Date;
+
+  @Field(() => Ticket, { description: 'The ticket as it is now; deleted and trashed tickets stay as tombstones (deletedAt, trashedAt).' })
+  ticket: Ticket;
+}
+
+@ObjectType()
+export class TicketChangeConnection extends Paginated(TicketChange) {}
