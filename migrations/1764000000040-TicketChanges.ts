@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The ticket change feed: one row per ticket, moved to the end of the feed by every write that
- * changes what the API shows for it (see src/tickets/changes/README section in the project README).
+ * changes what the API shows for it (see "Change feed" in README.md).
  * Its position is (xact_id, seq): the writing transaction's id, then a sequence number. Rows are
  * exposed only once every transaction older than the reader's snapshot xmin has finished, so a
  * position, once passed by a reader, can never be filled in later.
