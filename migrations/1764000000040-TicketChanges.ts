@@ -26,6 +26,8 @@ export class TicketChanges1764000000040 implements MigrationInterface {
     // Reads page a tenant's feed, or one connector's, in position order.
     await q.query(`CREATE INDEX ticket_changes_tenant_position_idx ON ticket_changes (tenant_id, xact_id, seq)`);
     await q.query(`CREATE INDEX ticket_changes_connector_position_idx ON ticket_changes (connector_id, xact_id, seq)`);
+    // A customer renamed in one ticket's page changes every ticket that shows that customer.
+    await q.query(`CREATE INDEX tickets_connector_customer_idx ON tickets (connector_id, customer_external_id)`);
     // Every ticket already synced enters the feed once, so reading it from the start is a full snapshot.
     await q.query(`
       INSERT INTO ticket_changes (connector_id, ticket_external_id, tenant_id, changed_at)
@@ -33,6 +35,7 @@ export class TicketChanges1764000000040 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS tickets_connector_customer_idx`);
     await q.query(`DROP TABLE IF EXISTS ticket_changes`);
   }
 }

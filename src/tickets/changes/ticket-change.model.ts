@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ObjectType } from '@nestjs/graphql';
 import { Paginated } from '../../common/pagination/paginated';
-import { Ticket } from '../tickets.types';
+import { Ticket } from '../api/models/ticket.models';
 
 @ObjectType('TicketChange', { description: 'A ticket at the position of its latest change in the change feed.' })
 export class TicketChange {

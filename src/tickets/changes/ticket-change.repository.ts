@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { TICKET_COLUMNS, toTicket } from '../tickets.service';
-import { Ticket } from '../tickets.types';
+import { Ticket } from '../api/models/ticket.models';
+import { toTicket } from '../queries/ticket-row.mapper';
+import { TICKET_COLUMNS } from '../repositories/ticket.repository';
 import { FeedPosition } from './ticket-change-cursor';
 
 /** Which feed a reader follows: a tenant's, or one of its connectors'. */

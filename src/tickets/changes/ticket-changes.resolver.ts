@@ -4,7 +4,7 @@ import { CurrentUser } from '../../auth/current-user.decorator';
 import { GraphqlContext } from '../../auth/graphql-context';
 import { checkPageSize } from '../../common/pagination/page-size';
 import { Connection, toConnection } from '../../common/pagination/paginated';
-import { listComplexity } from '../tickets.resolver';
+import { listComplexity } from '../api/tickets.resolver';
 import { TicketChange, TicketChangeConnection } from './ticket-change.model';
 import { DEFAULT_CHANGES_PAGE, TicketChangesArgs, TicketChangesCursorArgs, TicketChangesSubscriptionArgs } from './ticket-changes.args';
 import { TicketChangesService } from './ticket-changes.service';
