@@ -5,15 +5,17 @@
 import type { GorgiasMessage, GorgiasTicket } from '../../src/gorgias/gorgias.types';
 import { gorgiasDatetime } from './datetime';
 import { FaultConfig, FaultInjector, mulberry32 } from './faults';
-import { KeyOptions, KeyRing, Scope } from './keys';
+import { KeyGrant, KeyOptions, KeyRing } from './keys';
 import * as mutations from './mutations';
 import { LeakyBucket, RateLimitConfig } from './rate-limiter';
 import { snapshot } from './reads';
 import { DAY, seedAccount, SeedOptions } from './seed';
 import { AccountStore, clone } from './store';
+import { HttpIntegration, IntegrationRegistry } from './webhooks/integrations';
+import { WebhookDelivery, WebhookDeliveryConfig, WebhookDispatcher } from './webhooks/delivery';
 
 export { ALL_SCOPES } from './keys';
-export type { Scope } from './keys';
+export type { KeyOptions, Resource, Scope } from './keys';
 export { gorgiasDatetime } from './datetime';
 
 export interface AddAccountOptions extends SeedOptions {
@@ -40,7 +42,8 @@ export interface SimAccountStats {
 
 export interface SimAccount {
   subdomain: string;
-  addKey(o: { apiKey: string; email: string; scopes?: Scope[] }): void;
+  /** Adds a key or replaces an existing key's owner and permissions (see KeyOptions). */
+  addKey(o: KeyOptions): void;
   revokeKey(apiKey: string): void;
   setFaults(f: FaultConfig): void;
   createTicket(partial?: Partial<GorgiasTicket>): GorgiasTicket;
@@ -52,6 +55,14 @@ export interface SimAccount {
   deleteMessage(ticketId: number, messageId: number): void;
   snapshot(): { tickets: GorgiasTicket[]; messages: GorgiasMessage[] };
   stats(): SimAccountStats;
+  /** HTTP integrations registered through the API (what Gorgias would show in Settings). */
+  integrations(): HttpIntegration[];
+  /** Delivery delay, timeouts, retries, drop and duplicate shares; returns the active config. */
+  setWebhookDelivery(c: WebhookDeliveryConfig): Required<Omit<WebhookDeliveryConfig, 'seed'>>;
+  /** Every delivery so far (sent, failed, dropped, pending), oldest first. */
+  webhookDeliveries(): WebhookDelivery[];
+  /** Resolves once no delivery is queued or in flight. */
+  webhooksIdle(): Promise<void>;
 }
 
 export class Account implements SimAccount {
@@ -62,6 +73,8 @@ export class Account implements SimAccount {
   readonly bucket: LeakyBucket;
   readonly faults = new FaultInjector();
   readonly store: AccountStore;
+  readonly integrationRegistry = new IntegrationRegistry();
+  readonly webhooks = new WebhookDispatcher(this.integrationRegistry);
   private readonly keys: KeyRing;
   private readonly ctx: mutations.MutationContext;
   private readonly statsData: SimAccountStats = { requests: 0, byRoute: {}, rateLimited: 0, faults: 0 };
@@ -79,7 +92,7 @@ export class Account implements SimAccount {
     // One PRNG for the seed and later mutations, so an account's data depends only on its seed and calls.
     const rng = mulberry32((o.seed ?? 1) * 7919 + 17);
     seedAccount(this.store, o, rng);
-    this.ctx = { store: this.store, rng };
+    this.ctx = { store: this.store, rng, fire: (trigger, payload) => this.webhooks.fire(trigger, payload) };
   }
 
   // ------------------------------------------------------------------ keys, faults, stats
@@ -90,8 +103,8 @@ export class Account implements SimAccount {
   revokeKey(apiKey: string): void {
     this.keys.revoke(apiKey);
   }
-  /** The key's scopes when email + key are valid, else null. */
-  authenticate(email: string, apiKey: string): Set<Scope> | null {
+  /** The key's permissions when email + key are valid, else null. */
+  authenticate(email: string, apiKey: string): KeyGrant | null {
     return this.keys.authenticate(email, apiKey);
   }
   setFaults(f: FaultConfig): void {
@@ -145,5 +158,24 @@ export class Account implements SimAccount {
   }
   snapshot(): { tickets: GorgiasTicket[]; messages: GorgiasMessage[] } {
     return snapshot(this.store);
+  }
+
+  // ------------------------------------------------------------------ HTTP integrations (webhooks)
+
+  integrations(): HttpIntegration[] {
+    return structuredClone(this.integrationRegistry.all());
+  }
+  setWebhookDelivery(c: WebhookDeliveryConfig) {
+    return this.webhooks.configure(c ?? {});
+  }
+  webhookDeliveries(): WebhookDelivery[] {
+    return this.webhooks.deliveries();
+  }
+  webhooksIdle(): Promise<void> {
+    return this.webhooks.idle();
+  }
+  /** Stops pending deliveries (the simulator is closing). */
+  close(): void {
+    this.webhooks.close();
   }
 }

@@ -6,7 +6,7 @@ import type * as http from 'node:http';
 import type { Account } from './account';
 import { ApiError, errorBody } from './api-error';
 import { readBody, Reply, send } from './http-io';
-import type { Scope } from './keys';
+import type { KeyGrant } from './keys';
 import { matchApiRoute } from './routes';
 
 export const LIMIT_HEADER = 'X-Gorgias-Account-Api-Call-Limit';
@@ -17,7 +17,7 @@ export interface ApiHandlerDeps {
   isClosing(): boolean;
 }
 
-function authenticate(req: http.IncomingMessage, acct: Account): Set<Scope> | null {
+function authenticate(req: http.IncomingMessage, acct: Account): KeyGrant | null {
   const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (!m) return null;
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
@@ -72,13 +72,16 @@ export async function handleApi(deps: ApiHandlerDeps, req: http.IncomingMessage,
   const reply = ((): Reply => {
     if (!path.startsWith('/api/') || !knownPath) return { status: 404, body: errorBody('Not found.') };
     if (!route) return { status: 405, body: errorBody('Method not allowed.') };
-    const scopes = authenticate(req, acct);
-    if (!scopes) return { status: 401, body: errorBody('Unauthorized. Please check your email and API key.') };
+    const grant = authenticate(req, acct);
+    if (!grant) return { status: 401, body: errorBody('Unauthorized. Please check your email and API key.') };
     if (acct.status === 'inactive' && route.key !== 'account') {
       return { status: 403, body: errorBody('Account is inactive. This helpdesk account has been deactivated.') };
     }
-    if (!scopes.has(route.scope)) {
+    if (!grant.scopes.has(route.scope) || grant.denied.has(route.resource)) {
       return { status: 403, body: errorBody(`Forbidden. This API key is missing the ${route.scope} permission.`) };
+    }
+    if (route.adminOnly && !grant.admin) {
+      return { status: 403, body: errorBody('Forbidden. Only admins can manage integrations.') };
     }
     try {
       const uri = `/api/${path.slice(5)}/${url.search}`;

@@ -44,6 +44,10 @@ function accountControl(a: Account, method: string, rest: string[], json: any, q
   if (method === 'POST' && path === 'faults') return (a.setFaults(json), { status: 200, body: a.faults.active });
   if (method === 'POST' && path === 'keys') return (a.addKey(json), ok);
   if (method === 'POST' && rest[0] === 'keys' && rest[2] === 'revoke' && rest.length === 3) return (a.revokeKey(decodeURIComponent(rest[1])), ok);
+  if (method === 'POST' && path === 'webhooks') return { status: 200, body: a.setWebhookDelivery(json) };
+  if (method === 'GET' && path === 'webhooks') {
+    return { status: 200, body: { integrations: a.integrations(), deliveries: a.webhookDeliveries(), stats: a.webhooks.stats() } };
+  }
   if (method === 'POST' && path === 'tickets') return { status: 201, body: a.createTicket(json) };
   if (rest[0] === 'tickets' && Number.isInteger(id)) {
     if (method === 'POST' && rest[2] === 'messages' && rest.length === 3) return { status: 201, body: a.addMessage(id, json) };

@@ -6,13 +6,16 @@ import type { GorgiasMessage, GorgiasTicket } from '../../src/gorgias/gorgias.ty
 import { gorgiasDatetime } from './datetime';
 import { buildMessage, customerRef, escapeHtml } from './message-builder';
 import { AccountStore, clone, MsgRec } from './store';
+import type { Trigger, TriggerPayload } from './webhooks/integrations';
 
 export interface MutationContext {
   store: AccountStore;
   rng: () => number;
+  /** Tells the HTTP integrations (webhooks) about a change; they render and send asynchronously. */
+  fire(trigger: Trigger, payload: TriggerPayload): void;
 }
 
-export function createTicket({ store, rng }: MutationContext, partial: Partial<GorgiasTicket> = {}): GorgiasTicket {
+export function createTicket({ store, rng, fire }: MutationContext, partial: Partial<GorgiasTicket> = {}): GorgiasTicket {
   const now = store.stamp();
   const id = store.nextTicketId++;
   const cust = store.customers[Math.floor(rng() * store.customers.length)];
@@ -54,10 +57,11 @@ export function createTicket({ store, rng }: MutationContext, partial: Partial<G
   store.tickets.set(id, { t, c: now, u: now, msgs: [] });
   store.dirty();
   store.recordEvent('ticket-created', 'Ticket', id, now);
+  fire('ticket-created', { ticket: clone(t) });
   return clone(t);
 }
 
-export function addMessage({ store, rng }: MutationContext, ticketId: number, partial: Partial<GorgiasMessage> = {}): GorgiasMessage {
+export function addMessage({ store, rng, fire }: MutationContext, ticketId: number, partial: Partial<GorgiasMessage> = {}): GorgiasMessage {
   const rec = store.live(ticketId);
   const now = store.stamp();
   const id = store.nextMessageId++;
@@ -99,12 +103,14 @@ export function addMessage({ store, rng }: MutationContext, ticketId: number, pa
   rec.u = now;
   store.dirty();
   store.recordEvent('ticket-message-created', 'TicketMessage', id, now);
+  fire('ticket-message-created', { ticket: clone(t), message: clone(m) });
   return clone(m);
 }
 
-export function updateTicket({ store }: MutationContext, id: number, patch: Partial<GorgiasTicket>): GorgiasTicket {
+export function updateTicket({ store, fire }: MutationContext, id: number, patch: Partial<GorgiasTicket>): GorgiasTicket {
   const rec = store.live(id);
   const now = store.stamp();
+  const statusBefore = rec.t.status;
   const { id: _i, created_datetime: _c, updated_datetime: _u, messages_count: _m, ...rest } = clone(patch);
   Object.assign(rec.t, rest);
   rec.t.updated_datetime = gorgiasDatetime(now);
@@ -114,6 +120,9 @@ export function updateTicket({ store }: MutationContext, id: number, patch: Part
   store.dirty();
   store.recordEvent('ticket-updated', 'Ticket', rec.t.id, now);
   if (patch.status === 'closed') store.recordEvent('ticket-closed', 'Ticket', rec.t.id, now);
+  fire('ticket-updated', { ticket: clone(rec.t) });
+  if (rec.t.status !== statusBefore) fire('ticket-status-updated', { ticket: clone(rec.t) });
+  if ('assignee_user' in patch || 'assignee_team' in patch) fire('ticket-assignment-updated', { ticket: clone(rec.t) });
   return clone(rec.t);
 }
 

@@ -120,6 +120,7 @@ export async function startGorgiasSimulator(opts: SimulatorOptions = {}): Promis
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
+        for (const a of accounts.values()) a.close();
         for (const t of timers) clearTimeout(t);
         timers.clear();
         server.close(() => resolve());

@@ -7,6 +7,7 @@ export const accountRoutes: Route[] = [
     pattern: /^\/api\/account$/,
     key: 'account',
     scope: 'account:read',
+    resource: 'account',
     handle: ({ acct, q }) => (checkParams(q, []), acct.accountObject()),
   },
 ];

@@ -8,7 +8,8 @@ export const customerRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/api\/customers$/,
     key: 'customers',
-    scope: 'tickets:read',
+    scope: 'customers:read',
+    resource: 'customers',
     handle: ({ acct, q, uri }) => {
       checkParams(q, [...LIST_PARAMS, 'email']);
       // Assumed: customers sort like tickets (created or updated).

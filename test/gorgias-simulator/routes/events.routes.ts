@@ -11,6 +11,7 @@ export const eventRoutes: Route[] = [
     pattern: /^\/api\/events$/,
     key: 'events',
     scope: 'events:read',
+    resource: 'events',
     handle: ({ acct, q, uri }) => {
       checkParams(q, acct.eventFilters ? [...LIST_PARAMS, ...EVENT_FILTERS] : LIST_PARAMS);
       const types = q

@@ -2,13 +2,14 @@
 import { accountRoutes } from './account.routes';
 import { customerRoutes } from './customers.routes';
 import { eventRoutes } from './events.routes';
+import { integrationRoutes } from './integrations.routes';
 import { messageRoutes } from './messages.routes';
 import type { Route } from './route';
 import { ticketRoutes } from './tickets.routes';
 
 export type { Route, RouteContext } from './route';
 
-const ROUTES: Route[] = [...accountRoutes, ...ticketRoutes, ...messageRoutes, ...customerRoutes, ...eventRoutes];
+const ROUTES: Route[] = [...accountRoutes, ...ticketRoutes, ...messageRoutes, ...customerRoutes, ...eventRoutes, ...integrationRoutes];
 
 export interface RouteMatch {
   route: Route | null;

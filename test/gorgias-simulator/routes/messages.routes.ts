@@ -8,7 +8,8 @@ export const messageRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/api\/tickets\/(\d+)\/messages$/,
     key: 'tickets/{id}/messages',
-    scope: 'messages:read',
+    scope: 'tickets:read',
+    resource: 'messages',
     handle: ({ acct, q, params, uri }) => {
       checkParams(q, LIST_PARAMS);
       // Deprecated endpoint; documented as listing a ticket's messages oldest first.
@@ -20,7 +21,8 @@ export const messageRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/api\/messages$/,
     key: 'messages',
-    scope: 'messages:read',
+    scope: 'tickets:read',
+    resource: 'messages',
     handle: ({ acct, q, uri }) => {
       checkParams(q, [...LIST_PARAMS, 'ticket_id']);
       const order = parseOrder(q, CREATED_ORDERS, 'created_datetime:desc');

@@ -1,6 +1,6 @@
 /** One REST route of the simulated API: method, path pattern (under `/api`), the scope it needs, its handler. */
 import type { Account } from '../account';
-import type { Scope } from '../keys';
+import type { Resource, Scope } from '../keys';
 import type { Query } from '../query-params';
 
 export interface RouteContext {
@@ -21,6 +21,10 @@ export interface Route {
   /** Name in stats().byRoute, e.g. `tickets/{id}` (prefixed with the method and `/api/`). */
   key: string;
   scope: Scope;
+  /** For keys whose user cannot see a resource (`denied`). */
+  resource: Resource;
+  /** Only admins' keys may call it (403 otherwise). */
+  adminOnly?: boolean;
   /** Status of a successful answer (default 200). */
   status?: number;
   handle(ctx: RouteContext): unknown;

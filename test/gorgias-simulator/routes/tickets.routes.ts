@@ -10,6 +10,7 @@ export const ticketRoutes: Route[] = [
     pattern: /^\/api\/tickets$/,
     key: 'tickets',
     scope: 'tickets:read',
+    resource: 'tickets',
     handle: ({ acct, q, uri }) => {
       checkParams(q, [...LIST_PARAMS, 'customer_id', 'external_id', 'trashed', 'ticket_ids', 'view_id', 'rule_id']);
       const ids = q.getAll('ticket_ids').flatMap((s) => s.split(','));
@@ -34,6 +35,7 @@ export const ticketRoutes: Route[] = [
     pattern: /^\/api\/tickets\/(\d+)$/,
     key: 'tickets/{id}',
     scope: 'tickets:read',
+    resource: 'tickets',
     handle: ({ acct, q, params }) => (checkParams(q, []), getTicket(acct.store, Number(params[0]))),
   },
 ];
