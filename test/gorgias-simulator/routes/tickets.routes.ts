@@ -51,10 +51,10 @@ export const ticketRoutes: Route[] = [
       const id = Number(params[0]);
       const { trashed_datetime: trashed, ...rest } = body as Record<string, unknown>;
       if (Object.keys(rest).length) acct.updateTicket(id, rest);
-      if (trashed !== undefined) {
-        if (trashed === null) acct.restoreTicket(id);
-        else acct.trashTicket(id);
-      }
+      // Only a change of state trashes or restores (and records its event).
+      const isTrashed = !!acct.store.live(id).t.trashed_datetime;
+      if (trashed === null && isTrashed) acct.restoreTicket(id);
+      else if (trashed !== undefined && trashed !== null && !isTrashed) acct.trashTicket(id);
       return getTicket(acct.store, id);
     },
   },
