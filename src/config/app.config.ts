@@ -1,5 +1,6 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { parseEnvironment } from './environment';
+import { parseOriginList } from '../http-security/origin-policy';
 
 /**
  * The validated configuration, built when an application instance starts (not at import time),
@@ -32,7 +33,12 @@ export const appConfig = registerAs('app', () => {
       defaultIntervalMinutes: env.SYNC_DEFAULT_INTERVAL_MINUTES,
       historyRetentionDays: env.SYNC_HISTORY_RETENTION_DAYS,
     },
-    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    log: {
+      level: env.LOG_LEVEL,
+      // A person at a terminal reads lines; anything else (files, collectors, containers) gets JSON.
+      pretty: env.LOG_PRETTY ?? (env.NODE_ENV === 'development' && process.stdout.isTTY === true),
+    },
+    corsOrigins: parseOriginList(env.CORS_ORIGINS),
   };
 });
 
