@@ -1,6 +1,7 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { parseEnvironment } from './environment';
 import { parseOriginList } from '../http-security/origin-policy';
+import { wantsPrettyLogs } from './log-format';
 
 /**
  * The validated configuration, built when an application instance starts (not at import time),
@@ -35,8 +36,7 @@ export const appConfig = registerAs('app', () => {
     },
     log: {
       level: env.LOG_LEVEL,
-      // A person at a terminal reads lines; anything else (files, collectors, containers) gets JSON.
-      pretty: env.LOG_PRETTY ?? (env.NODE_ENV === 'development' && process.stdout.isTTY === true),
+      pretty: wantsPrettyLogs(env.LOG_PRETTY, env.NODE_ENV, process.stdout.isTTY === true),
     },
     corsOrigins: parseOriginList(env.CORS_ORIGINS),
   };

@@ -23,6 +23,6 @@ export function connectorBadges(c) {
   return el('span', { class: 'badges' },
     badge(c.status.toLowerCase(), STATUS_TONE[c.status], 'Status'), ' ',
     healthBadge(c), c.health?.state ? ' ' : null,
-    run && ['RUNNING', 'QUEUED'].includes(run.status) ? badge(`syncing ${Math.round(run.percent ?? 0)}%`, 'info', 'Sync') : null,
+    run && ['RUNNING', 'QUEUED'].includes(run.status) ? badge('syncing', 'info', 'Sync') : null,
     c.realtime?.mode ? badge(c.realtime.mode.toLowerCase(), 'muted', 'Realtime updates') : null);
 }
