@@ -188,6 +188,31 @@ describeInBrowser('operator console in Chromium', () => {
     expect(cspViolations).toEqual([]); // the console runs under its strict CSP, subscription included
   });
 
+  it('a key revoked in Gorgias: the connector shows the API’s advice, Edit takes a new key, Save & Activate resumes', async () => {
+    acct.revokeKey('sim-key-acme');
+    acct.addKey({ apiKey: 'sim-key-acme-new', email: 'admin@acme.test' });
+    const detail = page.getByTestId('connector-detail');
+    await detail.getByRole('button', { name: 'Sync now' }).click();
+    await expectText(page.getByTestId('connector-detail').getByRole('alert'), /refused the email and API key[\s\S]*deleted or revoked/);
+    await expectText(page.locator('.connector-item'), /error/);
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await shot('07-revoked-key.png');
+
+    await page.getByTestId('connector-detail').getByRole('button', { name: 'Edit' }).click();
+    const form = page.locator('form.connector-form');
+    await expectText(form.locator('.hint').nth(1), /Leave empty to keep the current key \(•••• acme\)/);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expectText(form.locator('.check'), /INVALID_CREDENTIALS/); // the saved, revoked key
+    await page.getByLabel('API key').fill('sim-key-acme-new');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expectText(form.locator('.check-ok'), /Connected/);
+    await page.getByRole('button', { name: 'Save & Activate' }).click();
+    await expectText(page.getByTestId('connector-detail').locator('.facts'), /•••• -new/);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'SUCCEEDED' &&
+      !document.querySelector('[data-testid="connector-detail"] [role="alert"]'), undefined, { timeout: 60_000 });
+    await expectText(page.locator('.connector-item'), /active/);
+  });
+
   it('the API answers a page on a listed origin and refuses one on an unlisted origin (HTTP and WebSocket)', async () => {
     const callApi = (api: string, tok: string) =>
       (async () => {

@@ -114,6 +114,7 @@ export const Q = {
   check: `mutation($input: GorgiasCredentialsInput!) { checkGorgiasCredentials(input: $input) { ok code message accountDomain canReadTickets canReadMessages } }`,
   testSaved: `mutation($id: ID!) { testConnectorConnection(id: $id) { ok code message accountDomain canReadTickets canReadMessages } }`,
   create: `mutation($input: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $input) { id } }`,
+  update: `mutation($id: ID!, $input: UpdateGorgiasConnectorInput!) { updateGorgiasConnector(id: $id, input: $input) { id status } }`,
   activate: `mutation($id: ID!) { activateConnector(id: $id) { id status } }`,
   pause: `mutation($id: ID!) { pauseConnector(id: $id) { id status } }`,
   trigger: `mutation($id: ID!, $mode: SyncMode!) { triggerSync(connectorId: $id, mode: $mode) { id status } }`,

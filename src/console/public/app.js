@@ -52,15 +52,16 @@ async function select(id, { focus = true, tab } = {}) {
   if (!c) return;
   tab ??= state.detail?.currentTab?.();
   state.detail?.dispose?.();
-  state.detail = connectorDetail(state.api, c, { onChanged: () => select(id, { focus: false }), announce, tab });
+  state.detail = connectorDetail(state.api, c, { onChanged: () => select(id, { focus: false }), onEdit: openForm, announce, tab });
   main.replaceChildren(state.detail.root);
   if (focus) state.detail.focus();
 }
 
-function openForm() {
+function openForm(existing) {
   state.detail?.dispose?.();
   state.detail = null;
   const form = connectorForm(state.api, {
+    existing,
     onSaved: (id, opts) => (opts?.keepForm ? refreshList() : select(id)),
     onCancel: () => (state.selectedId ? select(state.selectedId) : main.replaceChildren()),
   });
@@ -83,7 +84,7 @@ $('#sign-out').addEventListener('click', () => {
   listRegion.replaceChildren();
   $('#token').focus();
 });
-$('#add-connector').addEventListener('click', openForm);
+$('#add-connector').addEventListener('click', () => openForm());
 
 // Badges (last sync, freshness, status) stay current without touching the open panel, unless the
 // open connector's run ended unseen (e.g. it finished before the progress subscription started).

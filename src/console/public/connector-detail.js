@@ -14,7 +14,7 @@ const TABS = [
 ];
 
 /** One connector: its facts, actions, live progress and the runs / log / tickets tabs. */
-export function connectorDetail(api, c, { onChanged, announce, tab = 'runs' }) {
+export function connectorDetail(api, c, { onChanged, onEdit, announce, tab = 'runs' }) {
   const result = el('div', { class: 'form-result', 'aria-live': 'polite' });
   const act = (label, fn, cls = 'secondary') => {
     const b = el('button', { type: 'button', class: cls }, label);
@@ -53,7 +53,8 @@ export function connectorDetail(api, c, { onChanged, announce, tab = 'runs' }) {
       await api.gql(Q.pause, { id: c.id });
       announce(`${c.name} is paused.`);
       onChanged();
-    }) : null);
+    }) : null,
+    act('Edit', async () => onEdit(c)));
 
   const fact = (k, v) => [el('dt', {}, k), el('dd', {}, v)];
   const facts = el('dl', { class: 'facts' },

@@ -20,22 +20,32 @@ export function checkResult(check) {
     el('p', {}, check.message + abilities));
 }
 
-/** Add Connector: Test Connection (nothing stored), then Save & Activate (saved, checked again, first sync starts). */
-export function connectorForm(api, { onSaved, onCancel }) {
+/**
+ * Add Connector: Test Connection (nothing stored), then Save & Activate (saved, checked again, first
+ * sync starts). With `existing`, the same form edits a saved connector (e.g. a new API key after
+ * the old one was revoked): an empty API key keeps the stored one.
+ */
+export function connectorForm(api, { onSaved, onCancel, existing }) {
   const inputs = {};
   const rows = FIELDS.map((f) => {
     const id = `connector-${f.name}`;
-    inputs[f.name] = el('input', { id, name: f.name, type: f.type, autocomplete: f.autocomplete, required: f.required, placeholder: f.placeholder, 'aria-describedby': `${id}-hint`, spellcheck: 'false' });
+    const keepKey = existing && f.name === 'apiKey';
+    inputs[f.name] = el('input', { id, name: f.name, type: f.type, autocomplete: f.autocomplete, required: f.required && !keepKey, placeholder: f.placeholder, 'aria-describedby': `${id}-hint`, spellcheck: 'false' });
+    if (existing && f.name !== 'apiKey') inputs[f.name].value = existing[f.name] ?? '';
+    const hint = keepKey ? `Leave empty to keep the current key (•••• ${existing.apiKeyLast4}). ${f.hint}` : f.hint;
     return el('div', { class: 'field' },
-      el('label', { for: id }, f.label), inputs[f.name], el('p', { class: 'hint', id: `${id}-hint` }, f.hint));
+      el('label', { for: id }, f.label), inputs[f.name], el('p', { class: 'hint', id: `${id}-hint` }, hint));
   });
+  const activates = !existing || existing.status !== 'ACTIVE';
   const result = el('div', { class: 'form-result', 'aria-live': 'polite' });
   const test = el('button', { type: 'button', class: 'secondary' }, 'Test connection');
-  const save = el('button', { type: 'submit' }, 'Save & Activate');
+  const save = el('button', { type: 'submit' }, activates ? 'Save & Activate' : 'Save');
   const cancel = el('button', { type: 'button', class: 'link' }, 'Cancel');
   const form = el('form', { class: 'connector-form', 'aria-labelledby': 'add-h', novalidate: true },
-    el('h2', { id: 'add-h', tabindex: '-1' }, 'Add a Gorgias connector'),
-    el('p', { class: 'muted' }, 'Syncs tickets and messages from your Gorgias helpdesk. Test the connection first, then save it: the first sync starts at once.'),
+    el('h2', { id: 'add-h', tabindex: '-1' }, existing ? `Edit ${existing.name}` : 'Add a Gorgias connector'),
+    el('p', { class: 'muted' }, existing
+      ? 'Change what Gorgias needs, test the connection, then save.'
+      : 'Syncs tickets and messages from your Gorgias helpdesk. Test the connection first, then save it: the first sync starts at once.'),
     ...rows, result, el('div', { class: 'actions' }, test, save, cancel));
 
   const credentials = () => ({ email: inputs.email.value.trim(), apiKey: inputs.apiKey.value.trim(), subdomain: inputs.subdomain.value.trim() });
@@ -48,8 +58,11 @@ export function connectorForm(api, { onSaved, onCancel }) {
   test.addEventListener('click', async () => {
     busy(true, 'Testing the connection with Gorgias…');
     try {
-      const { checkGorgiasCredentials } = await api.gql(Q.check, { input: credentials() });
-      result.replaceChildren(checkResult(checkGorgiasCredentials));
+      // Editing without a new key: only the saved connector can be tested (the key is not readable).
+      const check = existing && !inputs.apiKey.value.trim()
+        ? (await api.gql(Q.testSaved, { id: existing.id })).testConnectorConnection
+        : (await api.gql(Q.check, { input: credentials() })).checkGorgiasCredentials;
+      result.replaceChildren(checkResult(check));
     } catch (e) {
       showError(result, e);
     } finally {
@@ -60,15 +73,20 @@ export function connectorForm(api, { onSaved, onCancel }) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     busy(true, 'Saving, checking the connection and starting the first sync…');
-    let id;
+    let id = existing?.id;
     try {
       const input = { ...credentials(), name: inputs.name.value.trim() || undefined };
-      id = (await api.gql(Q.create, { input })).createGorgiasConnector.id;
-      await api.gql(Q.activate, { id });
+      if (existing) {
+        if (!input.apiKey) delete input.apiKey;
+        await api.gql(Q.update, { id, input });
+      } else {
+        id = (await api.gql(Q.create, { input })).createGorgiasConnector.id;
+      }
+      if (activates) await api.gql(Q.activate, { id });
       onSaved(id);
     } catch (err) {
       showError(result, err);
-      if (id) {
+      if (id && !existing) {
         result.append(el('p', { class: 'muted' }, 'The connector was saved as a draft; fix the problem above, then use Save & Activate on it.'));
         onSaved(id, { keepForm: true });
       }
