@@ -79,19 +79,22 @@ export function createApi(token) {
  * at load, so the console works before and after they exist.
  */
 export async function detectFeatures(api) {
+  // One query: Connector's fields and, for object-typed ones, their own fields (through NON_NULL).
   const data = await api.gql(`{
-    connector: __type(name: "Connector") { fields { name } }
-    health: __type(name: "ConnectorHealth") { fields { name } }
-    realtime: __type(name: "ConnectorRealtime") { fields { name } }
+    __type(name: "Connector") { fields { name type { kind fields { name } ofType { kind fields { name } } } } }
   }`);
-  const names = (t) => new Set((t?.fields ?? []).map((f) => f.name));
-  const connector = names(data.connector);
-  const pick = (type, wanted) => wanted.filter((f) => names(type).has(f));
+  const fields = new Map((data.__type?.fields ?? []).map((f) => [f.name, f.type.fields ?? f.type.ofType?.fields ?? null]));
+  const pick = (field, wanted) => {
+    if (!fields.has(field)) return null;
+    const have = new Set((fields.get(field) ?? []).map((f) => f.name));
+    const chosen = wanted.filter((w) => have.has(w));
+    return chosen.length ? chosen : null;
+  };
   return {
-    health: connector.has('health') ? pick(data.health, ['state', 'reason', 'consecutiveFailures', 'lastSuccessAt']) : null,
-    realtime: connector.has('realtime') ? pick(data.realtime, ['mode', 'webhookUrl', 'lastWebhookAt', 'manualSetup']) : null,
-    dataFreshAsOf: connector.has('dataFreshAsOf'),
-    freshnessLagSeconds: connector.has('freshnessLagSeconds'),
+    health: pick('health', ['state', 'reason', 'consecutiveFailures', 'lastSuccessAt']),
+    realtime: pick('realtime', ['mode', 'webhookUrl', 'lastWebhookAt', 'manualSetup']),
+    dataFreshAsOf: fields.has('dataFreshAsOf'),
+    freshnessLagSeconds: fields.has('freshnessLagSeconds'),
   };
 }
 

@@ -62,8 +62,11 @@ export function connectorDetail(api, c, { onChanged, onEdit, announce, tab = 'ru
     fact('Synced', `${num(c.ticketCount)} tickets · ${num(c.messageCount)} messages`),
     fact('Freshness', freshness(c)), fact('Last sync', when(c.lastSyncedAt)),
     fact('Schedule', `every ${c.syncIntervalMinutes} min${c.status === 'ACTIVE' && c.nextSyncAt ? `, next ${ago(c.nextSyncAt)}` : ''}`),
-    c.health?.reason ? fact('Health', c.health.reason) : null,
-    c.realtime?.mode ? fact('Realtime', `${c.realtime.mode.toLowerCase()}${c.realtime.lastWebhookAt ? `, last webhook ${ago(c.realtime.lastWebhookAt)}` : ''}`) : null);
+    c.health?.state ? fact('Health', [c.health.state.toLowerCase(), c.health.reason,
+      c.health.consecutiveFailures ? `${c.health.consecutiveFailures} failures in a row` : null,
+      c.health.lastSuccessAt ? `last success ${ago(c.health.lastSuccessAt)}` : null].filter(Boolean).join(' · ')) : null,
+    c.realtime?.mode ? fact('Realtime', `${c.realtime.mode === 'WEBHOOKS' ? 'webhooks from Gorgias' : 'polling'}${c.realtime.lastWebhookAt ? `, last webhook ${ago(c.realtime.lastWebhookAt)}` : ''}`) : null,
+    c.realtime?.manualSetup ? fact('Webhook setup', el('span', { class: 'wrap pre' }, c.realtime.manualSetup)) : null);
 
   const progress = progressView(api, c, (p) => {
     announce(`Sync ${p.status.toLowerCase()}: ${num(p.ticketsSynced)} tickets, ${num(p.messagesSynced)} messages.`);
