@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { GorgiasSimulator, SimAccount, startGorgiasSimulator } from './gorgias-simulator';
@@ -194,6 +195,24 @@ describeInBrowser('operator console in Chromium', () => {
     await expectText(conversation.locator('.message').first(), /customer|agent/);
     await shot('06-tickets.png');
     expect(cspViolations).toEqual([]); // the console runs under its strict CSP, subscription included
+  });
+
+  it('passes axe-core’s WCAG 2 A/AA checks on the connector page and the Add Connector form', async () => {
+    const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const audit = async () => {
+      // Evaluated through the DevTools protocol, which CSP does not govern: the page itself stays strict.
+      await page.evaluate(axeSource);
+      return page.evaluate(async () => {
+        const result = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        return result.violations.map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+      });
+    };
+    expect(await audit()).toEqual([]);
+    await page.getByRole('button', { name: 'Add connector' }).click();
+    await page.getByRole('heading', { name: 'Add a Gorgias connector' }).waitFor();
+    expect(await audit()).toEqual([]);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('connector-detail').waitFor();
   });
 
   it('a key revoked in Gorgias: the connector shows the API’s advice, Edit takes a new key, Save & Activate resumes', async () => {
