@@ -159,7 +159,8 @@ describeInBrowser('operator console in Chromium', () => {
     const detail = page.getByTestId('connector-detail');
     await detail.getByRole('tab', { name: 'Sync log' }).click();
     await expectText(detail.locator('.log'), /INFO/);
-    const all = await detail.locator('.log li').count();
+    await expectText(detail.locator('.logs .muted'), /^\d+ lines/);
+    const all = Number((await detail.locator('.logs .muted').textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ""));
     expect(all).toBeGreaterThan(0);
     await detail.getByLabel('Level', { exact: true }).selectOption('ERROR');
     await expectText(detail.locator('.logs .muted'), /error lines/);
@@ -167,6 +168,16 @@ describeInBrowser('operator console in Chromium', () => {
     await detail.getByLabel('Level', { exact: true }).selectOption('');
     await expectText(detail.locator('.logs .muted'), /\d+ lines/);
     await shot('05-sync-log.png');
+
+    // From a run to its own log lines.
+    await detail.getByRole('tab', { name: 'Runs' }).click();
+    await detail.getByRole('button', { name: /^Log of the run/ }).last().click();
+    await expectText(detail.locator('.logs .muted'), /\d+ lines of one run/);
+    const runLines = Number((await detail.locator('.logs .muted').textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ""));
+    expect(runLines).toBeGreaterThan(0);
+    expect(runLines).toBeLessThan(all);
+    await detail.getByRole('button', { name: 'Show all runs' }).click();
+    await expectText(detail.locator('.logs .muted'), new RegExp(`^${all.toLocaleString("en-US")} lines`));
   });
 
   it('the ticket browser: search, then a ticket’s conversation (keyboard only)', async () => {

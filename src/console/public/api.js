@@ -122,8 +122,8 @@ export const Q = {
   pause: `mutation($id: ID!) { pauseConnector(id: $id) { id status } }`,
   trigger: `mutation($id: ID!, $mode: SyncMode!) { triggerSync(connectorId: $id, mode: $mode) { id status } }`,
   runs: `query($id: ID!) { syncRuns(connectorId: $id, first: 20) { totalCount nodes { ${RUN_FIELDS} } } }`,
-  logs: `query($id: ID!, $level: SyncLogLevel, $after: String) {
-    syncLogs(connectorId: $id, level: $level, first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id level message at runId } } }`,
+  logs: `query($id: ID!, $level: SyncLogLevel, $runId: ID, $after: String) {
+    syncLogs(connectorId: $id, level: $level, runId: $runId, first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id level message at runId } } }`,
   tickets: `query($filter: TicketFilter, $after: String) {
     tickets(filter: $filter, first: 25, after: $after) { totalCount pageInfo { hasNextPage endCursor }
       nodes { id externalId subject status priority channel messagesCount updatedAt deletedAt customer { email name } } } }`,

@@ -78,14 +78,14 @@ export function connectorDetail(api, c, { onChanged, onEdit, announce, tab = 'ru
   const panel = el('div', { role: 'tabpanel', id: 'connector-panel', tabindex: '0' });
   let current = null;
   const tabs = TABS.map((t) => el('button', { type: 'button', role: 'tab', id: `tab-${t.id}`, 'aria-controls': 'connector-panel', onclick: () => show(t.id) }, t.label));
-  function show(id, focus) {
+  function show(id, focus, options = {}) {
     const i = TABS.findIndex((t) => t.id === id);
     tabs.forEach((b, j) => {
       b.setAttribute('aria-selected', String(i === j));
       b.tabIndex = i === j ? 0 : -1;
     });
     panel.setAttribute('aria-labelledby', `tab-${id}`);
-    current = TABS[i].view(api, c);
+    current = TABS[i].view(api, c, { ...options, openLog: (runId) => show('logs', true, { runId }) });
     panel.replaceChildren(current.root);
     if (focus) tabs[i].focus();
   }

@@ -36,7 +36,7 @@ export function runsChart(runs) {
     chart('Duration per run', seconds, duration, 'bar-duration'));
 }
 
-export function runsView(api, connector) {
+export function runsView(api, connector, { openLog = () => undefined } = {}) {
   const body = el('div', { class: 'runs-body' }, el('p', {}, 'Loading runs…'));
   const root = el('div', { class: 'runs' }, body);
 
@@ -53,12 +53,13 @@ export function runsView(api, connector) {
           el('td', { class: 'n' }, num(r.ticketsDeleted)),
           el('td', { class: 'n' }, num(r.apiRequests)),
           el('td', { class: 'n' }, duration(seconds(r))),
-          el('td', { class: 'wrap' }, r.error ?? '')));
+          el('td', { class: 'wrap' }, r.error ?? ''),
+          el('td', {}, el('button', { type: 'button', class: 'link', 'aria-label': `Log of the run started ${when(r.startedAt ?? r.createdAt)}`, onclick: () => openLog(r.id) }, 'Log'))));
       body.replaceChildren(
         syncRuns.nodes.some((r) => r.finishedAt) ? runsChart(syncRuns.nodes) : el('p', { class: 'muted' }, 'The charts appear when the first run has finished.'),
         el('table', { class: 'table' },
           el('caption', {}, `${num(syncRuns.totalCount)} run${syncRuns.totalCount === 1 ? '' : 's'}, newest first`),
-          el('thead', {}, el('tr', {}, ...['Started', 'Mode', 'Status', 'Tickets', 'Messages', 'Deleted', 'API calls', 'Duration', 'Error']
+          el('thead', {}, el('tr', {}, ...['Started', 'Mode', 'Status', 'Tickets', 'Messages', 'Deleted', 'API calls', 'Duration', 'Error', 'Log']
             .map((h) => el('th', { scope: 'col' }, h)))),
           el('tbody', {}, rows)));
     } catch (e) {
