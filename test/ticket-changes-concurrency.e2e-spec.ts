@@ -11,9 +11,9 @@ import { wsClient } from './support/ws-client';
 
 /**
  * The change feed's guarantee under load. Writers on their own connections commit and roll back
- * overlapping tickets of several connectors (two tenants) with random delays, while consumers read
- * from random cursors (queries, random page sizes) or subscribe and keep disconnecting and resuming
- * from the last change they processed. Each consumer must get every committed change after its
+ * overlapping tickets of several connectors (two tenants) with random delays, while consumers, through
+ * either of two gateway instances, read from random cursors (queries, random page sizes) or subscribe
+ * and keep disconnecting and resuming from the last change they processed. Each consumer must get every committed change after its
  * starting point exactly once (a ticket changed again before being read is delivered at its latest
  * version), never a rolled-back one, in an order consistent with the commits.
  */
@@ -57,6 +57,8 @@ const key = (connectorId: string, externalId: string) => `${connectorId}:${exter
 
 describe('ticket change feed under concurrent writers', () => {
   let t: TestApp;
+  /** A second gateway instance on the same database: consumers use either, at random. */
+  let t2: TestApp;
   let writerDs: DataSource;
   let recorder: TicketChangeRecorder;
   /** Fresh tenants and connectors for each test: a consumer reading from the start sees only that test's writes. */
@@ -66,7 +68,8 @@ describe('ticket change feed under concurrent writers', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    t.app.get(TicketChangesService).streamTimings = { pageSize: 100, pendingPollMs: 20, idlePollMs: 1_000 };
+    t2 = await startTestApp({ databaseUrl: t.databaseUrl });
+    for (const app of [t, t2]) app.app.get(TicketChangesService).streamTimings = { pageSize: 100, pendingPollMs: 20, idlePollMs: 1_000 };
     recorder = t.app.get(TicketChangeRecorder);
     writerDs = new DataSource({ type: 'postgres', url: t.databaseUrl, extra: { max: 8 } });
     await writerDs.initialize();
@@ -82,6 +85,7 @@ describe('ticket change feed under concurrent writers', () => {
   });
   afterAll(async () => {
     await writerDs?.destroy();
+    await t2?.close();
     await t?.close();
   });
 
@@ -233,7 +237,7 @@ describe('ticket change feed under concurrent writers', () => {
       let after = r.after;
       let quietSince = 0;
       for (;;) {
-        const res = await t.gql(PAGE, { c: r.connectorId, after, first: 1 + rnd(100) }, token);
+        const res = await pick([t, t2]).gql(PAGE, { c: r.connectorId, after, first: 1 + rnd(100) }, token);
         if (res.errors) throw new Error(JSON.stringify(res.errors));
         const page = res.data.ticketChanges;
         r.deliveries.push(...page.nodes.map(toDelivery));
@@ -272,7 +276,7 @@ describe('ticket change feed under concurrent writers', () => {
       for (;;) {
         // One connection: process events until a random point, then drop it (whatever is in flight is lost).
         const budget = 1 + rnd(60);
-        const ws: WsClient = wsClient(t.url, auth);
+        const ws: WsClient = wsClient(pick([t, t2]).url, auth);
         const errors: unknown[] = [];
         await new Promise<void>((resolve) => {
           let processed = 0;
