@@ -69,7 +69,7 @@ describe('ticket change feed under concurrent writers', () => {
   beforeAll(async () => {
     t = await startTestApp();
     t2 = await startTestApp({ databaseUrl: t.databaseUrl });
-    for (const app of [t, t2]) app.app.get(TicketChangesService).streamTimings = { pageSize: 100, pendingPollMs: 20, idlePollMs: 1_000 };
+    for (const app of [t, t2]) app.app.get(TicketChangesService).streamTimings = { pageSize: 100, pendingPollMs: 20, maxPendingPollMs: 100, idlePollMs: 1_000 };
     recorder = t.app.get(TicketChangeRecorder);
     writerDs = new DataSource({ type: 'postgres', url: t.databaseUrl, extra: { max: 8 } });
     await writerDs.initialize();

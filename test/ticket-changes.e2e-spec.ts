@@ -52,7 +52,7 @@ describe('ticket change feed', () => {
     t = await startTestApp();
     ds = t.app.get(DataSource);
     recorder = t.app.get(TicketChangeRecorder);
-    t.app.get(TicketChangesService).streamTimings = { pageSize: 100, pendingPollMs: 20, idlePollMs: 500 };
+    t.app.get(TicketChangesService).streamTimings = { pageSize: 100, pendingPollMs: 20, maxPendingPollMs: 100, idlePollMs: 500 };
     reader = t.token(tenant, 'reader');
     await seedConnector(ds, c1, tenant);
     await seedConnector(ds, c2, tenant);

@@ -4,7 +4,7 @@ import { FeedSource, TicketChangeStream } from './ticket-change.stream';
 import { FeedWakeup } from './ticket-change.wakeups';
 
 const entry = (seq: number): FeedEntry => ({ position: { xactId: '1', seq: String(seq) }, changedAt: new Date(0), ticket: { externalId: String(seq) } as never });
-const timings = { pageSize: 2, pendingPollMs: 10, idlePollMs: 60_000 };
+const timings = { pageSize: 2, pendingPollMs: 5, maxPendingPollMs: 20, idlePollMs: 60_000 };
 const scope = { tenantId: 't', connectorId: null };
 
 /** A feed in memory: `rows` become visible when pushed; wake-ups are sent by the test. */
@@ -41,7 +41,21 @@ describe('TicketChangeStream', () => {
     await stream.return();
   });
 
-  it('ignores other tenants\' wake-ups unless it waits behind the horizon', async () => {
+  it('looks again by itself while committed changes wait behind an older transaction (no notification needed)', async () => {
+    const feed = memorySource();
+    let pendingChecks = 0;
+    feed.source.hasPending = async () => {
+      // Behind the horizon for three checks; then the older transaction ends and the row shows.
+      if (++pendingChecks === 3) feed.rows.push(entry(1));
+      return true;
+    };
+    const stream = new TicketChangeStream(feed.source, scope, undefined, timings);
+    expect((await stream.next()).value.position.seq).toBe('1');
+    expect(pendingChecks).toBe(3);
+    await stream.return();
+  });
+
+  it('ignores other feeds\' wake-ups', async () => {
     const feed = memorySource();
     const stream = new TicketChangeStream(feed.source, scope, undefined, timings);
     const waiting = stream.next();

@@ -12,13 +12,17 @@ export interface FeedSource {
 
 export interface StreamTimings {
   pageSize: number;
-  /** Committed changes wait behind an older, still running transaction: look again this soon. */
+  /**
+   * Committed changes wait behind an older, still running transaction (perhaps another tenant's, which
+   * sends us no notification): look again this soon, then twice as late each time, up to the maximum.
+   */
   pendingPollMs: number;
+  maxPendingPollMs: number;
   /** Nothing pending: look again this late even without a notification (a missed one costs at most this). */
   idlePollMs: number;
 }
 
-export const DEFAULT_STREAM_TIMINGS: StreamTimings = { pageSize: 100, pendingPollMs: 100, idlePollMs: 10_000 };
+export const DEFAULT_STREAM_TIMINGS: StreamTimings = { pageSize: 100, pendingPollMs: 50, maxPendingPollMs: 800, idlePollMs: 10_000 };
 
 const CLOSED = Symbol('closed');
 
@@ -36,8 +40,8 @@ export class TicketChangeStream implements AsyncIterableIterator<FeedEntry> {
   private closed = false;
   /** Something may have changed since the last read started. */
   private dirty = true;
-  /** Waiting for an older transaction to finish: any feed's commit may be the one. */
-  private waitingOnHorizon = false;
+  /** Consecutive waits behind the horizon without a delivery (the poll backs off). */
+  private pendingWaits = 0;
   private wakeWaiter?: () => void;
   private timer?: NodeJS.Timeout;
   private readonly stopListening: () => void;
@@ -52,11 +56,10 @@ export class TicketChangeStream implements AsyncIterableIterator<FeedEntry> {
   ) {
     this.closedSignal = new Promise((resolve) => (this.signalClosed = () => resolve(CLOSED)));
     // Listening starts before the first read: a change committed during the replay wakes the loop.
+    // Other feeds' notifications are ignored: when one of their transactions holds our changes back,
+    // the backing-off poll finds them once it ends (waking every subscriber on every commit would not scale).
     this.stopListening = source.onWakeup((w) => {
-      if (w && (w.tenantId !== scope.tenantId || (scope.connectorId && w.connectorId !== scope.connectorId))) {
-        // Another feed's commit can still move the horizon that holds our pending changes back.
-        if (!this.waitingOnHorizon) return;
-      }
+      if (w && (w.tenantId !== scope.tenantId || (scope.connectorId && w.connectorId !== scope.connectorId))) return;
       this.wake();
     });
   }
@@ -75,15 +78,15 @@ export class TicketChangeStream implements AsyncIterableIterator<FeedEntry> {
       if (page.length) {
         this.buffer.push(...page);
         this.after = page[page.length - 1].position;
+        this.pendingWaits = 0;
         continue;
       }
       if (this.dirty) continue;
       const pending = await this.untilClosed(this.source.hasPending(this.after));
       if (pending === CLOSED) break;
       if (this.dirty) continue;
-      this.waitingOnHorizon = pending;
-      await this.sleep(pending ? this.timings.pendingPollMs : this.timings.idlePollMs);
-      this.waitingOnHorizon = false;
+      const { pendingPollMs, maxPendingPollMs, idlePollMs } = this.timings;
+      await this.sleep(pending ? Math.min(pendingPollMs * 2 ** this.pendingWaits++, maxPendingPollMs) : idlePollMs);
     }
     return { value: undefined, done: true };
   }
