@@ -42,6 +42,8 @@ export class TicketChangeStream implements AsyncIterableIterator<FeedEntry> {
   private dirty = true;
   /** Consecutive waits behind the horizon without a delivery (the poll backs off). */
   private pendingWaits = 0;
+  /** Waiting behind the horizon: a commit of another connector of the tenant may be what holds it. */
+  private waitingOnHorizon = false;
   private wakeWaiter?: () => void;
   private timer?: NodeJS.Timeout;
   private readonly stopListening: () => void;
@@ -56,10 +58,12 @@ export class TicketChangeStream implements AsyncIterableIterator<FeedEntry> {
   ) {
     this.closedSignal = new Promise((resolve) => (this.signalClosed = () => resolve(CLOSED)));
     // Listening starts before the first read: a change committed during the replay wakes the loop.
-    // Other feeds' notifications are ignored: when one of their transactions holds our changes back,
-    // the backing-off poll finds them once it ends (waking every subscriber on every commit would not scale).
+    // Other tenants' notifications are ignored: when one of their transactions holds our changes back,
+    // the backing-off poll finds them once it ends (waking every subscriber on every commit would not
+    // scale). The tenant's other connectors' commits wake us only while we wait behind the horizon.
     this.stopListening = source.onWakeup((w) => {
-      if (w && (w.tenantId !== scope.tenantId || (scope.connectorId && w.connectorId !== scope.connectorId))) return;
+      if (w && w.tenantId !== scope.tenantId) return;
+      if (w && scope.connectorId && w.connectorId !== scope.connectorId && !this.waitingOnHorizon) return;
       this.wake();
     });
   }
@@ -86,7 +90,9 @@ export class TicketChangeStream implements AsyncIterableIterator<FeedEntry> {
       if (pending === CLOSED) break;
       if (this.dirty) continue;
       const { pendingPollMs, maxPendingPollMs, idlePollMs } = this.timings;
+      this.waitingOnHorizon = pending;
       await this.sleep(pending ? Math.min(pendingPollMs * 2 ** this.pendingWaits++, maxPendingPollMs) : idlePollMs);
+      this.waitingOnHorizon = false;
     }
     return { value: undefined, done: true };
   }
