@@ -6,8 +6,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
-import { AuthService } from './auth/auth.service';
-import { graphqlOptions } from './common/graphql.options';
+import { graphqlOptions } from './common/graphql/graphql.options';
+import { GraphqlWsServer } from './common/graphql/graphql-ws.server';
 import { loggerOptions } from './common/logger.options';
 import { appValidationPipe } from './common/validation.pipe';
 import { appConfig, AppConfig } from './config/app.config';
@@ -28,7 +28,7 @@ import { TicketsModule } from './tickets/tickets.module';
     ScheduleModule.forRoot(),
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AuthService, appConfig.KEY],
+      inject: [appConfig.KEY],
       useFactory: graphqlOptions,
     }),
     HealthModule,
@@ -38,6 +38,6 @@ import { TicketsModule } from './tickets/tickets.module';
     TicketsModule,
     SyncModule,
   ],
-  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }],
+  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, GraphqlWsServer],
 })
 export class AppModule {}
