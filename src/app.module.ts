@@ -1,13 +1,14 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { graphqlOptions } from './common/graphql/graphql.options';
 import { GraphqlWsServer } from './common/graphql/graphql-ws.server';
+import { GraphqlExceptionFilter } from './common/graphql/graphql-exception.filter';
 import { loggerOptions } from './common/logger.options';
 import { appValidationPipe } from './common/validation.pipe';
 import { appConfig, AppConfig } from './config/app.config';
@@ -38,6 +39,6 @@ import { TicketsModule } from './tickets/tickets.module';
     TicketsModule,
     SyncModule,
   ],
-  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, GraphqlWsServer],
+  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, { provide: APP_FILTER, useClass: GraphqlExceptionFilter }, GraphqlWsServer],
 })
 export class AppModule {}

@@ -10,7 +10,7 @@ import { SecretCipher } from '../secrets/secret-cipher';
 import { ConnectionCheckService } from './connection-check.service';
 import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectionCheck } from './connectors.types';
-import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
+import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, rejectExplicitNulls, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
 import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/connector.entity';
 
 /** A connector with its decrypted credentials: for the sync engine only, never for GraphQL. */
@@ -94,6 +94,7 @@ export class ConnectorsService {
    * ERROR whose new credentials pass goes back to ACTIVE and syncs at once.
    */
   async update(user: AuthUser, id: string, input: UpdateGorgiasConnectorInput): Promise<ConnectorEntity> {
+    rejectExplicitNulls(input);
     const current = await this.get(user, id);
     if (input.subdomain !== undefined && input.subdomain !== current.subdomain) {
       await this.assertSubdomainFree(user, input.subdomain);

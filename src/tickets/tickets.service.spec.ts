@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { assertExternalId, hasSearch, isValidKey } from './tickets.service';
-import { listComplexity } from './tickets.resolver';
+import { listComplexity } from './dto/tickets-cost';
 
 describe('tickets service helpers', () => {
   it.each(['1', '12345', '9223372036854775807'])('accepts Gorgias id %s', (id) => {
