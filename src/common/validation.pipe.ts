@@ -26,12 +26,10 @@ export function findNulCharacter(value: unknown, path: string, depth = 0): strin
  * the field and the fix. Unknown properties cannot arrive (GraphQL types forbid them). Any string
  * argument with a NUL character is refused first, naming the field.
  */
-/** Nest GraphQL's parameter kind for `@Args()` (GqlParamtype.ARGS, not exported by the package). */
-const GQL_ARGS = 3;
-
 class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if ((metadata.type as unknown) === GQL_ARGS) {
+    // Nest GraphQL hands `@Args()` to pipes as 'body' (the caller's user and context are 'custom' or others).
+    if (metadata.type === 'body') {
       const field = findNulCharacter(value, metadata.data ?? '');
       if (field !== undefined) {
         throw badUserInput(`${field || 'argument'}: must not contain the NUL character (\\u0000); remove it and try again.`, field || undefined);
