@@ -3,13 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GorgiasModule } from '../gorgias/gorgias.module';
 import { ConnectionCheckService } from './connection-check.service';
 import { ConnectorLifecycle } from './connector-lifecycle';
+import { CredentialRotationService } from './credential-rotation';
 import { ConnectorsResolver } from './connectors.resolver';
 import { ConnectorsService } from './connectors.service';
 import { ConnectorEntity } from './entities/connector.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ConnectorEntity]), GorgiasModule],
-  providers: [ConnectorsService, ConnectionCheckService, ConnectorLifecycle, ConnectorsResolver],
+  providers: [ConnectorsService, ConnectionCheckService, ConnectorLifecycle, ConnectorsResolver, CredentialRotationService],
   exports: [ConnectorsService, ConnectorLifecycle],
 })
 export class ConnectorsModule {}

@@ -6,7 +6,9 @@ import type { AuthUser } from '../auth/auth-user';
 import { badUserInput, notFound } from '../common/graphql-errors';
 import { appConfig, AppConfig } from '../config/app.config';
 import { GorgiasCredentials } from '../gorgias/gorgias.types';
-import { SecretCipher } from '../secrets/secret-cipher';
+import { SecretCipher, SecretUnreadableError } from '../secrets/secret-cipher';
+import { adviceFor } from './connection-advice';
+import { markCredentialsUnreadable } from './credential-rotation';
 import { ConnectionCheckService } from './connection-check.service';
 import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectionCheck } from './connectors.types';
@@ -62,8 +64,8 @@ export class ConnectorsService {
     return connector;
   }
 
-  checkCredentials(input: GorgiasCredentialsInput): Promise<ConnectionCheck> {
-    return this.checker.check(input);
+  checkCredentials(user: AuthUser, input: GorgiasCredentialsInput): Promise<ConnectionCheck> {
+    return this.checker.check(input, user.tenantId);
   }
 
   async create(user: AuthUser, input: CreateGorgiasConnectorInput): Promise<ConnectorEntity> {
@@ -113,12 +115,13 @@ export class ConnectorsService {
       input.apiKey !== undefined;
     let reactivate = false;
     if (credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR)) {
-      const existing = await this.credentialsOf(current.id);
+      // A new key is checked as given: the old one is never decrypted (it may be unreadable, which is why it is replaced).
+      const apiKey = input.apiKey ?? (await this.credentialsOrAdvice(current)).apiKey;
       const check = await this.checker.check({
         email: input.email ?? current.email,
         subdomain: input.subdomain ?? current.subdomain,
-        apiKey: input.apiKey ?? existing.apiKey,
-      });
+        apiKey,
+      }, user.tenantId);
       if (!check.ok) throw connectionCheckFailed(check);
       reactivate = current.status === ConnectorStatus.ERROR;
     }
@@ -161,13 +164,21 @@ export class ConnectorsService {
 
   async testConnection(user: AuthUser, id: string): Promise<ConnectionCheck> {
     const connector = await this.get(user, id);
-    return this.checker.check(await this.credentialsOf(connector.id));
+    let credentials: GorgiasCredentials;
+    try {
+      credentials = await this.credentialsOf(connector.id);
+    } catch (e) {
+      if (!(e instanceof SecretUnreadableError)) throw e;
+      const advice = adviceFor(e, connector.subdomain);
+      return { ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false };
+    }
+    return this.checker.check(credentials, user.tenantId);
   }
 
   /** "Save & Activate": refuses with the check's answer, else ACTIVE and the initial sync is enqueued. */
   async activate(user: AuthUser, id: string): Promise<ConnectorEntity> {
     const connector = await this.get(user, id);
-    const check = await this.checker.check(await this.credentialsOf(connector.id));
+    const check = await this.checker.check(await this.credentialsOrAdvice(connector), user.tenantId);
     if (!check.ok) throw connectionCheckFailed(check);
     return this.dataSource.transaction(async (m) => {
       await m.getRepository(ConnectorEntity).update(
@@ -202,10 +213,32 @@ export class ConnectorsService {
 
   // ---- for the sync engine (already authorised through the run it holds) ----
 
+  /**
+   * The connector and its decrypted credentials. A key that cannot be decrypted puts the connector
+   * in ERROR, asking for the key again, before the error goes up to the caller.
+   */
   async findWithCredentials(connectorId: string): Promise<ConnectorWithCredentials | null> {
     const connector = await this.repo.findOne({ where: { id: connectorId } });
     if (!connector) return null;
-    return { connector, credentials: await this.credentialsOf(connectorId) };
+    try {
+      return { connector, credentials: await this.credentialsOf(connectorId) };
+    } catch (e) {
+      if (e instanceof SecretUnreadableError) {
+        await markCredentialsUnreadable(this.dataSource, connectorId, adviceFor(e, connector.subdomain).message);
+      }
+      throw e;
+    }
+  }
+
+  /** The credentials, or the Test Connection answer that asks for the key again (CONNECTION_CHECK_FAILED). */
+  private async credentialsOrAdvice(connector: ConnectorEntity): Promise<GorgiasCredentials> {
+    try {
+      return await this.credentialsOf(connector.id);
+    } catch (e) {
+      if (!(e instanceof SecretUnreadableError)) throw e;
+      const advice = adviceFor(e, connector.subdomain);
+      throw connectionCheckFailed({ ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false });
+    }
   }
 
   /** A run succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after its interval. */

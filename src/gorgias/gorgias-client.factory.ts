@@ -18,7 +18,7 @@ export class GorgiasClientFactory {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
-  create(credentials: GorgiasCredentials): GorgiasClient {
+  create(credentials: GorgiasCredentials, _owner?: { tenantId: string; connectorId?: string }): GorgiasClient {
     const key = `${credentials.subdomain.toLowerCase()}|${this.config.gorgias.baseUrl}`;
     let pacer = this.pacers.get(key);
     if (!pacer) {
