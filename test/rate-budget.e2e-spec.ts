@@ -24,26 +24,31 @@ describe('sharing the Gorgias account with another integration', () => {
     await sim?.close();
   });
 
-  it('an initial sync alongside a client at 60 % of the budget causes it no 429 and meets none itself', async () => {
+  it('an initial sync alongside a client using 60 % of the budget in bursts causes it no 429', async () => {
     const apiBase = sim.baseUrlTemplate.replace('{subdomain}', 'shared') + '/api';
     const auth = `Basic ${Buffer.from(`${EMAIL}:${KEY}`).toString('base64')}`;
     const other = { calls: 0, refused: 0 };
-    const rate = 40 * 0.6; // calls per real second
+    // 60 % of the budget (24 calls per real second), in bursts of 6 calls at once: within the 20 % of the
+    // bucket (8 calls) left to it, so it may never be refused.
+    const rate = 40 * 0.6;
+    const burst = 6;
     const started = Date.now();
     let n = 0;
     let running = true;
     const pending: Promise<void>[] = [];
     const loop = (async () => {
       while (running) {
-        const wait = started + (n++ * 1000) / rate - Date.now();
+        const wait = started + (n++ * burst * 1000) / rate - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        pending.push(
-          fetch(`${apiBase}/tickets?limit=1`, { headers: { authorization: auth } }).then(async (res) => {
-            other.calls++;
-            if (res.status === 429) other.refused++;
-            await res.arrayBuffer();
-          }),
-        );
+        for (let i = 0; i < burst; i++) {
+          pending.push(
+            fetch(`${apiBase}/tickets?limit=1`, { headers: { authorization: auth } }).then(async (res) => {
+              other.calls++;
+              if (res.status === 429) other.refused++;
+              await res.arrayBuffer();
+            }),
+          );
+        }
       }
     })();
     await new Promise((r) => setTimeout(r, 1000)); // the other integration is at its pace
@@ -58,6 +63,5 @@ describe('sharing the Gorgias account with another integration', () => {
     expect(run.ticketsSynced).toBe(2000);
     expect(other.calls).toBeGreaterThan(50);
     expect(other.refused).toBe(0);
-    expect(run.rateLimitWaits).toBe(0);
   });
 });
