@@ -60,3 +60,29 @@ describe('query cost matches the work', () => {
     await expect(ds.query('SELECT pg_sleep(3)')).rejects.toThrow(/statement timeout/);
   });
 });
+
+describe('migrations and the pool timeouts', () => {
+  it('a migration may run longer than DB_STATEMENT_TIMEOUT_MS (it has connections of its own)', async () => {
+    const { createTestDatabase } = await import('./support/test-database');
+    const { runMigrationsLocked } = await import('../src/database/database-migration.service');
+    const db = await createTestDatabase();
+    class SlowMigration1764000000020 {
+      name = 'SlowMigration1764000000020';
+      async up(q: { query(sql: string): Promise<unknown> }) {
+        await q.query('SELECT pg_sleep(1.5)');
+      }
+      async down() {}
+    }
+    const ds = new DataSource({ type: 'postgres', url: db.url, migrations: [SlowMigration1764000000020], extra: { statement_timeout: 500 } });
+    await ds.initialize();
+    try {
+      await expect(ds.query('SELECT pg_sleep(1)')).rejects.toThrow(/statement timeout/);
+      const applied: string[] = [];
+      await runMigrationsLocked(ds, (names) => applied.push(...names));
+      expect(applied).toEqual(['SlowMigration1764000000020']);
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+});
