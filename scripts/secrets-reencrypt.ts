@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { ConnectorsRepository } from '../src/connectors/connectors.repository';
 import { reencryptRetiredKeys } from '../src/connectors/credential-rotation';
 import { prepareRuntime } from '../src/runtime';
 import { SecretCipher } from '../src/secrets/secret-cipher';
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     const cipher = new SecretCipher(process.env.SECRETS_ENCRYPTION_KEYS!);
-    const r = await reencryptRetiredKeys(dataSource, cipher);
+    const r = await reencryptRetiredKeys(new ConnectorsRepository(dataSource), cipher);
     process.stdout.write(`re-encrypted ${r.reencrypted} API key(s) under key "${cipher.currentKeyId}"; ${r.unreadable} unreadable (their connectors now ask for the key again)\n`);
   } finally {
     await dataSource.destroy();

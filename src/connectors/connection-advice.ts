@@ -1,6 +1,6 @@
 import { GorgiasApiError } from '../gorgias/gorgias-api.error';
 import { SecretUnreadableError } from '../secrets/secret-cipher';
-import { ConnectionCheckCode } from './connectors.types';
+import { ConnectionCheckCode } from './models/connector.models';
 
 export interface Advice {
   code: ConnectionCheckCode;
