@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { SyncScheduler } from '../src/sync/scheduling/sync-scheduler';
 import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { createAndActivate, CREATE_CONNECTOR, waitForRun, withDb } from './support/sync-helpers';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -27,7 +28,7 @@ describe('stored API keys across encryption-key changes', () => {
   let draft: string;
   const start = async (keys: string) => {
     await app?.close().catch(() => undefined);
-    app = await startTestApp({ databaseUrl: db.url, env: { SECRETS_ENCRYPTION_KEYS: keys, GORGIAS_BASE_URL: sim.baseUrlTemplate } });
+    app = await startTestApp({ databaseUrl: db.url, env: { SECRETS_ENCRYPTION_KEYS: keys, GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' } });
     return app;
   };
   const admin = () => app!.token(tenant);
@@ -74,6 +75,20 @@ describe('stored API keys across encryption-key changes', () => {
 
   it('a key no configured key can read puts the connector in ERROR asking for the key; a new key is saved without the old one', async () => {
     const t = await start(UNRELATED); // neither t1 nor t2: the stored keys are unreadable here
+    // A run that was queued before: claimed, it ends FAILED with the advice instead of being claimed forever.
+    const [queued] = await withDb(db.url, async (c) =>
+      (await c.query(`INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger) VALUES ($1, $2, 'INCREMENTAL', 'MANUAL') RETURNING id`, [tenant, syncing])).rows,
+    );
+    await t.app.get(SyncScheduler).tick();
+    const deadline = Date.now() + 10_000;
+    let run: any;
+    while (Date.now() < deadline) {
+      run = await withDb(db.url, async (c) => (await c.query(`SELECT status, error_code, error, attempts FROM sync_runs WHERE id = $1`, [queued.id])).rows[0]);
+      if (run.status !== 'RUNNING' && run.status !== 'QUEUED') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(run).toMatchObject({ status: 'FAILED', error_code: 'CREDENTIALS_UNREADABLE', attempts: 1 });
+    expect(run.error).toMatch(/Re-enter the API key/);
     const c = await t.gql(`query($id: ID!) { connector(id: $id) { status lastError } }`, { id: syncing }, admin());
     expect(c.data.connector.status).toBe('ERROR');
     expect(c.data.connector.lastError).toMatch(/can no longer be read[\s\S]*Re-enter the API key/);
@@ -86,7 +101,7 @@ describe('stored API keys across encryption-key changes', () => {
     expect(updated.errors).toBeUndefined();
     expect(updated.data.updateGorgiasConnector).toEqual({ status: 'ACTIVE', lastError: null });
     expect(await keyIds(db.url)).toEqual(['t3', 't2']);
-    const run = await waitForRun(t, admin(), syncing);
-    expect(run.status).toBe('SUCCEEDED');
+    const resumed = await waitForRun(t, admin(), syncing);
+    expect(resumed.status).toBe('SUCCEEDED');
   });
 });

@@ -54,6 +54,20 @@ describe('user errors: clear answers, quiet logs', () => {
     await badInput(`{ tickets(first: 0) { totalCount } }`, undefined, /first: must be between 1 and 100/);
     const cursor = Buffer.from(JSON.stringify({ updatedAt: 'x', id: 'y' })).toString('base64url');
     await badInput(`query($c: String) { tickets(after: $c) { totalCount } }`, { c: cursor }, /after: not a valid cursor/);
+    // syncRuns: garbage, and cursors that decode but hold what PostgreSQL cannot read.
+    const created = await gql(`mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "cursors" }) { id } }`);
+    const id = created.data.createGorgiasConnector.id;
+    const runs = `query($id: ID!, $c: String) { syncRuns(connectorId: $id, after: $c) { totalCount } }`;
+    for (const c of [
+      'garbage',
+      Buffer.from(JSON.stringify({ createdAt: 'x', id: 'y' })).toString('base64url'),
+      Buffer.from(JSON.stringify({ createdAt: '1', id: '00000000-0000-4000-8000-000000000000' })).toString('base64url'),
+      Buffer.from(JSON.stringify({ createdAt: '2026-01-01T00:00:00.000Z', id: 'not-a-uuid' })).toString('base64url'),
+    ]) {
+      await badInput(runs, { id, c }, /after: not a valid cursor/);
+    }
+    const ok = await gql(runs, { id, c: Buffer.from(JSON.stringify({ createdAt: '2026-01-01T00:00:00.123456Z', id: '00000000-0000-4000-8000-000000000000' })).toString('base64url') });
+    expect(ok.errors).toBeUndefined();
   });
 
   it('explicit nulls in updateGorgiasConnector are BAD_USER_INPUT naming the field', async () => {

@@ -200,6 +200,11 @@ export class ConnectorsService {
     }
   }
 
+  /** For the sync engine's messages about a connector whose credentials it could not read. */
+  async subdomainOf(connectorId: string): Promise<string | null> {
+    return (await this.connectors.findById(connectorId))?.subdomain ?? null;
+  }
+
   /** The credentials, or the Test Connection answer that asks for the key again (CONNECTION_CHECK_FAILED). */
   private async credentialsOrAdvice(connector: ConnectorEntity): Promise<GorgiasCredentials> {
     try {

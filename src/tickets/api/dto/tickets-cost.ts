@@ -4,7 +4,7 @@ import type { ComplexityEstimatorArgs as FullEstimatorArgs } from 'graphql-query
 
 /** Nest's type omits the field node that graphql-query-complexity passes (it is there at run time). */
 type ComplexityEstimatorArgs = NestEstimatorArgs & Partial<Pick<FullEstimatorArgs, 'node'>>;
-import { MAX_PAGE_SIZE } from '../../common/pagination/page-size';
+import { MAX_PAGE_SIZE } from '../../../common/pagination/page-size';
 
 /**
  * What the ticket API costs, in complexity points (one point ~ one scalar read from a fetched row).
