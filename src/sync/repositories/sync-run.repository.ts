@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
 import { LeaseLostError } from './lease-lost.error';
 import { SyncCheckpoint, SyncMode, SyncRunStatus } from '../sync-run.types';
+import { MAX_CLAIM_ATTEMPTS } from '../sync.constants';
 
 export interface RunCounters {
   ticketsSynced?: number;
@@ -117,7 +118,7 @@ export class SyncRunRepository {
    * Takes up to `limit` runs: queued ones whose retry time has come, and running ones whose lease
    * expired (their instance died) fewer than `maxAttempts` times: those resume from their checkpoint.
    */
-  async claim(owner: string, limit: number, leaseSeconds: number, maxAttempts = Number.MAX_SAFE_INTEGER): Promise<SyncRunRow[]> {
+  async claim(owner: string, limit: number, leaseSeconds: number, maxAttempts = MAX_CLAIM_ATTEMPTS): Promise<SyncRunRow[]> {
     if (limit <= 0) return [];
     return queryRows<SyncRunRow>(
       this.dataSource,

@@ -80,7 +80,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         await this.runs.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_RUN_MESSAGE);
         await this.runs.enqueueDue();
         const room = MAX_CONCURRENT_RUNS_PER_INSTANCE - this.active.size;
-        const claimed = await this.runs.claim(this.owner, room, this.config.sync.leaseSeconds, MAX_CLAIM_ATTEMPTS);
+        const claimed = await this.runs.claim(this.owner, room, this.config.sync.leaseSeconds);
         for (const run of claimed) {
           const p = this.executor
             .execute(run, this.owner)
