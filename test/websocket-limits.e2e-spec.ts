@@ -1,6 +1,7 @@
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { WS_MAX_PAYLOAD_BYTES, WS_MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/common/graphql/graphql-ws.server';
+import { SyncProgressBus } from '../src/sync/progress/sync-progress.bus';
 import { collect, wsClient } from './support/ws-client';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
 
@@ -77,6 +78,30 @@ describe('WebSocket transport: the limits HTTP has', () => {
     disposers.forEach((d) => d());
     await client.dispose();
     expect(refusals).toEqual([]);
+  });
+
+  it('releases a quiet connector\'s progress subscription at once when the client completes it (1,000 times, listeners flat)', async () => {
+    const bus = t.app.get(SyncProgressBus);
+    const client = wsClient(t.url, `Bearer ${t.token(tenant, 'reader')}`);
+    const waitFor = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      while (bus.subscriberCount(connectorId) !== n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return bus.subscriberCount(connectorId);
+    };
+    const open = () => client.subscribe({ query: PROGRESS, variables: { id: connectorId } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    // Ten held open are counted (nothing is published: the connector is quiet)...
+    const held = Array.from({ length: 10 }, open);
+    expect(await waitFor(10)).toBe(10);
+    held.forEach((dispose) => dispose());
+    expect(await waitFor(0)).toBe(0);
+    // ...and 1,000 opened and completed leave none behind.
+    for (let round = 0; round < 50; round++) {
+      const batch = Array.from({ length: 20 }, open);
+      await new Promise((r) => setTimeout(r, 5));
+      batch.forEach((dispose) => dispose());
+    }
+    expect(await waitFor(0)).toBe(0);
+    await client.dispose();
   });
 
   it('serves only subscriptions, and validates them with the HTTP rules (depth, width, complexity)', async () => {
