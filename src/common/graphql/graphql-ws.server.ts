@@ -11,6 +11,7 @@ import { AuthUser } from '../../auth/auth-user';
 import { AuthService } from '../../auth/auth.service';
 import { GraphqlContext } from '../../auth/graphql-context';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { OriginPolicy } from '../../http-security/origin-policy';
 import { createErrorFormatter } from './graphql-error-format';
 import { graphqlValidationRules } from './graphql-limits';
 import { assertComplexity } from './query-complexity.plugin';
@@ -54,6 +55,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
   private disposable?: { dispose(): void | Promise<void> };
   private httpServer?: Server;
   private readonly perAddress = new Map<string, number>();
+  private readonly origins: OriginPolicy;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
 
   constructor(
@@ -61,7 +63,9 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly schemaHost: GraphQLSchemaHost,
     private readonly auth: AuthService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.origins = new OriginPolicy(config.corsOrigins);
+  }
 
   /** Open sockets per client address (for tests and metrics). */
   connectionsFrom(address: string): number {
@@ -142,6 +146,9 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** connection_init: the token in connectionParams.authorization, checked as on HTTP; refused closes the socket. */
   private authenticate(ctx: WsContext): boolean {
+    // Browsers always send Origin on a WebSocket upgrade; the same allowlist as CORS applies.
+    const upgrade = ctx.extra.request;
+    if (!this.origins.allows(upgrade?.headers?.origin, upgrade?.headers?.host)) return false;
     const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
     let user: AuthUser;
     try {

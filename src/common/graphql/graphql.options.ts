@@ -1,4 +1,5 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { join } from 'node:path';
 import { GraphqlContext } from '../../auth/graphql-context';
@@ -25,7 +26,12 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     csrfPrevention: true,
     validationRules: graphqlValidationRules({ introspection: config.introspection }),
     // No HTTP caching of GraphQL answers here: skip Apollo's per-field cache-control bookkeeping.
-    plugins: [queryComplexityPlugin(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [
+      queryComplexityPlugin(),
+      ApolloServerPluginCacheControlDisabled(),
+      // Apollo Sandbox at GET /graphql in development (it loads from Apollo's CDN); the console is at /.
+      ...(config.env === 'development' ? [ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })] : []),
+    ],
     context: (args: any): GraphqlContext => ({ req: args?.req, loaders: new Map() }),
     formatError: createErrorFormatter(config.env),
   };
