@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ObjectType } from '@nestjs/graphql';
 import { Paginated } from '../../common/pagination/paginated';
+import { TICKETS_TOTAL_COUNT_COST } from '../api/dto/tickets-cost';
 import { Ticket } from '../api/models/ticket.models';
 
 @ObjectType('TicketChange', { description: 'A ticket at the position of its latest change in the change feed.' })
@@ -14,5 +15,8 @@ export class TicketChange {
   ticket: Ticket;
 }
 
+/** totalCount counts every change after the cursor (a join over the tenant's feed), priced like the ticket count. */
+export const FEED_TOTAL_COUNT_COST = TICKETS_TOTAL_COUNT_COST;
+
 @ObjectType()
-export class TicketChangeConnection extends Paginated(TicketChange) {}
+export class TicketChangeConnection extends Paginated(TicketChange, undefined, { totalCountComplexity: FEED_TOTAL_COUNT_COST }) {}

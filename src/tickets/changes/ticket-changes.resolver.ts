@@ -4,8 +4,8 @@ import { CurrentUser } from '../../auth/current-user.decorator';
 import { GraphqlContext } from '../../auth/graphql-context';
 import { checkPageSize } from '../../common/pagination/page-size';
 import { Connection, toConnection } from '../../common/pagination/paginated';
-import { listComplexity } from '../api/tickets.resolver';
-import { TicketChange, TicketChangeConnection } from './ticket-change.model';
+import { listComplexity } from '../api/dto/tickets-cost';
+import { FEED_TOTAL_COUNT_COST, TicketChange, TicketChangeConnection } from './ticket-change.model';
 import { DEFAULT_CHANGES_PAGE, TicketChangesArgs, TicketChangesCursorArgs, TicketChangesSubscriptionArgs } from './ticket-changes.args';
 import { TicketChangesService } from './ticket-changes.service';
 
@@ -17,7 +17,7 @@ export class TicketChangesResolver {
     description:
       'Tickets in the order their changes became visible, each once, at the position of its latest change, with its current state. ' +
       'Read from the beginning it is a full snapshot; continue with `after` = the last cursor read to get every later change exactly once.',
-    complexity: listComplexity(DEFAULT_CHANGES_PAGE),
+    complexity: listComplexity(DEFAULT_CHANGES_PAGE, FEED_TOTAL_COUNT_COST),
   })
   async ticketChanges(@CurrentUser() user: AuthUser, @Args() args: TicketChangesArgs): Promise<Connection<TicketChange>> {
     const first = checkPageSize(args.first, DEFAULT_CHANGES_PAGE);
