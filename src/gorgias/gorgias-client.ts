@@ -29,7 +29,10 @@ export interface GorgiasClientOptions {
 }
 
 export interface GorgiasEventListParams extends GorgiasListParams {
+  /** Sent as repeated keys (`types=a&types=b`), as Gorgias reads arrays; a comma-joined value would be one unknown type. */
   types?: string[];
+  /** e.g. `Ticket`, `TicketMessage`. */
+  objectType?: string;
   /** ISO datetime: only events created at or after it (`created_datetime[gte]`). */
   createdAfter?: string;
 }
@@ -43,7 +46,7 @@ export interface GorgiasClientStats {
   retries: number;
 }
 
-type Params = { [key: string]: string | number | undefined };
+type Params = { [key: string]: string | number | string[] | undefined };
 
 /** Network failures worth another try: the request may not have reached Gorgias, or its answer was lost. */
 const TRANSIENT_NETWORK_CODES = new Set([
@@ -88,8 +91,11 @@ export class GorgiasClient {
     return this.list<GorgiasTicket>('/tickets', params, 'tickets');
   }
 
+  /** One ticket, with its `messages` embedded oldest first (each with explicit-offset datetimes too). */
   async getTicket(id: number): Promise<GorgiasTicket> {
-    return normalizeDatetimes(await this.get<GorgiasTicket>(`/tickets/${encodeURIComponent(String(id))}`, {}, 'tickets'));
+    const ticket = normalizeDatetimes(await this.get<GorgiasTicket>(`/tickets/${encodeURIComponent(String(id))}`, {}, 'tickets'));
+    if (ticket && Array.isArray(ticket.messages)) ticket.messages.forEach(normalizeDatetimes);
+    return ticket;
   }
 
   /** All messages of the account newest or oldest first; `ticket_id` narrows to one ticket. */
@@ -98,10 +104,10 @@ export class GorgiasClient {
   }
 
   listEvents(params: GorgiasEventListParams = {}): Promise<GorgiasPage<GorgiasEvent>> {
-    const { types, createdAfter, ...rest } = params;
+    const { types, objectType, createdAfter, ...rest } = params;
     return this.list<GorgiasEvent>(
       '/events',
-      { ...rest, types: types?.length ? types.join(',') : undefined, 'created_datetime[gte]': createdAfter },
+      { ...rest, types: types?.length ? types : undefined, object_type: objectType, 'created_datetime[gte]': createdAfter },
       'events',
     );
   }
@@ -133,7 +139,7 @@ export class GorgiasClient {
   }
 
   private async get<T>(path: string, params: Params, resource: GorgiasResource): Promise<T> {
-    const query = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+    const query = toQuery(params);
     let failures = 0;
     let rateLimitWaits = 0;
     for (;;) {
@@ -237,6 +243,16 @@ export class GorgiasClient {
     }
     return new GorgiasApiError('BAD_REQUEST', `GET ${path}: ${status}${detail ? ` ${detail.slice(0, 200)}` : ''}`, { status, resource });
   }
+}
+
+/** Query parameters; an array becomes repeated keys (`types=a&types=b`), as Gorgias (and its own web app) sends arrays. */
+export function toQuery(params: Params): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (Array.isArray(value)) value.forEach((v) => query.append(key, v));
+    else if (value !== undefined && value !== null && value !== '') query.append(key, String(value));
+  }
+  return query;
 }
 
 function headerOf(res: AxiosResponse, name: string): string | undefined {
