@@ -87,6 +87,9 @@ describe('Gorgias fidelity: trash, restore, merges and message changes (worst-ca
     // Nothing changed since: the events already handled are not handled again.
     const quiet = await incremental(acct, id);
     expect(quiet.calls).toBeLessThanOrEqual(QUIET_RUN_CALLS);
+    // The event type filter went through as repeated keys (a refusal would have logged a warning and cost calls).
+    const warns = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, level: WARN, first: 50) { nodes { message } } }`, { id }, admin);
+    expect(warns.data.syncLogs.nodes).toEqual([]);
     process.stdout.write(`fidelity calls: trash ${first.calls}, restore ${second.calls}, quiet ${quiet.calls}\n`);
   });
 
