@@ -1,4 +1,5 @@
-import { backoff, retryAfterMs, toQuery } from './gorgias-client';
+import { backoff, retryAfterMs } from './gorgias-client';
+import { toQuery } from './gorgias-query';
 import { RETRY_CAP_MS } from './gorgias.constants';
 
 describe('GorgiasClient retry timing', () => {

@@ -1,6 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GorgiasApiError, GorgiasResource } from './gorgias-api.error';
 import { normalizeDatetimes } from './gorgias-datetime';
+import { QueryParams as Params, toQuery } from './gorgias-query';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
 import {
   DEFAULT_RETRY_AFTER_MS,
@@ -46,7 +47,6 @@ export interface GorgiasClientStats {
   retries: number;
 }
 
-type Params = { [key: string]: string | number | string[] | undefined };
 
 /** Network failures worth another try: the request may not have reached Gorgias, or its answer was lost. */
 const TRANSIENT_NETWORK_CODES = new Set([
@@ -243,16 +243,6 @@ export class GorgiasClient {
     }
     return new GorgiasApiError('BAD_REQUEST', `GET ${path}: ${status}${detail ? ` ${detail.slice(0, 200)}` : ''}`, { status, resource });
   }
-}
-
-/** Query parameters; an array becomes repeated keys (`types=a&types=b`), as Gorgias (and its own web app) sends arrays. */
-export function toQuery(params: Params): URLSearchParams {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (Array.isArray(value)) value.forEach((v) => query.append(key, v));
-    else if (value !== undefined && value !== null && value !== '') query.append(key, String(value));
-  }
-  return query;
 }
 
 function headerOf(res: AxiosResponse, name: string): string | undefined {
