@@ -46,7 +46,9 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(run.apiRequests).toBeLessThanOrEqual(lowerBound + trashed + 6);
 
     const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, first: 50) { nodes { level message } } }`, { id }, admin);
-    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(/Sync succeeded: 250 tickets/);
+    const lines = logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n');
+    expect(lines).toMatch(/Sync succeeded: 250 tickets/);
+    expect(lines).toMatch(new RegExp(`Read ${trashed} tickets in the Gorgias trash one by one`));
     const connector = await t.gql(`query($id: ID!) { connector(id: $id) { status lastSyncedAt nextSyncAt lastError ticketCount messageCount } }`, { id }, admin);
     expect(connector.data.connector).toMatchObject({ status: 'ACTIVE', lastError: null, ticketCount: 250, messageCount: snap.messages.length });
     expect(connector.data.connector.lastSyncedAt).not.toBeNull();

@@ -15,6 +15,11 @@ export const RETRY_MAX_DELAY_MS = 10 * 60_000;
 export const FAILED_RUN_RESCHEDULE_MS = 5 * 60_000;
 /** Tickets whose stored messages differ from `messages_count`, re-read one by one per run at most. */
 export const MAX_RECONCILED_TICKETS_PER_RUN = 50;
+/**
+ * Trashed tickets whose messages are missing (Gorgias may leave them out of /api/messages), read one by
+ * one per run at most: an expected cost (one call each), so not held to the cap above.
+ */
+export const MAX_TRASHED_TICKETS_READ_PER_RUN = 10_000;
 /** Progress is published at least this often while a run is active. */
 export const PROGRESS_INTERVAL_MS = 1_000;
 /** PostgreSQL channels (LISTEN/NOTIFY) shared by every gateway instance. */

@@ -177,8 +177,14 @@ export class TicketWriteRepository {
    * Live tickets whose stored messages differ from Gorgias' `messages_count`, unless they were
    * already re-read at that same count (a gap Gorgias itself keeps, e.g. deleted messages).
    */
-  async findMessageCountMismatches(m: EntityManager, scope: WriteScope, limit: number): Promise<MessageCountMismatch[]> {
+  async findMessageCountMismatches(
+    m: EntityManager,
+    scope: WriteScope,
+    limit: number,
+    only: { trashed?: boolean } = {},
+  ): Promise<MessageCountMismatch[]> {
     if (limit <= 0) return [];
+    const trashedFilter = only.trashed === undefined ? '' : only.trashed ? 'AND t.trashed_at IS NOT NULL' : 'AND t.trashed_at IS NULL';
     const rows: { external_id: string; expected: number; stored: number; trashed: boolean }[] = await m.query(
       `SELECT t.external_id::text AS external_id, t.messages_count AS expected, coalesce(c.n, 0)::int AS stored,
               t.trashed_at IS NOT NULL AS trashed
@@ -190,7 +196,7 @@ export class TicketWriteRepository {
                                 AND m.deleted_at IS NULL) c
         WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.deleted_at IS NULL
           AND t.messages_count <> coalesce(c.n, 0)
-          AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count
+          AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count ${trashedFilter}
         ORDER BY t.updated_at DESC
         LIMIT $2`,
       [scope.connectorId, limit, scope.tenantId],
