@@ -6,6 +6,9 @@ import { RunSession } from '../run-session';
 import { RefreshResult, TicketRefresher } from '../ticket-refresher';
 import { SyncStageRunner } from './sync-stage';
 
+/** Trashed tickets read per page transaction. */
+const TRASHED_BATCH = 20;
+
 /**
  * The guide's "missing messages": a ticket whose stored messages differ from its count is re-read on
  * its own. Trashed tickets first: Gorgias may leave their messages out of the messages list, so a gap
@@ -24,7 +27,7 @@ export class ReconcileStage implements SyncStageRunner {
     const db = session.services.dataSource.manager;
     const trashed = await this.write.findMessageCountMismatches(db, session.scope, MAX_TRASHED_TICKETS_READ_PER_RUN, { trashed: true });
     let messages = 0;
-    for (const mismatch of trashed) messages += (await this.reread(session, mismatch, false)).result?.stored ?? 0;
+    for (let i = 0; i < trashed.length; i += TRASHED_BATCH) messages += await this.readTrashed(session, trashed.slice(i, i + TRASHED_BATCH));
     if (trashed.length) {
       await session.logs.info(
         session.scope,
@@ -42,6 +45,20 @@ export class ReconcileStage implements SyncStageRunner {
       );
     }
     await session.page(async () => session.advance(next));
+  }
+
+  /** Reads a batch of trashed tickets (no transaction open), then stores them in one page. Returns the messages stored. */
+  private async readTrashed(session: RunSession, batch: MessageCountMismatch[]): Promise<number> {
+    const reads = await this.refresher.readMany(session.client, batch.map((m) => m.externalId));
+    let stored = 0;
+    await session.page(async (tx, changes) => {
+      const r = await this.refresher.storeAll(tx, session.scope, reads, changes);
+      for (const { externalId, snapshot } of reads) if (snapshot) await this.write.markReconciled(tx, session.scope, externalId);
+      session.messagesSynced += r.messages;
+      session.ticketsDeleted += r.deleted;
+      stored = r.messages;
+    });
+    return stored;
   }
 
   /** Reads one ticket (no transaction open), then stores it in one page. `result` is null when Gorgias no longer has it. */
