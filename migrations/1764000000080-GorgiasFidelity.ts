@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * stream remembers which events inside its overlap window were already handled, so a run does not
  * re-read the same tickets again for events the previous run handled.
  */
-export class GorgiasFidelity1764000000070 implements MigrationInterface {
-  name = 'GorgiasFidelity1764000000070';
+export class GorgiasFidelity1764000000080 implements MigrationInterface {
+  name = 'GorgiasFidelity1764000000080';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE messages ADD COLUMN failed_at timestamptz`);
