@@ -55,12 +55,8 @@ describe('change feed fed by syncs against the Gorgias simulator', () => {
   }
 
   it('has every synced ticket once, each later change once, and nothing for a re-sync of unchanged data', async () => {
-    // TODO(fidelity): the connector misses messages of trashed tickets and trash that does not move updated_datetime
-    // (as in sync.e2e-spec); remove the options once it reads ticket-trashed events (issue 12).
-    const acct = sim.addAccount({
-      subdomain: 'feedsync', email: EMAIL, apiKey: KEY, seed: 21, tickets: 150,
-      behaviour: { trashedTicketMessagesListed: true, trashMovesUpdatedDatetime: true },
-    });
+    // The simulator's worst cases: trash leaves updated_datetime alone, trashed tickets' messages leave the lists.
+    const acct = sim.addAccount({ subdomain: 'feedsync', email: EMAIL, apiKey: KEY, seed: 21, tickets: 150 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'feedsync' });
     await waitForRun(t, admin, id);
     const snapshot = acct.snapshot();
@@ -113,5 +109,22 @@ describe('change feed fed by syncs against the Gorgias simulator', () => {
     // And a sync with nothing new adds nothing.
     await sync(id);
     expect((await readFeed(id, changed.end)).nodes).toEqual([]);
+
+    // The other kinds of change: a restore, a merge (messages move), a message deleted, a message changed.
+    const live2 = acct.snapshot();
+    const byTicket = (tk: number) => live2.messages.filter((m) => m.ticket_id === tk);
+    const candidates = live2.tickets.map((tk) => tk.id).filter((tk) => ![closed, replied, trashed, deleted].includes(tk) && byTicket(tk).length >= 2);
+    const [mergeSource, mergeTarget, lostMessage, editedMessage] = candidates.slice(0, 4);
+    acct.restoreTicket(trashed);
+    acct.mergeTickets(mergeSource, mergeTarget);
+    acct.deleteMessage(lostMessage, byTicket(lostMessage)[0].id);
+    acct.updateMessage(editedMessage, byTicket(editedMessage)[0].id, { failed_datetime: 'now' });
+    await sync(id);
+    const more = await readFeed(id, changed.end);
+    const moreIds = more.nodes.map((n) => n.ticket.externalId);
+    expect(moreIds.sort()).toEqual([trashed, mergeSource, mergeTarget, lostMessage, editedMessage].map(String).sort());
+    expect(more.nodes.find((n) => n.ticket.externalId === String(trashed)).ticket.trashedAt).toBeNull();
+    await sync(id);
+    expect((await readFeed(id, more.end)).nodes).toEqual([]);
   });
 });
