@@ -15,6 +15,8 @@ import { DatabaseModule } from './database/database.module';
 import { ConnectorsModule } from './connectors/connectors.module';
 import { GorgiasModule } from './gorgias/gorgias.module';
 import { HealthModule } from './health/health.module';
+import { GraphqlMetrics } from './observability/metrics/graphql.metrics';
+import { ObservabilityModule } from './observability/observability.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { SyncModule } from './sync/sync.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -24,11 +26,12 @@ import { TicketsModule } from './tickets/tickets.module';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
     LoggerModule.forRootAsync({ inject: [appConfig.KEY], useFactory: (c: AppConfig) => loggerOptions(c) }),
     DatabaseModule,
+    ObservabilityModule,
     AuthModule,
     ScheduleModule.forRoot(),
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AuthService, appConfig.KEY],
+      inject: [AuthService, appConfig.KEY, GraphqlMetrics],
       useFactory: graphqlOptions,
     }),
     HealthModule,

@@ -33,6 +33,7 @@ export const appConfig = registerAs('app', () => {
       historyRetentionDays: env.SYNC_HISTORY_RETENTION_DAYS,
     },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null, host: env.METRICS_HOST },
   };
 });
 

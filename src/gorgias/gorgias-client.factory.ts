@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { appConfig, AppConfig } from '../config/app.config';
+import { GORGIAS_CALL_OBSERVER, GorgiasCallObserver } from './gorgias-call.observer';
 import { GorgiasClient } from './gorgias-client';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
 import { GorgiasCredentials } from './gorgias.types';
@@ -16,19 +17,28 @@ export class GorgiasClientFactory {
   constructor(
     private readonly http: HttpService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
-  ) {}
+    @Optional() @Inject(GORGIAS_CALL_OBSERVER) private readonly observer?: GorgiasCallObserver,
+  ) {
+    observer?.instrument(http.axiosRef);
+  }
 
-  create(credentials: GorgiasCredentials): GorgiasClient {
+  /** `connectorId`, when the client works for a saved connector, labels its account budget in the metrics. */
+  create(credentials: GorgiasCredentials, connectorId?: string): GorgiasClient {
     const key = `${credentials.subdomain.toLowerCase()}|${this.config.gorgias.baseUrl}`;
     let pacer = this.pacers.get(key);
     if (!pacer) {
       pacer = new GorgiasRateLimitPacer();
       this.pacers.set(key, pacer);
     }
+    if (connectorId) {
+      const p = pacer;
+      this.observer?.trackBudget(connectorId, () => p.budgetInUse());
+    }
     return new GorgiasClient(this.http.axiosRef, credentials, pacer, {
       baseUrlTemplate: this.config.gorgias.baseUrl,
       timeoutMs: this.config.gorgias.timeoutMs,
       maxRetries: this.config.gorgias.maxRetries,
+      observer: this.observer,
     });
   }
 }

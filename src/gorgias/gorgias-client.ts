@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GorgiasApiError, GorgiasResource } from './gorgias-api.error';
+import type { GorgiasCallObserver } from './gorgias-call.observer';
 import { normalizeDatetimes } from './gorgias-datetime';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
 import {
@@ -26,6 +27,8 @@ export interface GorgiasClientOptions {
   baseUrlTemplate: string;
   timeoutMs: number;
   maxRetries: number;
+  /** Told how long each call waited for the rate-limit budget. */
+  observer?: Pick<GorgiasCallObserver, 'rateLimitWaited'>;
 }
 
 export interface GorgiasEventListParams extends GorgiasListParams {
@@ -137,7 +140,9 @@ export class GorgiasClient {
     let failures = 0;
     let rateLimitWaits = 0;
     for (;;) {
+      const waitStart = performance.now();
       await this.pacer.acquire();
+      this.options.observer?.rateLimitWaited((performance.now() - waitStart) / 1000);
       this.stats.requests++;
       let res: AxiosResponse<string>;
       try {

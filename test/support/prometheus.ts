@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+// parse-prometheus-text-format ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const parsePrometheusTextFormat: (text: string) => MetricFamily[] = require('parse-prometheus-text-format');
+
+export interface MetricSample {
+  value?: string;
+  labels?: Record<string, string>;
+  /** Histograms: cumulative count per upper bound (`le`), e.g. buckets['+Inf']. */
+  buckets?: Record<string, string>;
+}
+export interface MetricFamily {
+  name: string;
+  help: string;
+  type: 'COUNTER' | 'GAUGE' | 'HISTOGRAM' | 'SUMMARY' | 'UNTYPED';
+  metrics: MetricSample[];
+}
+
+/** Parses a /metrics answer with a Prometheus text-format parser; throws on a malformed exposition. */
+export function parseMetrics(text: string): Map<string, MetricFamily> {
+  return new Map(parsePrometheusTextFormat(text).map((f) => [f.name, f]));
+}
+
+/** Sum of the samples of `name` whose labels include `labels` (0 when none). */
+export function metricValue(families: Map<string, MetricFamily>, name: string, labels: Record<string, string> = {}): number {
+  const family = families.get(name);
+  if (!family) return 0;
+  return family.metrics
+    .filter((s) => Object.entries(labels).every(([k, v]) => s.labels?.[k] === v))
+    .reduce((sum, s) => sum + Number(s.value ?? 0), 0);
+}
+
+export async function scrape(url: string, token?: string): Promise<{ status: number; contentType: string | null; body: string }> {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, contentType: res.headers.get('content-type'), body: await res.text() };
+}
+
+/**
+ * `promtool check metrics` on an exposition: its problems (empty when clean), or null when promtool
+ * is not installed (CI installs it; elsewhere the check is skipped with a message).
+ */
+export function promtoolCheck(text: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cxconnect-promtool-'));
+    const file = path.join(dir, 'metrics.txt');
+    writeFileSync(file, text);
+    const child = execFile('sh', ['-c', `promtool check metrics < "${file}"`], (error, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
+      if ((error as NodeJS.ErrnoException & { code?: number })?.code === 127 || /promtool: (command )?not found/.test(stderr)) {
+        resolve(null);
+        return;
+      }
+      resolve(error ? `${stdout}${stderr}`.trim() || `promtool failed: ${error.message}` : `${stdout}${stderr}`.trim());
+    });
+    child.stdin?.end();
+  });
+}
