@@ -1,0 +1,111 @@
+import * as path from 'node:path';
+import { signToken } from '../src/auth/auth.service';
+import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
+import { AppProcess, gqlAt, startAppProcess } from './support/app-process';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { randomTenant, TEST_JWT_SECRET } from './support/test-app';
+
+interface SpanRecord {
+  name: string;
+  kind: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  attributes: Record<string, unknown>;
+}
+
+const EMAIL = 'trace@acme.test';
+const KEY = 'trace-key-0123456789';
+const SERVER = 1; // SpanKind.SERVER
+const CLIENT = 2; // SpanKind.CLIENT
+
+/** The finished spans the gateway's in-memory exporter holds (test/support/memory-tracing.js). */
+function spansOf(app: AppProcess): Promise<SpanRecord[]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer over IPC')), 10_000);
+    app.child.once('message', (m: any) => {
+      clearTimeout(timer);
+      resolve(m.spans);
+    });
+    app.child.send('spans');
+  });
+}
+
+/** JSON log lines the gateway printed. */
+const logLines = (app: AppProcess) =>
+  app
+    .output()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+
+/**
+ * The built gateway runs in its own process with the app's tracing started on an in-memory span
+ * exporter (OpenTelemetry cannot patch modules inside Jest), and reports its spans over IPC.
+ */
+describe('OpenTelemetry tracing (in-memory exporter in a gateway process)', () => {
+  let sim: GorgiasSimulator;
+  let db: TestDatabase;
+  let app: AppProcess;
+  const tenant = randomTenant('trace');
+  const token = signToken({ tenantId: tenant, role: 'admin' }, TEST_JWT_SECRET);
+  let connectorId: string;
+
+  beforeAll(async () => {
+    sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
+    sim.addAccount({ subdomain: 'traced', email: EMAIL, apiKey: KEY, seed: 31, tickets: 30 });
+    db = await createTestDatabase();
+    app = await startAppProcess(
+      { DATABASE_URL: db.url, GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
+      { preload: path.resolve(__dirname, 'support/memory-tracing.js'), ipc: true },
+    );
+    const created = await gqlAt(app.url, token, `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "traced" }) { id } }`);
+    connectorId = created.data.createGorgiasConnector.id;
+    await gqlAt(app.url, token, `mutation Activate($id: ID!) { activateConnector(id: $id) { id } }`, { id: connectorId });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const runs = await gqlAt(app.url, token, `query($id: ID!) { syncRuns(connectorId: $id, first: 1) { nodes { status } } }`, { id: connectorId });
+      if (['SUCCEEDED', 'FAILED'].includes(runs.data?.syncRuns.nodes[0]?.status)) break;
+      if (Date.now() > deadline) throw new Error('the initial sync did not finish');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+    await sim?.close();
+  });
+
+  it('one trace per GraphQL operation: the HTTP request, the GraphQL execution and its SQL, and log lines carry its trace id', async () => {
+    const res = await gqlAt(app.url, token, `query TracedQuery { connectors { id health { state } } }`);
+    expect(res.data.connectors).toHaveLength(1);
+    const spans = await spansOf(app);
+    const execute = spans.find((s) => s.name === 'query TracedQuery');
+    expect(execute).toBeDefined();
+    const trace = spans.filter((s) => s.traceId === execute!.traceId);
+    const root = trace.find((s) => s.parentSpanId === null);
+    expect(root).toMatchObject({ kind: SERVER });
+    expect(String(root!.attributes['http.route'] ?? root!.attributes['url.path'] ?? root!.attributes['http.target'] ?? root!.name)).toMatch(/graphql|POST/);
+    const sql = trace.filter((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql');
+    expect(sql.length).toBeGreaterThan(0);
+    // Connector.health for the list is one query (DataLoader), not one per connector.
+    expect(sql.filter((s) => /sync_runs/.test(String(s.attributes['db.statement'] ?? s.attributes['db.query.text'] ?? ''))).length).toBe(1);
+    // No other operation shares the trace.
+    expect(trace.filter((s) => /^(query|mutation|subscription)\b/.test(s.name))).toHaveLength(1);
+    // Literals in GraphQL documents (an API key typed into a mutation) never reach a span.
+    expect(JSON.stringify(spans)).not.toContain(KEY);
+
+    const line = await waitForLog(() => logLines(app).find((l) => l.trace_id === execute!.traceId));
+    expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+async function waitForLog<T>(find: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error('no such log line');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
