@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { freePort } from '../src/database/embedded-postgres';
 import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { metricValue, parseMetrics, promtoolCheck, scrape } from './support/prometheus';
@@ -172,9 +174,24 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
       expect([name, text.includes(`# TYPE ${name} `)]).toEqual([name, true]);
     }
     expect(families.size).toBeGreaterThan(10);
-    const problems = await promtoolCheck(text);
+    const problems = await promtoolCheck('metrics', text);
     if (problems === null) {
       console.log('promtool is not installed: skipping `promtool check metrics` (CI installs Debian\'s prometheus package)');
+      return;
+    }
+    expect(problems).toBe('');
+  });
+
+  it('the alert rules of docs/operations.md use metrics that exist, and promtool accepts them', async () => {
+    const doc = readFileSync(path.resolve(__dirname, '../docs/operations.md'), 'utf8');
+    const rules = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.startsWith('groups:'));
+    expect(rules).toBeDefined();
+    expect(rules!.match(/- alert: /g)).toHaveLength(3);
+    const { families } = await metrics();
+    for (const name of new Set(rules!.match(/cxconnect_[a-z_]+/g))) expect([name, families.has(name)]).toEqual([name, true]);
+    const problems = await promtoolCheck('rules', rules!);
+    if (problems === null) {
+      console.log('promtool is not installed: skipping `promtool check rules` (CI installs Debian\'s prometheus package)');
       return;
     }
     expect(problems).toBe('');

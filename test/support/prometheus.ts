@@ -40,22 +40,21 @@ export async function scrape(url: string, token?: string): Promise<{ status: num
 }
 
 /**
- * `promtool check metrics` on an exposition: its problems (empty when clean), or null when promtool
- * is not installed (CI installs it; elsewhere the check is skipped with a message).
+ * `promtool check metrics` (an exposition on stdin) or `promtool check rules` (a rule file): its
+ * problems (empty when clean), or null when promtool is not installed (CI installs it; elsewhere
+ * the check is skipped with a message).
  */
-export function promtoolCheck(text: string): Promise<string | null> {
+export function promtoolCheck(what: 'metrics' | 'rules', text: string): Promise<string | null> {
   return new Promise((resolve) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cxconnect-promtool-'));
-    const file = path.join(dir, 'metrics.txt');
+    const file = path.join(dir, what === 'rules' ? 'rules.yml' : 'metrics.txt');
     writeFileSync(file, text);
-    const child = execFile('sh', ['-c', `promtool check metrics < "${file}"`], (error, stdout, stderr) => {
+    const command = what === 'rules' ? `promtool check rules "${file}"` : `promtool check metrics < "${file}"`;
+    execFile('sh', ['-c', `command -v promtool >/dev/null || exit 127; ${command}`], (error, stdout, stderr) => {
       rmSync(dir, { recursive: true, force: true });
-      if ((error as NodeJS.ErrnoException & { code?: number })?.code === 127 || /promtool: (command )?not found/.test(stderr)) {
-        resolve(null);
-        return;
-      }
-      resolve(error ? `${stdout}${stderr}`.trim() || `promtool failed: ${error.message}` : `${stdout}${stderr}`.trim());
+      if ((error as { code?: number } | null)?.code === 127) return resolve(null);
+      const output = `${stdout}${stderr}`.trim();
+      resolve(error ? output || `promtool failed: ${error.message}` : what === 'rules' ? '' : output);
     });
-    child.stdin?.end();
   });
 }
