@@ -4,13 +4,10 @@ import { METRIC_PREFIX, MetricsRegistry } from './metrics.registry';
 
 export interface FinishedRun {
   mode: string;
-  /** SUCCEEDED, FAILED, CANCELLED (lower-cased in the label). */
+  /** SUCCEEDED, FAILED, CANCELLED, or QUEUED when handed back to retry (label: requeued). */
   status: string;
+  /** How long this instance executed it. */
   durationSeconds: number;
-  /** What this instance wrote for the run (a run resumed elsewhere is counted where its pages ran). */
-  ticketsSynced: number;
-  messagesSynced: number;
-  ticketsDeleted: number;
 }
 
 /** Sync runs by mode and outcome, their duration, and the records they wrote. */
@@ -24,13 +21,13 @@ export class SyncMetrics {
     const registers = [metrics.registry];
     this.runs = new Counter({
       name: `${METRIC_PREFIX}sync_runs_total`,
-      help: 'Sync runs finished on this instance, by mode (INCREMENTAL, FULL) and outcome (succeeded, failed, cancelled).',
+      help: 'Sync runs that ended on this instance, by mode (INCREMENTAL, FULL) and outcome (succeeded, failed, cancelled; requeued: handed back to retry).',
       labelNames: ['mode', 'outcome'],
       registers,
     });
     this.duration = new Histogram({
       name: `${METRIC_PREFIX}sync_run_duration_seconds`,
-      help: 'Time from a run starting to its end, by mode and outcome.',
+      help: 'Time this instance spent executing a run, from claiming it to its end, by mode and outcome.',
       labelNames: ['mode', 'outcome'],
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600],
       registers,
@@ -44,7 +41,7 @@ export class SyncMetrics {
   }
 
   runFinished(run: FinishedRun): void {
-    const outcome = run.status.toLowerCase();
+    const outcome = run.status === 'QUEUED' ? 'requeued' : run.status.toLowerCase();
     this.runs.inc({ mode: run.mode, outcome });
     this.duration.observe({ mode: run.mode, outcome }, Math.max(0, run.durationSeconds));
   }

@@ -1,4 +1,4 @@
-import { Attributes, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Attributes, context, Context, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
 const tracer = trace.getTracer('cxconnect-sync-engine');
 
@@ -9,36 +9,56 @@ export interface SyncSpanScope {
   stage: string;
 }
 
+/** One sync page's span: the root of its own trace, made current only while `run` runs. */
+export interface SyncPageSpan {
+  run<T>(fn: () => T): T;
+  end(error?: unknown): void;
+}
+
 /**
- * One trace per sync page: a root span (never a child of the HTTP request that started the run)
- * around reading a page from Gorgias and writing it, so the Gorgias call and the SQL appear
- * beneath it. A no-op when tracing is off.
+ * Starts the trace of one sync page (never a child of the request that started the run). The
+ * page's Gorgias call and write run inside it with `run`, also when the call is prefetched while
+ * the previous page is written. A no-op when tracing is off.
  */
-export function inSyncPageSpan<T>(scope: SyncSpanScope, fn: (span: Span) => Promise<T>): Promise<T> {
-  return inSpan('sync.page', { root: true, scope }, fn);
-}
-
-/** A child span of the current page for its database write. */
-export function inSyncWriteSpan<T>(scope: SyncSpanScope, fn: (span: Span) => Promise<T>): Promise<T> {
-  return inSpan('sync.write', { root: false, scope }, fn);
-}
-
-function inSpan<T>(name: string, o: { root: boolean; scope: SyncSpanScope }, fn: (span: Span) => Promise<T>): Promise<T> {
-  const attributes: Attributes = {
-    'cxconnect.connector_id': o.scope.connectorId,
-    'cxconnect.sync.run_id': o.scope.runId,
-    'cxconnect.sync.mode': o.scope.mode,
-    'cxconnect.sync.stage': o.scope.stage,
+export function startSyncPageSpan(scope: SyncSpanScope): SyncPageSpan {
+  const span = tracer.startSpan('sync.page', { root: true, kind: SpanKind.INTERNAL, attributes: attributesOf(scope) });
+  const ctx: Context = trace.setSpan(ROOT_CONTEXT, span);
+  let ended = false;
+  return {
+    run: (fn) => context.with(ctx, fn),
+    end: (error) => {
+      if (ended) return;
+      ended = true;
+      if (error !== undefined) fail(span, error);
+      span.end();
+    },
   };
-  return tracer.startActiveSpan(name, { root: o.root, kind: SpanKind.INTERNAL, attributes }, async (span) => {
+}
+
+/** The page's database transaction, as a child of the current page (or its own trace outside one). */
+export function inSyncWriteSpan<T>(scope: SyncSpanScope, fn: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan('sync.write', { kind: SpanKind.INTERNAL, attributes: attributesOf(scope) }, async (span) => {
     try {
-      return await fn(span);
+      return await fn();
     } catch (e) {
-      span.recordException(e as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error)?.message });
+      fail(span, e);
       throw e;
     } finally {
       span.end();
     }
   });
+}
+
+function attributesOf(scope: SyncSpanScope): Attributes {
+  return {
+    'cxconnect.connector_id': scope.connectorId,
+    'cxconnect.sync.run_id': scope.runId,
+    'cxconnect.sync.mode': scope.mode,
+    'cxconnect.sync.stage': scope.stage,
+  };
+}
+
+function fail(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
