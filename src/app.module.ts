@@ -17,6 +17,7 @@ import { GorgiasModule } from './gorgias/gorgias.module';
 import { HealthModule } from './health/health.module';
 import { GraphqlMetrics } from './observability/metrics/graphql.metrics';
 import { ObservabilityModule } from './observability/observability.module';
+import { SyncObservabilityModule } from './observability/sync/sync-observability.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { SyncModule } from './sync/sync.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -40,6 +41,7 @@ import { TicketsModule } from './tickets/tickets.module';
     ConnectorsModule,
     TicketsModule,
     SyncModule,
+    SyncObservabilityModule,
   ],
   providers: [{ provide: APP_PIPE, useValue: appValidationPipe }],
 })

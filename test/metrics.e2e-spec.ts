@@ -59,15 +59,27 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
   it('counts the Gorgias calls of a sync exactly as the run row does, and reports the connector HEALTHY and fresh', async () => {
     const acct = sim.addAccount({ subdomain: 'metrics-ok', email: EMAIL, apiKey: KEY, seed: 21, tickets: 120 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'metrics-ok' });
-    await waitForRun(t, admin, id);
+    const initial = await waitForRun(t, admin, id);
+    const afterInitial = (await metrics()).families;
+    expect(metricValue(afterInitial, 'cxconnect_sync_records_total', { mode: 'INCREMENTAL', kind: 'messages' })).toBe(initial.messagesSynced);
 
-    const before = (await metrics()).families;
+    const before = afterInitial;
     const triggered = (await t.gql(TRIGGER, { id, mode: 'FULL' }, admin)).data.triggerSync;
     const run = await waitForRun(t, admin, id, triggered.id);
     expect(run.status).toBe('SUCCEEDED');
     const { text, families } = await metrics();
 
     const delta = (name: string, labels: Record<string, string> = {}) => metricValue(families, name, labels) - metricValue(before, name, labels);
+    // The run's counters, as stored in its row.
+    expect(run.ticketsSynced).toBe(acct.snapshot().tickets.length);
+    expect(delta('cxconnect_sync_runs_total', { mode: 'FULL', outcome: 'succeeded' })).toBe(1);
+    expect(delta('cxconnect_sync_runs_total')).toBe(1);
+    expect(delta('cxconnect_sync_records_total', { mode: 'FULL', kind: 'tickets' })).toBe(run.ticketsSynced);
+    expect(delta('cxconnect_sync_records_total', { mode: 'FULL', kind: 'messages' })).toBe(run.messagesSynced);
+    expect(delta('cxconnect_sync_records_total', { kind: 'tickets_deleted' })).toBe(run.ticketsDeleted);
+    const duration = families.get('cxconnect_sync_run_duration_seconds')!;
+    expect(duration.type).toBe('HISTOGRAM');
+    expect(text).toMatch(/cxconnect_sync_run_duration_seconds_count\{mode="FULL",outcome="succeeded"\} 1\n/);
     expect(run.apiRequests).toBeGreaterThan(2);
     expect(delta('cxconnect_gorgias_requests_total')).toBe(run.apiRequests);
     expect(delta('cxconnect_gorgias_requests_total', { route: '/api/messages', status_class: '2xx' })).toBeGreaterThan(0);
@@ -153,6 +165,9 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
   it('exposes every metric family the operations guide documents, and promtool accepts the exposition', async () => {
     const { text, families } = await metrics();
     for (const name of [
+      'cxconnect_sync_runs_total',
+      'cxconnect_sync_run_duration_seconds',
+      'cxconnect_sync_records_total',
       'cxconnect_gorgias_requests_total',
       'cxconnect_gorgias_request_duration_seconds',
       'cxconnect_gorgias_rate_limited_total',

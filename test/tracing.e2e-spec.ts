@@ -98,6 +98,68 @@ describe('OpenTelemetry tracing (in-memory exporter in a gateway process)', () =
     const line = await waitForLog(() => logLines(app).find((l) => l.trace_id === execute!.traceId));
     expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it('one trace per sync page: its Gorgias call, its SQL and its write, never inside the activation request', async () => {
+    const spans = await spansOf(app);
+    const pages = spans.filter((s) => s.name === 'sync.page' && s.attributes['cxconnect.connector_id'] === connectorId);
+    expect(pages.length).toBeGreaterThanOrEqual(2); // at least one messages page and one tickets page
+    expect(new Set(pages.map((p) => p.traceId)).size).toBe(pages.length);
+    for (const page of pages) expect(page.parentSpanId).toBeNull();
+    expect(new Set(pages.map((p) => p.attributes['cxconnect.sync.stage']))).toEqual(new Set(['messages', 'tickets']));
+    const page = pages.find((p) => p.attributes['cxconnect.sync.stage'] === 'messages')!;
+    expect(page.attributes['cxconnect.sync.run_id']).toMatch(/^[0-9a-f-]{36}$/);
+    const trace = spans.filter((s) => s.traceId === page.traceId);
+    const gorgias = trace.filter((s) => s.kind === CLIENT && /\/traced\/api\/messages/.test(String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '')));
+    expect(gorgias.length).toBeGreaterThanOrEqual(1);
+    const write = trace.find((s) => s.name === 'sync.write');
+    expect(write?.parentSpanId).toBe(page.spanId);
+    const sqlUnderWrite = trace.filter((s) => s.parentSpanId === write!.spanId && /^pg\.(query|connect)|^pg-pool/.test(s.name));
+    expect(sqlUnderWrite.length).toBeGreaterThan(0);
+    // The activation request's trace holds no page.
+    const activation = spans.find((s) => s.name === 'mutation Activate')!;
+    expect(spans.filter((s) => s.traceId === activation.traceId && s.name.startsWith('sync.'))).toEqual([]);
+
+    // A sync line written inside a page names the page's trace and the run.
+    const lines = logLines(app).filter((l) => l.connectorId === connectorId && l.trace_id);
+    expect(lines.some((l) => pages.some((p) => p.traceId === l.trace_id) && l.runId === page.attributes['cxconnect.sync.run_id'] && !l.req)).toBe(true);
+  });
+});
+
+describe('background work logs as itself', () => {
+  let sim: GorgiasSimulator;
+  let db: TestDatabase;
+  let app: AppProcess;
+
+  beforeAll(async () => {
+    sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
+    db = await createTestDatabase();
+    app = await startAppProcess({ DATABASE_URL: db.url, GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+    await sim?.close();
+  });
+
+  it('lines of a sync started by Save & Activate carry the connector and run ids, not the activation request', async () => {
+    sim.addAccount({ subdomain: 'bg-logs', email: EMAIL, apiKey: KEY, seed: 32, tickets: 20 });
+    const token = signToken({ tenantId: randomTenant('bg'), role: 'admin' }, TEST_JWT_SECRET);
+    const created = await gqlAt(app.url, token, `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "bg-logs" }) { id } }`);
+    const id = created.data.createGorgiasConnector.id;
+    await gqlAt(app.url, token, `mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
+    const done = await waitForLog(() => logLines(app).find((l) => /^Sync succeeded/.test(l.msg) && l.connectorId === id), 60_000);
+    const runId = done.runId;
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    const runLines = logLines(app).filter((l) => l.runId === runId);
+    expect(runLines.length).toBeGreaterThan(2);
+    for (const line of runLines) {
+      expect([line.msg, line.req]).toEqual([line.msg, undefined]);
+      expect(line.connectorId).toBe(id);
+    }
+    // The activation's own line does belong to its request.
+    const activated = logLines(app).find((l) => /Connector activated/.test(l.msg) && l.connectorId === id);
+    expect(activated?.req).toMatchObject({ method: 'POST', url: '/graphql' });
+  });
 });
 
 async function waitForLog<T>(find: () => T | undefined, timeoutMs = 5000): Promise<T> {

@@ -8,9 +8,6 @@ import { METRIC_PREFIX, MetricsRegistry } from './metrics.registry';
 
 type Snapshot = Awaited<ReturnType<ConnectorHealthService['all']>>;
 
-/** A scrape reads the database once, however many gauges use it. */
-const SNAPSHOT_TTL_MS = 1000;
-
 /**
  * Gauges read from PostgreSQL at scrape time, so that every instance reports the same values
  * (alert on max by connector_id): connectors by status, freshness lag, health and failures.
@@ -18,24 +15,24 @@ const SNAPSHOT_TTL_MS = 1000;
 @Injectable()
 export class ConnectorStateMetrics {
   private readonly logger = new Logger(ConnectorStateMetrics.name);
-  private snapshot: { at: number; value: Promise<Snapshot> } | null = null;
+  /** A scrape reads the database once, however many gauges use it. */
+  private snapshot: Promise<Snapshot> | null = null;
 
   constructor(metrics: MetricsRegistry, health: ConnectorHealthService, gorgias: GorgiasMetrics) {
     const registers = [metrics.registry];
-    const read = async (): Promise<Snapshot> => {
-      const now = Date.now();
-      if (!this.snapshot || now - this.snapshot.at > SNAPSHOT_TTL_MS) {
-        const value = health.all().then((rows) => {
+    metrics.onScrape(() => (this.snapshot = null));
+    const read = (): Promise<Snapshot> => {
+      this.snapshot ??= health
+        .all()
+        .then((rows) => {
           gorgias.keepBudgetsOf(new Set(rows.map((r) => r.facts.connectorId)));
           return rows;
-        });
-        this.snapshot = { at: now, value };
-        value.catch((e) => {
-          this.snapshot = null;
+        })
+        .catch((e) => {
           this.logger.warn(`metrics: could not read connector state: ${(e as Error).message}`);
+          return [] as Snapshot;
         });
-      }
-      return this.snapshot.value.catch(() => [] as Snapshot);
+      return this.snapshot;
     };
 
     new Gauge({

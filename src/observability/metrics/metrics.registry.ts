@@ -14,6 +14,7 @@ const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_
 @Injectable()
 export class MetricsRegistry {
   readonly registry = new Registry();
+  private readonly scrapeListeners: (() => void)[] = [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -21,8 +22,14 @@ export class MetricsRegistry {
     for (const name of MISNAMED_DEFAULT_METRICS) this.registry.removeSingleMetric(name);
   }
 
+  /** Called at the start of every scrape (collectors that share one read per scrape reset it). */
+  onScrape(listener: () => void): void {
+    this.scrapeListeners.push(listener);
+  }
+
   /** The Prometheus text exposition of every metric, collected now. */
   async render(): Promise<{ contentType: string; body: string }> {
+    for (const listener of this.scrapeListeners) listener();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }

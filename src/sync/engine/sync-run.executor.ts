@@ -62,7 +62,7 @@ export class SyncRunExecutor {
   async execute(run: SyncRunRow, owner: string): Promise<void> {
     const found = await this.connectors.findWithCredentials(run.connectorId);
     if (!found) return; // the connector was deleted: its runs went with it
-    const session = new RunSession(run, owner, this.clients.create(found.credentials), found.credentials, this.services);
+    const session = new RunSession(run, owner, this.clients.create(found.credentials, run.connectorId), found.credentials, this.services);
     let ticks = 0;
     const renewEvery = Math.max(1, Math.floor((this.config.sync.leaseSeconds * 1000) / 3 / PROGRESS_INTERVAL_MS));
     const timer = setInterval(() => {
@@ -75,6 +75,7 @@ export class SyncRunExecutor {
     let errorCode: string | null = null;
     try {
       if (found.connector.status === 'PAUSED' || found.connector.status === 'DRAFT') throw new RunCancelled();
+      await session.publish(); // where this instance takes the run up: observers count from here
       await this.logStart(session);
       await this.runStages(session);
       await this.succeed(session);
