@@ -43,9 +43,12 @@ async function bootstrap() {
   if (METRICS_PORT) say(`Metrics: port ${METRICS_PORT}, GET /metrics${METRICS_TOKEN ? ' (bearer METRICS_TOKEN)' : ''}`);
   else if (METRICS_TOKEN) say(`Metrics: ${base}/metrics (bearer METRICS_TOKEN)`);
   else say('Metrics: off (set METRICS_TOKEN or METRICS_PORT)');
+  if (!runtime.generatedJwtSecret) say(`Console: ${base}/console (paste a token from \`npm run token\`)`);
   if (runtime.generatedJwtSecret) {
     const token = signToken({ tenantId: 'dev', role: 'admin' }, process.env.AUTH_JWT_SECRET!, '30d');
     say(`Admin token for tenant "dev" (30 days): ${token}`);
+    // The fragment never leaves the browser: the console reads the token from it, then drops it from the address bar.
+    say(`Console: ${base}/console#token=${token}`);
   }
 }
 
