@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectorHealthFacts } from './connector-health';
 
+/** Runs that walk Gorgias (not single-ticket refreshes): what "synced" and "fresh as of" mean. */
+const SYNC_MODES = `('INCREMENTAL','FULL')`;
+
 /** Per connector: the latest success, the failures since, and the latest run (each a short index walk). */
 const FACTS_SQL = `
 SELECT c.id AS "connectorId", c.status, c.sync_interval_minutes AS "syncIntervalMinutes", c.last_error AS "lastError",
@@ -14,12 +17,13 @@ SELECT c.id AS "connectorId", c.status, c.sync_interval_minutes AS "syncInterval
   FROM connectors c
   LEFT JOIN LATERAL (
        SELECT r.created_at, r.started_at, r.finished_at FROM sync_runs r
-        WHERE r.connector_id = c.id AND r.status = 'SUCCEEDED'
+        WHERE r.connector_id = c.id AND r.status = 'SUCCEEDED' AND r.mode IN ${SYNC_MODES}
         ORDER BY r.created_at DESC, r.id DESC LIMIT 1) s ON true
   LEFT JOIN LATERAL (
        SELECT count(*) AS failures FROM (
          SELECT 1 FROM sync_runs r
-          WHERE r.connector_id = c.id AND r.status = 'FAILED' AND r.created_at > coalesce(s.created_at, '-infinity')
+          WHERE r.connector_id = c.id AND r.status = 'FAILED' AND r.mode IN ${SYNC_MODES}
+            AND r.created_at > coalesce(s.created_at, '-infinity')
           LIMIT 1000) x) f ON true
   LEFT JOIN LATERAL (
        SELECT r.status, r.error, r.error_code, r.rate_limit_waits FROM sync_runs r
