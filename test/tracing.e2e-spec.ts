@@ -115,6 +115,10 @@ describe('OpenTelemetry tracing (in-memory exporter in a gateway process)', () =
     expect(write?.parentSpanId).toBe(page.spanId);
     const sqlUnderWrite = trace.filter((s) => s.parentSpanId === write!.spanId && /^pg\.(query|connect)|^pg-pool/.test(s.name));
     expect(sqlUnderWrite.length).toBeGreaterThan(0);
+    // Stages outside list walks are traces of their own, with their writes.
+    const events = spans.find((s) => s.name === 'sync.stage' && s.attributes['cxconnect.sync.stage'] === 'events' && s.attributes['cxconnect.connector_id'] === connectorId);
+    expect(events?.parentSpanId).toBeNull();
+    expect(spans.some((s) => s.name === 'sync.write' && s.parentSpanId === events!.spanId)).toBe(true);
     // The activation request's trace holds no page.
     const activation = spans.find((s) => s.name === 'mutation Activate')!;
     expect(spans.filter((s) => s.traceId === activation.traceId && s.name.startsWith('sync.'))).toEqual([]);

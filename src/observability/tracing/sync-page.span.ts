@@ -35,18 +35,28 @@ export function startSyncPageSpan(scope: SyncSpanScope): SyncPageSpan {
   };
 }
 
+/**
+ * One stage of a run as a trace of its own: what its stage does outside list pages (re-reading
+ * mismatched tickets, deletion events, the sweep) with their Gorgias calls and writes.
+ */
+export function inSyncStageSpan<T>(scope: SyncSpanScope, fn: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan('sync.stage', { root: true, kind: SpanKind.INTERNAL, attributes: attributesOf(scope) }, (span) => ended(span, fn));
+}
+
 /** The page's database transaction, as a child of the current page (or its own trace outside one). */
 export function inSyncWriteSpan<T>(scope: SyncSpanScope, fn: () => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan('sync.write', { kind: SpanKind.INTERNAL, attributes: attributesOf(scope) }, async (span) => {
-    try {
-      return await fn();
-    } catch (e) {
-      fail(span, e);
-      throw e;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan('sync.write', { kind: SpanKind.INTERNAL, attributes: attributesOf(scope) }, (span) => ended(span, fn));
+}
+
+async function ended<T>(span: Span, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    fail(span, e);
+    throw e;
+  } finally {
+    span.end();
+  }
 }
 
 function attributesOf(scope: SyncSpanScope): Attributes {
