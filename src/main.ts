@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { signToken } from './auth/auth.service';
 import { EnvironmentError } from './config/environment';
+import { DataDirInUseError } from './database/embedded-postgres';
 import { stopTracing } from './observability/tracing/tracing';
 import { prepareRuntime } from './runtime';
 
@@ -53,7 +54,7 @@ async function bootstrap() {
 }
 
 bootstrap().catch((e) => {
-  if (e instanceof EnvironmentError) {
+  if (e instanceof EnvironmentError || e instanceof DataDirInUseError) {
     process.stderr.write(`${e.message}\n`);
   } else {
     process.stderr.write(`Start-up failed: ${e?.stack ?? e}\n`);

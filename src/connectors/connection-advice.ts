@@ -1,4 +1,5 @@
 import { GorgiasApiError } from '../gorgias/gorgias-api.error';
+import { SecretUnreadableError } from '../secrets/secret-cipher';
 import { ConnectionCheckCode } from './models/connector.models';
 
 export interface Advice {
@@ -13,6 +14,14 @@ export interface Advice {
  */
 export function adviceFor(error: unknown, subdomain: string): Advice {
   const host = `${subdomain}.gorgias.com`;
+  if (error instanceof SecretUnreadableError) {
+    return {
+      code: ConnectionCheckCode.CREDENTIALS_UNREADABLE,
+      message:
+        `The saved API key for ${host} can no longer be read here (it was encrypted with a key this deployment no longer has). ` +
+        `Re-enter the API key: copy it from Gorgias (Settings > REST API), paste it in the connector and save; syncing resumes from where it stopped.`,
+    };
+  }
   if (!(error instanceof GorgiasApiError)) {
     return {
       code: ConnectionCheckCode.UNREACHABLE,

@@ -27,6 +27,8 @@ export interface GorgiasClientOptions {
   baseUrlTemplate: string;
   timeoutMs: number;
   maxRetries: number;
+  /** Whose turn this client waits for on the account's shared pacer (see GorgiasRateLimitPacer). */
+  lane?: string;
   /** Told how long each call waited for the rate-limit budget. */
   observer?: Pick<GorgiasCallObserver, 'rateLimitWaited'>;
 }
@@ -141,7 +143,7 @@ export class GorgiasClient {
     let rateLimitWaits = 0;
     for (;;) {
       const waitStart = performance.now();
-      await this.pacer.acquire();
+      await this.pacer.acquire(this.options.lane);
       this.options.observer?.rateLimitWaited((performance.now() - waitStart) / 1000);
       this.stats.requests++;
       let res: AxiosResponse<string>;

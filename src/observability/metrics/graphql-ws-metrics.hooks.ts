@@ -1,26 +1,41 @@
-import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { getOperationAST } from 'graphql';
 import { GraphqlMetrics } from './graphql.metrics';
 
+/** The graphql-ws server hooks that feed GraphqlMetrics (see GraphqlWsServer). */
+export interface GraphqlWsMetricsHooks {
+  /** A subscribe message arrived (starts its clock). */
+  onSubscribe(ctx: { extra: object }, id: string): void;
+  /** The operation was refused before execution (validation, limits). */
+  refused(ctx: { extra: object }, id: string, operationName: string | null | undefined): void;
+  /** graphql-ws `onOperation`: counts the operation and keeps a subscription counted while its stream is open. */
+  onOperation(ctx: { extra: object }, id: string, payload: unknown, args: any, result: any): any;
+}
+
+type Extra = { metricsStarted?: Map<string, number> };
+
 /**
- * graphql-ws hooks that count operations sent over the WebSocket (Apollo's plugins never see
- * them) and keep each subscription counted while its stream is open. Nest passes every
- * graphql-ws option through to `useServer`, though its type names only some.
+ * Counts operations sent over the WebSocket (Apollo's plugins never see them) and keeps each
+ * subscription counted while its stream is open.
  */
-export function graphqlWsMetricsHooks(metrics: GraphqlMetrics): GraphQLWsSubscriptionsConfig {
-  const hooks = {
-    onSubscribe: (ctx: any, id: string) => {
-      (ctx.extra.started ??= new Map<string, number>()).set(id, performance.now());
+export function graphqlWsMetricsHooks(metrics: GraphqlMetrics): GraphqlWsMetricsHooks {
+  const elapsed = (ctx: { extra: object }, id: string) => {
+    const extra = ctx.extra as Extra;
+    const started = extra.metricsStarted?.get(id) ?? performance.now();
+    extra.metricsStarted?.delete(id);
+    return (performance.now() - started) / 1000;
+  };
+  return {
+    onSubscribe: (ctx, id) => {
+      const extra = ctx.extra as Extra;
+      (extra.metricsStarted ??= new Map()).set(id, performance.now());
     },
-    onOperation: (ctx: any, id: string, _payload: unknown, args: any, result: any) => {
-      const started: number = ctx.extra.started?.get(id) ?? performance.now();
-      ctx.extra.started?.delete(id);
+    refused: (ctx, id, operationName) => metrics.operationDone(undefined, operationName, 'invalid', elapsed(ctx, id)),
+    onOperation: (ctx, id, _payload, args, result) => {
       const operation = getOperationAST(args.document, args.operationName);
       const stream = Symbol.asyncIterator in Object(result);
       const outcome = !stream && result?.errors?.length ? 'error' : 'success';
-      metrics.operationDone(operation?.operation, operation?.name?.value, outcome, (performance.now() - started) / 1000);
+      metrics.operationDone(operation?.operation, operation?.name?.value, outcome, elapsed(ctx, id));
       return stream ? metrics.trackSubscription(result) : undefined;
     },
   };
-  return hooks as GraphQLWsSubscriptionsConfig;
 }
