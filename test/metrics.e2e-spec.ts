@@ -146,7 +146,9 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
   });
 
   it('counts subscriptions while they are open', async () => {
-    const id = (await t.gql(`{ connectors { id } }`, {}, admin)).data.connectors[0].id;
+    sim.addAccount({ subdomain: 'metrics-subs', email: EMAIL, apiKey: KEY, seed: 23, tickets: 5 });
+    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'metrics-subs' });
+    await waitForRun(t, admin, id);
     const gauge = async () => metricValue((await metrics()).families, 'cxconnect_graphql_active_subscriptions');
     const base = await gauge();
     const client = wsClient(t.url, `Bearer ${admin}`);
@@ -159,6 +161,17 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     expect(events.length).toBeGreaterThan(0);
     dispose();
     await until('subscription closed', gauge, (v) => v === base);
+
+    // Operations over the socket are counted like those over HTTP, refused ones too.
+    const ops = async () => (await metrics()).families;
+    const count = (f: Awaited<ReturnType<typeof ops>>, labels: Record<string, string>) => metricValue(f, 'cxconnect_graphql_operations_total', labels);
+    const after = await ops();
+    expect(count(after, { operation_type: 'subscription', operation_name: 'Progress', outcome: 'success' })).toBeGreaterThanOrEqual(1);
+    const refused = await new Promise<unknown>((resolve) =>
+      client.subscribe({ query: `subscription Nope { noSuchField }` }, { next: () => undefined, error: resolve, complete: () => resolve(null) }),
+    );
+    expect(refused).toBeTruthy();
+    expect(count(await ops(), { operation_name: 'Nope', outcome: 'invalid' })).toBe(1);
     await client.dispose();
   });
 

@@ -90,12 +90,12 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
           const schema = this.schemaHost.schema;
           // The subscription being opened is already in ctx.subscriptions.
           if (Object.keys(ctx.subscriptions).length > WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
-            metered.refused(ctx, id, payload.operationName);
+            metered.refused(ctx, id, payload);
             return [userError(`At most ${WS_MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket; complete one first or open another socket.`)];
           }
           const prepared = prepareSubscription(schema, payload, rules);
           if (Array.isArray(prepared)) {
-            metered.refused(ctx, id, payload.operationName);
+            metered.refused(ctx, id, payload);
             return prepared;
           }
           const contextValue: GraphqlContext = { user: ctx.extra.user, loaders: new Map() };

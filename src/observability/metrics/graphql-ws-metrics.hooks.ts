@@ -1,4 +1,4 @@
-import { getOperationAST } from 'graphql';
+import { getOperationAST, OperationDefinitionNode, parse } from 'graphql';
 import { GraphqlMetrics } from './graphql.metrics';
 
 /** The graphql-ws server hooks that feed GraphqlMetrics (see GraphqlWsServer). */
@@ -6,7 +6,7 @@ export interface GraphqlWsMetricsHooks {
   /** A subscribe message arrived (starts its clock). */
   onSubscribe(ctx: { extra: object }, id: string): void;
   /** The operation was refused before execution (validation, limits). */
-  refused(ctx: { extra: object }, id: string, operationName: string | null | undefined): void;
+  refused(ctx: { extra: object }, id: string, payload: { query: string; operationName?: string | null }): void;
   /** graphql-ws `onOperation`: counts the operation and keeps a subscription counted while its stream is open. */
   onOperation(ctx: { extra: object }, id: string, payload: unknown, args: any, result: any): any;
 }
@@ -29,7 +29,10 @@ export function graphqlWsMetricsHooks(metrics: GraphqlMetrics): GraphqlWsMetrics
       const extra = ctx.extra as Extra;
       (extra.metricsStarted ??= new Map()).set(id, performance.now());
     },
-    refused: (ctx, id, operationName) => metrics.operationDone(undefined, operationName, 'invalid', elapsed(ctx, id)),
+    refused: (ctx, id, payload) => {
+      const operation = operationOf(payload);
+      metrics.operationDone(operation?.operation, operation?.name?.value ?? payload.operationName, 'invalid', elapsed(ctx, id));
+    },
     onOperation: (ctx, id, _payload, args, result) => {
       const operation = getOperationAST(args.document, args.operationName);
       const stream = Symbol.asyncIterator in Object(result);
@@ -38,4 +41,13 @@ export function graphqlWsMetricsHooks(metrics: GraphqlMetrics): GraphqlWsMetrics
       return stream ? metrics.trackSubscription(result) : undefined;
     },
   };
+}
+
+/** The operation a refused document names, when it parses (small documents only: it was refused already). */
+function operationOf(payload: { query: string; operationName?: string | null }): OperationDefinitionNode | null {
+  try {
+    return getOperationAST(parse(payload.query, { maxTokens: 2_000 }), payload.operationName) ?? null;
+  } catch {
+    return null;
+  }
 }
