@@ -37,7 +37,7 @@ type SocketExtra = {
 type WsContext = Context<Record<string, unknown>, SocketExtra>;
 
 // The package's export map serves this path; TypeScript's `node` resolution only finds its types under dist/.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { useServer } = require('graphql-ws/use/ws') as { useServer: typeof UseServer };
 
 const userError = (message: string, code = 'BAD_USER_INPUT') => new GraphQLError(message, { extensions: { code } });

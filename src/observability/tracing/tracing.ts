@@ -29,13 +29,13 @@ export function startTracing(opts: { spanProcessors?: SpanProcessor[]; env?: Nod
   const env = opts.env ?? process.env;
   if (!opts.spanProcessors && !tracingRequested(env)) return false;
   // Loaded only when tracing is on: the SDK and its exporters take the better part of a second to load.
-  /* eslint-disable @typescript-eslint/no-require-imports */
+   
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const { GraphQLInstrumentation } = require('@opentelemetry/instrumentation-graphql') as typeof import('@opentelemetry/instrumentation-graphql');
   const { NestInstrumentation } = require('@opentelemetry/instrumentation-nestjs-core') as typeof import('@opentelemetry/instrumentation-nestjs-core');
-  /* eslint-enable @typescript-eslint/no-require-imports */
+   
   sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME,
     spanProcessors: opts.spanProcessors,
