@@ -43,7 +43,9 @@ async function main() {
       planned += size;
       if (rate > 0 && due > now()) await new Promise((r) => setTimeout(r, due - now()));
       const connectorId = connectors[Math.floor(Math.random() * connectors.length)];
-      const ids = [...new Set(Array.from({ length: size }, () => String(1 + Math.floor(Math.random() * tickets))))].sort((a, b) => Number(a) - Number(b));
+      const ids = [...new Set(Array.from({ length: size }, () => String(1 + Math.floor(Math.random() * tickets))))].sort(
+        (a, b) => Number(a) - Number(b),
+      );
       const txNo = ++tx;
       await ds.transaction(async (m) => {
         await m.query(

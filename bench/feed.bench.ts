@@ -99,12 +99,18 @@ async function main() {
 
     /** A subscription that records what it receives; `until` ends it. */
     const subscribe = (variables: Record<string, unknown>, received: Received[]) => {
-      const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const client = createClient({
+        url: `${url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+      });
       const errors: unknown[] = [];
       client.subscribe(
         { query: SUB, variables },
         {
-          next: (v: any) => (v.errors ? errors.push(...v.errors) : received.push({ subject: v.data.ticketChanges.ticket.subject, at: now() })),
+          next: (v: any) =>
+            v.errors ? errors.push(...v.errors) : received.push({ subject: v.data.ticketChanges.ticket.subject, at: now() }),
           error: (e) => errors.push(e),
           complete: () => undefined,
         },
@@ -127,7 +133,7 @@ async function main() {
     if (replayed.length !== total) throw new Error(`replay delivered ${replayed.length} of ${total}`);
     t0 = performance.now();
     let paged = 0;
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page: any = (await gql(PAGE, { after })).ticketChanges;
       paged += page.nodes.length;
       if (!page.pageInfo.hasNextPage) break;
@@ -156,8 +162,14 @@ async function main() {
       child.stdout!.on('data', (d) => (summary += d));
       const code = await new Promise<number | null>((r) => child.on('exit', r));
       if (code !== 0) throw new Error(`writer exited with ${code}`);
-      const commits = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { s: string; c: string; at: number });
-      return { commits, summary: JSON.parse(summary.trim().split('\n').pop()!) as { changes: number; transactions: number; seconds: number } };
+      const commits = readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { s: string; c: string; at: number });
+      return {
+        commits,
+        summary: JSON.parse(summary.trim().split('\n').pop()!) as { changes: number; transactions: number; seconds: number },
+      };
     };
 
     /** Live phase: subscribers from "now", the writer at `rate`; lag per delivered change. */
@@ -202,7 +214,18 @@ async function main() {
       }
       lags.sort((a, b) => a - b);
       const expected = subs.reduce((n, s) => n + commits.filter((c) => !s.connectorId || c.c === s.connectorId).length, 0);
-      return { summary, delivered, expected, unknown, missing, deliverSeconds, p50: pct(lags, 50), p95: pct(lags, 95), p99: pct(lags, 99), max: lags[lags.length - 1] };
+      return {
+        summary,
+        delivered,
+        expected,
+        unknown,
+        missing,
+        deliverSeconds,
+        p50: pct(lags, 50),
+        p95: pct(lags, 95),
+        p99: pct(lags, 99),
+        max: lags[lags.length - 1],
+      };
     };
 
     process.stdout.write(`Live at ${RATE} changes/s for ${SECONDS} s, ${SUBSCRIBERS} subscribers...\n`);

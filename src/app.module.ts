@@ -18,6 +18,8 @@ import { ConnectorsModule } from './connectors/connectors.module';
 import { GorgiasModule } from './gorgias/gorgias.module';
 import { HealthModule } from './health/health.module';
 import { HttpSecurityModule } from './http-security/http-security.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { SyncObservabilityModule } from './observability/sync/sync-observability.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { SyncModule } from './sync/sync.module';
 import { TicketChangesModule } from './tickets/changes/ticket-changes.module';
@@ -28,6 +30,7 @@ import { TicketsModule } from './tickets/tickets.module';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
     LoggerModule.forRootAsync({ inject: [appConfig.KEY], useFactory: (c: AppConfig) => loggerOptions(c) }),
     DatabaseModule,
+    ObservabilityModule,
     AuthModule,
     ScheduleModule.forRoot(),
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
@@ -42,6 +45,7 @@ import { TicketsModule } from './tickets/tickets.module';
     TicketsModule,
     TicketChangesModule,
     SyncModule,
+    SyncObservabilityModule,
     HttpSecurityModule,
     ConsoleModule,
   ],

@@ -69,7 +69,8 @@ describe('ticket change feed under concurrent writers', () => {
   beforeAll(async () => {
     t = await startTestApp();
     t2 = await startTestApp({ databaseUrl: t.databaseUrl });
-    for (const app of [t, t2]) app.app.get(TicketChangesService).streamTimings = { pageSize: 100, pendingPollMs: 20, maxPendingPollMs: 100, idlePollMs: 1_000 };
+    for (const app of [t, t2])
+      app.app.get(TicketChangesService).streamTimings = { pageSize: 100, pendingPollMs: 20, maxPendingPollMs: 100, idlePollMs: 1_000 };
     recorder = t.app.get(TicketChangeRecorder);
     writerDs = new DataSource({ type: 'postgres', url: t.databaseUrl, extra: { max: 8 } });
     await writerDs.initialize();
@@ -100,7 +101,9 @@ describe('ticket change feed under concurrent writers', () => {
       while (running) {
         const c = pick(connectors);
         // One to three tickets per transaction, in id order (as the sync writes a page).
-        const ids = [...new Set(Array.from({ length: 1 + rnd(3) }, () => String(1 + rnd(TICKETS_PER_CONNECTOR))))].sort((a, b) => Number(a) - Number(b));
+        const ids = [...new Set(Array.from({ length: 1 + rnd(3) }, () => String(1 + rnd(TICKETS_PER_CONNECTOR))))].sort(
+          (a, b) => Number(a) - Number(b),
+        );
         const rollback = Math.random() < 0.2;
         const tokens = ids.map(() => `${prefix}${++attempt}`);
         const beganAt = performance.now();
@@ -148,7 +151,9 @@ describe('ticket change feed under concurrent writers', () => {
   /** The checks every consumer must pass, given everything that committed. */
   function verify(consumer: Consumer, committed: Committed[], rolledBack: Set<string>) {
     const inScope = (w: { connectorId: string; tenantId?: string }) =>
-      consumer.connectorId ? w.connectorId === consumer.connectorId : connectors.find((c) => c.id === w.connectorId)!.tenantId === consumer.tenantId;
+      consumer.connectorId
+        ? w.connectorId === consumer.connectorId
+        : connectors.find((c) => c.id === w.connectorId)!.tenantId === consumer.tenantId;
     const byToken = new Map(committed.map((w) => [w.token, w]));
     const seen = new Set<string>();
     const latest = new Map<string, number>();
@@ -163,7 +168,8 @@ describe('ticket change feed under concurrent writers', () => {
       const position = positionOf(d.cursor);
       // Its cursor is the position the write was given, which lies after the consumer's start...
       expect({ where, position }).toEqual({ where, position: w!.position });
-      if (consumer.start) expect({ where, afterStart: compareFeedPositions(position, consumer.start) > 0 }).toEqual({ where, afterStart: true });
+      if (consumer.start)
+        expect({ where, afterStart: compareFeedPositions(position, consumer.start) > 0 }).toEqual({ where, afterStart: true });
       // ...and after the previous delivery: strictly increasing, so nothing comes twice.
       if (previous) expect({ where, increasing: compareFeedPositions(position, previous) > 0 }).toEqual({ where, increasing: true });
       previous = position;
@@ -202,7 +208,14 @@ describe('ticket change feed under concurrent writers', () => {
     if (how === 1) after = (await t.gql(NOW, variables, token)).data.ticketChangesCursor;
     const candidates = others.flatMap((o) => (o.tenantId === c.tenantId && o.connectorId === variables.c ? o.deliveries : []));
     if (how === 2 && candidates.length) after = pick(candidates).cursor;
-    return { name: `${name} (${scoped ? 'connector' : 'tenant'}, from ${after ? (how === 1 ? 'now' : 'a cursor') : 'the start'})`, tenantId: c.tenantId, connectorId: variables.c, start: after ? positionOf(after) : undefined, deliveries: [], after };
+    return {
+      name: `${name} (${scoped ? 'connector' : 'tenant'}, from ${after ? (how === 1 ? 'now' : 'a cursor') : 'the start'})`,
+      tenantId: c.tenantId,
+      connectorId: variables.c,
+      start: after ? positionOf(after) : undefined,
+      deliveries: [],
+      after,
+    };
   }
 
   const toDelivery = (n: any): Delivery => ({
@@ -221,7 +234,11 @@ describe('ticket change feed under concurrent writers', () => {
       if (inScope) last.set(key(w.connectorId, w.externalId), w);
     }
     const got = new Map(consumer.deliveries.map((d) => [key(d.connectorId, d.externalId), d.version]));
-    return [...last.values()].every((w) => (consumer.start && compareFeedPositions(w.position, consumer.start) <= 0) || (got.get(key(w.connectorId, w.externalId)) ?? 0) >= w.version);
+    return [...last.values()].every(
+      (w) =>
+        (consumer.start && compareFeedPositions(w.position, consumer.start) <= 0) ||
+        (got.get(key(w.connectorId, w.externalId)) ?? 0) >= w.version,
+    );
   }
 
   it('query readers paging from random cursors get every committed change once, in commit order', async () => {

@@ -81,11 +81,14 @@ describe('change feed fed by syncs against the Gorgias simulator', () => {
     const ws = wsClient(t.url, `Bearer ${reader}`);
     const live: any[] = [];
     const liveErrors: unknown[] = [];
-    const stop = ws.subscribe({ query: SUB, variables: { c: id, after: initial.end } }, {
-      next: (v: any) => (v.errors ? liveErrors.push(...v.errors) : live.push(v.data.ticketChanges)),
-      error: (e) => liveErrors.push(e),
-      complete: () => undefined,
-    });
+    const stop = ws.subscribe(
+      { query: SUB, variables: { c: id, after: initial.end } },
+      {
+        next: (v: any) => (v.errors ? liveErrors.push(...v.errors) : live.push(v.data.ticketChanges)),
+        error: (e) => liveErrors.push(e),
+        complete: () => undefined,
+      },
+    );
     await sync(id);
     const changed = await readFeed(id, initial.end);
     const byId = new Map(changed.nodes.map((n) => [n.ticket.externalId, n.ticket]));
@@ -113,7 +116,9 @@ describe('change feed fed by syncs against the Gorgias simulator', () => {
     // The other kinds of change: a restore, a merge (messages move), a message deleted, a message changed.
     const live2 = acct.snapshot();
     const byTicket = (tk: number) => live2.messages.filter((m) => m.ticket_id === tk);
-    const candidates = live2.tickets.map((tk) => tk.id).filter((tk) => ![closed, replied, trashed, deleted].includes(tk) && byTicket(tk).length >= 2);
+    const candidates = live2.tickets
+      .map((tk) => tk.id)
+      .filter((tk) => ![closed, replied, trashed, deleted].includes(tk) && byTicket(tk).length >= 2);
     const [mergeSource, mergeTarget, lostMessage, editedMessage] = candidates.slice(0, 4);
     acct.restoreTicket(trashed);
     acct.mergeTickets(mergeSource, mergeTarget);

@@ -35,7 +35,9 @@ describe('ticket change feed', () => {
   let reader: string;
 
   const write = (connectorId: string, externalId: string, token: string, extra?: { trashed?: boolean; deleted?: boolean }) =>
-    ds.transaction((m) => writeTicketVersion(m, recorder, { tenantId: connectorId === otherConnector ? other : tenant, connectorId }, externalId, token, extra));
+    ds.transaction((m) =>
+      writeTicketVersion(m, recorder, { tenantId: connectorId === otherConnector ? other : tenant, connectorId }, externalId, token, extra),
+    );
 
   async function readAll(after?: string | null, connectorId?: string, first = 3) {
     const nodes: any[] = [];
@@ -157,7 +159,11 @@ describe('ticket change feed', () => {
       const listenersBefore = wakeups.handlers.size;
       const stop = ws.subscribe(
         { query: SUB, variables: { c: c2, after: start } },
-        { next: (v) => (v.errors ? errors.push(...v.errors) : received.push(v.data!.ticketChanges)), error: (e) => errors.push(e), complete: () => undefined },
+        {
+          next: (v) => (v.errors ? errors.push(...v.errors) : received.push(v.data!.ticketChanges)),
+          error: (e) => errors.push(e),
+          complete: () => undefined,
+        },
       );
       await waitFor(() => received.length >= 1);
       await write(c2, '21', 'live-1');
@@ -172,15 +178,21 @@ describe('ticket change feed', () => {
       await waitFor(() => wakeups.handlers.size === listenersBefore);
     });
 
-    it('refuses another tenant\'s connector and a malformed cursor', async () => {
+    it("refuses another tenant's connector and a malformed cursor", async () => {
       const res = await new Promise<unknown[]>((resolve) => {
         const errors: unknown[] = [];
-        ws.subscribe({ query: SUB, variables: { after: 'garbage' } }, { next: (v) => errors.push(...(v.errors ?? [])), error: (e) => resolve([e]), complete: () => resolve(errors) });
+        ws.subscribe(
+          { query: SUB, variables: { after: 'garbage' } },
+          { next: (v) => errors.push(...(v.errors ?? [])), error: (e) => resolve([e]), complete: () => resolve(errors) },
+        );
       });
       expect(JSON.stringify(res)).toMatch(/BAD_USER_INPUT/);
       const foreign = await new Promise<unknown[]>((resolve) => {
         const errors: unknown[] = [];
-        ws.subscribe({ query: SUB, variables: { c: otherConnector } }, { next: (v) => errors.push(...(v.errors ?? [])), error: (e) => resolve([e]), complete: () => resolve(errors) });
+        ws.subscribe(
+          { query: SUB, variables: { c: otherConnector } },
+          { next: (v) => errors.push(...(v.errors ?? [])), error: (e) => resolve([e]), complete: () => resolve(errors) },
+        );
       });
       expect(JSON.stringify(foreign)).toMatch(/NOT_FOUND/);
     });

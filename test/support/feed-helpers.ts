@@ -3,7 +3,12 @@ import { decodeFeedCursor, FeedPosition } from '../../src/tickets/changes/ticket
 import { TicketChangeRecorder } from '../../src/tickets/changes/ticket-change.recorder';
 
 /** A connector row, as the setup flow would leave it (no Gorgias behind it: the feed tests write rows directly). */
-export async function seedConnector(db: DataSource | EntityManager, id: string, tenantId: string, subdomain = `s${id.slice(-8)}`): Promise<void> {
+export async function seedConnector(
+  db: DataSource | EntityManager,
+  id: string,
+  tenantId: string,
+  subdomain = `s${id.slice(-8)}`,
+): Promise<void> {
   await db.query(
     `INSERT INTO connectors (id, tenant_id, name, email, subdomain, api_key_ciphertext, api_key_key_id, api_key_last4, status)
      VALUES ($1, $2, 'Feed test', 'feed@acme.test', $3, 'x', 'k', '0000', 'ACTIVE')`,

@@ -10,7 +10,7 @@ describe('change feed cursor', () => {
 
   it.each([
     ['garbage', 'garbage'],
-    ['another list\'s cursor', Buffer.from(JSON.stringify({ updatedAt: '2026-01-01', id: 'x' })).toString('base64url')],
+    ["another list's cursor", Buffer.from(JSON.stringify({ updatedAt: '2026-01-01', id: 'x' })).toString('base64url')],
     ['a negative id', Buffer.from(JSON.stringify({ k: 'tc1', x: '-1', s: '1' })).toString('base64url')],
     ['a seq past bigint', Buffer.from(JSON.stringify({ k: 'tc1', x: '1', s: '9223372036854775808' })).toString('base64url')],
     ['numbers instead of strings', Buffer.from(JSON.stringify({ k: 'tc1', x: 1, s: 1 })).toString('base64url')],

@@ -8,7 +8,7 @@ export class TicketChange {
   @Field({ description: 'Pass it as `after` to continue after this change (query or subscription).' })
   cursor: string;
 
-  @Field(() => GraphQLISODateTime, { description: 'When the change was written here (not Gorgias\'s clock).' })
+  @Field(() => GraphQLISODateTime, { description: "When the change was written here (not Gorgias's clock)." })
   changedAt: Date;
 
   @Field(() => Ticket, { description: 'The ticket as it is now; deleted and trashed tickets stay as tombstones (deletedAt, trashedAt).' })

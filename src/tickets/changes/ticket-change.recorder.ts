@@ -23,7 +23,11 @@ export class TicketChangeRecorder implements RunObserver, OnModuleInit {
     await this.record(tx, ctx, changes.ticketExternalIds);
   }
 
-  record(tx: EntityManager, scope: { tenantId: string; connectorId: string }, ticketExternalIds: readonly string[]): Promise<RecordedChange[]> {
+  record(
+    tx: EntityManager,
+    scope: { tenantId: string; connectorId: string },
+    ticketExternalIds: readonly string[],
+  ): Promise<RecordedChange[]> {
     return this.repository.record(tx, scope, ticketExternalIds);
   }
 }

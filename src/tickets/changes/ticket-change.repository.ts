@@ -43,7 +43,11 @@ export class TicketChangeRepository {
    * commit or roll back with the write that changed the tickets. Ids are sorted so that two
    * transactions touching the same tickets lock their rows in the same order (no deadlock).
    */
-  async record(m: EntityManager, scope: { tenantId: string; connectorId: string }, ticketExternalIds: readonly string[]): Promise<RecordedChange[]> {
+  async record(
+    m: EntityManager,
+    scope: { tenantId: string; connectorId: string },
+    ticketExternalIds: readonly string[],
+  ): Promise<RecordedChange[]> {
     const ids = [...new Set(ticketExternalIds)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
     if (!ids.length) return [];
     const rows: { ticket_external_id: string; xact_id: string; seq: string }[] = await m.query(

@@ -3,7 +3,11 @@ import { FeedEntry } from './ticket-change.repository';
 import { FeedSource, TicketChangeStream } from './ticket-change.stream';
 import { FeedWakeup } from './ticket-change.wakeups';
 
-const entry = (seq: number): FeedEntry => ({ position: { xactId: '1', seq: String(seq) }, changedAt: new Date(0), ticket: { externalId: String(seq) } as never });
+const entry = (seq: number): FeedEntry => ({
+  position: { xactId: '1', seq: String(seq) },
+  changedAt: new Date(0),
+  ticket: { externalId: String(seq) } as never,
+});
 const timings = { pageSize: 2, pendingPollMs: 5, maxPendingPollMs: 20, idlePollMs: 60_000 };
 const scope = { tenantId: 't', connectorId: null };
 
@@ -55,7 +59,7 @@ describe('TicketChangeStream', () => {
     await stream.return();
   });
 
-  it('ignores other feeds\' wake-ups', async () => {
+  it("ignores other feeds' wake-ups", async () => {
     const feed = memorySource();
     const stream = new TicketChangeStream(feed.source, scope, undefined, timings);
     const waiting = stream.next();

@@ -2,12 +2,13 @@ import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 export const DEFAULT_CHANGES_PAGE = 100;
-const CONNECTOR_ID_MESSAGE = 'must be the id of a connector (a UUID), as returned by the connectors query; omit it to follow every connector of the tenant';
+const CONNECTOR_ID_MESSAGE =
+  'must be the id of a connector (a UUID), as returned by the connectors query; omit it to follow every connector of the tenant';
 const CURSOR_MESSAGE = 'is not a valid change feed cursor; pass a cursor returned by ticketChanges or ticketChangesCursor unchanged';
 
 @ArgsType()
 export class TicketChangesCursorArgs {
-  @Field(() => ID, { nullable: true, description: 'Only this connector\'s tickets; omitted: every connector of the tenant.' })
+  @Field(() => ID, { nullable: true, description: "Only this connector's tickets; omitted: every connector of the tenant." })
   @IsOptional()
   @IsUUID('all', { message: CONNECTOR_ID_MESSAGE })
   connectorId?: string | null;

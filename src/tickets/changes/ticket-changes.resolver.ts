@@ -32,7 +32,9 @@ export class TicketChangesResolver {
     return conn;
   }
 
-  @Query(() => String, { description: 'A cursor for "from now on": pass it as `after` to receive only changes made visible after this call.' })
+  @Query(() => String, {
+    description: 'A cursor for "from now on": pass it as `after` to receive only changes made visible after this call.',
+  })
   ticketChangesCursor(@CurrentUser() user: AuthUser, @Args() args: TicketChangesCursorArgs): Promise<string> {
     return this.changes.cursorNow(user, args.connectorId);
   }

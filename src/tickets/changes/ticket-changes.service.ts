@@ -24,7 +24,12 @@ export class TicketChangesService {
   ) {}
 
   /** `first` + 1 entries after the cursor (the extra one says there is more). */
-  async page(user: AuthUser, connectorId: string | null | undefined, after: string | null | undefined, first: number): Promise<TicketChange[]> {
+  async page(
+    user: AuthUser,
+    connectorId: string | null | undefined,
+    after: string | null | undefined,
+    first: number,
+  ): Promise<TicketChange[]> {
     const scope = await this.scope(user, connectorId);
     const rows = await this.repository.page(scope, decodeFeedCursor(after), first + 1);
     return rows.map(toTicketChange);
@@ -41,7 +46,11 @@ export class TicketChangesService {
   }
 
   /** Replay after the cursor, then live; checks everything before the subscription starts. */
-  async stream(user: AuthUser, connectorId: string | null | undefined, after: string | null | undefined): Promise<AsyncIterableIterator<TicketChange>> {
+  async stream(
+    user: AuthUser,
+    connectorId: string | null | undefined,
+    after: string | null | undefined,
+  ): Promise<AsyncIterableIterator<TicketChange>> {
     const position: FeedPosition | undefined = decodeFeedCursor(after);
     const scope = await this.scope(user, connectorId);
     const entries = new TicketChangeStream(
