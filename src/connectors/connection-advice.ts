@@ -1,9 +1,61 @@
 import { GorgiasApiError } from '../gorgias/gorgias-api.error';
+import { failureClassOf } from '../sync/engine/failure-class';
 import { ConnectionCheckCode } from './models/connector.models';
 
 export interface Advice {
   code: ConnectionCheckCode;
   message: string;
+}
+
+/** Codes of sync failures that are not about reaching Gorgias (recorded as a run's and connector's error code). */
+export enum SyncFailureCode {
+  DATA_REJECTED = 'DATA_REJECTED',
+  CONNECTOR_DELETED = 'CONNECTOR_DELETED',
+  STORAGE_UNAVAILABLE = 'STORAGE_UNAVAILABLE',
+  CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE',
+  INTERNAL = 'INTERNAL',
+}
+
+export interface SyncAdvice {
+  code: ConnectionCheckCode | SyncFailureCode;
+  message: string;
+}
+
+/**
+ * What the user reads about a failed sync, one message per failure class (failure-class.ts decides
+ * the class): only a Gorgias failure talks about Gorgias.
+ */
+export function syncFailureAdvice(error: unknown, subdomain: string): SyncAdvice {
+  switch (failureClassOf(error)) {
+    case 'gorgias':
+      return adviceFor(error, subdomain);
+    case 'data':
+      return {
+        code: SyncFailureCode.DATA_REJECTED,
+        message:
+          'A record read from Gorgias could not be stored (the database refused one of its values). ' +
+          'Records that fail on their own are skipped and named in the sync logs; contact support with the record id if it keeps happening.',
+      };
+    case 'connector-gone':
+      return { code: SyncFailureCode.CONNECTOR_DELETED, message: 'The connector was deleted during the sync; the sync stopped.' };
+    case 'storage':
+      return {
+        code: SyncFailureCode.STORAGE_UNAVAILABLE,
+        message: 'The sync database was unavailable, so the sync could not save its progress. It resumes on its own from where it stopped.',
+      };
+    case 'credentials':
+      return {
+        code: SyncFailureCode.CREDENTIALS_UNREADABLE,
+        message:
+          "The connector's stored API key can no longer be read (the encryption key it was saved with is no longer configured). " +
+          'Re-enter the API key: edit the connector, paste the key from Gorgias (Settings > REST API) and save.',
+      };
+    default:
+      return {
+        code: SyncFailureCode.INTERNAL,
+        message: 'The sync stopped on an internal error (not caused by Gorgias or your account). It is retried automatically; contact support if it keeps failing.',
+      };
+  }
 }
 
 /**

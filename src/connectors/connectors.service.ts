@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { CredentialsUnreadableError } from './credentials-unreadable.error';
 import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
@@ -193,7 +194,13 @@ export class ConnectorsService {
 
   private async credentialsOf(connectorId: string): Promise<GorgiasCredentials> {
     const row = await this.connectors.storedApiKey(connectorId);
-    const apiKey = this.cipher.decrypt({ ciphertext: row.apiKeyCiphertext, keyId: row.apiKeyKeyId }, row.id);
+    let apiKey: string;
+    try {
+      apiKey = this.cipher.decrypt({ ciphertext: row.apiKeyCiphertext, keyId: row.apiKeyKeyId }, row.id);
+    } catch {
+      // The cipher's reason (a retired key id, a damaged value) is not for the user: re-entering the key fixes both.
+      throw new CredentialsUnreadableError(row.id);
+    }
     return { email: row.email, subdomain: row.subdomain, apiKey };
   }
 

@@ -11,6 +11,18 @@
 /** Longest string kept from one Gorgias field (characters). Longer text is cut and its length recorded. */
 export const MAX_STORED_TEXT_CHARS = 1_000_000;
 
+/** Longest short field (status, channel, e-mail, name, tag): they are indexed, and a btree entry must stay under ~2.7 kB. */
+export const MAX_SHORT_TEXT_CHARS = 500;
+
+/** Longest subject kept (a subject is shown in lists and searched, never needed whole past this). */
+export const MAX_SUBJECT_CHARS = 10_000;
+
+/**
+ * Longest string kept inside a stored payload. Payloads are kept for fidelity, never read back for
+ * bodies (those have their own columns, capped at MAX_STORED_TEXT_CHARS), so a pasted log is not stored twice in full.
+ */
+export const MAX_PAYLOAD_TEXT_CHARS = 100_000;
+
 /** Depth past which nested payload values are dropped: Gorgias' own objects are a few levels deep. */
 export const MAX_PAYLOAD_DEPTH = 32;
 
@@ -42,10 +54,11 @@ export function needsCut(s: string | null | undefined, max = MAX_STORED_TEXT_CHA
 }
 
 /**
- * A deep copy of a JSON payload with every string (keys included) made storable and nesting bounded.
- * Payloads are kept for fidelity, never for search, so the same cap applies to each string.
+ * A JSON payload with every string (keys included) made storable and nesting bounded. Payloads are
+ * kept for fidelity, never for search. Parts that need no change are returned as they are (most
+ * payloads come back as the same object), so clean pages cost no copying.
  */
-export function storablePayload<T>(value: T, max = MAX_STORED_TEXT_CHARS): T {
+export function storablePayload<T>(value: T, max = MAX_PAYLOAD_TEXT_CHARS): T {
   return clean(value, max, 0) as T;
 }
 
@@ -53,8 +66,17 @@ function clean(value: unknown, max: number, depth: number): unknown {
   if (typeof value === 'string') return storableText(value, max);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_PAYLOAD_DEPTH) return null;
-  if (Array.isArray(value)) return value.map((v) => clean(v, max, depth + 1));
+  if (Array.isArray(value)) {
+    const items = value.map((v) => clean(v, max, depth + 1));
+    return items.every((v, i) => v === value[i]) ? value : items;
+  }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[storableText(k, 1_000)] = clean(v, max, depth + 1);
-  return out;
+  let changed = false;
+  for (const [k, v] of Object.entries(value)) {
+    const key = storableText(k, 1_000);
+    const cleaned = clean(v, max, depth + 1);
+    if (key !== k || cleaned !== v) changed = true;
+    out[key] = cleaned;
+  }
+  return changed ? out : value;
 }

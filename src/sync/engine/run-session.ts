@@ -2,9 +2,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { GorgiasClient } from '../../gorgias/gorgias-client';
 import { GorgiasCredentials } from '../../gorgias/gorgias.types';
 import { SyncCursorRepository } from '../repositories/sync-cursor.repository';
+import { QuarantinedObjectType, SyncQuarantineRepository } from '../repositories/sync-quarantine.repository';
 import { RunCounters, SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
 import { SyncLogScope, SyncLogService } from '../sync-log.service';
 import { SyncCheckpoint, SyncRunStatus, SyncStage } from '../sync-run.types';
+import { dataErrorReason, isDataError, sqlState } from './failure-class';
 import { PageChangeSet } from './page-changes';
 import { RunContext, RunObserverRegistry, RunProgress } from './run-observer';
 import { advanceCheckpoint } from './stage-plan';
@@ -17,7 +19,19 @@ export interface RunServices {
   cursors: SyncCursorRepository;
   logs: SyncLogService;
   observers: RunObserverRegistry;
+  quarantine: SyncQuarantineRepository;
   leaseSeconds: number;
+}
+
+/** A page whose items are stored together, or one by one when the database refuses the page. */
+export interface ItemPage<T> {
+  items: T[];
+  /** Stores `items` (the whole page, or one item when falling back). */
+  store: (tx: EntityManager, items: T[], changes: PageChangeSet) => Promise<void>;
+  /** What else the page commits once its items are stored (checkpoint moves, watermarks). */
+  then?: (tx: EntityManager, changes: PageChangeSet) => Promise<void>;
+  /** Names an item for the quarantine and the log. */
+  identify: (item: T) => { type: QuarantinedObjectType; id: number | string };
 }
 
 /**
@@ -82,6 +96,72 @@ export class RunSession {
   }
 
   /** Moves the checkpoint to the start of `next` (saved with the page that calls it). */
+  /**
+   * A page of items in one transaction. When PostgreSQL refuses the page for a data reason (a value
+   * it will refuse again whatever we retry), the page is stored again item by item in one
+   * transaction, each behind a savepoint: every good item is stored, each refused one is quarantined
+   * and named at WARN in the sync log, and the checkpoint moves past the page as usual.
+   */
+  async itemPage<T>(p: ItemPage<T>): Promise<void> {
+    const saved = this.snapshot();
+    try {
+      await this.page(async (tx, changes) => {
+        if (p.items.length) await p.store(tx, p.items, changes);
+        await p.then?.(tx, changes);
+      });
+      return;
+    } catch (e) {
+      if (!isDataError(e) || p.items.length === 0) throw e;
+      this.restore(saved);
+    }
+    await this.page(async (tx, changes) => {
+      for (const item of p.items) {
+        await tx.query('SAVEPOINT sync_item');
+        try {
+          await p.store(tx, [item], changes);
+          await tx.query('RELEASE SAVEPOINT sync_item');
+        } catch (e) {
+          if (!isDataError(e)) throw e;
+          await tx.query('ROLLBACK TO SAVEPOINT sync_item');
+          await this.quarantine(tx, p.identify(item), e);
+        }
+      }
+      await p.then?.(tx, changes);
+    });
+  }
+
+  /** Skips one record the database refused: quarantined and named in the log, in the page's transaction. */
+  async quarantine(tx: EntityManager, what: { type: QuarantinedObjectType; id: number | string }, error: unknown): Promise<void> {
+    const reason = dataErrorReason(error);
+    await this.services.quarantine.record(tx, {
+      tenantId: this.scope.tenantId,
+      connectorId: this.scope.connectorId,
+      runId: this.run.id,
+      objectType: what.type,
+      externalId: what.id,
+      reason,
+      sqlstate: sqlState(error) ?? null,
+    });
+    await this.logs.warn(
+      this.scope,
+      `Gorgias ${what.type} ${what.id} could not be stored and was skipped (quarantined): ${reason}. The rest of its page was stored; later syncs try it again.`,
+      tx,
+    );
+  }
+
+  /** Counters and checkpoint as they were, to undo what a rolled-back page attempt changed in memory. */
+  private snapshot(): { checkpoint: SyncCheckpoint; copy: SyncCheckpoint; counts: [number, number, number] } {
+    return { checkpoint: this.checkpoint, copy: structuredClone(this.checkpoint), counts: [this.ticketsSynced, this.messagesSynced, this.ticketsDeleted] };
+  }
+
+  private restore(s: ReturnType<RunSession['snapshot']>): void {
+    // Stages hold a reference to the checkpoint object: it is restored in place.
+    for (const k of Object.keys(s.checkpoint)) delete (s.checkpoint as Record<string, unknown>)[k];
+    Object.assign(s.checkpoint, s.copy);
+    this.checkpoint = s.checkpoint;
+    [this.ticketsSynced, this.messagesSynced, this.ticketsDeleted] = s.counts;
+  }
+
   advance(next: SyncStage): void {
     this.checkpoint = advanceCheckpoint(this.checkpoint, next);
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
-import { adviceFor } from '../../connectors/connection-advice';
+import { syncFailureAdvice } from '../../connectors/connection-advice';
 import { ConnectorsService } from '../../connectors/connectors.service';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { GorgiasClientFactory } from '../../gorgias/gorgias-client.factory';
@@ -10,6 +10,7 @@ import { GorgiasCredentials } from '../../gorgias/gorgias.types';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { LeaseLostError } from '../repositories/lease-lost.error';
 import { SyncCursorRepository } from '../repositories/sync-cursor.repository';
+import { SyncQuarantineRepository } from '../repositories/sync-quarantine.repository';
 import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
 import { SyncLogService } from '../sync-log.service';
 import { SyncMode, SyncRunStatus, SyncStage } from '../sync-run.types';
@@ -43,6 +44,7 @@ export class SyncRunExecutor {
     @InjectDataSource() dataSource: DataSource,
     private readonly runs: SyncRunRepository,
     cursors: SyncCursorRepository,
+    quarantine: SyncQuarantineRepository,
     private readonly connectors: ConnectorsService,
     private readonly clients: GorgiasClientFactory,
     private readonly logs: SyncLogService,
@@ -55,12 +57,18 @@ export class SyncRunExecutor {
     sweep: SweepStage,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
-    this.services = { dataSource, runs, cursors, logs, observers, leaseSeconds: config.sync.leaseSeconds };
+    this.services = { dataSource, runs, cursors, logs, observers, quarantine, leaseSeconds: config.sync.leaseSeconds };
     this.stages = { messages, tickets, reconcile, events, sweep };
   }
 
   async execute(run: SyncRunRow, owner: string): Promise<void> {
-    const found = await this.connectors.findWithCredentials(run.connectorId);
+    let found: Awaited<ReturnType<ConnectorsService['findWithCredentials']>>;
+    try {
+      found = await this.connectors.findWithCredentials(run.connectorId);
+    } catch (e) {
+      await this.failBeforeStart(run, owner, e);
+      return;
+    }
     if (!found) return; // the connector was deleted: its runs went with it
     const session = new RunSession(run, owner, this.clients.create(found.credentials), found.credentials, this.services);
     let ticks = 0;
@@ -131,12 +139,18 @@ export class SyncRunExecutor {
   private async fail(session: RunSession, error: unknown): Promise<string | null> {
     const run = { id: session.run.id, owner: session.owner };
     try {
-      const current = needsCurrentCredentials(error) ? await this.connectors.findWithCredentials(session.run.connectorId) : null;
+      const current = needsCurrentCredentials(error) ? await this.connectors.findWithCredentials(session.run.connectorId).catch(() => null) : null;
       const decision: FailureDecision = decideFailure({
         error,
         attempts: session.run.attempts,
         credentialsRotated: !!current && !sameCredentials(current.credentials, session.credentials),
       });
+      if (decision.action === 'connector-gone') {
+        // Deleted while syncing: its runs and data went with it. Nothing to record, nothing to report.
+        this.logger.log(`sync run ${session.run.id}: its connector was deleted, stopping`);
+        session.leaseLost = true;
+        return null;
+      }
       if (decision.action === 'lease-lost') {
         this.logger.warn(`sync run ${session.run.id}: lease lost, stopping`);
         session.leaseLost = true; // whoever holds the run now reports its progress
@@ -151,7 +165,7 @@ export class SyncRunExecutor {
         });
         return null;
       }
-      const advice = adviceFor(error, current?.connector.subdomain ?? 'your account');
+      const advice = syncFailureAdvice(error, current?.connector.subdomain ?? session.credentials.subdomain);
       if (!(error instanceof GorgiasApiError)) this.logger.error({ err: error }, `sync run ${session.run.id} failed`);
       if (decision.action === 'continue-with-new-credentials') {
         session.status = SyncRunStatus.QUEUED;
@@ -191,6 +205,37 @@ export class SyncRunExecutor {
     } catch (e) {
       if (!(e instanceof LeaseLostError)) this.logger.error({ err: e }, `sync run ${session.run.id}: could not record its failure`);
       return null;
+    }
+  }
+
+  /**
+   * The run cannot even start: its connector's API key cannot be decrypted (or reading it failed).
+   * An unreadable key ends the run FAILED and puts the connector in ERROR, asking for the key again;
+   * anything else hands the run back to the queue like any transient failure.
+   */
+  private async failBeforeStart(run: SyncRunRow, owner: string, error: unknown): Promise<void> {
+    const scope = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id };
+    const decision = decideFailure({ error, attempts: run.attempts, credentialsRotated: false });
+    const advice = syncFailureAdvice(error, 'your account');
+    try {
+      if (decision.action === 'retry') {
+        await this.runs.requeue({ id: run.id, owner }, decision.delayMs, advice.message, {});
+        await this.logs.warn(scope, `${advice.message} The sync will start again in ${Math.round(decision.delayMs / 1000)} s.`);
+        return;
+      }
+      if (decision.action !== 'fail') return;
+      await this.services.dataSource.transaction(async (m) => {
+        await this.runs.finish(m, { id: run.id, owner }, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code });
+        await this.connectors.recordSyncFailure(m, run.connectorId, {
+          message: advice.message,
+          code: advice.code,
+          needsUser: decision.needsUser,
+          retryInMs: FAILED_RUN_RESCHEDULE_MS,
+        });
+        await this.logs.error(scope, `Sync failed: ${advice.message}`, m);
+      });
+    } catch (e) {
+      if (!(e instanceof LeaseLostError)) this.logger.error({ err: e }, `sync run ${run.id}: could not record its failure`);
     }
   }
 }

@@ -18,6 +18,8 @@ export interface ListWalkSpec<T> {
   /** What becomes the stream's watermark (default: the sort key). */
   watermarkOf?: (item: T) => string;
   apply: (tx: EntityManager, items: T[], changes: PageChangeSet) => Promise<void>;
+  /** Gorgias' id of an item (named when the item has to be quarantined). */
+  idOf: (item: T) => number;
 }
 
 /**
@@ -78,14 +80,18 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
       prefetched = spec.fetch(page.meta.next_cursor!);
       prefetched.catch(() => undefined); // its failure is handled where it is awaited, or it is abandoned
     }
-    await session.page(async (tx, changes) => {
-      if (inRange.length) await spec.apply(tx, inRange, changes);
-      if (done) {
-        if (cp.pendingWatermark) await session.services.cursors.setWatermark(tx, session.scope, stream, cp.pendingWatermark);
-        session.advance(next);
-      } else {
-        cp.cursor = page.meta.next_cursor;
-      }
+    await session.itemPage({
+      items: inRange,
+      store: spec.apply,
+      identify: (item) => ({ type: stream === 'tickets' ? 'ticket' : 'message', id: spec.idOf(item) }),
+      then: async (tx) => {
+        if (done) {
+          if (cp.pendingWatermark) await session.services.cursors.setWatermark(tx, session.scope, stream, cp.pendingWatermark);
+          session.advance(next);
+        } else {
+          cp.cursor = page.meta.next_cursor;
+        }
+      },
     });
     await session.publish();
     if (done) {
