@@ -4,10 +4,17 @@
 export const PAGE_SIZE = 100;
 /** Re-read this far behind a stored watermark: equal timestamps and late writes are not missed. */
 export const WATERMARK_OVERLAP_MS = 5 * 60_000;
+/** How far past a run's start a watermark may be (clock skew between Gorgias and us); later records are clamped. */
+export const WATERMARK_FUTURE_SKEW_MS = 2 * 60_000;
 /** Runs one instance executes at once (each paced by its own account's rate limit). */
 export const MAX_CONCURRENT_RUNS_PER_INSTANCE = 4;
 /** A run whose transient failures (Gorgias down, timeouts) repeat this often is marked FAILED. */
 export const MAX_RUN_ATTEMPTS = 5;
+/**
+ * A run claimed this often without finishing is ended FAILED by the next claim (transient failures
+ * end it after MAX_RUN_ATTEMPTS; this catches runs that never get as far as recording a failure).
+ */
+export const MAX_RUN_CLAIMS = MAX_RUN_ATTEMPTS * 2;
 /** Delay before a run that failed transiently is retried from its checkpoint: base * 2^(attempt-1). */
 export const RETRY_BASE_DELAY_MS = 30_000;
 export const RETRY_MAX_DELAY_MS = 10 * 60_000;

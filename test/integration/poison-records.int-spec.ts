@@ -55,7 +55,7 @@ describe('poison records', () => {
       quarantine,
       leaseSeconds: 60,
     };
-    const s = new RunSession(run, OWNER, gorgias.asClient(), { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
+    const s = new RunSession(run, run.leaseToken!, gorgias.asClient(), { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
     s.checkpoint = { stage: 'messages', initial: true };
     return { s, run };
   }

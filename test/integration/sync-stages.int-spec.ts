@@ -61,7 +61,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
 
   function session(run: SyncRunRow): RunSession {
     const services = { dataSource: db.ds, runs, cursors, logs: new SyncLogService(logs), observers, quarantine: new SyncQuarantineRepository(db.ds), leaseSeconds: 60 };
-    return new RunSession(run, OWNER, gorgias.asClient(), { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
+    return new RunSession(run, run.leaseToken!, gorgias.asClient(), { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
   }
 
   it('walks messages then tickets page by page, reporting each page\'s changes inside its transaction', async () => {

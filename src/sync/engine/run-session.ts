@@ -9,7 +9,7 @@ import { SyncCheckpoint, SyncRunStatus, SyncStage } from '../sync-run.types';
 import { dataErrorReason, isDataError, sqlState } from './failure-class';
 import { PageChangeSet } from './page-changes';
 import { RunContext, RunObserverRegistry, RunProgress } from './run-observer';
-import { advanceCheckpoint } from './stage-plan';
+import { advanceCheckpoint, watermarkCap } from './stage-plan';
 import { RunCancelled } from './sync-failure.policy';
 
 /** What a session needs from the engine's services (one set per executor). */
@@ -58,7 +58,8 @@ export class RunSession {
 
   constructor(
     readonly run: SyncRunRow,
-    readonly owner: string,
+    /** The fencing token of the claim this execution holds (every write names it). */
+    readonly claimToken: string,
     readonly client: GorgiasClient,
     /** What the run authenticates with (the connector's, when the run started). */
     readonly credentials: GorgiasCredentials,
@@ -75,6 +76,11 @@ export class RunSession {
     this.percent = run.percent ?? 0;
     this.baseRequests = run.apiRequests;
     this.baseWaits = run.rateLimitWaits;
+  }
+
+  /** The latest a watermark written by this run may be (see stage-plan.ts watermarkCap). */
+  get watermarkCap(): Date {
+    return watermarkCap(this.run.startedAt ?? new Date(this.startedAtMs));
   }
 
   get logs(): SyncLogService {
@@ -102,19 +108,21 @@ export class RunSession {
    * transaction, each behind a savepoint: every good item is stored, each refused one is quarantined
    * and named at WARN in the sync log, and the checkpoint moves past the page as usual.
    */
-  async itemPage<T>(p: ItemPage<T>): Promise<void> {
+  async itemPage<T>(p: ItemPage<T>): Promise<{ quarantined: number }> {
     const saved = this.snapshot();
     try {
       await this.page(async (tx, changes) => {
         if (p.items.length) await p.store(tx, p.items, changes);
         await p.then?.(tx, changes);
       });
-      return;
+      return { quarantined: 0 };
     } catch (e) {
       if (!isDataError(e) || p.items.length === 0) throw e;
       this.restore(saved);
     }
+    let quarantined = 0;
     await this.page(async (tx, changes) => {
+      quarantined = 0; // a retried transaction starts over
       for (const item of p.items) {
         await tx.query('SAVEPOINT sync_item');
         try {
@@ -124,10 +132,12 @@ export class RunSession {
           if (!isDataError(e)) throw e;
           await tx.query('ROLLBACK TO SAVEPOINT sync_item');
           await this.quarantine(tx, p.identify(item), e);
+          quarantined++;
         }
       }
       await p.then?.(tx, changes);
     });
+    return { quarantined };
   }
 
   /** Skips one record the database refused: quarantined and named in the log, in the page's transaction. */
@@ -169,7 +179,7 @@ export class RunSession {
   async saveCheckpoint(tx: EntityManager): Promise<void> {
     const { connectorStatus } = await this.services.runs.checkpoint(
       tx,
-      { id: this.run.id, owner: this.owner, leaseSeconds: this.services.leaseSeconds },
+      { id: this.run.id, token: this.claimToken, leaseSeconds: this.services.leaseSeconds },
       this.phase,
       this.checkpoint,
       this.counters(),

@@ -17,7 +17,7 @@ import { SyncMode, SyncRunStatus, SyncStage } from '../sync-run.types';
 import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS, PROGRESS_INTERVAL_MS } from '../sync.constants';
 import { RunObserverRegistry } from './run-observer';
 import { RunServices, RunSession } from './run-session';
-import { firstCheckpoint, remainingStages } from './stage-plan';
+import { clampWatermark, firstCheckpoint, remainingStages } from './stage-plan';
 import { EventsStage } from './stages/events.stage';
 import { MessagesStage } from './stages/messages.stage';
 import { ReconcileStage } from './stages/reconcile.stage';
@@ -61,16 +61,19 @@ export class SyncRunExecutor {
     this.stages = { messages, tickets, reconcile, events, sweep };
   }
 
-  async execute(run: SyncRunRow, owner: string): Promise<void> {
+  /** Executes a run just claimed; every write is fenced by that claim's token. */
+  async execute(run: SyncRunRow): Promise<void> {
+    const token = run.leaseToken;
+    if (!token) throw new Error(`sync run ${run.id} was not claimed`);
     let found: Awaited<ReturnType<ConnectorsService['findWithCredentials']>>;
     try {
       found = await this.connectors.findWithCredentials(run.connectorId);
     } catch (e) {
-      await this.failBeforeStart(run, owner, e);
+      await this.failBeforeStart(run, token, e);
       return;
     }
     if (!found) return; // the connector was deleted: its runs went with it
-    const session = new RunSession(run, owner, this.clients.create(found.credentials), found.credentials, this.services);
+    const session = new RunSession(run, token, this.clients.create(found.credentials), found.credentials, this.services);
     let ticks = 0;
     const renewEvery = Math.max(1, Math.floor((this.config.sync.leaseSeconds * 1000) / 3 / PROGRESS_INTERVAL_MS));
     const timer = setInterval(() => {
@@ -78,7 +81,7 @@ export class SyncRunExecutor {
       void session.publish();
       // A page can take long (rate-limit waits, retries): keep the lease alive meanwhile.
       // A failed renewal is tried again next time (three chances per lease); the page's checkpoint renews it too.
-      if (++ticks % renewEvery === 0) void this.runs.renewLease({ id: run.id, owner }, this.config.sync.leaseSeconds).catch(() => undefined);
+      if (++ticks % renewEvery === 0) void this.runs.renewLease({ id: run.id, token }, this.config.sync.leaseSeconds).catch(() => undefined);
     }, PROGRESS_INTERVAL_MS);
     let errorCode: string | null = null;
     try {
@@ -109,7 +112,10 @@ export class SyncRunExecutor {
   }
 
   private async runStages(session: RunSession): Promise<void> {
-    const watermarks = await this.services.cursors.watermarks(session.run.connectorId);
+    const stored = await this.services.cursors.watermarks(session.run.connectorId);
+    // A watermark stored in the future (before it was clamped) must not make this run stop at its first page.
+    const cap = session.watermarkCap;
+    const watermarks = Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, clampWatermark(v, cap)])) as typeof stored;
     if (!session.checkpoint.stage) session.checkpoint = firstCheckpoint(session.run.mode, watermarks);
     for (const { stage, next } of remainingStages(session.run.mode, session.checkpoint)) {
       if (stage === 'done') break;
@@ -124,7 +130,7 @@ export class SyncRunExecutor {
     session.phase = 'done';
     await this.services.dataSource.transaction(async (m) => {
       const c = session.counters();
-      await this.runs.finish(m, { id: session.run.id, owner: session.owner }, SyncRunStatus.SUCCEEDED, { phase: 'done', ...c });
+      await this.runs.finish(m, { id: session.run.id, token: session.claimToken }, SyncRunStatus.SUCCEEDED, { phase: 'done', ...c });
       await this.connectors.recordSyncSuccess(m, session.run.connectorId);
       await this.logs.info(
         session.scope,
@@ -137,7 +143,7 @@ export class SyncRunExecutor {
 
   /** Carries out what the failure policy decides; returns the advice code recorded, if any. */
   private async fail(session: RunSession, error: unknown): Promise<string | null> {
-    const run = { id: session.run.id, owner: session.owner };
+    const run = { id: session.run.id, token: session.claimToken };
     try {
       const current = needsCurrentCredentials(error) ? await this.connectors.findWithCredentials(session.run.connectorId).catch(() => null) : null;
       const decision: FailureDecision = decideFailure({
@@ -213,19 +219,19 @@ export class SyncRunExecutor {
    * An unreadable key ends the run FAILED and puts the connector in ERROR, asking for the key again;
    * anything else hands the run back to the queue like any transient failure.
    */
-  private async failBeforeStart(run: SyncRunRow, owner: string, error: unknown): Promise<void> {
+  private async failBeforeStart(run: SyncRunRow, token: string, error: unknown): Promise<void> {
     const scope = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id };
     const decision = decideFailure({ error, attempts: run.attempts, credentialsRotated: false });
     const advice = syncFailureAdvice(error, 'your account');
     try {
       if (decision.action === 'retry') {
-        await this.runs.requeue({ id: run.id, owner }, decision.delayMs, advice.message, {});
+        await this.runs.requeue({ id: run.id, token }, decision.delayMs, advice.message, {});
         await this.logs.warn(scope, `${advice.message} The sync will start again in ${Math.round(decision.delayMs / 1000)} s.`);
         return;
       }
       if (decision.action !== 'fail') return;
       await this.services.dataSource.transaction(async (m) => {
-        await this.runs.finish(m, { id: run.id, owner }, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code });
+        await this.runs.finish(m, { id: run.id, token }, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code });
         await this.connectors.recordSyncFailure(m, run.connectorId, {
           message: advice.message,
           code: advice.code,

@@ -35,7 +35,7 @@ export class EventsStage implements SyncStageRunner {
     }
     await session.page(async (tx) => {
       // The first run starts the events watermark now: nothing synced before can have been deleted since.
-      await session.services.cursors.setWatermark(tx, session.scope, 'events', newest ?? session.run.startedAt ?? new Date());
+      await session.services.cursors.setWatermark(tx, session.scope, 'events', newest ?? session.run.startedAt ?? new Date(), session.watermarkCap);
       session.advance(next);
     });
   }

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { datetimeMs } from '../../../gorgias/gorgias-datetime';
 import { GorgiasPage } from '../../../gorgias/gorgias.types';
-import { WATERMARK_OVERLAP_MS } from '../../sync.constants';
+import { PAGE_SIZE, WATERMARK_OVERLAP_MS } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
 import { PageChangeSet } from '../page-changes';
 import { RunSession } from '../run-session';
@@ -72,6 +72,17 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
     const stopMs = datetimeMs(cp.stopBefore);
     const inRange = cp.stopBefore ? items.filter((i) => datetimeMs(spec.timestamp(i)) >= stopMs) : items;
     const done = !page.meta?.next_cursor || inRange.length < items.length || items.length === 0;
+    // A full page without a next cursor: Gorgias ended the list where more may follow.
+    const suspicious = !page.meta?.next_cursor && items.length >= PAGE_SIZE && inRange.length === items.length;
+    if (suspicious) {
+      // The sweep relies on the tickets walk having seen every ticket.
+      if (stream === 'tickets') cp.incompleteWalk = true;
+      await session.logs.warn(
+        session.scope,
+        `Gorgias ended the ${label} list on a full page of ${items.length} without a next page; the walk may be incomplete. ` +
+          (stream === 'tickets' && session.run.mode === 'FULL' ? 'No ticket is marked deleted by this run.' : 'Records past it may be missing until they change in Gorgias or a FULL sync reads them.'),
+      );
+    }
     if (inRange.length) cp.position = spec.timestamp(inRange[inRange.length - 1]);
     const fraction = done ? 1 : walkFraction(cp);
     session.percent = stagePercent(cp.stage!, fraction);
@@ -86,7 +97,9 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
       identify: (item) => ({ type: stream === 'tickets' ? 'ticket' : 'message', id: spec.idOf(item) }),
       then: async (tx) => {
         if (done) {
-          if (cp.pendingWatermark) await session.services.cursors.setWatermark(tx, session.scope, stream, cp.pendingWatermark);
+          if (cp.pendingWatermark) {
+            await session.services.cursors.setWatermark(tx, session.scope, stream, cp.pendingWatermark, session.watermarkCap);
+          }
           session.advance(next);
         } else {
           cp.cursor = page.meta.next_cursor;

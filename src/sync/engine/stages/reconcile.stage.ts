@@ -25,15 +25,23 @@ export class ReconcileStage implements SyncStageRunner {
     for (const mismatch of mismatches) {
       const snapshot = await this.refresher.read(session.client, mismatch.externalId);
       let result: RefreshResult | null = null;
-      await session.page(async (tx, changes) => {
-        if (!snapshot) {
-          if (await this.refresher.storeGone(tx, session.scope, mismatch.externalId, changes)) session.ticketsDeleted += 1;
-          return;
-        }
-        result = await this.refresher.store(tx, session.scope, snapshot, changes);
-        await this.write.markReconciled(tx, session.scope, mismatch.externalId);
-        session.checkpoint.reconciled = (session.checkpoint.reconciled ?? 0) + 1;
+      // The ticket and its messages are one item: refused as a whole, the ticket is quarantined and not re-read again at this count.
+      const { quarantined } = await session.itemPage({
+        items: [mismatch.externalId],
+        identify: (externalId) => ({ type: 'ticket', id: externalId }),
+        store: async (tx, _items, changes) => {
+          if (!snapshot) {
+            if (await this.refresher.storeGone(tx, session.scope, mismatch.externalId, changes)) session.ticketsDeleted += 1;
+            return;
+          }
+          result = await this.refresher.store(tx, session.scope, snapshot, changes);
+        },
+        then: async (tx) => {
+          if (snapshot) await this.write.markReconciled(tx, session.scope, mismatch.externalId);
+          session.checkpoint.reconciled = (session.checkpoint.reconciled ?? 0) + 1;
+        },
       });
+      if (quarantined) continue; // named in the log already
       const expected = snapshot?.ticket.messages_count ?? mismatch.expected;
       await session.logs.warn(
         session.scope,
