@@ -37,14 +37,19 @@ export class SyncQueriesService {
     return this.runs.latestOf(connectorIds);
   }
 
-  /** Progress of one connector: the current state first, then every update published by any instance. */
-  async *progress(user: AuthUser, connectorId: string): AsyncGenerator<SyncProgressEvent> {
+  /**
+   * Progress of one connector: the current state first, then every update published by any
+   * instance. Unsubscribing releases everything at once, even while no event comes.
+   */
+  async progress(user: AuthUser, connectorId: string): Promise<AsyncIterableIterator<SyncProgressEvent>> {
     const connector = await this.connectors.get(user, connectorId);
     const updates = this.bus.subscribe(connector.id);
+    // Connector ids are unique across tenants; the check guards against a forged NOTIFY all the same.
+    updates.accept = (event) => event.tenantId === user.tenantId;
     try {
       const latest = (await this.latestRuns([connector.id])).get(connector.id);
       if (latest) {
-        yield {
+        updates.unshift({
           connectorId: connector.id,
           tenantId: connector.tenantId,
           runId: latest.id,
@@ -55,15 +60,12 @@ export class SyncQueriesService {
           ticketsTotal: latest.ticketsTotal,
           percent: latest.percent,
           at: new Date().toISOString(),
-        };
+        });
       }
-      for (;;) {
-        const next = await updates.next();
-        if (next.done) return;
-        if (next.value.tenantId === user.tenantId) yield next.value;
-      }
-    } finally {
-      await updates.return?.();
+    } catch (e) {
+      await updates.return();
+      throw e;
     }
+    return updates;
   }
 }

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { PubSub } from 'graphql-subscriptions';
 import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { SyncNotifyRepository } from '../repositories/sync-notify.repository';
 import { PROGRESS_CHANNEL, WAKEUP_CHANNEL } from '../sync.constants';
+import { EventQueueIterator } from './event-queue.iterator';
 
 export interface SyncProgressEvent {
   connectorId: string;
@@ -29,7 +29,8 @@ const RECONNECT_DELAY_MS = 1_000;
 @Injectable()
 export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SyncProgressBus.name);
-  private readonly local = new PubSub();
+  /** This instance's subscribers, per connector. */
+  private readonly subscribers = new Map<string, Set<EventQueueIterator<SyncProgressEvent>>>();
   private readonly wakeupHandlers: (() => void)[] = [];
   private client?: Client;
   private closed = false;
@@ -79,7 +80,7 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
     if (channel !== PROGRESS_CHANNEL || !payload) return;
     try {
       const event = JSON.parse(payload) as SyncProgressEvent;
-      void this.local.publish(topic(event.connectorId), event);
+      for (const s of this.subscribers.get(event.connectorId) ?? []) s.push(event);
     } catch {
       /* not ours */
     }
@@ -101,9 +102,25 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
     this.wakeupHandlers.push(handler);
   }
 
-  subscribe(connectorId: string): AsyncIterableIterator<SyncProgressEvent> {
-    return this.local.asyncIterableIterator<SyncProgressEvent>(topic(connectorId));
+  /**
+   * Every progress event of `connectorId` from now on (subscribed at once, so nothing published
+   * after this call is missed). `return()` on the iterator unsubscribes immediately.
+   */
+  subscribe(connectorId: string): EventQueueIterator<SyncProgressEvent> {
+    const set = this.subscribers.get(connectorId) ?? new Set();
+    this.subscribers.set(connectorId, set);
+    const it = new EventQueueIterator<SyncProgressEvent>(() => {
+      set.delete(it);
+      if (!set.size && this.subscribers.get(connectorId) === set) this.subscribers.delete(connectorId);
+    });
+    set.add(it);
+    return it;
+  }
+
+  /** Subscriptions open on this instance (for tests and metrics). */
+  get subscriberCount(): number {
+    let n = 0;
+    for (const set of this.subscribers.values()) n += set.size;
+    return n;
   }
 }
-
-const topic = (connectorId: string) => `syncProgress:${connectorId}`;
