@@ -32,6 +32,16 @@ describe('storablePayload', () => {
     expect(out).toEqual({ k: ['\uFFFD', { n: 1, b: true, z: null, s: 'x' }] });
   });
 
+  it('returns a clean payload as it is (no copy), and copies only what it changes', () => {
+    const clean = { a: 'x', b: [1, { c: 'y' }] };
+    expect(storablePayload(clean)).toBe(clean);
+    const dirty = { a: 'x', b: [1, { c: 'y\u0000' }], d: { e: 'z' } };
+    const out = storablePayload(dirty);
+    expect(out).not.toBe(dirty);
+    expect(out.d).toBe(dirty.d);
+    expect(dirty.b[1]).toEqual({ c: 'y\u0000' }); // the input is left alone
+  });
+
   it('bounds nesting depth', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < MAX_PAYLOAD_DEPTH + 5; i++) deep = { d: deep };

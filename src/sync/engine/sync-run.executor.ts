@@ -151,8 +151,12 @@ export class SyncRunExecutor {
         attempts: session.run.attempts,
         credentialsRotated: !!current && !sameCredentials(current.credentials, session.credentials),
       });
-      if (decision.action === 'connector-gone') {
-        // Deleted while syncing: its runs and data went with it. Nothing to record, nothing to report.
+      // Deleted while syncing (seen as a refused write, or as the run gone from under its fence):
+      // its runs and data went with it. Nothing to record, nothing to report: a cancellation.
+      const gone =
+        decision.action === 'connector-gone' ||
+        (decision.action === 'lease-lost' && (await this.connectors.findWithCredentials(session.run.connectorId).catch(() => 'unreadable')) === null);
+      if (gone) {
         this.logger.log(`sync run ${session.run.id}: its connector was deleted, stopping`);
         session.leaseLost = true;
         return null;
