@@ -133,3 +133,27 @@ describe('poison records', () => {
     expect(saved).toMatchObject({ checkpoint: { stage: 'reconcile' }, tickets_synced: 4, messages_synced: 4 });
   });
 });
+
+describe('migrations 70-73 on a real database', () => {
+  it('go down and up again, keeping the data they do not own', async () => {
+    const db = await openIntegrationDb();
+    try {
+      const scope = await seedConnector(db.ds);
+      await new TicketWriteRepository().upsertMessages(db.ds.manager, scope, [
+        { external_id: 1, ticket_external_id: 1, channel: null, via: null, from_agent: false, public: true, sender_email: null, sender_name: null,
+          receiver_email: null, receiver_name: null, subject: null, body_text: 'kept', body_html: null, stripped_text: null, body_original_length: null,
+          attachments: [], created_at: '2025-01-01T00:00:00Z', sent_at: null, deleted_at: null, source_version: '2025-01-01T00:00:00Z', payload: {} },
+      ]);
+      for (let i = 0; i < 4; i++) await db.ds.undoLastMigration({ transaction: 'each' });
+      const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'sync_quarantine'`);
+      expect(n).toBe(0);
+      await db.ds.runMigrations({ transaction: 'each' });
+      const [row] = await db.ds.query(`SELECT body_text, body_original_length, source_version FROM messages WHERE connector_id = $1`, [scope.connectorId]);
+      expect(row).toEqual({ body_text: 'kept', body_original_length: null, source_version: null });
+      const [{ found }] = await db.ds.query(`SELECT count(*)::int AS found FROM messages WHERE search @@ to_tsquery('simple', 'kept')`);
+      expect(found).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+});
