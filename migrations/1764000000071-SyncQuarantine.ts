@@ -2,8 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Records a sync could not store even after making them storable: one row per Gorgias object, with
- * the reason. The rest of its page is stored and the run goes on; the quarantined record is retried
- * by later runs (a row here is updated, or removed once the record is stored).
+ * the reason. The rest of its page is stored and the run goes on; the record is read again when it
+ * changes in Gorgias or by a FULL sync, and fails again into the same row (attempts, last_seen_at).
  */
 export class SyncQuarantine1764000000071 implements MigrationInterface {
   name = 'SyncQuarantine1764000000071';

@@ -132,6 +132,8 @@ describe('no stage holds a transaction open across a Gorgias call', () => {
     await new TicketsStage(write).run(s, 'reconcile', {});
     await new ReconcileStage(write, new TicketRefresher(write)).run(s, 'events');
     slow.events.push({ id: 1, type: 'ticket-deleted', object_type: 'Ticket', object_id: 7, created_datetime: new Date().toISOString() });
+    // Not a ticket id: skipped, not a failed run.
+    slow.events.push({ id: 2, type: 'ticket-deleted', object_type: 'Ticket', object_id: 'seven' as never, created_datetime: new Date().toISOString() });
     s.checkpoint.initial = false;
     await new EventsStage(write).run(s, 'sweep', { events: new Date(Date.now() - 60_000) });
     await new SweepStage(write).run(s, 'done');

@@ -2,7 +2,7 @@ import { QueryFailedError } from 'typeorm';
 import { SyncFailureCode, syncFailureAdvice } from '../../connectors/connection-advice';
 import { CredentialsUnreadableError } from '../../connectors/credentials-unreadable.error';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
-import { failureClassOf, isDataError } from './failure-class';
+import { dataErrorReason, failureClassOf, isDataError } from './failure-class';
 
 const pg = (code: string, message = 'pg says no') => new QueryFailedError('INSERT ...', [], Object.assign(new Error(message), { code }));
 
@@ -18,6 +18,12 @@ describe('failure classes and what the user reads about them', () => {
     expect(failureClassOf(new CredentialsUnreadableError('c1'))).toBe('credentials');
     expect(failureClassOf(new GorgiasApiError('UNREACHABLE', 'down', { resource: 'tickets' }))).toBe('gorgias');
     expect(failureClassOf(new TypeError('x is undefined'))).toBe('internal');
+  });
+
+  it('names the refused value\'s kind but withholds the value itself', () => {
+    const reason = dataErrorReason(pg('22007', 'invalid input syntax for type timestamp with time zone: "call me at jane@example.com"'));
+    expect(reason).toBe('invalid input syntax for type timestamp with time zone: (value withheld) (SQLSTATE 22007)');
+    expect(dataErrorReason(pg('23502', 'null value in column "ticket_external_id" of relation "messages" violates not-null constraint'))).toMatch(/ticket_external_id/);
   });
 
   it('says "Gorgias" only about a Gorgias failure, and gives every class its own message', () => {

@@ -44,9 +44,14 @@ export function isDataError(e: unknown): boolean {
   return failureClassOf(e) === 'data';
 }
 
-/** The database's own words for a refused value, without the statement or its parameters (they hold customer data). */
+/**
+ * The database's own words for a refused value, without the statement, its parameters or the value
+ * it quotes at the end (they hold customer data): e.g. `invalid input syntax for type timestamp with
+ * time zone: (value withheld) (SQLSTATE 22007)`.
+ */
 export function dataErrorReason(e: unknown): string {
   const state = sqlState(e) ?? 'unknown';
-  const message = e instanceof Error ? e.message.split('\n')[0].slice(0, 300) : String(e).slice(0, 300);
+  const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  const message = first.replace(/: ".*"$/, ': (value withheld)').slice(0, 300);
   return `${message} (SQLSTATE ${state})`;
 }

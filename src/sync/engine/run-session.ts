@@ -154,7 +154,7 @@ export class RunSession {
     });
     await this.logs.warn(
       this.scope,
-      `Gorgias ${what.type} ${what.id} could not be stored and was skipped (quarantined): ${reason}. The rest of its page was stored; later syncs try it again.`,
+      `Gorgias ${what.type} ${what.id} could not be stored and was skipped (quarantined): ${reason}. The rest of its page was stored; it is read again when it changes in Gorgias or by a FULL sync.`,
       tx,
     );
   }

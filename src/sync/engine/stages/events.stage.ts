@@ -22,7 +22,8 @@ export class EventsStage implements SyncStageRunner {
     if (since) {
       const apply = async (events: GorgiasEvent[]) => {
         const ids = events
-          .filter((e) => TICKET_DELETION_EVENT_TYPES.includes(e.type) && e.object_id != null && datetimeMs(e.created_datetime) >= since.getTime())
+          // Ticket ids are integers: anything else in an event is not a ticket we store.
+          .filter((e) => TICKET_DELETION_EVENT_TYPES.includes(e.type) && /^\d{1,18}$/.test(String(e.object_id ?? '')) && datetimeMs(e.created_datetime) >= since.getTime())
           .map((e) => String(e.object_id));
         for (const e of events) if (!newest || datetimeMs(e.created_datetime) > datetimeMs(newest)) newest = e.created_datetime;
         if (ids.length) {
