@@ -74,29 +74,4 @@ describe('a connector changing under its sync', () => {
     expect(errorLines(after)).toEqual([]);
     expect(after).not.toMatch(/foreign key/i);
   });
-
-  it('a key that cannot be decrypted puts the connector in ERROR asking to re-enter it, without reclaiming the run', async () => {
-    sim.addAccount({ subdomain: 'unreadable', email: EMAIL, apiKey: KEY, seed: 22, tickets: 5 });
-    const id = await create('unreadable');
-    await activate(id);
-    const ended = (runId?: string) =>
-      waitFor('the run to end', () =>
-        withDb(dbUrl, async (c) => {
-          const { rows } = await c.query(`SELECT id, status, attempts, error, error_code FROM sync_runs WHERE connector_id = $1 ORDER BY created_at DESC LIMIT 1`, [id]);
-          return rows[0] && rows[0].id !== runId && !['QUEUED', 'RUNNING'].includes(rows[0].status) && rows[0];
-        }),
-      );
-    const first = await ended();
-    expect(first.status).toBe('SUCCEEDED');
-    // The key it was saved with is removed from SECRETS_ENCRYPTION_KEYS (here: the row names a key id no longer configured).
-    await withDb(dbUrl, (c) => c.query(`UPDATE connectors SET api_key_key_id = 'retired' WHERE id = $1`, [id]));
-    const triggered = await gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id });
-    expect(triggered.errors).toBeUndefined();
-    const run = await ended(first.id);
-    expect(run).toMatchObject({ status: 'FAILED', attempts: 1, error_code: 'CREDENTIALS_UNREADABLE' });
-    const connector = await gql(`query($id: ID!) { connector(id: $id) { status lastError } }`, { id });
-    expect(connector.data.connector.status).toBe('ERROR');
-    expect(connector.data.connector.lastError).toMatch(/Re-enter the API key/);
-    expect(connector.data.connector.lastError).not.toMatch(/Gorgias could not|request to Gorgias/);
-  });
 });

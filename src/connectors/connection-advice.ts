@@ -1,4 +1,5 @@
 import { GorgiasApiError } from '../gorgias/gorgias-api.error';
+import { SecretUnreadableError } from '../secrets/secret-cipher';
 import { failureClassOf } from '../sync/engine/failure-class';
 import { ConnectionCheckCode } from './models/connector.models';
 
@@ -12,7 +13,6 @@ export enum SyncFailureCode {
   DATA_REJECTED = 'DATA_REJECTED',
   CONNECTOR_DELETED = 'CONNECTOR_DELETED',
   STORAGE_UNAVAILABLE = 'STORAGE_UNAVAILABLE',
-  CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE',
   INTERNAL = 'INTERNAL',
 }
 
@@ -23,12 +23,10 @@ export interface SyncAdvice {
 
 /**
  * What the user reads about a failed sync, one message per failure class (failure-class.ts decides
- * the class): only a Gorgias failure talks about Gorgias.
+ * the class): only a Gorgias failure talks about Gorgias; an unreadable stored key asks for it again.
  */
 export function syncFailureAdvice(error: unknown, subdomain: string): SyncAdvice {
   switch (failureClassOf(error)) {
-    case 'gorgias':
-      return adviceFor(error, subdomain);
     case 'data':
       return {
         code: SyncFailureCode.DATA_REJECTED,
@@ -43,13 +41,9 @@ export function syncFailureAdvice(error: unknown, subdomain: string): SyncAdvice
         code: SyncFailureCode.STORAGE_UNAVAILABLE,
         message: 'The sync database was unavailable, so the sync could not save its progress. It resumes on its own from where it stopped.',
       };
+    case 'gorgias':
     case 'credentials':
-      return {
-        code: SyncFailureCode.CREDENTIALS_UNREADABLE,
-        message:
-          "The connector's stored API key can no longer be read (the encryption key it was saved with is no longer configured). " +
-          'Re-enter the API key: edit the connector, paste the key from Gorgias (Settings > REST API) and save.',
-      };
+      return adviceFor(error, subdomain);
     default:
       return {
         code: SyncFailureCode.INTERNAL,
@@ -65,7 +59,16 @@ export function syncFailureAdvice(error: unknown, subdomain: string): SyncAdvice
  */
 export function adviceFor(error: unknown, subdomain: string): Advice {
   const host = `${subdomain}.gorgias.com`;
+  if (error instanceof SecretUnreadableError) {
+    return {
+      code: ConnectionCheckCode.CREDENTIALS_UNREADABLE,
+      message:
+        `The saved API key for ${host} can no longer be read here (it was encrypted with a key this deployment no longer has). ` +
+        `Re-enter the API key: copy it from Gorgias (Settings > REST API), paste it in the connector and save; syncing resumes from where it stopped.`,
+    };
+  }
   if (!(error instanceof GorgiasApiError)) {
+    // Test Connection only: the Gorgias client failed in a way it does not classify. Syncs use syncFailureAdvice.
     return {
       code: ConnectionCheckCode.UNREACHABLE,
       message: `Could not complete the request to Gorgias (${host}). Try again in a few minutes; contact support if it keeps failing.`,

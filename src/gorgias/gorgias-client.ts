@@ -26,6 +26,8 @@ export interface GorgiasClientOptions {
   baseUrlTemplate: string;
   timeoutMs: number;
   maxRetries: number;
+  /** Whose turn this client waits for on the account's shared pacer (see GorgiasRateLimitPacer). */
+  lane?: string;
 }
 
 export interface GorgiasEventListParams extends GorgiasListParams {
@@ -137,7 +139,7 @@ export class GorgiasClient {
     let failures = 0;
     let rateLimitWaits = 0;
     for (;;) {
-      await this.pacer.acquire();
+      await this.pacer.acquire(this.options.lane);
       this.stats.requests++;
       let res: AxiosResponse<string>;
       try {

@@ -11,10 +11,10 @@ export const MAX_CONCURRENT_RUNS_PER_INSTANCE = 4;
 /** A run whose transient failures (Gorgias down, timeouts) repeat this often is marked FAILED. */
 export const MAX_RUN_ATTEMPTS = 5;
 /**
- * A run claimed this often without finishing is ended FAILED by the next claim (transient failures
- * end it after MAX_RUN_ATTEMPTS; this catches runs that never get as far as recording a failure).
+ * A run whose lease expired this many times without its instance recording an outcome (a crash,
+ * or a failure before the run could report) is marked FAILED rather than claimed again forever.
  */
-export const MAX_RUN_CLAIMS = MAX_RUN_ATTEMPTS * 2;
+export const MAX_CLAIM_ATTEMPTS = MAX_RUN_ATTEMPTS * 2;
 /** Delay before a run that failed transiently is retried from its checkpoint: base * 2^(attempt-1). */
 export const RETRY_BASE_DELAY_MS = 30_000;
 export const RETRY_MAX_DELAY_MS = 10 * 60_000;

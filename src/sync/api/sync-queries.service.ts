@@ -38,18 +38,19 @@ export class SyncQueriesService {
   }
 
   /**
-   * Progress of one connector: the current state first, then every update published by any
-   * instance. Unsubscribing releases everything at once, even while no event comes.
+   * Progress of one connector: the current state first, then every update published by any instance.
+   * A plain iterator rather than an async generator: a generator waiting for the next event cannot
+   * be returned until one comes, so an unsubscribe from a quiet connector would keep its listener
+   * (and socket context) forever. Here `return()` releases the subscription at once.
    */
   async progress(user: AuthUser, connectorId: string): Promise<AsyncIterableIterator<SyncProgressEvent>> {
     const connector = await this.connectors.get(user, connectorId);
-    const updates = this.bus.subscribe(connector.id);
-    // Connector ids are unique across tenants; the check guards against a forged NOTIFY all the same.
-    updates.accept = (event) => event.tenantId === user.tenantId;
+    const updates = this.bus.subscribe(connector.id); // before reading the state, so no update falls between
+    const pending: SyncProgressEvent[] = [];
     try {
       const latest = (await this.latestRuns([connector.id])).get(connector.id);
       if (latest) {
-        updates.unshift({
+        pending.push({
           connectorId: connector.id,
           tenantId: connector.tenantId,
           runId: latest.id,
@@ -63,9 +64,28 @@ export class SyncQueriesService {
         });
       }
     } catch (e) {
-      await updates.return();
+      await updates.return?.();
       throw e;
     }
-    return updates;
+    const done = async (): Promise<IteratorResult<SyncProgressEvent>> => {
+      await updates.return?.();
+      return { done: true, value: undefined };
+    };
+    const iterator: AsyncIterableIterator<SyncProgressEvent> = {
+      next: async () => {
+        if (pending.length) return { done: false, value: pending.shift()! };
+        for (;;) {
+          const next = await updates.next();
+          if (next.done || next.value.tenantId === user.tenantId) return next;
+        }
+      },
+      return: done,
+      throw: async (e: unknown) => {
+        await done();
+        throw e;
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 }

@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 import { SyncFailureCode, syncFailureAdvice } from '../../connectors/connection-advice';
-import { CredentialsUnreadableError } from '../../connectors/credentials-unreadable.error';
+import { SecretUnreadableError } from '../../secrets/secret-cipher';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { dataErrorReason, failureClassOf, isDataError } from './failure-class';
 
@@ -15,7 +15,7 @@ describe('failure classes and what the user reads about them', () => {
     expect(failureClassOf(pg('23503'))).toBe('connector-gone');
     expect(failureClassOf(pg('57P01'))).toBe('storage');
     expect(failureClassOf(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe('storage');
-    expect(failureClassOf(new CredentialsUnreadableError('c1'))).toBe('credentials');
+    expect(failureClassOf(new SecretUnreadableError('retired key'))).toBe('credentials');
     expect(failureClassOf(new GorgiasApiError('UNREACHABLE', 'down', { resource: 'tickets' }))).toBe('gorgias');
     expect(failureClassOf(new TypeError('x is undefined'))).toBe('internal');
   });
@@ -27,12 +27,12 @@ describe('failure classes and what the user reads about them', () => {
   });
 
   it('says "Gorgias" only about a Gorgias failure, and gives every class its own message', () => {
-    const advice = [pg('54000'), pg('23503'), pg('57P01'), new CredentialsUnreadableError('c1'), new TypeError('bug')].map((e) => syncFailureAdvice(e, 'acme'));
+    const advice = [pg('54000'), pg('23503'), pg('57P01'), new SecretUnreadableError('retired key'), new TypeError('bug')].map((e) => syncFailureAdvice(e, 'acme'));
     expect(advice.map((a) => a.code)).toEqual([
       SyncFailureCode.DATA_REJECTED,
       SyncFailureCode.CONNECTOR_DELETED,
       SyncFailureCode.STORAGE_UNAVAILABLE,
-      SyncFailureCode.CREDENTIALS_UNREADABLE,
+      'CREDENTIALS_UNREADABLE',
       SyncFailureCode.INTERNAL,
     ]);
     for (const a of advice) expect(a.message).not.toMatch(/request to Gorgias|reach Gorgias/);

@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
-import { CredentialsUnreadableError } from '../../connectors/credentials-unreadable.error';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
+import { SecretUnreadableError } from '../../secrets/secret-cipher';
 
 /**
  * What kind of failure stopped a write or a run. Decided here only, from the error's type and, for
@@ -28,7 +28,7 @@ export function sqlState(e: unknown): string | undefined {
 
 export function failureClassOf(e: unknown): FailureClass {
   if (e instanceof GorgiasApiError) return 'gorgias';
-  if (e instanceof CredentialsUnreadableError) return 'credentials';
+  if (e instanceof SecretUnreadableError) return 'credentials';
   const state = sqlState(e);
   if (state === '23503') return 'connector-gone';
   if (state && DATA_CLASSES.has(state.slice(0, 2))) return 'data';

@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { CredentialsUnreadableError } from '../../connectors/credentials-unreadable.error';
+import { SecretUnreadableError } from '../../secrets/secret-cipher';
 import { GorgiasApiError, GorgiasErrorCode } from '../../gorgias/gorgias-api.error';
 import { LeaseLostError } from '../repositories/lease-lost.error';
 import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../sync.constants';
@@ -49,7 +49,7 @@ describe('sync failure policy', () => {
     expect(decideFailure(facts(pg('23503')))).toEqual({ action: 'connector-gone' });
     expect(needsCurrentCredentials(pg('23503'))).toBe(false);
     expect(decideFailure(facts(pg('54000')))).toEqual({ action: 'fail', code: 'DATA_REJECTED', needsUser: false });
-    expect(decideFailure(facts(new CredentialsUnreadableError('c')))).toEqual({ action: 'fail', code: 'CREDENTIALS_UNREADABLE', needsUser: true });
+    expect(decideFailure(facts(new SecretUnreadableError('retired key')))).toEqual({ action: 'fail', code: 'CREDENTIALS_UNREADABLE', needsUser: true });
     expect(decideFailure(facts(pg('57P01')))).toEqual({ action: 'retry', code: 'STORAGE_UNAVAILABLE', delayMs: RETRY_BASE_DELAY_MS });
   });
 });

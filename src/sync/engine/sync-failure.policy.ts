@@ -3,6 +3,11 @@ import { failureClassOf } from './failure-class';
 import { LeaseLostError } from '../repositories/lease-lost.error';
 import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../sync.constants';
 
+/** What a run that kept stopping without an outcome (see MAX_CLAIM_ATTEMPTS) says in its connector's lastError. */
+export const ABANDONED_RUN_MESSAGE =
+  'The sync stopped several times without finishing (the gateway instance running it stopped or crashed each time). ' +
+  'Data synced so far is kept; the next scheduled sync continues. If this repeats, check the gateway logs for the cause and contact support.';
+
 /** The connector was paused (or is not active): the run stops, keeping what it synced. */
 export class RunCancelled extends Error {}
 
@@ -35,6 +40,7 @@ export interface FailureFacts {
 export function failureCode(error: unknown): string {
   if (error instanceof GorgiasApiError) return error.code;
   const codes = { data: 'DATA_REJECTED', 'connector-gone': 'CONNECTOR_DELETED', storage: 'STORAGE_UNAVAILABLE', credentials: 'CREDENTIALS_UNREADABLE' };
+  // The same codes as syncFailureAdvice (connection-advice.ts) records.
   return codes[failureClassOf(error) as keyof typeof codes] ?? 'INTERNAL';
 }
 

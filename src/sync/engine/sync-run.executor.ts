@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
-import { syncFailureAdvice } from '../../connectors/connection-advice';
+import { adviceFor, syncFailureAdvice } from '../../connectors/connection-advice';
 import { ConnectorsService } from '../../connectors/connectors.service';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { GorgiasClientFactory } from '../../gorgias/gorgias-client.factory';
 import { GorgiasCredentials } from '../../gorgias/gorgias.types';
+import { SecretUnreadableError } from '../../secrets/secret-cipher';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { LeaseLostError } from '../repositories/lease-lost.error';
 import { SyncCursorRepository } from '../repositories/sync-cursor.repository';
@@ -65,15 +66,18 @@ export class SyncRunExecutor {
   async execute(run: SyncRunRow): Promise<void> {
     const token = run.leaseToken;
     if (!token) throw new Error(`sync run ${run.id} was not claimed`);
-    let found: Awaited<ReturnType<ConnectorsService['findWithCredentials']>>;
+    let found;
     try {
       found = await this.connectors.findWithCredentials(run.connectorId);
     } catch (e) {
-      await this.failBeforeStart(run, token, e);
-      return;
+      // The stored key cannot be decrypted (the connector is now in ERROR, asking for it): the run ends
+      // here, FAILED, instead of being claimed again and again.
+      if (e instanceof SecretUnreadableError) return this.failUnreadable(run, token, e);
+      throw e;
     }
     if (!found) return; // the connector was deleted: its runs went with it
-    const session = new RunSession(run, token, this.clients.create(found.credentials), found.credentials, this.services);
+    const client = this.clients.create(found.credentials, { tenantId: run.tenantId, connectorId: run.connectorId });
+    const session = new RunSession(run, token, client, found.credentials, this.services);
     let ticks = 0;
     const renewEvery = Math.max(1, Math.floor((this.config.sync.leaseSeconds * 1000) / 3 / PROGRESS_INTERVAL_MS));
     const timer = setInterval(() => {
@@ -98,6 +102,27 @@ export class SyncRunExecutor {
         await this.services.observers.finished(session.ctx, { ...session.counters(), status: session.status, durationMs: Date.now() - session.startedAtMs, errorCode });
       }
     }
+  }
+
+  private async failUnreadable(run: SyncRunRow, token: string, error: SecretUnreadableError): Promise<void> {
+    const subdomain = (await this.connectors.subdomainOf(run.connectorId)) ?? 'your account';
+    const advice = adviceFor(error, subdomain);
+    const scope = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id };
+    await this.services.dataSource.transaction(async (m) => {
+      await this.runs.finish(m, { id: run.id, token }, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code });
+      await this.logs.error(scope, `Sync failed: ${advice.message}`, m);
+    });
+    const ctx = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id, mode: run.mode, trigger: run.trigger };
+    await this.services.observers.finished(ctx, {
+      status: SyncRunStatus.FAILED,
+      ticketsSynced: run.ticketsSynced,
+      messagesSynced: run.messagesSynced,
+      ticketsDeleted: run.ticketsDeleted,
+      apiRequests: run.apiRequests,
+      rateLimitWaits: run.rateLimitWaits,
+      durationMs: 0,
+      errorCode: advice.code,
+    });
   }
 
   private async logStart(session: RunSession): Promise<void> {
@@ -218,36 +243,6 @@ export class SyncRunExecutor {
     }
   }
 
-  /**
-   * The run cannot even start: its connector's API key cannot be decrypted (or reading it failed).
-   * An unreadable key ends the run FAILED and puts the connector in ERROR, asking for the key again;
-   * anything else hands the run back to the queue like any transient failure.
-   */
-  private async failBeforeStart(run: SyncRunRow, token: string, error: unknown): Promise<void> {
-    const scope = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id };
-    const decision = decideFailure({ error, attempts: run.attempts, credentialsRotated: false });
-    const advice = syncFailureAdvice(error, 'your account');
-    try {
-      if (decision.action === 'retry') {
-        await this.runs.requeue({ id: run.id, token }, decision.delayMs, advice.message, {});
-        await this.logs.warn(scope, `${advice.message} The sync will start again in ${Math.round(decision.delayMs / 1000)} s.`);
-        return;
-      }
-      if (decision.action !== 'fail') return;
-      await this.services.dataSource.transaction(async (m) => {
-        await this.runs.finish(m, { id: run.id, token }, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code });
-        await this.connectors.recordSyncFailure(m, run.connectorId, {
-          message: advice.message,
-          code: advice.code,
-          needsUser: decision.needsUser,
-          retryInMs: FAILED_RUN_RESCHEDULE_MS,
-        });
-        await this.logs.error(scope, `Sync failed: ${advice.message}`, m);
-      });
-    } catch (e) {
-      if (!(e instanceof LeaseLostError)) this.logger.error({ err: e }, `sync run ${run.id}: could not record its failure`);
-    }
-  }
 }
 
 function sameCredentials(a: GorgiasCredentials, b: GorgiasCredentials): boolean {

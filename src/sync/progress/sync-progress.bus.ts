@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { PubSub } from 'graphql-subscriptions';
 import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { SyncNotifyRepository } from '../repositories/sync-notify.repository';
 import { PROGRESS_CHANNEL, WAKEUP_CHANNEL } from '../sync.constants';
-import { EventQueueIterator } from './event-queue.iterator';
 
 export interface SyncProgressEvent {
   connectorId: string;
@@ -29,8 +29,7 @@ const RECONNECT_DELAY_MS = 1_000;
 @Injectable()
 export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SyncProgressBus.name);
-  /** This instance's subscribers, per connector. */
-  private readonly subscribers = new Map<string, Set<EventQueueIterator<SyncProgressEvent>>>();
+  private readonly local = new LocalPubSub();
   private readonly wakeupHandlers: (() => void)[] = [];
   private client?: Client;
   private closed = false;
@@ -80,7 +79,7 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
     if (channel !== PROGRESS_CHANNEL || !payload) return;
     try {
       const event = JSON.parse(payload) as SyncProgressEvent;
-      for (const s of this.subscribers.get(event.connectorId) ?? []) s.push(event);
+      void this.local.publish(topic(event.connectorId), event);
     } catch {
       /* not ours */
     }
@@ -102,25 +101,21 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
     this.wakeupHandlers.push(handler);
   }
 
-  /**
-   * Every progress event of `connectorId` from now on (subscribed at once, so nothing published
-   * after this call is missed). `return()` on the iterator unsubscribes immediately.
-   */
-  subscribe(connectorId: string): EventQueueIterator<SyncProgressEvent> {
-    const set = this.subscribers.get(connectorId) ?? new Set();
-    this.subscribers.set(connectorId, set);
-    const it = new EventQueueIterator<SyncProgressEvent>(() => {
-      set.delete(it);
-      if (!set.size && this.subscribers.get(connectorId) === set) this.subscribers.delete(connectorId);
-    });
-    set.add(it);
-    return it;
+  subscribe(connectorId: string): AsyncIterableIterator<SyncProgressEvent> {
+    return this.local.asyncIterableIterator<SyncProgressEvent>(topic(connectorId));
   }
 
-  /** Subscriptions open on this instance (for tests and metrics). */
-  get subscriberCount(): number {
-    let n = 0;
-    for (const set of this.subscribers.values()) n += set.size;
-    return n;
+  /** Subscribers of a connector's progress in this instance (for tests and metrics). */
+  subscriberCount(connectorId: string): number {
+    return this.local.listenerCount(topic(connectorId));
   }
 }
+
+/** graphql-subscriptions' PubSub, telling how many listen on a topic. */
+class LocalPubSub extends PubSub {
+  listenerCount(name: string): number {
+    return this.ee.listenerCount(name);
+  }
+}
+
+const topic = (connectorId: string) => `syncProgress:${connectorId}`;

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
 import { LeaseLostError } from './lease-lost.error';
 import { SyncCheckpoint, SyncMode, SyncRunStatus } from '../sync-run.types';
-import { MAX_RUN_CLAIMS } from '../sync.constants';
+import { MAX_CLAIM_ATTEMPTS } from '../sync.constants';
 
 export interface RunCounters {
   ticketsSynced?: number;
@@ -97,22 +97,40 @@ export class SyncRunRepository {
   }
 
   /**
-   * Takes up to `limit` runs: queued ones whose retry time has come, and running ones whose lease
-   * expired (their instance died): those resume from their checkpoint. Each claim gets a new
-   * fencing token. `executing`: runs this instance still executes (a stalled one whose lease
-   * expired): never claimed again by it. A run claimed MAX_RUN_CLAIMS times without finishing
-   * (it kills its instance, or its instance cannot even start it) is ended FAILED instead.
+   * Runs whose lease expired after `maxAttempts` claims: every instance that took them stopped
+   * without recording an outcome (it crashed, or something fails before the run can report). They
+   * end FAILED instead of being claimed forever, and their connector waits for its next interval.
    */
-  async claim(owner: string, limit: number, leaseSeconds: number, executing: readonly string[] = []): Promise<SyncRunRow[]> {
-    if (limit <= 0) return [];
-    await this.dataSource.query(
-      `UPDATE sync_runs SET status = 'FAILED', phase = 'failed', finished_at = now(), lease_owner = NULL, lease_token = NULL,
-              lease_expires_at = NULL, error_code = 'INTERNAL',
-              error = 'The sync was started ' || attempts || ' times without finishing; it was stopped. The next scheduled sync starts afresh; contact support if this repeats.'
-        WHERE attempts >= $1
-          AND ((status = 'QUEUED' AND coalesce(lease_expires_at, '-infinity') <= now()) OR (status = 'RUNNING' AND lease_expires_at < now()))`,
-      [MAX_RUN_CLAIMS],
+  async failAbandoned(maxAttempts: number, message: string): Promise<number> {
+    const rows = await this.dataSource.query(
+      `WITH abandoned AS (
+         UPDATE sync_runs SET status = 'FAILED', phase = 'failed', error = $2, error_code = 'ABANDONED', finished_at = now(),
+                lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+          WHERE status = 'RUNNING' AND lease_expires_at < now() AND attempts >= $1
+         RETURNING connector_id)
+       UPDATE connectors c SET last_error = $2, last_error_code = 'ABANDONED', updated_at = now(),
+              next_sync_at = CASE WHEN c.status = 'ACTIVE' THEN now() + make_interval(mins => c.sync_interval_minutes) ELSE c.next_sync_at END
+         FROM abandoned a WHERE c.id = a.connector_id
+       RETURNING c.id`,
+      [maxAttempts, message],
     );
+    return rows.length;
+  }
+
+  /**
+   * Takes up to `limit` runs: queued ones whose retry time has come, and running ones whose lease
+   * expired (their instance died) fewer than `maxAttempts` times: those resume from their checkpoint.
+   * Each claim gets a new fencing token. `executing`: runs this instance still executes (one that
+   * stalled past its lease): never claimed again by it.
+   */
+  async claim(
+    owner: string,
+    limit: number,
+    leaseSeconds: number,
+    maxAttempts = MAX_CLAIM_ATTEMPTS,
+    executing: readonly string[] = [],
+  ): Promise<SyncRunRow[]> {
+    if (limit <= 0) return [];
     return queryRows<SyncRunRow>(
       this.dataSource,
       `UPDATE sync_runs r
@@ -121,20 +139,19 @@ export class SyncRunRepository {
         WHERE r.id IN (
           SELECT id FROM sync_runs
            WHERE ((status = 'QUEUED' AND coalesce(lease_expires_at, '-infinity') <= now())
-              OR (status = 'RUNNING' AND lease_expires_at < now()))
-             AND attempts < $5
-             AND NOT (id = ANY($4::uuid[]))
+              OR (status = 'RUNNING' AND lease_expires_at < now() AND attempts < $4))
+             AND NOT (id = ANY($5::uuid[]))
            ORDER BY created_at
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
       RETURNING ${RUN_COLUMNS}`,
-      [owner, limit, leaseSeconds, [...executing], MAX_RUN_CLAIMS],
+      [owner, limit, leaseSeconds, maxAttempts, [...executing]],
     );
   }
 
   /**
    * Saves the checkpoint and counters inside the caller's transaction (the one that upserted the
-   * page) and renews the lease. Throws LeaseLostError if this instance no longer owns the run,
+   * page) and renews the lease. Throws LeaseLostError if this claim no longer holds the run,
    * which rolls the page back. Returns the connector's status, so a pause is noticed.
    */
   async checkpoint(
