@@ -91,16 +91,18 @@ export function adviceFor(error: unknown, subdomain: string): Advice {
       };
     case 'PERMISSION_DENIED': {
       const what = error.details.resource === 'messages' ? 'messages' : error.details.resource === 'account' ? 'the account' : 'tickets';
+      // Gorgias has no separate messages permission: a key carries the permissions of the user who
+      // created it, so a 403 on messages (rare) means that user's role cannot see ticket conversations.
       const tail =
         what === 'messages'
-          ? 'Tickets would sync but their messages would be missing. '
+          ? 'Tickets would sync but their messages would be missing (the guide\'s "Missing Messages"). '
           : '';
       return {
         code: ConnectionCheckCode.PERMISSION_DENIED,
         message:
           `The API key cannot read ${what} (Gorgias answered 403 Forbidden). ${tail}` +
-          `Verify the API key has read access to tickets and messages: in Gorgias, Settings > REST API, ` +
-          `create the key as an administrator with read access to tickets and messages, then update the connector.`,
+          `Verify the API key has read access to tickets and messages: a Gorgias API key has the permissions of the user who created it, ` +
+          `so in Gorgias, Settings > REST API, create the key as an administrator (a user who can see tickets and their messages), then update the connector.`,
       };
     }
     case 'ACCOUNT_INACTIVE':

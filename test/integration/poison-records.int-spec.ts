@@ -1,3 +1,4 @@
+import { migrations } from '../../migrations';
 import { MAX_STORED_TEXT_CHARS } from '../../src/gorgias/mappers/storable-text';
 import { RunObserverRegistry } from '../../src/sync/engine/run-observer';
 import { RunSession } from '../../src/sync/engine/run-session';
@@ -142,9 +143,11 @@ describe('migrations 70-73 on a real database', () => {
       await new TicketWriteRepository().upsertMessages(db.ds.manager, scope, [
         { external_id: 1, ticket_external_id: 1, channel: null, via: null, from_agent: false, public: true, sender_email: null, sender_name: null,
           receiver_email: null, receiver_name: null, subject: null, body_text: 'kept', body_html: null, stripped_text: null, body_original_length: null,
-          attachments: [], created_at: '2025-01-01T00:00:00Z', sent_at: null, deleted_at: null, source_version: '2025-01-01T00:00:00Z', payload: {} },
+          attachments: [], created_at: '2025-01-01T00:00:00Z', sent_at: null, failed_at: null, deleted_at: null, source_version: '2025-01-01T00:00:00Z', payload: {} },
       ]);
-      for (let i = 0; i < 4; i++) await db.ds.undoLastMigration({ transaction: 'each' });
+      // Back to before SearchVectorCaps (70), whatever came after it, then forward again.
+      const after70 = migrations.length - migrations.findIndex((mg) => mg.name === 'SearchVectorCaps1764000000070');
+      for (let i = 0; i < after70; i++) await db.ds.undoLastMigration({ transaction: 'each' });
       const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'sync_quarantine'`);
       expect(n).toBe(0);
       await db.ds.runMigrations({ transaction: 'each' });

@@ -127,7 +127,7 @@ describe('no stage holds a transaction open across a Gorgias call', () => {
     // Not a ticket id: skipped, not a failed run.
     slow.events.push({ id: 2, type: 'ticket-deleted', object_type: 'Ticket', object_id: 'seven' as never, created_datetime: new Date().toISOString() });
     s.checkpoint.initial = false;
-    await new EventsStage(write).run(s, 'sweep', { events: new Date(Date.now() - 60_000) });
+    await new EventsStage(write, new TicketRefresher(write)).run(s, 'sweep', { events: new Date(Date.now() - 60_000) });
     await new SweepStage(write).run(s, 'done');
     expect(s.checkpoint.stage).toBe('done');
     const [counts] = await db.ds.query(

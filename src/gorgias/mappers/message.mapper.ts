@@ -7,12 +7,12 @@ import { MAX_SHORT_TEXT_CHARS, MAX_SUBJECT_CHARS, needsCut, storableOrNull, stor
 const short = (s: string | null | undefined) => storableOrNull(s, MAX_SHORT_TEXT_CHARS);
 
 /**
- * Gorgias messages as rows of `messages`, one per id (the newest copy: deleted, else sent, else
- * created). Every string is made storable (storable-text.ts); a body cut to size keeps its original
- * length in `body_original_length`.
+ * Gorgias messages as rows of `messages`, one per id (the newest copy: deleted, else failed, else
+ * sent, else created). Every string is made storable (storable-text.ts); a body cut to size keeps its
+ * original length in `body_original_length`.
  */
 export function toMessageRows(messages: GorgiasMessage[]): MessageWriteRow[] {
-  return latestById(messages, (msg) => msg.deleted_datetime ?? msg.sent_datetime ?? msg.created_datetime).map((msg) => ({
+  return latestById(messages, (msg) => msg.deleted_datetime ?? msg.failed_datetime ?? msg.sent_datetime ?? msg.created_datetime).map((msg) => ({
     external_id: msg.id,
     ticket_external_id: msg.ticket_id,
     channel: short(msg.channel),
@@ -31,6 +31,7 @@ export function toMessageRows(messages: GorgiasMessage[]): MessageWriteRow[] {
     attachments: Array.isArray(msg.attachments) ? storablePayload(msg.attachments) : [],
     created_at: msg.created_datetime,
     sent_at: msg.sent_datetime ?? null,
+    failed_at: msg.failed_datetime ?? null,
     deleted_at: msg.deleted_datetime ?? null,
     source_version: messageVersion(msg),
     payload: storablePayload(msg),

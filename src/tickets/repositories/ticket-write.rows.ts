@@ -48,6 +48,7 @@ export interface MessageWriteRow {
   attachments: unknown[];
   created_at: string;
   sent_at: string | null;
+  failed_at: string | null;
   deleted_at: string | null;
   /** Which version of the provider's message this is (an older one never overwrites a newer one). */
   source_version: string;
