@@ -34,7 +34,9 @@ describe('a connector changing under its sync', () => {
   const token = signToken({ tenantId: tenant, role: 'admin' }, TEST_JWT_SECRET);
   const gql = (q: string, v?: Record<string, unknown>) => gqlAt(app.url, token, q, v);
   const create = async (subdomain: string) => {
-    const created = await gql(`mutation($i: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $i) { id } }`, { i: { email: EMAIL, apiKey: KEY, subdomain } });
+    const created = await gql(`mutation($i: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $i) { id } }`, {
+      i: { email: EMAIL, apiKey: KEY, subdomain },
+    });
     if (created.errors) throw new Error(JSON.stringify(created.errors));
     return created.data.createGorgiasConnector.id as string;
   };
@@ -45,7 +47,12 @@ describe('a connector changing under its sync', () => {
     const db = await createTestDatabase();
     dbUrl = db.url;
     drop = db.drop;
-    app = await startAppProcess({ DATABASE_URL: db.url, GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' });
+    app = await startAppProcess({
+      DATABASE_URL: db.url,
+      GORGIAS_BASE_URL: sim.baseUrlTemplate,
+      SYNC_SCHEDULER_ENABLED: 'true',
+      SYNC_TICK_SECONDS: '1',
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -59,7 +66,10 @@ describe('a connector changing under its sync', () => {
     const id = await create('deleted');
     await activate(id);
     await waitFor('the sync to be under way', () =>
-      withDb(dbUrl, async (c) => (await c.query(`SELECT messages_synced FROM sync_runs WHERE connector_id = $1`, [id])).rows[0]?.messages_synced >= 100),
+      withDb(
+        dbUrl,
+        async (c) => (await c.query(`SELECT messages_synced FROM sync_runs WHERE connector_id = $1`, [id])).rows[0]?.messages_synced >= 100,
+      ),
     );
     const before = app.output().length;
     const deleted = await gql(`mutation($id: ID!) { deleteConnector(id: $id) }`, { id });
@@ -68,7 +78,16 @@ describe('a connector changing under its sync', () => {
     const requestsAtStop = acct.stats().requests;
     await new Promise((r) => setTimeout(r, 1500)); // a page or two later: nothing more is read or written
     expect(acct.stats().requests).toBeLessThanOrEqual(requestsAtStop + 1); // at most the prefetched page
-    const left = await withDb(dbUrl, async (c) => (await c.query(`SELECT (SELECT count(*)::int FROM tickets WHERE connector_id = $1) + (SELECT count(*)::int FROM messages WHERE connector_id = $1) AS n`, [id])).rows[0].n);
+    const left = await withDb(
+      dbUrl,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT (SELECT count(*)::int FROM tickets WHERE connector_id = $1) + (SELECT count(*)::int FROM messages WHERE connector_id = $1) AS n`,
+            [id],
+          )
+        ).rows[0].n,
+    );
     expect(left).toBe(0);
     const after = app.output().slice(before);
     expect(errorLines(after)).toEqual([]);

@@ -22,10 +22,12 @@ describe('poison records against the Gorgias simulator', () => {
   const tenant = randomTenant('poison');
   let admin: string;
   const control = (path: string, body: string) =>
-    fetch(`${sim.baseUrl}/__control/poison/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => {
-      if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-      return (await r.json()) as { id: number };
-    });
+    fetch(`${sim.baseUrl}/__control/poison/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+      async (r) => {
+        if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+        return (await r.json()) as { id: number };
+      },
+    );
 
   beforeAll(async () => {
     sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
@@ -44,7 +46,10 @@ describe('poison records against the Gorgias simulator', () => {
     await control(`tickets/${big.id}/messages`, JSON.stringify({ body_text: log, from_agent: false }));
     // Written as JSON escapes on purpose: `\udc00` is half an emoji, `\u0000` a NUL.
     const odd = await control('tickets', '{"subject": "Half an emoji \\ud83d here"}');
-    await control(`tickets/${odd.id}/messages`, '{"body_text": "broken \\udc00 emoji and a NUL \\u0000 in the middle", "from_agent": false}');
+    await control(
+      `tickets/${odd.id}/messages`,
+      '{"body_text": "broken \\udc00 emoji and a NUL \\u0000 in the middle", "from_agent": false}',
+    );
     // What no cleaning can fix (a date PostgreSQL cannot read): quarantined, named in the log.
     const bad = await control('tickets', JSON.stringify({ subject: 'Bad date', opened_datetime: 'the day before yesterday' }));
     const after: number[] = [];
@@ -63,8 +68,14 @@ describe('poison records against the Gorgias simulator', () => {
 
     const stored = await withDb(t.databaseUrl, async (db) => {
       const tickets = await db.query(`SELECT external_id::int AS id, subject FROM tickets WHERE connector_id = $1`, [id]);
-      const [msg] = (await db.query(`SELECT length(body_text) AS len, body_original_length AS original FROM messages WHERE connector_id = $1 AND ticket_external_id = $2`, [id, big.id])).rows;
-      const [oddMsg] = (await db.query(`SELECT body_text FROM messages WHERE connector_id = $1 AND ticket_external_id = $2`, [id, odd.id])).rows;
+      const [msg] = (
+        await db.query(
+          `SELECT length(body_text) AS len, body_original_length AS original FROM messages WHERE connector_id = $1 AND ticket_external_id = $2`,
+          [id, big.id],
+        )
+      ).rows;
+      const [oddMsg] = (await db.query(`SELECT body_text FROM messages WHERE connector_id = $1 AND ticket_external_id = $2`, [id, odd.id]))
+        .rows;
       return { tickets: tickets.rows as { id: number; subject: string }[], msg, oddMsg };
     });
     const ids = stored.tickets.map((r) => r.id);
@@ -76,14 +87,24 @@ describe('poison records against the Gorgias simulator', () => {
     expect(stored.oddMsg.body_text).toBe('broken \uFFFD emoji and a NUL  in the middle');
     expect(stored.tickets.find((r) => r.id === odd.id)!.subject).toBe('Half an emoji \uFFFD here');
 
-    const search = await t.gql(`query($s: String) { tickets(filter: { search: $s }) { totalCount nodes { externalId } } }`, { s: 'w0000002' }, admin);
+    const search = await t.gql(
+      `query($s: String) { tickets(filter: { search: $s }) { totalCount nodes { externalId } } }`,
+      { s: 'w0000002' },
+      admin,
+    );
     expect(search.errors).toBeUndefined();
     expect(search.data.tickets.nodes.map((n: any) => Number(n.externalId))).toEqual([big.id]);
 
-    const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, first: 50, level: WARN) { nodes { level message } } }`, { id }, admin);
+    const logs = await t.gql(
+      `query($id: ID!) { syncLogs(connectorId: $id, first: 50, level: WARN) { nodes { level message } } }`,
+      { id },
+      admin,
+    );
     const warnings = logs.data.syncLogs.nodes.map((n: any) => n.message);
     // (The seed's trashed tickets add reconcile warnings: the fidelity work, issue 12, is about those.)
-    expect(warnings.filter((w: string) => /quarantined/.test(w))).toEqual([expect.stringMatching(new RegExp(`^Gorgias ticket ${bad.id} could not be stored and was skipped \\(quarantined\\)`))]);
+    expect(warnings.filter((w: string) => /quarantined/.test(w))).toEqual([
+      expect.stringMatching(new RegExp(`^Gorgias ticket ${bad.id} could not be stored and was skipped \\(quarantined\\)`)),
+    ]);
     expect(warnings.join('\n')).not.toMatch(/Could not complete the request to Gorgias/);
   });
 });

@@ -65,10 +65,22 @@ describe('poison records', () => {
     const gorgias = new FakeGorgiasClient();
     const log = pastedLog();
     for (let t = 1; t <= 3; t++) {
-      gorgias.putTicket({ id: t, status: 'open', subject: `T${t}`, messages_count: 1, created_datetime: `2025-01-0${t}T00:00:00Z`, updated_datetime: `2025-01-0${t}T01:00:00Z` });
+      gorgias.putTicket({
+        id: t,
+        status: 'open',
+        subject: `T${t}`,
+        messages_count: 1,
+        created_datetime: `2025-01-0${t}T00:00:00Z`,
+        updated_datetime: `2025-01-0${t}T01:00:00Z`,
+      });
     }
     gorgias.putMessage({ id: 11, ticket_id: 1, body_text: log, body_html: `<pre>${log}</pre>`, created_datetime: '2025-01-01T00:00:00Z' });
-    gorgias.putMessage({ id: 21, ticket_id: 2, body_text: 'half an emoji \udc00 then a NUL \u0000 end', created_datetime: '2025-01-02T00:00:00Z' });
+    gorgias.putMessage({
+      id: 21,
+      ticket_id: 2,
+      body_text: 'half an emoji \udc00 then a NUL \u0000 end',
+      created_datetime: '2025-01-02T00:00:00Z',
+    });
     gorgias.putMessage({ id: 31, ticket_id: 3, body_text: 'after the poison', created_datetime: '2025-01-03T00:00:00Z' });
     const { s, run } = await freshSession(gorgias);
 
@@ -103,7 +115,14 @@ describe('poison records', () => {
   it('stores every good row of a page the database refuses, quarantines the bad ones, and moves on', async () => {
     const gorgias = new FakeGorgiasClient();
     for (let t = 1; t <= 5; t++) {
-      gorgias.putTicket({ id: t, status: 'open', subject: `T${t}`, messages_count: 1, created_datetime: `2025-01-0${t}T00:00:00Z`, updated_datetime: `2025-01-0${t}T01:00:00Z` });
+      gorgias.putTicket({
+        id: t,
+        status: 'open',
+        subject: `T${t}`,
+        messages_count: 1,
+        created_datetime: `2025-01-0${t}T00:00:00Z`,
+        updated_datetime: `2025-01-0${t}T01:00:00Z`,
+      });
       gorgias.putMessage({ id: t * 10, ticket_id: t, body_text: `m${t}`, created_datetime: `2025-01-0${t}T00:00:00Z` });
     }
     // What no mapper can fix: a datetime PostgreSQL cannot read, a message without a ticket (NOT NULL).
@@ -115,7 +134,9 @@ describe('poison records', () => {
     await new TicketsStage(write).run(s, 'reconcile', {});
 
     const ids = async (table: string) =>
-      (await db.ds.query(`SELECT external_id::int AS id FROM ${table} WHERE connector_id = $1 ORDER BY 1`, [scope.connectorId])).map((r: { id: number }) => r.id);
+      (await db.ds.query(`SELECT external_id::int AS id FROM ${table} WHERE connector_id = $1 ORDER BY 1`, [scope.connectorId])).map(
+        (r: { id: number }) => r.id,
+      );
     expect(await ids('tickets')).toEqual([1, 2, 4, 5]);
     expect(await ids('messages')).toEqual([10, 20, 30, 50]);
     expect(s.ticketsSynced).toBe(4);
@@ -141,9 +162,30 @@ describe('migrations 70-73 on a real database', () => {
     try {
       const scope = await seedConnector(db.ds);
       await new TicketWriteRepository().upsertMessages(db.ds.manager, scope, [
-        { external_id: 1, ticket_external_id: 1, channel: null, via: null, from_agent: false, public: true, sender_email: null, sender_name: null,
-          receiver_email: null, receiver_name: null, subject: null, body_text: 'kept', body_html: null, stripped_text: null, body_original_length: null,
-          attachments: [], created_at: '2025-01-01T00:00:00Z', sent_at: null, failed_at: null, deleted_at: null, source_version: '2025-01-01T00:00:00Z', payload: {} },
+        {
+          external_id: 1,
+          ticket_external_id: 1,
+          channel: null,
+          via: null,
+          from_agent: false,
+          public: true,
+          sender_email: null,
+          sender_name: null,
+          receiver_email: null,
+          receiver_name: null,
+          subject: null,
+          body_text: 'kept',
+          body_html: null,
+          stripped_text: null,
+          body_original_length: null,
+          attachments: [],
+          created_at: '2025-01-01T00:00:00Z',
+          sent_at: null,
+          failed_at: null,
+          deleted_at: null,
+          source_version: '2025-01-01T00:00:00Z',
+          payload: {},
+        },
       ]);
       // Back to before SearchVectorCaps (70), whatever came after it, then forward again.
       const after70 = migrations.length - migrations.findIndex((mg) => mg.name === 'SearchVectorCaps1764000000070');
@@ -151,7 +193,9 @@ describe('migrations 70-73 on a real database', () => {
       const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'sync_quarantine'`);
       expect(n).toBe(0);
       await db.ds.runMigrations({ transaction: 'each' });
-      const [row] = await db.ds.query(`SELECT body_text, body_original_length, source_version FROM messages WHERE connector_id = $1`, [scope.connectorId]);
+      const [row] = await db.ds.query(`SELECT body_text, body_original_length, source_version FROM messages WHERE connector_id = $1`, [
+        scope.connectorId,
+      ]);
       expect(row).toEqual({ body_text: 'kept', body_original_length: null, source_version: null });
       const [{ found }] = await db.ds.query(`SELECT count(*)::int AS found FROM messages WHERE search @@ to_tsquery('simple', 'kept')`);
       expect(found).toBe(1);

@@ -24,8 +24,17 @@ function account(tickets: number, messagesPerTicket = 2): FakeGorgiasClient {
   const g = new FakeGorgiasClient();
   for (let t = 1; t <= tickets; t++) {
     const at = new Date(Date.UTC(2025, 0, 1) + t * 60_000).toISOString();
-    g.putTicket({ id: t, status: 'open', subject: `T${t}`, messages_count: messagesPerTicket, created_datetime: at, updated_datetime: at, customer: { id: 1, email: 'c@x' } });
-    for (let n = 1; n <= messagesPerTicket; n++) g.putMessage({ id: t * 10 + n, ticket_id: t, body_text: `m${t}.${n}`, created_datetime: at });
+    g.putTicket({
+      id: t,
+      status: 'open',
+      subject: `T${t}`,
+      messages_count: messagesPerTicket,
+      created_datetime: at,
+      updated_datetime: at,
+      customer: { id: 1, email: 'c@x' },
+    });
+    for (let n = 1; n <= messagesPerTicket; n++)
+      g.putMessage({ id: t * 10 + n, ticket_id: t, body_text: `m${t}.${n}`, created_datetime: at });
   }
   return g;
 }
@@ -88,7 +97,6 @@ describe('leases: writes fenced by claim (M3)', () => {
     const [saved] = await db.ds.query(`SELECT messages_synced, checkpoint FROM sync_runs WHERE id = $1`, [first.id]);
     expect(saved).toMatchObject({ messages_synced: 300, checkpoint: { stage: 'tickets' } });
   });
-
 });
 
 describe('no stage holds a transaction open across a Gorgias call', () => {
@@ -113,7 +121,7 @@ describe('no stage holds a transaction open across a Gorgias call', () => {
   it('every stage of a FULL run (lists, reconcile re-reads, events, sweep) with a Gorgias slower than the timeout', async () => {
     const services = runServices(db);
     const slow = new SlowGorgias(400);
-    for (const [id, t] of account(120).tickets) slow.putTicket(t), void id;
+    for (const [, t] of account(120).tickets) slow.putTicket(t);
     for (const [, m] of account(120).messages) slow.putMessage(m);
     const { scope, run } = await claimedRun(db, services, 'slow', SyncMode.FULL);
     const s = sessionOf(run, slow.asClient(), services);
@@ -125,7 +133,13 @@ describe('no stage holds a transaction open across a Gorgias call', () => {
     await new ReconcileStage(write, new TicketRefresher(write)).run(s, 'events');
     slow.events.push({ id: 1, type: 'ticket-deleted', object_type: 'Ticket', object_id: 7, created_datetime: new Date().toISOString() });
     // Not a ticket id: skipped, not a failed run.
-    slow.events.push({ id: 2, type: 'ticket-deleted', object_type: 'Ticket', object_id: 'seven' as never, created_datetime: new Date().toISOString() });
+    slow.events.push({
+      id: 2,
+      type: 'ticket-deleted',
+      object_type: 'Ticket',
+      object_id: 'seven' as never,
+      created_datetime: new Date().toISOString(),
+    });
     s.checkpoint.initial = false;
     await new EventsStage(write, new TicketRefresher(write)).run(s, 'sweep', { events: new Date(Date.now() - 60_000) });
     await new SweepStage(write).run(s, 'done');
@@ -174,7 +188,12 @@ describe('watermarks and suspicious pages (L1)', () => {
     const gorgias = account(100, 1);
     const { scope, run } = await claimedRun(db, services, 'cut', SyncMode.FULL);
     // A ticket stored earlier that this walk does not see (it may be past where Gorgias cut the list).
-    await write.upsertTickets(db.ds.manager, scope, { tickets: toTicketRows([{ id: 500, status: 'open', created_datetime: '2024-01-01T00:00:00Z', updated_datetime: '2024-01-01T00:00:00Z' }]), customers: [] });
+    await write.upsertTickets(db.ds.manager, scope, {
+      tickets: toTicketRows([
+        { id: 500, status: 'open', created_datetime: '2024-01-01T00:00:00Z', updated_datetime: '2024-01-01T00:00:00Z' },
+      ]),
+      customers: [],
+    });
     await db.ds.query(`UPDATE tickets SET synced_at = now() - interval '1 hour' WHERE connector_id = $1`, [scope.connectorId]);
     const s = sessionOf(run, gorgias.asClient(), services);
     s.checkpoint = { stage: 'tickets', initial: true };
@@ -200,14 +219,32 @@ describe('message and customer upserts keep the newer version (L7)', () => {
 
   it('an older copy written late changes nothing', async () => {
     const scope = await seedConnector(db.ds);
-    const ticket = (updated: string, email: string): GorgiasTicket => ({ id: 1, status: 'open', created_datetime: '2025-01-01T00:00:00Z', updated_datetime: updated, customer: { id: 9, email } });
+    const ticket = (updated: string, email: string): GorgiasTicket => ({
+      id: 1,
+      status: 'open',
+      created_datetime: '2025-01-01T00:00:00Z',
+      updated_datetime: updated,
+      customer: { id: 9, email },
+    });
     const m = db.ds.manager;
-    await write.upsertTickets(m, scope, { tickets: toTicketRows([ticket('2025-01-03T00:00:00Z', 'new@x')]), customers: toCustomerRows([ticket('2025-01-03T00:00:00Z', 'new@x')]) });
-    await write.upsertTickets(m, scope, { tickets: toTicketRows([ticket('2025-01-02T00:00:00Z', 'old@x')]), customers: toCustomerRows([ticket('2025-01-02T00:00:00Z', 'old@x')]) });
+    await write.upsertTickets(m, scope, {
+      tickets: toTicketRows([ticket('2025-01-03T00:00:00Z', 'new@x')]),
+      customers: toCustomerRows([ticket('2025-01-03T00:00:00Z', 'new@x')]),
+    });
+    await write.upsertTickets(m, scope, {
+      tickets: toTicketRows([ticket('2025-01-02T00:00:00Z', 'old@x')]),
+      customers: toCustomerRows([ticket('2025-01-02T00:00:00Z', 'old@x')]),
+    });
     const [customer] = await db.ds.query(`SELECT email FROM customers WHERE connector_id = $1 AND external_id = 9`, [scope.connectorId]);
     expect(customer.email).toBe('new@x');
 
-    const deleted: GorgiasMessage = { id: 5, ticket_id: 1, body_text: 'hi', created_datetime: '2025-01-01T00:00:00Z', deleted_datetime: '2025-01-04T00:00:00Z' };
+    const deleted: GorgiasMessage = {
+      id: 5,
+      ticket_id: 1,
+      body_text: 'hi',
+      created_datetime: '2025-01-01T00:00:00Z',
+      deleted_datetime: '2025-01-04T00:00:00Z',
+    };
     const before: GorgiasMessage = { id: 5, ticket_id: 1, body_text: 'hi', created_datetime: '2025-01-01T00:00:00Z' };
     await write.upsertMessages(m, scope, toMessageRows([deleted]));
     const late = await write.upsertMessages(m, scope, toMessageRows([before]));

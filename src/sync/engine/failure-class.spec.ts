@@ -20,14 +20,18 @@ describe('failure classes and what the user reads about them', () => {
     expect(failureClassOf(new TypeError('x is undefined'))).toBe('internal');
   });
 
-  it('names the refused value\'s kind but withholds the value itself', () => {
+  it("names the refused value's kind but withholds the value itself", () => {
     const reason = dataErrorReason(pg('22007', 'invalid input syntax for type timestamp with time zone: "call me at jane@example.com"'));
     expect(reason).toBe('invalid input syntax for type timestamp with time zone: (value withheld) (SQLSTATE 22007)');
-    expect(dataErrorReason(pg('23502', 'null value in column "ticket_external_id" of relation "messages" violates not-null constraint'))).toMatch(/ticket_external_id/);
+    expect(
+      dataErrorReason(pg('23502', 'null value in column "ticket_external_id" of relation "messages" violates not-null constraint')),
+    ).toMatch(/ticket_external_id/);
   });
 
   it('says "Gorgias" only about a Gorgias failure, and gives every class its own message', () => {
-    const advice = [pg('54000'), pg('23503'), pg('57P01'), new SecretUnreadableError('retired key'), new TypeError('bug')].map((e) => syncFailureAdvice(e, 'acme'));
+    const advice = [pg('54000'), pg('23503'), pg('57P01'), new SecretUnreadableError('retired key'), new TypeError('bug')].map((e) =>
+      syncFailureAdvice(e, 'acme'),
+    );
     expect(advice.map((a) => a.code)).toEqual([
       SyncFailureCode.DATA_REJECTED,
       SyncFailureCode.CONNECTOR_DELETED,
@@ -38,6 +42,8 @@ describe('failure classes and what the user reads about them', () => {
     for (const a of advice) expect(a.message).not.toMatch(/request to Gorgias|reach Gorgias/);
     expect(new Set(advice.map((a) => a.message)).size).toBe(advice.length);
     expect(advice[3].message).toMatch(/Re-enter the API key/);
-    expect(syncFailureAdvice(new GorgiasApiError('UNREACHABLE', 'down', { resource: 'tickets' }), 'acme').message).toMatch(/Could not reach Gorgias at acme\.gorgias\.com/);
+    expect(syncFailureAdvice(new GorgiasApiError('UNREACHABLE', 'down', { resource: 'tickets' }), 'acme').message).toMatch(
+      /Could not reach Gorgias at acme\.gorgias\.com/,
+    );
   });
 });

@@ -22,7 +22,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 
 /** The SQLSTATE of a PostgreSQL error, if `e` is one. */
 export function sqlState(e: unknown): string | undefined {
-  const code = e instanceof QueryFailedError ? (e.driverError as { code?: unknown } | undefined)?.code : (e as { code?: unknown } | null)?.code;
+  const code =
+    e instanceof QueryFailedError ? (e.driverError as { code?: unknown } | undefined)?.code : (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
@@ -35,7 +36,8 @@ export function failureClassOf(e: unknown): FailureClass {
   if (state && STORAGE_CLASSES.has(state.slice(0, 2))) return 'storage';
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'storage';
-  if (e instanceof Error && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message)) return 'storage';
+  if (e instanceof Error && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message))
+    return 'storage';
   return 'internal';
 }
 

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { runAsBackgroundWork } from '../../observability/logging/background-log-context';
 import { SyncRunExecutor } from '../engine/sync-run.executor';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { SyncRunRepository } from '../repositories/sync-run.repository';
@@ -83,8 +84,8 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         // A run this instance still executes (stalled past its lease) is never claimed by it again.
         const claimed = await this.runs.claim(this.owner, room, this.config.sync.leaseSeconds, MAX_CLAIM_ATTEMPTS, [...this.active.keys()]);
         for (const run of claimed) {
-          const p = this.executor
-            .execute(run)
+          // The run logs as itself, not as the request whose wake-up led to this tick.
+          const p = runAsBackgroundWork({ connectorId: run.connectorId, runId: run.id }, () => this.executor.execute(run))
             .catch((e) => this.logger.error({ err: e }, `sync run ${run.id} crashed`))
             .finally(() => {
               // Only this execution's entry: another instance may have the run now, this one never twice.
