@@ -6,6 +6,8 @@ import { badUserInput } from '../common/graphql-errors';
 import { assertUuid } from '../connectors/connectors.service';
 import { TicketFilter } from './dto/ticket-filter.input';
 import { Attachment, Customer, Message, Ticket } from './tickets.types';
+import { attachIncludes, NO_INCLUDES, TicketIncludes } from './queries/ticket-includes';
+import { ticketIncludesSql } from './repositories/ticket-includes.repository';
 
 /** Keyset position in the ticket list (updated_at DESC, id DESC); `updatedAt` keeps microseconds. */
 export interface TicketKey {
@@ -117,7 +119,13 @@ export class TicketsService {
    * walk the newest SEARCH_WALK tickets in list order, checking each (fast when the words are common);
    * only if that does not fill the page, collect every match through the GIN indexes (fast when they are rare).
    */
-  async list(user: AuthUser, filter: TicketFilter | null | undefined, first: number, after?: TicketKey): Promise<Ticket[]> {
+  async list(
+    user: AuthUser,
+    filter: TicketFilter | null | undefined,
+    first: number,
+    after?: TicketKey,
+    includes: TicketIncludes = NO_INCLUDES,
+  ): Promise<Ticket[]> {
     const w = this.buildWhere(user, filter);
     if (after) {
       w.add(`(t.updated_at, t.id) < (${w.param(after.updatedAt)}::timestamptz, ${w.param(after.id)}::uuid)`);
@@ -125,13 +133,14 @@ export class TicketsService {
     const q = this.searchQuery(w, filter);
     const limit = w.param(first + 1);
     const order = 'ORDER BY t.updated_at DESC, t.id DESC';
+    const withIncludes = ticketIncludesSql((v) => w.param(v), includes);
+    const toTickets = (rows: any[]) => rows.map((r) => attachIncludes(toTicket(r), r, includes));
     if (!q) {
-      const rows = await this.dataSource.query(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE ${w.sql} ${order} LIMIT ${limit}`, w.params);
-      return rows.map(toTicket);
+      return toTickets(await this.dataSource.query(withIncludes(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE ${w.sql} ${order} LIMIT ${limit}`), w.params));
     }
     // OFFSET 0 keeps the EXISTS a per-ticket index probe (not a hash of every matching message).
     const walked = await this.dataSource.query(
-      `SELECT ${TICKET_COLUMNS} FROM (
+      withIncludes(`SELECT ${TICKET_COLUMNS} FROM (
          SELECT t.* FROM tickets t WHERE ${w.sql} ${order} LIMIT ${SEARCH_WALK}
        ) t
        WHERE t.search @@ ${q} OR EXISTS (
@@ -139,22 +148,22 @@ export class TicketsService {
          WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
            AND m.tenant_id = $1 AND m.deleted_at IS NULL AND m.search @@ ${q}
          OFFSET 0)
-       ${order} LIMIT ${limit}`,
+       ${order} LIMIT ${limit}`),
       w.params,
     );
-    if (walked.length > first) return walked.map(toTicket);
+    if (walked.length > first) return toTickets(walked);
     const rows = await this.dataSource.query(
-      `WITH hit AS MATERIALIZED (
+      withIncludes(`WITH hit AS MATERIALIZED (
          SELECT t.id FROM tickets t WHERE t.tenant_id = $1 AND t.search @@ ${q}
          UNION
          SELECT t.id FROM messages m
          JOIN tickets t ON t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id
          WHERE m.tenant_id = $1 AND m.deleted_at IS NULL AND m.search @@ ${q}
        )
-       SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id IN (SELECT id FROM hit) AND ${w.sql} ${order} LIMIT ${limit}`,
+       SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id IN (SELECT id FROM hit) AND ${w.sql} ${order} LIMIT ${limit}`),
       w.params,
     );
-    return rows.map(toTicket);
+    return toTickets(rows);
   }
 
   /** How many tickets match `filter` (whatever the page). */
@@ -328,7 +337,7 @@ function participant(email: string | null, name: string | null) {
   return email == null && name == null ? null : { email, name };
 }
 
-function toAttachments(value: unknown): Attachment[] {
+export function toAttachments(value: unknown): Attachment[] {
   if (!Array.isArray(value)) return [];
   const out: Attachment[] = [];
   for (const a of value) {
