@@ -484,4 +484,30 @@ describe('tickets API', () => {
     expect(bad.errors[0]).toMatchObject({ path: ['tickets', 'nodes', 0, 'messages'], extensions: { code: 'BAD_USER_INPUT' } });
     expect(bad.errors[0].message).toMatch(/^first: must be between 1 and 100/);
   });
+
+  it('answers a query run again and again (compiled once hot) exactly as the first time, errors included', async () => {
+    const q = `query($first: Int, $after: String, $filter: TicketFilter) { tickets(first: $first, after: $after, filter: $filter) {
+      totalCount pageInfo { hasNextPage endCursor } edges { cursor node { externalId updatedAt deletedAt tags
+        customer { email } messages(last: 2) { totalCount nodes { externalId createdAt attachments { url size } sender { email } } } } } } }`;
+    const runs = async (variables: Record<string, unknown>) => {
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push(await gqlA(q, variables));
+      return answers;
+    };
+    for (const variables of [{ first: 7 }, { first: 3, filter: { status: 'open', search: 'Subject' } }, { first: 2, filter: { includeDeleted: true } }]) {
+      const [reference, ...again] = await runs(variables);
+      expect(reference.errors).toBeUndefined();
+      for (const a of again) expect(a).toEqual(reference);
+    }
+    // Bad variables and bad arguments of a hot query: the same errors every time.
+    for (const variables of [{ first: 500 }, { first: 'x' }, { after: 'nonsense' }, { filter: { connectorId: 'nope' } }]) {
+      const [reference, ...again] = await runs(variables);
+      expect(reference.errors?.length).toBeGreaterThan(0);
+      for (const a of again) expect(a).toEqual(reference);
+    }
+    // Another tenant's token on the same (hot) query sees only its own tickets.
+    const b = await t.gql(q, { first: 7 }, tokenB);
+    expect(b.errors).toBeUndefined();
+    expect(b.data.tickets.edges.map((e: any) => e.node.externalId).sort()).toEqual(['1001', '1002', '1003']);
+  });
 });

@@ -25,6 +25,11 @@ export interface TicketIncludes {
 /** The Ticket fields a page can answer from its own statement (see answerPreloadedFields). */
 export const PRELOADED_TICKET_FIELDS = ['Ticket.customer', 'Ticket.messages'];
 
+/** The types of a ticket page whose fields are plain properties (see readPlainFieldsDirectly). */
+export const PLAIN_TICKET_TYPES = [
+  'Ticket', 'Customer', 'Message', 'Participant', 'Attachment', 'PageInfo', 'TicketConnection', 'TicketEdge', 'MessageConnection', 'MessageEdge',
+];
+
 export const NO_INCLUDES: TicketIncludes = { customerKeys: [], messages: [] };
 
 /** The customer of a ticket: the customers row when there is one, field by field over the ticket's own columns. */
