@@ -30,7 +30,9 @@ import { ProfileBreakdown, summarize } from './query/profile-summary';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const MESSAGES_PER_TICKET = Number(process.env.BENCH_MESSAGES_PER_TICKET ?? 5);
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+/** Each server is measured this many times, in turns with the others; the median run is reported (the machine may be shared). */
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PROFILE = process.env.BENCH_PROFILE !== '0';
 const ONLY = process.env.BENCH_ONLY; // e.g. "api": measure one contender (while iterating)
@@ -157,6 +159,7 @@ async function main() {
     const rows: string[] = [];
     const verdicts: string[] = [];
     const profiles: string[] = [];
+    const spread: Record<string, string> = {};
     for (const c of CASES) {
       const figures: Partial<Record<Contender, Figures>> = {};
       const checkedSql: Partial<Record<Contender, number>> = {};
@@ -169,15 +172,24 @@ async function main() {
         if (reference && ids.join() !== reference.join()) throw new Error(`${c.name}: ${LABEL[who]} answers other tickets than ${LABEL[contenders[0]]}`);
         reference ??= ids;
       }
+      const runs: Partial<Record<Contender, Figures[]>> = {};
+      for (let i = 0; i < REPEAT; i++) {
+        for (const who of contenders) {
+          const f = await measure(servers[who]!, who, c, token);
+          (runs[who] ??= []).push(f);
+          process.stdout.write(`${c.name} — ${LABEL[who]} (run ${i + 1}): ${JSON.stringify(f)}\n`);
+        }
+      }
       for (const who of contenders) {
-        const f = (figures[who] = await measure(servers[who]!, who, c, token));
-        process.stdout.write(`${c.name} — ${LABEL[who]}: ${JSON.stringify(f)}\n`);
+        const sorted = [...runs[who]!].sort((a, b) => a.reqPerSec - b.reqPerSec);
+        figures[who] = sorted[Math.floor(sorted.length / 2)];
+        spread[`${c.key}:${who}`] = sorted.map((f) => f.reqPerSec.toFixed(0)).join(' / ');
       }
       const floor = figures.floor;
       for (const who of contenders) {
         const f = figures[who]!;
         rows.push(
-          `| ${c.name} | ${LABEL[who]} | ${f.reqPerSec.toFixed(0)} | ${f.p50.toFixed(1)} / ${f.p99.toFixed(1)} | ` +
+          `| ${c.name} | ${LABEL[who]} | ${f.reqPerSec.toFixed(0)} (${spread[`${c.key}:${who}`]}) | ${f.p50.toFixed(1)} / ${f.p99.toFixed(1)} | ` +
             `${floor ? (f.reqPerSec / floor.reqPerSec).toFixed(2) : '—'} | ${checkedSql[who]} (${f.sqlPerRequest.toFixed(2)}) | ` +
             `${f.sqlMsPerRequest.toFixed(1)} | ${f.heapGrowthPerRequest.toFixed(0)} | ${f.errors} |`,
         );
@@ -211,8 +223,9 @@ async function main() {
 load average before the run ${load1.toFixed(1)} on ${require('node:os').cpus().length} cores (the machine is shared: other work running at the same time lowers every row).
 
 Each server runs in its own process on the same database, one at a time; the load generator is autocannon's CLI in
-another process (${CONNECTIONS} connections, ${DURATION} s per row after a 2 s warm-up). Every server answers the same tickets, checked
-before the run.
+another process (${CONNECTIONS} connections). Each server is measured ${REPEAT} times for ${DURATION} s (each after a 2 s warm-up), in
+turns with the others; the row shows the median run (all runs' req/s in brackets, slowest first). Every server answers the
+same tickets, checked before the run.
 - **gateway**: this API as deployed (NODE_ENV=production, LOG_LEVEL=warn), JWT on every request.
 - **PostGraphile 5**: Amber preset over the same tables (relations from smart tags, the tenant as a condition, the search
   as a SQL function doing the API's walk of the newest 2,000 tickets); dev dependency used only here.
@@ -223,7 +236,7 @@ SQL statements counted in each server by wrapping pg's \`Client.prototype.query\
 under load); SQL ms = time from send to answer summed over a request's statements; heap growth = heap after a full GC,
 after the run minus before, per request (≈ 0 when memory per request is flat).
 
-| case | server | req/s | p50 / p99 ms | vs floor | SQL per request (under load) | SQL ms per request | heap growth B/request | errors |
+| case | server | req/s (runs) | p50 / p99 ms | vs floor | SQL per request (under load) | SQL ms per request | heap growth B/request | errors |
 |---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
