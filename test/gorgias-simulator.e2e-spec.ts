@@ -45,19 +45,33 @@ describe('Gorgias simulator', () => {
       }
     });
 
-    it('answers 403 when the key lacks the scope', async () => {
+    it('answers 403 when the key lacks the scope (real OAuth scope names; tickets:read covers messages)', async () => {
       sim.account('acme').addKey({ apiKey: 'tickets-only', email: EMAIL, scopes: ['account:read', 'tickets:read'] });
       const h = auth(EMAIL, 'tickets-only');
-      expect((await json('/acme/api/tickets', h)).status).toBe(200);
-      expect((await json('/acme/api/customers', h)).status).toBe(200);
-      for (const p of ['/acme/api/messages', '/acme/api/tickets/10000001/messages', '/acme/api/events']) {
+      for (const p of ['/acme/api/tickets', '/acme/api/messages', '/acme/api/tickets/10000001/messages', '/acme/api/tickets/10000001']) {
+        expect([p, (await json(p, h)).status]).toEqual([p, 200]);
+      }
+      for (const p of ['/acme/api/customers', '/acme/api/events', '/acme/api/integrations']) {
         const r = await json(p, h);
-        expect(r.status).toBe(403);
+        expect([p, r.status]).toEqual([p, 403]);
         expect(r.headers.get(LIMIT_HEADER)).toMatch(/^\d+\/\d+$/);
       }
-      // addKey on an existing key replaces its scopes
+      // addKey on an existing key replaces its permissions
       sim.account('acme').addKey({ apiKey: 'tickets-only', email: EMAIL });
-      expect((await json('/acme/api/messages', h)).status).toBe(200);
+      expect((await json('/acme/api/events', h)).status).toBe(200);
+      // there is no messages scope: the old pseudo-scope is refused with a hint
+      expect(() => sim.account('acme').addKey({ apiKey: 'x', email: EMAIL, scopes: ['messages:read' as never] })).toThrow(/denied: \['messages'\]/);
+    });
+
+    it('a user role without message access (denied) still gets 403 on messages only', async () => {
+      sim.account('acme').addKey({ apiKey: 'no-messages', email: EMAIL, denied: ['messages'] });
+      const h = auth(EMAIL, 'no-messages');
+      expect((await json('/acme/api/tickets', h)).status).toBe(200);
+      for (const p of ['/acme/api/messages', '/acme/api/tickets/10000001/messages']) {
+        const r = await json(p, h);
+        expect([p, r.status]).toEqual([p, 403]);
+        expect(r.body.error.msg).toEqual(expect.any(String));
+      }
     });
 
     it('answers 404 with an HTML body and no call-limit header for an unknown subdomain', async () => {
@@ -189,7 +203,9 @@ describe('Gorgias simulator', () => {
       expect(closed.closed_datetime).toBe(closed.updated_datetime);
       expect(Date.parse(closed.updated_datetime)).toBeGreaterThan(Date.parse(m.created_datetime));
       const trashed = acct.trashTicket(b.id);
-      expect(trashed.trashed_datetime).toBe(trashed.updated_datetime);
+      // worst case by default: trashing does not move updated_datetime
+      expect(Date.parse(trashed.trashed_datetime!)).toBeGreaterThan(Date.parse(closed.updated_datetime));
+      expect(trashed.updated_datetime).toBe(b.updated_datetime);
       expect((await json(`/acme/api/tickets/${b.id}`)).status).toBe(200);
     });
   });
@@ -207,7 +223,11 @@ describe('Gorgias simulator', () => {
     const snap = acct.snapshot();
     expect(snap.tickets).toHaveLength(9);
     expect(snap.messages.some((m) => m.ticket_id === victim.id)).toBe(false);
-    for (const q of [`types=ticket-deleted&created_datetime[gte]=${since}`, `types=ticket-created,ticket-deleted`, `types=ticket-deleted&types=ticket-updated`, 'object_type=Ticket']) {
+    // `types` is repeated keys; a comma-joined value is one unknown type
+    const joined = await json('/del/api/events?types=ticket-created,ticket-deleted');
+    expect(joined.status).toBe(400);
+    expect(joined.body.error.data.types).toEqual({ 0: [expect.stringContaining('ticket-deleted')] });
+    for (const q of [`types=ticket-deleted&created_datetime[gte]=${since}`, `types=ticket-deleted&types=ticket-updated`, 'object_type=Ticket']) {
       const ev = await json(`/del/api/events?${q.replace('[', '%5B').replace(']', '%5D')}`);
       expect(ev.status).toBe(200);
       expect(ev.body.data).toEqual([expect.objectContaining({ type: 'ticket-deleted', object_type: 'Ticket', object_id: victim.id, created_datetime: expect.any(String) })]);

@@ -4,12 +4,13 @@ import { GorgiasModule } from '../gorgias/gorgias.module';
 import { ConnectionCheckService } from './connection-check.service';
 import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectorsResolver } from './connectors.resolver';
+import { ConnectorsRepository } from './connectors.repository';
 import { ConnectorsService } from './connectors.service';
 import { ConnectorEntity } from './entities/connector.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ConnectorEntity]), GorgiasModule],
-  providers: [ConnectorsService, ConnectionCheckService, ConnectorLifecycle, ConnectorsResolver],
+  providers: [ConnectorsService, ConnectorsRepository, ConnectionCheckService, ConnectorLifecycle, ConnectorsResolver],
   exports: [ConnectorsService, ConnectorLifecycle],
 })
 export class ConnectorsModule {}

@@ -4,12 +4,14 @@ import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { badUserInput, notFound } from '../common/graphql-errors';
+import { assertUuid } from '../common/uuid';
 import { appConfig, AppConfig } from '../config/app.config';
 import { GorgiasCredentials } from '../gorgias/gorgias.types';
 import { SecretCipher } from '../secrets/secret-cipher';
 import { ConnectionCheckService } from './connection-check.service';
+import { ConnectorPatch, ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
 import { ConnectorLifecycle } from './connector-lifecycle';
-import { ConnectionCheck } from './connectors.types';
+import { ConnectionCheck } from './models/connector.models';
 import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
 import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/connector.entity';
 
@@ -17,16 +19,6 @@ import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/
 export interface ConnectorWithCredentials {
   connector: ConnectorEntity;
   credentials: GorgiasCredentials;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function assertUuid(id: string, field = 'id'): void {
-  if (!UUID.test(id)) {
-    throw new GraphQLError(`${field}: "${String(id).slice(0, 60)}" is not a valid id; use the id returned by the API (a UUID).`, {
-      extensions: { code: 'BAD_USER_INPUT', field },
-    });
-  }
 }
 
 export const connectionCheckFailed = (check: ConnectionCheck) =>
@@ -40,20 +32,17 @@ export class ConnectorsService {
     private readonly cipher: SecretCipher,
     private readonly checker: ConnectionCheckService,
     private readonly lifecycle: ConnectorLifecycle,
+    private readonly connectors: ConnectorsRepository,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
-  private get repo() {
-    return this.dataSource.getRepository(ConnectorEntity);
-  }
-
   list(user: AuthUser): Promise<ConnectorEntity[]> {
-    return this.repo.find({ where: { tenantId: user.tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.connectors.list(user.tenantId);
   }
 
   async find(user: AuthUser, id: string): Promise<ConnectorEntity | null> {
     assertUuid(id);
-    return this.repo.findOne({ where: { tenantId: user.tenantId, id } });
+    return this.connectors.find(user.tenantId, id);
   }
 
   async get(user: AuthUser, id: string): Promise<ConnectorEntity> {
@@ -69,7 +58,7 @@ export class ConnectorsService {
   async create(user: AuthUser, input: CreateGorgiasConnectorInput): Promise<ConnectorEntity> {
     await this.assertSubdomainFree(user, input.subdomain);
     return this.dataSource.transaction(async (m) => {
-      const row = m.getRepository(ConnectorEntity).create({
+      const saved = await this.connectors.insert(m, {
         tenantId: user.tenantId,
         provider: ConnectorProvider.GORGIAS,
         name: input.name ?? `Gorgias (${input.subdomain})`,
@@ -81,10 +70,9 @@ export class ConnectorsService {
         status: ConnectorStatus.DRAFT,
         syncIntervalMinutes: input.syncIntervalMinutes ?? this.config.sync.defaultIntervalMinutes,
       });
-      const saved = await m.getRepository(ConnectorEntity).save(row);
       // The id is the cipher's associated data, so the key is encrypted once the row exists.
       await this.storeApiKey(m, saved.id, input.apiKey);
-      return m.getRepository(ConnectorEntity).findOneOrFail({ where: { id: saved.id } });
+      return this.connectors.reload(m, saved.id);
     });
   }
 
@@ -98,7 +86,7 @@ export class ConnectorsService {
     if (input.subdomain !== undefined && input.subdomain !== current.subdomain) {
       await this.assertSubdomainFree(user, input.subdomain);
       // Another subdomain is another Gorgias account: its ids would mix with the synced ones.
-      if (await this.hasSyncedData(current.id)) {
+      if (await this.connectors.hasSyncedData(current.id)) {
         throw badUserInput(
           `subdomain: this connector already holds data synced from ${current.subdomain}.gorgias.com. ` +
             `To sync ${input.subdomain}.gorgias.com, add a new connector (or delete this one first).`,
@@ -122,16 +110,15 @@ export class ConnectorsService {
       reactivate = current.status === ConnectorStatus.ERROR;
     }
     return this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(ConnectorEntity);
-      const patch: Partial<ConnectorEntity> = {};
+      const patch: ConnectorPatch = {};
       if (input.name !== undefined) patch.name = input.name;
       if (input.email !== undefined) patch.email = input.email;
       if (input.subdomain !== undefined) patch.subdomain = input.subdomain;
       if (input.syncIntervalMinutes !== undefined) patch.syncIntervalMinutes = input.syncIntervalMinutes;
       if (reactivate) Object.assign(patch, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null });
-      if (Object.keys(patch).length) await repo.update({ id: current.id, tenantId: user.tenantId }, patch);
+      if (Object.keys(patch).length) await this.connectors.update(m, user.tenantId, current.id, patch);
       if (input.apiKey !== undefined) await this.storeApiKey(m, current.id, input.apiKey);
-      const updated = await repo.findOneOrFail({ where: { id: current.id } });
+      const updated = await this.connectors.reload(m, current.id);
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
     });
@@ -139,7 +126,7 @@ export class ConnectorsService {
 
   /** One connector per Gorgias account and tenant (a unique index backs this up). */
   private async assertSubdomainFree(user: AuthUser, subdomain: string): Promise<void> {
-    const existing = await this.repo.findOne({ where: { tenantId: user.tenantId, provider: ConnectorProvider.GORGIAS, subdomain } });
+    const existing = await this.connectors.findGorgiasBySubdomain(user.tenantId, subdomain);
     if (existing) {
       throw badUserInput(
         `subdomain: ${subdomain}.gorgias.com is already connected (connector "${existing.name}", ${existing.id}). ` +
@@ -147,15 +134,6 @@ export class ConnectorsService {
         'subdomain',
       );
     }
-  }
-
-  private async hasSyncedData(connectorId: string): Promise<boolean> {
-    const rows = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM tickets WHERE connector_id = $1) OR EXISTS (SELECT 1 FROM messages WHERE connector_id = $1)
-              OR EXISTS (SELECT 1 FROM sync_cursors WHERE connector_id = $1) AS synced`,
-      [connectorId],
-    );
-    return rows[0].synced === true;
   }
 
   async testConnection(user: AuthUser, id: string): Promise<ConnectionCheck> {
@@ -169,11 +147,8 @@ export class ConnectorsService {
     const check = await this.checker.check(await this.credentialsOf(connector.id));
     if (!check.ok) throw connectionCheckFailed(check);
     return this.dataSource.transaction(async (m) => {
-      await m.getRepository(ConnectorEntity).update(
-        { id: connector.id, tenantId: user.tenantId },
-        { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null, nextSyncAt: () => 'now()' } as never,
-      );
-      const updated = await m.getRepository(ConnectorEntity).findOneOrFail({ where: { id: connector.id } });
+      await this.connectors.update(m, user.tenantId, connector.id, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null, nextSyncAt: 'now' });
+      const updated = await this.connectors.reload(m, connector.id);
       await this.lifecycle.activated(m, updated);
       return updated;
     });
@@ -182,11 +157,8 @@ export class ConnectorsService {
   async pause(user: AuthUser, id: string): Promise<ConnectorEntity> {
     const connector = await this.get(user, id);
     return this.dataSource.transaction(async (m) => {
-      await m.getRepository(ConnectorEntity).update(
-        { id: connector.id, tenantId: user.tenantId },
-        { status: ConnectorStatus.PAUSED, nextSyncAt: null },
-      );
-      const updated = await m.getRepository(ConnectorEntity).findOneOrFail({ where: { id: connector.id } });
+      await this.connectors.update(m, user.tenantId, connector.id, { status: ConnectorStatus.PAUSED, nextSyncAt: null });
+      const updated = await this.connectors.reload(m, connector.id);
       await this.lifecycle.paused(m, updated);
       return updated;
     });
@@ -195,66 +167,39 @@ export class ConnectorsService {
   /** Removes the connector; its runs, logs, cursors and synced rows go with it (ON DELETE CASCADE). */
   async delete(user: AuthUser, id: string): Promise<boolean> {
     const connector = await this.get(user, id);
-    const result = await this.repo.delete({ id: connector.id, tenantId: user.tenantId });
-    return (result.affected ?? 0) > 0;
+    return this.connectors.delete(user.tenantId, connector.id);
   }
 
   // ---- for the sync engine (already authorised through the run it holds) ----
 
   async findWithCredentials(connectorId: string): Promise<ConnectorWithCredentials | null> {
-    const connector = await this.repo.findOne({ where: { id: connectorId } });
+    const connector = await this.connectors.findById(connectorId);
     if (!connector) return null;
     return { connector, credentials: await this.credentialsOf(connectorId) };
   }
 
   /** A run succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after its interval. */
-  async recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
-    await m.query(
-      `UPDATE connectors SET last_synced_at = now(), last_error = NULL, last_error_code = NULL,
-              status = CASE WHEN status = 'ERROR' THEN 'ACTIVE' ELSE status END,
-              next_sync_at = CASE WHEN status IN ('ACTIVE','ERROR') THEN now() + make_interval(mins => sync_interval_minutes) END,
-              updated_at = now()
-        WHERE id = $1`,
-      [connectorId],
-    );
+  recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
+    return this.connectors.recordSyncSuccess(m, connectorId);
   }
 
   /**
    * A run failed. `needsUser` failures (credentials, permissions, inactive account) put the
    * connector in ERROR until someone acts; others keep it ACTIVE and retry after `retryInMs`.
    */
-  async recordSyncFailure(
-    m: EntityManager,
-    connectorId: string,
-    failure: { message: string; code: string; needsUser: boolean; retryInMs: number },
-  ): Promise<void> {
-    await m.query(
-      `UPDATE connectors SET last_error = $2, last_error_code = $3,
-              status = CASE WHEN $4 AND status = 'ACTIVE' THEN 'ERROR' ELSE status END,
-              next_sync_at = CASE WHEN $4 OR status <> 'ACTIVE' THEN NULL
-                                  ELSE now() + LEAST(make_interval(secs => $5), make_interval(mins => sync_interval_minutes)) END,
-              updated_at = now()
-        WHERE id = $1`,
-      [connectorId, failure.message, failure.code, failure.needsUser, failure.retryInMs / 1000],
-    );
+  recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<void> {
+    return this.connectors.recordSyncFailure(m, connectorId, failure);
   }
 
   private async credentialsOf(connectorId: string): Promise<GorgiasCredentials> {
-    const row = await this.repo
-      .createQueryBuilder('c')
-      .select(['c.id', 'c.email', 'c.subdomain', 'c.apiKeyCiphertext', 'c.apiKeyKeyId'])
-      .where('c.id = :id', { id: connectorId })
-      .getOneOrFail();
+    const row = await this.connectors.storedApiKey(connectorId);
     const apiKey = this.cipher.decrypt({ ciphertext: row.apiKeyCiphertext, keyId: row.apiKeyKeyId }, row.id);
     return { email: row.email, subdomain: row.subdomain, apiKey };
   }
 
   private async storeApiKey(m: EntityManager, connectorId: string, apiKey: string): Promise<void> {
     const enc = this.cipher.encrypt(apiKey, connectorId);
-    await m.getRepository(ConnectorEntity).update(
-      { id: connectorId },
-      { apiKeyCiphertext: enc.ciphertext, apiKeyKeyId: enc.keyId, apiKeyLast4: last4(apiKey) },
-    );
+    await this.connectors.storeApiKey(m, connectorId, { ciphertext: enc.ciphertext, keyId: enc.keyId, last4: last4(apiKey) });
   }
 }
 

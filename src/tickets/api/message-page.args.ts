@@ -1,8 +1,9 @@
 import { decodeCursor } from '../../common/pagination/cursor';
 import { checkPageSize } from '../../common/pagination/page-size';
 import { badUserInput } from '../../common/graphql-errors';
-import { DEFAULT_MESSAGES_PAGE } from '../dto/tickets-args';
-import { isValidKey, MessageKey } from '../tickets.service';
+import { isValidKey } from '../queries/ticket-input';
+import type { MessageKey } from '../queries/tickets.service';
+import { DEFAULT_MESSAGES_PAGE } from './dto/tickets-args';
 
 /** Keyset cursor of a ticket list or a conversation: BAD_USER_INPUT naming the argument unless it is one of ours. */
 export function decodeKey<K extends 'updatedAt' | 'createdAt'>(after: string | null | undefined, timeField: K) {

@@ -2,8 +2,8 @@ import { encodeCursor } from '../../common/pagination/cursor';
 import { Connection, toBackwardConnection, toConnection } from '../../common/pagination/paginated';
 import { preload } from '../../common/preloaded-fields';
 import type { MessagePageArgs } from '../api/message-page.args';
-import { Customer, Message, Ticket } from '../tickets.types';
-import { toAttachments } from '../tickets.service';
+import { Customer, Message, Ticket } from '../api/models/ticket.models';
+import { toAttachments } from './ticket-row.mapper';
 
 /** A `messages` field asked on every ticket of a page, fetched in the page's own statement. */
 export interface MessagesInclude extends MessagePageArgs {

@@ -1,7 +1,9 @@
 import type { TicketIncludes } from '../queries/ticket-includes';
+import { ISO_US } from './ticket.repository';
 
-/** Timestamps in cursors keep PostgreSQL's microseconds, so rows a microsecond apart never collide. */
-const ISO_US = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+/** Wraps a ticket page statement so that it brings its includes along. */
+export type IncludeSql = (pageSql: string) => string;
+
 /** Milliseconds since the epoch, truncated (as pg's own timestamp parsing gives a Date). */
 const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
 const participant = (email: string, name: string) =>
@@ -32,7 +34,7 @@ const MESSAGE_FIELDS: Record<string, string> = {
  * the conversation totals. Parameters go through `param` once; the returned function can wrap
  * several statements (the two steps of a search).
  */
-export function ticketIncludesSql(param: (value: unknown) => string, includes: TicketIncludes): (pageSql: string) => string {
+export function ticketIncludesSql(param: (value: unknown) => string, includes: TicketIncludes): IncludeSql {
   const columns: string[] = [];
   const joins: string[] = [];
   if (includes.customerKeys.length) {

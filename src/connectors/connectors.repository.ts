@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ConnectorEntity, ConnectorProvider } from './entities/connector.entity';
+
+/** The encrypted key of a connector, as stored (never leaves the connectors module undecrypted). */
+export interface StoredApiKey {
+  id: string;
+  email: string;
+  subdomain: string;
+  apiKeyCiphertext: string;
+  apiKeyKeyId: string;
+}
+
+/** Columns a connector update may set (`nextSyncAt: 'now'` stamps the database's time). */
+export type ConnectorPatch = Partial<Omit<ConnectorEntity, 'nextSyncAt'>> & { nextSyncAt?: Date | null | 'now' };
+
+/** How a failed run is recorded on its connector. */
+export interface SyncFailureRecord {
+  message: string;
+  code: string;
+  needsUser: boolean;
+  retryInMs: number;
+}
+
+/** Every read and write of `connectors` (TypeORM's entity repository and SQL). Tenant-scoped unless named otherwise. */
+@Injectable()
+export class ConnectorsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private entities(m?: EntityManager) {
+    return (m ?? this.dataSource.manager).getRepository(ConnectorEntity);
+  }
+
+  list(tenantId: string): Promise<ConnectorEntity[]> {
+    return this.entities().find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  find(tenantId: string, id: string): Promise<ConnectorEntity | null> {
+    return this.entities().findOne({ where: { tenantId, id } });
+  }
+
+  /** For the sync engine, which holds a run of the connector (already authorised). */
+  findById(id: string, m?: EntityManager): Promise<ConnectorEntity | null> {
+    return this.entities(m).findOne({ where: { id } });
+  }
+
+  findGorgiasBySubdomain(tenantId: string, subdomain: string): Promise<ConnectorEntity | null> {
+    return this.entities().findOne({ where: { tenantId, provider: ConnectorProvider.GORGIAS, subdomain } });
+  }
+
+  /** Inserts a connector; the key columns are filled by `storeApiKey` once the id exists. */
+  async insert(m: EntityManager, fields: Omit<Partial<ConnectorEntity>, 'id'>): Promise<ConnectorEntity> {
+    const repo = this.entities(m);
+    return repo.save(repo.create(fields));
+  }
+
+  async update(m: EntityManager, tenantId: string, id: string, patch: ConnectorPatch): Promise<void> {
+    const { nextSyncAt, ...rest } = patch;
+    const values = { ...rest, ...(nextSyncAt === undefined ? {} : { nextSyncAt: nextSyncAt === 'now' ? () => 'now()' : nextSyncAt }) };
+    await this.entities(m).update({ id, tenantId }, values as never);
+  }
+
+  /** The row as it is now (inside `m`'s transaction). */
+  reload(m: EntityManager, id: string): Promise<ConnectorEntity> {
+    return this.entities(m).findOneOrFail({ where: { id } });
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.entities().delete({ id, tenantId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  storedApiKey(id: string): Promise<StoredApiKey> {
+    return this.entities()
+      .createQueryBuilder('c')
+      .select(['c.id', 'c.email', 'c.subdomain', 'c.apiKeyCiphertext', 'c.apiKeyKeyId'])
+      .where('c.id = :id', { id })
+      .getOneOrFail();
+  }
+
+  async storeApiKey(m: EntityManager, id: string, key: { ciphertext: string; keyId: string; last4: string }): Promise<void> {
+    await this.entities(m).update({ id }, { apiKeyCiphertext: key.ciphertext, apiKeyKeyId: key.keyId, apiKeyLast4: key.last4 });
+  }
+
+  /** Whether anything was synced for the connector (tickets, messages or a watermark). */
+  async hasSyncedData(connectorId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM tickets WHERE connector_id = $1) OR EXISTS (SELECT 1 FROM messages WHERE connector_id = $1)
+              OR EXISTS (SELECT 1 FROM sync_cursors WHERE connector_id = $1) AS synced`,
+      [connectorId],
+    );
+    return rows[0].synced === true;
+  }
+
+  /** A run succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after its interval. */
+  async recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
+    await m.query(
+      `UPDATE connectors SET last_synced_at = now(), last_error = NULL, last_error_code = NULL,
+              status = CASE WHEN status = 'ERROR' THEN 'ACTIVE' ELSE status END,
+              next_sync_at = CASE WHEN status IN ('ACTIVE','ERROR') THEN now() + make_interval(mins => sync_interval_minutes) END,
+              updated_at = now()
+        WHERE id = $1`,
+      [connectorId],
+    );
+  }
+
+  /** A run failed: `needsUser` puts an ACTIVE connector in ERROR; otherwise it is due again after `retryInMs` at most. */
+  async recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<void> {
+    await m.query(
+      `UPDATE connectors SET last_error = $2, last_error_code = $3,
+              status = CASE WHEN $4 AND status = 'ACTIVE' THEN 'ERROR' ELSE status END,
+              next_sync_at = CASE WHEN $4 OR status <> 'ACTIVE' THEN NULL
+                                  ELSE now() + LEAST(make_interval(secs => $5), make_interval(mins => sync_interval_minutes)) END,
+              updated_at = now()
+        WHERE id = $1`,
+      [connectorId, failure.message, failure.code, failure.needsUser, failure.retryInMs / 1000],
+    );
+  }
+}
