@@ -51,6 +51,8 @@ interface Figures {
   sqlPerRequest: number;
   sqlMsPerRequest: number;
   heapGrowthPerRequest: number;
+  /** CPU time of the server process per request (user + system): what a request costs, whatever else runs on the machine. */
+  cpuMsPerRequest: number;
 }
 
 /** autocannon's CLI, in a process of its own, against `url`. */
@@ -103,6 +105,7 @@ async function measure(server: Server, who: Contender, c: BenchCase, token: stri
     sqlPerRequest: (after.sql - before.sql) / requests,
     sqlMsPerRequest: (after.sqlMs - before.sqlMs) / requests,
     heapGrowthPerRequest: (after.heapUsed - before.heapUsed) / requests,
+    cpuMsPerRequest: (after.cpuMs - before.cpuMs) / requests,
   };
 }
 
@@ -191,7 +194,7 @@ async function main() {
         rows.push(
           `| ${c.name} | ${LABEL[who]} | ${f.reqPerSec.toFixed(0)} (${spread[`${c.key}:${who}`]}) | ${f.p50.toFixed(1)} / ${f.p99.toFixed(1)} | ` +
             `${floor ? (f.reqPerSec / floor.reqPerSec).toFixed(2) : '—'} | ${checkedSql[who]} (${f.sqlPerRequest.toFixed(2)}) | ` +
-            `${f.sqlMsPerRequest.toFixed(1)} | ${f.heapGrowthPerRequest.toFixed(0)} | ${f.errors} |`,
+            `${f.cpuMsPerRequest.toFixed(2)} | ${f.sqlMsPerRequest.toFixed(1)} | ${f.heapGrowthPerRequest.toFixed(0)} | ${f.errors} |`,
         );
       }
       const api = figures.api;
@@ -236,8 +239,8 @@ SQL statements counted in each server by wrapping pg's \`Client.prototype.query\
 under load); SQL ms = time from send to answer summed over a request's statements; heap growth = heap after a full GC,
 after the run minus before, per request (≈ 0 when memory per request is flat).
 
-| case | server | req/s (runs) | p50 / p99 ms | vs floor | SQL per request (under load) | SQL ms per request | heap growth B/request | errors |
-|---|---|---|---|---|---|---|---|---|
+| case | server | req/s (runs) | p50 / p99 ms | vs floor | SQL per request (under load) | server CPU ms per request | SQL ms per request | heap growth B/request | errors |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 Targets (issue 15):

@@ -16,6 +16,8 @@ export interface ServerStats {
   sqlMs: number;
   heapUsed: number;
   rss: number;
+  /** CPU time this process has used (user + system), ms. */
+  cpuMs: number;
 }
 
 type Request = { id: number; cmd: 'stats' | 'profile-start' | 'profile-stop'; file?: string };
@@ -31,7 +33,8 @@ export function serveParent(url: string, sql: () => { count: number; ms: number 
     if (msg.cmd === 'stats') {
       (global as any).gc?.();
       const m = process.memoryUsage();
-      result = { sql: sql().count, sqlMs: sql().ms, heapUsed: m.heapUsed, rss: m.rss } satisfies ServerStats;
+      const cpu = process.cpuUsage();
+      result = { sql: sql().count, sqlMs: sql().ms, heapUsed: m.heapUsed, rss: m.rss, cpuMs: (cpu.user + cpu.system) / 1000 } satisfies ServerStats;
     } else if (msg.cmd === 'profile-start') {
       await post('Profiler.enable');
       await post('Profiler.start');
