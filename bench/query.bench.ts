@@ -138,7 +138,9 @@ async function main() {
       LOG_LEVEL: 'warn',
       BENCH_CONNECTIONS: String(CONNECTIONS),
     };
-    servers.api = await startServer('serve-api.ts', env); // applies the migrations
+    // BENCH_API_NODE_FLAGS: Node flags for the gateway only (e.g. GC settings being tried).
+    const apiFlags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    servers.api = await startServer('serve-api.ts', env, apiFlags); // applies the migrations
     const token = signToken({ tenantId: TENANT, role: 'reader' }, SECRET);
     const pool = new Pool({ connectionString: db.url, max: 2 });
 

@@ -56,10 +56,10 @@ export interface Server {
 }
 
 /** Starts `script` (TypeScript, next to this file) in its own Node process; resolves once it listens. */
-export function startServer(script: string, env: Record<string, string>): Promise<Server> {
+export function startServer(script: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<Server> {
   const child = fork(path.join(__dirname, script), [], {
     env: { ...process.env, ...env },
-    execArgv: ['--expose-gc', '--require', 'ts-node/register/transpile-only'],
+    execArgv: [...nodeFlags, '--expose-gc', '--require', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let next = 0;
