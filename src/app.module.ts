@@ -7,6 +7,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { AuthService } from './auth/auth.service';
+import { ExpressSettings } from './common/express-settings';
 import { graphqlOptions } from './common/graphql.options';
 import { loggerOptions } from './common/logger.options';
 import { appValidationPipe } from './common/validation.pipe';
@@ -38,6 +39,6 @@ import { TicketsModule } from './tickets/tickets.module';
     TicketsModule,
     SyncModule,
   ],
-  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }],
+  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, ExpressSettings],
 })
 export class AppModule {}
