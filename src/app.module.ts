@@ -13,9 +13,11 @@ import { loggerOptions } from './common/logger.options';
 import { appValidationPipe } from './common/validation.pipe';
 import { appConfig, AppConfig } from './config/app.config';
 import { DatabaseModule } from './database/database.module';
+import { ConsoleModule } from './console/console.module';
 import { ConnectorsModule } from './connectors/connectors.module';
 import { GorgiasModule } from './gorgias/gorgias.module';
 import { HealthModule } from './health/health.module';
+import { HttpSecurityModule } from './http-security/http-security.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { SyncModule } from './sync/sync.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -38,6 +40,8 @@ import { TicketsModule } from './tickets/tickets.module';
     ConnectorsModule,
     TicketsModule,
     SyncModule,
+    HttpSecurityModule,
+    ConsoleModule,
   ],
   providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, ExpressSettings],
 })

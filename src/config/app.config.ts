@@ -1,5 +1,7 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { parseEnvironment } from './environment';
+import { parseOriginList } from '../http-security/origin-policy';
+import { wantsPrettyLogs } from './log-format';
 
 /**
  * The validated configuration, built when an application instance starts (not at import time),
@@ -32,7 +34,11 @@ export const appConfig = registerAs('app', () => {
       defaultIntervalMinutes: env.SYNC_DEFAULT_INTERVAL_MINUTES,
       historyRetentionDays: env.SYNC_HISTORY_RETENTION_DAYS,
     },
-    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    log: {
+      level: env.LOG_LEVEL,
+      pretty: wantsPrettyLogs(env.LOG_PRETTY, env.NODE_ENV, process.stdout.isTTY === true),
+    },
+    corsOrigins: parseOriginList(env.CORS_ORIGINS),
   };
 });
 

@@ -16,6 +16,8 @@ const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const ORIGIN = 'https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?';
+const ORIGIN_LIST = new RegExp(`^\\s*${ORIGIN}\\s*(,\\s*${ORIGIN}\\s*)*$`);
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -99,9 +101,22 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Unset: human-readable when NODE_ENV=development and stdout is a terminal, JSON lines otherwise. */
   @Transform(toBool)
+  @IsOptional()
   @IsBoolean()
-  LOG_PRETTY = false;
+  LOG_PRETTY?: boolean;
+
+  /**
+   * Browser origins (besides the gateway's own) allowed to call the API, e.g. the Admin Portal's.
+   * Comma-separated `scheme://host[:port]`; none by default.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(ORIGIN_LIST, {
+    message: 'must be comma-separated origins such as https://portal.example.com,http://localhost:5173 (scheme://host[:port], no path, no *)',
+  })
+  CORS_ORIGINS?: string;
 }
 
 export class EnvironmentError extends Error {}
