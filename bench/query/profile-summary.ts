@@ -31,12 +31,14 @@ const PARTS: [string, RegExp][] = [
   ['pagination (connections, cursors)', /src\/common\/pagination\//],
   ['rest of the app', /^(?!.*node_modules).*\/src\//],
   ['async_hooks (AsyncLocalStorage context on every promise)', /^node:internal\/async_hooks|^node:async_hooks/],
-  ['Node HTTP / streams / timers', /^node:/],
+  ['Node HTTP, sockets, timers (mostly writev: the kernel sending the answer)', /^node:/],
   ['ts-node / other node_modules', /node_modules\//],
 ];
 
 /** Node internals that are work of their own (sockets, HTTP parsing, the event loop); other built-ins count for their caller. */
 const NODE_OWN = /^node:(_http|net|stream|timers|async_hooks|internal\/(stream|streams|http|js_stream|process|timers|async_hooks))/;
+
+const SERIALIZATION = 'JSON serialization of the answer';
 
 /** The profiler's own work (collecting the profile at stop): not the gateway's. */
 const PROFILER = 'profiler';
@@ -64,6 +66,7 @@ export function summarize(file: string): ProfileBreakdown {
     else if (functionName === '(program)') part = 'V8 / native (unattributed)';
     else if (functionName === '(root)') part = 'V8 / native (unattributed)';
     else if (!url && (functionName === 'stringify' || functionName === 'parse')) part = `JSON.${functionName}`;
+    else if (functionName === 'prettyJSONStringify') part = SERIALIZATION; // Apollo's JSON.stringify of the answer
     else if (!url && functionName === 'runMicrotasks') part = 'promise machinery (microtask queue)';
     else if (url === 'node:inspector') part = PROFILER;
     else if (url.startsWith('node:') && !NODE_OWN.test(url) && parent.has(id)) part = partOf(parent.get(id)!); // e.g. Buffer decoding for pg
