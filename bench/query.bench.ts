@@ -165,6 +165,8 @@ async function main() {
     const verdicts: string[] = [];
     const profiles: string[] = [];
     const spread: Record<string, string> = {};
+    const heapStart = servers.api && contenders.includes('api') ? await servers.api.call<ServerStats>('stats') : undefined;
+    let apiRequests = 0;
     for (const c of CASES) {
       const figures: Partial<Record<Contender, Figures>> = {};
       const checkedSql: Partial<Record<Contender, number>> = {};
@@ -181,6 +183,7 @@ async function main() {
       for (let i = 0; i < REPEAT; i++) {
         for (const who of contenders) {
           const f = await measure(servers[who]!, who, c, token);
+          if (who === 'api') apiRequests += f.requests;
           (runs[who] ??= []).push(f);
           process.stdout.write(`${c.name} — ${LABEL[who]} (run ${i + 1}): ${JSON.stringify(f)}\n`);
         }
@@ -221,6 +224,13 @@ async function main() {
       }
     }
 
+    let memory = '';
+    if (heapStart) {
+      const end = await servers.api!.call<ServerStats>('stats');
+      const mb = (b: number) => (b / 1048576).toFixed(1);
+      memory = `Gateway memory: heap after a full GC ${mb(heapStart.heapUsed)} MB before the first measured run, ${mb(end.heapUsed)} MB after the last ` +
+        `(${apiRequests.toLocaleString('en')} measured requests later, plus warm-ups and profiled runs); RSS ${mb(heapStart.rss)} → ${mb(end.rss)} MB.\n`;
+    }
     const md = `## bench:query
 
 \`npm run bench:query\` — the ticket read API on ${TICKETS.toLocaleString('en')} tickets and ${(TICKETS * MESSAGES_PER_TICKET).toLocaleString('en')} messages
@@ -245,6 +255,7 @@ after the run minus before, per request (≈ 0 when memory per request is flat).
 |---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
+${memory}
 Targets (issue 15):
 ${verdicts.join('\n')}
 ${
