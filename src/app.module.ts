@@ -1,14 +1,15 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
-import { AuthService } from './auth/auth.service';
 import { ExpressSettings } from './common/express-settings';
-import { graphqlOptions } from './common/graphql.options';
+import { graphqlOptions } from './common/graphql/graphql.options';
+import { GraphqlWsServer } from './common/graphql/graphql-ws.server';
+import { GraphqlExceptionFilter } from './common/graphql/graphql-exception.filter';
 import { loggerOptions } from './common/logger.options';
 import { appValidationPipe } from './common/validation.pipe';
 import { appConfig, AppConfig } from './config/app.config';
@@ -31,7 +32,7 @@ import { TicketsModule } from './tickets/tickets.module';
     ScheduleModule.forRoot(),
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AuthService, appConfig.KEY],
+      inject: [appConfig.KEY],
       useFactory: graphqlOptions,
     }),
     HealthModule,
@@ -43,6 +44,6 @@ import { TicketsModule } from './tickets/tickets.module';
     HttpSecurityModule,
     ConsoleModule,
   ],
-  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, ExpressSettings],
+  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, { provide: APP_FILTER, useClass: GraphqlExceptionFilter }, GraphqlWsServer, ExpressSettings],
 })
 export class AppModule {}

@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { signToken } from './auth/auth.service';
 import { EnvironmentError } from './config/environment';
+import { DataDirInUseError } from './database/embedded-postgres';
 import { prepareRuntime } from './runtime';
 
 async function bootstrap() {
@@ -45,7 +46,7 @@ async function bootstrap() {
 }
 
 bootstrap().catch((e) => {
-  if (e instanceof EnvironmentError) {
+  if (e instanceof EnvironmentError || e instanceof DataDirInUseError) {
     process.stderr.write(`${e.message}\n`);
   } else {
     process.stderr.write(`Start-up failed: ${e?.stack ?? e}\n`);

@@ -3,7 +3,6 @@
  * in its own process, with a pool of BENCH_CONNECTIONS clients. A dev dependency, used only here.
  */
 import { createServer } from 'node:http';
-import { postgraphile } from 'postgraphile';
 import { serveParent } from './child';
 import { countSql, sqlStats } from './sql-counter';
 
@@ -21,8 +20,10 @@ countSql();
   return { promise, resolve, reject };
 };
 
-// Subpath exports the project's CommonJS module resolution cannot type; plain requires instead.
+// Plain requires, untyped: PostGraphile's types augment the 'graphql' module globally (grafast's ExecutionResult),
+// which would change how the app's own code type-checks; some subpaths also need node16 module resolution.
 /* eslint-disable @typescript-eslint/no-require-imports */
+const { postgraphile } = require('postgraphile');
 const { makePgService } = require('postgraphile/adaptors/pg');
 const { grafserv } = require('postgraphile/grafserv/node');
 const { PostGraphileAmberPreset } = require('postgraphile/presets/amber');

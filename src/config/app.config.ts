@@ -21,11 +21,19 @@ export const appConfig = registerAs('app', () => {
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     jwtSecret: env.AUTH_JWT_SECRET,
+    jwtMaxLifetimeSeconds: env.AUTH_JWT_MAX_LIFETIME_HOURS * 3600,
+    introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
+    wsMaxConnectionsPerAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS,
+    database: {
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
     encryptionKeys: env.SECRETS_ENCRYPTION_KEYS,
     gorgias: {
       baseUrl: env.GORGIAS_BASE_URL,
       timeoutMs: env.GORGIAS_TIMEOUT_MS,
       maxRetries: env.GORGIAS_MAX_RETRIES,
+      budgetShare: env.GORGIAS_BUDGET_SHARE,
     },
     sync: {
       schedulerEnabled: env.SYNC_SCHEDULER_ENABLED,

@@ -1,6 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GorgiasApiError, GorgiasResource } from './gorgias-api.error';
 import { normalizeDatetimes } from './gorgias-datetime';
+import { QueryParams as Params, toQuery } from './gorgias-query';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
 import {
   DEFAULT_RETRY_AFTER_MS,
@@ -26,10 +27,15 @@ export interface GorgiasClientOptions {
   baseUrlTemplate: string;
   timeoutMs: number;
   maxRetries: number;
+  /** Whose turn this client waits for on the account's shared pacer (see GorgiasRateLimitPacer). */
+  lane?: string;
 }
 
 export interface GorgiasEventListParams extends GorgiasListParams {
+  /** Sent as repeated keys (`types=a&types=b`), as Gorgias reads arrays; a comma-joined value would be one unknown type. */
   types?: string[];
+  /** e.g. `Ticket`, `TicketMessage`. */
+  objectType?: string;
   /** ISO datetime: only events created at or after it (`created_datetime[gte]`). */
   createdAfter?: string;
 }
@@ -43,7 +49,6 @@ export interface GorgiasClientStats {
   retries: number;
 }
 
-type Params = { [key: string]: string | number | undefined };
 
 /** Network failures worth another try: the request may not have reached Gorgias, or its answer was lost. */
 const TRANSIENT_NETWORK_CODES = new Set([
@@ -88,8 +93,11 @@ export class GorgiasClient {
     return this.list<GorgiasTicket>('/tickets', params, 'tickets');
   }
 
+  /** One ticket, with its `messages` embedded oldest first (each with explicit-offset datetimes too). */
   async getTicket(id: number): Promise<GorgiasTicket> {
-    return normalizeDatetimes(await this.get<GorgiasTicket>(`/tickets/${encodeURIComponent(String(id))}`, {}, 'tickets'));
+    const ticket = normalizeDatetimes(await this.get<GorgiasTicket>(`/tickets/${encodeURIComponent(String(id))}`, {}, 'tickets'));
+    if (ticket && Array.isArray(ticket.messages)) ticket.messages.forEach(normalizeDatetimes);
+    return ticket;
   }
 
   /** All messages of the account newest or oldest first; `ticket_id` narrows to one ticket. */
@@ -98,10 +106,10 @@ export class GorgiasClient {
   }
 
   listEvents(params: GorgiasEventListParams = {}): Promise<GorgiasPage<GorgiasEvent>> {
-    const { types, createdAfter, ...rest } = params;
+    const { types, objectType, createdAfter, ...rest } = params;
     return this.list<GorgiasEvent>(
       '/events',
-      { ...rest, types: types?.length ? types.join(',') : undefined, 'created_datetime[gte]': createdAfter },
+      { ...rest, types: types?.length ? types : undefined, object_type: objectType, 'created_datetime[gte]': createdAfter },
       'events',
     );
   }
@@ -133,11 +141,11 @@ export class GorgiasClient {
   }
 
   private async get<T>(path: string, params: Params, resource: GorgiasResource): Promise<T> {
-    const query = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+    const query = toQuery(params);
     let failures = 0;
     let rateLimitWaits = 0;
     for (;;) {
-      await this.pacer.acquire();
+      await this.pacer.acquire(this.options.lane);
       this.stats.requests++;
       let res: AxiosResponse<string>;
       try {

@@ -6,7 +6,8 @@ import { appConfig, AppConfig } from '../../config/app.config';
 import { SyncRunExecutor } from '../engine/sync-run.executor';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { SyncRunRepository } from '../repositories/sync-run.repository';
-import { MAX_CONCURRENT_RUNS_PER_INSTANCE } from '../sync.constants';
+import { ABANDONED_RUN_MESSAGE } from '../engine/sync-failure.policy';
+import { MAX_CLAIM_ATTEMPTS, MAX_CONCURRENT_RUNS_PER_INSTANCE } from '../sync.constants';
 
 const TICK_JOB = 'sync-scheduler-tick';
 
@@ -76,6 +77,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     try {
       do {
         this.again = false;
+        await this.runs.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_RUN_MESSAGE);
         await this.runs.enqueueDue();
         const room = MAX_CONCURRENT_RUNS_PER_INSTANCE - this.active.size;
         const claimed = await this.runs.claim(this.owner, room, this.config.sync.leaseSeconds);

@@ -1,12 +1,13 @@
-import { Args, ComplexityEstimatorArgs, Context, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { GraphqlContext } from '../../auth/graphql-context';
 import { encodeCursor } from '../../common/pagination/cursor';
-import { checkPageSize, MAX_PAGE_SIZE } from '../../common/pagination/page-size';
+import { checkPageSize } from '../../common/pagination/page-size';
 import { Connection, toConnection } from '../../common/pagination/paginated';
 import { MessageConnection, TicketConnection } from './dto/ticket-connections';
+import { listComplexity, ticketsComplexity } from './dto/tickets-cost';
 import { DEFAULT_MESSAGES_PAGE, DEFAULT_TICKETS_PAGE, TicketArgs, TicketByExternalIdArgs, TicketsArgs } from './dto/tickets-args';
 import { customerOf, messageConnection } from '../queries/ticket-includes';
 import { TicketKey, TicketsService } from '../queries/tickets.service';
@@ -15,11 +16,6 @@ import { decodeKey, messagePageArgs } from './message-page.args';
 import { ticketIncludes } from './ticket-includes.selection';
 import { customerLoader, messagesLoader } from './tickets.loaders';
 
-/** Cost of a list: its page size (as asked, capped at the maximum) times what each item asks for. */
-export const listComplexity = (fallback: number) => (o: ComplexityEstimatorArgs) => {
-  const first = typeof o.args?.last === 'number' ? o.args.last : typeof o.args?.first === 'number' ? o.args.first : fallback;
-  return 1 + Math.min(Math.max(first, 1), MAX_PAGE_SIZE) * o.childComplexity;
-};
 
 @Resolver(() => Ticket)
 export class TicketsResolver {
@@ -27,7 +23,7 @@ export class TicketsResolver {
 
   @Query(() => TicketConnection, {
     description: 'Synced tickets, most recently updated first. Deleted and trashed tickets only with filter.includeDeleted.',
-    complexity: listComplexity(DEFAULT_TICKETS_PAGE),
+    complexity: ticketsComplexity(DEFAULT_TICKETS_PAGE),
   })
   async tickets(@CurrentUser() user: AuthUser, @Args() args: TicketsArgs, @Info() info: GraphQLResolveInfo): Promise<Connection<Ticket>> {
     const first = checkPageSize(args.first, DEFAULT_TICKETS_PAGE);

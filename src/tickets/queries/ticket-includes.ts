@@ -1,6 +1,6 @@
 import { encodeCursor } from '../../common/pagination/cursor';
 import { Connection, toBackwardConnection, toConnection } from '../../common/pagination/paginated';
-import { preload } from '../../common/preloaded-fields';
+import { preload } from '../../common/graphql/preloaded-fields';
 import type { MessagePageArgs } from '../api/message-page.args';
 import { Customer, Message, Ticket } from '../api/models/ticket.models';
 import { toAttachments } from './ticket-row.mapper';
