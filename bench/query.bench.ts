@@ -57,7 +57,18 @@ interface Figures {
 
 /** autocannon's CLI, in a process of its own, against `url`. */
 function autocannon(url: string, body: string, headers: Record<string, string>, duration: number): Promise<any> {
-  const args = [require.resolve('autocannon/autocannon.js'), '-j', '-c', String(CONNECTIONS), '-d', String(duration), '-m', 'POST', '-b', body];
+  const args = [
+    require.resolve('autocannon/autocannon.js'),
+    '-j',
+    '-c',
+    String(CONNECTIONS),
+    '-d',
+    String(duration),
+    '-m',
+    'POST',
+    '-b',
+    body,
+  ];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
   args.push(url);
   return new Promise((resolve, reject) =>
@@ -125,7 +136,10 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755);
   mkdirSync(PROFILE_DIR, { recursive: true });
-  const db = await startEmbeddedPostgres(path.join(dir, 'pg'), process.env.BENCH_PG_LOG ? { log: (l) => process.stderr.write(`[pg] ${l}\n`) } : {});
+  const db = await startEmbeddedPostgres(
+    path.join(dir, 'pg'),
+    process.env.BENCH_PG_LOG ? { log: (l) => process.stderr.write(`[pg] ${l}\n`) } : {},
+  );
   const servers: Partial<Record<Contender, Server>> = {};
   try {
     const env = {
@@ -144,7 +158,9 @@ async function main() {
     const token = signToken({ tenantId: TENANT, role: 'reader' }, SECRET);
     const pool = new Pool({ connectionString: db.url, max: 2 });
 
-    process.stdout.write(`Loading ${TICKETS.toLocaleString('en')} tickets, ${(TICKETS * MESSAGES_PER_TICKET).toLocaleString('en')} messages...\n`);
+    process.stdout.write(
+      `Loading ${TICKETS.toLocaleString('en')} tickets, ${(TICKETS * MESSAGES_PER_TICKET).toLocaleString('en')} messages...\n`,
+    );
     const loadStart = performance.now();
     const [{ n: existing }] = (await pool.query('SELECT count(*)::int AS n FROM tickets')).rows;
     if (!existing) await load(pool, TICKETS, MESSAGES_PER_TICKET);
@@ -176,7 +192,8 @@ async function main() {
         const before = await s.call<ServerStats>('stats');
         const ids = await checkedAnswer(s, who, c, token);
         checkedSql[who] = (await s.call<ServerStats>('stats')).sql - before.sql;
-        if (reference && ids.join() !== reference.join()) throw new Error(`${c.name}: ${LABEL[who]} answers other tickets than ${LABEL[contenders[0]]}`);
+        if (reference && ids.join() !== reference.join())
+          throw new Error(`${c.name}: ${LABEL[who]} answers other tickets than ${LABEL[contenders[0]]}`);
         reference ??= ids;
       }
       const runs: Partial<Record<Contender, Figures[]>> = {};
@@ -220,7 +237,9 @@ async function main() {
       if (PROFILE && servers.api && contenders.includes('api')) {
         const file = path.join(PROFILE_DIR, `gateway-${c.key}.cpuprofile`);
         const f = await measure(servers.api, 'api', c, token, file);
-        profiles.push(`**${c.name}** (${f.requests} requests in ${DURATION} s, ${f.reqPerSec.toFixed(0)} req/s while profiled):\n\n${profileTable(summarize(file), f.requests)}`);
+        profiles.push(
+          `**${c.name}** (${f.requests} requests in ${DURATION} s, ${f.reqPerSec.toFixed(0)} req/s while profiled):\n\n${profileTable(summarize(file), f.requests)}`,
+        );
       }
     }
 
@@ -228,7 +247,8 @@ async function main() {
     if (heapStart) {
       const end = await servers.api!.call<ServerStats>('stats');
       const mb = (b: number) => (b / 1048576).toFixed(1);
-      memory = `Gateway memory: heap after a full GC ${mb(heapStart.heapUsed)} MB before the first measured run, ${mb(end.heapUsed)} MB after the last ` +
+      memory =
+        `Gateway memory: heap after a full GC ${mb(heapStart.heapUsed)} MB before the first measured run, ${mb(end.heapUsed)} MB after the last ` +
         `(${apiRequests.toLocaleString('en')} measured requests later, plus warm-ups and profiled runs); RSS ${mb(heapStart.rss)} → ${mb(end.rss)} MB.\n`;
     }
     const md = `## bench:query

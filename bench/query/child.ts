@@ -34,7 +34,13 @@ export function serveParent(url: string, sql: () => { count: number; ms: number 
       (global as any).gc?.();
       const m = process.memoryUsage();
       const cpu = process.cpuUsage();
-      result = { sql: sql().count, sqlMs: sql().ms, heapUsed: m.heapUsed, rss: m.rss, cpuMs: (cpu.user + cpu.system) / 1000 } satisfies ServerStats;
+      result = {
+        sql: sql().count,
+        sqlMs: sql().ms,
+        heapUsed: m.heapUsed,
+        rss: m.rss,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      } satisfies ServerStats;
     } else if (msg.cmd === 'profile-start') {
       await post('Profiler.enable');
       await post('Profiler.start');

@@ -14,7 +14,10 @@ interface ProfileNode {
 
 /** First match wins: [part, test on the script URL]. */
 const PARTS: [string, RegExp][] = [
-  ['pg driver (send SQL, parse rows)', /node_modules\/(pg|pg-protocol|pg-types|pg-pool|postgres-[a-z]+|pgpass|buffer-writer|packet-reader)\//],
+  [
+    'pg driver (send SQL, parse rows)',
+    /node_modules\/(pg|pg-protocol|pg-types|pg-pool|postgres-[a-z]+|pgpass|buffer-writer|packet-reader)\//,
+  ],
   ['TypeORM (query runner)', /node_modules\/typeorm\//],
   ['DataLoader', /node_modules\/dataloader\//],
   ['graphql-js parse', /node_modules\/graphql\/language\//],
@@ -24,9 +27,15 @@ const PARTS: [string, RegExp][] = [
   ['Nest resolver wrapping (guards, pipes, params)', /node_modules\/@nestjs\/(graphql|core|common)\//],
   ['class-validator / class-transformer', /node_modules\/(class-validator|class-transformer|validator)\//],
   ['Apollo Server (request pipeline, plugins)', /node_modules\/(@apollo|@as-integrations|@graphql-tools)\//],
-  ['logging (pino, pino-http)', /node_modules\/(pino|pino-http|nestjs-pino|pino-std-serializers|sonic-boom|thread-stream|fast-redact|@pinojs)\//],
+  [
+    'logging (pino, pino-http)',
+    /node_modules\/(pino|pino-http|nestjs-pino|pino-std-serializers|sonic-boom|thread-stream|fast-redact|@pinojs)\//,
+  ],
   ['auth (JWT)', /node_modules\/(jsonwebtoken|jws|jwa|@nestjs\/jwt)\/|src\/auth\//],
-  ['Express (routing, body parsing, middleware)', /node_modules\/(express|body-parser|raw-body|router|iconv-lite|type-is|content-type|on-finished|finalhandler|send|qs|cors|depd|debug|mime|accepts|negotiator|media-typer|encodeurl|escape-html|parseurl|fresh|etag|vary|cookie|setprototypeof|statuses|http-errors|merge-descriptors|safe-buffer|bytes|unpipe|ee-first|destroy|forwarded|proxy-addr|ipaddr\.js|range-parser|serve-static|utils-merge|path-to-regexp|@nestjs\/platform-express)\//],
+  [
+    'Express (routing, body parsing, middleware)',
+    /node_modules\/(express|body-parser|raw-body|router|iconv-lite|type-is|content-type|on-finished|finalhandler|send|qs|cors|depd|debug|mime|accepts|negotiator|media-typer|encodeurl|escape-html|parseurl|fresh|etag|vary|cookie|setprototypeof|statuses|http-errors|merge-descriptors|safe-buffer|bytes|unpipe|ee-first|destroy|forwarded|proxy-addr|ipaddr\.js|range-parser|serve-static|utils-merge|path-to-regexp|@nestjs\/platform-express)\//,
+  ],
   ['tickets module (SQL building, row mapping, resolvers)', /src\/tickets\//],
   ['pagination (connections, cursors)', /src\/common\/pagination\//],
   ['rest of the app', /^(?!.*node_modules).*\/src\//],
@@ -66,10 +75,12 @@ export function summarize(file: string): ProfileBreakdown {
     else if (functionName === '(program)') part = 'V8 / native (unattributed)';
     else if (functionName === '(root)') part = 'V8 / native (unattributed)';
     else if (!url && (functionName === 'stringify' || functionName === 'parse')) part = `JSON.${functionName}`;
-    else if (functionName === 'prettyJSONStringify') part = SERIALIZATION; // Apollo's JSON.stringify of the answer
+    else if (functionName === 'prettyJSONStringify')
+      part = SERIALIZATION; // Apollo's JSON.stringify of the answer
     else if (!url && functionName === 'runMicrotasks') part = 'promise machinery (microtask queue)';
     else if (url === 'node:inspector') part = PROFILER;
-    else if (url.startsWith('node:') && !NODE_OWN.test(url) && parent.has(id)) part = partOf(parent.get(id)!); // e.g. Buffer decoding for pg
+    else if (url.startsWith('node:') && !NODE_OWN.test(url) && parent.has(id))
+      part = partOf(parent.get(id)!); // e.g. Buffer decoding for pg
     else if (url) part = PARTS.find(([, re]) => re.test(url))?.[0] ?? 'other';
     else {
       const p = parent.get(id);
@@ -88,6 +99,9 @@ export function summarize(file: string): ProfileBreakdown {
     ms.set(part, (ms.get(part) ?? 0) + dt);
   });
   const busy = total - (ms.get('idle') ?? 0) - (ms.get(PROFILER) ?? 0);
-  const parts = [...ms.entries()].filter(([p]) => p !== 'idle' && p !== PROFILER).map(([part, v]) => ({ part, ms: v })).sort((a, b) => b.ms - a.ms);
+  const parts = [...ms.entries()]
+    .filter(([p]) => p !== 'idle' && p !== PROFILER)
+    .map(([part, v]) => ({ part, ms: v }))
+    .sort((a, b) => b.ms - a.ms);
   return { totalMs: total, busyMs: busy, parts };
 }

@@ -22,12 +22,10 @@ countSql();
 
 // Plain requires, untyped: PostGraphile's types augment the 'graphql' module globally (grafast's ExecutionResult),
 // which would change how the app's own code type-checks; some subpaths also need node16 module resolution.
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { postgraphile } = require('postgraphile');
 const { makePgService } = require('postgraphile/adaptors/pg');
 const { grafserv } = require('postgraphile/grafserv/node');
 const { PostGraphileAmberPreset } = require('postgraphile/presets/amber');
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 async function main() {
   // Typed loosely: the preset's pgServices/grafserv keys come from the type augmentations of the requires above.

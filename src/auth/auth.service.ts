@@ -68,8 +68,5 @@ export class AuthService {
 }
 
 export function signToken(user: AuthUser, secret: string, expiresIn: number | string = '30d'): string {
-  return new JwtService().sign(
-    { tenantId: user.tenantId, role: user.role },
-    { secret, algorithm: 'HS256', expiresIn: expiresIn as never },
-  );
+  return new JwtService().sign({ tenantId: user.tenantId, role: user.role }, { secret, algorithm: 'HS256', expiresIn: expiresIn as never });
 }

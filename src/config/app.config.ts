@@ -47,6 +47,7 @@ export const appConfig = registerAs('app', () => {
       pretty: wantsPrettyLogs(env.LOG_PRETTY, env.NODE_ENV, process.stdout.isTTY === true),
     },
     corsOrigins: parseOriginList(env.CORS_ORIGINS),
+    metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null, host: env.METRICS_HOST },
   };
 });
 

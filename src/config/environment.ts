@@ -159,6 +159,25 @@ export class Environment {
     message: 'must be comma-separated origins such as https://portal.example.com,http://localhost:5173 (scheme://host[:port], no path, no *)',
   })
   CORS_ORIGINS?: string;
+
+  /** Bearer token that `GET /metrics` requires. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 24`)' })
+  METRICS_TOKEN?: string;
+
+  /** Serves `/metrics` on this port only, apart from the API (then a token is optional). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Interface the METRICS_PORT listener binds to. */
+  @IsString()
+  METRICS_HOST = '0.0.0.0';
 }
 
 export class EnvironmentError extends Error {}
@@ -174,6 +193,9 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     const text = notANumber ? 'must be a number' : [...new Set(messages)].join('; ');
     return `  ${e.property}: ${text} (got ${describe(e.property, raw[e.property])})`;
   });
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+    problems.push(`  METRICS_PORT: must differ from PORT (got ${env.METRICS_PORT}); unset it to serve /metrics on PORT with METRICS_TOKEN`);
+  }
   if (env.NODE_ENV === 'production') {
     if (!env.AUTH_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: is required in production');
     if (!env.SECRETS_ENCRYPTION_KEYS) problems.push('  SECRETS_ENCRYPTION_KEYS: is required in production');
@@ -189,6 +211,6 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
 
 function describe(property: string, value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (/SECRET|KEYS|URL/.test(property)) return 'a value that is not shown';
+  if (/SECRET|KEYS|URL|TOKEN/.test(property)) return 'a value that is not shown';
   return JSON.stringify(value);
 }

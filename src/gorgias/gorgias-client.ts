@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GorgiasApiError, GorgiasResource } from './gorgias-api.error';
+import type { GorgiasCallObserver } from './gorgias-call.observer';
 import { normalizeDatetimes } from './gorgias-datetime';
 import { QueryParams as Params, toQuery } from './gorgias-query';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
@@ -29,6 +30,8 @@ export interface GorgiasClientOptions {
   maxRetries: number;
   /** Whose turn this client waits for on the account's shared pacer (see GorgiasRateLimitPacer). */
   lane?: string;
+  /** Told how long each call waited for the rate-limit budget. */
+  observer?: Pick<GorgiasCallObserver, 'rateLimitWaited'>;
 }
 
 export interface GorgiasEventListParams extends GorgiasListParams {
@@ -145,7 +148,9 @@ export class GorgiasClient {
     let failures = 0;
     let rateLimitWaits = 0;
     for (;;) {
+      const waitStart = performance.now();
       await this.pacer.acquire(this.options.lane);
+      this.options.observer?.rateLimitWaited((performance.now() - waitStart) / 1000);
       this.stats.requests++;
       let res: AxiosResponse<string>;
       try {

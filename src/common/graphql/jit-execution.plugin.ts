@@ -56,7 +56,8 @@ export function jitExecutionPlugin(): ApolloServerPlugin {
           }
           if (!query) return null;
           const variables = rc.request.variables ?? {};
-          if (operation.variableDefinitions?.length && getVariableValues(schema, operation.variableDefinitions, variables).errors) return null;
+          if (operation.variableDefinitions?.length && getVariableValues(schema, operation.variableDefinitions, variables).errors)
+            return null;
           const result = await query.query(undefined, rc.contextValue, variables);
           if (result.errors?.length || !result.data) return null;
           return { http: rc.response.http, body: { kind: 'single', singleResult: { data: result.data } } };

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { GorgiasClient } from '../../gorgias/gorgias-client';
 import { GorgiasCredentials } from '../../gorgias/gorgias.types';
+import { inSyncWriteSpan, SyncSpanScope } from '../../observability/tracing/sync-page.span';
 import { SyncCursorRepository } from '../repositories/sync-cursor.repository';
 import { RunCounters, SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
 import { SyncLogScope, SyncLogService } from '../sync-log.service';
@@ -73,12 +74,19 @@ export class RunSession {
    * page, also one that only moves the checkpoint: then its changes are empty).
    */
   async page(write: (tx: EntityManager, changes: PageChangeSet) => Promise<void>): Promise<void> {
-    await this.services.dataSource.transaction(async (tx) => {
-      const changes = new PageChangeSet();
-      await write(tx, changes);
-      await this.saveCheckpoint(tx);
-      await this.services.observers.pageCommitted(tx, this.ctx, changes.toPageChanges());
-    });
+    await inSyncWriteSpan(this.spanScope(), () =>
+      this.services.dataSource.transaction(async (tx) => {
+        const changes = new PageChangeSet();
+        await write(tx, changes);
+        await this.saveCheckpoint(tx);
+        await this.services.observers.pageCommitted(tx, this.ctx, changes.toPageChanges());
+      }),
+    );
+  }
+
+  /** What the spans of this run's pages say (tracing). */
+  spanScope(): SyncSpanScope {
+    return { connectorId: this.run.connectorId, runId: this.run.id, mode: this.run.mode, stage: this.checkpoint.stage ?? 'start' };
   }
 
   /** Moves the checkpoint to the start of `next` (saved with the page that calls it). */
@@ -115,6 +123,7 @@ export class RunSession {
       phase: this.phase,
       ticketsSynced: this.ticketsSynced,
       messagesSynced: this.messagesSynced,
+      ticketsDeleted: this.ticketsDeleted,
       ticketsTotal: this.ticketsTotal,
       percent: Math.round(this.percent * 10) / 10,
     };

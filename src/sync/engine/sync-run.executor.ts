@@ -15,6 +15,7 @@ import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.reposito
 import { SyncLogService } from '../sync-log.service';
 import { SyncMode, SyncRunStatus, SyncStage } from '../sync-run.types';
 import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS, PROGRESS_INTERVAL_MS } from '../sync.constants';
+import { inSyncStageSpan } from '../../observability/tracing/sync-page.span';
 import { RunObserverRegistry } from './run-observer';
 import { RunServices, RunSession } from './run-session';
 import { firstCheckpoint, remainingStages } from './stage-plan';
@@ -85,6 +86,7 @@ export class SyncRunExecutor {
     let errorCode: string | null = null;
     try {
       if (found.connector.status === 'PAUSED' || found.connector.status === 'DRAFT') throw new RunCancelled();
+      await session.publish(); // where this instance takes the run up: observers count from here
       await this.logStart(session);
       await this.runStages(session);
       await this.succeed(session);
@@ -136,7 +138,8 @@ export class SyncRunExecutor {
     if (!session.checkpoint.stage) session.checkpoint = firstCheckpoint(session.run.mode, watermarks);
     for (const { stage, next } of remainingStages(session.run.mode, session.checkpoint)) {
       if (stage === 'done') break;
-      await this.stages[stage].run(session, next, watermarks);
+      // Tracing: each stage is a trace of its own (list walks start one more per page).
+      await inSyncStageSpan(session.spanScope(), () => this.stages[stage].run(session, next, watermarks));
       await this.services.observers.stageDone(session.ctx, stage);
     }
   }

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { runAsBackgroundWork } from '../../observability/logging/background-log-context';
 import { SyncRunExecutor } from '../engine/sync-run.executor';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { SyncRunRepository } from '../repositories/sync-run.repository';
@@ -82,8 +83,8 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         const room = MAX_CONCURRENT_RUNS_PER_INSTANCE - this.active.size;
         const claimed = await this.runs.claim(this.owner, room, this.config.sync.leaseSeconds);
         for (const run of claimed) {
-          const p = this.executor
-            .execute(run, this.owner)
+          // The run logs as itself, not as the request whose wake-up led to this tick.
+          const p = runAsBackgroundWork({ connectorId: run.connectorId, runId: run.id }, () => this.executor.execute(run, this.owner))
             .catch((e) => this.logger.error({ err: e }, `sync run ${run.id} crashed`))
             .finally(() => {
               this.active.delete(run.id);

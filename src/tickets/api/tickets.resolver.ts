@@ -16,7 +16,6 @@ import { decodeKey, messagePageArgs } from './message-page.args';
 import { ticketIncludes } from './ticket-includes.selection';
 import { customerLoader, messagesLoader } from './tickets.loaders';
 
-
 @Resolver(() => Ticket)
 export class TicketsResolver {
   constructor(private readonly service: TicketsService) {}
@@ -45,7 +44,10 @@ export class TicketsResolver {
     return this.service.findById(user, args.id);
   }
 
-  @Query(() => Ticket, { nullable: true, description: 'A ticket by its Gorgias id within a connector, deleted or not. Null when not found.' })
+  @Query(() => Ticket, {
+    nullable: true,
+    description: 'A ticket by its Gorgias id within a connector, deleted or not. Null when not found.',
+  })
   ticketByExternalId(@CurrentUser() user: AuthUser, @Args() args: TicketByExternalIdArgs) {
     return this.service.findByExternalId(user, args.connectorId, args.externalId);
   }
@@ -66,15 +68,23 @@ export class TicketsResolver {
     @Parent() ticket: Ticket,
     // Scalar arguments (not an ArgsType class): this runs once per ticket of a page, and scalars
     // skip the class-transformer/class-validator round trip; both are checked right here.
-    @Args('first', { type: () => Int, nullable: true, defaultValue: DEFAULT_MESSAGES_PAGE, description: 'Page size, 1 to 100.' }) firstArg: number | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: DEFAULT_MESSAGES_PAGE, description: 'Page size, 1 to 100.' })
+    firstArg: number | null,
     @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page.' }) afterArg: string | null,
-    @Args('last', { type: () => Int, nullable: true, description: 'The newest N messages (in conversation order), 1 to 100; takes the place of first.' })
+    @Args('last', {
+      type: () => Int,
+      nullable: true,
+      description: 'The newest N messages (in conversation order), 1 to 100; takes the place of first.',
+    })
     lastArg: number | null,
-    @Args('before', { type: () => String, nullable: true, description: 'With last: the startCursor of the page after.' }) beforeArg: string | null,
+    @Args('before', { type: () => String, nullable: true, description: 'With last: the startCursor of the page after.' })
+    beforeArg: string | null,
     @Context() ctx: GraphqlContext,
   ): Promise<Connection<Message>> {
     const page = messagePageArgs({ first: firstArg, after: afterArg, last: lastArg, before: beforeArg });
-    const found = await messagesLoader(ctx, this.service, page.size, page.at, page.atRaw, page.backward ? 'backward' : 'forward').load(ticket);
+    const found = await messagesLoader(ctx, this.service, page.size, page.at, page.atRaw, page.backward ? 'backward' : 'forward').load(
+      ticket,
+    );
     return messageConnection(found.rows, page, found.totalCount);
   }
 }

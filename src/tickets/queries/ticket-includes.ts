@@ -27,14 +27,24 @@ export const PRELOADED_TICKET_FIELDS = ['Ticket.customer', 'Ticket.messages'];
 
 /** The types of a ticket page whose fields are plain properties (see readPlainFieldsDirectly). */
 export const PLAIN_TICKET_TYPES = [
-  'Ticket', 'Customer', 'Message', 'Participant', 'Attachment', 'PageInfo', 'TicketConnection', 'TicketEdge', 'MessageConnection', 'MessageEdge',
+  'Ticket',
+  'Customer',
+  'Message',
+  'Participant',
+  'Attachment',
+  'PageInfo',
+  'TicketConnection',
+  'TicketEdge',
+  'MessageConnection',
+  'MessageEdge',
 ];
 
 export const NO_INCLUDES: TicketIncludes = { customerKeys: [], messages: [] };
 
 /** The customer of a ticket: the customers row when there is one, field by field over the ticket's own columns. */
 export function customerOf(ticket: Ticket, stored: Customer | null): Customer | null {
-  if (stored) return { externalId: stored.externalId, email: stored.email ?? ticket.customerEmail, name: stored.name ?? ticket.customerName };
+  if (stored)
+    return { externalId: stored.externalId, email: stored.email ?? ticket.customerEmail, name: stored.name ?? ticket.customerName };
   if (ticket.customerExternalId == null && ticket.customerEmail == null && ticket.customerName == null) return null;
   return { externalId: ticket.customerExternalId, email: ticket.customerEmail, name: ticket.customerName };
 }

@@ -39,9 +39,12 @@ export function ticketIncludesSql(param: (value: unknown) => string, includes: T
   const joins: string[] = [];
   if (includes.customerKeys.length) {
     columns.push('c.external_id::text AS cust_external_id', 'c.email AS cust_email', 'c.name AS cust_name');
-    joins.push('LEFT JOIN customers c ON c.tenant_id = $1 AND c.connector_id = t.connector_id AND c.external_id = t.customer_external_id::bigint');
+    joins.push(
+      'LEFT JOIN customers c ON c.tenant_id = $1 AND c.connector_id = t.connector_id AND c.external_id = t.customer_external_id::bigint',
+    );
   }
-  const ofTicket = 'm.connector_id = t.connector_id AND m.ticket_external_id = t.external_id::bigint AND m.tenant_id = $1 AND m.deleted_at IS NULL';
+  const ofTicket =
+    'm.connector_id = t.connector_id AND m.ticket_external_id = t.external_id::bigint AND m.tenant_id = $1 AND m.deleted_at IS NULL';
   includes.messages.forEach((page, i) => {
     const dir = page.backward ? 'DESC' : 'ASC';
     const cursor = page.at

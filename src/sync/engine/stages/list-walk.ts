@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { datetimeMs } from '../../../gorgias/gorgias-datetime';
 import { GorgiasPage } from '../../../gorgias/gorgias.types';
+import { SyncPageSpans } from '../../../observability/tracing/sync-page.span';
 import { WATERMARK_OVERLAP_MS } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
 import { PageChangeSet } from '../page-changes';
@@ -25,6 +26,18 @@ export interface ListWalkSpec<T> {
  * The newest timestamp at the start becomes the stream's watermark once the walk completes.
  */
 export async function walkList<T>(session: RunSession, next: SyncStage, watermark: Date | null | undefined, spec: ListWalkSpec<T>): Promise<void> {
+  // One trace per page (tracing): from its Gorgias call, prefetched or not, to its write.
+  const spans = new SyncPageSpans(() => session.spanScope());
+  try {
+    await walkPages(session, next, watermark, spec, spans);
+    spans.end();
+  } catch (e) {
+    spans.end(e);
+    throw e;
+  }
+}
+
+async function walkPages<T>(session: RunSession, next: SyncStage, watermark: Date | null | undefined, spec: ListWalkSpec<T>, spans: SyncPageSpans): Promise<void> {
   const cp = session.checkpoint;
   const { stream } = spec;
   const label = stream;
@@ -34,11 +47,11 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
     cp.position = null;
     cp.stopBefore = !cp.initial && watermark ? new Date(watermark.getTime() - WATERMARK_OVERLAP_MS).toISOString() : null;
     if (cp.initial) {
-      const oldest = (await spec.fetchOldest()).data[0];
+      const oldest = (await spans.run(() => spec.fetchOldest())).data[0];
       cp.oldest = oldest ? spec.timestamp(oldest) : null;
     }
     if (spec.fetchTop) {
-      const top = (await spec.fetchTop()).data[0];
+      const top = (await spans.run(() => spec.fetchTop!())).data[0];
       cp.pendingWatermark = top ? (spec.watermarkOf ?? spec.timestamp)(top) : null;
     }
     session.phase = `reading ${label}`;
@@ -50,7 +63,7 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
   for (;;) {
     let page: GorgiasPage<T>;
     try {
-      page = await (prefetched ?? spec.fetch(cp.cursor ?? undefined));
+      page = await (prefetched ?? spans.run(() => spec.fetch(cp.cursor ?? undefined)));
       prefetched = null;
     } catch (e) {
       prefetched = null;
@@ -75,10 +88,10 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
     session.percent = stagePercent(cp.stage!, fraction);
     if (stream === 'tickets' && fraction >= 0.02) session.ticketsTotal = Math.round(session.ticketsSynced / fraction);
     if (!done) {
-      prefetched = spec.fetch(page.meta.next_cursor!);
+      prefetched = spans.runNext(() => spec.fetch(page.meta.next_cursor!));
       prefetched.catch(() => undefined); // its failure is handled where it is awaited, or it is abandoned
     }
-    await session.page(async (tx, changes) => {
+    await spans.run(() => session.page(async (tx, changes) => {
       if (inRange.length) await spec.apply(tx, inRange, changes);
       if (done) {
         if (cp.pendingWatermark) await session.services.cursors.setWatermark(tx, session.scope, stream, cp.pendingWatermark);
@@ -86,11 +99,12 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
       } else {
         cp.cursor = page.meta.next_cursor;
       }
-    });
-    await session.publish();
+    }));
+    await spans.run(() => session.publish());
     if (done) {
-      await session.logs.info(session.scope, `Read ${label}: ${stream === 'messages' ? session.messagesSynced : session.ticketsSynced} so far in this run.`);
+      await spans.run(() => session.logs.info(session.scope, `Read ${label}: ${stream === 'messages' ? session.messagesSynced : session.ticketsSynced} so far in this run.`));
       return;
     }
+    spans.nextPage();
   }
 }
