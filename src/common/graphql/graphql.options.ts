@@ -11,6 +11,7 @@ import { readPlainFieldsDirectly } from './plain-fields';
 import { answerPreloadedFields } from './preloaded-fields';
 import { queryComplexityPlugin } from './query-complexity.plugin';
 import { PLAIN_TICKET_TYPES, PRELOADED_TICKET_FIELDS } from '../../tickets/queries/ticket-includes';
+import { tracingStarted } from '../../observability/tracing/tracing';
 import { makeDateTimeInputStrict } from './strict-date-time';
 
 export { MAX_INTROSPECTION_DEPTH, MAX_QUERY_DEPTH } from './graphql-limits';
@@ -39,7 +40,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
       // Apollo Sandbox at GET /graphql in development (it loads from Apollo's CDN); the console is at /.
       ...(config.env === 'development' ? [ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })] : []),
       // The JIT comes last: request-level plugins before it (complexity, metrics) see every operation.
-      jitExecutionPlugin(),
+      // With tracing on, every operation runs through graphql-js, whose execution the traces show.
+      ...(tracingStarted() ? [] : [jitExecutionPlugin()]),
     ],
     context: (args: any): GraphqlContext => ({ req: args?.req, loaders: new Map() }),
     formatError: createErrorFormatter(config.env),

@@ -2,6 +2,17 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { getVariableValues, GraphQLSchema } from 'graphql';
 import { CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
+/** Requests the compiled function answered (Apollo hands every hook of a request the same request object). */
+const answered = new WeakSet<object>();
+
+/**
+ * Whether the compiled function answered this request: it then ran without Apollo's `executionDidStart`,
+ * so a plugin that tells executed operations from refused ones asks this as well.
+ */
+export function answeredByJit(requestContext: { request: object }): boolean {
+  return answered.has(requestContext.request);
+}
+
 /** A query document is compiled once it has been run this many times (one-off queries are not worth it). */
 export const JIT_AFTER_RUNS = 3;
 /** At most this many compiled operations are kept (least recently compiled dropped first). */
@@ -60,6 +71,7 @@ export function jitExecutionPlugin(): ApolloServerPlugin {
             return null;
           const result = await query.query(undefined, rc.contextValue, variables);
           if (result.errors?.length || !result.data) return null;
+          answered.add(rc.request);
           return { http: rc.response.http, body: { kind: 'single', singleResult: { data: result.data } } };
         },
       };
