@@ -4,6 +4,8 @@
 export const PAGE_SIZE = 100;
 /** Re-read this far behind a stored watermark: equal timestamps and late writes are not missed. */
 export const WATERMARK_OVERLAP_MS = 5 * 60_000;
+/** How far past a run's start a watermark may be (clock skew between Gorgias and us); later records are clamped. */
+export const WATERMARK_FUTURE_SKEW_MS = 2 * 60_000;
 /** Runs one instance executes at once (each paced by its own account's rate limit). */
 export const MAX_CONCURRENT_RUNS_PER_INSTANCE = 4;
 /** A run whose transient failures (Gorgias down, timeouts) repeat this often is marked FAILED. */

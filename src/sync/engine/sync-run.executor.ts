@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
-import { adviceFor } from '../../connectors/connection-advice';
+import { adviceFor, syncFailureAdvice } from '../../connectors/connection-advice';
 import { ConnectorsService } from '../../connectors/connectors.service';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { GorgiasClientFactory } from '../../gorgias/gorgias-client.factory';
@@ -11,6 +11,7 @@ import { SecretUnreadableError } from '../../secrets/secret-cipher';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { LeaseLostError } from '../repositories/lease-lost.error';
 import { SyncCursorRepository } from '../repositories/sync-cursor.repository';
+import { SyncQuarantineRepository } from '../repositories/sync-quarantine.repository';
 import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
 import { SyncLogService } from '../sync-log.service';
 import { SyncMode, SyncRunStatus, SyncStage } from '../sync-run.types';
@@ -18,7 +19,7 @@ import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS, PROGRESS_INTERVAL_MS } from
 import { inSyncStageSpan } from '../../observability/tracing/sync-page.span';
 import { RunObserverRegistry } from './run-observer';
 import { RunServices, RunSession } from './run-session';
-import { firstCheckpoint, remainingStages } from './stage-plan';
+import { clampWatermark, firstCheckpoint, remainingStages } from './stage-plan';
 import { EventsStage } from './stages/events.stage';
 import { MessagesStage } from './stages/messages.stage';
 import { ReconcileStage } from './stages/reconcile.stage';
@@ -45,6 +46,7 @@ export class SyncRunExecutor {
     @InjectDataSource() dataSource: DataSource,
     private readonly runs: SyncRunRepository,
     cursors: SyncCursorRepository,
+    quarantine: SyncQuarantineRepository,
     private readonly connectors: ConnectorsService,
     private readonly clients: GorgiasClientFactory,
     private readonly logs: SyncLogService,
@@ -57,23 +59,26 @@ export class SyncRunExecutor {
     sweep: SweepStage,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
-    this.services = { dataSource, runs, cursors, logs, observers, leaseSeconds: config.sync.leaseSeconds };
+    this.services = { dataSource, runs, cursors, logs, observers, quarantine, leaseSeconds: config.sync.leaseSeconds };
     this.stages = { messages, tickets, reconcile, events, sweep };
   }
 
-  async execute(run: SyncRunRow, owner: string): Promise<void> {
+  /** Executes a run just claimed; every write is fenced by that claim's token. */
+  async execute(run: SyncRunRow): Promise<void> {
+    const token = run.leaseToken;
+    if (!token) throw new Error(`sync run ${run.id} was not claimed`);
     let found;
     try {
       found = await this.connectors.findWithCredentials(run.connectorId);
     } catch (e) {
       // The stored key cannot be decrypted (the connector is now in ERROR, asking for it): the run ends
       // here, FAILED, instead of being claimed again and again.
-      if (e instanceof SecretUnreadableError) return this.failUnreadable(run, owner, e);
+      if (e instanceof SecretUnreadableError) return this.failUnreadable(run, token, e);
       throw e;
     }
     if (!found) return; // the connector was deleted: its runs went with it
     const client = this.clients.create(found.credentials, { tenantId: run.tenantId, connectorId: run.connectorId });
-    const session = new RunSession(run, owner, client, found.credentials, this.services);
+    const session = new RunSession(run, token, client, found.credentials, this.services);
     let ticks = 0;
     const renewEvery = Math.max(1, Math.floor((this.config.sync.leaseSeconds * 1000) / 3 / PROGRESS_INTERVAL_MS));
     const timer = setInterval(() => {
@@ -81,7 +86,7 @@ export class SyncRunExecutor {
       void session.publish();
       // A page can take long (rate-limit waits, retries): keep the lease alive meanwhile.
       // A failed renewal is tried again next time (three chances per lease); the page's checkpoint renews it too.
-      if (++ticks % renewEvery === 0) void this.runs.renewLease({ id: run.id, owner }, this.config.sync.leaseSeconds).catch(() => undefined);
+      if (++ticks % renewEvery === 0) void this.runs.renewLease({ id: run.id, token }, this.config.sync.leaseSeconds).catch(() => undefined);
     }, PROGRESS_INTERVAL_MS);
     let errorCode: string | null = null;
     try {
@@ -101,12 +106,12 @@ export class SyncRunExecutor {
     }
   }
 
-  private async failUnreadable(run: SyncRunRow, owner: string, error: SecretUnreadableError): Promise<void> {
+  private async failUnreadable(run: SyncRunRow, token: string, error: SecretUnreadableError): Promise<void> {
     const subdomain = (await this.connectors.subdomainOf(run.connectorId)) ?? 'your account';
     const advice = adviceFor(error, subdomain);
     const scope = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id };
     await this.services.dataSource.transaction(async (m) => {
-      await this.runs.finish(m, { id: run.id, owner }, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code });
+      await this.runs.finish(m, { id: run.id, token }, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code });
       await this.logs.error(scope, `Sync failed: ${advice.message}`, m);
     });
     const ctx = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id, mode: run.mode, trigger: run.trigger };
@@ -134,7 +139,10 @@ export class SyncRunExecutor {
   }
 
   private async runStages(session: RunSession): Promise<void> {
-    const watermarks = await this.services.cursors.watermarks(session.run.connectorId);
+    const stored = await this.services.cursors.watermarks(session.run.connectorId);
+    // A watermark stored in the future (before it was clamped) must not make this run stop at its first page.
+    const cap = session.watermarkCap;
+    const watermarks = Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, clampWatermark(v, cap)])) as typeof stored;
     if (!session.checkpoint.stage) session.checkpoint = firstCheckpoint(session.run.mode, watermarks);
     for (const { stage, next } of remainingStages(session.run.mode, session.checkpoint)) {
       if (stage === 'done') break;
@@ -150,7 +158,7 @@ export class SyncRunExecutor {
     session.phase = 'done';
     await this.services.dataSource.transaction(async (m) => {
       const c = session.counters();
-      await this.runs.finish(m, { id: session.run.id, owner: session.owner }, SyncRunStatus.SUCCEEDED, { phase: 'done', ...c });
+      await this.runs.finish(m, { id: session.run.id, token: session.claimToken }, SyncRunStatus.SUCCEEDED, { phase: 'done', ...c });
       await this.connectors.recordSyncSuccess(m, session.run.connectorId);
       await this.logs.info(
         session.scope,
@@ -163,14 +171,24 @@ export class SyncRunExecutor {
 
   /** Carries out what the failure policy decides; returns the advice code recorded, if any. */
   private async fail(session: RunSession, error: unknown): Promise<string | null> {
-    const run = { id: session.run.id, owner: session.owner };
+    const run = { id: session.run.id, token: session.claimToken };
     try {
-      const current = needsCurrentCredentials(error) ? await this.connectors.findWithCredentials(session.run.connectorId) : null;
+      const current = needsCurrentCredentials(error) ? await this.connectors.findWithCredentials(session.run.connectorId).catch(() => null) : null;
       const decision: FailureDecision = decideFailure({
         error,
         attempts: session.run.attempts,
         credentialsRotated: !!current && !sameCredentials(current.credentials, session.credentials),
       });
+      // Deleted while syncing (seen as a refused write, or as the run gone from under its fence):
+      // its runs and data went with it. Nothing to record, nothing to report: a cancellation.
+      const gone =
+        decision.action === 'connector-gone' ||
+        (decision.action === 'lease-lost' && (await this.connectors.findWithCredentials(session.run.connectorId).catch(() => 'unreadable')) === null);
+      if (gone) {
+        this.logger.log(`sync run ${session.run.id}: its connector was deleted, stopping`);
+        session.leaseLost = true;
+        return null;
+      }
       if (decision.action === 'lease-lost') {
         this.logger.warn(`sync run ${session.run.id}: lease lost, stopping`);
         session.leaseLost = true; // whoever holds the run now reports its progress
@@ -185,7 +203,7 @@ export class SyncRunExecutor {
         });
         return null;
       }
-      const advice = adviceFor(error, current?.connector.subdomain ?? 'your account');
+      const advice = syncFailureAdvice(error, current?.connector.subdomain ?? session.credentials.subdomain);
       if (!(error instanceof GorgiasApiError)) this.logger.error({ err: error }, `sync run ${session.run.id} failed`);
       if (decision.action === 'continue-with-new-credentials') {
         session.status = SyncRunStatus.QUEUED;
@@ -227,6 +245,7 @@ export class SyncRunExecutor {
       return null;
     }
   }
+
 }
 
 function sameCredentials(a: GorgiasCredentials, b: GorgiasCredentials): boolean {

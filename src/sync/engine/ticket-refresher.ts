@@ -159,3 +159,8 @@ function isMessage(m: unknown): m is GorgiasMessage {
   const msg = m as GorgiasMessage;
   return !!msg && typeof msg === 'object' && Number.isSafeInteger(msg.id) && typeof msg.created_datetime === 'string';
 }
+
+/** Tickets Gorgias still has first, then those it no longer has (the order storeAll uses). */
+export function storeOrder(reads: TicketRead[]): TicketRead[] {
+  return [...reads.filter((r) => r.snapshot), ...reads.filter((r) => !r.snapshot)];
+}

@@ -20,7 +20,7 @@ const TICK_JOB = 'sync-scheduler-tick';
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(SyncScheduler.name);
-  /** This instance's lease-owner id. */
+  /** This instance's id (lease_owner: runs handed back at shutdown); writes are fenced by each claim's own token. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly active = new Map<string, Promise<void>>();
   private ticking = false;
@@ -81,13 +81,15 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         await this.runs.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_RUN_MESSAGE);
         await this.runs.enqueueDue();
         const room = MAX_CONCURRENT_RUNS_PER_INSTANCE - this.active.size;
-        const claimed = await this.runs.claim(this.owner, room, this.config.sync.leaseSeconds);
+        // A run this instance still executes (stalled past its lease) is never claimed by it again.
+        const claimed = await this.runs.claim(this.owner, room, this.config.sync.leaseSeconds, MAX_CLAIM_ATTEMPTS, [...this.active.keys()]);
         for (const run of claimed) {
           // The run logs as itself, not as the request whose wake-up led to this tick.
-          const p = runAsBackgroundWork({ connectorId: run.connectorId, runId: run.id }, () => this.executor.execute(run, this.owner))
+          const p = runAsBackgroundWork({ connectorId: run.connectorId, runId: run.id }, () => this.executor.execute(run))
             .catch((e) => this.logger.error({ err: e }, `sync run ${run.id} crashed`))
             .finally(() => {
-              this.active.delete(run.id);
+              // Only this execution's entry: another instance may have the run now, this one never twice.
+              if (this.active.get(run.id) === p) this.active.delete(run.id);
               void this.tick(); // room for the next one
             });
           this.active.set(run.id, p);
