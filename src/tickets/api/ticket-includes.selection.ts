@@ -1,6 +1,6 @@
 import { FieldNode, getArgumentValues, getNamedType, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
-import { MessagesInclude, TicketIncludes } from '../queries/ticket-includes';
+import { MessagesInclude, ticketColumnsFor, TicketIncludes } from '../queries/ticket-includes';
 import { messagePageArgs, MessagesArgs } from './message-page.args';
 
 type Fields = Map<string, readonly FieldNode[]>;
@@ -39,8 +39,13 @@ function itemFields(info: GraphQLResolveInfo, connection: GraphQLObjectType, nod
 export function ticketIncludes(info: GraphQLResolveInfo): TicketIncludes {
   const connection = getNamedType(info.returnType) as GraphQLObjectType;
   const ticketType = fieldType(connection, 'nodes');
-  const includes: TicketIncludes = { customerKeys: [], messages: [] };
-  for (const [key, nodes] of itemFields(info, connection, info.fieldNodes)) {
+  const ticketFields = itemFields(info, connection, info.fieldNodes);
+  const includes: TicketIncludes = {
+    customerKeys: [],
+    messages: [],
+    columns: ticketColumnsFor([...ticketFields.values()].map((n) => n[0].name.value)),
+  };
+  for (const [key, nodes] of ticketFields) {
     const name = nodes[0].name.value;
     if (name === 'customer') includes.customerKeys.push(key);
     if (name !== 'messages') continue;

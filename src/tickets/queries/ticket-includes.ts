@@ -20,6 +20,47 @@ export interface MessagesInclude extends MessagePageArgs {
 export interface TicketIncludes {
   customerKeys: string[];
   messages: MessagesInclude[];
+  /** The ticket columns (of TicketRow) the fields asked need; undefined: all of them. */
+  columns?: string[];
+}
+
+/** Ticket columns every page needs: keys, the sort key and its cursor, and the customer's fallback. */
+const KEY_COLUMNS = ['id', 'connector_id', 'external_id', 'updated_at', 'updated_at_key'];
+const CUSTOMER_COLUMNS = ['customer_external_id', 'customer_email', 'customer_name'];
+/** The columns behind each plain Ticket field. */
+const FIELD_COLUMNS: Record<string, string[]> = {
+  id: [],
+  connectorId: [],
+  externalId: [],
+  updatedAt: [],
+  __typename: [],
+  subject: ['subject'],
+  description: ['description'],
+  status: ['status'],
+  priority: ['priority'],
+  channel: ['channel'],
+  via: ['via'],
+  language: ['language'],
+  tags: ['tags'],
+  messagesCount: ['messages_count'],
+  createdAt: ['created_at'],
+  closedAt: ['closed_at'],
+  lastMessageAt: ['last_message_at'],
+  deletedAt: ['deleted_at', 'trashed_at'],
+  trashedAt: ['trashed_at'],
+  customer: CUSTOMER_COLUMNS,
+  messages: [],
+};
+
+/** The ticket columns `fields` (Ticket field names asked) need, or undefined when one is unknown here (then all are read). */
+export function ticketColumnsFor(fields: Iterable<string>): string[] | undefined {
+  const columns = new Set(KEY_COLUMNS);
+  for (const f of fields) {
+    const needed = FIELD_COLUMNS[f];
+    if (!needed) return undefined;
+    needed.forEach((c) => columns.add(c));
+  }
+  return [...columns];
 }
 
 /** The Ticket fields a page can answer from its own statement (see answerPreloadedFields). */

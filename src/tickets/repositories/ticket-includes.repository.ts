@@ -65,8 +65,10 @@ export function ticketIncludesSql(param: (value: unknown) => string, includes: T
     joins.push(`LEFT JOIN LATERAL (SELECT count(*)::int AS total FROM messages m WHERE ${ofTicket}) mc ON true`);
     columns.push('mc.total AS msg_total');
   }
-  if (!columns.length) return (pageSql) => pageSql;
-  const extra = columns.join(', ');
+  // Only the ticket columns the fields asked need leave PostgreSQL (the description, for one, is long).
+  const ticketColumns = includes.columns ? includes.columns.map((c) => `t.${c}`) : ['t.*'];
+  if (!columns.length && !includes.columns) return (pageSql) => pageSql;
+  const select = [...ticketColumns, ...columns].join(', ');
   const from = joins.join('\n');
-  return (pageSql) => `SELECT t.*, ${extra} FROM (${pageSql}) t\n${from}\nORDER BY t.updated_at DESC, t.id DESC`;
+  return (pageSql) => `SELECT ${select} FROM (${pageSql}) t\n${from}\nORDER BY t.updated_at DESC, t.id DESC`;
 }
