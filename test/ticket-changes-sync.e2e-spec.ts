@@ -8,7 +8,7 @@ const KEY = 'feed-key-0123456789';
 
 const PAGE = `query($c: ID, $after: String) {
   ticketChanges(connectorId: $c, after: $after, first: 100) {
-    pageInfo { hasNextPage endCursor } nodes { cursor ticket { externalId status messagesCount trashedAt deletedAt } }
+    pageInfo { hasNextPage endCursor } nodes { cursor ticket { externalId status messagesCount trashedAt deletedAt customer { email } messages(last: 1) { nodes { bodyText } } } }
   }
 }`;
 const SUB = `subscription($c: ID, $after: String) { ticketChanges(connectorId: $c, after: $after) { cursor ticket { externalId status } } }`;
@@ -95,6 +95,9 @@ describe('change feed fed by syncs against the Gorgias simulator', () => {
     expect(changed.nodes).toHaveLength(4);
     expect([...byId.keys()].sort()).toEqual([closed, replied, trashed, deleted].map(String).sort());
     expect(byId.get(String(closed)).status).toBe('closed');
+    // A node is a whole ticket: its customer and conversation resolve as anywhere else in the API.
+    expect(byId.get(String(replied)).messages.nodes[0].bodyText).toBe('a late reply');
+    expect(byId.get(String(closed)).customer.email).toEqual(expect.any(String));
     expect(byId.get(String(trashed)).trashedAt).not.toBeNull();
     expect(byId.get(String(deleted)).deletedAt).not.toBeNull();
     // The subscriber got the same final state: a ticket written by two pages of the run (its message,
