@@ -21,7 +21,7 @@ const PAGE = `query($c: ID, $after: String, $first: Int) {
   }
 }`;
 const NOW = `query($c: ID) { ticketChangesCursor(connectorId: $c) }`;
-const SUB = `subscription($c: ID, $after: String) { ticketChanges(connectorId: $c, after: $after) { cursor ticket { externalId subject } } }`;
+const SUB = `subscription($c: ID, $after: String) { ticketChanges(connectorId: $c, after: $after) { cursor ticket { externalId subject customer { email } messages(first: 1) { totalCount } } } }`;
 
 describe('ticket change feed', () => {
   let t: TestApp;
