@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { signToken } from './auth/auth.service';
 import { EnvironmentError } from './config/environment';
 import { prepareRuntime } from './runtime';
+import { useWebhookBodyParser } from './sync/intake/webhook-body.parser';
 
 async function bootstrap() {
   const say = (msg: string) => process.stdout.write(`[cxconnect] ${msg}\n`);
@@ -13,6 +14,7 @@ async function bootstrap() {
   try {
     app = await NestFactory.create(AppModule, { bufferLogs: true });
     app.useLogger(app.get(Logger));
+    useWebhookBodyParser(app);
     await app.listen(runtime.env.PORT);
   } catch (e) {
     await app?.close().catch(() => undefined);

@@ -43,6 +43,7 @@ describe('committed schema.gql', () => {
     const leaks = Object.values(schema.getTypeMap())
       .filter((type) => type instanceof GraphQLObjectType)
       .flatMap((type) => Object.keys((type as GraphQLObjectType).getFields()).filter((f) => /^apiKey$|ciphertext|secret|password/i.test(f)).map((f) => `${type.name}.${f}`));
-    expect(leaks).toEqual([]);
+    // The one deliberate exception: a new webhook secret, made and returned once for a manual setup (the stored one is never read back).
+    expect(leaks).toEqual(['Mutation.rotateWebhookSecret']);
   });
 });

@@ -21,7 +21,7 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     if (context.getType<GqlContextType>() !== 'graphql') {
-      // Only /health is served outside GraphQL, and it is public.
+      // Routes outside GraphQL are all @Public() (health, webhooks); any other is refused.
       throw unauthenticated();
     }
     const gqlContext = GqlExecutionContext.create(context);

@@ -31,7 +31,11 @@ export const appConfig = registerAs('app', () => {
       leaseSeconds: env.SYNC_LEASE_SECONDS,
       defaultIntervalMinutes: env.SYNC_DEFAULT_INTERVAL_MINUTES,
       historyRetentionDays: env.SYNC_HISTORY_RETENTION_DAYS,
+      pollSeconds: env.SYNC_POLL_SECONDS,
+      maxConcurrentRuns: env.SYNC_MAX_CONCURRENT_RUNS,
     },
+    /** Webhooks are on when the deployment has a public address (no trailing slash). */
+    publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
   };
 });

@@ -70,6 +70,17 @@ export class Environment {
   @Max(20)
   GORGIAS_MAX_RETRIES = 6;
 
+  /**
+   * Where Gorgias can reach this deployment (scheme, host, optional path prefix). Set: activating a
+   * connector registers a Gorgias webhook posting to `<PUBLIC_BASE_URL>/webhooks/gorgias/<id>`.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'must be an http(s) URL without query or fragment, e.g. https://sync.example.com',
+  })
+  PUBLIC_BASE_URL?: string;
+
   @Transform(toBool)
   @IsBoolean()
   SYNC_SCHEDULER_ENABLED = true;
@@ -89,6 +100,20 @@ export class Environment {
   @Min(1)
   @Max(1440)
   SYNC_DEFAULT_INTERVAL_MINUTES = 15;
+
+  /** Poll interval of a connector whose webhooks are not arriving (off, refused, or silent). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  SYNC_POLL_SECONDS = 60;
+
+  /** Runs one instance executes at once (each paced by its own account's rate limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  SYNC_MAX_CONCURRENT_RUNS = 8;
 
   @Transform(toInt)
   @IsInt()

@@ -6,10 +6,25 @@ import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectorsResolver } from './connectors.resolver';
 import { ConnectorsService } from './connectors.service';
 import { ConnectorEntity } from './entities/connector.entity';
+import { ConnectorRealtimeResolver } from './webhooks/connector-realtime.resolver';
+import { ConnectorRealtimeService } from './webhooks/connector-realtime.service';
+import { ConnectorWebhookRepository } from './webhooks/connector-webhook.repository';
+import { ConnectorWebhookService } from './webhooks/connector-webhook.service';
+import { WebhookRegistrationService } from './webhooks/webhook-registration.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ConnectorEntity]), GorgiasModule],
-  providers: [ConnectorsService, ConnectionCheckService, ConnectorLifecycle, ConnectorsResolver],
-  exports: [ConnectorsService, ConnectorLifecycle],
+  providers: [
+    ConnectorsService,
+    ConnectionCheckService,
+    ConnectorLifecycle,
+    ConnectorsResolver,
+    ConnectorWebhookRepository,
+    WebhookRegistrationService,
+    ConnectorWebhookService,
+    ConnectorRealtimeService,
+    ConnectorRealtimeResolver,
+  ],
+  exports: [ConnectorsService, ConnectorLifecycle, ConnectorWebhookRepository, ConnectorWebhookService, WebhookRegistrationService],
 })
 export class ConnectorsModule {}

@@ -121,7 +121,7 @@ export class ConnectorsService {
       if (!check.ok) throw connectionCheckFailed(check);
       reactivate = current.status === ConnectorStatus.ERROR;
     }
-    return this.dataSource.transaction(async (m) => {
+    const updated = await this.dataSource.transaction(async (m) => {
       const repo = m.getRepository(ConnectorEntity);
       const patch: Partial<ConnectorEntity> = {};
       if (input.name !== undefined) patch.name = input.name;
@@ -135,6 +135,8 @@ export class ConnectorsService {
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
     });
+    if (reactivate) await this.lifecycle.afterActivated(updated);
+    return updated;
   }
 
   /** One connector per Gorgias account and tenant (a unique index backs this up). */
@@ -168,7 +170,7 @@ export class ConnectorsService {
     const connector = await this.get(user, id);
     const check = await this.checker.check(await this.credentialsOf(connector.id));
     if (!check.ok) throw connectionCheckFailed(check);
-    return this.dataSource.transaction(async (m) => {
+    const activated = await this.dataSource.transaction(async (m) => {
       await m.getRepository(ConnectorEntity).update(
         { id: connector.id, tenantId: user.tenantId },
         { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null, nextSyncAt: () => 'now()' } as never,
@@ -177,11 +179,13 @@ export class ConnectorsService {
       await this.lifecycle.activated(m, updated);
       return updated;
     });
+    await this.lifecycle.afterActivated(activated);
+    return activated;
   }
 
   async pause(user: AuthUser, id: string): Promise<ConnectorEntity> {
     const connector = await this.get(user, id);
-    return this.dataSource.transaction(async (m) => {
+    const paused = await this.dataSource.transaction(async (m) => {
       await m.getRepository(ConnectorEntity).update(
         { id: connector.id, tenantId: user.tenantId },
         { status: ConnectorStatus.PAUSED, nextSyncAt: null },
@@ -190,11 +194,14 @@ export class ConnectorsService {
       await this.lifecycle.paused(m, updated);
       return updated;
     });
+    await this.lifecycle.afterPaused(paused);
+    return paused;
   }
 
   /** Removes the connector; its runs, logs, cursors and synced rows go with it (ON DELETE CASCADE). */
   async delete(user: AuthUser, id: string): Promise<boolean> {
     const connector = await this.get(user, id);
+    await this.lifecycle.beforeDeleted(connector);
     const result = await this.repo.delete({ id: connector.id, tenantId: user.tenantId });
     return (result.affected ?? 0) > 0;
   }

@@ -13,6 +13,12 @@ import { SyncScheduler } from './sync-scheduler.service';
 import { ConnectorLatestRunResolver, SyncResolver } from './sync.resolver';
 import { SyncService } from './sync.service';
 import { TicketSyncService } from './ticket-sync.service';
+import { WebhookLogListener } from './webhook-log.listener';
+import { ConnectorFreshnessResolver } from './connector-freshness.resolver';
+import { FreshnessRepository } from './freshness.repository';
+import { TicketRefreshRequestRepository } from './intake/ticket-refresh-request.repository';
+import { WebhookController } from './intake/webhook.controller';
+import { WebhookIntakeService } from './intake/webhook-intake.service';
 
 @Module({
   imports: [
@@ -30,7 +36,13 @@ import { TicketSyncService } from './ticket-sync.service';
     SyncService,
     SyncResolver,
     ConnectorLatestRunResolver,
+    WebhookLogListener,
+    TicketRefreshRequestRepository,
+    WebhookIntakeService,
+    FreshnessRepository,
+    ConnectorFreshnessResolver,
   ],
+  controllers: [WebhookController],
   exports: [SyncService, SyncScheduler],
 })
 export class SyncModule {}
