@@ -23,8 +23,8 @@ describe('ConnectorsModule: Add Connector, Test Connection, Save & Activate (Gra
     sim = await startGorgiasSimulator({ port: 0 });
     sim.addAccount({ subdomain: 'acme', email: EMAIL, apiKey: KEY, seed: 1, tickets: 5 });
     const acme = sim.account('acme');
-    acme.addKey({ apiKey: 'tickets-only-key', email: EMAIL, scopes: ['account:read', 'tickets:read'] });
-    acme.addKey({ apiKey: 'messages-only-key', email: EMAIL, scopes: ['account:read', 'messages:read'] });
+    acme.addKey({ apiKey: 'tickets-only-key', email: EMAIL, denied: ['messages'] }); // a user role without message access
+    acme.addKey({ apiKey: 'messages-only-key', email: EMAIL, denied: ['tickets'] });
     acme.addKey({ apiKey: 'revoked-key', email: EMAIL });
     acme.revokeKey('revoked-key');
     sim.addAccount({ subdomain: 'sleepy', email: EMAIL, apiKey: KEY, seed: 2, tickets: 1, status: 'inactive' });

@@ -32,8 +32,8 @@ describe('GorgiasClient against the Gorgias simulator', () => {
   beforeAll(async () => {
     sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
     const acme = sim.addAccount({ subdomain: 'acme', email: EMAIL, apiKey: KEY, seed: 7, tickets: 40 });
-    acme.addKey({ apiKey: 'no-messages-key', email: EMAIL, scopes: ['account:read', 'tickets:read'] });
-    acme.addKey({ apiKey: 'no-tickets-key', email: EMAIL, scopes: ['account:read', 'messages:read'] });
+    acme.addKey({ apiKey: 'no-messages-key', email: EMAIL, denied: ['messages'] }); // a user role without message access
+    acme.addKey({ apiKey: 'no-tickets-key', email: EMAIL, scopes: ['account:read'] });
     acme.addKey({ apiKey: 'revoked-key', email: EMAIL });
     acme.revokeKey('revoked-key');
     sim.addAccount({ subdomain: 'sleepy', email: EMAIL, apiKey: KEY, seed: 8, tickets: 1, status: 'inactive' });

@@ -45,19 +45,33 @@ describe('Gorgias simulator', () => {
       }
     });
 
-    it('answers 403 when the key lacks the scope', async () => {
+    it('answers 403 when the key lacks the scope (real OAuth scope names; tickets:read covers messages)', async () => {
       sim.account('acme').addKey({ apiKey: 'tickets-only', email: EMAIL, scopes: ['account:read', 'tickets:read'] });
       const h = auth(EMAIL, 'tickets-only');
-      expect((await json('/acme/api/tickets', h)).status).toBe(200);
-      expect((await json('/acme/api/customers', h)).status).toBe(200);
-      for (const p of ['/acme/api/messages', '/acme/api/tickets/10000001/messages', '/acme/api/events']) {
+      for (const p of ['/acme/api/tickets', '/acme/api/messages', '/acme/api/tickets/10000001/messages', '/acme/api/tickets/10000001']) {
+        expect([p, (await json(p, h)).status]).toEqual([p, 200]);
+      }
+      for (const p of ['/acme/api/customers', '/acme/api/events', '/acme/api/integrations']) {
         const r = await json(p, h);
-        expect(r.status).toBe(403);
+        expect([p, r.status]).toEqual([p, 403]);
         expect(r.headers.get(LIMIT_HEADER)).toMatch(/^\d+\/\d+$/);
       }
-      // addKey on an existing key replaces its scopes
+      // addKey on an existing key replaces its permissions
       sim.account('acme').addKey({ apiKey: 'tickets-only', email: EMAIL });
-      expect((await json('/acme/api/messages', h)).status).toBe(200);
+      expect((await json('/acme/api/events', h)).status).toBe(200);
+      // there is no messages scope: the old pseudo-scope is refused with a hint
+      expect(() => sim.account('acme').addKey({ apiKey: 'x', email: EMAIL, scopes: ['messages:read' as never] })).toThrow(/denied: \['messages'\]/);
+    });
+
+    it('a user role without message access (denied) still gets 403 on messages only', async () => {
+      sim.account('acme').addKey({ apiKey: 'no-messages', email: EMAIL, denied: ['messages'] });
+      const h = auth(EMAIL, 'no-messages');
+      expect((await json('/acme/api/tickets', h)).status).toBe(200);
+      for (const p of ['/acme/api/messages', '/acme/api/tickets/10000001/messages']) {
+        const r = await json(p, h);
+        expect([p, r.status]).toEqual([p, 403]);
+        expect(r.body.error.msg).toEqual(expect.any(String));
+      }
     });
 
     it('answers 404 with an HTML body and no call-limit header for an unknown subdomain', async () => {

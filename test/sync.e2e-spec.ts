@@ -174,7 +174,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     const acct = sim.addAccount({ subdomain: 'perm', email: EMAIL, apiKey: KEY, seed: 17, tickets: 40 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'perm' });
     await waitForRun(t, admin, id);
-    acct.addKey({ apiKey: KEY, email: EMAIL, scopes: ['account:read', 'tickets:read', 'events:read'] }); // replaces the key's scopes
+    acct.addKey({ apiKey: KEY, email: EMAIL, denied: ['messages'] }); // replaces the key's permissions: its user loses message access
     const run = await waitForRun(t, admin, id, (await t.gql(TRIGGER, { id }, admin)).data.triggerSync.id);
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatch(/cannot read messages/);
