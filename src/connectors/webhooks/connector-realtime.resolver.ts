@@ -18,12 +18,14 @@ export class ConnectorRealtimeResolver {
 
   @ResolveField(() => ConnectorRealtime, { description: 'How changes in Gorgias reach this connector: webhooks or polling.' })
   realtime(@Parent() connector: Connector, @Context() ctx: GraphqlContext, @CurrentUser() user: AuthUser) {
-    let loader = ctx.loaders.get('realtime') as DataLoader<string, ConnectorRealtime> | undefined;
+    let loader = ctx.loaders.get('realtime') as DataLoader<Connector, ConnectorRealtime, string> | undefined;
     if (!loader) {
-      loader = new DataLoader((ids: readonly string[]) => this.service.forConnectors(user.tenantId, ids));
+      loader = new DataLoader((connectors: readonly Connector[]) => this.service.forConnectors(user.tenantId, connectors), {
+        cacheKeyFn: (c) => c.id,
+      });
       ctx.loaders.set('realtime', loader);
     }
-    return loader.load(connector.id);
+    return loader.load(connector);
   }
 
   @Mutation(() => String, {

@@ -13,16 +13,18 @@ export class ConnectorRealtimeService {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
-  async forConnectors(tenantId: string, connectorIds: readonly string[]): Promise<ConnectorRealtime[]> {
-    const rows = new Map((await this.webhooks.findMany(tenantId, connectorIds)).map((r) => [r.connectorId, r]));
-    return connectorIds.map((id) => this.describe(id, rows.get(id) ?? null));
+  async forConnectors(tenantId: string, connectors: readonly { id: string; status: string }[]): Promise<ConnectorRealtime[]> {
+    const rows = new Map((await this.webhooks.findMany(tenantId, connectors.map((c) => c.id))).map((r) => [r.connectorId, r]));
+    return connectors.map((c) => this.describe(c, rows.get(c.id) ?? null));
   }
 
-  describe(connectorId: string, row: ConnectorWebhookRow | null, now = Date.now()): ConnectorRealtime {
+  /** Webhooks are live for a syncing connector whose integration we registered, or whose hand-made one posted lately. */
+  describe(connector: { id: string; status: string }, row: ConnectorWebhookRow | null, now = Date.now()): ConnectorRealtime {
     const base = this.config.publicBaseUrl;
-    const webhookUrl = base ? `${base}${webhookPath(connectorId)}` : null;
+    const webhookUrl = base ? `${base}${webhookPath(connector.id)}` : null;
+    const syncing = connector.status === 'ACTIVE' || connector.status === 'ERROR';
     const recent = !!row?.lastWebhookAt && now - new Date(row.lastWebhookAt).getTime() < WEBHOOKS_LIVE_FOR_MS;
-    const live = !!webhookUrl && (row?.state === 'REGISTERED' || recent);
+    const live = !!webhookUrl && syncing && (row?.state === 'REGISTERED' || recent);
     return {
       mode: live ? RealtimeMode.WEBHOOKS : RealtimeMode.POLLING,
       webhookUrl,
