@@ -1,4 +1,4 @@
-import { SyncScheduler } from '../src/sync/sync-scheduler.service';
+import { SyncHistoryPruner } from '../src/sync/scheduling/sync-history.pruner';
 import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { collect, wsClient } from './support/ws-client';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
@@ -289,7 +289,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
       await db.query(`UPDATE sync_runs SET finished_at = now() - interval '100 days' WHERE connector_id = $1`, [id]);
       await db.query(`UPDATE sync_log_entries SET at = now() - interval '100 days' WHERE connector_id = $1 AND run_id = $2`, [id, first.id]);
     });
-    const pruned = await t.app.get(SyncScheduler).pruneHistory();
+    const pruned = await t.app.get(SyncHistoryPruner).pruneHistory();
     expect(pruned.runs).toBeGreaterThanOrEqual(1);
     const runs = (await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes.map((r: any) => r.id);
     expect(runs).toEqual([second.id]); // the older one went, the latest stays

@@ -1,5 +1,5 @@
 import { GorgiasApiError } from '../gorgias/gorgias-api.error';
-import { ConnectionCheckCode } from './connectors.types';
+import { ConnectionCheckCode } from './models/connector.models';
 
 export interface Advice {
   code: ConnectionCheckCode;

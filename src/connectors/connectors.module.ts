@@ -4,6 +4,7 @@ import { GorgiasModule } from '../gorgias/gorgias.module';
 import { ConnectionCheckService } from './connection-check.service';
 import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectorsResolver } from './connectors.resolver';
+import { ConnectorsRepository } from './connectors.repository';
 import { ConnectorsService } from './connectors.service';
 import { ConnectorEntity } from './entities/connector.entity';
 import { ConnectorRealtimeResolver } from './webhooks/connector-realtime.resolver';
@@ -16,6 +17,7 @@ import { WebhookRegistrationService } from './webhooks/webhook-registration.serv
   imports: [TypeOrmModule.forFeature([ConnectorEntity]), GorgiasModule],
   providers: [
     ConnectorsService,
+    ConnectorsRepository,
     ConnectionCheckService,
     ConnectorLifecycle,
     ConnectorsResolver,

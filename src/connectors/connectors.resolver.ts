@@ -2,7 +2,7 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ConnectorsService } from './connectors.service';
-import { ConnectionCheck, Connector } from './connectors.types';
+import { ConnectionCheck, Connector } from './models/connector.models';
 import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
 
 /** The setup flow of the connector guide. Mutations need an admin token (AuthGuard). */

@@ -4,12 +4,14 @@ import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { badUserInput, notFound } from '../common/graphql-errors';
+import { assertUuid } from '../common/uuid';
 import { appConfig, AppConfig } from '../config/app.config';
 import { GorgiasCredentials } from '../gorgias/gorgias.types';
 import { SecretCipher } from '../secrets/secret-cipher';
 import { ConnectionCheckService } from './connection-check.service';
+import { ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
 import { ConnectorLifecycle } from './connector-lifecycle';
-import { ConnectionCheck } from './connectors.types';
+import { ConnectionCheck } from './models/connector.models';
 import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
 import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/connector.entity';
 
@@ -17,16 +19,6 @@ import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/
 export interface ConnectorWithCredentials {
   connector: ConnectorEntity;
   credentials: GorgiasCredentials;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function assertUuid(id: string, field = 'id'): void {
-  if (!UUID.test(id)) {
-    throw new GraphQLError(`${field}: "${String(id).slice(0, 60)}" is not a valid id; use the id returned by the API (a UUID).`, {
-      extensions: { code: 'BAD_USER_INPUT', field },
-    });
-  }
 }
 
 export const connectionCheckFailed = (check: ConnectionCheck) =>
@@ -40,6 +32,7 @@ export class ConnectorsService {
     private readonly cipher: SecretCipher,
     private readonly checker: ConnectionCheckService,
     private readonly lifecycle: ConnectorLifecycle,
+    private readonly connectorsSql: ConnectorsRepository,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
@@ -98,7 +91,7 @@ export class ConnectorsService {
     if (input.subdomain !== undefined && input.subdomain !== current.subdomain) {
       await this.assertSubdomainFree(user, input.subdomain);
       // Another subdomain is another Gorgias account: its ids would mix with the synced ones.
-      if (await this.hasSyncedData(current.id)) {
+      if (await this.connectorsSql.hasSyncedData(current.id)) {
         throw badUserInput(
           `subdomain: this connector already holds data synced from ${current.subdomain}.gorgias.com. ` +
             `To sync ${input.subdomain}.gorgias.com, add a new connector (or delete this one first).`,
@@ -149,15 +142,6 @@ export class ConnectorsService {
         'subdomain',
       );
     }
-  }
-
-  private async hasSyncedData(connectorId: string): Promise<boolean> {
-    const rows = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM tickets WHERE connector_id = $1) OR EXISTS (SELECT 1 FROM messages WHERE connector_id = $1)
-              OR EXISTS (SELECT 1 FROM sync_cursors WHERE connector_id = $1) AS synced`,
-      [connectorId],
-    );
-    return rows[0].synced === true;
   }
 
   async testConnection(user: AuthUser, id: string): Promise<ConnectionCheck> {
@@ -215,35 +199,16 @@ export class ConnectorsService {
   }
 
   /** A run succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after its interval. */
-  async recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
-    await m.query(
-      `UPDATE connectors SET last_synced_at = now(), last_error = NULL, last_error_code = NULL,
-              status = CASE WHEN status = 'ERROR' THEN 'ACTIVE' ELSE status END,
-              next_sync_at = CASE WHEN status IN ('ACTIVE','ERROR') THEN now() + make_interval(mins => sync_interval_minutes) END,
-              updated_at = now()
-        WHERE id = $1`,
-      [connectorId],
-    );
+  recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
+    return this.connectorsSql.recordSyncSuccess(m, connectorId);
   }
 
   /**
    * A run failed. `needsUser` failures (credentials, permissions, inactive account) put the
    * connector in ERROR until someone acts; others keep it ACTIVE and retry after `retryInMs`.
    */
-  async recordSyncFailure(
-    m: EntityManager,
-    connectorId: string,
-    failure: { message: string; code: string; needsUser: boolean; retryInMs: number },
-  ): Promise<void> {
-    await m.query(
-      `UPDATE connectors SET last_error = $2, last_error_code = $3,
-              status = CASE WHEN $4 AND status = 'ACTIVE' THEN 'ERROR' ELSE status END,
-              next_sync_at = CASE WHEN $4 OR status <> 'ACTIVE' THEN NULL
-                                  ELSE now() + LEAST(make_interval(secs => $5), make_interval(mins => sync_interval_minutes)) END,
-              updated_at = now()
-        WHERE id = $1`,
-      [connectorId, failure.message, failure.code, failure.needsUser, failure.retryInMs / 1000],
-    );
+  recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<void> {
+    return this.connectorsSql.recordSyncFailure(m, connectorId, failure);
   }
 
   private async credentialsOf(connectorId: string): Promise<GorgiasCredentials> {

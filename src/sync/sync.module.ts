@@ -1,39 +1,61 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectorsModule } from '../connectors/connectors.module';
 import { GorgiasModule } from '../gorgias/gorgias.module';
 import { TicketsModule } from '../tickets/tickets.module';
-import { SyncCursorEntity } from './entities/sync-cursor.entity';
-import { SyncLogEntryEntity } from './entities/sync-log-entry.entity';
-import { SyncRunEntity } from './entities/sync-run.entity';
-import { SyncLogWriter } from './sync-log.writer';
-import { SyncProgressBus } from './sync-progress.bus';
-import { SyncRunStore } from './sync-run.store';
-import { SyncScheduler } from './sync-scheduler.service';
-import { ConnectorLatestRunResolver, SyncResolver } from './sync.resolver';
-import { SyncService } from './sync.service';
-import { TicketSyncService } from './ticket-sync.service';
-import { WebhookLogListener } from './webhook-log.listener';
-import { ConnectorFreshnessResolver } from './connector-freshness.resolver';
-import { FreshnessRepository } from './freshness.repository';
+import { ConnectorLatestRunResolver, SyncResolver } from './api/sync.resolver';
+import { SyncQueriesService } from './api/sync-queries.service';
+import { RunObserverRegistry } from './engine/run-observer';
+import { EventsStage } from './engine/stages/events.stage';
+import { MessagesStage } from './engine/stages/messages.stage';
+import { ReconcileStage } from './engine/stages/reconcile.stage';
+import { SweepStage } from './engine/stages/sweep.stage';
+import { TicketsStage } from './engine/stages/tickets.stage';
+import { SyncRunExecutor } from './engine/sync-run.executor';
+import { TicketRefresher } from './engine/ticket-refresher';
+import { ProgressPublisher } from './progress/progress.publisher';
+import { SyncProgressBus } from './progress/sync-progress.bus';
+import { SyncCursorRepository } from './repositories/sync-cursor.repository';
+import { SyncLogRepository } from './repositories/sync-log.repository';
+import { SyncNotifyRepository } from './repositories/sync-notify.repository';
+import { SyncRunRepository } from './repositories/sync-run.repository';
+import { SyncHistoryPruner } from './scheduling/sync-history.pruner';
+import { SyncScheduler } from './scheduling/sync-scheduler';
+import { SyncTriggerService } from './scheduling/sync-trigger.service';
+import { SyncLogService } from './sync-log.service';
+import { ConnectorFreshnessResolver } from './api/connector-freshness.resolver';
+import { FreshnessRepository } from './repositories/freshness.repository';
 import { TicketRefreshRequestRepository } from './intake/ticket-refresh-request.repository';
 import { WebhookController } from './intake/webhook.controller';
 import { WebhookIntakeService } from './intake/webhook-intake.service';
+import { WebhookLogListener } from './scheduling/webhook-log.listener';
 
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([SyncRunEntity, SyncLogEntryEntity, SyncCursorEntity]),
-    ConnectorsModule,
-    GorgiasModule,
-    TicketsModule,
-  ],
+  imports: [ConnectorsModule, GorgiasModule, TicketsModule],
   providers: [
-    SyncRunStore,
-    SyncLogWriter,
+    // repositories: the only SQL for sync_runs, sync_cursors, sync_log_entries
+    SyncRunRepository,
+    SyncCursorRepository,
+    SyncLogRepository,
+    SyncNotifyRepository,
+    SyncLogService,
+    // progress
     SyncProgressBus,
-    TicketSyncService,
+    ProgressPublisher,
+    // engine
+    RunObserverRegistry,
+    TicketRefresher,
+    MessagesStage,
+    TicketsStage,
+    ReconcileStage,
+    EventsStage,
+    SweepStage,
+    SyncRunExecutor,
+    // scheduling
     SyncScheduler,
-    SyncService,
+    SyncTriggerService,
+    SyncHistoryPruner,
+    // api
+    SyncQueriesService,
     SyncResolver,
     ConnectorLatestRunResolver,
     WebhookLogListener,
@@ -43,6 +65,6 @@ import { WebhookIntakeService } from './intake/webhook-intake.service';
     ConnectorFreshnessResolver,
   ],
   controllers: [WebhookController],
-  exports: [SyncService, SyncScheduler],
+  exports: [SyncTriggerService, SyncQueriesService, SyncScheduler, RunObserverRegistry, TicketRefresher],
 })
 export class SyncModule {}

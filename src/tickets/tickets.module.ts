@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConnectorCountsResolver } from './connector-counts.resolver';
-import { TICKET_ENTITIES } from './entities';
-import { TicketWriter } from './ticket.writer';
-import { TicketsResolver } from './tickets.resolver';
-import { TicketsService } from './tickets.service';
+import { ConnectorCountsResolver } from './api/connector-counts.resolver';
+import { TicketsResolver } from './api/tickets.resolver';
+import { TicketsService } from './queries/tickets.service';
+import { CustomerRepository } from './repositories/customer.repository';
+import { MessageRepository } from './repositories/message.repository';
+import { TicketWriteRepository } from './repositories/ticket-write.repository';
+import { TicketRepository } from './repositories/ticket.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(TICKET_ENTITIES)],
-  providers: [TicketWriter, TicketsService, TicketsResolver, ConnectorCountsResolver],
-  exports: [TicketWriter, TicketsService],
+  providers: [TicketRepository, MessageRepository, CustomerRepository, TicketWriteRepository, TicketsService, TicketsResolver, ConnectorCountsResolver],
+  exports: [TicketWriteRepository, TicketsService],
 })
 export class TicketsModule {}

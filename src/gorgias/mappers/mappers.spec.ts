@@ -1,0 +1,79 @@
+import { GorgiasMessage, GorgiasTicket } from '../gorgias.types';
+import { customerName, toCustomerRows } from './customer.mapper';
+import { toMessageRows } from './message.mapper';
+import { toTicketRows } from './ticket.mapper';
+
+const ticket = (over: Partial<GorgiasTicket> = {}): GorgiasTicket => ({
+  id: 1,
+  status: 'open',
+  created_datetime: '2025-01-01T00:00:00Z',
+  updated_datetime: '2025-01-02T00:00:00Z',
+  ...over,
+});
+
+const message = (over: Partial<GorgiasMessage> = {}): GorgiasMessage => ({
+  id: 10,
+  ticket_id: 1,
+  created_datetime: '2025-01-01T00:00:00Z',
+  ...over,
+});
+
+describe('Gorgias mappers', () => {
+  it('maps a ticket to a row, with the API defaults for missing fields', () => {
+    const t = ticket({ tags: [{ id: 1, name: 'vip' }, { id: 2, name: 7 as never }], customer: { id: 5, firstname: 'Ada', lastname: 'L' } });
+    const [row] = toTicketRows([t]);
+    expect(row).toMatchObject({
+      external_id: 1,
+      subject: null,
+      status: 'open',
+      tags: ['vip'],
+      messages_count: 0,
+      spam: false,
+      customer_external_id: 5,
+      customer_name: 'Ada L',
+      updated_at: '2025-01-02T00:00:00Z',
+      trashed_at: null,
+    });
+    expect(row.payload).toBe(t);
+    expect(toTicketRows([ticket({ status: undefined as never, updated_datetime: undefined as never })])[0]).toMatchObject({
+      status: 'open',
+      updated_at: '2025-01-01T00:00:00Z',
+    });
+  });
+
+  it('keeps the newest copy of a ticket listed twice', () => {
+    const rows = toTicketRows([ticket({ subject: 'new', updated_datetime: '2025-01-03T00:00:00Z' }), ticket({ subject: 'old' })]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].subject).toBe('new');
+    const later = toTicketRows([ticket({ subject: 'old' }), ticket({ subject: 'new', updated_datetime: '2025-01-03T00:00:00Z' })]);
+    expect(later.map((r) => r.subject)).toEqual(['new']);
+  });
+
+  it('maps a message, its participants and attachments; the deleted copy wins', () => {
+    const rows = toMessageRows([
+      message({ body_text: 'hi', sender: { email: 'a@x', name: 'A' }, attachments: [{ url: 'u' }], public: undefined }),
+      message({ deleted_datetime: '2025-01-05T00:00:00Z' }),
+    ]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ external_id: 10, ticket_external_id: 1, deleted_at: '2025-01-05T00:00:00Z', public: true, attachments: [] });
+    const [one] = toMessageRows([message({ sender: { email: 'a@x', name: 'A' }, attachments: 'nope' as never, from_agent: 1 as never })]);
+    expect(one).toMatchObject({ sender_email: 'a@x', sender_name: 'A', receiver_email: null, attachments: [], from_agent: true });
+  });
+
+  it('collects the customers of a page once each, skipping those without a numeric id', () => {
+    const rows = toCustomerRows([
+      ticket({ customer: { id: 5, email: 'c@x', name: 'C' } }),
+      ticket({ id: 2, customer: { id: 5, email: 'c@x', name: 'C' } }),
+      ticket({ id: 3, customer: { id: 'x' as never } }),
+      ticket({ id: 4, customer: null }),
+    ]);
+    expect(rows).toEqual([{ external_id: 5, email: 'c@x', name: 'C', payload: { id: 5, email: 'c@x', name: 'C' } }]);
+  });
+
+  it('names a customer by name, else first and last name, else nothing', () => {
+    expect(customerName({ id: 1, name: 'N', firstname: 'F' })).toBe('N');
+    expect(customerName({ id: 1, firstname: 'F' })).toBe('F');
+    expect(customerName({ id: 1 })).toBeNull();
+    expect(customerName(null)).toBeNull();
+  });
+});

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../../auth/auth-user';
+import { ConnectorsService } from '../../connectors/connectors.service';
+import { SyncProgressBus, SyncProgressEvent } from '../progress/sync-progress.bus';
+import { SyncLogRepository } from '../repositories/sync-log.repository';
+import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
+import { SyncLogLevel } from '../sync-run.types';
+
+/** What the API reads of the sync engine: runs, logs and progress of a tenant's connectors. */
+@Injectable()
+export class SyncQueriesService {
+  constructor(
+    private readonly runs: SyncRunRepository,
+    private readonly logs: SyncLogRepository,
+    private readonly connectors: ConnectorsService,
+    private readonly bus: SyncProgressBus,
+  ) {}
+
+  async listRuns(user: AuthUser, connectorId: string, first: number, after?: { createdAt: string; id: string }) {
+    await this.connectors.get(user, connectorId);
+    return this.runs.listPage({ tenantId: user.tenantId, connectorId }, first, after);
+  }
+
+  async listLogs(
+    user: AuthUser,
+    connectorId: string,
+    filter: { runId?: string; level?: SyncLogLevel },
+    first: number,
+    afterId?: string,
+  ) {
+    await this.connectors.get(user, connectorId);
+    return this.logs.listPage({ tenantId: user.tenantId, connectorId }, filter, first, afterId);
+  }
+
+  /** Latest run of each connector, in one query (DataLoader batch for Connector.latestRun). */
+  latestRuns(connectorIds: readonly string[]): Promise<Map<string, SyncRunRow>> {
+    return this.runs.latestOf(connectorIds);
+  }
+
+  /** Progress of one connector: the current state first, then every update published by any instance. */
+  async *progress(user: AuthUser, connectorId: string): AsyncGenerator<SyncProgressEvent> {
+    const connector = await this.connectors.get(user, connectorId);
+    const updates = this.bus.subscribe(connector.id);
+    try {
+      const latest = (await this.latestRuns([connector.id])).get(connector.id);
+      if (latest) {
+        yield {
+          connectorId: connector.id,
+          tenantId: connector.tenantId,
+          runId: latest.id,
+          status: latest.status,
+          phase: latest.phase,
+          ticketsSynced: latest.ticketsSynced,
+          messagesSynced: latest.messagesSynced,
+          ticketsTotal: latest.ticketsTotal,
+          percent: latest.percent,
+          at: new Date().toISOString(),
+        };
+      }
+      for (;;) {
+        const next = await updates.next();
+        if (next.done) return;
+        if (next.value.tenantId === user.tenantId) yield next.value;
+      }
+    } finally {
+      await updates.return?.();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { WriteResult } from '../../tickets/repositories/ticket-write.rows';
+import { PageChanges } from './run-observer';
+
+/** Collects what the writes of one page transaction changed, for the observers' onPageCommitted. */
+export class PageChangeSet {
+  private readonly ids = new Set<string>();
+  private tickets = 0;
+  private messages = 0;
+  private deleted = 0;
+
+  addTickets(result: WriteResult): number {
+    this.tickets += result.written;
+    return this.add(result);
+  }
+
+  addMessages(result: WriteResult): number {
+    this.messages += result.written;
+    return this.add(result);
+  }
+
+  addDeletions(result: WriteResult): number {
+    this.deleted += result.written;
+    return this.add(result);
+  }
+
+  /** Other writes (e.g. messages marked deleted): their changed tickets only. */
+  addOther(result: WriteResult): number {
+    return this.add(result);
+  }
+
+  get isEmpty(): boolean {
+    return !this.ids.size && !this.tickets && !this.messages && !this.deleted;
+  }
+
+  toPageChanges(): PageChanges {
+    return { ticketExternalIds: [...this.ids], ticketsUpserted: this.tickets, messagesUpserted: this.messages, ticketsDeleted: this.deleted };
+  }
+
+  private add(result: WriteResult): number {
+    for (const id of result.changedTicketIds) this.ids.add(id);
+    return result.written;
+  }
+}

@@ -1,0 +1,55 @@
+import { datetimeMs } from '../../gorgias/gorgias-datetime';
+import { SyncCheckpoint, SyncMode, SyncStage } from '../sync-run.types';
+
+/** Messages first: a ticket read after its messages has a `messages_count` that includes them. */
+const STAGES: Record<SyncMode, SyncStage[]> = {
+  [SyncMode.INCREMENTAL]: ['messages', 'tickets', 'reconcile', 'events', 'done'],
+  [SyncMode.FULL]: ['messages', 'tickets', 'reconcile', 'events', 'sweep', 'done'],
+};
+
+/** Share of the progress bar each stage fills (messages outnumber tickets about 5 to 1). */
+const STAGE_WEIGHT: Partial<Record<SyncStage, [number, number]>> = {
+  messages: [0, 75],
+  tickets: [75, 97],
+  reconcile: [97, 99],
+  events: [99, 100],
+  sweep: [99, 100],
+};
+
+/** The stages of a run of `mode`, in order, ending with 'done'. */
+export function stagesOf(mode: SyncMode): readonly SyncStage[] {
+  return STAGES[mode];
+}
+
+/** The checkpoint a run starts from: the first stage; everything is read on a FULL run or without watermarks. */
+export function firstCheckpoint(mode: SyncMode, watermarks: { tickets?: Date | null; messages?: Date | null }): SyncCheckpoint {
+  return { stage: STAGES[mode][0], initial: mode === SyncMode.FULL || !watermarks.tickets || !watermarks.messages };
+}
+
+/** The stages still to run from `checkpoint`, each with the one after it (the last is followed by 'done'). */
+export function remainingStages(mode: SyncMode, checkpoint: SyncCheckpoint): { stage: SyncStage; next: SyncStage }[] {
+  const stages = STAGES[mode];
+  const out: { stage: SyncStage; next: SyncStage }[] = [];
+  for (let i = stages.indexOf(checkpoint.stage ?? stages[0]); i >= 0 && i < stages.length - 1; i++) out.push({ stage: stages[i], next: stages[i + 1] });
+  return out;
+}
+
+/** The checkpoint at the start of `next`: only what lasts the whole run is kept. */
+export function advanceCheckpoint(checkpoint: SyncCheckpoint, next: SyncStage): SyncCheckpoint {
+  return { stage: next, initial: checkpoint.initial, reconciled: checkpoint.reconciled };
+}
+
+/** The run's percent when `stage` is `fraction` (0..1) done. */
+export function stagePercent(stage: SyncStage, fraction: number): number {
+  const [from, to] = STAGE_WEIGHT[stage] ?? [0, 100];
+  return from + (to - from) * fraction;
+}
+
+/** How far a newest-first walk has come, by time: from the top timestamp down to the watermark or the oldest item. */
+export function walkFraction(cp: SyncCheckpoint): number {
+  const top = datetimeMs(cp.pendingWatermark);
+  const bottom = cp.stopBefore ? datetimeMs(cp.stopBefore) : datetimeMs(cp.oldest);
+  const at = datetimeMs(cp.position);
+  if (!(top > bottom) || Number.isNaN(at)) return 0;
+  return Math.min(1, Math.max(0, (top - at) / (top - bottom)));
+}

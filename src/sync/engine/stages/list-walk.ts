@@ -1,0 +1,96 @@
+import { EntityManager } from 'typeorm';
+import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
+import { datetimeMs } from '../../../gorgias/gorgias-datetime';
+import { GorgiasPage } from '../../../gorgias/gorgias.types';
+import { WATERMARK_OVERLAP_MS } from '../../sync.constants';
+import { SyncStage } from '../../sync-run.types';
+import { PageChangeSet } from '../page-changes';
+import { RunSession } from '../run-session';
+import { stagePercent, walkFraction } from '../stage-plan';
+
+export interface ListWalkSpec<T> {
+  stream: 'messages' | 'tickets';
+  fetch: (cursor?: string) => Promise<GorgiasPage<T>>;
+  fetchOldest: () => Promise<GorgiasPage<T>>;
+  fetchTop?: () => Promise<GorgiasPage<T>>;
+  /** The walk's sort key of an item. */
+  timestamp: (item: T) => string;
+  /** What becomes the stream's watermark (default: the sort key). */
+  watermarkOf?: (item: T) => string;
+  apply: (tx: EntityManager, items: T[], changes: PageChangeSet) => Promise<void>;
+}
+
+/**
+ * Walks one list newest first. Stops below `watermark - overlap` (never, on an initial run).
+ * The newest timestamp at the start becomes the stream's watermark once the walk completes.
+ */
+export async function walkList<T>(session: RunSession, next: SyncStage, watermark: Date | null | undefined, spec: ListWalkSpec<T>): Promise<void> {
+  const cp = session.checkpoint;
+  const { stream } = spec;
+  const label = stream;
+  if (cp.position === undefined) {
+    // First entry into this stage (a resumed run keeps what it had).
+    cp.cursor = null;
+    cp.position = null;
+    cp.stopBefore = !cp.initial && watermark ? new Date(watermark.getTime() - WATERMARK_OVERLAP_MS).toISOString() : null;
+    if (cp.initial) {
+      const oldest = (await spec.fetchOldest()).data[0];
+      cp.oldest = oldest ? spec.timestamp(oldest) : null;
+    }
+    if (spec.fetchTop) {
+      const top = (await spec.fetchTop()).data[0];
+      cp.pendingWatermark = top ? (spec.watermarkOf ?? spec.timestamp)(top) : null;
+    }
+    session.phase = `reading ${label}`;
+  }
+  let restarted = false;
+  // The next page is fetched while this one is written: the walk then runs at the pace of the
+  // rate limit or of the database, whichever is slower, not of both added up.
+  let prefetched: Promise<GorgiasPage<T>> | null = null;
+  for (;;) {
+    let page: GorgiasPage<T>;
+    try {
+      page = await (prefetched ?? spec.fetch(cp.cursor ?? undefined));
+      prefetched = null;
+    } catch (e) {
+      prefetched = null;
+      // Cursors are good within one run only: after a long pause the API may refuse it.
+      if (e instanceof GorgiasApiError && e.code === 'BAD_REQUEST' && cp.cursor && !restarted) {
+        restarted = true;
+        await session.logs.warn(session.scope, `The ${label} page cursor was refused by Gorgias; restarting the ${label} walk (rows already synced are kept).`);
+        cp.cursor = null;
+        continue;
+      }
+      throw e;
+    }
+    const items = page.data;
+    if (!cp.cursor && !cp.pendingWatermark && items.length) {
+      cp.pendingWatermark = (spec.watermarkOf ?? spec.timestamp)(items[0]);
+    }
+    const stopMs = datetimeMs(cp.stopBefore);
+    const inRange = cp.stopBefore ? items.filter((i) => datetimeMs(spec.timestamp(i)) >= stopMs) : items;
+    const done = !page.meta?.next_cursor || inRange.length < items.length || items.length === 0;
+    if (inRange.length) cp.position = spec.timestamp(inRange[inRange.length - 1]);
+    const fraction = done ? 1 : walkFraction(cp);
+    session.percent = stagePercent(cp.stage!, fraction);
+    if (stream === 'tickets' && fraction >= 0.02) session.ticketsTotal = Math.round(session.ticketsSynced / fraction);
+    if (!done) {
+      prefetched = spec.fetch(page.meta.next_cursor!);
+      prefetched.catch(() => undefined); // its failure is handled where it is awaited, or it is abandoned
+    }
+    await session.page(async (tx, changes) => {
+      if (inRange.length) await spec.apply(tx, inRange, changes);
+      if (done) {
+        if (cp.pendingWatermark) await session.services.cursors.setWatermark(tx, session.scope, stream, cp.pendingWatermark);
+        session.advance(next);
+      } else {
+        cp.cursor = page.meta.next_cursor;
+      }
+    });
+    await session.publish();
+    if (done) {
+      await session.logs.info(session.scope, `Read ${label}: ${stream === 'messages' ? session.messagesSynced : session.ticketsSynced} so far in this run.`);
+      return;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { toMessageRows } from '../../../gorgias/mappers/message.mapper';
+import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
+import { PAGE_SIZE } from '../../sync.constants';
+import { SyncStage } from '../../sync-run.types';
+import { RunSession } from '../run-session';
+import { walkList } from './list-walk';
+import { SyncStageRunner, Watermarks } from './sync-stage';
+
+/** `GET /api/messages`, 100 per page across all tickets (not one call per ticket), newest first. */
+@Injectable()
+export class MessagesStage implements SyncStageRunner {
+  constructor(private readonly write: TicketWriteRepository) {}
+
+  run(session: RunSession, next: SyncStage, watermarks: Watermarks): Promise<void> {
+    const client = session.client;
+    return walkList(session, next, watermarks.messages, {
+      stream: 'messages',
+      fetch: (cursor) => client.listMessages({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' }),
+      fetchOldest: () => client.listMessages({ limit: 1, order_by: 'created_datetime:asc' }),
+      timestamp: (msg) => msg.created_datetime,
+      apply: async (tx, items, changes) => {
+        session.messagesSynced += changes.addMessages(await this.write.upsertMessages(tx, session.scope, toMessageRows(items)));
+      },
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { toCustomerRows } from '../../../gorgias/mappers/customer.mapper';
+import { toTicketRows } from '../../../gorgias/mappers/ticket.mapper';
+import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
+import { PAGE_SIZE } from '../../sync.constants';
+import { SyncMode, SyncStage } from '../../sync-run.types';
+import { RunSession } from '../run-session';
+import { walkList } from './list-walk';
+import { SyncStageRunner, Watermarks } from './sync-stage';
+
+/** `GET /api/tickets`, newest first, down to the watermark (everything on an initial or FULL run). */
+@Injectable()
+export class TicketsStage implements SyncStageRunner {
+  constructor(private readonly write: TicketWriteRepository) {}
+
+  run(session: RunSession, next: SyncStage, watermarks: Watermarks): Promise<void> {
+    const client = session.client;
+    const initial = !!session.checkpoint.initial;
+    // A FULL run's sweep marks what it did not stamp since the run started: every ticket seen is stamped.
+    const seenSince = session.run.mode === SyncMode.FULL ? (session.run.startedAt ?? session.run.createdAt) : null;
+    return walkList(session, next, watermarks.tickets, {
+      stream: 'tickets',
+      // Initial/FULL walks follow creation order, which updates cannot reshuffle, so every
+      // existing ticket is seen exactly once; incremental walks follow updates down to the watermark.
+      fetch: (cursor) =>
+        client.listTickets({ limit: PAGE_SIZE, cursor, order_by: initial ? 'created_datetime:desc' : 'updated_datetime:desc' }),
+      fetchOldest: () => client.listTickets({ limit: 1, order_by: 'created_datetime:asc' }),
+      fetchTop: () => client.listTickets({ limit: 1, order_by: 'updated_datetime:desc' }),
+      timestamp: (t) => (initial ? t.created_datetime : t.updated_datetime),
+      watermarkOf: (t) => t.updated_datetime,
+      apply: async (tx, items, changes) => {
+        const page = { tickets: toTicketRows(items), customers: toCustomerRows(items) };
+        session.ticketsSynced += changes.addTickets(await this.write.upsertTickets(tx, session.scope, page, seenSince));
+      },
+    });
+  }
+}

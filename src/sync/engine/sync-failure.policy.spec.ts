@@ -1,0 +1,44 @@
+import { GorgiasApiError, GorgiasErrorCode } from '../../gorgias/gorgias-api.error';
+import { LeaseLostError } from '../repositories/lease-lost.error';
+import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../sync.constants';
+import { decideFailure, failureCode, needsCurrentCredentials, RunCancelled } from './sync-failure.policy';
+
+const gorgias = (code: GorgiasErrorCode) => new GorgiasApiError(code, `gorgias said ${code}`, { resource: 'tickets' });
+const facts = (error: unknown, attempts = 1, credentialsRotated = false) => ({ error, attempts, credentialsRotated });
+
+describe('sync failure policy', () => {
+  it('stops quietly when the lease was lost, whatever else holds', () => {
+    expect(decideFailure(facts(new LeaseLostError('r1'), MAX_RUN_ATTEMPTS, true))).toEqual({ action: 'lease-lost' });
+    expect(needsCurrentCredentials(new LeaseLostError('r1'))).toBe(false);
+  });
+
+  it('cancels a run whose connector was paused', () => {
+    expect(decideFailure(facts(new RunCancelled()))).toEqual({ action: 'cancel' });
+    expect(needsCurrentCredentials(new RunCancelled())).toBe(false);
+  });
+
+  it.each<GorgiasErrorCode>(['INVALID_CREDENTIALS', 'SUBDOMAIN_NOT_FOUND', 'PERMISSION_DENIED', 'ACCOUNT_INACTIVE'])(
+    'fails %s at once, needing the user, on the first attempt',
+    (code: GorgiasErrorCode) => {
+      expect(decideFailure(facts(gorgias(code), 1))).toEqual({ action: 'fail', code, needsUser: true });
+      expect(needsCurrentCredentials(gorgias(code))).toBe(true);
+    },
+  );
+
+  it('continues with the new credentials when the user rotated them during the run', () => {
+    expect(decideFailure(facts(gorgias('INVALID_CREDENTIALS'), 1, true))).toEqual({ action: 'continue-with-new-credentials', code: 'INVALID_CREDENTIALS' });
+  });
+
+  it('retries transient failures with exponential backoff, capped, then fails without needing the user', () => {
+    expect(decideFailure(facts(gorgias('UNREACHABLE'), 1))).toEqual({ action: 'retry', code: 'UNREACHABLE', delayMs: RETRY_BASE_DELAY_MS });
+    expect(decideFailure(facts(gorgias('RATE_LIMITED'), 2))).toEqual({ action: 'retry', code: 'RATE_LIMITED', delayMs: RETRY_BASE_DELAY_MS * 2 });
+    const late = decideFailure(facts(gorgias('RATE_LIMITED'), MAX_RUN_ATTEMPTS - 1));
+    expect(late.action === 'retry' && late.delayMs).toBe(Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** (MAX_RUN_ATTEMPTS - 2)));
+    expect(decideFailure(facts(gorgias('RATE_LIMITED'), MAX_RUN_ATTEMPTS))).toEqual({ action: 'fail', code: 'RATE_LIMITED', needsUser: false });
+  });
+
+  it('treats anything but a Gorgias error as INTERNAL and transient; rotated credentials do not matter then', () => {
+    expect(failureCode(new Error('boom'))).toBe('INTERNAL');
+    expect(decideFailure(facts(new Error('boom'), 1, true))).toEqual({ action: 'retry', code: 'INTERNAL', delayMs: RETRY_BASE_DELAY_MS });
+  });
+});

@@ -1,0 +1,53 @@
+import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
+import { LeaseLostError } from '../repositories/lease-lost.error';
+import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../sync.constants';
+
+/** The connector was paused (or is not active): the run stops, keeping what it synced. */
+export class RunCancelled extends Error {}
+
+/** Failures that only the user can fix: the connector goes to ERROR and stops syncing. */
+const NEEDS_USER = new Set(['INVALID_CREDENTIALS', 'SUBDOMAIN_NOT_FOUND', 'PERMISSION_DENIED', 'ACCOUNT_INACTIVE']);
+
+export type FailureDecision =
+  /** Another instance owns the run now, or it was cancelled, or the connector deleted: stop quietly. */
+  | { action: 'lease-lost' }
+  /** The connector was paused: the run ends CANCELLED. */
+  | { action: 'cancel' }
+  /** The user fixed or rotated the key while this run used the old one: go on with the new one at once. */
+  | { action: 'continue-with-new-credentials'; code: string }
+  /** Transient: back to the queue, resumed from the checkpoint after `delayMs`. */
+  | { action: 'retry'; code: string; delayMs: number }
+  /** The run ends FAILED; `needsUser` puts the connector in ERROR until someone acts. */
+  | { action: 'fail'; code: string; needsUser: boolean };
+
+export interface FailureFacts {
+  error: unknown;
+  /** Attempts of the run so far, this one included. */
+  attempts: number;
+  /** Whether the connector's credentials now differ from those the run used. */
+  credentialsRotated: boolean;
+}
+
+/** The error code of a failure: the Gorgias client's, or INTERNAL for anything else. */
+export function failureCode(error: unknown): string {
+  return error instanceof GorgiasApiError ? error.code : 'INTERNAL';
+}
+
+/** Whether deciding needs the connector's current credentials (every failure but a lost lease or a pause). */
+export function needsCurrentCredentials(error: unknown): boolean {
+  return !(error instanceof LeaseLostError || error instanceof RunCancelled);
+}
+
+/** What to do about a run that threw `error`. Pure: the executor carries it out. */
+export function decideFailure(facts: FailureFacts): FailureDecision {
+  const { error, attempts } = facts;
+  if (error instanceof LeaseLostError) return { action: 'lease-lost' };
+  if (error instanceof RunCancelled) return { action: 'cancel' };
+  const code = failureCode(error);
+  const needsUser = NEEDS_USER.has(code);
+  if (needsUser && facts.credentialsRotated) return { action: 'continue-with-new-credentials', code };
+  if (!needsUser && attempts < MAX_RUN_ATTEMPTS) {
+    return { action: 'retry', code, delayMs: Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** (attempts - 1)) };
+  }
+  return { action: 'fail', code, needsUser };
+}

@@ -1,0 +1,199 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { appConfig, AppConfig } from '../../config/app.config';
+import { adviceFor } from '../../connectors/connection-advice';
+import { ConnectorsService } from '../../connectors/connectors.service';
+import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
+import { GorgiasClientFactory } from '../../gorgias/gorgias-client.factory';
+import { GorgiasCredentials } from '../../gorgias/gorgias.types';
+import { SyncProgressBus } from '../progress/sync-progress.bus';
+import { LeaseLostError } from '../repositories/lease-lost.error';
+import { SyncCursorRepository } from '../repositories/sync-cursor.repository';
+import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
+import { SyncLogService } from '../sync-log.service';
+import { SyncMode, SyncRunStatus, SyncStage } from '../sync-run.types';
+import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS, PROGRESS_INTERVAL_MS } from '../sync.constants';
+import { RunObserverRegistry } from './run-observer';
+import { RunServices, RunSession } from './run-session';
+import { firstCheckpoint, remainingStages } from './stage-plan';
+import { EventsStage } from './stages/events.stage';
+import { MessagesStage } from './stages/messages.stage';
+import { ReconcileStage } from './stages/reconcile.stage';
+import { SweepStage } from './stages/sweep.stage';
+import { SyncStageRunner } from './stages/sync-stage';
+import { TicketsStage } from './stages/tickets.stage';
+import { decideFailure, FailureDecision, needsCurrentCredentials, RunCancelled } from './sync-failure.policy';
+
+/**
+ * Executes one claimed sync run: its stages in order (stage-plan.ts), each walking Gorgias newest
+ * first down to the stored watermarks and committing rows and the new checkpoint in one transaction
+ * per page, fenced by the run's lease. Meanwhile it keeps the lease alive and reports progress; at
+ * the end it records the outcome (sync-failure.policy.ts decides what a failure means). A run
+ * picked up again after a crash continues from its checkpoint; upserts are idempotent.
+ */
+@Injectable()
+export class SyncRunExecutor {
+  private readonly logger = new Logger(SyncRunExecutor.name);
+  private readonly services: RunServices;
+  /** One runner per stage: a stage added to SyncStage must be given one here. */
+  private readonly stages: Record<Exclude<SyncStage, 'done'>, SyncStageRunner>;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly runs: SyncRunRepository,
+    cursors: SyncCursorRepository,
+    private readonly connectors: ConnectorsService,
+    private readonly clients: GorgiasClientFactory,
+    private readonly logs: SyncLogService,
+    private readonly bus: SyncProgressBus,
+    observers: RunObserverRegistry,
+    messages: MessagesStage,
+    tickets: TicketsStage,
+    reconcile: ReconcileStage,
+    events: EventsStage,
+    sweep: SweepStage,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {
+    this.services = { dataSource, runs, cursors, logs, observers, leaseSeconds: config.sync.leaseSeconds };
+    this.stages = { messages, tickets, reconcile, events, sweep };
+  }
+
+  async execute(run: SyncRunRow, owner: string): Promise<void> {
+    const found = await this.connectors.findWithCredentials(run.connectorId);
+    if (!found) return; // the connector was deleted: its runs went with it
+    const session = new RunSession(run, owner, this.clients.create(found.credentials), found.credentials, this.services);
+    let ticks = 0;
+    const renewEvery = Math.max(1, Math.floor((this.config.sync.leaseSeconds * 1000) / 3 / PROGRESS_INTERVAL_MS));
+    const timer = setInterval(() => {
+      if (session.leaseLost) return;
+      void session.publish();
+      // A page can take long (rate-limit waits, retries): keep the lease alive meanwhile.
+      if (++ticks % renewEvery === 0) void this.runs.renewLease({ id: run.id, owner }, this.config.sync.leaseSeconds).catch(() => undefined);
+    }, PROGRESS_INTERVAL_MS);
+    let errorCode: string | null = null;
+    try {
+      if (found.connector.status === 'PAUSED' || found.connector.status === 'DRAFT') throw new RunCancelled();
+      await this.logStart(session);
+      await this.runStages(session);
+      await this.succeed(session);
+    } catch (e) {
+      errorCode = await this.fail(session, e);
+    } finally {
+      clearInterval(timer);
+      if (!session.leaseLost) {
+        await session.publish();
+        await this.services.observers.finished(session.ctx, { ...session.counters(), status: session.status, durationMs: Date.now() - session.startedAtMs, errorCode });
+      }
+    }
+  }
+
+  private async logStart(session: RunSession): Promise<void> {
+    const run = session.run;
+    if (run.attempts > 1 || run.checkpoint?.stage) {
+      await this.logs.info(session.scope, `Resuming the ${run.mode.toLowerCase()} sync at "${run.phase}" (attempt ${run.attempts}); data already synced is kept.`);
+      return;
+    }
+    const first = run.mode === SyncMode.INCREMENTAL && !(await this.services.cursors.watermarks(run.connectorId)).messages;
+    const kind = run.mode === SyncMode.FULL ? 'Full' : first ? 'Initial' : 'Incremental';
+    await this.logs.info(session.scope, `${kind} sync started (${run.trigger.toLowerCase()}).`);
+  }
+
+  private async runStages(session: RunSession): Promise<void> {
+    const watermarks = await this.services.cursors.watermarks(session.run.connectorId);
+    if (!session.checkpoint.stage) session.checkpoint = firstCheckpoint(session.run.mode, watermarks);
+    for (const { stage, next } of remainingStages(session.run.mode, session.checkpoint)) {
+      if (stage === 'done') break;
+      await this.stages[stage].run(session, next, watermarks);
+      await this.services.observers.stageDone(session.ctx, stage);
+    }
+  }
+
+  private async succeed(session: RunSession): Promise<void> {
+    session.status = SyncRunStatus.SUCCEEDED;
+    session.percent = 100;
+    session.phase = 'done';
+    await this.services.dataSource.transaction(async (m) => {
+      const c = session.counters();
+      await this.runs.finish(m, { id: session.run.id, owner: session.owner }, SyncRunStatus.SUCCEEDED, { phase: 'done', ...c });
+      await this.connectors.recordSyncSuccess(m, session.run.connectorId);
+      await this.logs.info(
+        session.scope,
+        `Sync succeeded: ${session.ticketsSynced} tickets and ${session.messagesSynced} messages synced, ${session.ticketsDeleted} deleted, ` +
+          `${c.apiRequests} Gorgias API calls, ${c.rateLimitWaits} rate-limit waits.`,
+        m,
+      );
+    });
+  }
+
+  /** Carries out what the failure policy decides; returns the advice code recorded, if any. */
+  private async fail(session: RunSession, error: unknown): Promise<string | null> {
+    const run = { id: session.run.id, owner: session.owner };
+    try {
+      const current = needsCurrentCredentials(error) ? await this.connectors.findWithCredentials(session.run.connectorId) : null;
+      const decision: FailureDecision = decideFailure({
+        error,
+        attempts: session.run.attempts,
+        credentialsRotated: !!current && !sameCredentials(current.credentials, session.credentials),
+      });
+      if (decision.action === 'lease-lost') {
+        this.logger.warn(`sync run ${session.run.id}: lease lost, stopping`);
+        session.leaseLost = true; // whoever holds the run now reports its progress
+        return null;
+      }
+      if (decision.action === 'cancel') {
+        session.status = SyncRunStatus.CANCELLED;
+        session.phase = 'cancelled';
+        await this.services.dataSource.transaction(async (m) => {
+          await this.runs.finish(m, run, SyncRunStatus.CANCELLED, { phase: 'cancelled', ...session.counters() });
+          await this.logs.info(session.scope, 'Sync cancelled: the connector was paused. Data synced so far is kept.', m);
+        });
+        return null;
+      }
+      const advice = adviceFor(error, current?.connector.subdomain ?? 'your account');
+      if (!(error instanceof GorgiasApiError)) this.logger.error({ err: error }, `sync run ${session.run.id} failed`);
+      if (decision.action === 'continue-with-new-credentials') {
+        session.status = SyncRunStatus.QUEUED;
+        session.phase = 'waiting to resume';
+        await this.runs.requeue(run, 0, advice.message, session.counters());
+        await this.logs.info(session.scope, "The connector's credentials changed during the sync; it continues with the new ones from where it stopped.");
+        await this.bus.wakeUp().catch(() => undefined); // the scheduler's tick picks it up anyway
+        return advice.code;
+      }
+      if (decision.action === 'retry') {
+        session.status = SyncRunStatus.QUEUED;
+        session.phase = 'waiting to retry';
+        await this.runs.requeue(run, decision.delayMs, advice.message, session.counters());
+        await this.logs.warn(
+          session.scope,
+          `${advice.message} The sync will resume from where it stopped in ${Math.round(decision.delayMs / 1000)} s (attempt ${session.run.attempts} of ${MAX_RUN_ATTEMPTS}).`,
+        );
+        return advice.code;
+      }
+      session.status = SyncRunStatus.FAILED;
+      session.phase = 'failed';
+      await this.services.dataSource.transaction(async (m) => {
+        await this.runs.finish(m, run, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code, ...session.counters() });
+        await this.connectors.recordSyncFailure(m, session.run.connectorId, {
+          message: advice.message,
+          code: advice.code,
+          needsUser: decision.needsUser,
+          retryInMs: FAILED_RUN_RESCHEDULE_MS,
+        });
+        await this.logs.error(
+          session.scope,
+          `Sync failed: ${advice.message}${decision.needsUser ? '' : ' The next scheduled sync will try again.'} Data synced before the failure is kept.`,
+          m,
+        );
+      });
+      return advice.code;
+    } catch (e) {
+      if (!(e instanceof LeaseLostError)) this.logger.error({ err: e }, `sync run ${session.run.id}: could not record its failure`);
+      return null;
+    }
+  }
+}
+
+function sameCredentials(a: GorgiasCredentials, b: GorgiasCredentials): boolean {
+  return a.apiKey === b.apiKey && a.email === b.email && a.subdomain === b.subdomain;
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { SyncStream } from '../sync-run.types';
+
+/** A row of `sync_cursors`: the durable watermark of one stream of one connector. */
+export interface SyncCursorRow {
+  stream: SyncStream;
+  watermark: Date | null;
+}
+
+/** Watermarks per stream (`sync_cursors`): what every later incremental run starts from. */
+@Injectable()
+export class SyncCursorRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async watermarks(connectorId: string): Promise<Partial<Record<SyncStream, Date | null>>> {
+    const rows: SyncCursorRow[] = await this.dataSource.query(`SELECT stream, watermark FROM sync_cursors WHERE connector_id = $1`, [connectorId]);
+    return Object.fromEntries(rows.map((r) => [r.stream, r.watermark]));
+  }
+
+  /** Inside the page's transaction; a watermark only moves forward. */
+  async setWatermark(m: EntityManager, c: { tenantId: string; connectorId: string }, stream: SyncStream, watermark: string | Date): Promise<void> {
+    await m.query(
+      `INSERT INTO sync_cursors (connector_id, stream, tenant_id, watermark, updated_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (connector_id, stream) DO UPDATE SET watermark = GREATEST(sync_cursors.watermark, EXCLUDED.watermark), updated_at = now()`,
+      [c.connectorId, stream, c.tenantId, watermark],
+    );
+  }
+}

@@ -1,0 +1,294 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../../database/query-rows';
+import { LeaseLostError } from './lease-lost.error';
+import { SyncCheckpoint, SyncMode, SyncRunStatus } from '../sync-run.types';
+
+export interface RunCounters {
+  ticketsSynced?: number;
+  messagesSynced?: number;
+  ticketsDeleted?: number;
+  apiRequests?: number;
+  rateLimitWaits?: number;
+  ticketsTotal?: number | null;
+  percent?: number;
+}
+
+/** A row of `sync_runs` as the engine and the API read it. */
+export interface SyncRunRow {
+  id: string;
+  tenantId: string;
+  connectorId: string;
+  mode: SyncMode;
+  status: SyncRunStatus;
+  trigger: string;
+  phase: string;
+  checkpoint: SyncCheckpoint;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  attempts: number;
+  ticketsTotal: number | null;
+  percent: number;
+  ticketsSynced: number;
+  messagesSynced: number;
+  ticketsDeleted: number;
+  apiRequests: number;
+  rateLimitWaits: number;
+  error: string | null;
+  errorCode: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** What a run shows (GraphQL SyncRun, progress). */
+const RUN_SUMMARY_COLUMNS = `id, tenant_id AS "tenantId", connector_id AS "connectorId", mode, status, phase,
+  tickets_total AS "ticketsTotal", percent, tickets_synced AS "ticketsSynced", messages_synced AS "messagesSynced",
+  tickets_deleted AS "ticketsDeleted", api_requests AS "apiRequests", rate_limit_waits AS "rateLimitWaits", error,
+  created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+/** ...plus what executing it needs. */
+const RUN_COLUMNS = `${RUN_SUMMARY_COLUMNS}, trigger, checkpoint, lease_owner AS "leaseOwner",
+  lease_expires_at AS "leaseExpiresAt", attempts, error_code AS "errorCode"`;
+
+/**
+ * Sync runs as a work queue in PostgreSQL. Claims use FOR UPDATE SKIP LOCKED so several instances
+ * never take the same run; every write of a running run is fenced by its lease owner, so an
+ * instance that lost its lease (it stalled, another took over) cannot write over the new owner.
+ */
+@Injectable()
+export class SyncRunRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Enqueues a run unless one is queued or running; returns the active run either way. */
+  async enqueue(
+    m: EntityManager,
+    c: { tenantId: string; connectorId: string },
+    mode: SyncMode,
+    trigger: string,
+  ): Promise<SyncRunRow> {
+    await m.query(
+      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (connector_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING`,
+      [c.tenantId, c.connectorId, mode, trigger],
+    );
+    const [run] = await m.query(
+      `SELECT ${RUN_COLUMNS} FROM sync_runs WHERE connector_id = $1 AND status IN ('QUEUED','RUNNING')`,
+      [c.connectorId],
+    );
+    return run;
+  }
+
+  /** Scheduler: a queued run for every ACTIVE connector that is due. */
+  async enqueueDue(): Promise<number> {
+    const rows = await this.dataSource.query(
+      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger)
+       SELECT tenant_id, id, 'INCREMENTAL', 'SCHEDULE' FROM connectors
+        WHERE status = 'ACTIVE' AND next_sync_at <= now()
+       ON CONFLICT (connector_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING
+       RETURNING id`,
+    );
+    return rows.length;
+  }
+
+  /**
+   * Takes up to `limit` runs: queued ones whose retry time has come, and running ones whose lease
+   * expired (their instance died): those resume from their checkpoint.
+   */
+  async claim(owner: string, limit: number, leaseSeconds: number): Promise<SyncRunRow[]> {
+    if (limit <= 0) return [];
+    return queryRows<SyncRunRow>(
+      this.dataSource,
+      `UPDATE sync_runs r
+          SET status = 'RUNNING', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $3),
+              attempts = r.attempts + 1, started_at = coalesce(r.started_at, now())
+        WHERE r.id IN (
+          SELECT id FROM sync_runs
+           WHERE (status = 'QUEUED' AND coalesce(lease_expires_at, '-infinity') <= now())
+              OR (status = 'RUNNING' AND lease_expires_at < now())
+           ORDER BY created_at
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+      RETURNING ${RUN_COLUMNS}`,
+      [owner, limit, leaseSeconds],
+    );
+  }
+
+  /**
+   * Saves the checkpoint and counters inside the caller's transaction (the one that upserted the
+   * page) and renews the lease. Throws LeaseLostError if this instance no longer owns the run,
+   * which rolls the page back. Returns the connector's status, so a pause is noticed.
+   */
+  async checkpoint(
+    m: EntityManager,
+    run: { id: string; owner: string; leaseSeconds: number },
+    phase: string,
+    checkpoint: SyncCheckpoint,
+    counters: RunCounters,
+  ): Promise<{ connectorStatus: string }> {
+    const rows = await queryRows<{ connectorStatus: string }>(
+      m,
+      `UPDATE sync_runs r SET phase = $3, checkpoint = $4,
+              tickets_synced = coalesce($5, tickets_synced), messages_synced = coalesce($6, messages_synced),
+              tickets_deleted = coalesce($7, tickets_deleted), api_requests = coalesce($8, api_requests),
+              rate_limit_waits = coalesce($9, rate_limit_waits), tickets_total = coalesce($10, tickets_total),
+              lease_expires_at = now() + make_interval(secs => $11), percent = coalesce($12, percent)
+        WHERE r.id = $1 AND r.lease_owner = $2 AND r.status = 'RUNNING'
+      RETURNING (SELECT status FROM connectors c WHERE c.id = r.connector_id) AS "connectorStatus"`,
+      [
+        run.id,
+        run.owner,
+        phase,
+        JSON.stringify(checkpoint),
+        counters.ticketsSynced ?? null,
+        counters.messagesSynced ?? null,
+        counters.ticketsDeleted ?? null,
+        counters.apiRequests ?? null,
+        counters.rateLimitWaits ?? null,
+        counters.ticketsTotal ?? null,
+        run.leaseSeconds,
+        counters.percent ?? null,
+      ],
+    );
+    if (!rows.length) throw new LeaseLostError(run.id);
+    return rows[0];
+  }
+
+  /** Keeps the lease alive while one page takes long (rate-limit waits, retries). False: the lease is gone. */
+  async renewLease(run: { id: string; owner: string }, leaseSeconds: number): Promise<boolean> {
+    const rows = await queryRows(
+      this.dataSource,
+      `UPDATE sync_runs SET lease_expires_at = now() + make_interval(secs => $3)
+        WHERE id = $1 AND lease_owner = $2 AND status = 'RUNNING' RETURNING id`,
+      [run.id, run.owner, leaseSeconds],
+    );
+    return rows.length > 0;
+  }
+
+  /** Ends a run (fenced): SUCCEEDED, FAILED or CANCELLED. */
+  async finish(
+    m: EntityManager,
+    run: { id: string; owner: string },
+    status: SyncRunStatus,
+    fields: { error?: string | null; errorCode?: string | null; phase: string } & RunCounters,
+  ): Promise<void> {
+    const rows = await queryRows(
+      m,
+      `UPDATE sync_runs SET status = $3, phase = $4, error = $5, error_code = $6, finished_at = now(),
+              lease_owner = NULL, lease_expires_at = NULL,
+              tickets_synced = coalesce($7, tickets_synced), messages_synced = coalesce($8, messages_synced),
+              tickets_deleted = coalesce($9, tickets_deleted), api_requests = coalesce($10, api_requests),
+              rate_limit_waits = coalesce($11, rate_limit_waits),
+              percent = CASE WHEN $3 = 'SUCCEEDED' THEN 100 ELSE percent END
+        WHERE id = $1 AND lease_owner = $2 AND status = 'RUNNING' RETURNING id`,
+      [
+        run.id,
+        run.owner,
+        status,
+        fields.phase,
+        fields.error ?? null,
+        fields.errorCode ?? null,
+        fields.ticketsSynced ?? null,
+        fields.messagesSynced ?? null,
+        fields.ticketsDeleted ?? null,
+        fields.apiRequests ?? null,
+        fields.rateLimitWaits ?? null,
+      ],
+    );
+    if (!rows.length) throw new LeaseLostError(run.id);
+  }
+
+  /** Gives a run back to the queue after a transient failure; it resumes from its checkpoint after `delayMs`. */
+  async requeue(run: { id: string; owner: string }, delayMs: number, error: string, counters: RunCounters): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE sync_runs SET status = 'QUEUED', phase = 'waiting to retry', lease_owner = NULL,
+              lease_expires_at = now() + make_interval(secs => $3), error = $4,
+              api_requests = coalesce($5, api_requests), rate_limit_waits = coalesce($6, rate_limit_waits)
+        WHERE id = $1 AND lease_owner = $2 AND status = 'RUNNING'`,
+      [run.id, run.owner, delayMs / 1000, error, counters.apiRequests ?? null, counters.rateLimitWaits ?? null],
+    );
+  }
+
+  /**
+   * An instance shutting down hands its running runs back to the queue at once, instead of making
+   * another instance wait for the lease to expire. The hand-back does not count as an attempt; the
+   * run's checkpoint is kept, and this instance's own writes are fenced off from now on.
+   */
+  async releaseOwned(owner: string): Promise<number> {
+    const rows = await queryRows(
+      this.dataSource,
+      `UPDATE sync_runs SET status = 'QUEUED', phase = 'waiting to resume', lease_owner = NULL, lease_expires_at = NULL,
+              attempts = greatest(attempts - 1, 0)
+        WHERE lease_owner = $1 AND status = 'RUNNING' RETURNING id`,
+      [owner],
+    );
+    return rows.length;
+  }
+
+  /**
+   * History retention: finished runs older than `days` go (their log lines with them); the latest
+   * run of each connector stays, so `latestRun` never empties.
+   */
+  async pruneFinished(days: number): Promise<number> {
+    // TypeORM answers DELETE with [rows, affected].
+    const [, runs] = await this.dataSource.query(
+      `DELETE FROM sync_runs r
+        WHERE r.status IN ('SUCCEEDED','FAILED','CANCELLED') AND r.finished_at < now() - make_interval(days => $1)
+          AND r.id <> (SELECT l.id FROM sync_runs l WHERE l.connector_id = r.connector_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1)`,
+      [days],
+    );
+    return Number(runs) || 0;
+  }
+
+  /** Cancels queued runs of a paused connector (a running one notices the pause at its next page). */
+  async cancelQueued(m: EntityManager, connectorId: string): Promise<void> {
+    await m.query(
+      `UPDATE sync_runs SET status = 'CANCELLED', phase = 'cancelled', finished_at = now()
+        WHERE connector_id = $1 AND status = 'QUEUED'`,
+      [connectorId],
+    );
+  }
+
+  findActive(connectorId: string): Promise<SyncRunRow | undefined> {
+    return this.dataSource
+      .query(`SELECT ${RUN_COLUMNS} FROM sync_runs WHERE connector_id = $1 AND status IN ('QUEUED','RUNNING')`, [connectorId])
+      .then((rows) => rows[0]);
+  }
+
+  /** One page of a connector's runs, newest first (keyset on created_at, id), and their total. */
+  async listPage(
+    scope: { tenantId: string; connectorId: string },
+    first: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<{ rows: SyncRunRow[]; totalCount: number }> {
+    const params: unknown[] = [scope.tenantId, scope.connectorId, first + 1];
+    let keyset = '';
+    if (after) {
+      params.push(after.createdAt, after.id);
+      keyset = `AND (created_at, id) < ($4::timestamptz, $5::uuid)`;
+    }
+    const rows: SyncRunRow[] = await this.dataSource.query(
+      `SELECT ${RUN_SUMMARY_COLUMNS}
+         FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2 ${keyset}
+        ORDER BY created_at DESC, id DESC LIMIT $3`,
+      params,
+    );
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2`, [
+      scope.tenantId,
+      scope.connectorId,
+    ]);
+    return { rows, totalCount: count as number };
+  }
+
+  /** Latest run of each connector, in one query (DataLoader batch for Connector.latestRun). */
+  async latestOf(connectorIds: readonly string[]): Promise<Map<string, SyncRunRow>> {
+    const rows: SyncRunRow[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (connector_id) ${RUN_SUMMARY_COLUMNS}
+         FROM sync_runs WHERE connector_id = ANY($1::uuid[])
+        ORDER BY connector_id, created_at DESC, id DESC`,
+      [connectorIds],
+    );
+    return new Map(rows.map((r) => [r.connectorId, r]));
+  }
+}

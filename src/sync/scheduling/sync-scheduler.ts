@@ -1,0 +1,108 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { appConfig, AppConfig } from '../../config/app.config';
+import { SyncRunExecutor } from '../engine/sync-run.executor';
+import { SyncProgressBus } from '../progress/sync-progress.bus';
+import { SyncRunRepository } from '../repositories/sync-run.repository';
+import { MAX_CONCURRENT_RUNS_PER_INSTANCE } from '../sync.constants';
+
+const TICK_JOB = 'sync-scheduler-tick';
+
+/**
+ * The cron side of the sync: each tick only enqueues due connectors and claims runs (queued ones,
+ * and running ones whose lease expired because their instance died). Executing a run is
+ * SyncRunExecutor's job. Everything that coordinates instances is in PostgreSQL.
+ */
+@Injectable()
+export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(SyncScheduler.name);
+  /** This instance's lease-owner id. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly active = new Map<string, Promise<void>>();
+  private ticking = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly runs: SyncRunRepository,
+    private readonly executor: SyncRunExecutor,
+    private readonly bus: SyncProgressBus,
+    private readonly registry: SchedulerRegistry,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.sync.schedulerEnabled) return;
+    const interval = setInterval(() => void this.tick(), this.config.sync.tickSeconds * 1000);
+    this.registry.addInterval(TICK_JOB, interval);
+    this.bus.onWakeUp(() => void this.tick());
+    void this.tick();
+  }
+
+  /** Before the database closes: stop claiming, and hand running runs back so another instance resumes them now. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
+    if (!this.active.size) return;
+    try {
+      const released = await this.runs.releaseOwned(this.owner);
+      if (released) {
+        this.logger.log(`shutting down: handed ${released} running sync(s) back to the queue`);
+        await this.bus.wakeUp();
+      }
+    } catch (e) {
+      // Then their leases expire and another instance takes them over all the same.
+      this.logger.warn(`could not hand running syncs back: ${(e as Error).message}`);
+    }
+    // In-flight pages stop at their next checkpoint (their lease is gone); give them a moment.
+    await Promise.race([Promise.allSettled(this.active.values()), new Promise((r) => setTimeout(r, 2000))]);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
+  }
+
+  /** One pass: enqueue what is due, claim what this instance has room for, start it. */
+  async tick(): Promise<void> {
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    try {
+      do {
+        this.again = false;
+        await this.runs.enqueueDue();
+        const room = MAX_CONCURRENT_RUNS_PER_INSTANCE - this.active.size;
+        const claimed = await this.runs.claim(this.owner, room, this.config.sync.leaseSeconds);
+        for (const run of claimed) {
+          const p = this.executor
+            .execute(run, this.owner)
+            .catch((e) => this.logger.error({ err: e }, `sync run ${run.id} crashed`))
+            .finally(() => {
+              this.active.delete(run.id);
+              void this.tick(); // room for the next one
+            });
+          this.active.set(run.id, p);
+        }
+      } while (this.again && !this.stopped);
+    } catch (e) {
+      this.logger.warn(`scheduler tick failed: ${(e as Error).message}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** For tests and shutdown: the runs this instance is executing. */
+  get runningRunIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  async idle(): Promise<void> {
+    while (this.active.size) await Promise.allSettled(this.active.values());
+  }
+}

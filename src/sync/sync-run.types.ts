@@ -1,0 +1,43 @@
+/** The vocabulary of sync runs, shared by the API, the scheduler, the engine and the repositories. */
+
+export enum SyncMode {
+  INCREMENTAL = 'INCREMENTAL',
+  FULL = 'FULL',
+}
+
+export enum SyncRunStatus {
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+}
+
+export enum SyncLogLevel {
+  INFO = 'INFO',
+  WARN = 'WARN',
+  ERROR = 'ERROR',
+}
+
+export type SyncStage = 'messages' | 'tickets' | 'reconcile' | 'events' | 'sweep' | 'done';
+
+/** The Gorgias lists a connector keeps a durable watermark for (`sync_cursors.stream`). */
+export type SyncStream = 'tickets' | 'messages' | 'events';
+
+/** Where a run is, durable after every page: a restarted run continues from here. */
+export interface SyncCheckpoint {
+  stage?: SyncStage;
+  /** Page cursor of the list being walked in `stage` (good within one run only). */
+  cursor?: string | null;
+  /** Newest timestamp seen at the top of the walk: becomes the stream's watermark when it completes. */
+  pendingWatermark?: string | null;
+  /** The walk's lower bound: watermark minus the overlap (absent: read everything). */
+  stopBefore?: string | null;
+  /** Oldest timestamp of the stream, for the progress estimate. */
+  oldest?: string | null;
+  /** Timestamp of the last item processed, for the progress estimate. */
+  position?: string | null;
+  /** Whether this run reads everything (no watermark yet, or FULL). */
+  initial?: boolean;
+  reconciled?: number;
+}

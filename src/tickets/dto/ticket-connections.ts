@@ -1,9 +1,0 @@
-import { ObjectType } from '@nestjs/graphql';
-import { Paginated } from '../../common/pagination/paginated';
-import { Message, Ticket } from '../tickets.types';
-
-@ObjectType()
-export class TicketConnection extends Paginated(Ticket) {}
-
-@ObjectType()
-export class MessageConnection extends Paginated(Message) {}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { MessagePageRow } from './ticket-rows';
+import { ISO_US } from './ticket.repository';
+
+const MESSAGE_COLUMNS = `
+  m.id, m.external_id::text AS external_id, m.channel, m.via, m.from_agent, m.public,
+  m.sender_email, m.sender_name, m.receiver_email, m.receiver_name, m.subject, m.body_text, m.body_html,
+  m.attachments, m.created_at, m.sent_at,
+  to_char(m.created_at AT TIME ZONE 'UTC', ${ISO_US}) AS created_at_key`;
+
+/** What the messages batch needs to know about a ticket. */
+export interface TicketRef {
+  id: string;
+  connectorId: string;
+  externalId: string;
+}
+
+/** Keyset position in a ticket's conversation (created_at ASC, id ASC). */
+export interface MessageKey {
+  createdAt: string;
+  id: string;
+}
+
+/** Reads of `messages`, always scoped by the tenant. */
+@Injectable()
+export class MessageRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The first `size + 1` messages (after `at`) of each ticket and each ticket's message total: ONE
+   * query for the whole batch (a LATERAL index range scan per ticket). Forward: oldest first;
+   * backward: newest first. Rows come in ticket order (`ord`, 1-based).
+   */
+  pages(tenantId: string, tickets: readonly TicketRef[], size: number, at: MessageKey | undefined, backward: boolean): Promise<MessagePageRow[]> {
+    const params: unknown[] = [tickets.map((t) => t.id), tickets.map((t) => t.connectorId), tickets.map((t) => t.externalId), tenantId, size + 1];
+    let cursor = '';
+    if (at) {
+      params.push(at.createdAt, at.id);
+      cursor = `AND (m.created_at, m.id) ${backward ? '<' : '>'} ($6::timestamptz, $7::uuid)`;
+    }
+    const dir = backward ? 'DESC' : 'ASC';
+    return this.dataSource.query(
+      `SELECT k.ord, k.ticket_id, c.total, p.*
+       FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) WITH ORDINALITY AS k(ticket_id, connector_id, ticket_external_id, ord)
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS total FROM messages m
+         WHERE m.connector_id = k.connector_id AND m.ticket_external_id = k.ticket_external_id
+           AND m.tenant_id = $4 AND m.deleted_at IS NULL
+       ) c
+       LEFT JOIN LATERAL (
+         SELECT ${MESSAGE_COLUMNS} FROM messages m
+         WHERE m.connector_id = k.connector_id AND m.ticket_external_id = k.ticket_external_id
+           AND m.tenant_id = $4 AND m.deleted_at IS NULL ${cursor}
+         ORDER BY m.created_at ${dir}, m.id ${dir}
+         LIMIT $5
+       ) p ON true
+       ORDER BY k.ord, p.created_at ${dir}, p.id ${dir}`,
+      params,
+    );
+  }
+
+  /** Messages of live tickets per connector, in one query. */
+  async countsByConnector(tenantId: string, connectorIds: readonly string[]): Promise<Map<string, number>> {
+    const rows: { id: string; n: number }[] = await this.dataSource.query(
+      `SELECT k.id, (
+         SELECT count(*) FROM messages m
+         JOIN tickets t ON t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id
+         WHERE m.connector_id = k.id AND m.tenant_id = $2 AND m.deleted_at IS NULL AND t.deleted_at IS NULL
+       )::int AS n
+       FROM unnest($1::uuid[]) AS k(id)`,
+      [connectorIds, tenantId],
+    );
+    return new Map(rows.map((r) => [r.id, r.n]));
+  }
+}

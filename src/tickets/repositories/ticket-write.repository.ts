@@ -1,0 +1,243 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { queryRows } from '../../database/query-rows';
+import { CustomerWriteRow, MessageWriteRow, TicketWriteRow, WriteResult } from './ticket-write.rows';
+
+export interface WriteScope {
+  tenantId: string;
+  connectorId: string;
+}
+
+export interface MessageCountMismatch {
+  externalId: string;
+  expected: number;
+  stored: number;
+}
+
+/** PostgreSQL text and jsonb refuse NUL characters; Gorgias bodies pasted from elsewhere may hold them. */
+function toJson(rows: unknown[]): string {
+  return JSON.stringify(rows, (_k, v) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v));
+}
+
+const TICKET_COLUMNS = [
+  'subject', 'excerpt', 'status', 'priority', 'channel', 'via', 'language', 'customer_external_id', 'customer_email',
+  'customer_name', 'tags', 'messages_count', 'spam', 'created_at', 'updated_at', 'opened_at', 'closed_at',
+  'last_message_at', 'trashed_at', 'payload',
+];
+/** What the API shows of a ticket row (a change to any of these is a change for the feed). */
+const TICKET_SHOWN = [
+  'subject', 'excerpt', 'status', 'priority', 'channel', 'via', 'language', 'customer_external_id', 'customer_email',
+  'customer_name', 'tags', 'messages_count', 'created_at', 'updated_at', 'closed_at', 'last_message_at', 'trashed_at', 'deleted_at',
+];
+const TICKET_RECORD = `external_id bigint, subject text, excerpt text, status text, priority text, channel text, via text,
+  language text, customer_external_id bigint, customer_email text, customer_name text, tags text[],
+  messages_count int, spam boolean, created_at timestamptz, updated_at timestamptz, opened_at timestamptz,
+  closed_at timestamptz, last_message_at timestamptz, trashed_at timestamptz, payload jsonb`;
+
+const MESSAGE_COLUMNS = [
+  'ticket_external_id', 'channel', 'via', 'from_agent', 'public', 'sender_email', 'sender_name', 'receiver_email',
+  'receiver_name', 'subject', 'body_text', 'body_html', 'stripped_text', 'attachments', 'created_at', 'sent_at',
+  'deleted_at', 'payload',
+];
+/** What the API shows of a message row (stripped_text feeds the ticket's description). */
+const MESSAGE_SHOWN = MESSAGE_COLUMNS.filter((c) => c !== 'payload');
+const MESSAGE_RECORD = `external_id bigint, ticket_external_id bigint, channel text, via text, from_agent boolean, public boolean,
+  sender_email text, sender_name text, receiver_email text, receiver_name text, subject text, body_text text,
+  body_html text, stripped_text text, attachments jsonb, created_at timestamptz, sent_at timestamptz,
+  deleted_at timestamptz, payload jsonb`;
+
+/** The shown columns as one comparable value (`alias.` prefixes them when given). */
+const shown = (columns: string[], alias = '') => `jsonb_build_array(${columns.map((c) => alias + c).join(', ')})`;
+
+const differs = (table: string, columns: string[]) =>
+  `(${columns.map((c) => `${table}.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `EXCLUDED.${c}`).join(', ')})`;
+
+/**
+ * Writes what a sync reads, in bulk and idempotently: one `INSERT ... ON CONFLICT` per page, keyed
+ * by the provider's id per connector, so a page replayed after a crash changes nothing. A ticket row
+ * never goes back to an older version. A row is only rewritten when something stored differs, and
+ * every write says (with RETURNING, inside the caller's transaction) which tickets changed as the
+ * API shows them. Every statement is scoped to the tenant and connector.
+ */
+@Injectable()
+export class TicketWriteRepository {
+  /**
+   * Upserts a page of tickets (their customers first). `seenSince`: a FULL run's start; a row not
+   * stamped (`synced_at`) since then is stamped even when unchanged, as the sweep relies on it.
+   */
+  async upsertTickets(
+    m: EntityManager,
+    scope: WriteScope,
+    page: { tickets: TicketWriteRow[]; customers: CustomerWriteRow[] },
+    seenSince: Date | null = null,
+  ): Promise<WriteResult> {
+    if (!page.tickets.length) return { written: 0, changedTicketIds: [] };
+    await this.upsertCustomers(m, scope, page.customers);
+    const updatable = TICKET_COLUMNS.filter((c) => c !== 'created_at');
+    // Fields move only forward in time: an older copy of a ticket (a replay) never overwrites a newer one.
+    const newer = `EXCLUDED.updated_at >= tickets.updated_at`;
+    const assignments = updatable.map((c) => `${c} = CASE WHEN ${newer} THEN EXCLUDED.${c} ELSE tickets.${c} END`).join(',\n        ');
+    const rows = await queryRows<{ external_id: string }>(
+      m,
+      `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${TICKET_RECORD})),
+       before AS (SELECT t.external_id, ${shown(TICKET_SHOWN, 't.')} AS shown FROM tickets t
+                   WHERE t.connector_id = $2 AND t.tenant_id = $1 AND t.external_id IN (SELECT external_id FROM x)),
+       written AS (
+         INSERT INTO tickets (tenant_id, connector_id, external_id, ${TICKET_COLUMNS.join(', ')}, synced_at)
+         SELECT $1, $2, x.external_id, ${TICKET_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
+         ON CONFLICT (connector_id, external_id) DO UPDATE SET
+          ${assignments},
+          deleted_at = NULL,
+          synced_at = now()
+         WHERE tickets.deleted_at IS NOT NULL OR tickets.synced_at < $4::timestamptz
+            OR (${newer} AND ${differs('tickets', updatable)})
+         RETURNING external_id, ${shown(TICKET_SHOWN)} AS shown)
+       SELECT w.external_id::text AS external_id FROM written w LEFT JOIN before b ON b.external_id = w.external_id
+        WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown`,
+      [scope.tenantId, scope.connectorId, toJson(page.tickets), seenSince],
+    );
+    const ids = page.tickets.map((t) => String(t.external_id));
+    // The description comes from the messages, which an initial sync stores before their tickets.
+    await this.refreshDescriptions(m, scope, ids);
+    return { written: page.tickets.length, changedTicketIds: rows.map((r) => r.external_id) };
+  }
+
+  /** Upserts a page of messages; a message moved to another ticket changes both tickets. */
+  async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[]): Promise<WriteResult> {
+    if (!messages.length) return { written: 0, changedTicketIds: [] };
+    const rows = await queryRows<{ ticket_id: string }>(
+      m,
+      `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${MESSAGE_RECORD})),
+       before AS (SELECT m.external_id, m.ticket_external_id, ${shown(MESSAGE_SHOWN, 'm.')} AS shown FROM messages m
+                   WHERE m.connector_id = $2 AND m.tenant_id = $1 AND m.external_id IN (SELECT external_id FROM x)),
+       written AS (
+         INSERT INTO messages (tenant_id, connector_id, external_id, ${MESSAGE_COLUMNS.join(', ')}, synced_at)
+         SELECT $1, $2, x.external_id, ${MESSAGE_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
+         ON CONFLICT (connector_id, external_id) DO UPDATE SET
+          ${MESSAGE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = now()
+         WHERE ${differs('messages', MESSAGE_COLUMNS)}
+         RETURNING external_id, ticket_external_id, ${shown(MESSAGE_SHOWN)} AS shown),
+       changed AS (SELECT w.ticket_external_id AS now_in, b.ticket_external_id AS was_in FROM written w
+                    LEFT JOIN before b ON b.external_id = w.external_id
+                   WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown)
+       SELECT now_in::text AS ticket_id FROM changed UNION SELECT was_in::text FROM changed WHERE was_in IS NOT NULL`,
+      [scope.tenantId, scope.connectorId, toJson(messages)],
+    );
+    await this.refreshDescriptions(m, scope, [...new Set(messages.map((msg) => String(msg.ticket_external_id)))]);
+    return { written: messages.length, changedTicketIds: rows.map((r) => r.ticket_id) };
+  }
+
+  /** Soft-deletes; `written` counts those live until now (they are the changed ones). */
+  async markTicketsDeleted(m: EntityManager, scope: WriteScope, externalIds: (string | number)[], at: Date): Promise<WriteResult> {
+    if (!externalIds.length) return { written: 0, changedTicketIds: [] };
+    const ids = [...new Set(externalIds.map(String))];
+    const rows = await queryRows<{ external_id: string }>(
+      m,
+      `UPDATE tickets SET deleted_at = $3
+        WHERE connector_id = $1 AND tenant_id = $4 AND external_id = ANY($2::bigint[]) AND deleted_at IS NULL
+      RETURNING external_id::text AS external_id`,
+      [scope.connectorId, ids, at, scope.tenantId],
+    );
+    // A ticket deleted while the initial sync ran may have had its messages read but never itself:
+    // with no ticket row to soft-delete, those messages are removed, as Gorgias removed them.
+    await m.query(
+      `DELETE FROM messages m WHERE m.connector_id = $1 AND m.tenant_id = $3 AND m.ticket_external_id = ANY($2::bigint[])
+          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
+      [scope.connectorId, ids, scope.tenantId],
+    );
+    return { written: rows.length, changedTicketIds: rows.map((r) => r.external_id) };
+  }
+
+  /** FULL runs: live tickets the run did not see since `since` no longer exist in Gorgias. */
+  async markTicketsNotSeenSinceDeleted(m: EntityManager, scope: WriteScope, since: Date): Promise<WriteResult> {
+    // After a complete walk every live ticket has a row: messages of tickets that have none are orphans of a deletion.
+    await m.query(
+      `DELETE FROM messages m WHERE m.connector_id = $1 AND m.tenant_id = $2
+          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
+      [scope.connectorId, scope.tenantId],
+    );
+    const rows = await queryRows<{ external_id: string }>(
+      m,
+      `UPDATE tickets SET deleted_at = now() WHERE connector_id = $1 AND tenant_id = $3 AND deleted_at IS NULL AND synced_at < $2
+      RETURNING external_id::text AS external_id`,
+      [scope.connectorId, since, scope.tenantId],
+    );
+    return { written: rows.length, changedTicketIds: rows.map((r) => r.external_id) };
+  }
+
+  /**
+   * Live tickets whose stored messages differ from Gorgias' `messages_count`, unless they were
+   * already re-read at that same count (a gap Gorgias itself keeps, e.g. deleted messages).
+   */
+  async findMessageCountMismatches(m: EntityManager, scope: WriteScope, limit: number): Promise<MessageCountMismatch[]> {
+    if (limit <= 0) return [];
+    const rows: { external_id: string; expected: number; stored: number }[] = await m.query(
+      `SELECT t.external_id::text AS external_id, t.messages_count AS expected, coalesce(c.n, 0)::int AS stored
+         FROM tickets t
+         -- one index lookup per ticket: right whatever the planner's statistics say (right after a bulk
+         -- initial sync they are stale, and a join against the grouped messages went quadratic)
+         CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
+                              WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
+                                AND m.deleted_at IS NULL) c
+        WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.deleted_at IS NULL
+          AND t.messages_count <> coalesce(c.n, 0)
+          AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count
+        ORDER BY t.updated_at DESC
+        LIMIT $2`,
+      [scope.connectorId, limit, scope.tenantId],
+    );
+    return rows.map((r) => ({ externalId: r.external_id, expected: r.expected, stored: r.stored }));
+  }
+
+  /**
+   * After a ticket's messages were re-read in full: its stored messages that Gorgias no longer lists
+   * were deleted there. Soft-deleted here (kept, hidden); `written` says how many.
+   */
+  async markUnlistedMessagesDeleted(m: EntityManager, scope: WriteScope, ticketExternalId: string, listedIds: number[]): Promise<WriteResult> {
+    const [, count] = await m.query(
+      `UPDATE messages SET deleted_at = now()
+        WHERE connector_id = $1 AND tenant_id = $4 AND ticket_external_id = $2 AND deleted_at IS NULL
+          AND NOT (external_id = ANY($3::bigint[]))`,
+      [scope.connectorId, ticketExternalId, listedIds.map(String), scope.tenantId],
+    );
+    const removed = Number(count) || 0;
+    if (removed) await this.refreshDescriptions(m, scope, [ticketExternalId]);
+    return { written: removed, changedTicketIds: removed ? [ticketExternalId] : [] };
+  }
+
+  /** Records that a ticket was re-read on its own at its current count (not shown by the API). */
+  async markReconciled(m: EntityManager, scope: WriteScope, externalId: string): Promise<void> {
+    await m.query(
+      `UPDATE tickets SET reconciled_messages_count = messages_count WHERE connector_id = $1 AND tenant_id = $3 AND external_id = $2`,
+      [scope.connectorId, externalId, scope.tenantId],
+    );
+  }
+
+  /** A ticket's description is its first (not deleted) message: refresh it for these tickets. */
+  private async refreshDescriptions(m: EntityManager, scope: WriteScope, ticketExternalIds: string[]): Promise<void> {
+    await m.query(
+      `UPDATE tickets t SET description = coalesce(first.text, t.excerpt)
+         FROM (SELECT k.id AS ticket_external_id,
+                      (SELECT coalesce(body_text, stripped_text) FROM messages
+                        WHERE connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
+                        ORDER BY created_at, external_id LIMIT 1) AS text
+                 FROM unnest($2::bigint[]) AS k(id)) first
+        WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.external_id = first.ticket_external_id
+          AND t.description IS DISTINCT FROM coalesce(first.text, t.excerpt)`,
+      [scope.connectorId, ticketExternalIds, scope.tenantId],
+    );
+  }
+
+  private async upsertCustomers(m: EntityManager, scope: WriteScope, customers: CustomerWriteRow[]): Promise<void> {
+    if (!customers.length) return;
+    await m.query(
+      `INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload, synced_at)
+       SELECT $1, $2, x.external_id, x.email, x.name, x.payload, now()
+         FROM jsonb_to_recordset($3::jsonb) AS x(external_id bigint, email text, name text, payload jsonb)
+       ON CONFLICT (connector_id, external_id) DO UPDATE SET
+         email = EXCLUDED.email, name = EXCLUDED.name, payload = EXCLUDED.payload, synced_at = now()
+       WHERE (customers.email, customers.name, customers.payload) IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.name, EXCLUDED.payload)`,
+      [scope.tenantId, scope.connectorId, toJson(customers)],
+    );
+  }
+}
