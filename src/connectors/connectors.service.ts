@@ -9,6 +9,7 @@ import { appConfig, AppConfig } from '../config/app.config';
 import { GorgiasCredentials } from '../gorgias/gorgias.types';
 import { SecretCipher } from '../secrets/secret-cipher';
 import { ConnectionCheckService } from './connection-check.service';
+import { WEBHOOKS_LIVE_FOR_MS } from './webhooks/webhook.constants';
 import { ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
 import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectionCheck } from './models/connector.models';
@@ -198,9 +199,9 @@ export class ConnectorsService {
     return { connector, credentials: await this.credentialsOf(connectorId) };
   }
 
-  /** A run succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after its interval. */
+  /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again (adaptive: see the repository). */
   recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
-    return this.connectorsSql.recordSyncSuccess(m, connectorId);
+    return this.connectorsSql.recordSyncSuccess(m, connectorId, { pollSeconds: this.config.sync.pollSeconds, webhooksLiveMs: WEBHOOKS_LIVE_FOR_MS });
   }
 
   /**

@@ -45,7 +45,7 @@ export interface GorgiasClientStats {
   retries: number;
 }
 
-type Params = { [key: string]: string | number | undefined };
+type Params = { [key: string]: string | number | number[] | undefined };
 
 /** Network failures worth another try: the request may not have reached Gorgias, or its answer was lost. */
 const TRANSIENT_NETWORK_CODES = new Set([
@@ -86,7 +86,8 @@ export class GorgiasClient {
     return this.get<GorgiasAccount>('/account', {}, 'account');
   }
 
-  listTickets(params: GorgiasListParams = {}): Promise<GorgiasPage<GorgiasTicket>> {
+  /** `ticket_ids` (up to 100, sent as repeated keys) reads those tickets only. */
+  listTickets(params: GorgiasListParams & { ticket_ids?: number[] } = {}): Promise<GorgiasPage<GorgiasTicket>> {
     return this.list<GorgiasTicket>('/tickets', params, 'tickets');
   }
 
@@ -181,6 +182,8 @@ export class GorgiasClient {
           method,
           url: `${this.apiBase}${path}`,
           params: query,
+          // Arrays as repeated keys (`ticket_ids=1&ticket_ids=2`), the way Gorgias reads array parameters.
+          paramsSerializer: { indexes: null },
           data: body === undefined ? undefined : JSON.stringify(body),
           auth: { username: this.credentials.email, password: this.credentials.apiKey },
           headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },

@@ -4,8 +4,11 @@
 export const PAGE_SIZE = 100;
 /** Re-read this far behind a stored watermark: equal timestamps and late writes are not missed. */
 export const WATERMARK_OVERLAP_MS = 5 * 60_000;
-/** Runs one instance executes at once (each paced by its own account's rate limit). */
-export const MAX_CONCURRENT_RUNS_PER_INSTANCE = 4;
+/**
+ * Of SYNC_MAX_CONCURRENT_RUNS, the slots initial and FULL runs never take: polls and webhook
+ * refreshes of other connectors are never starved by large initial syncs.
+ */
+export const SHORT_RUN_SLOTS = 2;
 /** A run whose transient failures (Gorgias down, timeouts) repeat this often is marked FAILED. */
 export const MAX_RUN_ATTEMPTS = 5;
 /** Delay before a run that failed transiently is retried from its checkpoint: base * 2^(attempt-1). */

@@ -22,9 +22,11 @@ import { SyncHistoryPruner } from './scheduling/sync-history.pruner';
 import { SyncScheduler } from './scheduling/sync-scheduler';
 import { SyncTriggerService } from './scheduling/sync-trigger.service';
 import { SyncLogService } from './sync-log.service';
+import { RefreshStage } from './engine/refresh/refresh.stage';
+import { WalkAnswersWebhooksObserver } from './engine/refresh/walk-answers-webhooks.observer';
 import { ConnectorFreshnessResolver } from './api/connector-freshness.resolver';
 import { FreshnessRepository } from './repositories/freshness.repository';
-import { TicketRefreshRequestRepository } from './intake/ticket-refresh-request.repository';
+import { TicketRefreshRequestRepository } from './repositories/ticket-refresh-request.repository';
 import { WebhookController } from './intake/webhook.controller';
 import { WebhookIntakeService } from './intake/webhook-intake.service';
 import { WebhookLogListener } from './scheduling/webhook-log.listener';
@@ -49,6 +51,8 @@ import { WebhookLogListener } from './scheduling/webhook-log.listener';
     ReconcileStage,
     EventsStage,
     SweepStage,
+    RefreshStage,
+    WalkAnswersWebhooksObserver,
     SyncRunExecutor,
     // scheduling
     SyncScheduler,

@@ -5,6 +5,7 @@ import { SyncCheckpoint, SyncMode, SyncStage } from '../sync-run.types';
 const STAGES: Record<SyncMode, SyncStage[]> = {
   [SyncMode.INCREMENTAL]: ['messages', 'tickets', 'reconcile', 'events', 'done'],
   [SyncMode.FULL]: ['messages', 'tickets', 'reconcile', 'events', 'sweep', 'done'],
+  [SyncMode.REFRESH]: ['refresh', 'done'],
 };
 
 /** Share of the progress bar each stage fills (messages outnumber tickets about 5 to 1). */
@@ -14,6 +15,7 @@ const STAGE_WEIGHT: Partial<Record<SyncStage, [number, number]>> = {
   reconcile: [97, 99],
   events: [99, 100],
   sweep: [99, 100],
+  refresh: [0, 100],
 };
 
 /** The stages of a run of `mode`, in order, ending with 'done'. */

@@ -20,6 +20,7 @@ import { firstCheckpoint, remainingStages } from './stage-plan';
 import { EventsStage } from './stages/events.stage';
 import { MessagesStage } from './stages/messages.stage';
 import { ReconcileStage } from './stages/reconcile.stage';
+import { RefreshStage } from './refresh/refresh.stage';
 import { SweepStage } from './stages/sweep.stage';
 import { SyncStageRunner } from './stages/sync-stage';
 import { TicketsStage } from './stages/tickets.stage';
@@ -53,10 +54,11 @@ export class SyncRunExecutor {
     reconcile: ReconcileStage,
     events: EventsStage,
     sweep: SweepStage,
+    refresh: RefreshStage,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
     this.services = { dataSource, runs, cursors, logs, observers, leaseSeconds: config.sync.leaseSeconds };
-    this.stages = { messages, tickets, reconcile, events, sweep };
+    this.stages = { messages, tickets, reconcile, events, sweep, refresh };
   }
 
   async execute(run: SyncRunRow, owner: string): Promise<void> {
@@ -90,6 +92,7 @@ export class SyncRunExecutor {
 
   private async logStart(session: RunSession): Promise<void> {
     const run = session.run;
+    if (run.mode === SyncMode.REFRESH) return; // one line at the end says what it read
     if (run.attempts > 1 || run.checkpoint?.stage) {
       await this.logs.info(session.scope, `Resuming the ${run.mode.toLowerCase()} sync at "${run.phase}" (attempt ${run.attempts}); data already synced is kept.`);
       return;
@@ -116,6 +119,15 @@ export class SyncRunExecutor {
     await this.services.dataSource.transaction(async (m) => {
       const c = session.counters();
       await this.runs.finish(m, { id: session.run.id, owner: session.owner }, SyncRunStatus.SUCCEEDED, { phase: 'done', ...c });
+      if (session.run.mode === SyncMode.REFRESH) {
+        // Not a poll: the connector's schedule and health are the polls' to set.
+        await this.logs.info(
+          session.scope,
+          `Re-read ${session.ticketsSynced} tickets announced by webhooks (${session.messagesSynced} messages, ${session.ticketsDeleted} deleted): ${c.apiRequests} Gorgias API calls.`,
+          m,
+        );
+        return;
+      }
       await this.connectors.recordSyncSuccess(m, session.run.connectorId);
       await this.logs.info(
         session.scope,

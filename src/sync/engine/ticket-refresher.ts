@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { GorgiasClient } from '../../gorgias/gorgias-client';
+import { normalizeDatetimes } from '../../gorgias/gorgias-datetime';
 import { GorgiasMessage, GorgiasTicket } from '../../gorgias/gorgias.types';
 import { toCustomerRows } from '../../gorgias/mappers/customer.mapper';
 import { toMessageRows } from '../../gorgias/mappers/message.mapper';
@@ -37,7 +38,9 @@ export class TicketRefresher {
   /** The ticket as Gorgias has it now, or null when Gorgias no longer has it (404). */
   async read(client: GorgiasClient, externalId: string): Promise<TicketSnapshot | null> {
     try {
-      const ticket = await client.getTicket(Number(externalId));
+      const { messages: embedded, ...ticket } = (await client.getTicket(Number(externalId))) as GorgiasTicket & { messages?: unknown };
+      // `GET /api/tickets/{id}` embeds the messages, oldest first: one call. Listed separately only when it did not.
+      if (Array.isArray(embedded)) return { ticket, messages: (embedded as GorgiasMessage[]).map((m) => normalizeDatetimes(m)) };
       const messages: GorgiasMessage[] = [];
       for await (const page of client.paginate((cursor) =>
         client.listMessages({ ticket_id: Number(externalId), limit: PAGE_SIZE, cursor, order_by: 'created_datetime:asc' }),

@@ -2,7 +2,7 @@ import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { ConnectorWebhookRepository, WebhookSecretRow } from '../../connectors/webhooks/connector-webhook.repository';
 import { bearerOf, secretsMatch, webhookSecretContext } from '../../connectors/webhooks/webhook-secret';
 import { SecretCipher } from '../../secrets/secret-cipher';
-import { TicketRefreshRequestRepository } from './ticket-refresh-request.repository';
+import { TicketRefreshRequestRepository } from '../repositories/ticket-refresh-request.repository';
 import { ticketIdOf } from './webhook-payload';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

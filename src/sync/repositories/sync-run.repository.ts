@@ -93,10 +93,12 @@ export class SyncRunRepository {
   }
 
   /**
-   * Takes up to `limit` runs: queued ones whose retry time has come, and running ones whose lease
-   * expired (their instance died): those resume from their checkpoint.
+   * Takes up to `limit` runs, oldest due first: queued ones whose (retry) time has come, and running
+   * ones whose lease expired (their instance died): those resume from their checkpoint. `kind`
+   * 'long' takes only initial and FULL runs, 'short' only the others, so the scheduler can keep
+   * room for short runs while large initial syncs run.
    */
-  async claim(owner: string, limit: number, leaseSeconds: number): Promise<SyncRunRow[]> {
+  async claim(owner: string, limit: number, leaseSeconds: number, kind: 'short' | 'long' | 'any' = 'any'): Promise<SyncRunRow[]> {
     if (limit <= 0) return [];
     return queryRows<SyncRunRow>(
       this.dataSource,
@@ -104,14 +106,16 @@ export class SyncRunRepository {
           SET status = 'RUNNING', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $3),
               attempts = r.attempts + 1, started_at = coalesce(r.started_at, now())
         WHERE r.id IN (
-          SELECT id FROM sync_runs
-           WHERE (status = 'QUEUED' AND coalesce(lease_expires_at, '-infinity') <= now())
-              OR (status = 'RUNNING' AND lease_expires_at < now())
-           ORDER BY created_at
+          SELECT s.id FROM sync_runs s
+           WHERE ((s.status = 'QUEUED' AND coalesce(s.lease_expires_at, '-infinity') <= now())
+                  OR (s.status = 'RUNNING' AND s.lease_expires_at < now()))
+             AND ($4 = 'any' OR ($4 = 'long') = (s.mode = 'FULL' OR NOT EXISTS (
+                   SELECT 1 FROM sync_cursors sc WHERE sc.connector_id = s.connector_id AND sc.stream = 'tickets')))
+           ORDER BY coalesce(s.lease_expires_at, s.created_at)
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
       RETURNING ${RUN_COLUMNS}`,
-      [owner, limit, leaseSeconds],
+      [owner, limit, leaseSeconds, kind],
     );
   }
 

@@ -5,15 +5,23 @@ import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { SyncRunExecutor } from '../engine/sync-run.executor';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
-import { SyncRunRepository } from '../repositories/sync-run.repository';
-import { MAX_CONCURRENT_RUNS_PER_INSTANCE } from '../sync.constants';
+import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
+import { REFRESH_BATCH_MAX_TICKETS, REFRESH_COALESCE_MS } from '../engine/refresh/refresh.constants';
+import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
+import { TicketRefreshRequestRepository } from '../repositories/ticket-refresh-request.repository';
+import { SHORT_RUN_SLOTS } from '../sync.constants';
 
 const TICK_JOB = 'sync-scheduler-tick';
 
 /**
- * The cron side of the sync: each tick only enqueues due connectors and claims runs (queued ones,
- * and running ones whose lease expired because their instance died). Executing a run is
- * SyncRunExecutor's job. Everything that coordinates instances is in PostgreSQL.
+ * The cron side of the sync: each tick only enqueues due connectors (and connectors whose webhooks
+ * asked for a refresh) and claims runs, oldest due first (queued ones, and running ones whose lease
+ * expired because their instance died). Executing a run is SyncRunExecutor's job. Everything that
+ * coordinates instances is in PostgreSQL.
+ *
+ * At most SYNC_MAX_CONCURRENT_RUNS runs at once per instance, of which initial and FULL runs
+ * (hours on a large account) never take the last SHORT_RUN_SLOTS: polls and webhook refreshes of
+ * other connectors always find room, however many large initial syncs are under way.
  */
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -21,12 +29,16 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   /** This instance's lease-owner id. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly active = new Map<string, Promise<void>>();
+  /** Which of the active runs are initial or FULL. */
+  private readonly long = new Set<string>();
+  private refreshTimer: NodeJS.Timeout | null = null;
   private ticking = false;
   private again = false;
   private stopped = false;
 
   constructor(
     private readonly runs: SyncRunRepository,
+    private readonly refreshes: TicketRefreshRequestRepository,
     private readonly executor: SyncRunExecutor,
     private readonly bus: SyncProgressBus,
     private readonly registry: SchedulerRegistry,
@@ -37,7 +49,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     if (!this.config.sync.schedulerEnabled) return;
     const interval = setInterval(() => void this.tick(), this.config.sync.tickSeconds * 1000);
     this.registry.addInterval(TICK_JOB, interval);
-    this.bus.onWakeUp(() => void this.tick());
+    this.bus.onWakeUp((payload) => (payload === REFRESH_WAKEUP_PAYLOAD ? this.tickAfterCoalescing() : void this.tick()));
     void this.tick();
   }
 
@@ -62,6 +74,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
   }
 
@@ -77,24 +90,41 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
       do {
         this.again = false;
         await this.runs.enqueueDue();
-        const room = MAX_CONCURRENT_RUNS_PER_INSTANCE - this.active.size;
-        const claimed = await this.runs.claim(this.owner, room, this.config.sync.leaseSeconds);
-        for (const run of claimed) {
-          const p = this.executor
-            .execute(run, this.owner)
-            .catch((e) => this.logger.error({ err: e }, `sync run ${run.id} crashed`))
-            .finally(() => {
-              this.active.delete(run.id);
-              void this.tick(); // room for the next one
-            });
-          this.active.set(run.id, p);
-        }
+        await this.refreshes.enqueueRuns(REFRESH_COALESCE_MS, REFRESH_BATCH_MAX_TICKETS);
+        const cap = this.config.sync.maxConcurrentRuns;
+        const lease = this.config.sync.leaseSeconds;
+        const shortRuns = await this.runs.claim(this.owner, cap - this.active.size, lease, 'short');
+        const longRoom = Math.min(cap - this.active.size - shortRuns.length, Math.max(1, cap - SHORT_RUN_SLOTS) - this.long.size);
+        const longRuns = await this.runs.claim(this.owner, longRoom, lease, 'long');
+        for (const run of [...shortRuns, ...longRuns]) this.start(run, longRuns.includes(run));
       } while (this.again && !this.stopped);
     } catch (e) {
       this.logger.warn(`scheduler tick failed: ${(e as Error).message}`);
     } finally {
       this.ticking = false;
     }
+  }
+
+  private start(run: SyncRunRow, long: boolean): void {
+    if (long) this.long.add(run.id);
+    const p = this.executor
+      .execute(run, this.owner)
+      .catch((e) => this.logger.error({ err: e }, `sync run ${run.id} crashed`))
+      .finally(() => {
+        this.active.delete(run.id);
+        this.long.delete(run.id);
+        void this.tick(); // room for the next one
+      });
+    this.active.set(run.id, p);
+  }
+
+  /** A webhook was recorded: its run is due once the burst it belongs to had time to arrive. */
+  private tickAfterCoalescing(): void {
+    if (this.refreshTimer || this.stopped) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.tick();
+    }, REFRESH_COALESCE_MS + 20);
   }
 
   /** For tests and shutdown: the runs this instance is executing. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user';
+import { badUserInput } from '../../common/graphql-errors';
 import { ConnectorLifecycle } from '../../connectors/connector-lifecycle';
 import { ConnectorsService } from '../../connectors/connectors.service';
 import { ConnectorEntity } from '../../connectors/entities/connector.entity';
@@ -38,6 +39,9 @@ export class SyncTriggerService implements OnModuleInit {
 
   /** "Sync now": returns the run already queued or running, if any, else a new one. */
   async trigger(user: AuthUser, connectorId: string, mode: SyncMode): Promise<SyncRunRow> {
+    if (mode === SyncMode.REFRESH) {
+      throw badUserInput('mode: REFRESH runs are started by Gorgias webhooks; ask for INCREMENTAL (what changed) or FULL (everything).', 'mode');
+    }
     const connector = await this.connectors.get(user, connectorId);
     if (connector.status === 'DRAFT' || connector.status === 'PAUSED') {
       throw new GraphQLError(

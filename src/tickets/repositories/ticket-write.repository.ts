@@ -189,6 +189,22 @@ export class TicketWriteRepository {
     return rows.map((r) => ({ externalId: r.external_id, expected: r.expected, stored: r.stored }));
   }
 
+  /** Of these tickets, those whose stored live messages differ from the count Gorgias reports (and not reconciled at that count). */
+  async messageCountMismatchesAmong(m: EntityManager, scope: WriteScope, externalIds: string[]): Promise<string[]> {
+    if (!externalIds.length) return [];
+    const rows: { external_id: string }[] = await m.query(
+      `SELECT t.external_id::text AS external_id
+         FROM tickets t
+         CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
+                              WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
+                                AND m.deleted_at IS NULL) c
+        WHERE t.connector_id = $1 AND t.tenant_id = $2 AND t.external_id = ANY($3::bigint[]) AND t.deleted_at IS NULL
+          AND t.messages_count <> c.n AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count`,
+      [scope.connectorId, scope.tenantId, externalIds],
+    );
+    return rows.map((r) => r.external_id);
+  }
+
   /**
    * After a ticket's messages were re-read in full: its stored messages that Gorgias no longer lists
    * were deleted there. Soft-deleted here (kept, hidden); `written` says how many.

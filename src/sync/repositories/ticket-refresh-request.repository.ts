@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
-import { REFRESH_CHANNEL } from './intake.constants';
+import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
+import { WAKEUP_CHANNEL } from '../sync.constants';
 
 export interface PendingRefresh {
   ticketExternalId: string;
@@ -33,9 +34,30 @@ export class TicketRefreshRequestRepository {
        ), seen AS (
          UPDATE connector_webhooks SET last_webhook_at = now() WHERE connector_id = $1 RETURNING 1
        )
-       SELECT pg_notify($4, $1::text) FROM req WHERE inserted`,
-      [c.connectorId, ticketExternalId, c.tenantId, REFRESH_CHANNEL],
+       SELECT pg_notify($4, $5) FROM req WHERE inserted`,
+      [c.connectorId, ticketExternalId, c.tenantId, WAKEUP_CHANNEL, REFRESH_WAKEUP_PAYLOAD],
     );
+  }
+
+  /**
+   * Scheduler: a run for every ACTIVE connector whose oldest request has waited `coalesceMs` (the
+   * webhooks of one burst make one run): REFRESH, or its normal INCREMENTAL walk when more than
+   * `walkAbove` tickets wait. Nothing while the connector has a run queued or running.
+   */
+  async enqueueRuns(coalesceMs: number, walkAbove: number): Promise<number> {
+    const rows = await queryRows(
+      this.dataSource,
+      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger)
+       SELECT c.tenant_id, c.id, CASE WHEN p.n > $2 THEN 'INCREMENTAL' ELSE 'REFRESH' END, 'WEBHOOK'
+         FROM (SELECT connector_id, count(*) AS n, min(first_received_at) AS oldest
+                 FROM ticket_refresh_requests GROUP BY connector_id) p
+         JOIN connectors c ON c.id = p.connector_id
+        WHERE c.status = 'ACTIVE' AND p.oldest <= now() - make_interval(secs => $1)
+       ON CONFLICT (connector_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING
+       RETURNING id`,
+      [coalesceMs / 1000, walkAbove],
+    );
+    return rows.length;
   }
 
   /** The oldest `limit` requests of a connector (what one refresh pass works off) and how many there are. */
@@ -52,25 +74,34 @@ export class TicketRefreshRequestRepository {
     return { requests, total };
   }
 
-  /** Done: removed unless another webhook for the ticket arrived since it was read (its seq moved on). */
+  /**
+   * Done: removed unless another webhook for the ticket arrived since it was read (its seq moved
+   * on); such a request stays for another pass, counted from that newer webhook.
+   */
   async complete(m: EntityManager, connectorId: string, done: { ticketExternalId: string; seq: string }[]): Promise<void> {
     if (!done.length) return;
+    const ids = done.map((d) => d.ticketExternalId);
     await m.query(
       `DELETE FROM ticket_refresh_requests r USING unnest($2::bigint[], $3::bigint[]) AS d(ticket_external_id, seq)
         WHERE r.connector_id = $1 AND r.ticket_external_id = d.ticket_external_id AND r.seq <= d.seq`,
-      [connectorId, done.map((d) => d.ticketExternalId), done.map((d) => d.seq)],
+      [connectorId, ids, done.map((d) => d.seq)],
+    );
+    await m.query(
+      `UPDATE ticket_refresh_requests SET first_received_at = last_received_at WHERE connector_id = $1 AND ticket_external_id = ANY($2::bigint[])`,
+      [connectorId, ids],
     );
   }
 
   /**
-   * A walk that started at `walkStartedAt` read every change made before it: requests received
-   * before then are answered (a webhook is sent after its change).
+   * A complete walk (INCREMENTAL or FULL run `runId`) read every change made before it started:
+   * requests received before then are answered (a webhook is sent after its change).
    */
-  async completeReceivedBefore(m: EntityManager, connectorId: string, walkStartedAt: Date): Promise<number> {
+  async completeReceivedBefore(connectorId: string, runId: string): Promise<number> {
     const rows = await queryRows(
-      m,
-      `DELETE FROM ticket_refresh_requests WHERE connector_id = $1 AND last_received_at < $2 RETURNING 1`,
-      [connectorId, walkStartedAt],
+      this.dataSource,
+      `DELETE FROM ticket_refresh_requests
+        WHERE connector_id = $1 AND last_received_at < (SELECT started_at FROM sync_runs WHERE id = $2) RETURNING 1`,
+      [connectorId, runId],
     );
     return rows.length;
   }
