@@ -93,7 +93,7 @@ describe('webhook refresh runs', () => {
     await eventually(async () => (await pending(id)) === 0, 'the refresh requests to be worked off');
     const [run] = await eventually(async () => {
       const runs = await refreshRuns(worker, id);
-      return runs.length && runs.every((r) => r.status === 'SUCCEEDED') && runs;
+      return runs.length > 0 && runs.every((r) => r.status === 'SUCCEEDED') ? runs : null;
     }, 'the REFRESH run to finish');
     const callsAfter = acct.stats();
     expect(await refreshRuns(worker, id)).toHaveLength(1);

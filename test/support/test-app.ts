@@ -73,16 +73,6 @@ export async function startTestApp(
 }
 
 /** A port free right now (for an app whose public URL must be known before it starts). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../src/database/embedded-postgres';
 
 export const randomTenant = (prefix = 'tenant') => `${prefix}-${randomBytes(4).toString('hex')}`;
