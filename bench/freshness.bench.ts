@@ -13,7 +13,8 @@
  * dist/src/main.js) and the load generator (bench/freshness-load.ts), so each figure is its own.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Client } from 'pg';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { signToken } from '../src/auth/auth.service';
@@ -82,7 +83,11 @@ async function startGateway(env: Record<string, string>): Promise<Gateway> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stderr!.on('data', (d) => process.env.BENCH_VERBOSE && process.stderr.write(d));
+  if (process.env.BENCH_LOG_DIR) {
+    const log = createWriteStream(path.join(process.env.BENCH_LOG_DIR, `gateway-${port}.log`));
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
   await waitForLine(child, /GraphQL: http/, 'gateway');
   return { url: `http://127.0.0.1:${port}`, child };
 }
@@ -141,7 +146,7 @@ async function createConnectors(gatewayUrl: string, simUrl: string, offset: numb
     const created = await gql(gatewayUrl, `mutation($i: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $i) { id } }`, {
       i: { email: EMAIL, apiKey, subdomain, syncIntervalMinutes: intervalMinutes },
     });
-    accounts.push({ subdomain, connectorId: created.createGorgiasConnector.id, ticketIds: snap.tickets.map((t: any) => t.id) });
+    accounts.push({ subdomain, connectorId: created.createGorgiasConnector.id, ticketIds: snap.tickets.filter((t: any) => !t.trashed_datetime).map((t: any) => t.id) }); // trashed ones are hidden from tickets()
   }
   return accounts;
 }
@@ -210,6 +215,7 @@ async function singleAccount(webhooks: boolean) {
         simUrl: sim.url, gatewayUrls: [gw.url], token, accounts, changesPerSecond: 5, durationSeconds: DURATION, drainSeconds: webhooks ? 60 : 150, seed: 7,
       });
       const windowSeconds = (Date.now() - startedAt) / 1000;
+      if (load.missing.length) await explainMissing(databaseUrl, load.missing);
       const [proc] = stop();
       const after = await control(sim.url, 'GET', `${sub}/stats`);
       const calls = after.requests - before.requests;
@@ -222,6 +228,21 @@ async function singleAccount(webhooks: boolean) {
       await new Promise((r) => setTimeout(r, 1500));
     }
   });
+}
+
+/** Why changes are missing: what we stored of their tickets, what still waits, and runs that did not succeed. */
+async function explainMissing(databaseUrl: string, missing: { connectorId: string; ticketId: number }[]) {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const ids = missing.map((m) => m.ticketId);
+    const tickets = await db.query(`SELECT external_id, updated_at, deleted_at, trashed_at, messages_count, reconciled_messages_count FROM tickets WHERE external_id = ANY($1)`, [ids]);
+    const pending = await db.query(`SELECT * FROM ticket_refresh_requests`);
+    const runs = await db.query(`SELECT mode, status, trigger, error, attempts, created_at, started_at, finished_at FROM sync_runs WHERE status <> 'SUCCEEDED' OR error IS NOT NULL ORDER BY created_at DESC LIMIT 20`);
+    process.stderr.write(`missing: ${JSON.stringify({ tickets: tickets.rows, pending: pending.rows, runs: runs.rows }, null, 1)}\n`);
+  } finally {
+    await db.end();
+  }
 }
 
 async function quietPollCost(gatewayUrl: string, connectorId: string) {
@@ -279,7 +300,13 @@ function latencyRow(label: string, r: any, target: string) {
 }
 
 async function main() {
-  const only = process.env.BENCH_ONLY; // single | fleet
+  const only = process.env.BENCH_ONLY; // single | fleet | webhooks (diagnosis: the webhooks part alone, nothing written)
+  if (only === 'webhooks') {
+    const hooks = await singleAccount(true);
+    const l = hooks.load.latenciesMs as number[];
+    process.stdout.write(`webhooks: p50 ${sec(percentile(l, 50))} p95 ${sec(percentile(l, 95))} max ${sec(Math.max(...l))} missing ${hooks.load.missing.length} calls ${hooks.calls}\n`);
+    return;
+  }
   const results: string[] = [];
   let single: { hooks: any; polling: any } | null = null;
   if (!only || only === 'single') {
