@@ -1,4 +1,7 @@
-/** Two projects: unit specs beside the code, end-to-end specs in test/. */
+/**
+ * Three projects: unit specs beside the code (src, *.spec.ts), the integration tier
+ * (test/integration: repositories and stages on a real PostgreSQL, no HTTP), end-to-end specs in test/.
+ */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
 module.exports = {
   projects: [
@@ -10,6 +13,18 @@ module.exports = {
       testRegex: '.*\\.spec\\.ts$',
       transform: { '^.+\\.ts$': tsJest },
       moduleFileExtensions: ['ts', 'js', 'json'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      rootDir: '.',
+      roots: ['<rootDir>/test/integration'],
+      testRegex: '.*\\.int-spec\\.ts$',
+      transform: { '^.+\\.ts$': tsJest },
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout.ts', '<rootDir>/test/integration/support/quiet-logs.ts'],
     },
     {
       displayName: 'e2e',

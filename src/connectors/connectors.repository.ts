@@ -1,6 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ConnectorEntity, ConnectorProvider } from './entities/connector.entity';
+
+/** The encrypted key of a connector, as stored (never leaves the connectors module undecrypted). */
+export interface StoredApiKey {
+  id: string;
+  email: string;
+  subdomain: string;
+  apiKeyCiphertext: string;
+  apiKeyKeyId: string;
+}
+
+/** Columns a connector update may set (`nextSyncAt: 'now'` stamps the database's time). */
+export type ConnectorPatch = Partial<Omit<ConnectorEntity, 'nextSyncAt'>> & { nextSyncAt?: Date | null | 'now' };
 
 /** How a failed run is recorded on its connector. */
 export interface SyncFailureRecord {
@@ -10,10 +23,65 @@ export interface SyncFailureRecord {
   retryInMs: number;
 }
 
-/** The SQL of the connectors module beyond TypeORM's entity repository (sync bookkeeping, checks). */
+/** Every read and write of `connectors` (TypeORM's entity repository and SQL). Tenant-scoped unless named otherwise. */
 @Injectable()
 export class ConnectorsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private entities(m?: EntityManager) {
+    return (m ?? this.dataSource.manager).getRepository(ConnectorEntity);
+  }
+
+  list(tenantId: string): Promise<ConnectorEntity[]> {
+    return this.entities().find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  find(tenantId: string, id: string): Promise<ConnectorEntity | null> {
+    return this.entities().findOne({ where: { tenantId, id } });
+  }
+
+  /** For the sync engine, which holds a run of the connector (already authorised). */
+  findById(id: string, m?: EntityManager): Promise<ConnectorEntity | null> {
+    return this.entities(m).findOne({ where: { id } });
+  }
+
+  findGorgiasBySubdomain(tenantId: string, subdomain: string): Promise<ConnectorEntity | null> {
+    return this.entities().findOne({ where: { tenantId, provider: ConnectorProvider.GORGIAS, subdomain } });
+  }
+
+  /** Inserts a connector; the key columns are filled by `storeApiKey` once the id exists. */
+  async insert(m: EntityManager, fields: Omit<Partial<ConnectorEntity>, 'id'>): Promise<ConnectorEntity> {
+    const repo = this.entities(m);
+    return repo.save(repo.create(fields));
+  }
+
+  async update(m: EntityManager, tenantId: string, id: string, patch: ConnectorPatch): Promise<void> {
+    const { nextSyncAt, ...rest } = patch;
+    const values = { ...rest, ...(nextSyncAt === undefined ? {} : { nextSyncAt: nextSyncAt === 'now' ? () => 'now()' : nextSyncAt }) };
+    await this.entities(m).update({ id, tenantId }, values as never);
+  }
+
+  /** The row as it is now (inside `m`'s transaction). */
+  reload(m: EntityManager, id: string): Promise<ConnectorEntity> {
+    return this.entities(m).findOneOrFail({ where: { id } });
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.entities().delete({ id, tenantId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  storedApiKey(id: string): Promise<StoredApiKey> {
+    return this.entities()
+      .createQueryBuilder('c')
+      .select(['c.id', 'c.email', 'c.subdomain', 'c.apiKeyCiphertext', 'c.apiKeyKeyId'])
+      .where('c.id = :id', { id })
+      .getOneOrFail();
+  }
+
+  async storeApiKey(m: EntityManager, id: string, key: { ciphertext: string; keyId: string; last4: string }): Promise<void> {
+    await this.entities(m).update({ id }, { apiKeyCiphertext: key.ciphertext, apiKeyKeyId: key.keyId, apiKeyLast4: key.last4 });
+  }
 
   /** Whether anything was synced for the connector (tickets, messages or a watermark). */
   async hasSyncedData(connectorId: string): Promise<boolean> {

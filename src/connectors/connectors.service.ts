@@ -10,7 +10,7 @@ import { GorgiasCredentials } from '../gorgias/gorgias.types';
 import { SecretCipher } from '../secrets/secret-cipher';
 import { ConnectionCheckService } from './connection-check.service';
 import { WEBHOOKS_LIVE_FOR_MS } from './webhooks/webhook.constants';
-import { ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
+import { ConnectorPatch, ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
 import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectionCheck } from './models/connector.models';
 import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
@@ -33,21 +33,17 @@ export class ConnectorsService {
     private readonly cipher: SecretCipher,
     private readonly checker: ConnectionCheckService,
     private readonly lifecycle: ConnectorLifecycle,
-    private readonly connectorsSql: ConnectorsRepository,
+    private readonly connectors: ConnectorsRepository,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
-  private get repo() {
-    return this.dataSource.getRepository(ConnectorEntity);
-  }
-
   list(user: AuthUser): Promise<ConnectorEntity[]> {
-    return this.repo.find({ where: { tenantId: user.tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.connectors.list(user.tenantId);
   }
 
   async find(user: AuthUser, id: string): Promise<ConnectorEntity | null> {
     assertUuid(id);
-    return this.repo.findOne({ where: { tenantId: user.tenantId, id } });
+    return this.connectors.find(user.tenantId, id);
   }
 
   async get(user: AuthUser, id: string): Promise<ConnectorEntity> {
@@ -63,7 +59,7 @@ export class ConnectorsService {
   async create(user: AuthUser, input: CreateGorgiasConnectorInput): Promise<ConnectorEntity> {
     await this.assertSubdomainFree(user, input.subdomain);
     return this.dataSource.transaction(async (m) => {
-      const row = m.getRepository(ConnectorEntity).create({
+      const saved = await this.connectors.insert(m, {
         tenantId: user.tenantId,
         provider: ConnectorProvider.GORGIAS,
         name: input.name ?? `Gorgias (${input.subdomain})`,
@@ -75,10 +71,9 @@ export class ConnectorsService {
         status: ConnectorStatus.DRAFT,
         syncIntervalMinutes: input.syncIntervalMinutes ?? this.config.sync.defaultIntervalMinutes,
       });
-      const saved = await m.getRepository(ConnectorEntity).save(row);
       // The id is the cipher's associated data, so the key is encrypted once the row exists.
       await this.storeApiKey(m, saved.id, input.apiKey);
-      return m.getRepository(ConnectorEntity).findOneOrFail({ where: { id: saved.id } });
+      return this.connectors.reload(m, saved.id);
     });
   }
 
@@ -92,7 +87,7 @@ export class ConnectorsService {
     if (input.subdomain !== undefined && input.subdomain !== current.subdomain) {
       await this.assertSubdomainFree(user, input.subdomain);
       // Another subdomain is another Gorgias account: its ids would mix with the synced ones.
-      if (await this.connectorsSql.hasSyncedData(current.id)) {
+      if (await this.connectors.hasSyncedData(current.id)) {
         throw badUserInput(
           `subdomain: this connector already holds data synced from ${current.subdomain}.gorgias.com. ` +
             `To sync ${input.subdomain}.gorgias.com, add a new connector (or delete this one first).`,
@@ -116,16 +111,15 @@ export class ConnectorsService {
       reactivate = current.status === ConnectorStatus.ERROR;
     }
     const updated = await this.dataSource.transaction(async (m) => {
-      const repo = m.getRepository(ConnectorEntity);
-      const patch: Partial<ConnectorEntity> = {};
+      const patch: ConnectorPatch = {};
       if (input.name !== undefined) patch.name = input.name;
       if (input.email !== undefined) patch.email = input.email;
       if (input.subdomain !== undefined) patch.subdomain = input.subdomain;
       if (input.syncIntervalMinutes !== undefined) patch.syncIntervalMinutes = input.syncIntervalMinutes;
       if (reactivate) Object.assign(patch, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null });
-      if (Object.keys(patch).length) await repo.update({ id: current.id, tenantId: user.tenantId }, patch);
+      if (Object.keys(patch).length) await this.connectors.update(m, user.tenantId, current.id, patch);
       if (input.apiKey !== undefined) await this.storeApiKey(m, current.id, input.apiKey);
-      const updated = await repo.findOneOrFail({ where: { id: current.id } });
+      const updated = await this.connectors.reload(m, current.id);
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
     });
@@ -135,7 +129,7 @@ export class ConnectorsService {
 
   /** One connector per Gorgias account and tenant (a unique index backs this up). */
   private async assertSubdomainFree(user: AuthUser, subdomain: string): Promise<void> {
-    const existing = await this.repo.findOne({ where: { tenantId: user.tenantId, provider: ConnectorProvider.GORGIAS, subdomain } });
+    const existing = await this.connectors.findGorgiasBySubdomain(user.tenantId, subdomain);
     if (existing) {
       throw badUserInput(
         `subdomain: ${subdomain}.gorgias.com is already connected (connector "${existing.name}", ${existing.id}). ` +
@@ -156,11 +150,8 @@ export class ConnectorsService {
     const check = await this.checker.check(await this.credentialsOf(connector.id));
     if (!check.ok) throw connectionCheckFailed(check);
     const activated = await this.dataSource.transaction(async (m) => {
-      await m.getRepository(ConnectorEntity).update(
-        { id: connector.id, tenantId: user.tenantId },
-        { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null, nextSyncAt: () => 'now()' } as never,
-      );
-      const updated = await m.getRepository(ConnectorEntity).findOneOrFail({ where: { id: connector.id } });
+      await this.connectors.update(m, user.tenantId, connector.id, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null, nextSyncAt: 'now' });
+      const updated = await this.connectors.reload(m, connector.id);
       await this.lifecycle.activated(m, updated);
       return updated;
     });
@@ -171,11 +162,8 @@ export class ConnectorsService {
   async pause(user: AuthUser, id: string): Promise<ConnectorEntity> {
     const connector = await this.get(user, id);
     const paused = await this.dataSource.transaction(async (m) => {
-      await m.getRepository(ConnectorEntity).update(
-        { id: connector.id, tenantId: user.tenantId },
-        { status: ConnectorStatus.PAUSED, nextSyncAt: null },
-      );
-      const updated = await m.getRepository(ConnectorEntity).findOneOrFail({ where: { id: connector.id } });
+      await this.connectors.update(m, user.tenantId, connector.id, { status: ConnectorStatus.PAUSED, nextSyncAt: null });
+      const updated = await this.connectors.reload(m, connector.id);
       await this.lifecycle.paused(m, updated);
       return updated;
     });
@@ -187,21 +175,20 @@ export class ConnectorsService {
   async delete(user: AuthUser, id: string): Promise<boolean> {
     const connector = await this.get(user, id);
     await this.lifecycle.beforeDeleted(connector);
-    const result = await this.repo.delete({ id: connector.id, tenantId: user.tenantId });
-    return (result.affected ?? 0) > 0;
+    return this.connectors.delete(user.tenantId, connector.id);
   }
 
   // ---- for the sync engine (already authorised through the run it holds) ----
 
   async findWithCredentials(connectorId: string): Promise<ConnectorWithCredentials | null> {
-    const connector = await this.repo.findOne({ where: { id: connectorId } });
+    const connector = await this.connectors.findById(connectorId);
     if (!connector) return null;
     return { connector, credentials: await this.credentialsOf(connectorId) };
   }
 
   /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again (adaptive: see the repository). */
   recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
-    return this.connectorsSql.recordSyncSuccess(m, connectorId, { pollSeconds: this.config.sync.pollSeconds, webhooksLiveMs: WEBHOOKS_LIVE_FOR_MS });
+    return this.connectors.recordSyncSuccess(m, connectorId, { pollSeconds: this.config.sync.pollSeconds, webhooksLiveMs: WEBHOOKS_LIVE_FOR_MS });
   }
 
   /**
@@ -209,25 +196,18 @@ export class ConnectorsService {
    * connector in ERROR until someone acts; others keep it ACTIVE and retry after `retryInMs`.
    */
   recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<void> {
-    return this.connectorsSql.recordSyncFailure(m, connectorId, failure);
+    return this.connectors.recordSyncFailure(m, connectorId, failure);
   }
 
   private async credentialsOf(connectorId: string): Promise<GorgiasCredentials> {
-    const row = await this.repo
-      .createQueryBuilder('c')
-      .select(['c.id', 'c.email', 'c.subdomain', 'c.apiKeyCiphertext', 'c.apiKeyKeyId'])
-      .where('c.id = :id', { id: connectorId })
-      .getOneOrFail();
+    const row = await this.connectors.storedApiKey(connectorId);
     const apiKey = this.cipher.decrypt({ ciphertext: row.apiKeyCiphertext, keyId: row.apiKeyKeyId }, row.id);
     return { email: row.email, subdomain: row.subdomain, apiKey };
   }
 
   private async storeApiKey(m: EntityManager, connectorId: string, apiKey: string): Promise<void> {
     const enc = this.cipher.encrypt(apiKey, connectorId);
-    await m.getRepository(ConnectorEntity).update(
-      { id: connectorId },
-      { apiKeyCiphertext: enc.ciphertext, apiKeyKeyId: enc.keyId, apiKeyLast4: last4(apiKey) },
-    );
+    await this.connectors.storeApiKey(m, connectorId, { ciphertext: enc.ciphertext, keyId: enc.keyId, last4: last4(apiKey) });
   }
 }
 

@@ -6,7 +6,11 @@ import type { GorgiasMessage, GorgiasTicket } from '../../src/gorgias/gorgias.ty
 import { gorgiasDatetime } from './datetime';
 import { FaultConfig, FaultInjector, mulberry32 } from './faults';
 import { KeyGrant, KeyOptions, KeyRing } from './keys';
-import * as mutations from './mutations';
+import { mergeBehaviour, SimBehaviour, WORST_CASE } from './behaviour';
+import * as messages from './message-mutations';
+import type { MessagePatch } from './message-mutations';
+import type { MutationContext } from './mutation-context';
+import * as tickets from './ticket-mutations';
 import { LeakyBucket, RateLimitConfig } from './rate-limiter';
 import { snapshot } from './reads';
 import { DAY, seedAccount, SeedOptions } from './seed';
@@ -29,6 +33,8 @@ export interface AddAccountOptions extends SeedOptions {
    * not in the public reference: false answers 400 to them, as the real API may.
    */
   eventFilters?: boolean;
+  /** Answers to undocumented behaviours (default: the worst case for a client, see behaviour.ts). */
+  behaviour?: Partial<SimBehaviour>;
 }
 
 export interface SimAccountStats {
@@ -49,10 +55,21 @@ export interface SimAccount {
   createTicket(partial?: Partial<GorgiasTicket>): GorgiasTicket;
   addMessage(ticketId: number, partial?: Partial<GorgiasMessage>): GorgiasMessage;
   updateTicket(id: number, patch: Partial<GorgiasTicket>): GorgiasTicket;
+  /** UI "Delete": sets trashed_datetime, records ticket-trashed; the ticket stays listed and readable. */
   trashTicket(id: number): GorgiasTicket;
+  /** Takes a ticket out of the trash, records ticket-untrashed. */
+  restoreTicket(id: number): GorgiasTicket;
+  /** Moves the source's messages (same ids and created_datetime) to the target; the source disappears; records ticket-merged. */
+  mergeTickets(sourceId: number, targetId: number): GorgiasTicket;
+  /** "Delete forever": 404 and gone from every list; records ticket-deleted unless recordEvent is false. */
   deleteTicket(id: number, o?: { recordEvent?: boolean }): void;
-  /** Removes one message from every list; its ticket's messages_count drops and updated_datetime moves. */
+  /** Changes a message (sent/failed/deleted datetimes; 'now' = the change's time); records ticket-message-updated (and -failed). */
+  updateMessage(ticketId: number, messageId: number, patch: MessagePatch): GorgiasMessage;
+  /** Removes one message from every list; its ticket's messages_count drops; records ticket-message-deleted. */
   deleteMessage(ticketId: number, messageId: number): void;
+  /** Changes the account's answers to undocumented behaviours; returns them all. */
+  setBehaviour(b: Partial<SimBehaviour>): SimBehaviour;
+  behaviour(): SimBehaviour;
   snapshot(): { tickets: GorgiasTicket[]; messages: GorgiasMessage[] };
   stats(): SimAccountStats;
   /** HTTP integrations registered through the API (what Gorgias would show in Settings). */
@@ -76,7 +93,8 @@ export class Account implements SimAccount {
   readonly integrationRegistry = new IntegrationRegistry();
   readonly webhooks = new WebhookDispatcher(this.integrationRegistry);
   private readonly keys: KeyRing;
-  private readonly ctx: mutations.MutationContext;
+  private readonly ctx: MutationContext;
+  private behaviourState: SimBehaviour;
   private readonly statsData: SimAccountStats = { requests: 0, byRoute: {}, rateLimited: 0, faults: 0 };
 
   constructor(o: AddAccountOptions, sim: { rateLimit: RateLimitConfig | false; clockScale: number }) {
@@ -84,6 +102,7 @@ export class Account implements SimAccount {
     this.subdomain = o.subdomain;
     this.status = o.status ?? 'active';
     this.eventFilters = o.eventFilters ?? true;
+    this.behaviourState = mergeBehaviour(WORST_CASE, o.behaviour);
     this.bucket = new LeakyBucket(sim.rateLimit, sim.clockScale);
     this.createdMs = Date.now() - 800 * DAY;
     this.store = new AccountStore(o.subdomain);
@@ -92,7 +111,7 @@ export class Account implements SimAccount {
     // One PRNG for the seed and later mutations, so an account's data depends only on its seed and calls.
     const rng = mulberry32((o.seed ?? 1) * 7919 + 17);
     seedAccount(this.store, o, rng);
-    this.ctx = { store: this.store, rng, fire: (trigger, payload) => this.webhooks.fire(trigger, payload) };
+    this.ctx = { store: this.store, rng, behaviour: () => this.behaviourState, fire: (trigger, payload) => this.webhooks.fire(trigger, payload) };
   }
 
   // ------------------------------------------------------------------ keys, faults, stats
@@ -139,22 +158,38 @@ export class Account implements SimAccount {
   // ------------------------------------------------------------------ mutations
 
   createTicket(partial: Partial<GorgiasTicket> = {}): GorgiasTicket {
-    return mutations.createTicket(this.ctx, partial);
-  }
-  addMessage(ticketId: number, partial: Partial<GorgiasMessage> = {}): GorgiasMessage {
-    return mutations.addMessage(this.ctx, ticketId, partial);
+    return tickets.createTicket(this.ctx, partial);
   }
   updateTicket(id: number, patch: Partial<GorgiasTicket>): GorgiasTicket {
-    return mutations.updateTicket(this.ctx, id, patch);
+    return tickets.updateTicket(this.ctx, id, patch);
   }
   trashTicket(id: number): GorgiasTicket {
-    return mutations.trashTicket(this.ctx, id);
+    return tickets.trashTicket(this.ctx, id);
+  }
+  restoreTicket(id: number): GorgiasTicket {
+    return tickets.restoreTicket(this.ctx, id);
+  }
+  mergeTickets(sourceId: number, targetId: number): GorgiasTicket {
+    return tickets.mergeTickets(this.ctx, sourceId, targetId);
   }
   deleteTicket(id: number, o: { recordEvent?: boolean } = {}): void {
-    mutations.deleteTicket(this.ctx, id, o);
+    tickets.deleteTicket(this.ctx, id, o);
+  }
+  addMessage(ticketId: number, partial: Partial<GorgiasMessage> = {}): GorgiasMessage {
+    return messages.addMessage(this.ctx, ticketId, partial);
+  }
+  updateMessage(ticketId: number, messageId: number, patch: MessagePatch): GorgiasMessage {
+    return messages.updateMessage(this.ctx, ticketId, messageId, patch);
   }
   deleteMessage(ticketId: number, messageId: number): void {
-    mutations.deleteMessage(this.ctx, ticketId, messageId);
+    messages.deleteMessage(this.ctx, ticketId, messageId);
+  }
+  setBehaviour(b: Partial<SimBehaviour>): SimBehaviour {
+    this.behaviourState = mergeBehaviour(this.behaviourState, b);
+    return { ...this.behaviourState };
+  }
+  behaviour(): SimBehaviour {
+    return { ...this.behaviourState };
   }
   snapshot(): { tickets: GorgiasTicket[]; messages: GorgiasMessage[] } {
     return snapshot(this.store);

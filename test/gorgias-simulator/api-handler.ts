@@ -11,6 +11,9 @@ import { matchApiRoute } from './routes';
 
 export const LIMIT_HEADER = 'X-Gorgias-Account-Api-Call-Limit';
 
+/** The 429 body is not documented: by default the simulator answers a page, not JSON (behaviour.rateLimitBody). */
+const TOO_MANY_HTML = '<!DOCTYPE html>\n<html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1></body></html>\n';
+
 export interface ApiHandlerDeps {
   /** Resolves after `ms` unless the simulator closes first. */
   later(ms: number): Promise<void>;
@@ -44,9 +47,10 @@ export async function handleApi(deps: ApiHandlerDeps, req: http.IncomingMessage,
   const limitHeader = { [LIMIT_HEADER]: `${decision.used}/${decision.limit}` };
   if (!decision.allowed) {
     acct.countRateLimited();
+    const shape = acct.behaviour().rateLimitBody;
     send(res, {
       status: 429,
-      body: errorBody('Too many requests. Please retry later.'),
+      body: shape === 'json' ? errorBody('Too many requests. Please retry later.') : shape === 'html' ? TOO_MANY_HTML : undefined,
       headers: { ...limitHeader, 'Retry-After': String(decision.retryAfterSeconds) },
     });
     return;

@@ -2,8 +2,10 @@
  * Run the Gorgias simulator standalone:
  *   npm run gorgias:sim -- --port 4010 --subdomain acme --email admin@acme.test --api-key sim-key-acme \
  *     --tickets 500 [--messages N] [--seed 1] [--clock-scale 1] [--no-rate-limit] [--host 127.0.0.1]
+ *     [--behaviour '{"trashMovesUpdatedDatetime":true}']   (undocumented behaviours; default: the worst case)
  * Then point the app at GORGIAS_BASE_URL=http://127.0.0.1:4010/{subdomain}.
  */
+import type { SimBehaviour } from './behaviour';
 import { startGorgiasSimulator } from './server';
 
 function parseArgs(argv: string[]): Record<string, string | true> {
@@ -19,7 +21,7 @@ function parseArgs(argv: string[]): Record<string, string | true> {
   return out;
 }
 
-const KNOWN = ['port', 'host', 'subdomain', 'email', 'api-key', 'tickets', 'messages', 'messages-per-ticket', 'seed', 'clock-scale', 'no-rate-limit', 'rate-limit', 'window-seconds', 'help'];
+const KNOWN = ['port', 'host', 'subdomain', 'email', 'api-key', 'tickets', 'messages', 'messages-per-ticket', 'seed', 'clock-scale', 'no-rate-limit', 'rate-limit', 'window-seconds', 'behaviour', 'help'];
 
 function num(v: string | true | undefined, name: string, dflt?: number): number | undefined {
   if (v === undefined) return dflt;
@@ -28,12 +30,23 @@ function num(v: string | true | undefined, name: string, dflt?: number): number 
   return n;
 }
 
+function parseBehaviour(v: string | true | undefined): Partial<SimBehaviour> | undefined {
+  if (v === undefined) return undefined;
+  try {
+    if (v === true) throw new Error('missing');
+    return JSON.parse(v) as Partial<SimBehaviour>;
+  } catch {
+    throw new Error('--behaviour needs a JSON object, e.g. \'{"trashMovesUpdatedDatetime":true}\'');
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
     console.log('Usage: cli.ts [--port 4010] [--host 127.0.0.1] [--subdomain acme] [--email admin@acme.test] [--api-key sim-key-acme]');
     console.log('              [--tickets 200] [--messages N | --messages-per-ticket 5] [--seed 1] [--clock-scale 1]');
     console.log('              [--no-rate-limit | --rate-limit 40 --window-seconds 20]');
+    console.log('              [--behaviour \'{"trashedTicketMessagesListed":true}\'] (see docs/gorgias-api.md, Behaviour options)');
     return;
   }
   for (const k of Object.keys(args)) if (!KNOWN.includes(k)) throw new Error(`Unknown flag --${k}`);
@@ -58,6 +71,7 @@ async function main(): Promise<void> {
     tickets: num(args.tickets, 'tickets', 200),
     messages: num(args.messages, 'messages'),
     messagesPerTicket: num(args['messages-per-ticket'], 'messages-per-ticket'),
+    behaviour: parseBehaviour(args.behaviour),
   });
   const snap = acct.snapshot();
   console.log(`Gorgias simulator listening on ${sim.baseUrl}`);
@@ -70,6 +84,7 @@ async function main(): Promise<void> {
     `  rate limit: ${rateLimit ? `${rateLimit.limit} calls / ${rateLimit.windowSeconds} s simulated` : 'disabled'}, clock scale ${clockScale}` +
       ' (Retry-After is in real seconds)',
   );
+  console.log(`  behaviour: ${JSON.stringify(acct.behaviour())}`);
   console.log(`  control:   ${sim.baseUrl}/__control/${subdomain}/stats`);
 
   let stopping = false;

@@ -44,6 +44,8 @@ function accountControl(a: Account, method: string, rest: string[], json: any, q
   if (method === 'POST' && path === 'faults') return (a.setFaults(json), { status: 200, body: a.faults.active });
   if (method === 'POST' && path === 'keys') return (a.addKey(json), ok);
   if (method === 'POST' && rest[0] === 'keys' && rest[2] === 'revoke' && rest.length === 3) return (a.revokeKey(decodeURIComponent(rest[1])), ok);
+  if (method === 'POST' && path === 'behaviour') return { status: 200, body: a.setBehaviour(json) };
+  if (method === 'GET' && path === 'behaviour') return { status: 200, body: a.behaviour() };
   if (method === 'POST' && path === 'webhooks') return { status: 200, body: a.setWebhookDelivery(json) };
   if (method === 'GET' && path === 'webhooks') {
     return { status: 200, body: { integrations: a.integrations(), deliveries: a.webhookDeliveries(), stats: a.webhooks.stats() } };
@@ -52,6 +54,13 @@ function accountControl(a: Account, method: string, rest: string[], json: any, q
   if (rest[0] === 'tickets' && Number.isInteger(id)) {
     if (method === 'POST' && rest[2] === 'messages' && rest.length === 3) return { status: 201, body: a.addMessage(id, json) };
     if (method === 'POST' && rest[2] === 'trash' && rest.length === 3) return { status: 200, body: a.trashTicket(id) };
+    if (method === 'POST' && rest[2] === 'restore' && rest.length === 3) return { status: 200, body: a.restoreTicket(id) };
+    if (method === 'POST' && rest[2] === 'merge' && rest.length === 3) return { status: 200, body: a.mergeTickets(id, Number(json.into)) };
+    const messageId = Number(rest[3]);
+    if (rest[2] === 'messages' && rest.length === 4 && Number.isInteger(messageId)) {
+      if (method === 'PATCH') return { status: 200, body: a.updateMessage(id, messageId, json) };
+      if (method === 'DELETE') return (a.deleteMessage(id, messageId), ok);
+    }
     if (method === 'PATCH' && rest.length === 2) return { status: 200, body: a.updateTicket(id, json) };
     if (method === 'DELETE' && rest.length === 2) {
       a.deleteTicket(id, { recordEvent: q.get('recordEvent') !== 'false' && json.recordEvent !== false });

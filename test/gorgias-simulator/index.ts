@@ -5,4 +5,7 @@ export type { KeyOptions, Resource, Scope, SimAccount, SimAccountStats, AddAccou
 export type { HttpIntegration, Trigger } from './webhooks/integrations';
 export type { WebhookDelivery, WebhookDeliveryConfig } from './webhooks/delivery';
 export { gorgiasDatetime } from './account';
+export type { SimBehaviour } from './behaviour';
+export { WORST_CASE } from './behaviour';
+export type { MessagePatch } from './message-mutations';
 export type { FaultConfig } from './faults';

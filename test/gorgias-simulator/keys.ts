@@ -5,8 +5,8 @@
  * cannot see (so a 403 on messages can still be simulated), and `admin: false` refuses admin-only routes
  * (HTTP integrations) with the same 403.
  */
-export type Scope = 'account:read' | 'tickets:read' | 'customers:read' | 'events:read' | 'integrations:read' | 'integrations:write';
-export const ALL_SCOPES: Scope[] = ['account:read', 'tickets:read', 'customers:read', 'events:read', 'integrations:read', 'integrations:write'];
+export type Scope = 'account:read' | 'tickets:read' | 'tickets:write' | 'customers:read' | 'events:read' | 'integrations:read' | 'integrations:write';
+export const ALL_SCOPES: Scope[] = ['account:read', 'tickets:read', 'tickets:write', 'customers:read', 'events:read', 'integrations:read', 'integrations:write'];
 
 /** What a route reads or writes, for `denied`. */
 export type Resource = 'account' | 'tickets' | 'messages' | 'customers' | 'events' | 'integrations';

@@ -20,6 +20,8 @@ export interface MessageListQuery {
   cursor: string | null;
   ticketId?: number;
   requireTicket?: boolean;
+  /** Whether messages of trashed tickets are listed (behaviour option; the worst case hides them). */
+  includeTrashed: boolean;
 }
 
 export interface EventListQuery {
@@ -72,8 +74,8 @@ export function listMessages(store: AccountStore, q: MessageListQuery): PageResu
   if (q.ticketId !== undefined) {
     const t = store.tickets.get(q.ticketId);
     if (!t && q.requireTicket) throw new ApiError(404, `Ticket ${q.ticketId} not found`);
-    recs = t ? [...t.msgs].sort(byCreatedThenId) : [];
-  } else recs = store.messagesSorted();
+    recs = t && (q.includeTrashed || !t.t.trashed_datetime) ? [...t.msgs].sort(byCreatedThenId) : [];
+  } else recs = q.includeTrashed ? store.messagesSorted() : store.messagesOfUntrashedTickets();
   const cursor = q.cursor === null ? null : decodeCursor(q.cursor, resource, q.order);
   const page = keysetPage(recs, (r) => r.c, (r) => r.m.id, { desc: q.order.endsWith(':desc'), limit: q.limit, cursor, resource, order: q.order });
   return { ...page, data: page.data.map((r) => clone(r.m)) };

@@ -55,6 +55,9 @@ export class AccountStore {
   private sortedByCreated: TicketRec[] | null = null;
   private sortedByUpdated: TicketRec[] | null = null;
   private sortedMessages: MsgRec[] | null = null;
+  /** Bumped on every change that can alter a message list; keys the cache below. */
+  private version = 0;
+  private untrashedMessages: { version: number; list: MsgRec[] } | null = null;
 
   constructor(readonly subdomain: string) {}
 
@@ -73,24 +76,29 @@ export class AccountStore {
 
   /** Ticket sort keys changed or tickets came or went: the ticket indexes are rebuilt on next read. */
   dirty(): void {
+    this.version++;
     this.sortedByCreated = null;
     this.sortedByUpdated = null;
   }
   /** The set of listed messages changed in a way other than appending the newest one. */
   messagesDirty(): void {
+    this.version++;
     this.sortedMessages = null;
   }
   /** Messages left the listed set (ticket deleted, message deleted). */
   unlistMessages(gone: MsgRec[]): void {
+    this.version++;
     if (!this.sortedMessages || !gone.length) return;
     const set = new Set(gone);
     this.sortedMessages = this.sortedMessages.filter((m) => !set.has(m));
   }
   /** A message with the largest timestamp in the account was added: the index stays sorted. */
   appendMessage(mr: MsgRec): void {
+    this.version++;
     if (this.sortedMessages) this.sortedMessages.push(mr);
   }
   setMessageIndex(all: MsgRec[]): void {
+    this.version++;
     this.sortedMessages = all;
   }
 
@@ -110,6 +118,15 @@ export class AccountStore {
       this.sortedMessages = all.sort(byCreatedThenId);
     }
     return this.sortedMessages;
+  }
+
+  /** Every message whose ticket is not in the trash, by (created, id). */
+  messagesOfUntrashedTickets(): MsgRec[] {
+    if (this.untrashedMessages?.version !== this.version) {
+      const list = this.messagesSorted().filter((mr) => !this.tickets.get(mr.m.ticket_id)?.t.trashed_datetime);
+      this.untrashedMessages = { version: this.version, list };
+    }
+    return this.untrashedMessages.list;
   }
 
   // ------------------------------------------------------------------ lookups and events

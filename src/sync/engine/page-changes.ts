@@ -28,10 +28,6 @@ export class PageChangeSet {
     return this.add(result);
   }
 
-  get isEmpty(): boolean {
-    return !this.ids.size && !this.tickets && !this.messages && !this.deleted;
-  }
-
   toPageChanges(): PageChanges {
     return { ticketExternalIds: [...this.ids], ticketsUpserted: this.tickets, messagesUpserted: this.messages, ticketsDeleted: this.deleted };
   }

@@ -69,14 +69,15 @@ export class RunSession {
 
   /**
    * One page transaction: `write` stores rows (recording what changed), then the checkpoint is saved
-   * (fenced by the lease: a lost lease rolls the page back) and the observers see the changes.
+   * (fenced by the lease: a lost lease rolls the page back) and the observers see the changes (every
+   * page, also one that only moves the checkpoint: then its changes are empty).
    */
   async page(write: (tx: EntityManager, changes: PageChangeSet) => Promise<void>): Promise<void> {
     await this.services.dataSource.transaction(async (tx) => {
       const changes = new PageChangeSet();
       await write(tx, changes);
       await this.saveCheckpoint(tx);
-      if (!changes.isEmpty) await this.services.observers.pageCommitted(tx, this.ctx, changes.toPageChanges());
+      await this.services.observers.pageCommitted(tx, this.ctx, changes.toPageChanges());
     });
   }
 

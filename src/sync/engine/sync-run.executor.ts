@@ -71,6 +71,7 @@ export class SyncRunExecutor {
       if (session.leaseLost) return;
       void session.publish();
       // A page can take long (rate-limit waits, retries): keep the lease alive meanwhile.
+      // A failed renewal is tried again next time (three chances per lease); the page's checkpoint renews it too.
       if (++ticks % renewEvery === 0) void this.runs.renewLease({ id: run.id, owner }, this.config.sync.leaseSeconds).catch(() => undefined);
     }, PROGRESS_INTERVAL_MS);
     let errorCode: string | null = null;

@@ -38,4 +38,34 @@ export const ticketRoutes: Route[] = [
     resource: 'tickets',
     handle: ({ acct, q, params }) => (checkParams(q, []), getTicket(acct.store, Number(params[0]))),
   },
+  {
+    // The web app's "Delete" is this PUT with trashed_datetime; null restores. Other fields update the ticket.
+    method: 'PUT',
+    pattern: /^\/api\/tickets\/(\d+)$/,
+    key: 'tickets/{id}',
+    scope: 'tickets:write',
+    resource: 'tickets',
+    handle: ({ acct, q, params, body }) => {
+      checkParams(q, []);
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'Invalid body.', { _schema: ['A JSON object is required.'] });
+      const id = Number(params[0]);
+      const { trashed_datetime: trashed, ...rest } = body as Record<string, unknown>;
+      if (Object.keys(rest).length) acct.updateTicket(id, rest);
+      // Only a change of state trashes or restores (and records its event).
+      const isTrashed = !!acct.store.live(id).t.trashed_datetime;
+      if (trashed === null && isTrashed) acct.restoreTicket(id);
+      else if (trashed !== undefined && trashed !== null && !isTrashed) acct.trashTicket(id);
+      return getTicket(acct.store, id);
+    },
+  },
+  {
+    // "Delete forever".
+    method: 'DELETE',
+    pattern: /^\/api\/tickets\/(\d+)$/,
+    key: 'tickets/{id}',
+    scope: 'tickets:write',
+    resource: 'tickets',
+    status: 204,
+    handle: ({ acct, q, params }) => (checkParams(q, []), acct.deleteTicket(Number(params[0])), undefined),
+  },
 ];

@@ -195,7 +195,8 @@ export class WebhookDispatcher {
     const ac = new AbortController();
     this.aborts.add(ac);
     const timer = setTimeout(() => ac.abort(new Error('timeout')), this.config.timeoutMs);
-    fetch(url, { method, headers: { ...(hasBody ? { 'content-type': contentType } : {}), ...headers }, body, signal: ac.signal })
+    // Settled below in every case (success, HTTP error, network error, timeout): nothing is left floating.
+    void fetch(url, { method, headers: { ...(hasBody ? { 'content-type': contentType } : {}), ...headers }, body, signal: ac.signal })
       .then(async (res) => {
         await res.arrayBuffer().catch(() => undefined);
         return { status: res.status, error: null as string | null };

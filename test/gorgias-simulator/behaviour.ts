@@ -1,0 +1,46 @@
+/**
+ * Behaviours the public sources leave open. Each is an option, and each default is the worst case for a
+ * client, so tests run against it (docs/gorgias-api.md lists which facts are confirmed and which assumed).
+ */
+export interface SimBehaviour {
+  /** Trashing or restoring a ticket also moves its `updated_datetime`. Default false. */
+  trashMovesUpdatedDatetime: boolean;
+  /** Messages of trashed tickets stay in `GET /api/messages` (and the ticket's message lists). Default false. */
+  trashedTicketMessagesListed: boolean;
+  /** A merged-away ticket also records `ticket-deleted`. Default false: it just disappears. */
+  mergeRecordsTicketDeleted: boolean;
+  /** A merge moves the target's `updated_datetime`. Default false. */
+  mergeMovesTargetUpdatedDatetime: boolean;
+  /** Deleting or changing a message moves its ticket's `updated_datetime`. Default false. */
+  messageChangeMovesTicketUpdatedDatetime: boolean;
+  /**
+   * Events carry ids in `data` (`ticket_id` for message events, `merged_ticket_id` on ticket-merged).
+   * Default false: `data` is null and a message event names only the message.
+   */
+  eventDataIds: boolean;
+  /** Body of a 429: Gorgias' JSON error, an HTML page, or nothing. Default 'html'. */
+  rateLimitBody: 'json' | 'html' | 'empty';
+}
+
+export const WORST_CASE: SimBehaviour = {
+  trashMovesUpdatedDatetime: false,
+  trashedTicketMessagesListed: false,
+  mergeRecordsTicketDeleted: false,
+  mergeMovesTargetUpdatedDatetime: false,
+  messageChangeMovesTicketUpdatedDatetime: false,
+  eventDataIds: false,
+  rateLimitBody: 'html',
+};
+
+/** Checks a partial behaviour (from tests or the control API) and merges it over `base`. */
+export function mergeBehaviour(base: SimBehaviour, patch: Partial<SimBehaviour> | undefined): SimBehaviour {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch ?? {})) {
+    if (!(k in WORST_CASE)) throw new Error(`Unknown behaviour option ${k}: use one of ${Object.keys(WORST_CASE).join(', ')}`);
+    if (k === 'rateLimitBody') {
+      if (!['json', 'html', 'empty'].includes(v as string)) throw new Error('rateLimitBody must be json, html or empty');
+    } else if (typeof v !== 'boolean') throw new Error(`${k} must be a boolean`);
+    (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}

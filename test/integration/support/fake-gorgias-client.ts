@@ -1,0 +1,71 @@
+import { GorgiasApiError } from '../../../src/gorgias/gorgias-api.error';
+import type { GorgiasClient } from '../../../src/gorgias/gorgias-client';
+import { GorgiasEvent, GorgiasMessage, GorgiasPage, GorgiasTicket } from '../../../src/gorgias/gorgias.types';
+
+type Order = string | undefined;
+
+/**
+ * An in-memory Gorgias account behind the GorgiasClient methods the stages call: cursor pages in
+ * the asked order, GET of one ticket (404 once removed). Not an HTTP server: for the integration tier only.
+ */
+export class FakeGorgiasClient {
+  readonly stats = { requests: 0, rateLimitWaits: 0, retries: 0 };
+  readonly tickets = new Map<number, GorgiasTicket>();
+  readonly messages = new Map<number, GorgiasMessage>();
+  readonly events: GorgiasEvent[] = [];
+
+  asClient(): GorgiasClient {
+    return this as unknown as GorgiasClient;
+  }
+
+  putTicket(t: GorgiasTicket): void {
+    this.tickets.set(t.id, t);
+  }
+
+  putMessage(m: GorgiasMessage): void {
+    this.messages.set(m.id, m);
+  }
+
+  async listTickets(p: { limit?: number; cursor?: string; order_by?: Order } = {}): Promise<GorgiasPage<GorgiasTicket>> {
+    return this.page([...this.tickets.values()], p);
+  }
+
+  async listMessages(p: { limit?: number; cursor?: string; order_by?: Order; ticket_id?: number } = {}): Promise<GorgiasPage<GorgiasMessage>> {
+    const all = [...this.messages.values()].filter((m) => p.ticket_id === undefined || m.ticket_id === p.ticket_id);
+    return this.page(all, p);
+  }
+
+  async listEvents(p: { limit?: number; cursor?: string; order_by?: Order } = {}): Promise<GorgiasPage<GorgiasEvent>> {
+    return this.page(this.events, p);
+  }
+
+  async getTicket(id: number): Promise<GorgiasTicket> {
+    this.stats.requests++;
+    const t = this.tickets.get(id);
+    if (!t) throw new GorgiasApiError('NOT_FOUND', `ticket ${id} not found`, { status: 404, resource: 'tickets' });
+    return t;
+  }
+
+  async *paginate<T>(fetchPage: (cursor?: string) => Promise<GorgiasPage<T>>): AsyncGenerator<GorgiasPage<T>> {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await fetchPage(cursor);
+      yield page;
+      if (!page.meta.next_cursor || page.data.length === 0) return;
+      cursor = page.meta.next_cursor;
+    }
+  }
+
+  private page<T extends { id: number }>(items: T[], p: { limit?: number; cursor?: string; order_by?: Order }): GorgiasPage<T> {
+    this.stats.requests++;
+    const [field, dir] = (p.order_by ?? 'created_datetime:desc').split(':');
+    const key = (i: T) => `${String((i as Record<string, unknown>)[field] ?? '')}|${String(i.id).padStart(12, '0')}`;
+    const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    if (dir === 'desc') sorted.reverse();
+    const start = p.cursor ? Number(p.cursor) : 0;
+    const limit = p.limit ?? 30;
+    const data = sorted.slice(start, start + limit);
+    const next = start + limit < sorted.length ? String(start + limit) : null;
+    return { data, meta: { next_cursor: next, prev_cursor: null } };
+  }
+}

@@ -1,0 +1,120 @@
+import { EntityManager } from 'typeorm';
+import { PageChanges, RunContext, RunObserverRegistry } from '../../src/sync/engine/run-observer';
+import { RunSession } from '../../src/sync/engine/run-session';
+import { MessagesStage } from '../../src/sync/engine/stages/messages.stage';
+import { ReconcileStage } from '../../src/sync/engine/stages/reconcile.stage';
+import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
+import { TicketRefresher } from '../../src/sync/engine/ticket-refresher';
+import { SyncCursorRepository } from '../../src/sync/repositories/sync-cursor.repository';
+import { SyncLogRepository } from '../../src/sync/repositories/sync-log.repository';
+import { SyncRunRepository, SyncRunRow } from '../../src/sync/repositories/sync-run.repository';
+import { SyncLogService } from '../../src/sync/sync-log.service';
+import { SyncMode } from '../../src/sync/sync-run.types';
+import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
+import { FakeGorgiasClient } from './support/fake-gorgias-client';
+import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
+
+const OWNER = 'integration-test';
+
+describe('sync stages against a real database and a fake Gorgias client', () => {
+  let db: IntegrationDb;
+  let scope: { tenantId: string; connectorId: string };
+  let runs: SyncRunRepository;
+  let cursors: SyncCursorRepository;
+  let logs: SyncLogRepository;
+  let observers: RunObserverRegistry;
+  const pages: PageChanges[] = [];
+  let firstRun: SyncRunRow;
+  const write = new TicketWriteRepository();
+  const gorgias = new FakeGorgiasClient();
+
+  beforeAll(async () => {
+    db = await openIntegrationDb();
+    scope = await seedConnector(db.ds);
+    runs = new SyncRunRepository(db.ds);
+    cursors = new SyncCursorRepository(db.ds);
+    logs = new SyncLogRepository(db.ds);
+    observers = new RunObserverRegistry();
+    observers.register({
+      onPageCommitted: async (tx: EntityManager, ctx: RunContext, changes: PageChanges) => {
+        expect(ctx.connectorId).toBe(scope.connectorId);
+        // Inside the page's transaction: the run's checkpoint of this very page is visible through `tx`.
+        const [run] = await tx.query(`SELECT checkpoint FROM sync_runs WHERE id = $1`, [ctx.runId]);
+        expect(run.checkpoint.stage).toBeDefined();
+        if (changes.ticketExternalIds.length || changes.ticketsUpserted || changes.messagesUpserted || changes.ticketsDeleted) pages.push(changes);
+      },
+    });
+    for (let t = 1; t <= 150; t++) {
+      const day = String(1 + (t % 28)).padStart(2, '0');
+      gorgias.putTicket({ id: t, status: 'open', subject: `T${t}`, messages_count: 2, created_datetime: `2025-01-${day}T00:00:${String(t % 60).padStart(2, '0')}Z`, updated_datetime: `2025-02-${day}T00:00:00Z` });
+      for (const n of [1, 2]) gorgias.putMessage({ id: t * 10 + n, ticket_id: t, body_text: `m${t}.${n}`, created_datetime: `2025-01-${day}T0${n}:00:00Z` });
+    }
+  });
+  afterAll(() => db?.close());
+
+  async function claimRun(mode: SyncMode): Promise<SyncRunRow> {
+    await db.ds.transaction((m) => runs.enqueue(m, scope, mode, 'MANUAL'));
+    const [run] = await runs.claim(OWNER, 1, 60);
+    return run;
+  }
+
+  function session(run: SyncRunRow): RunSession {
+    const services = { dataSource: db.ds, runs, cursors, logs: new SyncLogService(logs), observers, leaseSeconds: 60 };
+    return new RunSession(run, OWNER, gorgias.asClient(), { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
+  }
+
+  it('walks messages then tickets page by page, reporting each page\'s changes inside its transaction', async () => {
+    const run = (firstRun = await claimRun(SyncMode.INCREMENTAL));
+    const s = session(run);
+    s.checkpoint = { stage: 'messages', initial: true };
+    await new MessagesStage(write).run(s, 'tickets', {});
+    expect(s.checkpoint).toEqual({ stage: 'tickets', initial: true, reconciled: undefined });
+    expect(s.messagesSynced).toBe(300);
+    expect(pages.map((p) => p.messagesUpserted)).toEqual([100, 100, 100]);
+    expect(new Set(pages.flatMap((p) => p.ticketExternalIds)).size).toBe(150);
+
+    pages.length = 0;
+    await new TicketsStage(write).run(s, 'reconcile', {});
+    expect(s.ticketsSynced).toBe(150);
+    expect(pages.map((p) => p.ticketsUpserted)).toEqual([100, 50]);
+    expect(pages.flatMap((p) => p.ticketExternalIds)).toHaveLength(150);
+    const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE connector_id = $1 AND description LIKE 'm%'`, [scope.connectorId]);
+    expect(n).toBe(150);
+    const marks = await cursors.watermarks(scope.connectorId);
+    expect(marks.messages).toBeInstanceOf(Date);
+    expect(marks.tickets).toBeInstanceOf(Date);
+    const [saved] = await db.ds.query(`SELECT checkpoint, tickets_synced, messages_synced FROM sync_runs WHERE id = $1`, [run.id]);
+    expect(saved).toMatchObject({ checkpoint: { stage: 'reconcile' }, tickets_synced: 150, messages_synced: 300 });
+  });
+
+  it('re-reads one ticket whose messages are off (the ticket refresher), reporting only what changed', async () => {
+    pages.length = 0;
+    gorgias.putMessage({ id: 7_003, ticket_id: 7, body_text: 'late', created_datetime: '2025-01-08T05:00:00Z' });
+    gorgias.putTicket({ ...gorgias.tickets.get(7)!, messages_count: 3 });
+    gorgias.messages.delete(91); // ticket 9 lost a message in Gorgias ...
+    await db.ds.query(`UPDATE tickets SET messages_count = 1 WHERE connector_id = $1 AND external_id = 9`, [scope.connectorId]); // ... and says so
+    gorgias.putTicket({ ...gorgias.tickets.get(9)!, messages_count: 1 });
+    await db.ds.query(`UPDATE tickets SET messages_count = 3 WHERE connector_id = $1 AND external_id = 7`, [scope.connectorId]);
+    const s = session(firstRun); // still leased to OWNER
+    s.checkpoint = { stage: 'reconcile', initial: true };
+    await new ReconcileStage(write, new TicketRefresher(write)).run(s, 'events');
+    expect(s.checkpoint.stage).toBe('events');
+    expect(pages.map((p) => p.ticketExternalIds).sort()).toEqual([['7'], ['9']]);
+    const live = await db.ds.query(
+      `SELECT ticket_external_id::text AS t, count(*)::int AS n FROM messages WHERE connector_id = $1 AND deleted_at IS NULL AND ticket_external_id IN (7, 9) GROUP BY 1 ORDER BY 1`,
+      [scope.connectorId],
+    );
+    expect(live).toEqual([{ t: '7', n: 3 }, { t: '9', n: 1 }]);
+  });
+
+  it('reports nothing when an incremental run re-reads the same versions', async () => {
+    pages.length = 0;
+    await db.ds.query(`UPDATE sync_runs SET status = 'SUCCEEDED', lease_owner = NULL WHERE connector_id = $1 AND status = 'RUNNING'`, [scope.connectorId]);
+    const s = session(await claimRun(SyncMode.FULL));
+    s.checkpoint = { stage: 'messages', initial: true };
+    await new MessagesStage(write).run(s, 'tickets', {});
+    await new TicketsStage(write).run(s, 'reconcile', {});
+    expect(s.messagesSynced).toBeGreaterThan(0);
+    expect(pages.flatMap((p) => p.ticketExternalIds)).toEqual([]);
+  });
+});

@@ -1,0 +1,125 @@
+import { toCustomerRows } from '../../src/gorgias/mappers/customer.mapper';
+import { toMessageRows } from '../../src/gorgias/mappers/message.mapper';
+import { toTicketRows } from '../../src/gorgias/mappers/ticket.mapper';
+import { GorgiasMessage, GorgiasTicket } from '../../src/gorgias/gorgias.types';
+import { TicketWriteRepository, WriteScope } from '../../src/tickets/repositories/ticket-write.repository';
+import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
+
+const ticket = (id: number, over: Partial<GorgiasTicket> = {}): GorgiasTicket => ({
+  id,
+  status: 'open',
+  subject: `subject ${id}`,
+  messages_count: 1,
+  created_datetime: '2025-01-01T00:00:00Z',
+  updated_datetime: '2025-01-02T00:00:00Z',
+  customer: { id: 900 + id, email: `c${id}@example.com`, name: `C ${id}` },
+  ...over,
+});
+
+const message = (id: number, ticketId: number, over: Partial<GorgiasMessage> = {}): GorgiasMessage => ({
+  id,
+  ticket_id: ticketId,
+  body_text: `body ${id}`,
+  created_datetime: `2025-01-01T00:00:${String(id % 60).padStart(2, '0')}Z`,
+  ...over,
+});
+
+describe('TicketWriteRepository (real PostgreSQL)', () => {
+  let db: IntegrationDb;
+  let scope: WriteScope;
+  const repo = new TicketWriteRepository();
+  const upsertTickets = (tickets: GorgiasTicket[], seenSince: Date | null = null) =>
+    db.ds.transaction((m) => repo.upsertTickets(m, scope, { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) }, seenSince));
+  const upsertMessages = (messages: GorgiasMessage[]) => db.ds.transaction((m) => repo.upsertMessages(m, scope, toMessageRows(messages)));
+  const stored = (id: number) =>
+    db.ds.query(`SELECT status, subject, deleted_at, synced_at, description FROM tickets WHERE connector_id = $1 AND external_id = $2`, [scope.connectorId, id]).then((r) => r[0]);
+
+  beforeAll(async () => {
+    db = await openIntegrationDb();
+    scope = await seedConnector(db.ds);
+  });
+  afterAll(() => db?.close());
+
+  it('reports inserted tickets as changed, and a re-read of the same version as no change', async () => {
+    expect(await upsertTickets([ticket(1), ticket(2)])).toEqual({ written: 2, changedTicketIds: expect.arrayContaining(['1', '2']) });
+    const before = await stored(1);
+    expect(await upsertTickets([ticket(1), ticket(2)])).toEqual({ written: 2, changedTicketIds: [] });
+    // The row was not rewritten at all (its synced_at stamp is unchanged).
+    expect((await stored(1)).synced_at).toEqual(before.synced_at);
+    const [customer] = await db.ds.query(`SELECT email, name FROM customers WHERE connector_id = $1 AND external_id = 901`, [scope.connectorId]);
+    expect(customer).toEqual({ email: 'c1@example.com', name: 'C 1' });
+  });
+
+  it('reports a newer version that changes what the API shows; never goes back to an older one', async () => {
+    const newer = ticket(1, { status: 'closed', updated_datetime: '2025-01-03T00:00:00Z' });
+    expect((await upsertTickets([newer])).changedTicketIds).toEqual(['1']);
+    expect((await stored(1)).status).toBe('closed');
+    expect((await upsertTickets([ticket(1, { status: 'open' })])).changedTicketIds).toEqual([]);
+    expect((await stored(1)).status).toBe('closed');
+  });
+
+  it('stamps tickets a FULL run sees without reporting them as changed', async () => {
+    const before = new Date((await stored(2)).synced_at);
+    const result = await upsertTickets([ticket(2)], new Date(Date.now() + 60_000));
+    expect(result.changedTicketIds).toEqual([]);
+    expect(new Date((await stored(2)).synced_at).getTime()).toBeGreaterThan(before.getTime());
+    await db.ds.transaction(async (m) => {
+      // Ticket 1 was not seen since `since`: a sweep marks it, and only it.
+      expect(await repo.markTicketsNotSeenSinceDeleted(m, scope, new Date((await stored(2)).synced_at))).toEqual({ written: 1, changedTicketIds: ['1'] });
+    });
+    expect((await stored(1)).deleted_at).not.toBeNull();
+  });
+
+  it('reports deletions once, and a deleted ticket seen again as restored', async () => {
+    await db.ds.transaction(async (m) => {
+      expect(await repo.markTicketsDeleted(m, scope, ['2', 2], new Date())).toEqual({ written: 1, changedTicketIds: ['2'] });
+      expect(await repo.markTicketsDeleted(m, scope, ['2'], new Date())).toEqual({ written: 0, changedTicketIds: [] });
+    });
+    expect((await upsertTickets([ticket(2)])).changedTicketIds).toEqual(['2']);
+    expect((await stored(2)).deleted_at).toBeNull();
+  });
+
+  it('reports messages added, changed, moved and deleted by their tickets, and derives the description', async () => {
+    await upsertTickets([ticket(3), ticket(4)]);
+    expect(await upsertMessages([message(31, 3), message(32, 3)])).toEqual({ written: 2, changedTicketIds: ['3'] });
+    expect((await stored(3)).description).toBe('body 31');
+    expect((await upsertMessages([message(31, 3), message(32, 3)])).changedTicketIds).toEqual([]);
+    expect((await upsertMessages([message(31, 3, { body_text: 'edited' })])).changedTicketIds).toEqual(['3']);
+    expect((await stored(3)).description).toBe('edited');
+    expect((await upsertMessages([message(32, 4)])).changedTicketIds.sort()).toEqual(['3', '4']);
+    await db.ds.transaction(async (m) => {
+      expect(await repo.markUnlistedMessagesDeleted(m, scope, '3', [])).toEqual({ written: 1, changedTicketIds: ['3'] });
+      expect(await repo.markUnlistedMessagesDeleted(m, scope, '3', [])).toEqual({ written: 0, changedTicketIds: [] });
+    });
+    // No live message left: the description falls back to the excerpt (none here).
+    expect((await stored(3)).description).toBeNull();
+  });
+
+  it('finds tickets whose stored messages differ from their count until they are reconciled', async () => {
+    await db.ds.transaction(async (m) => {
+      const found = await repo.findMessageCountMismatches(m, scope, 10);
+      expect(found).toContainEqual({ externalId: '3', expected: 1, stored: 0 });
+      await repo.markReconciled(m, scope, '3');
+      expect((await repo.findMessageCountMismatches(m, scope, 10)).map((x) => x.externalId)).not.toContain('3');
+    });
+  });
+
+  it('writes nothing of a page whose transaction rolls back', async () => {
+    await expect(
+      db.ds.transaction(async (m) => {
+        await repo.upsertTickets(m, scope, { tickets: toTicketRows([ticket(5)]), customers: [] });
+        throw new Error('page failed');
+      }),
+    ).rejects.toThrow('page failed');
+    expect(await stored(5)).toBeUndefined();
+  });
+
+  it('keeps every statement inside its tenant', async () => {
+    const other = await seedConnector(db.ds);
+    await db.ds.transaction(async (m) => {
+      // Another tenant's scope with this connector's id touches nothing here.
+      expect(await repo.markTicketsDeleted(m, { tenantId: other.tenantId, connectorId: scope.connectorId }, ['4'], new Date())).toEqual({ written: 0, changedTicketIds: [] });
+    });
+    expect((await stored(4)).deleted_at).toBeNull();
+  });
+});
