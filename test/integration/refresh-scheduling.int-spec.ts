@@ -79,4 +79,21 @@ describe('refresh requests and run claiming (real PostgreSQL)', () => {
     expect(await modes(paused)).toBeNull();
     expect((await runs.findActive(busy.connectorId))?.id).toBe(running.id);
   });
+
+  it('prunes successful REFRESH runs after a few days, other runs after the retention period', async () => {
+    const c = await seedConnector(db.ds);
+    const add = (mode: string, status: string, daysAgo: number) =>
+      db.ds.query(
+        `INSERT INTO sync_runs (tenant_id, connector_id, mode, status, created_at, finished_at)
+         VALUES ($1, $2, $3, $4, now() - make_interval(days => $5), now() - make_interval(days => $5)) RETURNING id`,
+        [c.tenantId, c.connectorId, mode, status, daysAgo],
+      );
+    await add('REFRESH', 'SUCCEEDED', 3);
+    const [failedRefresh] = await add('REFRESH', 'FAILED', 3);
+    const [poll] = await add('INCREMENTAL', 'SUCCEEDED', 3);
+    const [latest] = await add('REFRESH', 'SUCCEEDED', 1);
+    await runs.pruneFinished(90, 2);
+    const left = await db.ds.query(`SELECT id FROM sync_runs WHERE connector_id = $1 ORDER BY created_at`, [c.connectorId]);
+    expect(left.map((r: { id: string }) => r.id).sort()).toEqual([failedRefresh.id, poll.id, latest.id].sort());
+  });
 });

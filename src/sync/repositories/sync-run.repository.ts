@@ -232,15 +232,17 @@ export class SyncRunRepository {
 
   /**
    * History retention: finished runs older than `days` go (their log lines with them); the latest
-   * run of each connector stays, so `latestRun` never empties.
+   * run of each connector stays, so `latestRun` never empties. Successful REFRESH runs (one per
+   * burst of webhooks, many a day) go after `refreshDays` already.
    */
-  async pruneFinished(days: number): Promise<number> {
+  async pruneFinished(days: number, refreshDays = days): Promise<number> {
     // TypeORM answers DELETE with [rows, affected].
     const [, runs] = await this.dataSource.query(
       `DELETE FROM sync_runs r
-        WHERE r.status IN ('SUCCEEDED','FAILED','CANCELLED') AND r.finished_at < now() - make_interval(days => $1)
+        WHERE r.status IN ('SUCCEEDED','FAILED','CANCELLED')
+          AND r.finished_at < now() - make_interval(days => CASE WHEN r.mode = 'REFRESH' AND r.status = 'SUCCEEDED' THEN least($1::int, $2::int) ELSE $1::int END)
           AND r.id <> (SELECT l.id FROM sync_runs l WHERE l.connector_id = r.connector_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1)`,
-      [days],
+      [days, refreshDays],
     );
     return Number(runs) || 0;
   }

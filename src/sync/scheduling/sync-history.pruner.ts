@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { REFRESH_RUN_RETENTION_DAYS } from '../engine/refresh/refresh.constants';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { SyncLogRepository } from '../repositories/sync-log.repository';
@@ -33,7 +34,7 @@ export class SyncHistoryPruner implements OnApplicationBootstrap, BeforeApplicat
     const days = this.config.sync.historyRetentionDays;
     try {
       const logLines = await this.logs.pruneOlderThan(days);
-      const runs = await this.runs.pruneFinished(days);
+      const runs = await this.runs.pruneFinished(days, REFRESH_RUN_RETENTION_DAYS);
       if (runs || logLines) this.logger.log(`pruned sync history older than ${days} days: ${runs} runs, ${logLines} log lines`);
       return { runs, logLines };
     } catch (e) {

@@ -13,3 +13,5 @@ export const REFRESH_BATCH_MAX_TICKETS = 300;
 export const REFRESH_MESSAGES_MARGIN_MS = 30_000;
 /** ...in at most this many pages; a ticket whose messages are still short is read on its own. */
 export const REFRESH_MAX_MESSAGE_PAGES = 3;
+/** Successful REFRESH runs (and their log line) are kept this long, the other runs SYNC_HISTORY_RETENTION_DAYS. */
+export const REFRESH_RUN_RETENTION_DAYS = 2;
