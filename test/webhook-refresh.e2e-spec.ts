@@ -60,8 +60,8 @@ describe('webhook refresh runs', () => {
     await db?.drop();
   });
 
-  it('100 webhooks for 5 tickets, recorded by one instance, cost another instance 5 Gorgias calls in one REFRESH run', async () => {
-    const acct = sim.addAccount({ subdomain: 'coalesce', email: EMAIL, apiKey: 'coalesce-key-01234', seed: 21, tickets: 30 });
+  it('100 webhooks for 5 tickets, recorded by one instance, cost another instance one GET per ticket in one REFRESH run', async () => {
+    const acct = sim.addAccount({ subdomain: 'coalesce', email: EMAIL, apiKey: 'coalesce-key-01234', seed: 21, tickets: 150 });
     let t = await start({ scheduler: true, port });
     const admin = t.token(tenant);
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: 'coalesce-key-01234', subdomain: 'coalesce' });
@@ -72,8 +72,12 @@ describe('webhook refresh runs', () => {
     // Changes in Gorgias whose deliveries all arrive at an instance that runs no syncs.
     t = await start({ scheduler: false, port });
     acct.setWebhookDelivery({ dropRate: 1 }); // we post the webhooks ourselves, 20 per ticket
-    const tickets = acct.snapshot().tickets.slice(0, 5);
+    const all = acct.snapshot().tickets;
+    const tickets = all.slice(0, 5);
     for (const [i, tk] of tickets.entries()) acct.updateTicket(tk.id, { status: i % 2 ? 'closed' : 'open', subject: `changed ${i}` });
+    // Then 100 other tickets change and their webhooks are lost: the announced 5 are no longer among
+    // the 100 most recently updated, which the refresh reads first (and so catches the lost ones).
+    for (const tk of all.slice(5, 105)) acct.updateTicket(tk.id, { subject: `unannounced ${tk.id}` });
     const before = watermarks(id);
     for (let round = 0; round < 20; round++) {
       for (const tk of tickets) {
@@ -97,19 +101,21 @@ describe('webhook refresh runs', () => {
     }, 'the REFRESH run to finish');
     const callsAfter = acct.stats();
     expect(await refreshRuns(worker, id)).toHaveLength(1);
-    expect(run).toMatchObject({ status: 'SUCCEEDED', ticketsSynced: 5, apiRequests: 5 });
-    expect(callsAfter.requests - callsBefore.requests).toBe(5);
+    // One page of the most recently updated tickets, then one GET per announced ticket.
+    expect(run).toMatchObject({ status: 'SUCCEEDED', ticketsSynced: 5, apiRequests: 6 });
+    expect(callsAfter.requests - callsBefore.requests).toBe(6);
+    expect((callsAfter.byRoute['GET /api/tickets'] ?? 0) - (callsBefore.byRoute['GET /api/tickets'] ?? 0)).toBe(1);
     expect((callsAfter.byRoute['GET /api/tickets/{id}'] ?? 0) - (callsBefore.byRoute['GET /api/tickets/{id}'] ?? 0)).toBe(5);
     expect(diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id))).toEqual([]);
     // Webhook refreshes never move the polling watermarks.
     expect(await watermarks(id)).toEqual(await before);
     const logs = await worker.gql(`query($id: ID!) { syncLogs(connectorId: $id, first: 5) { nodes { message } } }`, { id }, admin);
-    expect(logs.data.syncLogs.nodes[0].message).toMatch(/^Re-read 5 tickets announced by webhooks .*5 Gorgias API calls\.$/);
+    expect(logs.data.syncLogs.nodes[0].message).toMatch(/^Re-read 5 tickets announced by webhooks .*6 Gorgias API calls\.$/);
     await stop(worker);
   });
 
   it('changes delivered by Gorgias show without a poll: replies, status changes and new tickets, many tickets read in batches', async () => {
-    const acct = sim.addAccount({ subdomain: 'live', email: EMAIL, apiKey: 'live-key-0123456789', seed: 22, tickets: 60 });
+    const acct = sim.addAccount({ subdomain: 'live', email: EMAIL, apiKey: 'live-key-0123456789', seed: 22, tickets: 150 });
     const t = await start({ scheduler: true, port });
     const admin = t.token(tenant);
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: 'live-key-0123456789', subdomain: 'live' });
@@ -123,15 +129,21 @@ describe('webhook refresh runs', () => {
     const created = acct.createTicket({ subject: 'created and announced' });
     await eventually(async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0, 'the three changes to show');
 
-    // A burst over many tickets: read by id in batches, plus the newest messages.
+    // A burst of replies on 23 tickets, then 100 other tickets change with their webhooks lost: the
+    // 23 announced ones are no longer among the most recently updated, so they are read by id in a
+    // batch (plus the newest messages) rather than one GET each.
     const batchStats = acct.stats();
     for (const tk of old.slice(2)) acct.addMessage(tk.id, { body_text: `burst reply on ${tk.id}` });
+    acct.setWebhookDelivery({ dropRate: 1 });
+    const others = acct.snapshot().tickets.filter((x) => x.id !== created.id && !old.some((o) => o.id === x.id));
+    for (const tk of others.slice(0, 100)) acct.updateTicket(tk.id, { subject: `unannounced ${tk.id}` });
+    acct.setWebhookDelivery({ dropRate: 0 });
     await eventually(async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0, 'the burst to show');
     await eventually(async () => (await refreshRuns(t, id)).every((r) => r.status === 'SUCCEEDED'), 'refresh runs to end');
     const calls = acct.stats().requests - batchStats.requests;
-    // 23 tickets: one GET each would be 23 calls; batches read them with a few (split over the runs the burst made).
-    expect(calls).toBeLessThan(23);
-    expect((acct.stats().byRoute['GET /api/tickets/{id}'] ?? 0) - (batchStats.byRoute['GET /api/tickets/{id}'] ?? 0)).toBeLessThanOrEqual(5);
+    // 23 tickets: one GET each would be 23 calls; the batch reads them by id in one.
+    expect(calls).toBeLessThan(10);
+    expect((acct.stats().byRoute['GET /api/tickets/{id}'] ?? 0) - (batchStats.byRoute['GET /api/tickets/{id}'] ?? 0)).toBe(0);
 
     const runs = (await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes;
     expect(runs.filter((r: any) => r.mode !== 'REFRESH')).toHaveLength(polls); // no poll ran
@@ -141,7 +153,7 @@ describe('webhook refresh runs', () => {
     await stop(t);
   });
 
-  it('a dropped delivery is caught by the next poll', async () => {
+  it('a dropped delivery is caught by the next poll, or by the refresh of a later delivery', async () => {
     const acct = sim.addAccount({ subdomain: 'dropped', email: EMAIL, apiKey: 'dropped-key-012345', seed: 23, tickets: 20 });
     const t = await start({ scheduler: true, port });
     const admin = t.token(tenant);
@@ -158,6 +170,16 @@ describe('webhook refresh runs', () => {
     const poll = (await t.gql(TRIGGER, { id, mode: 'INCREMENTAL' }, admin)).data.triggerSync;
     expect((await waitForRun(t, admin, id, poll.id)).status).toBe('SUCCEEDED');
     expect(diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id))).toEqual([]);
+
+    // ...or sooner, by the refresh of the account's next delivered webhook (it reads the most recently updated tickets).
+    const polls = (await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes.filter((r: any) => r.mode !== 'REFRESH').length;
+    acct.updateTicket(acct.snapshot().tickets[5].id, { status: 'closed', subject: 'lost webhook' });
+    acct.addMessage(acct.snapshot().tickets[6].id, { body_text: 'lost webhook too' });
+    await acct.webhooksIdle();
+    acct.setWebhookDelivery({ dropRate: 0 });
+    acct.updateTicket(acct.snapshot().tickets[7].id, { subject: 'delivered' });
+    await eventually(async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0, 'the lost changes to show');
+    expect((await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes.filter((r: any) => r.mode !== 'REFRESH')).toHaveLength(polls);
     await stop(t);
   });
 
@@ -200,5 +222,28 @@ describe('webhook refresh runs', () => {
     for (let i = 1; i < runs.length; i++) expect(runs[i].started_at.getTime()).toBeGreaterThanOrEqual(runs[i - 1].finished_at.getTime());
     await stop(b);
     await stop(a);
+  });
+
+  it('polls every SYNC_POLL_SECONDS while no webhooks arrive, and at the connector\'s own interval once they do', async () => {
+    const acct = sim.addAccount({ subdomain: 'adaptive', email: EMAIL, apiKey: 'adaptive-key-01234', seed: 25, tickets: 10 });
+    const t = await start({ scheduler: true, port });
+    const admin = t.token(tenant);
+    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: 'adaptive-key-01234', subdomain: 'adaptive', syncIntervalMinutes: 15 });
+    await waitForRun(t, admin, id);
+    const schedule = async () => {
+      const c = (await t.gql(`query($id: ID!) { connector(id: $id) { lastSyncedAt nextSyncAt realtime { mode lastWebhookAt } } }`, { id }, admin)).data.connector;
+      return { ...c, gapSeconds: Math.round((Date.parse(c.nextSyncAt) - Date.parse(c.lastSyncedAt)) / 1000) };
+    };
+    // Registered, but nothing posted yet: polling is the only source, every 60 s.
+    expect(await schedule()).toMatchObject({ gapSeconds: 60, realtime: { mode: 'WEBHOOKS', lastWebhookAt: null } });
+
+    acct.updateTicket(acct.snapshot().tickets[0].id, { status: 'closed' });
+    await eventually(async () => (await schedule()).realtime.lastWebhookAt, 'the webhook to arrive');
+    await eventually(async () => (await pending(id)) === 0 && (await refreshRuns(t, id)).every((r) => ['SUCCEEDED', 'FAILED'].includes(r.status)), 'its refresh to end');
+    const poll = (await t.gql(TRIGGER, { id, mode: 'INCREMENTAL' }, admin)).data.triggerSync;
+    await waitForRun(t, admin, id, poll.id);
+    // Webhooks arrive: the poll is the safety net, at the connector's interval.
+    expect((await schedule()).gapSeconds).toBe(15 * 60);
+    await stop(t);
   });
 });

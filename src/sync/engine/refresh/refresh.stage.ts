@@ -13,7 +13,7 @@ import { RunSession } from '../run-session';
 import { SyncStageRunner } from '../stages/sync-stage';
 import { TicketRefresher } from '../ticket-refresher';
 import { refreshPlan } from './refresh-plan';
-import { REFRESH_BATCH_MAX_TICKETS, REFRESH_MAX_MESSAGE_PAGES, REFRESH_MESSAGES_MARGIN_MS } from './refresh.constants';
+import { REFRESH_BATCH_MAX_TICKETS, REFRESH_GET_MAX_TICKETS, REFRESH_MAX_MESSAGE_PAGES, REFRESH_MESSAGES_MARGIN_MS } from './refresh.constants';
 
 /**
  * The one stage of a REFRESH run: re-reads the tickets webhooks announced (the connector's pending
@@ -21,6 +21,12 @@ import { REFRESH_BATCH_MAX_TICKETS, REFRESH_MAX_MESSAGE_PAGES, REFRESH_MESSAGES_
  * writer and rules as a sync (observers see every change). Never moves the watermarks: a webhook
  * says which tickets changed, not that nothing else did. A request is completed in the transaction
  * that stores its ticket, so a crash only means reading it again.
+ *
+ * It starts with one page of the account's most recently updated tickets: it holds the announced
+ * tickets of a burst, and also those whose webhook Gorgias never delivered (dropped, failed), which
+ * would otherwise wait for the next poll. Tickets whose stored messages fall short of their count
+ * get their messages (the newest messages page when several, else their own GET); announced
+ * tickets not in that page are read as before: one GET each for a few, in batches by id for more.
  */
 @Injectable()
 export class RefreshStage implements SyncStageRunner {
@@ -34,11 +40,55 @@ export class RefreshStage implements SyncStageRunner {
     session.phase = 'reading tickets announced by webhooks';
     const { requests } = await this.requests.pending(session.run.connectorId, REFRESH_BATCH_MAX_TICKETS);
     session.ticketsTotal = requests.length;
-    const plan = refreshPlan(requests.length);
-    if (plan === 'EACH') await this.each(session, requests);
+    const byId = new Map(requests.map((r) => [r.ticketExternalId, r]));
+    const recent = (await session.client.listTickets({ limit: PAGE_SIZE, order_by: 'updated_datetime:desc' })).data;
+    const listed = new Set(recent.map((t) => String(t.id)));
+    let short = await this.storeTickets(session, recent, requests);
+    if (short.length > REFRESH_GET_MAX_TICKETS) {
+      const oldest = Math.min(...requests.map((r) => new Date(r.firstReceivedAt).getTime()));
+      short = await this.storeMessages(session, await this.newestMessages(session, oldest - REFRESH_MESSAGES_MARGIN_MS), short, byId);
+    }
+    for (const id of short) await this.refreshOne(session, byId.get(id) ?? { ticketExternalId: id, seq: '0', firstReceivedAt: new Date() });
+    const rest = requests.filter((r) => !listed.has(r.ticketExternalId));
+    const plan = refreshPlan(rest.length);
+    if (plan === 'EACH') await this.each(session, rest);
     // WALK is never planned here: the scheduler queues the connector's incremental run instead.
-    else if (plan === 'BATCH' || plan === 'WALK') await this.batch(session, requests);
+    else if (plan === 'BATCH' || plan === 'WALK') await this.batch(session, rest);
     await session.page(async () => session.advance(next));
+  }
+
+  /**
+   * Stores listed tickets and completes the requests they answer; returns the listed tickets whose
+   * stored messages fall short of their count (their requests stay until the messages are in).
+   */
+  private async storeTickets(session: RunSession, tickets: GorgiasTicket[], requests: PendingRefresh[]): Promise<string[]> {
+    if (!tickets.length) return [];
+    const listed = new Set(tickets.map((t) => String(t.id)));
+    let short: string[] = [];
+    await session.page(async (tx, changes) => {
+      const page = { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) };
+      changes.addTickets(await this.write.upsertTickets(tx, session.scope, page));
+      short = await this.write.messageCountMismatchesAmong(tx, session.scope, [...listed]);
+      const done = requests.filter((r) => listed.has(r.ticketExternalId) && !short.includes(r.ticketExternalId));
+      session.ticketsSynced += done.length;
+      await this.requests.complete(tx, session.run.connectorId, done);
+    });
+    this.progress(session);
+    return short;
+  }
+
+  /** Stores messages, completes the requests of the tickets they made whole; returns those still short. */
+  private async storeMessages(session: RunSession, messages: GorgiasMessage[], short: string[], byId: Map<string, PendingRefresh>): Promise<string[]> {
+    let still: string[] = short;
+    await session.page(async (tx, changes) => {
+      if (messages.length) session.messagesSynced += changes.addMessages(await this.write.upsertMessages(tx, session.scope, toMessageRows(messages)));
+      still = await this.write.messageCountMismatchesAmong(tx, session.scope, short);
+      const whole = short.filter((id) => !still.includes(id));
+      const done = whole.map((id) => byId.get(id)).filter((r): r is PendingRefresh => !!r);
+      session.ticketsSynced += done.length;
+      await this.requests.complete(tx, session.run.connectorId, done);
+    });
+    return still;
   }
 
   /** One `GET /api/tickets/{id}` per ticket, messages embedded. */
