@@ -2,6 +2,13 @@ import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { ConnectorSubdomainUnique1764000000001 } from './1764000000001-ConnectorSubdomainUnique';
 import { SyncRunPercent1764000000002 } from './1764000000002-SyncRunPercent';
 import { WebhookIntake1764000000030 } from './1764000000030-WebhookIntake';
+import { GorgiasFidelity1764000000080 } from './1764000000080-GorgiasFidelity';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and the built app load the same set. */
-export const migrations = [InitialSchema1764000000000, ConnectorSubdomainUnique1764000000001, SyncRunPercent1764000000002, WebhookIntake1764000000030];
+export const migrations = [
+  InitialSchema1764000000000,
+  ConnectorSubdomainUnique1764000000001,
+  SyncRunPercent1764000000002,
+  WebhookIntake1764000000030,
+  GorgiasFidelity1764000000080,
+];

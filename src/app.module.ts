@@ -1,20 +1,23 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
-import { AuthService } from './auth/auth.service';
-import { graphqlOptions } from './common/graphql.options';
+import { graphqlOptions } from './common/graphql/graphql.options';
+import { GraphqlWsServer } from './common/graphql/graphql-ws.server';
+import { GraphqlExceptionFilter } from './common/graphql/graphql-exception.filter';
 import { loggerOptions } from './common/logger.options';
 import { appValidationPipe } from './common/validation.pipe';
 import { appConfig, AppConfig } from './config/app.config';
 import { DatabaseModule } from './database/database.module';
+import { ConsoleModule } from './console/console.module';
 import { ConnectorsModule } from './connectors/connectors.module';
 import { GorgiasModule } from './gorgias/gorgias.module';
 import { HealthModule } from './health/health.module';
+import { HttpSecurityModule } from './http-security/http-security.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { SyncModule } from './sync/sync.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -28,7 +31,7 @@ import { TicketsModule } from './tickets/tickets.module';
     ScheduleModule.forRoot(),
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [AuthService, appConfig.KEY],
+      inject: [appConfig.KEY],
       useFactory: graphqlOptions,
     }),
     HealthModule,
@@ -37,7 +40,9 @@ import { TicketsModule } from './tickets/tickets.module';
     ConnectorsModule,
     TicketsModule,
     SyncModule,
+    HttpSecurityModule,
+    ConsoleModule,
   ],
-  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }],
+  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, { provide: APP_FILTER, useClass: GraphqlExceptionFilter }, GraphqlWsServer],
 })
 export class AppModule {}

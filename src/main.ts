@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { signToken } from './auth/auth.service';
 import { EnvironmentError } from './config/environment';
+import { DataDirInUseError } from './database/embedded-postgres';
 import { prepareRuntime } from './runtime';
 import { useWebhookBodyParser } from './sync/intake/webhook-body.parser';
 
@@ -37,14 +38,17 @@ async function bootstrap() {
   const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   say(`GraphQL: ${base}/graphql (subscriptions: ${base.replace(/^http/, 'ws')}/graphql)`);
   say(`Health:  ${base}/health`);
+  if (!runtime.generatedJwtSecret) say(`Console: ${base}/console (paste a token from \`npm run token\`)`);
   if (runtime.generatedJwtSecret) {
     const token = signToken({ tenantId: 'dev', role: 'admin' }, process.env.AUTH_JWT_SECRET!, '30d');
     say(`Admin token for tenant "dev" (30 days): ${token}`);
+    // The fragment never leaves the browser: the console reads the token from it, then drops it from the address bar.
+    say(`Console: ${base}/console#token=${token}`);
   }
 }
 
 bootstrap().catch((e) => {
-  if (e instanceof EnvironmentError) {
+  if (e instanceof EnvironmentError || e instanceof DataDirInUseError) {
     process.stderr.write(`${e.message}\n`);
   } else {
     process.stderr.write(`Start-up failed: ${e?.stack ?? e}\n`);

@@ -134,4 +134,21 @@ describe('GorgiasClient against the Gorgias simulator', () => {
     const waits = [greedy, ...others].reduce((n, o) => n + o.stats.rateLimitWaits, 0);
     expect(acct.stats().rateLimited).toBe(waits); // every 429 was waited out and retried, none surfaced
   });
+  it('filters events by several types (repeated keys), by object type and date; reads a ticket with its messages embedded', async () => {
+    const acct = sim.addAccount({ subdomain: 'evts', email: EMAIL, apiKey: KEY, seed: 9, tickets: 5 });
+    const [a, b] = acct.snapshot().tickets;
+    const since = new Date(Date.now() - 1000).toISOString();
+    acct.trashTicket(a.id);
+    acct.mergeTickets(b.id, a.id);
+    const c = clientFor(sim, 'evts');
+    const typed = await c.listEvents({ types: ['ticket-trashed', 'ticket-merged'], createdAfter: since, limit: 100 });
+    expect(typed.data.map((e) => [e.type, e.object_id]).sort()).toEqual([['ticket-merged', a.id], ['ticket-trashed', a.id]]);
+    expect((await c.listEvents({ objectType: 'TicketMessage', createdAfter: since, limit: 100 })).data).toEqual([]);
+    const ticket = await c.getTicket(a.id);
+    expect(ticket.trashed_datetime).toMatch(/\.\d{6}\+00:00$/);
+    const embedded = (ticket.messages ?? []).map((m) => m.id);
+    expect(embedded.length).toBe(a.messages_count! + b.messages_count!);
+    expect((ticket.messages ?? []).every((m) => m.ticket_id === a.id)).toBe(true);
+    expect((await errorOf(c.getTicket(b.id))).code).toBe('NOT_FOUND');
+  });
 });

@@ -62,8 +62,7 @@ describe('sync reliability: crashes, several instances, progress across instance
   // Kill -9 at several points of the initial sync; a new instance takes the run over from its checkpoint.
   it.each(CRASH_POINTS)('kill -9 at %p of the sync (seed %p), restart: exact data, nothing lost or duplicated', async (fraction, seed) => {
     const sub = `crash${seed}`;
-    // TODO(fidelity): messages of trashed tickets leave /api/messages (worst case) and the connector misses them; remove the option once it re-reads trashed tickets (issue 12).
-    const acct = sim.addAccount({ subdomain: sub, email: EMAIL, apiKey: KEY, seed, tickets: 300 , behaviour: { trashedTicketMessagesListed: true } });
+    const acct = sim.addAccount({ subdomain: sub, email: EMAIL, apiKey: KEY, seed, tickets: 300 });
     acct.setFaults({ slowMs: 120, slowRate: 1 });
     const db = await createTestDatabase();
     const tenant = randomTenant('crash');
@@ -113,8 +112,7 @@ describe('sync reliability: crashes, several instances, progress across instance
   });
 
   it('a graceful shutdown (SIGTERM) mid-sync hands the run back at once; another instance finishes it exactly', async () => {
-    // TODO(fidelity): messages of trashed tickets leave /api/messages (worst case) and the connector misses them; remove the option once it re-reads trashed tickets (issue 12).
-    const acct = sim.addAccount({ subdomain: 'sigterm', email: EMAIL, apiKey: KEY, seed: 95, tickets: 300 , behaviour: { trashedTicketMessagesListed: true } });
+    const acct = sim.addAccount({ subdomain: 'sigterm', email: EMAIL, apiKey: KEY, seed: 95, tickets: 300 });
     acct.setFaults({ slowMs: 120, slowRate: 1 });
     const db = await createTestDatabase();
     const token = signToken({ tenantId: randomTenant('sigterm'), role: 'admin' }, TEST_JWT_SECRET);
@@ -167,8 +165,7 @@ describe('sync reliability: crashes, several instances, progress across instance
       const tenant = randomTenant('multi');
       const token = a.token(tenant);
       const accounts = [1, 2, 3, 4, 5, 6].map((i) => {
-        // TODO(fidelity): messages of trashed tickets leave /api/messages (worst case) and the connector misses them; remove the option once it re-reads trashed tickets (issue 12).
-        const acct = sim.addAccount({ subdomain: `multi${i}`, email: EMAIL, apiKey: KEY, seed: 50 + i, tickets: 80 , behaviour: { trashedTicketMessagesListed: true } });
+        const acct = sim.addAccount({ subdomain: `multi${i}`, email: EMAIL, apiKey: KEY, seed: 50 + i, tickets: 80 });
         acct.setFaults({ slowMs: 20, slowRate: 1 });
         return acct;
       });
@@ -256,8 +253,7 @@ describe('sync reliability: crashes, several instances, progress across instance
     withSyncingApp(sim, async (app, db) => {
       const tenant = randomTenant('during');
       const token = app.token(tenant);
-      // TODO(fidelity): the connector misses messages of trashed tickets (they leave /api/messages) and trash that does not move updated_datetime; remove the options once it reads ticket-trashed events (issue 12).
-      const acct = sim.addAccount({ subdomain: 'during', email: EMAIL, apiKey: KEY, seed: 90, tickets: 300 , behaviour: { trashedTicketMessagesListed: true, trashMovesUpdatedDatetime: true } });
+      const acct = sim.addAccount({ subdomain: 'during', email: EMAIL, apiKey: KEY, seed: 90, tickets: 300 });
       acct.setFaults({ slowMs: 40, slowRate: 1 });
       const id = await createAndActivate(app, token, { email: EMAIL, apiKey: KEY, subdomain: 'during' });
       const old = acct.snapshot().tickets.slice(-20);

@@ -29,8 +29,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
   });
 
   it('initial sync stores exactly what Gorgias has, with about the minimum number of API calls', async () => {
-    // TODO(fidelity): messages of trashed tickets leave /api/messages (worst case) and the connector misses them; remove the option once it re-reads trashed tickets (issue 12).
-    const acct = sim.addAccount({ subdomain: 'initial', email: EMAIL, apiKey: KEY, seed: 11, tickets: 250 , behaviour: { trashedTicketMessagesListed: true } });
+    const acct = sim.addAccount({ subdomain: 'initial', email: EMAIL, apiKey: KEY, seed: 11, tickets: 250 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'initial' });
     const run = await waitForRun(t, admin, id);
     expect(run).toMatchObject({ status: 'SUCCEEDED', mode: 'INCREMENTAL', error: null, percent: 100 });
@@ -38,21 +37,25 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(diffAgainstGorgias(snap, await storedData(t.databaseUrl, id))).toEqual([]);
     expect(run.ticketsSynced).toBe(snap.tickets.length);
     expect(run.messagesSynced).toBe(snap.messages.length);
-    // Lower bound: one call per 100 tickets and per 100 messages; a few more for the estimate and the checks.
+    // Lower bound: one call per 100 tickets and per 100 messages; a few more for the estimate and the checks,
+    // and one per trashed ticket (Gorgias leaves their messages out of /api/messages: each is read with its ticket).
+    const trashed = snap.tickets.filter((x: any) => x.trashed_datetime).length;
+    expect(trashed).toBeGreaterThan(0);
     const lowerBound = Math.ceil(snap.tickets.length / 100) + Math.ceil(snap.messages.length / 100);
-    expect(run.apiRequests).toBeGreaterThanOrEqual(lowerBound);
-    expect(run.apiRequests).toBeLessThanOrEqual(lowerBound + 6);
+    expect(run.apiRequests).toBeGreaterThanOrEqual(lowerBound + trashed);
+    expect(run.apiRequests).toBeLessThanOrEqual(lowerBound + trashed + 6);
 
     const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, first: 50) { nodes { level message } } }`, { id }, admin);
-    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(/Sync succeeded: 250 tickets/);
+    const lines = logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n');
+    expect(lines).toMatch(/Sync succeeded: 250 tickets/);
+    expect(lines).toMatch(new RegExp(`Read ${trashed} tickets in the Gorgias trash one by one`));
     const connector = await t.gql(`query($id: ID!) { connector(id: $id) { status lastSyncedAt nextSyncAt lastError ticketCount messageCount } }`, { id }, admin);
     expect(connector.data.connector).toMatchObject({ status: 'ACTIVE', lastError: null, ticketCount: 250, messageCount: snap.messages.length });
     expect(connector.data.connector.lastSyncedAt).not.toBeNull();
   });
 
   it('an incremental run picks up new tickets, new messages on old tickets, closes, trash and deletions', async () => {
-    // TODO(fidelity): the connector misses messages of trashed tickets (they leave /api/messages) and trash that does not move updated_datetime; remove the options once it reads ticket-trashed events (issue 12).
-    const acct = sim.addAccount({ subdomain: 'changes', email: EMAIL, apiKey: KEY, seed: 12, tickets: 120 , behaviour: { trashedTicketMessagesListed: true, trashMovesUpdatedDatetime: true } });
+    const acct = sim.addAccount({ subdomain: 'changes', email: EMAIL, apiKey: KEY, seed: 12, tickets: 120 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'changes' });
     await waitForRun(t, admin, id);
     const before = acct.snapshot();
@@ -82,8 +85,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
   });
 
   it('reads deletions even where Gorgias refuses the event filters (falls back to a newest-first walk)', async () => {
-    // TODO(fidelity): messages of trashed tickets leave /api/messages (worst case) and the connector misses them; remove the option once it re-reads trashed tickets (issue 12).
-    const acct = sim.addAccount({ subdomain: 'nofilter', email: EMAIL, apiKey: KEY, seed: 20, tickets: 40, eventFilters: false , behaviour: { trashedTicketMessagesListed: true } });
+    const acct = sim.addAccount({ subdomain: 'nofilter', email: EMAIL, apiKey: KEY, seed: 20, tickets: 40, eventFilters: false });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'nofilter' });
     await waitForRun(t, admin, id);
     const victim = acct.snapshot().tickets[3];
@@ -115,8 +117,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
   });
 
   it('FULL re-reads everything and marks tickets that vanished', async () => {
-    // TODO(fidelity): messages of trashed tickets leave /api/messages (worst case) and the connector misses them; remove the option once it re-reads trashed tickets (issue 12).
-    const acct = sim.addAccount({ subdomain: 'full', email: EMAIL, apiKey: KEY, seed: 15, tickets: 60 , behaviour: { trashedTicketMessagesListed: true } });
+    const acct = sim.addAccount({ subdomain: 'full', email: EMAIL, apiKey: KEY, seed: 15, tickets: 60 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'full' });
     await waitForRun(t, admin, id);
     // A ticket that vanished without an event we could read (e.g. an old deletion): only FULL finds it.
@@ -128,8 +129,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
   });
 
   it('re-reads a ticket whose stored messages differ from its count, and says so in the log', async () => {
-    // TODO(fidelity): messages of trashed tickets leave /api/messages (worst case) and the connector misses them; remove the option once it re-reads trashed tickets (issue 12).
-    const acct = sim.addAccount({ subdomain: 'recon', email: EMAIL, apiKey: KEY, seed: 16, tickets: 30 , behaviour: { trashedTicketMessagesListed: true } });
+    const acct = sim.addAccount({ subdomain: 'recon', email: EMAIL, apiKey: KEY, seed: 16, tickets: 30 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'recon' });
     await waitForRun(t, admin, id);
     // An old ticket: its messages are outside the incremental overlap window, so only reconciliation can restore them.
@@ -146,9 +146,8 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     );
   });
 
-  it('a message deleted in Gorgias is found by reconciliation and marked deleted here', async () => {
-    // TODO(fidelity): the connector only notices a deleted message when the ticket's updated_datetime moves; remove the option once it reads ticket-message-deleted events (issue 12).
-    const acct = sim.addAccount({ subdomain: 'msgdel', email: EMAIL, apiKey: KEY, seed: 21, tickets: 30 , behaviour: { messageChangeMovesTicketUpdatedDatetime: true } });
+  it('a message deleted in Gorgias (its ticket unmoved) is found through its event and marked deleted here', async () => {
+    const acct = sim.addAccount({ subdomain: 'msgdel', email: EMAIL, apiKey: KEY, seed: 21, tickets: 30 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'msgdel' });
     await waitForRun(t, admin, id);
     const ticket = [...acct.snapshot().tickets].reverse().find((x: any) => x.messages_count >= 3)!;
@@ -172,8 +171,8 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(tk.messages.totalCount).toBe(tk.messagesCount);
     expect(tk.messages.nodes.map((n: any) => n.externalId)).not.toContain(String(victim.id));
     expect(tk.description).toBe(conversation[1].body_text);
-    const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, level: WARN, first: 20) { nodes { message } } }`, { id }, admin);
-    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(new RegExp(`Ticket ${ticket.id}: .*1 no longer in Gorgias marked deleted`));
+    const logs = await t.gql(`query($id: ID!, $run: ID) { syncLogs(connectorId: $id, runId: $run, first: 20) { nodes { message } } }`, { id, run: run.id }, admin);
+    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(/Re-read 1 tickets changed in Gorgias .*1 messages gone from Gorgias marked deleted/);
   });
 
   it('a key that loses message access fails the run with the permission answer, and the connector goes to ERROR', async () => {
@@ -240,8 +239,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
   });
 
   it('pausing stops a running sync at its next page, keeps what it synced, and Save & Activate syncs the rest', async () => {
-    // TODO(fidelity): messages of trashed tickets leave /api/messages (worst case) and the connector misses them; remove the option once it re-reads trashed tickets (issue 12).
-    const acct = sim.addAccount({ subdomain: 'pausing', email: EMAIL, apiKey: KEY, seed: 24, tickets: 300 , behaviour: { trashedTicketMessagesListed: true } });
+    const acct = sim.addAccount({ subdomain: 'pausing', email: EMAIL, apiKey: KEY, seed: 24, tickets: 300 });
     acct.setFaults({ slowMs: 40, slowRate: 1 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'pausing' });
     await waitForMessagesSynced(t, admin, id, 200);
@@ -268,8 +266,7 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
   });
 
   it('a key rotated during a sync (new key saved, old one revoked) lets the run continue with the new key', async () => {
-    // TODO(fidelity): messages of trashed tickets leave /api/messages (worst case) and the connector misses them; remove the option once it re-reads trashed tickets (issue 12).
-    const acct = sim.addAccount({ subdomain: 'rotate', email: EMAIL, apiKey: KEY, seed: 25, tickets: 300 , behaviour: { trashedTicketMessagesListed: true } });
+    const acct = sim.addAccount({ subdomain: 'rotate', email: EMAIL, apiKey: KEY, seed: 25, tickets: 300 });
     acct.setFaults({ slowMs: 40, slowRate: 1 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'rotate' });
     await waitForMessagesSynced(t, admin, id, 200);

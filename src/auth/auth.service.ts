@@ -34,8 +34,14 @@ export class AuthService {
       throw new InvalidTokenError('token has no tenantId claim');
     }
     if (!ROLES.includes(role as never)) throw new InvalidTokenError('token role must be admin or reader');
-    const exp = typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
-    return { tenantId, role: role as AuthUser['role'], ...(exp ? { expiresAt: exp } : {}) };
+    // A token without an expiry would be valid forever (and its socket never closed): refused, as is one
+    // issued for longer than the configured maximum.
+    if (typeof claims.exp !== 'number') throw new InvalidTokenError('token has no expiry (exp claim); issue tokens with an expiry');
+    const issuedAt = typeof claims.iat === 'number' ? claims.iat : Math.floor(Date.now() / 1000);
+    if (claims.exp - issuedAt > this.config.jwtMaxLifetimeSeconds) {
+      throw new InvalidTokenError(`token lifetime exceeds the maximum of ${Math.round(this.config.jwtMaxLifetimeSeconds / 3600)} hours`);
+    }
+    return { tenantId, role: role as AuthUser['role'], expiresAt: claims.exp * 1000 };
   }
 
   sign(user: AuthUser, expiresIn: number | `${number}${'s' | 'm' | 'h' | 'd'}` = '30d'): string {

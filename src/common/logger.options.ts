@@ -9,6 +9,28 @@ export const REDACT_PATHS = [
   ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];
 
+export function withoutQueryString(url: unknown): string {
+  const s = typeof url === 'string' ? url : '';
+  const q = s.indexOf('?');
+  return q < 0 ? s : `${s.slice(0, q)}?[query omitted]`;
+}
+
+/**
+ * A failed SQL statement's error carries its parameters (customer emails, message bodies) and the
+ * driver's copy of them: only the kind of error, its message, the SQL code and the stack are logged.
+ */
+export function errorWithoutData(err: unknown): unknown {
+  if (!err || typeof err !== 'object') return err;
+  const e = err as Record<string, any>;
+  const driver = (e.driverError ?? {}) as Record<string, unknown>;
+  return {
+    type: e.constructor?.name ?? 'Error',
+    message: typeof e.message === 'string' ? e.message : String(e),
+    ...(typeof e.code === 'string' || typeof driver.code === 'string' ? { code: e.code ?? driver.code } : {}),
+    ...(typeof e.stack === 'string' ? { stack: e.stack } : {}),
+  };
+}
+
 export function loggerOptions(config: AppConfig): Params {
   return {
     pinoHttp: {
@@ -16,9 +38,10 @@ export function loggerOptions(config: AppConfig): Params {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       transport: config.log.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
       autoLogging: { ignore: (req) => req.url === '/health' },
-      // GraphQL bodies can carry API keys: never log request bodies.
+      // GraphQL bodies can carry API keys: never log request bodies, nor query strings (GET /graphql?query=...).
       serializers: {
-        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req) => ({ id: req.id, method: req.method, url: withoutQueryString(req.url) }),
+        err: errorWithoutData,
       },
     },
   };

@@ -2,6 +2,10 @@ import { GraphQLError } from 'graphql';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export function isUuid(id: unknown): boolean {
+  return typeof id === 'string' && UUID.test(id);
+}
+
 /** BAD_USER_INPUT naming `field` unless `id` is a UUID (checked before it reaches a query). */
 export function assertUuid(id: string, field = 'id'): void {
   if (!UUID.test(id)) {

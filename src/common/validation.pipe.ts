@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { badUserInput } from './graphql-errors';
 
 /** Flattens nested class-validator errors into `input.field: what is wrong` lines. */
@@ -10,11 +10,36 @@ export function describeValidationErrors(errors: ValidationError[], prefix = '')
   });
 }
 
+/** The path of the first string holding a NUL character, which PostgreSQL cannot store or compare. */
+export function findNulCharacter(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (depth > 8 || value === null || typeof value !== 'object' || value instanceof Date) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = findNulCharacter(child, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /**
  * Every GraphQL input is validated by class-validator; failures come back as BAD_USER_INPUT naming
- * the field and the fix. Unknown properties cannot arrive (GraphQL types forbid them).
+ * the field and the fix. Unknown properties cannot arrive (GraphQL types forbid them). Any string
+ * argument with a NUL character is refused first, naming the field.
  */
-export const appValidationPipe = new ValidationPipe({
+class AppValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Nest GraphQL hands `@Args()` to pipes as 'body' (the caller's user and context are 'custom' or others).
+    if (metadata.type === 'body') {
+      const field = findNulCharacter(value, metadata.data ?? '');
+      if (field !== undefined) {
+        throw badUserInput(`${field || 'argument'}: must not contain the NUL character (\\u0000); remove it and try again.`, field || undefined);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+export const appValidationPipe = new AppValidationPipe({
   transform: true,
   forbidUnknownValues: false,
   stopAtFirstError: false,

@@ -1,5 +1,7 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { parseEnvironment } from './environment';
+import { parseOriginList } from '../http-security/origin-policy';
+import { wantsPrettyLogs } from './log-format';
 
 /**
  * The validated configuration, built when an application instance starts (not at import time),
@@ -19,11 +21,19 @@ export const appConfig = registerAs('app', () => {
     dataDir: env.DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     jwtSecret: env.AUTH_JWT_SECRET,
+    jwtMaxLifetimeSeconds: env.AUTH_JWT_MAX_LIFETIME_HOURS * 3600,
+    introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
+    wsMaxConnectionsPerAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS,
+    database: {
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
     encryptionKeys: env.SECRETS_ENCRYPTION_KEYS,
     gorgias: {
       baseUrl: env.GORGIAS_BASE_URL,
       timeoutMs: env.GORGIAS_TIMEOUT_MS,
       maxRetries: env.GORGIAS_MAX_RETRIES,
+      budgetShare: env.GORGIAS_BUDGET_SHARE,
     },
     sync: {
       schedulerEnabled: env.SYNC_SCHEDULER_ENABLED,
@@ -36,7 +46,11 @@ export const appConfig = registerAs('app', () => {
     },
     /** Webhooks are on when the deployment has a public address (no trailing slash). */
     publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
-    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    log: {
+      level: env.LOG_LEVEL,
+      pretty: wantsPrettyLogs(env.LOG_PRETTY, env.NODE_ENV, process.stdout.isTTY === true),
+    },
+    corsOrigins: parseOriginList(env.CORS_ORIGINS),
   };
 });
 

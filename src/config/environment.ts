@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsNumber,
   IsIn,
   IsInt,
   IsOptional,
@@ -16,6 +17,8 @@ const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const ORIGIN = 'https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?';
+const ORIGIN_LIST = new RegExp(`^\\s*${ORIGIN}\\s*(,\\s*${ORIGIN}\\s*)*$`);
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -81,6 +84,13 @@ export class Environment {
   })
   PUBLIC_BASE_URL?: string;
 
+  /** Share of the account's rate-limit bucket (X-Gorgias-Account-Api-Call-Limit) our calls may fill; the rest is left to the account's other tools. */
+  @Transform(toInt)
+  @IsNumber({}, { message: 'must be a number between 0.1 and 1, e.g. 0.8' })
+  @Min(0.1, { message: 'must be a number between 0.1 and 1, e.g. 0.8' })
+  @Max(1, { message: 'must be a number between 0.1 and 1, e.g. 0.8' })
+  GORGIAS_BUDGET_SHARE = 0.8;
+
   @Transform(toBool)
   @IsBoolean()
   SYNC_SCHEDULER_ENABLED = true;
@@ -121,12 +131,59 @@ export class Environment {
   @Max(3650)
   SYNC_HISTORY_RETENTION_DAYS = 90;
 
+  /** Longest a single SQL statement may run before PostgreSQL cancels it (a slow query must not hold a pooled connection). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DB_STATEMENT_TIMEOUT_MS = 30_000;
+
+  /** A transaction left idle this long is ended by PostgreSQL (its locks and connection come back). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 120_000;
+
+  /** Bearer tokens must carry `exp`, at most this many hours after their `iat` (or after now, without `iat`). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8760)
+  AUTH_JWT_MAX_LIFETIME_HOURS = 720;
+
+  /** Schema introspection (GraphiQL, codegen). Unset: on, except in production. */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  GRAPHQL_INTROSPECTION?: boolean;
+
+  /** Open WebSocket connections allowed from one client address (behind a proxy, raise it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  WS_MAX_CONNECTIONS_PER_ADDRESS = 50;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Unset: human-readable when NODE_ENV=development and stdout is a terminal, JSON lines otherwise. */
   @Transform(toBool)
+  @IsOptional()
   @IsBoolean()
-  LOG_PRETTY = false;
+  LOG_PRETTY?: boolean;
+
+  /**
+   * Browser origins (besides the gateway's own) allowed to call the API, e.g. the Admin Portal's.
+   * Comma-separated `scheme://host[:port]`; none by default.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(ORIGIN_LIST, {
+    message: 'must be comma-separated origins such as https://portal.example.com,http://localhost:5173 (scheme://host[:port], no path, no *)',
+  })
+  CORS_ORIGINS?: string;
 }
 
 export class EnvironmentError extends Error {}
@@ -135,12 +192,13 @@ export class EnvironmentError extends Error {}
 export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
   const env = plainToInstance(Environment, { ...raw }, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  const problems = errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((msg) => {
-      const text = msg.startsWith(e.property) ? msg.slice(e.property.length).trim() : msg;
-      return `  ${e.property}: ${text} (got ${describe(e.property, e.value)})`;
-    }),
-  );
+  // One line per variable, showing what was given (not what the conversion made of it: `PORT=abc` is "abc", not NaN).
+  const problems = errors.map((e) => {
+    const messages = Object.values(e.constraints ?? {}).map((msg) => (msg.startsWith(e.property) ? msg.slice(e.property.length).trim() : msg));
+    const notANumber = typeof e.value === 'number' && Number.isNaN(e.value);
+    const text = notANumber ? 'must be a number' : [...new Set(messages)].join('; ');
+    return `  ${e.property}: ${text} (got ${describe(e.property, raw[e.property])})`;
+  });
   if (env.NODE_ENV === 'production') {
     if (!env.AUTH_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: is required in production');
     if (!env.SECRETS_ENCRYPTION_KEYS) problems.push('  SECRETS_ENCRYPTION_KEYS: is required in production');
@@ -156,6 +214,6 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
 
 function describe(property: string, value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (/SECRET|KEY|URL/.test(property)) return 'a value that is not shown';
+  if (/SECRET|KEYS|URL/.test(property)) return 'a value that is not shown';
   return JSON.stringify(value);
 }

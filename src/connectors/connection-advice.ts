@@ -1,4 +1,5 @@
 import { GorgiasApiError } from '../gorgias/gorgias-api.error';
+import { SecretUnreadableError } from '../secrets/secret-cipher';
 import { ConnectionCheckCode } from './models/connector.models';
 
 export interface Advice {
@@ -13,6 +14,14 @@ export interface Advice {
  */
 export function adviceFor(error: unknown, subdomain: string): Advice {
   const host = `${subdomain}.gorgias.com`;
+  if (error instanceof SecretUnreadableError) {
+    return {
+      code: ConnectionCheckCode.CREDENTIALS_UNREADABLE,
+      message:
+        `The saved API key for ${host} can no longer be read here (it was encrypted with a key this deployment no longer has). ` +
+        `Re-enter the API key: copy it from Gorgias (Settings > REST API), paste it in the connector and save; syncing resumes from where it stopped.`,
+    };
+  }
   if (!(error instanceof GorgiasApiError)) {
     return {
       code: ConnectionCheckCode.UNREACHABLE,
@@ -36,16 +45,18 @@ export function adviceFor(error: unknown, subdomain: string): Advice {
       };
     case 'PERMISSION_DENIED': {
       const what = error.details.resource === 'messages' ? 'messages' : error.details.resource === 'account' ? 'the account' : 'tickets';
+      // Gorgias has no separate messages permission: a key carries the permissions of the user who
+      // created it, so a 403 on messages (rare) means that user's role cannot see ticket conversations.
       const tail =
         what === 'messages'
-          ? 'Tickets would sync but their messages would be missing. '
+          ? 'Tickets would sync but their messages would be missing (the guide\'s "Missing Messages"). '
           : '';
       return {
         code: ConnectionCheckCode.PERMISSION_DENIED,
         message:
           `The API key cannot read ${what} (Gorgias answered 403 Forbidden). ${tail}` +
-          `Verify the API key has read access to tickets and messages: in Gorgias, Settings > REST API, ` +
-          `create the key as an administrator with read access to tickets and messages, then update the connector.`,
+          `Verify the API key has read access to tickets and messages: a Gorgias API key has the permissions of the user who created it, ` +
+          `so in Gorgias, Settings > REST API, create the key as an administrator (a user who can see tickets and their messages), then update the connector.`,
       };
     }
     case 'ACCOUNT_INACTIVE':

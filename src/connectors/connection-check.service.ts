@@ -20,8 +20,9 @@ export function accountIsActive(account: GorgiasAccount): boolean {
 export class ConnectionCheckService {
   constructor(private readonly clients: GorgiasClientFactory) {}
 
-  async check(credentials: GorgiasCredentials): Promise<ConnectionCheck> {
-    const client = this.clients.create(credentials);
+  /** `tenantId` says whose work this is, so that the account's pacer shares its budget fairly between tenants. */
+  async check(credentials: GorgiasCredentials, tenantId?: string): Promise<ConnectionCheck> {
+    const client = this.clients.create(credentials, tenantId ? { tenantId } : undefined);
     const result: ConnectionCheck = {
       ok: false,
       code: ConnectionCheckCode.OK,

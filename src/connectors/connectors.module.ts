@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GorgiasModule } from '../gorgias/gorgias.module';
 import { ConnectionCheckService } from './connection-check.service';
 import { ConnectorLifecycle } from './connector-lifecycle';
+import { CredentialRotationService } from './credential-rotation';
 import { ConnectorsResolver } from './connectors.resolver';
 import { ConnectorsRepository } from './connectors.repository';
 import { ConnectorsService } from './connectors.service';
@@ -21,6 +22,7 @@ import { WebhookRegistrationService } from './webhooks/webhook-registration.serv
     ConnectionCheckService,
     ConnectorLifecycle,
     ConnectorsResolver,
+    CredentialRotationService,
     ConnectorWebhookRepository,
     WebhookRegistrationService,
     ConnectorWebhookService,

@@ -125,4 +125,35 @@ export class ConnectorsRepository {
       [connectorId, failure.message, failure.code, failure.needsUser, failure.retryInMs / 1000],
     );
   }
+
+  /** API keys stored under another key id than `keyId` (for re-encryption under the current key). */
+  async apiKeysNotUnder(keyId: string): Promise<StoredApiKey[]> {
+    const rows: { id: string; email: string; subdomain: string; ciphertext: string; key_id: string }[] = await this.dataSource.query(
+      `SELECT id, email, subdomain, api_key_ciphertext AS ciphertext, api_key_key_id AS key_id FROM connectors
+        WHERE api_key_key_id <> $1 AND api_key_key_id <> 'pending'`,
+      [keyId],
+    );
+    return rows.map((r) => ({ id: r.id, email: r.email, subdomain: r.subdomain, apiKeyCiphertext: r.ciphertext, apiKeyKeyId: r.key_id }));
+  }
+
+  /** Replaces the stored key only if it is still `expected` (a concurrent save or another instance wins); true when replaced. */
+  async replaceApiKeyIf(id: string, expected: { ciphertext: string; keyId: string }, next: { ciphertext: string; keyId: string }): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `UPDATE connectors SET api_key_ciphertext = $2, api_key_key_id = $3, updated_at = now()
+        WHERE id = $1 AND api_key_ciphertext = $4 AND api_key_key_id = $5 RETURNING id`,
+      [id, next.ciphertext, next.keyId, expected.ciphertext, expected.keyId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The stored key cannot be decrypted: ERROR (for a connector that syncs) with the advice; it waits for a new key. */
+  async markCredentialsUnreadable(connectorId: string, advice: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE connectors SET status = CASE WHEN status = 'ACTIVE' THEN 'ERROR' ELSE status END,
+              last_error = $2, last_error_code = 'CREDENTIALS_UNREADABLE',
+              next_sync_at = CASE WHEN status IN ('ACTIVE', 'ERROR') THEN NULL ELSE next_sync_at END, updated_at = now()
+        WHERE id = $1`,
+      [connectorId, advice],
+    );
+  }
 }

@@ -21,8 +21,8 @@ export class ConnectorsResolver {
   }
 
   @Mutation(() => ConnectionCheck, { description: 'Test credentials before saving them. Nothing is stored.' })
-  checkGorgiasCredentials(@Args('input') input: GorgiasCredentialsInput) {
-    return this.service.checkCredentials(input);
+  checkGorgiasCredentials(@CurrentUser() user: AuthUser, @Args('input') input: GorgiasCredentialsInput) {
+    return this.service.checkCredentials(user, input);
   }
 
   @Mutation(() => Connector, { description: 'Saves a connector in DRAFT; nothing syncs until it is activated.' })

@@ -7,13 +7,14 @@ import { badUserInput, notFound } from '../common/graphql-errors';
 import { assertUuid } from '../common/uuid';
 import { appConfig, AppConfig } from '../config/app.config';
 import { GorgiasCredentials } from '../gorgias/gorgias.types';
-import { SecretCipher } from '../secrets/secret-cipher';
+import { SecretCipher, SecretUnreadableError } from '../secrets/secret-cipher';
+import { adviceFor } from './connection-advice';
 import { ConnectionCheckService } from './connection-check.service';
 import { WEBHOOKS_LIVE_FOR_MS } from './webhooks/webhook.constants';
 import { ConnectorPatch, ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
 import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectionCheck } from './models/connector.models';
-import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
+import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, rejectExplicitNulls, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
 import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/connector.entity';
 
 /** A connector with its decrypted credentials: for the sync engine only, never for GraphQL. */
@@ -52,8 +53,8 @@ export class ConnectorsService {
     return connector;
   }
 
-  checkCredentials(input: GorgiasCredentialsInput): Promise<ConnectionCheck> {
-    return this.checker.check(input);
+  checkCredentials(user: AuthUser, input: GorgiasCredentialsInput): Promise<ConnectionCheck> {
+    return this.checker.check(input, user.tenantId);
   }
 
   async create(user: AuthUser, input: CreateGorgiasConnectorInput): Promise<ConnectorEntity> {
@@ -83,6 +84,7 @@ export class ConnectorsService {
    * ERROR whose new credentials pass goes back to ACTIVE and syncs at once.
    */
   async update(user: AuthUser, id: string, input: UpdateGorgiasConnectorInput): Promise<ConnectorEntity> {
+    rejectExplicitNulls(input);
     const current = await this.get(user, id);
     if (input.subdomain !== undefined && input.subdomain !== current.subdomain) {
       await this.assertSubdomainFree(user, input.subdomain);
@@ -101,12 +103,13 @@ export class ConnectorsService {
       input.apiKey !== undefined;
     let reactivate = false;
     if (credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR)) {
-      const existing = await this.credentialsOf(current.id);
+      // A new key is checked as given: the old one is never decrypted (it may be unreadable, which is why it is replaced).
+      const apiKey = input.apiKey ?? (await this.credentialsOrAdvice(current)).apiKey;
       const check = await this.checker.check({
         email: input.email ?? current.email,
         subdomain: input.subdomain ?? current.subdomain,
-        apiKey: input.apiKey ?? existing.apiKey,
-      });
+        apiKey,
+      }, user.tenantId);
       if (!check.ok) throw connectionCheckFailed(check);
       reactivate = current.status === ConnectorStatus.ERROR;
     }
@@ -141,13 +144,21 @@ export class ConnectorsService {
 
   async testConnection(user: AuthUser, id: string): Promise<ConnectionCheck> {
     const connector = await this.get(user, id);
-    return this.checker.check(await this.credentialsOf(connector.id));
+    let credentials: GorgiasCredentials;
+    try {
+      credentials = await this.credentialsOf(connector.id);
+    } catch (e) {
+      if (!(e instanceof SecretUnreadableError)) throw e;
+      const advice = adviceFor(e, connector.subdomain);
+      return { ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false };
+    }
+    return this.checker.check(credentials, user.tenantId);
   }
 
   /** "Save & Activate": refuses with the check's answer, else ACTIVE and the initial sync is enqueued. */
   async activate(user: AuthUser, id: string): Promise<ConnectorEntity> {
     const connector = await this.get(user, id);
-    const check = await this.checker.check(await this.credentialsOf(connector.id));
+    const check = await this.checker.check(await this.credentialsOrAdvice(connector), user.tenantId);
     if (!check.ok) throw connectionCheckFailed(check);
     const activated = await this.dataSource.transaction(async (m) => {
       await this.connectors.update(m, user.tenantId, connector.id, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null, nextSyncAt: 'now' });
@@ -180,10 +191,37 @@ export class ConnectorsService {
 
   // ---- for the sync engine (already authorised through the run it holds) ----
 
+  /**
+   * The connector and its decrypted credentials. A key that cannot be decrypted puts the connector
+   * in ERROR, asking for the key again, before the error goes up to the caller.
+   */
   async findWithCredentials(connectorId: string): Promise<ConnectorWithCredentials | null> {
     const connector = await this.connectors.findById(connectorId);
     if (!connector) return null;
-    return { connector, credentials: await this.credentialsOf(connectorId) };
+    try {
+      return { connector, credentials: await this.credentialsOf(connectorId) };
+    } catch (e) {
+      if (e instanceof SecretUnreadableError) {
+        await this.connectors.markCredentialsUnreadable(connectorId, adviceFor(e, connector.subdomain).message);
+      }
+      throw e;
+    }
+  }
+
+  /** For the sync engine's messages about a connector whose credentials it could not read. */
+  async subdomainOf(connectorId: string): Promise<string | null> {
+    return (await this.connectors.findById(connectorId))?.subdomain ?? null;
+  }
+
+  /** The credentials, or the Test Connection answer that asks for the key again (CONNECTION_CHECK_FAILED). */
+  private async credentialsOrAdvice(connector: ConnectorEntity): Promise<GorgiasCredentials> {
+    try {
+      return await this.credentialsOf(connector.id);
+    } catch (e) {
+      if (!(e instanceof SecretUnreadableError)) throw e;
+      const advice = adviceFor(e, connector.subdomain);
+      throw connectionCheckFailed({ ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false });
+    }
   }
 
   /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again (adaptive: see the repository). */

@@ -17,7 +17,13 @@ import { DatabaseMigrationService } from './database-migration.service';
         migrations,
         migrationsRun: false, // run under an advisory lock by DatabaseMigrationService
         migrationsTransactionMode: 'each' as const,
-        extra: { max: 20, application_name: 'cxconnect-sync-engine' },
+        extra: {
+          max: 20,
+          application_name: 'cxconnect-sync-engine',
+          // Set on every pooled connection: a runaway query or a forgotten transaction cannot hold the pool.
+          statement_timeout: config.database.statementTimeoutMs,
+          idle_in_transaction_session_timeout: config.database.idleInTransactionTimeoutMs,
+        },
         logging: false,
       }),
     }),

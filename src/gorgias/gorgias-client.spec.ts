@@ -1,4 +1,5 @@
 import { backoff, retryAfterMs } from './gorgias-client';
+import { toQuery } from './gorgias-query';
 import { RETRY_CAP_MS } from './gorgias.constants';
 
 describe('GorgiasClient retry timing', () => {
@@ -19,5 +20,13 @@ describe('GorgiasClient retry timing', () => {
     expect(backoff(50, () => 1)).toBe(RETRY_CAP_MS);
     const samples = new Set(Array.from({ length: 20 }, () => backoff(4)));
     expect(samples.size).toBeGreaterThan(1);
+  });
+});
+
+describe('GorgiasClient query parameters', () => {
+  it('sends an array as repeated keys (as Gorgias reads `types`), never comma-joined; drops empty values', () => {
+    const q = toQuery({ types: ['ticket-trashed', 'ticket-merged'], 'created_datetime[gte]': '2026-01-01T00:00:00.000Z', limit: 100, cursor: undefined, object_type: '' });
+    expect(q.getAll('types')).toEqual(['ticket-trashed', 'ticket-merged']);
+    expect(q.toString()).toBe('types=ticket-trashed&types=ticket-merged&created_datetime%5Bgte%5D=2026-01-01T00%3A00%3A00.000Z&limit=100');
   });
 });

@@ -1,6 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GorgiasApiError, GorgiasResource } from './gorgias-api.error';
 import { normalizeDatetimes } from './gorgias-datetime';
+import { QueryParams as Params, toQuery } from './gorgias-query';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
 import {
   DEFAULT_RETRY_AFTER_MS,
@@ -28,10 +29,15 @@ export interface GorgiasClientOptions {
   baseUrlTemplate: string;
   timeoutMs: number;
   maxRetries: number;
+  /** Whose turn this client waits for on the account's shared pacer (see GorgiasRateLimitPacer). */
+  lane?: string;
 }
 
 export interface GorgiasEventListParams extends GorgiasListParams {
+  /** Sent as repeated keys (`types=a&types=b`), as Gorgias reads arrays; a comma-joined value would be one unknown type. */
   types?: string[];
+  /** e.g. `Ticket`, `TicketMessage`. */
+  objectType?: string;
   /** ISO datetime: only events created at or after it (`created_datetime[gte]`). */
   createdAfter?: string;
 }
@@ -45,7 +51,6 @@ export interface GorgiasClientStats {
   retries: number;
 }
 
-type Params = { [key: string]: string | number | number[] | undefined };
 
 /** Network failures worth another try: the request may not have reached Gorgias, or its answer was lost. */
 const TRANSIENT_NETWORK_CODES = new Set([
@@ -87,12 +92,15 @@ export class GorgiasClient {
   }
 
   /** `ticket_ids` (up to 100, sent as repeated keys) reads those tickets only. */
-  listTickets(params: GorgiasListParams & { ticket_ids?: number[] } = {}): Promise<GorgiasPage<GorgiasTicket>> {
+  listTickets(params: GorgiasListParams & { ticket_ids?: string[] } = {}): Promise<GorgiasPage<GorgiasTicket>> {
     return this.list<GorgiasTicket>('/tickets', params, 'tickets');
   }
 
+  /** One ticket, with its `messages` embedded oldest first (each with explicit-offset datetimes too). */
   async getTicket(id: number): Promise<GorgiasTicket> {
-    return normalizeDatetimes(await this.get<GorgiasTicket>(`/tickets/${encodeURIComponent(String(id))}`, {}, 'tickets'));
+    const ticket = normalizeDatetimes(await this.get<GorgiasTicket>(`/tickets/${encodeURIComponent(String(id))}`, {}, 'tickets'));
+    if (ticket && Array.isArray(ticket.messages)) ticket.messages.forEach(normalizeDatetimes);
+    return ticket;
   }
 
   /** All messages of the account newest or oldest first; `ticket_id` narrows to one ticket. */
@@ -101,10 +109,10 @@ export class GorgiasClient {
   }
 
   listEvents(params: GorgiasEventListParams = {}): Promise<GorgiasPage<GorgiasEvent>> {
-    const { types, createdAfter, ...rest } = params;
+    const { types, objectType, createdAfter, ...rest } = params;
     return this.list<GorgiasEvent>(
       '/events',
-      { ...rest, types: types?.length ? types.join(',') : undefined, 'created_datetime[gte]': createdAfter },
+      { ...rest, types: types?.length ? types : undefined, object_type: objectType, 'created_datetime[gte]': createdAfter },
       'events',
     );
   }
@@ -170,11 +178,11 @@ export class GorgiasClient {
     emptyBodyOk = false,
   ): Promise<T> {
     const maxRetries = method === 'POST' ? 0 : this.options.maxRetries;
-    const query = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+    const query = toQuery(params);
     let failures = 0;
     let rateLimitWaits = 0;
     for (;;) {
-      await this.pacer.acquire();
+      await this.pacer.acquire(this.options.lane);
       this.stats.requests++;
       let res: AxiosResponse<string>;
       try {
@@ -182,8 +190,6 @@ export class GorgiasClient {
           method,
           url: `${this.apiBase}${path}`,
           params: query,
-          // Arrays as repeated keys (`ticket_ids=1&ticket_ids=2`), the way Gorgias reads array parameters.
-          paramsSerializer: { indexes: null },
           data: body === undefined ? undefined : JSON.stringify(body),
           auth: { username: this.credentials.email, password: this.credentials.apiKey },
           headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },

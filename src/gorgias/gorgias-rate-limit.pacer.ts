@@ -1,44 +1,85 @@
-import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, PACER_HEADROOM, PACER_MIN_SAMPLE_CALLS, PACER_MIN_SAMPLE_MS } from './gorgias.constants';
+import { DEFAULT_BUDGET_SHARE, DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, PACER_MIN_SAMPLE_CALLS, PACER_MIN_SAMPLE_MS } from './gorgias.constants';
 
 interface Observation {
   at: number;
   used: number;
 }
 
+interface Waiter {
+  resolve: () => void;
+}
+
+export interface PacerOptions {
+  /** Share of the account's bucket our calls may fill (0.1 to 1); the rest is left to the account's other tools. */
+  share?: number;
+  now?: () => number;
+}
+
 /**
- * Keeps calls to one Gorgias account under its leaky-bucket limit.
+ * Keeps calls to one Gorgias account under a share of its leaky-bucket limit.
  *
  * Gorgias does not say how fast its bucket drains (40 calls per 20 s for API keys, per 10 s on
  * Enterprise, 80 for OAuth apps), but every answer says how full it is
- * (`X-Gorgias-Account-Api-Call-Limit: used/limit`). The pacer learns the drain rate from those
- * readings (how much the level fell between answers, plus the calls made meanwhile) and, before
- * each call, waits until the predicted level leaves `PACER_HEADROOM` free, so a steady sync runs
- * at the rate the account allows without ever hitting 429. Other tools using the same account
- * show up in the header, so the pacer yields to them too.
+ * (`X-Gorgias-Account-Api-Call-Limit: used/limit`), and that level counts every client of the
+ * account, ours and the customer's other integrations. The pacer learns the rate left to us from
+ * those readings (how much the level fell between answers, plus the calls we made meanwhile) and,
+ * before each call, waits until the predicted level stays within `share` of the limit after it. So
+ * we never fill the last (1 - share) of the bucket: another client that stays within it is never
+ * refused because of us, and when others push the level up, we wait for it to come down.
+ *
+ * Work of several tenants (or connectors) on one account waits in separate lanes served in turn,
+ * so one tenant's Test Connections cannot hold back another tenant's sync.
  */
 export class GorgiasRateLimitPacer {
   private limit = DEFAULT_RATE_LIMIT;
-  /** Calls drained per millisecond; starts at the documented API-key rate and is then measured. */
+  /** Calls drained per millisecond, net of other clients; starts at the documented API-key rate and is then measured. */
   private drainPerMs = DEFAULT_RATE_LIMIT / DEFAULT_RATE_WINDOW_MS;
   private last: Observation | null = null;
+  /** The last level Gorgias reported (`last` also moves with our own predictions). */
+  private lastReading: Observation | null = null;
   /** Readings while the bucket was not empty (an empty bucket hides how fast it drains). */
   private samples: Observation[] = [];
   private inFlight = 0;
   private blockedUntil = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly lanes = new Map<string, Waiter[]>();
+  /** Lanes with waiters, in the order they are served next. */
+  private readonly turns: string[] = [];
+  private dispatching = false;
+  /** Wakes the dispatcher when an answer arrives (while it waits for the first reading). */
+  private answered?: () => void;
+  private lastActivity: number;
+  private readonly share: number;
+  private readonly now: () => number;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(opts: PacerOptions = {}) {
+    this.share = Math.min(1, Math.max(0.1, opts.share ?? DEFAULT_BUDGET_SHARE));
+    this.now = opts.now ?? Date.now;
+    this.lastActivity = this.now();
+  }
 
-  /** Resolves when one more call fits; callers must then call `settled` (or `observe`) once it answered. */
-  acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.waitForRoom());
-    this.queue = turn.catch(() => undefined);
-    return turn;
+  /**
+   * Resolves when one more call fits; callers must then call `observe` (or `failed`) once it
+   * answered. `lane` names whose work it is (a tenant); lanes take turns.
+   */
+  acquire(lane = 'default'): Promise<void> {
+    this.lastActivity = this.now();
+    return new Promise<void>((resolve) => {
+      let queue = this.lanes.get(lane);
+      if (!queue) {
+        queue = [];
+        this.lanes.set(lane, queue);
+        this.turns.push(lane);
+      }
+      queue.push({ resolve });
+      void this.dispatch();
+    });
   }
 
   /** A call answered with the header `used/limit` (or without one). */
   observe(header: string | undefined): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    this.lastActivity = this.now();
+    this.wake();
     const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(header ?? '');
     if (!match) return;
     const used = Number(match[1]);
@@ -49,31 +90,73 @@ export class GorgiasRateLimitPacer {
       this.samples.push({ at, used });
       this.estimateDrain();
     } else {
+      const reading = this.lastReading;
+      if (reading && used <= 1 && reading.used > used && at > reading.at) {
+        // The bucket emptied while we waited: it drains at least this fast (else a slow first guess never improves).
+        this.drainPerMs = Math.max(this.drainPerMs, (reading.used - used) / (at - reading.at));
+      }
       this.samples = used > 1 ? [{ at, used }] : [];
     }
     this.last = { at, used };
+    this.lastReading = { at, used };
   }
 
   /** A call that got no answer (timeout, cut connection): it may still have counted. */
   failed(): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    this.wake();
+  }
+
+  private wake(): void {
+    const answered = this.answered;
+    this.answered = undefined;
+    answered?.();
   }
 
   /** 429: nothing more until Retry-After has passed. */
   throttled(retryAfterMs: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, this.now() + retryAfterMs);
-    // Once Retry-After has passed, Gorgias has room for a call: one goes, its answer tells the rest.
-    this.last = { at: this.now() + retryAfterMs, used: this.limit - PACER_HEADROOM - 1 };
+    // Once Retry-After has passed, assume the bucket is at our share: one call goes, its answer tells the rest.
+    this.last = { at: this.now() + retryAfterMs, used: this.ceiling - 1 };
     this.samples = [];
   }
 
-  /** Current drain estimate in calls per second (for logs and benchmarks). */
+  /** Current estimate of the rate left to us, in calls per second (for logs and benchmarks). */
   get callsPerSecond(): number {
     return this.drainPerMs * 1000;
   }
 
+  /** The bucket level our calls never go above. */
+  get ceiling(): number {
+    return Math.max(1, Math.floor(this.limit * this.share));
+  }
+
+  /** Nobody waiting or calling, and nothing for `idleMs`: the pacer can be dropped. */
+  isIdle(idleMs: number, now = this.now()): boolean {
+    return this.turns.length === 0 && this.inFlight === 0 && now - this.lastActivity >= idleMs;
+  }
+
+  private async dispatch(): Promise<void> {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      while (this.turns.length) {
+        await this.waitForRoom();
+        const lane = this.turns.shift()!;
+        const queue = this.lanes.get(lane)!;
+        const waiter = queue.shift()!;
+        if (queue.length) this.turns.push(lane);
+        else this.lanes.delete(lane);
+        this.reserve();
+        waiter.resolve();
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
   private estimateDrain(): void {
-    // Over consecutive non-empty readings: drained = first.used + calls in between - last.used.
+    // Over consecutive non-empty readings: drained = first.used + our calls in between - last.used.
     while (this.samples.length > 2 && this.samples[this.samples.length - 1].at - this.samples[1].at >= PACER_MIN_SAMPLE_MS * 4) {
       this.samples.shift();
     }
@@ -83,7 +166,8 @@ export class GorgiasRateLimitPacer {
     const drained = first.used + (this.samples.length - 1) - last.used;
     // Enough evidence: a long enough span, or enough calls drained to measure within ~20%.
     if (span <= 0 || (span < PACER_MIN_SAMPLE_MS && drained < PACER_MIN_SAMPLE_CALLS)) return;
-    if (drained > 0) this.drainPerMs = drained / span;
+    // Others filling the bucket as fast as it drains leave us nothing: keep a trickle so a reading comes back.
+    this.drainPerMs = Math.max(drained / span, this.limit / DEFAULT_RATE_WINDOW_MS / 50);
   }
 
   private predictedLevel(at: number): number {
@@ -99,14 +183,22 @@ export class GorgiasRateLimitPacer {
         await sleep(this.blockedUntil - now);
         continue;
       }
-      const room = this.limit - PACER_HEADROOM - 1;
-      const excess = this.predictedLevel(now) - room;
-      if (excess <= 0) break;
+      if (!this.last && this.inFlight > 0) {
+        // Nothing known of the bucket yet (others may have filled it): one call first, its answer tells the level.
+        await new Promise<void>((resolve) => (this.answered = resolve));
+        continue;
+      }
+      // After this call the level must still be within our share of the bucket.
+      const excess = this.predictedLevel(now) + 1 - this.ceiling;
+      if (excess <= 0) return;
       await sleep(Math.max(1, Math.ceil(excess / this.drainPerMs)));
     }
+  }
+
+  private reserve(): void {
     this.inFlight++;
     if (this.last) {
-      // Account for this call in the level so that concurrent callers queue behind it.
+      // Account for this call in the level so that the next caller queues behind it.
       const now = this.now();
       this.last = { at: now, used: Math.max(0, this.last.used - Math.max(0, now - this.last.at) * this.drainPerMs) };
     }

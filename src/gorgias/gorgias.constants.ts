@@ -3,8 +3,10 @@
 /** Documented default for API-key integrations: 40 calls per 20 s (leaky bucket per account). */
 export const DEFAULT_RATE_LIMIT = 40;
 export const DEFAULT_RATE_WINDOW_MS = 20_000;
-/** Calls the pacer leaves free in the bucket, for the account's other tools and for clock skew. */
-export const PACER_HEADROOM = 2;
+/** Default share of the account's bucket our calls may fill (GORGIAS_BUDGET_SHARE); the rest is the account's other tools'. */
+export const DEFAULT_BUDGET_SHARE = 0.8;
+/** A pacer nobody used for this long is dropped (its account may never be called again from this instance). */
+export const PACER_IDLE_EVICT_MS = 10 * 60_000;
 /** The pacer measures the drain rate over readings at least this far apart. */
 export const PACER_MIN_SAMPLE_MS = 2_000;
 /** ...or once this many calls have drained between readings. */

@@ -80,6 +80,8 @@ export interface GorgiasTicket {
   last_received_message_datetime?: string | null;
   snooze_datetime?: string | null;
   trashed_datetime?: string | null;
+  /** Only on `GET /api/tickets/{id}`: the ticket's messages, oldest first. */
+  messages?: GorgiasMessage[] | null;
   [key: string]: unknown;
 }
 
@@ -106,7 +108,8 @@ export interface GorgiasMessage {
   body_text?: string | null;
   body_html?: string | null;
   stripped_text?: string | null;
-  attachments?: GorgiasAttachment[];
+  /** Can be null as well as empty. */
+  attachments?: GorgiasAttachment[] | null;
   created_datetime: string;
   sent_datetime?: string | null;
   failed_datetime?: string | null;
@@ -120,6 +123,8 @@ export interface GorgiasEvent {
   object_type?: string | null;
   object_id?: number | null;
   created_datetime: string;
+  /** Undocumented content; some accounts give ids here (`ticket_id`, `merged_ticket_id`), others null. */
+  data?: Record<string, unknown> | null;
   [key: string]: unknown;
 }
 

@@ -7,6 +7,9 @@ export interface EncryptedSecret {
   keyId: string;
 }
 
+/** A stored secret this deployment cannot read: its key was retired, or the ciphertext was altered. */
+export class SecretUnreadableError extends Error {}
+
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
 
@@ -39,15 +42,25 @@ export class SecretCipher {
     return { ciphertext: `v1.${parts.join('.')}`, keyId: this.activeKeyId };
   }
 
+  /** The plaintext, or SecretUnreadableError (the key id is not configured, or the data does not authenticate). */
   decrypt(secret: EncryptedSecret, context: string): string {
     const key = this.keys.get(secret.keyId);
-    if (!key) throw new Error(`secret was encrypted with key "${secret.keyId}", which is no longer configured`);
+    if (!key) throw new SecretUnreadableError(`secret was encrypted with key "${secret.keyId}", which is no longer configured`);
     const [version, iv, tag, data] = secret.ciphertext.split('.');
-    if (version !== 'v1' || !iv || !tag || data === undefined) throw new Error('malformed encrypted secret');
-    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(context));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+    if (version !== 'v1' || !iv || !tag || data === undefined) throw new SecretUnreadableError('malformed encrypted secret');
+    try {
+      const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(context));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+    } catch {
+      throw new SecretUnreadableError(`secret encrypted with key "${secret.keyId}" does not authenticate`);
+    }
+  }
+
+  /** The key id new secrets are encrypted with. */
+  get currentKeyId(): string {
+    return this.activeKeyId;
   }
 
   needsRotation(secret: EncryptedSecret): boolean {

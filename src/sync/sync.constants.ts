@@ -11,6 +11,11 @@ export const WATERMARK_OVERLAP_MS = 5 * 60_000;
 export const SHORT_RUN_SLOTS = 2;
 /** A run whose transient failures (Gorgias down, timeouts) repeat this often is marked FAILED. */
 export const MAX_RUN_ATTEMPTS = 5;
+/**
+ * A run whose lease expired this many times without its instance recording an outcome (a crash,
+ * or a failure before the run could report) is marked FAILED rather than claimed again forever.
+ */
+export const MAX_CLAIM_ATTEMPTS = MAX_RUN_ATTEMPTS * 2;
 /** Delay before a run that failed transiently is retried from its checkpoint: base * 2^(attempt-1). */
 export const RETRY_BASE_DELAY_MS = 30_000;
 export const RETRY_MAX_DELAY_MS = 10 * 60_000;
@@ -18,6 +23,11 @@ export const RETRY_MAX_DELAY_MS = 10 * 60_000;
 export const FAILED_RUN_RESCHEDULE_MS = 5 * 60_000;
 /** Tickets whose stored messages differ from `messages_count`, re-read one by one per run at most. */
 export const MAX_RECONCILED_TICKETS_PER_RUN = 50;
+/**
+ * Trashed tickets whose messages are missing (Gorgias may leave them out of /api/messages), read one by
+ * one per run at most: an expected cost (one call each), so not held to the cap above.
+ */
+export const MAX_TRASHED_TICKETS_READ_PER_RUN = 10_000;
 /** Progress is published at least this often while a run is active. */
 export const PROGRESS_INTERVAL_MS = 1_000;
 /** PostgreSQL channels (LISTEN/NOTIFY) shared by every gateway instance. */
@@ -25,5 +35,23 @@ export const PROGRESS_CHANNEL = 'cx_sync_progress';
 export const WAKEUP_CHANNEL = 'cx_sync_wakeup';
 /** Gorgias event types that remove a ticket. */
 export const TICKET_DELETION_EVENT_TYPES = ['ticket-deleted'];
+/**
+ * Gorgias event types after which a ticket is re-read on its own: changes that need not move its
+ * `updated_datetime` (so a walk on it never sees them) or that remove messages from the lists.
+ */
+export const TICKET_REFRESH_EVENT_TYPES = [
+  'ticket-trashed',
+  'ticket-untrashed',
+  'ticket-merged',
+  'ticket-message-deleted',
+  'ticket-message-updated',
+  'ticket-message-failed',
+];
+/** Every event type an incremental run reads. */
+export const SYNC_EVENT_TYPES = [...TICKET_DELETION_EVENT_TYPES, ...TICKET_REFRESH_EVENT_TYPES];
+/** Event object types the events above are about (for accounts that refuse the type filter). */
+export const SYNC_EVENT_OBJECT_TYPES = ['Ticket', 'TicketMessage'];
+/** Ids of events already handled within the overlap window, kept so the next run does not handle them again. */
+export const MAX_REMEMBERED_EVENT_IDS = 2_000;
 /** How often an instance deletes sync history past SYNC_HISTORY_RETENTION_DAYS (idempotent across instances). */
 export const HISTORY_PRUNE_INTERVAL_MS = 60 * 60_000;

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { PageChanges, RunContext, RunObserverRegistry } from '../../src/sync/engine/run-observer';
 import { RunSession } from '../../src/sync/engine/run-session';
+import { EventsStage } from '../../src/sync/engine/stages/events.stage';
 import { MessagesStage } from '../../src/sync/engine/stages/messages.stage';
 import { ReconcileStage } from '../../src/sync/engine/stages/reconcile.stage';
 import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
@@ -115,6 +116,68 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     await new MessagesStage(write).run(s, 'tickets', {});
     await new TicketsStage(write).run(s, 'reconcile', {});
     expect(s.messagesSynced).toBeGreaterThan(0);
+    expect(pages.flatMap((p) => p.ticketExternalIds)).toEqual([]);
+  });
+  it('re-reads the tickets events name (trash, a message event, a merge), deletes what is gone, and handles each event once', async () => {
+    pages.length = 0;
+    const endRuns = () => db.ds.query(`UPDATE sync_runs SET status = 'SUCCEEDED', lease_owner = NULL WHERE connector_id = $1 AND status = 'RUNNING'`, [scope.connectorId]);
+    await endRuns();
+    const base = Date.now() - 60_000;
+    const at = (n: number) => new Date(base + n * 1000).toISOString().replace('Z', '123+00:00'); // microseconds and +00:00, as Gorgias writes them
+    // 20 trashed (updated_datetime unmoved); message 211 of 21 failed; 22 merged into 23 (no deletion event); 24 deleted forever.
+    gorgias.putTicket({ ...gorgias.tickets.get(20)!, trashed_datetime: at(1) });
+    gorgias.putMessage({ ...gorgias.messages.get(211)!, failed_datetime: at(2), attachments: null });
+    for (const id of [221, 222]) gorgias.putMessage({ ...gorgias.messages.get(id)!, ticket_id: 23 });
+    gorgias.tickets.delete(22);
+    gorgias.tickets.delete(24);
+    gorgias.events.push(
+      { id: 1, type: 'ticket-trashed', object_type: 'Ticket', object_id: 20, created_datetime: at(1) },
+      { id: 2, type: 'ticket-message-failed', object_type: 'TicketMessage', object_id: 211, created_datetime: at(2), data: null },
+      { id: 3, type: 'ticket-merged', object_type: 'Ticket', object_id: 23, created_datetime: at(3) },
+      { id: 4, type: 'ticket-deleted', object_type: 'Ticket', object_id: 24, created_datetime: at(4) },
+      { id: 5, type: 'ticket-updated', object_type: 'Ticket', object_id: 25, created_datetime: at(5) },
+      { id: 6, type: 'ticket-trashed', object_type: 'Ticket', object_id: 'x' as never, created_datetime: at(6) },
+    );
+    gorgias.refusedEventFilters.add('types'); // an account that refuses a type: read by object type, checked here
+    const stage = new EventsStage(write, new TicketRefresher(write));
+    const watermarks = { events: new Date(Date.now() - 120_000) };
+    const s = session(await claimRun(SyncMode.INCREMENTAL));
+    s.checkpoint = { stage: 'events', initial: false };
+    let calls = gorgias.stats.requests;
+    await stage.run(s, 'reconcile', watermarks);
+    // the refused call, one per object type, then tickets 20, 21, 23 and 22 (merged away: 404)
+    expect(gorgias.stats.requests - calls).toBe(1 + 2 + 4);
+    expect(s.checkpoint.stage).toBe('reconcile');
+    expect(s.ticketsDeleted).toBe(2);
+    expect(new Set(pages.flatMap((p) => p.ticketExternalIds))).toEqual(new Set(['20', '21', '22', '23', '24']));
+    const tickets = await db.ds.query(
+      `SELECT external_id::text AS id, trashed_at IS NOT NULL AS trashed, deleted_at IS NOT NULL AS deleted FROM tickets
+        WHERE connector_id = $1 AND external_id IN (20, 22, 23, 24) ORDER BY 1`,
+      [scope.connectorId],
+    );
+    expect(tickets).toEqual([
+      { id: '20', trashed: true, deleted: false },
+      { id: '22', trashed: false, deleted: true },
+      { id: '23', trashed: false, deleted: false },
+      { id: '24', trashed: false, deleted: true },
+    ]);
+    const messages = await db.ds.query(
+      `SELECT external_id::text AS id, ticket_external_id::text AS t, failed_at, attachments FROM messages
+        WHERE connector_id = $1 AND external_id IN (211, 221, 222) AND deleted_at IS NULL ORDER BY 1`,
+      [scope.connectorId],
+    );
+    expect(messages.map((m: any) => [m.id, m.t])).toEqual([['211', '21'], ['221', '23'], ['222', '23']]);
+    expect(messages[0].failed_at.toISOString()).toBe(new Date(base + 2000).toISOString());
+    expect(messages[0].attachments).toEqual([]);
+
+    // The next run reads the same events again (they are inside the overlap window): handled, so nothing is re-read.
+    pages.length = 0;
+    await endRuns();
+    const again = session(await claimRun(SyncMode.INCREMENTAL));
+    again.checkpoint = { stage: 'events', initial: false };
+    calls = gorgias.stats.requests;
+    await stage.run(again, 'reconcile', watermarks);
+    expect(gorgias.stats.requests - calls).toBe(1 + 2);
     expect(pages.flatMap((p) => p.ticketExternalIds)).toEqual([]);
   });
 });

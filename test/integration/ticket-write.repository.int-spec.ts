@@ -98,7 +98,7 @@ describe('TicketWriteRepository (real PostgreSQL)', () => {
   it('finds tickets whose stored messages differ from their count until they are reconciled', async () => {
     await db.ds.transaction(async (m) => {
       const found = await repo.findMessageCountMismatches(m, scope, 10);
-      expect(found).toContainEqual({ externalId: '3', expected: 1, stored: 0 });
+      expect(found).toContainEqual({ externalId: '3', expected: 1, stored: 0, trashed: false });
       await repo.markReconciled(m, scope, '3');
       expect((await repo.findMessageCountMismatches(m, scope, 10)).map((x) => x.externalId)).not.toContain('3');
     });

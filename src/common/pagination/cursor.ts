@@ -18,3 +18,8 @@ export function decodeCursor<K extends string>(cursor: string | null | undefined
   }
   throw badUserInput(`${argName}: not a valid cursor; pass the endCursor (or an edge cursor) of the previous page unchanged.`, argName);
 }
+
+/** An instant as our cursors write it (ISO 8601 with Z, up to microseconds), and a real one. */
+export function isCursorInstant(value: unknown): boolean {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && !Number.isNaN(Date.parse(value));
+}

@@ -26,7 +26,7 @@ export interface Connection<T> {
  * A Relay connection type for `classRef`: `XConnection { edges { cursor node } nodes pageInfo totalCount }`.
  * Named after the node type (SyncRun -> SyncRunConnection).
  */
-export function Paginated<T>(classRef: Type<T>, name?: string): Type<Connection<T>> {
+export function Paginated<T>(classRef: Type<T>, name?: string, opts: { totalCountComplexity?: number } = {}): Type<Connection<T>> {
   const nodeName = name ?? classRef.name;
 
   @ObjectType(`${nodeName}Edge`)
@@ -40,7 +40,8 @@ export function Paginated<T>(classRef: Type<T>, name?: string): Type<Connection<
     @Field(() => [EdgeType]) edges: Edge<T>[];
     @Field(() => [classRef]) nodes: T[];
     @Field(() => PageInfo) pageInfo: PageInfo;
-    @Field(() => Int) totalCount: number;
+    // Priced by what counting costs (see the list's complexity estimator, which adds it once per list).
+    @Field(() => Int, { complexity: opts.totalCountComplexity ?? 1 }) totalCount: number;
   }
   return ConnectionType as unknown as Type<Connection<T>>;
 }

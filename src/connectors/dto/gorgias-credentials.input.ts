@@ -1,6 +1,7 @@
 import { Field, InputType, Int, PartialType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { badUserInput } from '../../common/graphql-errors';
 import { normalizeGorgiasSubdomain, SUBDOMAIN_HELP, SUBDOMAIN_PATTERN } from '../gorgias-subdomain';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -51,5 +52,19 @@ export class CreateGorgiasConnectorInput extends GorgiasCredentialsInput {
   syncIntervalMinutes?: number;
 }
 
-@InputType()
+@InputType({ description: 'Only the fields given change; a field cannot be set to null (leave it out to keep its value).' })
 export class UpdateGorgiasConnectorInput extends PartialType(CreateGorgiasConnectorInput) {}
+
+/**
+ * GraphQL lets a client send `email: null` for an optional field; every field of a connector is
+ * required once set, so null is refused naming the field instead of reaching the database.
+ */
+export function rejectExplicitNulls(input: object): void {
+  const nulls = Object.entries(input).filter(([, v]) => v === null).map(([k]) => k);
+  if (nulls.length) {
+    throw badUserInput(
+      nulls.map((k) => `${k}: must not be null; leave the field out to keep its current value`).join('; '),
+      nulls.length === 1 ? nulls[0] : undefined,
+    );
+  }
+}

@@ -9,6 +9,8 @@ export enum ConnectionCheckCode {
   ACCOUNT_INACTIVE = 'ACCOUNT_INACTIVE',
   RATE_LIMITED = 'RATE_LIMITED',
   UNREACHABLE = 'UNREACHABLE',
+  /** The stored API key cannot be decrypted here (its encryption key was retired): it must be entered again. */
+  CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE',
 }
 
 registerEnumType(ConnectorProvider, { name: 'ConnectorProvider' });

@@ -56,6 +56,8 @@ describe('Gorgias mappers', () => {
     ]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ external_id: 10, ticket_external_id: 1, deleted_at: '2025-01-05T00:00:00Z', public: true, attachments: [] });
+    const [failed] = toMessageRows([message({ attachments: null, sent_datetime: null, failed_datetime: '2025-01-02T03:04:05.123456+00:00' })]);
+    expect(failed).toMatchObject({ attachments: [], sent_at: null, failed_at: '2025-01-02T03:04:05.123456+00:00' });
     const [one] = toMessageRows([message({ sender: { email: 'a@x', name: 'A' }, attachments: 'nope' as never, from_agent: 1 as never })]);
     expect(one).toMatchObject({ sender_email: 'a@x', sender_name: 'A', receiver_email: null, attachments: [], from_agent: true });
   });

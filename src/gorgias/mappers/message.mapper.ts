@@ -2,9 +2,9 @@ import type { MessageWriteRow } from '../../tickets/repositories/ticket-write.ro
 import { GorgiasMessage } from '../gorgias.types';
 import { latestById } from './latest-by-id';
 
-/** Gorgias messages as rows of `messages`, one per id (the newest copy: deleted, else sent, else created). */
+/** Gorgias messages as rows of `messages`, one per id (the newest copy: deleted, else failed, else sent, else created). */
 export function toMessageRows(messages: GorgiasMessage[]): MessageWriteRow[] {
-  return latestById(messages, (msg) => msg.deleted_datetime ?? msg.sent_datetime ?? msg.created_datetime).map((msg) => ({
+  return latestById(messages, (msg) => msg.deleted_datetime ?? msg.failed_datetime ?? msg.sent_datetime ?? msg.created_datetime).map((msg) => ({
     external_id: msg.id,
     ticket_external_id: msg.ticket_id,
     channel: msg.channel ?? null,
@@ -22,6 +22,7 @@ export function toMessageRows(messages: GorgiasMessage[]): MessageWriteRow[] {
     attachments: Array.isArray(msg.attachments) ? msg.attachments : [],
     created_at: msg.created_datetime,
     sent_at: msg.sent_datetime ?? null,
+    failed_at: msg.failed_datetime ?? null,
     deleted_at: msg.deleted_datetime ?? null,
     payload: msg,
   }));

@@ -37,14 +37,20 @@ export class SyncQueriesService {
     return this.runs.latestOf(connectorIds);
   }
 
-  /** Progress of one connector: the current state first, then every update published by any instance. */
-  async *progress(user: AuthUser, connectorId: string): AsyncGenerator<SyncProgressEvent> {
+  /**
+   * Progress of one connector: the current state first, then every update published by any instance.
+   * A plain iterator rather than an async generator: a generator waiting for the next event cannot
+   * be returned until one comes, so an unsubscribe from a quiet connector would keep its listener
+   * (and socket context) forever. Here `return()` releases the subscription at once.
+   */
+  async progress(user: AuthUser, connectorId: string): Promise<AsyncIterableIterator<SyncProgressEvent>> {
     const connector = await this.connectors.get(user, connectorId);
-    const updates = this.bus.subscribe(connector.id);
+    const updates = this.bus.subscribe(connector.id); // before reading the state, so no update falls between
+    const pending: SyncProgressEvent[] = [];
     try {
       const latest = (await this.latestRuns([connector.id])).get(connector.id);
       if (latest) {
-        yield {
+        pending.push({
           connectorId: connector.id,
           tenantId: connector.tenantId,
           runId: latest.id,
@@ -55,15 +61,31 @@ export class SyncQueriesService {
           ticketsTotal: latest.ticketsTotal,
           percent: latest.percent,
           at: new Date().toISOString(),
-        };
+        });
       }
-      for (;;) {
-        const next = await updates.next();
-        if (next.done) return;
-        if (next.value.tenantId === user.tenantId) yield next.value;
-      }
-    } finally {
+    } catch (e) {
       await updates.return?.();
+      throw e;
     }
+    const done = async (): Promise<IteratorResult<SyncProgressEvent>> => {
+      await updates.return?.();
+      return { done: true, value: undefined };
+    };
+    const iterator: AsyncIterableIterator<SyncProgressEvent> = {
+      next: async () => {
+        if (pending.length) return { done: false, value: pending.shift()! };
+        for (;;) {
+          const next = await updates.next();
+          if (next.done || next.value.tenantId === user.tenantId) return next;
+        }
+      },
+      return: done,
+      throw: async (e: unknown) => {
+        await done();
+        throw e;
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 }

@@ -3,7 +3,8 @@ import DataLoader from 'dataloader';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { GraphqlContext } from '../../auth/graphql-context';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor';
+import { decodeCursor, encodeCursor, isCursorInstant } from '../../common/pagination/cursor';
+import { isUuid } from '../../common/uuid';
 import { checkPageSize } from '../../common/pagination/page-size';
 import { toConnection } from '../../common/pagination/paginated';
 import { Connector } from '../../connectors/models/connector.models';
@@ -30,6 +31,8 @@ export class SyncResolver {
   async syncRuns(@CurrentUser() user: AuthUser, @Args() args: SyncRunsArgs) {
     const first = checkPageSize(args.first, 20);
     const after = decodeCursor(args.after, ['createdAt', 'id']);
+    // Decodable but not ours (a date PostgreSQL cannot read, an id that is no UUID): the same answer as garbage.
+    if (after && (!isCursorInstant(after.createdAt) || !isUuid(after.id))) decodeCursor('invalid', ['id']);
     const { rows, totalCount } = await this.sync.listRuns(user, args.connectorId, first, after);
     return toConnection(rows, first, totalCount, (r) => encodeCursor({ createdAt: new Date(r.createdAt).toISOString(), id: r.id }));
   }

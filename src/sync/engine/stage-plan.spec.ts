@@ -3,8 +3,8 @@ import { advanceCheckpoint, firstCheckpoint, remainingStages, stagePercent, stag
 
 describe('stage plan', () => {
   it('reads messages before tickets, and only a FULL run sweeps', () => {
-    expect(stagesOf(SyncMode.INCREMENTAL)).toEqual(['messages', 'tickets', 'reconcile', 'events', 'done']);
-    expect(stagesOf(SyncMode.FULL)).toEqual(['messages', 'tickets', 'reconcile', 'events', 'sweep', 'done']);
+    expect(stagesOf(SyncMode.INCREMENTAL)).toEqual(['messages', 'tickets', 'events', 'reconcile', 'done']);
+    expect(stagesOf(SyncMode.FULL)).toEqual(['messages', 'tickets', 'events', 'reconcile', 'sweep', 'done']);
   });
 
   it('starts a run that reads everything when it is FULL or a watermark is missing', () => {
@@ -15,16 +15,16 @@ describe('stage plan', () => {
   });
 
   it('resumes at the checkpoint stage, each stage paired with the next', () => {
-    expect(remainingStages(SyncMode.INCREMENTAL, { stage: 'reconcile' })).toEqual([
-      { stage: 'reconcile', next: 'events' },
-      { stage: 'events', next: 'done' },
+    expect(remainingStages(SyncMode.INCREMENTAL, { stage: 'events' })).toEqual([
+      { stage: 'events', next: 'reconcile' },
+      { stage: 'reconcile', next: 'done' },
     ]);
-    expect(remainingStages(SyncMode.FULL, { stage: 'events' })).toEqual([
-      { stage: 'events', next: 'sweep' },
+    expect(remainingStages(SyncMode.FULL, { stage: 'reconcile' })).toEqual([
+      { stage: 'reconcile', next: 'sweep' },
       { stage: 'sweep', next: 'done' },
     ]);
     expect(remainingStages(SyncMode.FULL, { stage: 'done' })).toEqual([]);
-    expect(remainingStages(SyncMode.INCREMENTAL, {}).map((s) => s.stage)).toEqual(['messages', 'tickets', 'reconcile', 'events']);
+    expect(remainingStages(SyncMode.INCREMENTAL, {}).map((s) => s.stage)).toEqual(['messages', 'tickets', 'events', 'reconcile']);
   });
 
   it('keeps only what lasts the whole run when a stage ends', () => {
@@ -36,7 +36,7 @@ describe('stage plan', () => {
     expect(stagePercent('messages', 0)).toBe(0);
     expect(stagePercent('messages', 1)).toBe(75);
     expect(stagePercent('tickets', 0.5)).toBe(86);
-    expect(stagePercent('events', 1)).toBe(100);
+    expect(stagePercent('reconcile', 1)).toBe(100);
   });
 
   it('measures a newest-first walk by time, between the top and the watermark or the oldest item', () => {

@@ -1,10 +1,14 @@
 import { datetimeMs } from '../../gorgias/gorgias-datetime';
 import { SyncCheckpoint, SyncMode, SyncStage } from '../sync-run.types';
 
-/** Messages first: a ticket read after its messages has a `messages_count` that includes them. */
+/**
+ * Messages first: a ticket read after its messages has a `messages_count` that includes them.
+ * Events before reconcile: the tickets events re-read (trash, merges, message changes) then have
+ * their messages right, and are not re-read a second time for a count that was off.
+ */
 const STAGES: Record<SyncMode, SyncStage[]> = {
-  [SyncMode.INCREMENTAL]: ['messages', 'tickets', 'reconcile', 'events', 'done'],
-  [SyncMode.FULL]: ['messages', 'tickets', 'reconcile', 'events', 'sweep', 'done'],
+  [SyncMode.INCREMENTAL]: ['messages', 'tickets', 'events', 'reconcile', 'done'],
+  [SyncMode.FULL]: ['messages', 'tickets', 'events', 'reconcile', 'sweep', 'done'],
   [SyncMode.REFRESH]: ['refresh', 'done'],
 };
 
@@ -12,8 +16,8 @@ const STAGES: Record<SyncMode, SyncStage[]> = {
 const STAGE_WEIGHT: Partial<Record<SyncStage, [number, number]>> = {
   messages: [0, 75],
   tickets: [75, 97],
-  reconcile: [97, 99],
-  events: [99, 100],
+  events: [97, 99],
+  reconcile: [99, 100],
   sweep: [99, 100],
   refresh: [0, 100],
 };

@@ -2,6 +2,11 @@ import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { LeaseLostError } from '../repositories/lease-lost.error';
 import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../sync.constants';
 
+/** What a run that kept stopping without an outcome (see MAX_CLAIM_ATTEMPTS) says in its connector's lastError. */
+export const ABANDONED_RUN_MESSAGE =
+  'The sync stopped several times without finishing (the gateway instance running it stopped or crashed each time). ' +
+  'Data synced so far is kept; the next scheduled sync continues. If this repeats, check the gateway logs for the cause and contact support.';
+
 /** The connector was paused (or is not active): the run stops, keeping what it synced. */
 export class RunCancelled extends Error {}
 

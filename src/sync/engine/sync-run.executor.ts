@@ -7,6 +7,7 @@ import { ConnectorsService } from '../../connectors/connectors.service';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { GorgiasClientFactory } from '../../gorgias/gorgias-client.factory';
 import { GorgiasCredentials } from '../../gorgias/gorgias.types';
+import { SecretUnreadableError } from '../../secrets/secret-cipher';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { LeaseLostError } from '../repositories/lease-lost.error';
 import { SyncCursorRepository } from '../repositories/sync-cursor.repository';
@@ -62,9 +63,18 @@ export class SyncRunExecutor {
   }
 
   async execute(run: SyncRunRow, owner: string): Promise<void> {
-    const found = await this.connectors.findWithCredentials(run.connectorId);
+    let found;
+    try {
+      found = await this.connectors.findWithCredentials(run.connectorId);
+    } catch (e) {
+      // The stored key cannot be decrypted (the connector is now in ERROR, asking for it): the run ends
+      // here, FAILED, instead of being claimed again and again.
+      if (e instanceof SecretUnreadableError) return this.failUnreadable(run, owner, e);
+      throw e;
+    }
     if (!found) return; // the connector was deleted: its runs went with it
-    const session = new RunSession(run, owner, this.clients.create(found.credentials), found.credentials, this.services);
+    const client = this.clients.create(found.credentials, { tenantId: run.tenantId, connectorId: run.connectorId });
+    const session = new RunSession(run, owner, client, found.credentials, this.services);
     let ticks = 0;
     const renewEvery = Math.max(1, Math.floor((this.config.sync.leaseSeconds * 1000) / 3 / PROGRESS_INTERVAL_MS));
     const timer = setInterval(() => {
@@ -89,6 +99,27 @@ export class SyncRunExecutor {
         await this.services.observers.finished(session.ctx, { ...session.counters(), status: session.status, durationMs: Date.now() - session.startedAtMs, errorCode });
       }
     }
+  }
+
+  private async failUnreadable(run: SyncRunRow, owner: string, error: SecretUnreadableError): Promise<void> {
+    const subdomain = (await this.connectors.subdomainOf(run.connectorId)) ?? 'your account';
+    const advice = adviceFor(error, subdomain);
+    const scope = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id };
+    await this.services.dataSource.transaction(async (m) => {
+      await this.runs.finish(m, { id: run.id, owner }, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code });
+      await this.logs.error(scope, `Sync failed: ${advice.message}`, m);
+    });
+    const ctx = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id, mode: run.mode, trigger: run.trigger };
+    await this.services.observers.finished(ctx, {
+      status: SyncRunStatus.FAILED,
+      ticketsSynced: run.ticketsSynced,
+      messagesSynced: run.messagesSynced,
+      ticketsDeleted: run.ticketsDeleted,
+      apiRequests: run.apiRequests,
+      rateLimitWaits: run.rateLimitWaits,
+      durationMs: 0,
+      errorCode: advice.code,
+    });
   }
 
   private async logStart(session: RunSession): Promise<void> {

@@ -11,10 +11,23 @@ import { TicketWriteRepository, WriteScope } from '../../tickets/repositories/ti
 import { PAGE_SIZE } from '../sync.constants';
 import { PageChangeSet } from './page-changes';
 
-/** One ticket and every message Gorgias lists for it, as read just now. */
+/** One ticket and every message Gorgias has for it, as read just now. */
 export interface TicketSnapshot {
+  /** The ticket without its embedded messages. */
   ticket: GorgiasTicket;
   messages: GorgiasMessage[];
+  /**
+   * Whether `messages` is the whole conversation, so a stored message missing from it was deleted.
+   * False only when the ticket came without embedded messages and is in the trash (whose messages
+   * the messages list may leave out).
+   */
+  complete: boolean;
+}
+
+/** A ticket read on its own: its snapshot, or null when Gorgias no longer has it (404: deleted or merged away). */
+export interface TicketRead {
+  externalId: string;
+  snapshot: TicketSnapshot | null;
 }
 
 /** What writing a snapshot did. */
@@ -25,33 +38,87 @@ export interface RefreshResult {
   removed: number;
 }
 
+/** What writing a batch of reads did. */
+export interface RefreshBatchResult {
+  tickets: number;
+  messages: number;
+  removed: number;
+  /** Tickets that were live here until now and are gone from Gorgias. */
+  deleted: number;
+}
+
+/** Calls in flight at once when reading several tickets. */
+const READS_IN_FLIGHT = 4;
+
+/** A merge chain longer than this in one batch is left to the next run (each step costs one call). */
+const MAX_MERGE_HOPS = 3;
+
 /**
- * Re-reads one ticket and its messages (`GET /api/tickets/{id}`, then its messages oldest first)
- * and stores them exactly: messages Gorgias no longer lists are marked deleted. Used by the
- * reconcile stage for tickets whose message count is off; any targeted refresh can use it.
- * Reading and writing are separate so the caller writes inside its own page transaction.
+ * Re-reads tickets on their own with `GET /api/tickets/{id}` (messages embedded, oldest first) and
+ * stores them exactly: trash and restore (`trashed_at`), messages added, changed, moved here by a
+ * merge, or gone (soft-deleted), and a 404 as a deleted ticket. Used by the reconcile stage, the
+ * events stage and webhook refreshes. Reading and writing are separate so the caller never holds a
+ * transaction across a Gorgias call: read first, then write in the caller's page transaction.
  */
 @Injectable()
 export class TicketRefresher {
   constructor(private readonly write: TicketWriteRepository) {}
 
-  /** The ticket as Gorgias has it now, or null when Gorgias no longer has it (404). */
+  /** The ticket as Gorgias has it now, or null when Gorgias no longer has it (404). One call when messages come embedded. */
   async read(client: GorgiasClient, externalId: string): Promise<TicketSnapshot | null> {
+    let raw: GorgiasTicket;
     try {
-      const { messages: embedded, ...ticket } = (await client.getTicket(Number(externalId))) as GorgiasTicket & { messages?: unknown };
-      // `GET /api/tickets/{id}` embeds the messages, oldest first: one call. Listed separately only when it did not.
-      if (Array.isArray(embedded)) return { ticket, messages: (embedded as GorgiasMessage[]).map((m) => normalizeDatetimes(m)) };
-      const messages: GorgiasMessage[] = [];
-      for await (const page of client.paginate((cursor) =>
-        client.listMessages({ ticket_id: Number(externalId), limit: PAGE_SIZE, cursor, order_by: 'created_datetime:asc' }),
-      )) {
-        messages.push(...page.data);
-      }
-      return { ticket, messages };
+      raw = await client.getTicket(Number(externalId));
     } catch (e) {
       if (e instanceof GorgiasApiError && e.code === 'NOT_FOUND') return null;
       throw e;
     }
+    const { messages: embedded, ...ticket } = raw;
+    if (Array.isArray(embedded)) {
+      return { ticket: ticket as GorgiasTicket, messages: embedded.filter(isMessage).map((m) => ({ ...m, ticket_id: raw.id })), complete: true };
+    }
+    // No embedded messages (not what the reference shows, but cheap to survive): list them.
+    const messages: GorgiasMessage[] = [];
+    for await (const page of client.paginate((cursor) =>
+      client.listMessages({ ticket_id: raw.id, limit: PAGE_SIZE, cursor, order_by: 'created_datetime:asc' }),
+    )) {
+      messages.push(...page.data.filter(isMessage));
+    }
+    return { ticket: ticket as GorgiasTicket, messages, complete: !ticket.trashed_datetime };
+  }
+
+  /**
+   * Reads these tickets, a few calls in flight at once (the client's pacer keeps them within the
+   * account's rate limit; the overlap hides each call's latency).
+   */
+  async readMany(client: GorgiasClient, externalIds: string[]): Promise<TicketRead[]> {
+    const out: TicketRead[] = [];
+    for (let i = 0; i < externalIds.length; i += READS_IN_FLIGHT) {
+      const ids = externalIds.slice(i, i + READS_IN_FLIGHT);
+      out.push(...(await Promise.all(ids.map(async (externalId) => ({ externalId, snapshot: await this.read(client, externalId) })))));
+    }
+    return out;
+  }
+
+  /**
+   * Reads each ticket once, then the tickets a merge emptied into them: stored tickets holding
+   * messages that Gorgias now embeds in another ticket (Gorgias records no deletion for those; they
+   * usually answer 404). `db` is only read, outside any transaction.
+   */
+  async readAll(client: GorgiasClient, db: EntityManager, scope: WriteScope, externalIds: string[]): Promise<TicketRead[]> {
+    const reads = new Map<string, TicketRead>();
+    let pending = [...new Set(externalIds)];
+    for (let hop = 0; pending.length && hop <= MAX_MERGE_HOPS; hop++) {
+      const fresh = await this.readMany(client, pending);
+      for (const read of fresh) reads.set(read.externalId, read);
+      const embedded = fresh.flatMap((r) => (r.snapshot ? r.snapshot.messages.map((m) => ({ message: String(m.id), ticket: r.externalId })) : []));
+      const holder = new Map(embedded.map((e) => [e.message, e.ticket]));
+      const placements = await this.write.findMessagePlacements(db, scope, [...holder.keys()]);
+      pending = [
+        ...new Set(placements.filter((p) => p.ticketExternalId !== holder.get(p.messageExternalId) && !reads.has(p.ticketExternalId)).map((p) => p.ticketExternalId)),
+      ];
+    }
+    return [...reads.values()];
   }
 
   /** Stores a snapshot in `tx`, recording what changed in `changes`. */
@@ -60,6 +127,7 @@ export class TicketRefresher {
     const tickets = [snapshot.ticket];
     changes.addTickets(await this.write.upsertTickets(tx, scope, { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) }));
     const stored = changes.addMessages(await this.write.upsertMessages(tx, scope, toMessageRows(snapshot.messages)));
+    if (!snapshot.complete) return { stored, removed: 0 };
     const listed = snapshot.messages.map((msg) => msg.id);
     const removed = changes.addOther(await this.write.markUnlistedMessagesDeleted(tx, scope, externalId, listed));
     return { stored, removed };
@@ -69,4 +137,26 @@ export class TicketRefresher {
   async storeGone(tx: EntityManager, scope: WriteScope, externalId: string, changes: PageChangeSet): Promise<boolean> {
     return changes.addDeletions(await this.write.markTicketsDeleted(tx, scope, [externalId], new Date())) > 0;
   }
+
+  /** Stores what `readAll` read, in `tx`: the tickets Gorgias has first (a merge target takes its messages), then the gone ones. */
+  async storeAll(tx: EntityManager, scope: WriteScope, reads: TicketRead[], changes: PageChangeSet): Promise<RefreshBatchResult> {
+    const result: RefreshBatchResult = { tickets: 0, messages: 0, removed: 0, deleted: 0 };
+    for (const { snapshot } of reads) {
+      if (!snapshot) continue;
+      const r = await this.store(tx, scope, snapshot, changes);
+      result.tickets += 1;
+      result.messages += r.stored;
+      result.removed += r.removed;
+    }
+    for (const { externalId, snapshot } of reads) {
+      if (!snapshot && (await this.storeGone(tx, scope, externalId, changes))) result.deleted += 1;
+    }
+    return result;
+  }
+}
+
+/** Hostile content: an embedded entry without a numeric id or a creation time is skipped, not fatal. */
+function isMessage(m: unknown): m is GorgiasMessage {
+  const msg = m as GorgiasMessage;
+  return !!msg && typeof msg === 'object' && Number.isSafeInteger(msg.id) && typeof msg.created_datetime === 'string';
 }

@@ -29,7 +29,7 @@ const RECONNECT_DELAY_MS = 1_000;
 @Injectable()
 export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SyncProgressBus.name);
-  private readonly local = new PubSub();
+  private readonly local = new LocalPubSub();
   private readonly wakeupHandlers: ((payload: string) => void)[] = [];
   private client?: Client;
   private closed = false;
@@ -104,6 +104,18 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
 
   subscribe(connectorId: string): AsyncIterableIterator<SyncProgressEvent> {
     return this.local.asyncIterableIterator<SyncProgressEvent>(topic(connectorId));
+  }
+
+  /** Subscribers of a connector's progress in this instance (for tests and metrics). */
+  subscriberCount(connectorId: string): number {
+    return this.local.listenerCount(topic(connectorId));
+  }
+}
+
+/** graphql-subscriptions' PubSub, telling how many listen on a topic. */
+class LocalPubSub extends PubSub {
+  listenerCount(name: string): number {
+    return this.ee.listenerCount(name);
   }
 }
 

@@ -19,6 +19,24 @@ export class SyncCursorRepository {
     return Object.fromEntries(rows.map((r) => [r.stream, r.watermark]));
   }
 
+  /** Ids a stream recorded as already handled inside its overlap window (events). */
+  async handledIds(connectorId: string, stream: SyncStream): Promise<Set<string>> {
+    const rows: { ids: string[] }[] = await this.dataSource.query(
+      `SELECT handled_ids::text[] AS ids FROM sync_cursors WHERE connector_id = $1 AND stream = $2`,
+      [connectorId, stream],
+    );
+    return new Set(rows[0]?.ids ?? []);
+  }
+
+  /** Inside the page's transaction, with the watermark they go with (replaces the previous set). */
+  async setHandledIds(m: EntityManager, c: { tenantId: string; connectorId: string }, stream: SyncStream, ids: string[]): Promise<void> {
+    await m.query(
+      `INSERT INTO sync_cursors (connector_id, stream, tenant_id, handled_ids, updated_at) VALUES ($1, $2, $3, $4::bigint[], now())
+       ON CONFLICT (connector_id, stream) DO UPDATE SET handled_ids = EXCLUDED.handled_ids, updated_at = now()`,
+      [c.connectorId, stream, c.tenantId, ids],
+    );
+  }
+
   /** Inside the page's transaction; a watermark only moves forward. */
   async setWatermark(m: EntityManager, c: { tenantId: string; connectorId: string }, stream: SyncStream, watermark: string | Date): Promise<void> {
     await m.query(

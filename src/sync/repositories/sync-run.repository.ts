@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
 import { LeaseLostError } from './lease-lost.error';
 import { SyncCheckpoint, SyncMode, SyncRunStatus } from '../sync-run.types';
+import { MAX_CLAIM_ATTEMPTS } from '../sync.constants';
 
 export interface RunCounters {
   ticketsSynced?: number;
@@ -93,12 +94,39 @@ export class SyncRunRepository {
   }
 
   /**
-   * Takes up to `limit` runs, oldest due first: queued ones whose (retry) time has come, and running
-   * ones whose lease expired (their instance died): those resume from their checkpoint. `kind`
-   * 'long' takes only initial and FULL runs, 'short' only the others, so the scheduler can keep
-   * room for short runs while large initial syncs run.
+   * Runs whose lease expired after `maxAttempts` claims: every instance that took them stopped
+   * without recording an outcome (it crashed, or something fails before the run can report). They
+   * end FAILED instead of being claimed forever, and their connector waits for its next interval.
    */
-  async claim(owner: string, limit: number, leaseSeconds: number, kind: 'short' | 'long' | 'any' = 'any'): Promise<SyncRunRow[]> {
+  async failAbandoned(maxAttempts: number, message: string): Promise<number> {
+    const rows = await this.dataSource.query(
+      `WITH abandoned AS (
+         UPDATE sync_runs SET status = 'FAILED', phase = 'failed', error = $2, error_code = 'ABANDONED', finished_at = now(),
+                lease_owner = NULL, lease_expires_at = NULL
+          WHERE status = 'RUNNING' AND lease_expires_at < now() AND attempts >= $1
+         RETURNING connector_id)
+       UPDATE connectors c SET last_error = $2, last_error_code = 'ABANDONED', updated_at = now(),
+              next_sync_at = CASE WHEN c.status = 'ACTIVE' THEN now() + make_interval(mins => c.sync_interval_minutes) ELSE c.next_sync_at END
+         FROM abandoned a WHERE c.id = a.connector_id
+       RETURNING c.id`,
+      [maxAttempts, message],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Takes up to `limit` runs, oldest due first: queued ones whose (retry) time has come, and running
+   * ones whose lease expired (their instance died) fewer than `maxAttempts` times: those resume from
+   * their checkpoint. `kind` 'long' takes only initial and FULL runs, 'short' only the others, so the
+   * scheduler can keep room for short runs while large initial syncs run.
+   */
+  async claim(
+    owner: string,
+    limit: number,
+    leaseSeconds: number,
+    kind: 'short' | 'long' | 'any' = 'any',
+    maxAttempts = MAX_CLAIM_ATTEMPTS,
+  ): Promise<SyncRunRow[]> {
     if (limit <= 0) return [];
     return queryRows<SyncRunRow>(
       this.dataSource,
@@ -108,14 +136,14 @@ export class SyncRunRepository {
         WHERE r.id IN (
           SELECT s.id FROM sync_runs s
            WHERE ((s.status = 'QUEUED' AND coalesce(s.lease_expires_at, '-infinity') <= now())
-                  OR (s.status = 'RUNNING' AND s.lease_expires_at < now()))
+                  OR (s.status = 'RUNNING' AND s.lease_expires_at < now() AND s.attempts < $5))
              AND ($4 = 'any' OR ($4 = 'long') = (s.mode = 'FULL' OR NOT EXISTS (
                    SELECT 1 FROM sync_cursors sc WHERE sc.connector_id = s.connector_id AND sc.stream = 'tickets')))
            ORDER BY coalesce(s.lease_expires_at, s.created_at)
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
       RETURNING ${RUN_COLUMNS}`,
-      [owner, limit, leaseSeconds, kind],
+      [owner, limit, leaseSeconds, kind, maxAttempts],
     );
   }
 

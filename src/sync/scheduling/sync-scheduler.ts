@@ -7,9 +7,10 @@ import { SyncRunExecutor } from '../engine/sync-run.executor';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
 import { REFRESH_BATCH_MAX_TICKETS, REFRESH_COALESCE_MS } from '../engine/refresh/refresh.constants';
+import { ABANDONED_RUN_MESSAGE } from '../engine/sync-failure.policy';
 import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
 import { TicketRefreshRequestRepository } from '../repositories/ticket-refresh-request.repository';
-import { SHORT_RUN_SLOTS } from '../sync.constants';
+import { MAX_CLAIM_ATTEMPTS, SHORT_RUN_SLOTS } from '../sync.constants';
 
 const TICK_JOB = 'sync-scheduler-tick';
 
@@ -89,6 +90,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     try {
       do {
         this.again = false;
+        await this.runs.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_RUN_MESSAGE);
         await this.runs.enqueueDue();
         await this.refreshes.enqueueRuns(REFRESH_COALESCE_MS, REFRESH_BATCH_MAX_TICKETS);
         const cap = this.config.sync.maxConcurrentRuns;

@@ -1,23 +1,18 @@
-import { Args, ComplexityEstimatorArgs, Context, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { GraphqlContext } from '../../auth/graphql-context';
 import { decodeCursor, encodeCursor } from '../../common/pagination/cursor';
-import { checkPageSize, MAX_PAGE_SIZE } from '../../common/pagination/page-size';
+import { checkPageSize } from '../../common/pagination/page-size';
 import { Connection, toBackwardConnection, toConnection } from '../../common/pagination/paginated';
 import { badUserInput } from '../../common/graphql-errors';
 import { MessageConnection, TicketConnection } from './dto/ticket-connections';
+import { listComplexity, ticketsComplexity } from './dto/tickets-cost';
 import { DEFAULT_MESSAGES_PAGE, DEFAULT_TICKETS_PAGE, TicketArgs, TicketByExternalIdArgs, TicketsArgs } from './dto/tickets-args';
 import { isValidKey } from '../queries/ticket-input';
 import { MessageKey, TicketKey, TicketsService } from '../queries/tickets.service';
 import { Customer, Message, Ticket } from './models/ticket.models';
 import { customerLoader, messagesLoader } from './tickets.loaders';
-
-/** Cost of a list: its page size (as asked, capped at the maximum) times what each item asks for. */
-export const listComplexity = (fallback: number) => (o: ComplexityEstimatorArgs) => {
-  const first = typeof o.args?.last === 'number' ? o.args.last : typeof o.args?.first === 'number' ? o.args.first : fallback;
-  return 1 + Math.min(Math.max(first, 1), MAX_PAGE_SIZE) * o.childComplexity;
-};
 
 function decodeKey<K extends 'updatedAt' | 'createdAt'>(after: string | null | undefined, timeField: K) {
   if (after && after.length > 1000) decodeCursor('invalid', ['id']); // no cursor of ours is that long
@@ -32,7 +27,7 @@ export class TicketsResolver {
 
   @Query(() => TicketConnection, {
     description: 'Synced tickets, most recently updated first. Deleted and trashed tickets only with filter.includeDeleted.',
-    complexity: listComplexity(DEFAULT_TICKETS_PAGE),
+    complexity: ticketsComplexity(DEFAULT_TICKETS_PAGE),
   })
   async tickets(@CurrentUser() user: AuthUser, @Args() args: TicketsArgs): Promise<Connection<Ticket>> {
     const first = checkPageSize(args.first, DEFAULT_TICKETS_PAGE);

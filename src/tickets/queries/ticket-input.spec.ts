@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { listComplexity } from '../api/tickets.resolver';
+import { listComplexity } from '../api/dto/tickets-cost';
 import { assertExternalId, hasSearch, isValidKey } from './ticket-input';
 
 describe('tickets service helpers', () => {

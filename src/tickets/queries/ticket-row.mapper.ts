@@ -62,6 +62,7 @@ export function toMessage(r: MessageRow, ticketId: string): Message {
   m.bodyHtml = r.body_html;
   m.createdAt = r.created_at;
   m.sentAt = r.sent_at;
+  m.failedAt = r.failed_at ?? null;
   m.attachments = toAttachments(r.attachments);
   m.createdAtKey = r.created_at_key;
   return m;

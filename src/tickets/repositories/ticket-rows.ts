@@ -43,6 +43,7 @@ export interface MessageRow {
   attachments: unknown;
   created_at: Date;
   sent_at: Date | null;
+  failed_at: Date | null;
   /** created_at with microseconds, for cursors. */
   created_at_key: string;
 }

@@ -12,6 +12,14 @@ export interface MessageCountMismatch {
   externalId: string;
   expected: number;
   stored: number;
+  /** In the Gorgias trash: its messages may be left out of the messages list, so a gap is expected. */
+  trashed: boolean;
+}
+
+/** Which stored ticket holds a message (bigint ids as decimal strings). */
+export interface MessagePlacement {
+  messageExternalId: string;
+  ticketExternalId: string;
 }
 
 /** PostgreSQL text and jsonb refuse NUL characters; Gorgias bodies pasted from elsewhere may hold them. */
@@ -37,14 +45,14 @@ const TICKET_RECORD = `external_id bigint, subject text, excerpt text, status te
 const MESSAGE_COLUMNS = [
   'ticket_external_id', 'channel', 'via', 'from_agent', 'public', 'sender_email', 'sender_name', 'receiver_email',
   'receiver_name', 'subject', 'body_text', 'body_html', 'stripped_text', 'attachments', 'created_at', 'sent_at',
-  'deleted_at', 'payload',
+  'failed_at', 'deleted_at', 'payload',
 ];
 /** What the API shows of a message row (stripped_text feeds the ticket's description). */
 const MESSAGE_SHOWN = MESSAGE_COLUMNS.filter((c) => c !== 'payload');
 const MESSAGE_RECORD = `external_id bigint, ticket_external_id bigint, channel text, via text, from_agent boolean, public boolean,
   sender_email text, sender_name text, receiver_email text, receiver_name text, subject text, body_text text,
   body_html text, stripped_text text, attachments jsonb, created_at timestamptz, sent_at timestamptz,
-  deleted_at timestamptz, payload jsonb`;
+  failed_at timestamptz, deleted_at timestamptz, payload jsonb`;
 
 /** The shown columns as one comparable value (`alias.` prefixes them when given). */
 const shown = (columns: string[], alias = '') => `jsonb_build_array(${columns.map((c) => alias + c).join(', ')})`;
@@ -169,10 +177,17 @@ export class TicketWriteRepository {
    * Live tickets whose stored messages differ from Gorgias' `messages_count`, unless they were
    * already re-read at that same count (a gap Gorgias itself keeps, e.g. deleted messages).
    */
-  async findMessageCountMismatches(m: EntityManager, scope: WriteScope, limit: number): Promise<MessageCountMismatch[]> {
+  async findMessageCountMismatches(
+    m: EntityManager,
+    scope: WriteScope,
+    limit: number,
+    only: { trashed?: boolean } = {},
+  ): Promise<MessageCountMismatch[]> {
     if (limit <= 0) return [];
-    const rows: { external_id: string; expected: number; stored: number }[] = await m.query(
-      `SELECT t.external_id::text AS external_id, t.messages_count AS expected, coalesce(c.n, 0)::int AS stored
+    const trashedFilter = only.trashed === undefined ? '' : only.trashed ? 'AND t.trashed_at IS NOT NULL' : 'AND t.trashed_at IS NULL';
+    const rows: { external_id: string; expected: number; stored: number; trashed: boolean }[] = await m.query(
+      `SELECT t.external_id::text AS external_id, t.messages_count AS expected, coalesce(c.n, 0)::int AS stored,
+              t.trashed_at IS NOT NULL AS trashed
          FROM tickets t
          -- one index lookup per ticket: right whatever the planner's statistics say (right after a bulk
          -- initial sync they are stale, and a join against the grouped messages went quadratic)
@@ -181,12 +196,26 @@ export class TicketWriteRepository {
                                 AND m.deleted_at IS NULL) c
         WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.deleted_at IS NULL
           AND t.messages_count <> coalesce(c.n, 0)
-          AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count
+          AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count ${trashedFilter}
         ORDER BY t.updated_at DESC
         LIMIT $2`,
       [scope.connectorId, limit, scope.tenantId],
     );
-    return rows.map((r) => ({ externalId: r.external_id, expected: r.expected, stored: r.stored }));
+    return rows.map((r) => ({ externalId: r.external_id, expected: r.expected, stored: r.stored, trashed: r.trashed }));
+  }
+
+  /**
+   * The stored tickets that hold these messages (deleted messages included): which ticket a message
+   * event is about, and which tickets a merge emptied (their messages now embedded in another).
+   */
+  async findMessagePlacements(m: EntityManager, scope: WriteScope, messageExternalIds: string[]): Promise<MessagePlacement[]> {
+    if (!messageExternalIds.length) return [];
+    const rows: { message: string; ticket: string }[] = await m.query(
+      `SELECT external_id::text AS message, ticket_external_id::text AS ticket FROM messages
+        WHERE connector_id = $1 AND tenant_id = $3 AND external_id = ANY($2::bigint[])`,
+      [scope.connectorId, [...new Set(messageExternalIds)], scope.tenantId],
+    );
+    return rows.map((r) => ({ messageExternalId: r.message, ticketExternalId: r.ticket }));
   }
 
   /** Of these tickets, those whose stored live messages differ from the count Gorgias reports (and not reconciled at that count). */

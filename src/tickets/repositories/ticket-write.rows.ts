@@ -46,6 +46,7 @@ export interface MessageWriteRow {
   attachments: unknown[];
   created_at: string;
   sent_at: string | null;
+  failed_at: string | null;
   deleted_at: string | null;
   payload: unknown;
 }

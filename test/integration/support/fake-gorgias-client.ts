@@ -35,15 +35,34 @@ export class FakeGorgiasClient {
     return this.page(all, p);
   }
 
-  async listEvents(p: { limit?: number; cursor?: string; order_by?: Order } = {}): Promise<GorgiasPage<GorgiasEvent>> {
-    return this.page(this.events, p);
+  /** Event filters this account refuses with a 400 (as an account that does not know a type would). */
+  refusedEventFilters = new Set<'types' | 'objectType' | 'createdAfter'>();
+
+  async listEvents(p: { limit?: number; cursor?: string; order_by?: Order; types?: string[]; objectType?: string; createdAfter?: string } = {}): Promise<GorgiasPage<GorgiasEvent>> {
+    for (const f of ['types', 'objectType', 'createdAfter'] as const) {
+      if (p[f] !== undefined && this.refusedEventFilters.has(f)) {
+        this.stats.requests++;
+        throw new GorgiasApiError('BAD_REQUEST', `GET /events: 400 ${f} refused`, { status: 400, resource: 'events' });
+      }
+    }
+    const events = this.events.filter(
+      (e) =>
+        (!p.types || p.types.includes(e.type)) &&
+        (!p.objectType || e.object_type === p.objectType) &&
+        (!p.createdAfter || Date.parse(e.created_datetime) >= Date.parse(p.createdAfter)),
+    );
+    return this.page(events, p);
   }
 
+  /** Like Gorgias: the ticket with its messages embedded, oldest first. */
   async getTicket(id: number): Promise<GorgiasTicket> {
     this.stats.requests++;
     const t = this.tickets.get(id);
     if (!t) throw new GorgiasApiError('NOT_FOUND', `ticket ${id} not found`, { status: 404, resource: 'tickets' });
-    return t;
+    const messages = [...this.messages.values()]
+      .filter((m) => m.ticket_id === id)
+      .sort((a, b) => a.created_datetime.localeCompare(b.created_datetime) || a.id - b.id);
+    return { ...t, messages };
   }
 
   async *paginate<T>(fetchPage: (cursor?: string) => Promise<GorgiasPage<T>>): AsyncGenerator<GorgiasPage<T>> {

@@ -122,7 +122,7 @@ export class RefreshStage implements SyncStageRunner {
     const tickets: GorgiasTicket[] = [];
     try {
       for (let i = 0; i < requests.length; i += PAGE_SIZE) {
-        const ids = requests.slice(i, i + PAGE_SIZE).map((r) => Number(r.ticketExternalId));
+        const ids = requests.slice(i, i + PAGE_SIZE).map((r) => r.ticketExternalId);
         tickets.push(...(await client.listTickets({ ticket_ids: ids, limit: PAGE_SIZE })).data);
       }
     } catch (e) {

@@ -1,73 +1,86 @@
 import { Injectable } from '@nestjs/common';
-import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { datetimeMs } from '../../../gorgias/gorgias-datetime';
-import { GorgiasEvent } from '../../../gorgias/gorgias.types';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
-import { PAGE_SIZE, TICKET_DELETION_EVENT_TYPES, WATERMARK_OVERLAP_MS } from '../../sync.constants';
+import { MAX_REMEMBERED_EVENT_IDS, WATERMARK_OVERLAP_MS } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
+import { eventTargets } from '../events/event-targets';
+import { readSyncEvents } from '../events/sync-events.reader';
 import { RunSession } from '../run-session';
+import { TicketRefresher } from '../ticket-refresher';
 import { SyncStageRunner, Watermarks } from './sync-stage';
 
-/** Deleted tickets disappear from lists: the events list says which (as soft deletes here). */
+/** Tickets re-read per page transaction (the reads happen before it opens). */
+const REFRESH_BATCH = 20;
+
+/**
+ * What the list walks cannot see, read from the events list: deleted tickets (gone from lists),
+ * and trash, restore, merges and message changes, which need not move a ticket's `updated_datetime`
+ * (and a trashed ticket's messages may leave the messages list). Each affected ticket is re-read once
+ * with the ticket refresher; a merged-away ticket answers 404 and is deleted here, its messages now
+ * under the target. Events already handled inside the overlap window are remembered, so a quiet run
+ * costs one events call.
+ */
 @Injectable()
 export class EventsStage implements SyncStageRunner {
-  constructor(private readonly write: TicketWriteRepository) {}
+  constructor(
+    private readonly write: TicketWriteRepository,
+    private readonly refresher: TicketRefresher,
+  ) {}
 
   async run(session: RunSession, next: SyncStage, watermarks: Watermarks): Promise<void> {
-    session.phase = 'reading deletions';
-    const cp = session.checkpoint;
+    session.phase = 'reading trash, merges and deletions';
+    const { cursors, dataSource } = session.services;
     const watermark = watermarks.events;
-    const since = watermark && !cp.initial ? new Date(watermark.getTime() - WATERMARK_OVERLAP_MS) : null;
-    let newest: string | null = cp.pendingWatermark ?? null;
+    const since = watermark && !session.checkpoint.initial ? new Date(watermark.getTime() - WATERMARK_OVERLAP_MS) : null;
+    let newest: string | null = null;
+    let handled: { id: string; at: string }[] = [];
     if (since) {
-      const apply = async (events: GorgiasEvent[]) => {
-        const ids = events
-          .filter((e) => TICKET_DELETION_EVENT_TYPES.includes(e.type) && e.object_id != null && datetimeMs(e.created_datetime) >= since.getTime())
-          .map((e) => String(e.object_id));
-        for (const e of events) if (!newest || datetimeMs(e.created_datetime) > datetimeMs(newest)) newest = e.created_datetime;
-        if (ids.length) {
-          await session.page(async (tx, changes) => {
-            session.ticketsDeleted += changes.addDeletions(await this.write.markTicketsDeleted(tx, session.scope, ids, new Date()));
-          });
-        }
-      };
-      await this.readDeletionEvents(session, since, apply);
+      const events = await readSyncEvents(session, since);
+      for (const e of events) if (!newest || datetimeMs(e?.created_datetime) > datetimeMs(newest)) newest = e.created_datetime;
+      const targets = eventTargets(events, since.getTime(), await cursors.handledIds(session.scope.connectorId, 'events'));
+      handled = targets.handled;
+      if (targets.deletedTicketIds.length) {
+        await session.page(async (tx, changes) => {
+          session.ticketsDeleted += changes.addDeletions(await this.write.markTicketsDeleted(tx, session.scope, targets.deletedTicketIds, new Date()));
+        });
+      }
+      const placements = await this.write.findMessagePlacements(dataSource.manager, session.scope, targets.messageIds);
+      const ticketIds = [...new Set([...targets.ticketIds, ...placements.map((p) => p.ticketExternalId)])];
+      await this.refresh(session, ticketIds);
     }
+    // The first run starts the events watermark now: nothing synced before can have been deleted since.
+    const candidate = newest && datetimeMs(newest) > 0 ? new Date(datetimeMs(newest)) : (session.run.startedAt ?? new Date());
+    const effective = watermark && watermark > candidate ? watermark : candidate;
+    const windowStart = effective.getTime() - WATERMARK_OVERLAP_MS;
+    const remembered = handled.filter((h) => datetimeMs(h.at) >= windowStart).map((h) => h.id).slice(-MAX_REMEMBERED_EVENT_IDS);
     await session.page(async (tx) => {
-      // The first run starts the events watermark now: nothing synced before can have been deleted since.
-      await session.services.cursors.setWatermark(tx, session.scope, 'events', newest ?? session.run.startedAt ?? new Date());
+      await cursors.setWatermark(tx, session.scope, 'events', candidate);
+      await cursors.setHandledIds(tx, session.scope, 'events', [...new Set(remembered)]);
       session.advance(next);
     });
   }
 
-  private async readDeletionEvents(session: RunSession, since: Date, apply: (events: GorgiasEvent[]) => Promise<void>): Promise<void> {
-    const client = session.client;
-    try {
-      try {
-        for await (const page of client.paginate((cursor) =>
-          client.listEvents({ limit: PAGE_SIZE, cursor, types: TICKET_DELETION_EVENT_TYPES, createdAfter: since.toISOString() }),
-        )) {
-          await apply(page.data);
-        }
-      } catch (e) {
-        // The type and date filters are not in the public reference: if Gorgias refuses them,
-        // walk the events newest first without filters and stop at the watermark.
-        if (!(e instanceof GorgiasApiError && e.code === 'BAD_REQUEST')) throw e;
-        await session.logs.warn(session.scope, 'Gorgias refused the filtered events list; reading recent events unfiltered instead.');
-        for await (const page of client.paginate((cursor) => client.listEvents({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' }))) {
-          await apply(page.data);
-          const oldest = page.data[page.data.length - 1];
-          if (!oldest || datetimeMs(oldest.created_datetime) < since.getTime()) break;
-        }
-      }
-    } catch (e) {
-      if (!(e instanceof GorgiasApiError && (e.code === 'PERMISSION_DENIED' || e.code === 'BAD_REQUEST'))) throw e;
-      await session.logs.warn(
-        session.scope,
-        e.code === 'PERMISSION_DENIED'
-          ? 'The API key cannot read events, so tickets deleted in Gorgias are only detected by a FULL sync.'
-          : 'Gorgias refused the events list, so tickets deleted in Gorgias are only detected by a FULL sync.',
-      );
+  /** Re-reads the tickets a batch at a time: calls first, then one short transaction per batch. */
+  private async refresh(session: RunSession, ticketIds: string[]): Promise<void> {
+    if (!ticketIds.length) return;
+    const totals = { tickets: 0, messages: 0, removed: 0, deleted: 0 };
+    for (let i = 0; i < ticketIds.length; i += REFRESH_BATCH) {
+      const reads = await this.refresher.readAll(session.client, session.services.dataSource.manager, session.scope, ticketIds.slice(i, i + REFRESH_BATCH));
+      await session.page(async (tx, changes) => {
+        const r = await this.refresher.storeAll(tx, session.scope, reads, changes);
+        session.ticketsSynced += r.tickets;
+        session.messagesSynced += r.messages;
+        session.ticketsDeleted += r.deleted;
+        totals.tickets += r.tickets;
+        totals.messages += r.messages;
+        totals.removed += r.removed;
+        totals.deleted += r.deleted;
+      });
     }
+    await session.logs.info(
+      session.scope,
+      `Re-read ${totals.tickets + totals.deleted} tickets changed in Gorgias by trash, restore, merges or message changes: ` +
+        `${totals.messages} messages stored, ${totals.removed} messages gone from Gorgias marked deleted, ${totals.deleted} tickets no longer in Gorgias marked deleted.`,
+    );
   }
 }

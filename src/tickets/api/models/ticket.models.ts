@@ -37,6 +37,8 @@ export class Message {
   @Field(() => String, { nullable: true }) bodyHtml: string | null;
   @Field(() => GraphQLISODateTime) createdAt: Date;
   @Field(() => GraphQLISODateTime, { nullable: true }) sentAt: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When Gorgias failed to send it (set after creation); null otherwise.' })
+  failedAt: Date | null;
   @Field(() => [Attachment]) attachments: Attachment[];
 
   /** Sort key of the row with full (microsecond) precision, for cursors. Not exposed. */

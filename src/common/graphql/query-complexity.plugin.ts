@@ -1,0 +1,53 @@
+import { ApolloServerPlugin } from '@apollo/server';
+import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+
+/**
+ * Upper bound on what one operation may ask for. Lists declare their cost as `first * child`
+ * (see `complexity` on the connection fields), so 50 tickets x 5 messages is ~ 50*(fields+5*fields);
+ * counts and searches declare what they cost in SQL (see `TOTAL_COUNT_COST`, `SEARCH_COST`).
+ */
+export const MAX_QUERY_COMPLEXITY = 20_000;
+
+/** Refuses (BAD_USER_INPUT) an operation whose estimated cost is above `max`. Used by every transport. */
+export function assertComplexity(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  max = MAX_QUERY_COMPLEXITY,
+): void {
+  const complexity = getComplexity({
+    schema,
+    operationName: operationName ?? undefined,
+    query: document,
+    variables: variables ?? {},
+    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+  });
+  if (complexity > max) {
+    throw new GraphQLError(
+      `Query is too complex: ${complexity} points, the limit is ${max}. Ask for fewer items (first), fewer fields, or fewer counts and searches at once.`,
+      { extensions: { code: 'BAD_USER_INPUT' } },
+    );
+  }
+}
+
+export function queryComplexityPlugin(max = MAX_QUERY_COMPLEXITY): ApolloServerPlugin {
+  let schema: GraphQLSchema;
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate: ({ apiSchema }) => {
+          schema = apiSchema;
+        },
+      };
+    },
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          assertComplexity(schema, document, request.operationName, request.variables, max);
+        },
+      };
+    },
+  };
+}

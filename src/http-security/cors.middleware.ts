@@ -1,0 +1,24 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import { OriginPolicy } from './origin-policy';
+
+/** Browsers may cache a preflight this long (Chromium caps it at 2 hours). */
+export const PREFLIGHT_MAX_AGE_SECONDS = 7200;
+
+/**
+ * CORS for browser clients on other origins (the Admin Portal). An origin the policy refuses gets
+ * no CORS headers at all, so the browser blocks the response. Tokens travel in the Authorization
+ * header, never in cookies: no credentials mode.
+ */
+export function corsMiddleware(policy: OriginPolicy): RequestHandler {
+  return cors((req, callback) => {
+    const allowed = policy.allows(req.headers.origin, req.headers.host);
+    callback(null, {
+      origin: allowed ? req.headers.origin ?? false : false,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name'],
+      maxAge: PREFLIGHT_MAX_AGE_SECONDS,
+      credentials: false,
+    });
+  });
+}
