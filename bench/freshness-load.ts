@@ -95,7 +95,15 @@ async function main() {
     } else {
       ticket = await control(account.subdomain, 'POST', 'tickets', { subject: `bench new ticket ${n}` });
     }
-    const change: Change = { n, kind, connectorId: account.connectorId, ticketId: ticket.id, updatedMs: Date.parse(ticket.updated_datetime), madeAt, visibleAt: null };
+    const change: Change = {
+      n,
+      kind,
+      connectorId: account.connectorId,
+      ticketId: ticket.id,
+      updatedMs: Date.parse(ticket.updated_datetime),
+      madeAt,
+      visibleAt: null,
+    };
     changes.push(change);
     pending.add(change);
   }
@@ -156,7 +164,11 @@ async function main() {
   process.stdout.write(
     `${JSON.stringify({
       made: changes.length,
-      byKind: { reply: changes.filter((c) => c.kind === 'reply').length, status: changes.filter((c) => c.kind === 'status').length, new: changes.filter((c) => c.kind === 'new').length },
+      byKind: {
+        reply: changes.filter((c) => c.kind === 'reply').length,
+        status: changes.filter((c) => c.kind === 'status').length,
+        new: changes.filter((c) => c.kind === 'new').length,
+      },
       latenciesMs: latencies,
       missing: changes.filter((c) => c.visibleAt === null).map((c) => ({ kind: c.kind, connectorId: c.connectorId, ticketId: c.ticketId })),
       loadMs: loadEndedAt - start,

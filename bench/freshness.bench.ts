@@ -57,7 +57,17 @@ async function startSimulator(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test/gorgias-simulator/cli.ts'), '--port', String(port), '--subdomain', 'unused', '--tickets', '1'],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.join(ROOT, 'test/gorgias-simulator/cli.ts'),
+      '--port',
+      String(port),
+      '--subdomain',
+      'unused',
+      '--tickets',
+      '1',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT },
   );
   await waitForLine(child, new RegExp(`127\\.0\\.0\\.1:${port}`), 'simulator');
@@ -138,7 +148,14 @@ function sampler(pids: number[]) {
   };
 }
 
-async function createConnectors(gatewayUrl: string, simUrl: string, offset: number, count: number, tickets: number, intervalMinutes: number) {
+async function createConnectors(
+  gatewayUrl: string,
+  simUrl: string,
+  offset: number,
+  count: number,
+  tickets: number,
+  intervalMinutes: number,
+) {
   const accounts: { subdomain: string; connectorId: string; ticketIds: number[] }[] = [];
   for (let i = offset; i < offset + count; i++) {
     const subdomain = `acct${String(i).padStart(3, '0')}`;
@@ -148,7 +165,11 @@ async function createConnectors(gatewayUrl: string, simUrl: string, offset: numb
     const created = await gql(gatewayUrl, `mutation($i: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $i) { id } }`, {
       i: { email: EMAIL, apiKey, subdomain, syncIntervalMinutes: intervalMinutes },
     });
-    accounts.push({ subdomain, connectorId: created.createGorgiasConnector.id, ticketIds: snap.tickets.filter((t: any) => !t.trashed_datetime).map((t: any) => t.id) }); // trashed ones are hidden from tickets()
+    accounts.push({
+      subdomain,
+      connectorId: created.createGorgiasConnector.id,
+      ticketIds: snap.tickets.filter((t: any) => !t.trashed_datetime).map((t: any) => t.id),
+    }); // trashed ones are hidden from tickets()
   }
   return accounts;
 }
@@ -158,7 +179,9 @@ async function activateAll(gatewayUrl: string, accounts: { connectorId: string }
   // Wait for every initial sync.
   for (;;) {
     const ids = new Set(accounts.map((a) => a.connectorId));
-    const mine = (await gql(gatewayUrl, `{ connectors { id dataFreshAsOf realtime { mode } } }`)).connectors.filter((c: any) => ids.has(c.id));
+    const mine = (await gql(gatewayUrl, `{ connectors { id dataFreshAsOf realtime { mode } } }`)).connectors.filter((c: any) =>
+      ids.has(c.id),
+    );
     if (mine.every((c: any) => c.dataFreshAsOf)) return mine;
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -173,7 +196,9 @@ function runLoad(config: object): Promise<any> {
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   return new Promise((resolve, reject) =>
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`)))),
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`)),
+    ),
   );
 }
 
@@ -216,7 +241,14 @@ async function singleAccount(webhooks: boolean) {
       const stop = sampler([gw.child.pid!]);
       const startedAt = Date.now();
       const load = await runLoad({
-        simUrl: sim.url, gatewayUrls: [gw.url], token, accounts, changesPerSecond: 5, durationSeconds: DURATION, drainSeconds: webhooks ? 60 : 150, seed: 7,
+        simUrl: sim.url,
+        gatewayUrls: [gw.url],
+        token,
+        accounts,
+        changesPerSecond: 5,
+        durationSeconds: DURATION,
+        drainSeconds: webhooks ? 60 : 150,
+        seed: 7,
       });
       const windowSeconds = (Date.now() - startedAt) / 1000;
       if (load.missing.length) await explainMissing(databaseUrl, load.missing);
@@ -225,7 +257,17 @@ async function singleAccount(webhooks: boolean) {
       const calls = after.requests - before.requests;
       const quiet = webhooks ? null : await quietPollCost(gw.url, quietAccount.connectorId);
       // A leaky bucket of 40 lets 40 calls through at once, then 2 a second.
-      return { webhooks, mode: connector.realtime.mode, load, calls, windowSeconds, budget: 40 + RATE * windowSeconds, rateLimited: after.rateLimited - before.rateLimited, proc, quiet };
+      return {
+        webhooks,
+        mode: connector.realtime.mode,
+        load,
+        calls,
+        windowSeconds,
+        budget: 40 + RATE * windowSeconds,
+        rateLimited: after.rateLimited - before.rateLimited,
+        proc,
+        quiet,
+      };
     } finally {
       gw.child.kill('SIGTERM');
       sim.child.kill('SIGTERM');
@@ -240,9 +282,14 @@ async function explainMissing(databaseUrl: string, missing: { connectorId: strin
   await db.connect();
   try {
     const ids = missing.map((m) => m.ticketId);
-    const tickets = await db.query(`SELECT external_id, updated_at, deleted_at, trashed_at, messages_count, reconciled_messages_count FROM tickets WHERE external_id = ANY($1)`, [ids]);
+    const tickets = await db.query(
+      `SELECT external_id, updated_at, deleted_at, trashed_at, messages_count, reconciled_messages_count FROM tickets WHERE external_id = ANY($1)`,
+      [ids],
+    );
     const pending = await db.query(`SELECT * FROM ticket_refresh_requests`);
-    const runs = await db.query(`SELECT mode, status, trigger, error, attempts, created_at, started_at, finished_at FROM sync_runs WHERE status <> 'SUCCEEDED' OR error IS NOT NULL ORDER BY created_at DESC LIMIT 20`);
+    const runs = await db.query(
+      `SELECT mode, status, trigger, error, attempts, created_at, started_at, finished_at FROM sync_runs WHERE status <> 'SUCCEEDED' OR error IS NOT NULL ORDER BY created_at DESC LIMIT 20`,
+    );
     process.stderr.write(`missing: ${JSON.stringify({ tickets: tickets.rows, pending: pending.rows, runs: runs.rows }, null, 1)}\n`);
   } finally {
     await db.end();
@@ -271,14 +318,25 @@ async function fleet() {
       const setupStarted = Date.now();
       // Connectors poll every 5 minutes (the shortest interval allowed) while webhooks arrive: a dropped delivery shows within the bench.
       const half = Math.ceil(FLEET / 2);
-      const accounts = [...(await createConnectors(a.url, sim.url, 0, half, 20, FLEET_INTERVAL_MINUTES)), ...(await createConnectors(b.url, sim.url, half, FLEET - half, 20, FLEET_INTERVAL_MINUTES))];
+      const accounts = [
+        ...(await createConnectors(a.url, sim.url, 0, half, 20, FLEET_INTERVAL_MINUTES)),
+        ...(await createConnectors(b.url, sim.url, half, FLEET - half, 20, FLEET_INTERVAL_MINUTES)),
+      ];
       await activateAll(a.url, accounts.slice(0, half));
       await activateAll(b.url, accounts.slice(half));
       const setupSeconds = (Date.now() - setupStarted) / 1000;
-      for (const acc of accounts) await control(sim.url, 'POST', `${acc.subdomain}/webhooks`, { dropRate: 0.1, seed: 1 + accounts.indexOf(acc) });
+      for (const acc of accounts)
+        await control(sim.url, 'POST', `${acc.subdomain}/webhooks`, { dropRate: 0.1, seed: 1 + accounts.indexOf(acc) });
       const stop = sampler([a.child.pid!, b.child.pid!]);
       const load = await runLoad({
-        simUrl: sim.url, gatewayUrls: [a.url, b.url], token, accounts, changesPerSecond: FLEET_CHANGES_PER_SECOND, durationSeconds: DURATION, drainSeconds: FLEET_INTERVAL_MINUTES * 60 + 90, seed: 11,
+        simUrl: sim.url,
+        gatewayUrls: [a.url, b.url],
+        token,
+        accounts,
+        changesPerSecond: FLEET_CHANGES_PER_SECOND,
+        durationSeconds: DURATION,
+        drainSeconds: FLEET_INTERVAL_MINUTES * 60 + 90,
+        seed: 11,
       });
       const procs = stop();
       let dropped = 0;
@@ -303,7 +361,9 @@ async function main() {
   if (only === 'webhooks') {
     const hooks = await singleAccount(true);
     const l = hooks.load.latenciesMs as number[];
-    process.stdout.write(`webhooks: p50 ${sec(percentile(l, 50))} p95 ${sec(percentile(l, 95))} max ${sec(Math.max(...l))} missing ${hooks.load.missing.length} calls ${hooks.calls}\n`);
+    process.stdout.write(
+      `webhooks: p50 ${sec(percentile(l, 50))} p95 ${sec(percentile(l, 95))} max ${sec(Math.max(...l))} missing ${hooks.load.missing.length} calls ${hooks.calls}\n`,
+    );
     return;
   }
   const results: string[] = [];

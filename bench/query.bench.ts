@@ -22,7 +22,7 @@ import { signToken } from '../src/auth/auth.service';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { writeBenchSection } from './bench-report';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const autocannon = require('autocannon');
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);

@@ -18,6 +18,8 @@ import { ConnectorsModule } from './connectors/connectors.module';
 import { GorgiasModule } from './gorgias/gorgias.module';
 import { HealthModule } from './health/health.module';
 import { HttpSecurityModule } from './http-security/http-security.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { SyncObservabilityModule } from './observability/sync/sync-observability.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { SyncModule } from './sync/sync.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -27,6 +29,7 @@ import { TicketsModule } from './tickets/tickets.module';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
     LoggerModule.forRootAsync({ inject: [appConfig.KEY], useFactory: (c: AppConfig) => loggerOptions(c) }),
     DatabaseModule,
+    ObservabilityModule,
     AuthModule,
     ScheduleModule.forRoot(),
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
@@ -40,6 +43,7 @@ import { TicketsModule } from './tickets/tickets.module';
     ConnectorsModule,
     TicketsModule,
     SyncModule,
+    SyncObservabilityModule,
     HttpSecurityModule,
     ConsoleModule,
   ],

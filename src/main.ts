@@ -1,3 +1,5 @@
+// First: OpenTelemetry patches http, pg, graphql and Nest before they load (a no-op unless OTEL_* asks for it).
+import './observability/tracing/start-tracing';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -5,6 +7,7 @@ import { AppModule } from './app.module';
 import { signToken } from './auth/auth.service';
 import { EnvironmentError } from './config/environment';
 import { DataDirInUseError } from './database/embedded-postgres';
+import { stopTracing } from './observability/tracing/tracing';
 import { prepareRuntime } from './runtime';
 import { useWebhookBodyParser } from './sync/intake/webhook-body.parser';
 
@@ -29,6 +32,7 @@ async function bootstrap() {
     say(`${signal}: shutting down`);
     await app.close().catch(() => undefined);
     await runtime.stop();
+    await stopTracing();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -38,6 +42,10 @@ async function bootstrap() {
   const base = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   say(`GraphQL: ${base}/graphql (subscriptions: ${base.replace(/^http/, 'ws')}/graphql)`);
   say(`Health:  ${base}/health`);
+  const { METRICS_PORT, METRICS_TOKEN } = runtime.env;
+  if (METRICS_PORT) say(`Metrics: port ${METRICS_PORT}, GET /metrics${METRICS_TOKEN ? ' (bearer METRICS_TOKEN)' : ''}`);
+  else if (METRICS_TOKEN) say(`Metrics: ${base}/metrics (bearer METRICS_TOKEN)`);
+  else say('Metrics: off (set METRICS_TOKEN or METRICS_PORT)');
   if (!runtime.generatedJwtSecret) say(`Console: ${base}/console (paste a token from \`npm run token\`)`);
   if (runtime.generatedJwtSecret) {
     const token = signToken({ tenantId: 'dev', role: 'admin' }, process.env.AUTH_JWT_SECRET!, '30d');

@@ -64,7 +64,7 @@ describe('webhook intake', () => {
     expect(seen.data.connector.realtime.webhookUrl).toBe(`https://sync.example.test/webhooks/gorgias/${a.id}`);
   });
 
-  it('answers a bare 401 to no secret, a wrong secret, another connector\'s secret and an unknown connector', async () => {
+  it("answers a bare 401 to no secret, a wrong secret, another connector's secret and an unknown connector", async () => {
     const attempts = [
       await post(b.id, { ticket_id: 7 }, null),
       await post(b.id, { ticket_id: 7 }, 'cxw_wrong'),
@@ -87,7 +87,15 @@ describe('webhook intake', () => {
     expect((await big.json()).message).toMatch(/4096 bytes/);
     const notJson = await post(b.id, 'ticket_id=8', b.secret);
     expect(notJson.status).toBe(400);
-    for (const body of [{}, { ticket_id: 'abc' }, { ticket_id: -3 }, { ticket_id: 1.5 }, { ticket_id: '99999999999999999999' }, [8], { ticket_id: null }]) {
+    for (const body of [
+      {},
+      { ticket_id: 'abc' },
+      { ticket_id: -3 },
+      { ticket_id: 1.5 },
+      { ticket_id: '99999999999999999999' },
+      [8],
+      { ticket_id: null },
+    ]) {
       const res = await post(b.id, body, b.secret);
       expect(res.status).toBe(400);
       expect((await res.json()).message).toMatch(/^ticket_id: must be the Gorgias ticket id/);
@@ -104,7 +112,11 @@ describe('webhook intake', () => {
   });
 
   it('never returns the secret after it was made, and stores it only encrypted', async () => {
-    const q = await t.gql(`query($id: ID!) { connector(id: $id) { realtime { mode webhookUrl lastWebhookAt manualSetup } } }`, { id: b.id }, admin);
+    const q = await t.gql(
+      `query($id: ID!) { connector(id: $id) { realtime { mode webhookUrl lastWebhookAt manualSetup } } }`,
+      { id: b.id },
+      admin,
+    );
     expect(JSON.stringify(q)).not.toContain(b.secret);
     const stored = await withDb(t.databaseUrl, (db) => db.query(`SELECT * FROM connector_webhooks WHERE connector_id = $1`, [b.id]));
     expect(JSON.stringify(stored.rows)).not.toContain(b.secret);

@@ -43,9 +43,19 @@ describe('webhook refresh runs', () => {
     await t.close();
   };
   const pending = (connectorId: string) =>
-    withDb(db.url, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ticket_refresh_requests WHERE connector_id = $1`, [connectorId])).rows[0].n as number);
+    withDb(
+      db.url,
+      async (c) =>
+        (await c.query(`SELECT count(*)::int AS n FROM ticket_refresh_requests WHERE connector_id = $1`, [connectorId])).rows[0]
+          .n as number,
+    );
   const watermarks = (connectorId: string) =>
-    withDb(db.url, async (c) => (await c.query(`SELECT stream, watermark, updated_at FROM sync_cursors WHERE connector_id = $1 ORDER BY stream`, [connectorId])).rows);
+    withDb(
+      db.url,
+      async (c) =>
+        (await c.query(`SELECT stream, watermark, updated_at FROM sync_cursors WHERE connector_id = $1 ORDER BY stream`, [connectorId]))
+          .rows,
+    );
   const refreshRuns = async (t: TestApp, connectorId: string) =>
     ((await t.gql(RUNS, { id: connectorId }, t.token(tenant))).data.syncRuns.nodes as any[]).filter((r) => r.mode === 'REFRESH');
 
@@ -127,7 +137,10 @@ describe('webhook refresh runs', () => {
     acct.addMessage(old[0].id, { body_text: 'a reply announced by a webhook' });
     acct.updateTicket(old[1].id, { status: 'closed' });
     const created = acct.createTicket({ subject: 'created and announced' });
-    await eventually(async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0, 'the three changes to show');
+    await eventually(
+      async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0,
+      'the three changes to show',
+    );
 
     // A burst of replies on 23 tickets, then 100 other tickets change with their webhooks lost: the
     // 23 announced ones are no longer among the most recently updated, so they are read by id in a
@@ -138,7 +151,10 @@ describe('webhook refresh runs', () => {
     const others = acct.snapshot().tickets.filter((x) => x.id !== created.id && !old.some((o) => o.id === x.id));
     for (const tk of others.slice(0, 100)) acct.updateTicket(tk.id, { subject: `unannounced ${tk.id}` });
     acct.setWebhookDelivery({ dropRate: 0 });
-    await eventually(async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0, 'the burst to show');
+    await eventually(
+      async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0,
+      'the burst to show',
+    );
     await eventually(async () => (await refreshRuns(t, id)).every((r) => r.status === 'SUCCEEDED'), 'refresh runs to end');
     const calls = acct.stats().requests - batchStats.requests;
     // 23 tickets: one GET each would be 23 calls; the batch reads them by id in one.
@@ -148,7 +164,11 @@ describe('webhook refresh runs', () => {
     const runs = (await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes;
     expect(runs.filter((r: any) => r.mode !== 'REFRESH')).toHaveLength(polls); // no poll ran
     expect(await watermarks(id)).toEqual(before);
-    const shown = await t.gql(`query($c: ID!, $e: ID!) { ticketByExternalId(connectorId: $c, externalId: $e) { subject } }`, { c: id, e: String(created.id) }, admin);
+    const shown = await t.gql(
+      `query($c: ID!, $e: ID!) { ticketByExternalId(connectorId: $c, externalId: $e) { subject } }`,
+      { c: id, e: String(created.id) },
+      admin,
+    );
     expect(shown.data.ticketByExternalId.subject).toBe('created and announced');
     await stop(t);
   });
@@ -178,7 +198,10 @@ describe('webhook refresh runs', () => {
     await acct.webhooksIdle();
     acct.setWebhookDelivery({ dropRate: 0 });
     acct.updateTicket(acct.snapshot().tickets[7].id, { subject: 'delivered' });
-    await eventually(async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0, 'the lost changes to show');
+    await eventually(
+      async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0,
+      'the lost changes to show',
+    );
     expect((await t.gql(RUNS, { id }, admin)).data.syncRuns.nodes.filter((r: any) => r.mode !== 'REFRESH')).toHaveLength(polls);
     await stop(t);
   });
@@ -197,7 +220,11 @@ describe('webhook refresh runs', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const n = await withDb(db.url, async (c) => (await c.query(`SELECT count(*)::int AS n FROM sync_runs WHERE connector_id = $1 AND status = 'RUNNING'`, [id])).rows[0].n);
+        const n = await withDb(
+          db.url,
+          async (c) =>
+            (await c.query(`SELECT count(*)::int AS n FROM sync_runs WHERE connector_id = $1 AND status = 'RUNNING'`, [id])).rows[0].n,
+        );
         maxRunning = Math.max(maxRunning, n);
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -207,15 +234,29 @@ describe('webhook refresh runs', () => {
       const tk = tickets[i % tickets.length];
       acct.updateTicket(tk.id, { subject: `round ${i}` });
       // Each change is also posted to the other instance, as a load balancer would spread retries.
-      await fetch(`${b.url}/webhooks/gorgias/${id}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: JSON.stringify({ ticket_id: tk.id }) });
+      await fetch(`${b.url}/webhooks/gorgias/${id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ ticket_id: tk.id }),
+      });
       if (i % 10 === 9) await new Promise((r) => setTimeout(r, 150));
     }
     await acct.webhooksIdle();
-    await eventually(async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0, 'every change to show');
+    await eventually(
+      async () => (await pending(id)) === 0 && diffAgainstGorgias(acct.snapshot(), await storedData(db.url, id)).length === 0,
+      'every change to show',
+    );
     sampling = false;
     await sampler;
-    const runs = await withDb(db.url, async (c) =>
-      (await c.query(`SELECT started_at, finished_at, status FROM sync_runs WHERE connector_id = $1 AND mode = 'REFRESH' ORDER BY started_at`, [id])).rows,
+    const runs = await withDb(
+      db.url,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT started_at, finished_at, status FROM sync_runs WHERE connector_id = $1 AND mode = 'REFRESH' ORDER BY started_at`,
+            [id],
+          )
+        ).rows,
     );
     expect(runs.length).toBeGreaterThan(1);
     expect(maxRunning).toBe(1);
@@ -224,14 +265,21 @@ describe('webhook refresh runs', () => {
     await stop(a);
   });
 
-  it('polls every SYNC_POLL_SECONDS while no webhooks arrive, and at the connector\'s own interval once they do', async () => {
+  it("polls every SYNC_POLL_SECONDS while no webhooks arrive, and at the connector's own interval once they do", async () => {
     const acct = sim.addAccount({ subdomain: 'adaptive', email: EMAIL, apiKey: 'adaptive-key-01234', seed: 25, tickets: 10 });
     const t = await start({ scheduler: true, port });
     const admin = t.token(tenant);
-    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: 'adaptive-key-01234', subdomain: 'adaptive', syncIntervalMinutes: 15 });
+    const id = await createAndActivate(t, admin, {
+      email: EMAIL,
+      apiKey: 'adaptive-key-01234',
+      subdomain: 'adaptive',
+      syncIntervalMinutes: 15,
+    });
     await waitForRun(t, admin, id);
     const schedule = async () => {
-      const c = (await t.gql(`query($id: ID!) { connector(id: $id) { lastSyncedAt nextSyncAt realtime { mode lastWebhookAt } } }`, { id }, admin)).data.connector;
+      const c = (
+        await t.gql(`query($id: ID!) { connector(id: $id) { lastSyncedAt nextSyncAt realtime { mode lastWebhookAt } } }`, { id }, admin)
+      ).data.connector;
       return { ...c, gapSeconds: Math.round((Date.parse(c.nextSyncAt) - Date.parse(c.lastSyncedAt)) / 1000) };
     };
     // Registered, but nothing posted yet: polling is the only source, every 60 s.
@@ -239,7 +287,10 @@ describe('webhook refresh runs', () => {
 
     acct.updateTicket(acct.snapshot().tickets[0].id, { status: 'closed' });
     await eventually(async () => (await schedule()).realtime.lastWebhookAt, 'the webhook to arrive');
-    await eventually(async () => (await pending(id)) === 0 && (await refreshRuns(t, id)).every((r) => ['SUCCEEDED', 'FAILED'].includes(r.status)), 'its refresh to end');
+    await eventually(
+      async () => (await pending(id)) === 0 && (await refreshRuns(t, id)).every((r) => ['SUCCEEDED', 'FAILED'].includes(r.status)),
+      'its refresh to end',
+    );
     const poll = (await t.gql(TRIGGER, { id, mode: 'INCREMENTAL' }, admin)).data.triggerSync;
     await waitForRun(t, admin, id, poll.id);
     // Webhooks arrive: the poll is the safety net, at the connector's interval.

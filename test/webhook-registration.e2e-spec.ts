@@ -28,7 +28,8 @@ describe('webhook registration in Gorgias', () => {
   });
 
   const realtime = async (id: string) => (await t.gql(REALTIME, { id }, admin)).data.connector;
-  const logText = async (id: string) => (await t.gql(LOGS, { id }, admin)).data.syncLogs.nodes.map((n: any) => `${n.level} ${n.message}`).join('\n');
+  const logText = async (id: string) =>
+    (await t.gql(LOGS, { id }, admin)).data.syncLogs.nodes.map((n: any) => `${n.level} ${n.message}`).join('\n');
 
   it('registers one HTTP integration exactly as specified, whose deliveries are accepted; pause removes it, resume registers it again, delete removes it', async () => {
     const acct = sim.addAccount({ subdomain: 'hooks', email: EMAIL, apiKey: 'hooks-key-0123456789', seed: 5, tickets: 5 });
@@ -108,12 +109,18 @@ describe('webhook registration in Gorgias', () => {
     expect(steps).toContain('rotateWebhookSecret');
     expect(steps).toContain('Ticket created, Ticket updated, Ticket message created');
     expect(steps).toContain('{"ticket_id":"{{ticket.id}}"}');
-    expect(await logText(id)).toMatch(/WARN Gorgias refused to create the webhook: only an admin's API key may add integrations\. The connector keeps syncing by polling Gorgias every 60 s\./);
+    expect(await logText(id)).toMatch(
+      /WARN Gorgias refused to create the webhook: only an admin's API key may add integrations\. The connector keeps syncing by polling Gorgias every 60 s\./,
+    );
 
     // The admin adds it by hand with the secret the portal got once; its deliveries are then accepted.
     const secret = (await t.gql(`mutation($id: ID!) { rotateWebhookSecret(connectorId: $id) }`, { id }, admin)).data.rotateWebhookSecret;
     expect(JSON.stringify(await realtime(id))).not.toContain(secret);
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: '{"ticket_id":"17"}' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: '{"ticket_id":"17"}',
+    });
     expect(res.status).toBe(202);
     expect((await realtime(id)).realtime.mode).toBe('WEBHOOKS');
 

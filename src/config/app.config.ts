@@ -11,9 +11,7 @@ export const appConfig = registerAs('app', () => {
   const env = parseEnvironment(process.env);
   if (!env.AUTH_JWT_SECRET || !env.SECRETS_ENCRYPTION_KEYS || !env.DATABASE_URL) {
     // main.ts fills these in for development (embedded database, generated secrets) before Nest starts.
-    throw new Error(
-      'DATABASE_URL, AUTH_JWT_SECRET and SECRETS_ENCRYPTION_KEYS must be resolved before the app module starts',
-    );
+    throw new Error('DATABASE_URL, AUTH_JWT_SECRET and SECRETS_ENCRYPTION_KEYS must be resolved before the app module starts');
   }
   return {
     env: env.NODE_ENV,
@@ -51,6 +49,7 @@ export const appConfig = registerAs('app', () => {
       pretty: wantsPrettyLogs(env.LOG_PRETTY, env.NODE_ENV, process.stdout.isTTY === true),
     },
     corsOrigins: parseOriginList(env.CORS_ORIGINS),
+    metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null, host: env.METRICS_HOST },
   };
 });
 

@@ -1,20 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsNumber,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsNumber, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 const ORIGIN = 'https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?';
@@ -181,9 +168,29 @@ export class Environment {
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(ORIGIN_LIST, {
-    message: 'must be comma-separated origins such as https://portal.example.com,http://localhost:5173 (scheme://host[:port], no path, no *)',
+    message:
+      'must be comma-separated origins such as https://portal.example.com,http://localhost:5173 (scheme://host[:port], no path, no *)',
   })
   CORS_ORIGINS?: string;
+
+  /** Bearer token that `GET /metrics` requires. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 24`)' })
+  METRICS_TOKEN?: string;
+
+  /** Serves `/metrics` on this port only, apart from the API (then a token is optional). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Interface the METRICS_PORT listener binds to. */
+  @IsString()
+  METRICS_HOST = '0.0.0.0';
 }
 
 export class EnvironmentError extends Error {}
@@ -194,26 +201,29 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   // One line per variable, showing what was given (not what the conversion made of it: `PORT=abc` is "abc", not NaN).
   const problems = errors.map((e) => {
-    const messages = Object.values(e.constraints ?? {}).map((msg) => (msg.startsWith(e.property) ? msg.slice(e.property.length).trim() : msg));
+    const messages = Object.values(e.constraints ?? {}).map((msg) =>
+      msg.startsWith(e.property) ? msg.slice(e.property.length).trim() : msg,
+    );
     const notANumber = typeof e.value === 'number' && Number.isNaN(e.value);
     const text = notANumber ? 'must be a number' : [...new Set(messages)].join('; ');
     return `  ${e.property}: ${text} (got ${describe(e.property, raw[e.property])})`;
   });
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+    problems.push(`  METRICS_PORT: must differ from PORT (got ${env.METRICS_PORT}); unset it to serve /metrics on PORT with METRICS_TOKEN`);
+  }
   if (env.NODE_ENV === 'production') {
     if (!env.AUTH_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: is required in production');
     if (!env.SECRETS_ENCRYPTION_KEYS) problems.push('  SECRETS_ENCRYPTION_KEYS: is required in production');
     if (!env.DATABASE_URL) problems.push('  DATABASE_URL: is required in production (the embedded database is for development)');
   }
   if (problems.length) {
-    throw new EnvironmentError(
-      `Invalid configuration; fix these environment variables (see .env.example):\n${problems.join('\n')}`,
-    );
+    throw new EnvironmentError(`Invalid configuration; fix these environment variables (see .env.example):\n${problems.join('\n')}`);
   }
   return env;
 }
 
 function describe(property: string, value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (/SECRET|KEYS|URL/.test(property)) return 'a value that is not shown';
+  if (/SECRET|KEYS|URL|TOKEN/.test(property)) return 'a value that is not shown';
   return JSON.stringify(value);
 }

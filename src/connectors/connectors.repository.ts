@@ -137,7 +137,11 @@ export class ConnectorsRepository {
   }
 
   /** Replaces the stored key only if it is still `expected` (a concurrent save or another instance wins); true when replaced. */
-  async replaceApiKeyIf(id: string, expected: { ciphertext: string; keyId: string }, next: { ciphertext: string; keyId: string }): Promise<boolean> {
+  async replaceApiKeyIf(
+    id: string,
+    expected: { ciphertext: string; keyId: string },
+    next: { ciphertext: string; keyId: string },
+  ): Promise<boolean> {
     const rows = await this.dataSource.query(
       `UPDATE connectors SET api_key_ciphertext = $2, api_key_key_id = $3, updated_at = now()
         WHERE id = $1 AND api_key_ciphertext = $4 AND api_key_key_id = $5 RETURNING id`,

@@ -14,7 +14,12 @@ import { WEBHOOKS_LIVE_FOR_MS } from './webhooks/webhook.constants';
 import { ConnectorPatch, ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
 import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectionCheck } from './models/connector.models';
-import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, rejectExplicitNulls, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
+import {
+  CreateGorgiasConnectorInput,
+  GorgiasCredentialsInput,
+  rejectExplicitNulls,
+  UpdateGorgiasConnectorInput,
+} from './dto/gorgias-credentials.input';
 import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/connector.entity';
 
 /** A connector with its decrypted credentials: for the sync engine only, never for GraphQL. */
@@ -105,11 +110,14 @@ export class ConnectorsService {
     if (credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR)) {
       // A new key is checked as given: the old one is never decrypted (it may be unreadable, which is why it is replaced).
       const apiKey = input.apiKey ?? (await this.credentialsOrAdvice(current)).apiKey;
-      const check = await this.checker.check({
-        email: input.email ?? current.email,
-        subdomain: input.subdomain ?? current.subdomain,
-        apiKey,
-      }, user.tenantId);
+      const check = await this.checker.check(
+        {
+          email: input.email ?? current.email,
+          subdomain: input.subdomain ?? current.subdomain,
+          apiKey,
+        },
+        user.tenantId,
+      );
       if (!check.ok) throw connectionCheckFailed(check);
       reactivate = current.status === ConnectorStatus.ERROR;
     }
@@ -161,7 +169,12 @@ export class ConnectorsService {
     const check = await this.checker.check(await this.credentialsOrAdvice(connector), user.tenantId);
     if (!check.ok) throw connectionCheckFailed(check);
     const activated = await this.dataSource.transaction(async (m) => {
-      await this.connectors.update(m, user.tenantId, connector.id, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null, nextSyncAt: 'now' });
+      await this.connectors.update(m, user.tenantId, connector.id, {
+        status: ConnectorStatus.ACTIVE,
+        lastError: null,
+        lastErrorCode: null,
+        nextSyncAt: 'now',
+      });
       const updated = await this.connectors.reload(m, connector.id);
       await this.lifecycle.activated(m, updated);
       return updated;
@@ -220,13 +233,23 @@ export class ConnectorsService {
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
-      throw connectionCheckFailed({ ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false });
+      throw connectionCheckFailed({
+        ok: false,
+        code: advice.code,
+        message: advice.message,
+        accountDomain: null,
+        canReadTickets: false,
+        canReadMessages: false,
+      });
     }
   }
 
   /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again (adaptive: see the repository). */
   recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
-    return this.connectors.recordSyncSuccess(m, connectorId, { pollSeconds: this.config.sync.pollSeconds, webhooksLiveMs: WEBHOOKS_LIVE_FOR_MS });
+    return this.connectors.recordSyncSuccess(m, connectorId, {
+      pollSeconds: this.config.sync.pollSeconds,
+      webhooksLiveMs: WEBHOOKS_LIVE_FOR_MS,
+    });
   }
 
   /**

@@ -1,7 +1,8 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { appConfig, AppConfig } from '../config/app.config';
+import { GORGIAS_CALL_OBSERVER, GorgiasCallObserver } from './gorgias-call.observer';
 import { GorgiasClient } from './gorgias-client';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
 import { PACER_IDLE_EVICT_MS } from './gorgias.constants';
@@ -28,9 +29,11 @@ export class GorgiasClientFactory implements OnModuleDestroy {
   constructor(
     private readonly http: HttpService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
+    @Optional() @Inject(GORGIAS_CALL_OBSERVER) private readonly observer?: GorgiasCallObserver,
   ) {
     this.sweeper = setInterval(() => this.evictIdle(), PACER_IDLE_EVICT_MS / 4);
     this.sweeper.unref();
+    observer?.instrument(http.axiosRef);
   }
 
   onModuleDestroy(): void {
@@ -38,11 +41,15 @@ export class GorgiasClientFactory implements OnModuleDestroy {
   }
 
   create(credentials: GorgiasCredentials, owner?: ClientOwner): GorgiasClient {
-    return new GorgiasClient(this.http.axiosRef, credentials, this.pacerFor(credentials.subdomain), {
+    const pacer = this.pacerFor(credentials.subdomain);
+    // A saved connector's account budget is labelled with its id in the metrics.
+    if (owner?.connectorId) this.observer?.trackBudget(owner.connectorId, () => pacer.budgetInUse());
+    return new GorgiasClient(this.http.axiosRef, credentials, pacer, {
       baseUrlTemplate: this.config.gorgias.baseUrl,
       timeoutMs: this.config.gorgias.timeoutMs,
       maxRetries: this.config.gorgias.maxRetries,
       lane: laneOf(credentials, owner),
+      observer: this.observer,
     });
   }
 

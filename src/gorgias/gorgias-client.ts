@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GorgiasApiError, GorgiasResource } from './gorgias-api.error';
+import type { GorgiasCallObserver } from './gorgias-call.observer';
 import { normalizeDatetimes } from './gorgias-datetime';
 import { QueryParams as Params, toQuery } from './gorgias-query';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
@@ -31,6 +32,8 @@ export interface GorgiasClientOptions {
   maxRetries: number;
   /** Whose turn this client waits for on the account's shared pacer (see GorgiasRateLimitPacer). */
   lane?: string;
+  /** Told how long each call waited for the rate-limit budget. */
+  observer?: Pick<GorgiasCallObserver, 'rateLimitWaited'>;
 }
 
 export interface GorgiasEventListParams extends GorgiasListParams {
@@ -50,7 +53,6 @@ export interface GorgiasClientStats {
   /** Retries after 5xx, timeouts and cut connections. */
   retries: number;
 }
-
 
 /** Network failures worth another try: the request may not have reached Gorgias, or its answer was lost. */
 const TRANSIENT_NETWORK_CODES = new Set([
@@ -182,7 +184,9 @@ export class GorgiasClient {
     let failures = 0;
     let rateLimitWaits = 0;
     for (;;) {
+      const waitStart = performance.now();
       await this.pacer.acquire(this.options.lane);
+      this.options.observer?.rateLimitWaited((performance.now() - waitStart) / 1000);
       this.stats.requests++;
       let res: AxiosResponse<string>;
       try {
@@ -244,7 +248,10 @@ export class GorgiasClient {
         if (parsed === undefined) {
           if (!looksLikeJson(res)) {
             // A page that is not the API (a parked domain, a login page): the address is wrong.
-            throw new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `${method} ${path}: the address did not answer as the Gorgias API`, { status, resource });
+            throw new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `${method} ${path}: the address did not answer as the Gorgias API`, {
+              status,
+              resource,
+            });
           }
           // A JSON body cut short: the connection dropped mid-answer.
           if (failures++ < maxRetries) {

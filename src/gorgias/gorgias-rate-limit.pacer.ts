@@ -121,6 +121,11 @@ export class GorgiasRateLimitPacer {
     this.samples = [];
   }
 
+  /** Share of the account's budget in use now, as predicted from the last reading (for metrics). */
+  budgetInUse(): number {
+    return Math.min(1, this.predictedLevel(this.now()) / this.limit);
+  }
+
   /** Current estimate of the rate left to us, in calls per second (for logs and benchmarks). */
   get callsPerSecond(): number {
     return this.drainPerMs * 1000;

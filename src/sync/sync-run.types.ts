@@ -42,4 +42,9 @@ export interface SyncCheckpoint {
   /** Whether this run reads everything (no watermark yet, or FULL). */
   initial?: boolean;
   reconciled?: number;
+  /**
+   * A list walk ended on a page without a next cursor that was nevertheless full: Gorgias may have
+   * cut the walk short. Kept for the whole run: a FULL run then marks nothing deleted.
+   */
+  incompleteWalk?: boolean;
 }

@@ -9,6 +9,8 @@ export const WATERMARK_OVERLAP_MS = 5 * 60_000;
  * refreshes of other connectors are never starved by large initial syncs.
  */
 export const SHORT_RUN_SLOTS = 2;
+/** How far past a run's start a watermark may be (clock skew between Gorgias and us); later records are clamped. */
+export const WATERMARK_FUTURE_SKEW_MS = 2 * 60_000;
 /** A run whose transient failures (Gorgias down, timeouts) repeat this often is marked FAILED. */
 export const MAX_RUN_ATTEMPTS = 5;
 /**

@@ -17,6 +17,7 @@ import { SyncProgressBus } from './progress/sync-progress.bus';
 import { SyncCursorRepository } from './repositories/sync-cursor.repository';
 import { SyncLogRepository } from './repositories/sync-log.repository';
 import { SyncNotifyRepository } from './repositories/sync-notify.repository';
+import { SyncQuarantineRepository } from './repositories/sync-quarantine.repository';
 import { SyncRunRepository } from './repositories/sync-run.repository';
 import { SyncHistoryPruner } from './scheduling/sync-history.pruner';
 import { SyncScheduler } from './scheduling/sync-scheduler';
@@ -34,11 +35,12 @@ import { WebhookLogListener } from './scheduling/webhook-log.listener';
 @Module({
   imports: [ConnectorsModule, GorgiasModule, TicketsModule],
   providers: [
-    // repositories: the only SQL for sync_runs, sync_cursors, sync_log_entries
+    // repositories: the only SQL for sync_runs, sync_cursors, sync_log_entries, sync_quarantine
     SyncRunRepository,
     SyncCursorRepository,
     SyncLogRepository,
     SyncNotifyRepository,
+    SyncQuarantineRepository,
     SyncLogService,
     // progress
     SyncProgressBus,

@@ -20,9 +20,12 @@ describe('refresh requests and run claiming (real PostgreSQL)', () => {
   afterAll(() => db?.close());
 
   const synced = async (c: { tenantId: string; connectorId: string }) =>
-    db.ds.transaction((m) => cursors.setWatermark(m, c, 'tickets', '2026-01-01T00:00:00Z'));
+    db.ds.transaction((m) => cursors.setWatermark(m, c, 'tickets', '2026-01-01T00:00:00Z', new Date()));
   const age = (connectorId: string, seconds: number) =>
-    db.ds.query(`UPDATE ticket_refresh_requests SET first_received_at = now() - make_interval(secs => $2) WHERE connector_id = $1`, [connectorId, seconds]);
+    db.ds.query(`UPDATE ticket_refresh_requests SET first_received_at = now() - make_interval(secs => $2) WHERE connector_id = $1`, [
+      connectorId,
+      seconds,
+    ]);
 
   it('claims oldest due first, and keeps initial and FULL runs apart from short ones', async () => {
     const initial = await seedConnector(db.ds); // no watermark yet: its first run reads everything
@@ -33,17 +36,17 @@ describe('refresh requests and run claiming (real PostgreSQL)', () => {
     const a = await db.ds.transaction((m) => runs.enqueue(m, initial, SyncMode.INCREMENTAL, 'ACTIVATE'));
     const b = await db.ds.transaction((m) => runs.enqueue(m, full, SyncMode.FULL, 'MANUAL'));
     const c = await db.ds.transaction((m) => runs.enqueue(m, poll, SyncMode.INCREMENTAL, 'SCHEDULE'));
-    expect((await runs.claim('x', 5, 60, 'short')).map((r) => r.id)).toEqual([c.id]);
-    expect((await runs.claim('x', 1, 60, 'long')).map((r) => r.id)).toEqual([a.id]); // the older of the two
-    expect((await runs.claim('x', 5, 60, 'long')).map((r) => r.id)).toEqual([b.id]);
+    expect((await runs.claim('x', 5, 60, undefined, [], 'short')).map((r) => r.id)).toEqual([c.id]);
+    expect((await runs.claim('x', 1, 60, undefined, [], 'long')).map((r) => r.id)).toEqual([a.id]); // the older of the two
+    expect((await runs.claim('x', 5, 60, undefined, [], 'long')).map((r) => r.id)).toEqual([b.id]);
   });
 
   it('folds duplicate webhooks into one request, and keeps a request announced again while it was read', async () => {
     const c = await seedConnector(db.ds);
-    await db.ds.query(`INSERT INTO connector_webhooks (connector_id, tenant_id, state, url, secret_ciphertext, secret_key_id) VALUES ($1, $2, 'REGISTERED', 'u', 'x', 'x')`, [
-      c.connectorId,
-      c.tenantId,
-    ]);
+    await db.ds.query(
+      `INSERT INTO connector_webhooks (connector_id, tenant_id, state, url, secret_ciphertext, secret_key_id) VALUES ($1, $2, 'REGISTERED', 'u', 'x', 'x')`,
+      [c.connectorId, c.tenantId],
+    );
     for (const id of ['11', '12', '11', '11']) await requests.record(c, id);
     const { requests: first, total } = await requests.pending(c.connectorId, 10);
     expect(total).toBe(2);
@@ -52,7 +55,9 @@ describe('refresh requests and run claiming (real PostgreSQL)', () => {
     await requests.record(c, '11');
     await db.ds.transaction((m) => requests.complete(m, c.connectorId, first));
     expect((await requests.pending(c.connectorId, 10)).requests.map((r) => r.ticketExternalId)).toEqual(['11']);
-    const [{ last }] = await db.ds.query(`SELECT last_webhook_at IS NOT NULL AS last FROM connector_webhooks WHERE connector_id = $1`, [c.connectorId]);
+    const [{ last }] = await db.ds.query(`SELECT last_webhook_at IS NOT NULL AS last FROM connector_webhooks WHERE connector_id = $1`, [
+      c.connectorId,
+    ]);
     expect(last).toBe(true);
   });
 

@@ -26,17 +26,18 @@ describe('sync repositories (real PostgreSQL)', () => {
     const [claimed] = await runs.claim('a', 4, 60);
     expect(claimed).toMatchObject({ id: first.id, status: SyncRunStatus.RUNNING, leaseOwner: 'a', attempts: 1 });
     expect(await runs.claim('b', 4, 60)).toEqual([]);
-    const run = { id: first.id, owner: 'a', leaseSeconds: 60 };
+    const run = { id: first.id, token: claimed.leaseToken!, leaseSeconds: 60 };
+    const other = '00000000-0000-4000-8000-000000000000';
     await db.ds.transaction((m) => runs.checkpoint(m, run, 'reading messages', { stage: 'messages' }, { messagesSynced: 7, percent: 12.5 }));
-    await expect(db.ds.transaction((m) => runs.checkpoint(m, { ...run, owner: 'b' }, 'x', {}, {}))).rejects.toBeInstanceOf(LeaseLostError);
-    expect(await runs.renewLease({ id: first.id, owner: 'b' }, 60)).toBe(false);
-    expect(await runs.renewLease({ id: first.id, owner: 'a' }, 60)).toBe(true);
+    await expect(db.ds.transaction((m) => runs.checkpoint(m, { ...run, token: other }, 'x', {}, {}))).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await runs.renewLease({ id: first.id, token: other }, 60)).toBe(false);
+    expect(await runs.renewLease(run, 60)).toBe(true);
     // Handed back at shutdown: claimable at once, and the hand-back is not an attempt.
     expect(await runs.releaseOwned('a')).toBe(1);
     const [resumed] = await runs.claim('b', 4, 60);
     expect(resumed).toMatchObject({ id: first.id, attempts: 1, checkpoint: { stage: 'messages' }, messagesSynced: 7, percent: 12.5 });
-    await expect(db.ds.transaction((m) => runs.finish(m, { id: first.id, owner: 'a' }, SyncRunStatus.SUCCEEDED, { phase: 'done' }))).rejects.toBeInstanceOf(LeaseLostError);
-    await db.ds.transaction((m) => runs.finish(m, { id: first.id, owner: 'b' }, SyncRunStatus.SUCCEEDED, { phase: 'done' }));
+    await expect(db.ds.transaction((m) => runs.finish(m, run, SyncRunStatus.SUCCEEDED, { phase: 'done' }))).rejects.toBeInstanceOf(LeaseLostError);
+    await db.ds.transaction((m) => runs.finish(m, { id: first.id, token: resumed.leaseToken! }, SyncRunStatus.SUCCEEDED, { phase: 'done' }));
     const { rows, totalCount } = await runs.listPage(scope, 10);
     expect(totalCount).toBe(1);
     expect(rows[0]).toMatchObject({ status: SyncRunStatus.SUCCEEDED, percent: 100 });
@@ -45,8 +46,8 @@ describe('sync repositories (real PostgreSQL)', () => {
 
   it('requeues a failed attempt for later, and prunes finished history but the latest run', async () => {
     const run = await db.ds.transaction((m) => runs.enqueue(m, scope, SyncMode.INCREMENTAL, 'SCHEDULE'));
-    await runs.claim('a', 1, 60);
-    await runs.requeue({ id: run.id, owner: 'a' }, 60_000, 'Gorgias is down', {});
+    const [claimed] = await runs.claim('a', 1, 60);
+    await runs.requeue({ id: run.id, token: claimed.leaseToken! }, 60_000, 'Gorgias is down', {});
     expect(await runs.claim('a', 1, 60)).toEqual([]); // not before its retry time
     expect(await runs.findActive(scope.connectorId)).toMatchObject({ id: run.id, status: SyncRunStatus.QUEUED, error: 'Gorgias is down' });
     await db.ds.query(`UPDATE sync_runs SET status = 'FAILED', finished_at = now() - interval '40 days' WHERE id = $1`, [run.id]);
@@ -57,8 +58,8 @@ describe('sync repositories (real PostgreSQL)', () => {
 
   it('moves watermarks only forward', async () => {
     const cursors = new SyncCursorRepository(db.ds);
-    await db.ds.transaction((m) => cursors.setWatermark(m, scope, 'tickets', '2025-02-01T00:00:00Z'));
-    await db.ds.transaction((m) => cursors.setWatermark(m, scope, 'tickets', '2025-01-01T00:00:00Z'));
+    await db.ds.transaction((m) => cursors.setWatermark(m, scope, 'tickets', '2025-02-01T00:00:00Z', new Date()));
+    await db.ds.transaction((m) => cursors.setWatermark(m, scope, 'tickets', '2025-01-01T00:00:00Z', new Date()));
     expect((await cursors.watermarks(scope.connectorId)).tickets?.toISOString()).toBe('2025-02-01T00:00:00.000Z');
   });
 

@@ -8,6 +8,7 @@ import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
 import { TicketRefresher } from '../../src/sync/engine/ticket-refresher';
 import { SyncCursorRepository } from '../../src/sync/repositories/sync-cursor.repository';
 import { SyncLogRepository } from '../../src/sync/repositories/sync-log.repository';
+import { SyncQuarantineRepository } from '../../src/sync/repositories/sync-quarantine.repository';
 import { SyncRunRepository, SyncRunRow } from '../../src/sync/repositories/sync-run.repository';
 import { SyncLogService } from '../../src/sync/sync-log.service';
 import { SyncMode } from '../../src/sync/sync-run.types';
@@ -60,8 +61,8 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
   }
 
   function session(run: SyncRunRow): RunSession {
-    const services = { dataSource: db.ds, runs, cursors, logs: new SyncLogService(logs), observers, leaseSeconds: 60 };
-    return new RunSession(run, OWNER, gorgias.asClient(), { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
+    const services = { dataSource: db.ds, runs, cursors, logs: new SyncLogService(logs), observers, quarantine: new SyncQuarantineRepository(db.ds), leaseSeconds: 60 };
+    return new RunSession(run, run.leaseToken!, gorgias.asClient(), { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
   }
 
   it('walks messages then tickets page by page, reporting each page\'s changes inside its transaction', async () => {

@@ -17,8 +17,8 @@ const MAIN = path.resolve(__dirname, '../../dist/src/main.js');
  * Runs the built gateway (dist/, made by `npm run build`, which `npm test` runs first) as its own
  * process, so that it can be killed like a real instance.
  */
-export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+export async function startAppProcess(env: Record<string, string>, opts: { preload?: string; ipc?: boolean } = {}): Promise<AppProcess> {
+  const child = spawn(process.execPath, [...(opts.preload ? ['--require', opts.preload] : []), MAIN], {
     env: {
       ...process.env,
       NODE_ENV: 'test',
@@ -28,7 +28,7 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
       LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d.toString()));

@@ -12,6 +12,8 @@ import { AuthService } from '../../auth/auth.service';
 import { GraphqlContext } from '../../auth/graphql-context';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { OriginPolicy } from '../../http-security/origin-policy';
+import { graphqlWsMetricsHooks } from '../../observability/metrics/graphql-ws-metrics.hooks';
+import { GraphqlMetrics } from '../../observability/metrics/graphql.metrics';
 import { createErrorFormatter } from './graphql-error-format';
 import { graphqlValidationRules } from './graphql-limits';
 import { assertComplexity } from './query-complexity.plugin';
@@ -35,7 +37,7 @@ type SocketExtra = {
 type WsContext = Context<Record<string, unknown>, SocketExtra>;
 
 // The package's export map serves this path; TypeScript's `node` resolution only finds its types under dist/.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { useServer } = require('graphql-ws/use/ws') as { useServer: typeof UseServer };
 
 const userError = (message: string, code = 'BAD_USER_INPUT') => new GraphQLError(message, { extensions: { code } });
@@ -63,6 +65,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly schemaHost: GraphQLSchemaHost,
     private readonly auth: AuthService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly metrics: GraphqlMetrics,
   ) {
     this.origins = new OriginPolicy(config.corsOrigins);
   }
@@ -76,25 +79,33 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
     const format = createErrorFormatter(this.config.env);
     const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => format(e.toJSON(), e));
     const rules = [...specifiedRules, ...graphqlValidationRules({ introspection: this.config.introspection })];
+    const metered = graphqlWsMetricsHooks(this.metrics);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES });
     this.disposable = useServer<Record<string, unknown>, SocketExtra>(
       {
         onConnect: (ctx) => this.authenticate(ctx),
         onClose: (ctx) => clearTimeout(ctx.extra?.expiry),
-        onSubscribe: (ctx, _id, payload) => {
+        onSubscribe: (ctx, id, payload) => {
+          metered.onSubscribe(ctx, id);
           const schema = this.schemaHost.schema;
           // The subscription being opened is already in ctx.subscriptions.
           if (Object.keys(ctx.subscriptions).length > WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
+            metered.refused(ctx, id, payload);
             return [userError(`At most ${WS_MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket; complete one first or open another socket.`)];
           }
           const prepared = prepareSubscription(schema, payload, rules);
-          if (Array.isArray(prepared)) return prepared;
+          if (Array.isArray(prepared)) {
+            metered.refused(ctx, id, payload);
+            return prepared;
+          }
           const contextValue: GraphqlContext = { user: ctx.extra.user, loaders: new Map() };
           return { ...prepared, contextValue };
         },
         onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) =>
           result.errors ? { ...result, errors: formatAll(result.errors.map(tagRequestError)) } : undefined,
         onError: (_ctx, _id, _payload, errors) => formatAll(errors.map(tagRequestError)),
+        // Counts the operation; a subscription stays counted while its stream is open.
+        onOperation: (ctx, id, payload, args, result) => metered.onOperation(ctx, id, payload, args, result),
       },
       this.wss,
     );

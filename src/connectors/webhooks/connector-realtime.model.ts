@@ -7,7 +7,8 @@ export enum RealtimeMode {
 
 registerEnumType(RealtimeMode, {
   name: 'RealtimeMode',
-  description: 'WEBHOOKS: Gorgias announces changes and they are re-read within seconds (polling stays as the safety net). POLLING: changes arrive with the next poll.',
+  description:
+    'WEBHOOKS: Gorgias announces changes and they are re-read within seconds (polling stays as the safety net). POLLING: changes arrive with the next poll.',
 });
 
 @ObjectType('ConnectorRealtime', { description: 'How changes in Gorgias reach this connector.' })
@@ -17,7 +18,10 @@ export class ConnectorRealtime {
   })
   mode: RealtimeMode;
 
-  @Field(() => String, { nullable: true, description: 'Where Gorgias posts this connector\'s webhooks (null when PUBLIC_BASE_URL is not set).' })
+  @Field(() => String, {
+    nullable: true,
+    description: "Where Gorgias posts this connector's webhooks (null when PUBLIC_BASE_URL is not set).",
+  })
   webhookUrl: string | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the last authentic webhook arrived.' })
@@ -26,7 +30,7 @@ export class ConnectorRealtime {
   @Field(() => String, {
     nullable: true,
     description:
-      'When Gorgias refused to register the webhook (the API key is not an admin\'s): the steps for a Gorgias admin to add it by hand. ' +
+      "When Gorgias refused to register the webhook (the API key is not an admin's): the steps for a Gorgias admin to add it by hand. " +
       'The secret is never shown here: `rotateWebhookSecret` makes a new one and returns it once.',
   })
   manualSetup: string | null;

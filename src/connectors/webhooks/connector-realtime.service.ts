@@ -14,7 +14,14 @@ export class ConnectorRealtimeService {
   ) {}
 
   async forConnectors(tenantId: string, connectors: readonly { id: string; status: string }[]): Promise<ConnectorRealtime[]> {
-    const rows = new Map((await this.webhooks.findMany(tenantId, connectors.map((c) => c.id))).map((r) => [r.connectorId, r]));
+    const rows = new Map(
+      (
+        await this.webhooks.findMany(
+          tenantId,
+          connectors.map((c) => c.id),
+        )
+      ).map((r) => [r.connectorId, r]),
+    );
     return connectors.map((c) => this.describe(c, rows.get(c.id) ?? null));
   }
 

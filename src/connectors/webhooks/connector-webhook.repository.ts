@@ -34,9 +34,11 @@ export class ConnectorWebhookRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async find(connectorId: string): Promise<ConnectorWebhookRow | null> {
-    const rows = await queryRows<ConnectorWebhookRow>(this.dataSource, `SELECT ${COLUMNS} FROM connector_webhooks WHERE connector_id = $1`, [
-      connectorId,
-    ]);
+    const rows = await queryRows<ConnectorWebhookRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM connector_webhooks WHERE connector_id = $1`,
+      [connectorId],
+    );
     return rows[0] ?? null;
   }
 

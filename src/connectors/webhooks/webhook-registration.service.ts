@@ -56,18 +56,30 @@ export class WebhookRegistrationService {
     let secret: string;
     let encrypted: { ciphertext: string; keyId: string } | undefined;
     if (existing?.secretCiphertext) {
-      secret = this.cipher.decrypt({ ciphertext: existing.secretCiphertext, keyId: existing.secretKeyId }, webhookSecretContext(connector.id));
+      secret = this.cipher.decrypt(
+        { ciphertext: existing.secretCiphertext, keyId: existing.secretKeyId },
+        webhookSecretContext(connector.id),
+      );
     } else {
       secret = newWebhookSecret();
       encrypted = this.cipher.encrypt(secret, webhookSecretContext(connector.id));
     }
     const client = this.clients.create(credentials);
     const save = (state: 'REGISTERED' | 'REFUSED' | 'FAILED', integrationId: number | null, detail: string | null) =>
-      this.webhooks.save(undefined, { connectorId: connector.id, tenantId: connector.tenantId, state, integrationId, url, detail, secret: encrypted });
+      this.webhooks.save(undefined, {
+        connectorId: connector.id,
+        tenantId: connector.tenantId,
+        state,
+        integrationId,
+        url,
+        detail,
+        secret: encrypted,
+      });
     try {
       await this.removeStale(client, url);
       const created = await client.createIntegration(this.integrationBody(url, secret));
-      if (!created || typeof created.id !== 'number') throw new GorgiasApiError('UNREACHABLE', 'POST /integrations: no integration id in the answer');
+      if (!created || typeof created.id !== 'number')
+        throw new GorgiasApiError('UNREACHABLE', 'POST /integrations: no integration id in the answer');
       await save('REGISTERED', created.id, null);
       return { state: 'REGISTERED', integrationId: created.id };
     } catch (e) {
@@ -148,10 +160,13 @@ export class WebhookRegistrationService {
         state: 'REFUSED',
         reason:
           e.code === 'PERMISSION_DENIED'
-            ? 'Gorgias refused to create the webhook: only an admin\'s API key may add integrations.'
+            ? "Gorgias refused to create the webhook: only an admin's API key may add integrations."
             : `Gorgias refused the webhook (HTTP ${e.details.status ?? 400}).`,
       };
     }
-    return { state: 'FAILED', reason: `Gorgias could not be reached to create the webhook (${e instanceof GorgiasApiError ? e.code : 'error'}); it is tried again after the next sync.` };
+    return {
+      state: 'FAILED',
+      reason: `Gorgias could not be reached to create the webhook (${e instanceof GorgiasApiError ? e.code : 'error'}); it is tried again after the next sync.`,
+    };
   }
 }

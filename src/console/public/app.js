@@ -2,7 +2,7 @@ import { createApi, detectFeatures, Q, saveToken, takeToken } from './api.js';
 import { connectorDetail } from './connector-detail.js';
 import { connectorForm } from './connector-form.js';
 import { connectorsList } from './connectors-list.js';
-import { $, el, showError } from './dom.js';
+import { $, showError } from './dom.js';
 
 const state = { api: null, features: null, connectors: [], selectedId: null, detail: null };
 const main = $('#main');

@@ -1,6 +1,7 @@
 import type { CustomerWriteRow } from '../../tickets/repositories/ticket-write.rows';
 import { GorgiasCustomerRef, GorgiasTicket } from '../gorgias.types';
 import { latestById } from './latest-by-id';
+import { MAX_SHORT_TEXT_CHARS, storableOrNull, storablePayload } from './storable-text';
 
 /** The display name Gorgias gives a customer: `name`, else first and last name. */
 export function customerName(c: GorgiasCustomerRef | null | undefined): string | null {
@@ -10,8 +11,19 @@ export function customerName(c: GorgiasCustomerRef | null | undefined): string |
   return full || null;
 }
 
-/** The customers a page of tickets refers to, one row each (those without a numeric id are skipped). */
+/**
+ * The customers a page of tickets refers to, one row each (those without a numeric id are skipped),
+ * strings made storable. `version` is the ticket's updated_datetime: the newest copy of a customer wins.
+ */
 export function toCustomerRows(tickets: GorgiasTicket[]): CustomerWriteRow[] {
-  const refs = tickets.map((t) => t.customer).filter((c): c is GorgiasCustomerRef => !!c && typeof c.id === 'number');
-  return latestById(refs, () => '').map((c) => ({ external_id: c.id, email: c.email ?? null, name: customerName(c), payload: c }));
+  const refs = tickets
+    .filter((t) => !!t.customer && typeof t.customer.id === 'number')
+    .map((t) => ({ id: t.customer!.id, customer: t.customer!, version: t.updated_datetime ?? t.created_datetime }));
+  return latestById(refs, (r) => r.version).map(({ customer: c, version }) => ({
+    external_id: c.id,
+    email: storableOrNull(c.email, MAX_SHORT_TEXT_CHARS),
+    name: storableOrNull(customerName(c), MAX_SHORT_TEXT_CHARS),
+    payload: storablePayload(c),
+    source_version: version,
+  }));
 }

@@ -1,6 +1,7 @@
 import { GorgiasMessage, GorgiasTicket } from '../gorgias.types';
 import { customerName, toCustomerRows } from './customer.mapper';
 import { toMessageRows } from './message.mapper';
+import { MAX_SHORT_TEXT_CHARS, MAX_STORED_TEXT_CHARS } from './storable-text';
 import { toTicketRows } from './ticket.mapper';
 
 const ticket = (over: Partial<GorgiasTicket> = {}): GorgiasTicket => ({
@@ -69,7 +70,51 @@ describe('Gorgias mappers', () => {
       ticket({ id: 3, customer: { id: 'x' as never } }),
       ticket({ id: 4, customer: null }),
     ]);
-    expect(rows).toEqual([{ external_id: 5, email: 'c@x', name: 'C', payload: { id: 5, email: 'c@x', name: 'C' } }]);
+    expect(rows).toEqual([
+      { external_id: 5, email: 'c@x', name: 'C', payload: { id: 5, email: 'c@x', name: 'C' }, source_version: '2025-01-02T00:00:00Z' },
+    ]);
+  });
+
+  it('keeps the newest copy of a customer (the one carried by the most recently updated ticket)', () => {
+    const rows = toCustomerRows([
+      ticket({ id: 1, updated_datetime: '2025-03-01T00:00:00Z', customer: { id: 5, email: 'new@x' } }),
+      ticket({ id: 2, updated_datetime: '2025-02-01T00:00:00Z', customer: { id: 5, email: 'old@x' } }),
+    ]);
+    expect(rows).toMatchObject([{ external_id: 5, email: 'new@x', source_version: '2025-03-01T00:00:00Z' }]);
+  });
+
+  it('versions a message by its latest datetime', () => {
+    const [row] = toMessageRows([message({ sent_datetime: '2025-01-03T00:00:00Z', failed_datetime: '2025-01-04T00:00:00Z' })]);
+    expect(row.source_version).toBe('2025-01-04T00:00:00Z');
+    expect(toMessageRows([message()])[0].source_version).toBe('2025-01-01T00:00:00Z');
+  });
+
+  it('makes hostile text storable in every column and the payload, recording the original length of a cut body', () => {
+    const huge = 'word '.repeat(MAX_STORED_TEXT_CHARS / 5 + 1000);
+    const [row] = toMessageRows([
+      message({
+        body_text: huge,
+        body_html: 'half an emoji \udc00 and a NUL \u0000.',
+        subject: 'x\ud800',
+        sender: { email: 'a\u0000@x', name: 'n'.repeat(5000) },
+        attachments: [{ url: 'u\udc00' }],
+      }),
+    ]);
+    expect(row.body_text).toHaveLength(MAX_STORED_TEXT_CHARS);
+    expect(row.body_original_length).toBe(huge.length);
+    expect(row.body_html).toBe('half an emoji \uFFFD and a NUL .');
+    expect(row.subject).toBe('x\uFFFD');
+    expect(row.sender_email).toBe('a@x');
+    expect(row.sender_name).toHaveLength(MAX_SHORT_TEXT_CHARS);
+    expect(row.attachments).toEqual([{ url: 'u\uFFFD' }]);
+    const payload = JSON.stringify(row.payload);
+    expect(payload).not.toMatch(/\\u0000|\\ud[89a-f][0-9a-f]{2}/i);
+    expect((row.payload as { body_text: string }).body_text.length).toBeLessThan(huge.length);
+    expect(toMessageRows([message({ body_text: 'short' })])[0].body_original_length).toBeNull();
+
+    const [t] = toTicketRows([ticket({ subject: 's\u0000\udc00', tags: [{ id: 1, name: 't\ud800' }], customer: { id: 5, email: 'e\u0000' } })]);
+    expect(t).toMatchObject({ subject: 's\uFFFD', tags: ['t\uFFFD'], customer_email: 'e' });
+    expect(JSON.stringify(t.payload)).not.toMatch(/\\u0000|\\ud[89a-f][0-9a-f]{2}/i);
   });
 
   it('names a customer by name, else first and last name, else nothing', () => {

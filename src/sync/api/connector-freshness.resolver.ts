@@ -32,9 +32,14 @@ export class ConnectorFreshnessResolver {
 
   @ResolveField(() => Float, {
     nullable: true,
-    description: 'Seconds from dataFreshAsOf to now: how old a change can at most be and still be missing here. Null until the initial sync succeeds.',
+    description:
+      'Seconds from dataFreshAsOf to now: how old a change can at most be and still be missing here. Null until the initial sync succeeds.',
   })
-  async freshnessLagSeconds(@Parent() connector: Connector, @Context() ctx: GraphqlContext, @CurrentUser() user: AuthUser): Promise<number | null> {
+  async freshnessLagSeconds(
+    @Parent() connector: Connector,
+    @Context() ctx: GraphqlContext,
+    @CurrentUser() user: AuthUser,
+  ): Promise<number | null> {
     const asOf = await this.dataFreshAsOf(connector, ctx, user);
     return asOf ? Math.max(0, (Date.now() - new Date(asOf).getTime()) / 1000) : null;
   }

@@ -33,6 +33,7 @@ export interface RunProgress {
   phase: string;
   ticketsSynced: number;
   messagesSynced: number;
+  ticketsDeleted: number;
   ticketsTotal: number | null;
   /** 0 to 100, one decimal. */
   percent: number;

@@ -1,13 +1,16 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { GorgiasClient } from '../../gorgias/gorgias-client';
 import { GorgiasCredentials } from '../../gorgias/gorgias.types';
+import { inSyncWriteSpan, SyncSpanScope } from '../../observability/tracing/sync-page.span';
 import { SyncCursorRepository } from '../repositories/sync-cursor.repository';
+import { QuarantinedObjectType, SyncQuarantineRepository } from '../repositories/sync-quarantine.repository';
 import { RunCounters, SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
 import { SyncLogScope, SyncLogService } from '../sync-log.service';
 import { SyncCheckpoint, SyncRunStatus, SyncStage } from '../sync-run.types';
+import { dataErrorReason, isDataError, sqlState } from './failure-class';
 import { PageChangeSet } from './page-changes';
 import { RunContext, RunObserverRegistry, RunProgress } from './run-observer';
-import { advanceCheckpoint } from './stage-plan';
+import { advanceCheckpoint, watermarkCap } from './stage-plan';
 import { RunCancelled } from './sync-failure.policy';
 
 /** What a session needs from the engine's services (one set per executor). */
@@ -17,7 +20,19 @@ export interface RunServices {
   cursors: SyncCursorRepository;
   logs: SyncLogService;
   observers: RunObserverRegistry;
+  quarantine: SyncQuarantineRepository;
   leaseSeconds: number;
+}
+
+/** A page whose items are stored together, or one by one when the database refuses the page. */
+export interface ItemPage<T> {
+  items: T[];
+  /** Stores `items` (the whole page, or one item when falling back). */
+  store: (tx: EntityManager, items: T[], changes: PageChangeSet) => Promise<void>;
+  /** What else the page commits once its items are stored (checkpoint moves, watermarks). */
+  then?: (tx: EntityManager, changes: PageChangeSet) => Promise<void>;
+  /** Names an item for the quarantine and the log. */
+  identify: (item: T) => { type: QuarantinedObjectType; id: number | string };
 }
 
 /**
@@ -44,7 +59,8 @@ export class RunSession {
 
   constructor(
     readonly run: SyncRunRow,
-    readonly owner: string,
+    /** The fencing token of the claim this execution holds (every write names it). */
+    readonly claimToken: string,
     readonly client: GorgiasClient,
     /** What the run authenticates with (the connector's, when the run started). */
     readonly credentials: GorgiasCredentials,
@@ -63,6 +79,11 @@ export class RunSession {
     this.baseWaits = run.rateLimitWaits;
   }
 
+  /** The latest a watermark written by this run may be (see stage-plan.ts watermarkCap). */
+  get watermarkCap(): Date {
+    return watermarkCap(this.run.startedAt ?? new Date(this.startedAtMs));
+  }
+
   get logs(): SyncLogService {
     return this.services.logs;
   }
@@ -73,15 +94,92 @@ export class RunSession {
    * page, also one that only moves the checkpoint: then its changes are empty).
    */
   async page(write: (tx: EntityManager, changes: PageChangeSet) => Promise<void>): Promise<void> {
-    await this.services.dataSource.transaction(async (tx) => {
-      const changes = new PageChangeSet();
-      await write(tx, changes);
-      await this.saveCheckpoint(tx);
-      await this.services.observers.pageCommitted(tx, this.ctx, changes.toPageChanges());
-    });
+    await inSyncWriteSpan(this.spanScope(), () =>
+      this.services.dataSource.transaction(async (tx) => {
+        const changes = new PageChangeSet();
+        await write(tx, changes);
+        await this.saveCheckpoint(tx);
+        await this.services.observers.pageCommitted(tx, this.ctx, changes.toPageChanges());
+      }),
+    );
+  }
+
+  /** What the spans of this run's pages say (tracing). */
+  spanScope(): SyncSpanScope {
+    return { connectorId: this.run.connectorId, runId: this.run.id, mode: this.run.mode, stage: this.checkpoint.stage ?? 'start' };
   }
 
   /** Moves the checkpoint to the start of `next` (saved with the page that calls it). */
+  /**
+   * A page of items in one transaction. When PostgreSQL refuses the page for a data reason (a value
+   * it will refuse again whatever we retry), the page is stored again item by item in one
+   * transaction, each behind a savepoint: every good item is stored, each refused one is quarantined
+   * and named at WARN in the sync log, and the checkpoint moves past the page as usual.
+   */
+  async itemPage<T>(p: ItemPage<T>): Promise<{ quarantined: number }> {
+    const saved = this.snapshot();
+    try {
+      await this.page(async (tx, changes) => {
+        if (p.items.length) await p.store(tx, p.items, changes);
+        await p.then?.(tx, changes);
+      });
+      return { quarantined: 0 };
+    } catch (e) {
+      if (!isDataError(e) || p.items.length === 0) throw e;
+      this.restore(saved);
+    }
+    let quarantined = 0;
+    await this.page(async (tx, changes) => {
+      quarantined = 0; // a retried transaction starts over
+      for (const item of p.items) {
+        await tx.query('SAVEPOINT sync_item');
+        try {
+          await p.store(tx, [item], changes);
+          await tx.query('RELEASE SAVEPOINT sync_item');
+        } catch (e) {
+          if (!isDataError(e)) throw e;
+          await tx.query('ROLLBACK TO SAVEPOINT sync_item');
+          await this.quarantine(tx, p.identify(item), e);
+          quarantined++;
+        }
+      }
+      await p.then?.(tx, changes);
+    });
+    return { quarantined };
+  }
+
+  /** Skips one record the database refused: quarantined and named in the log, in the page's transaction. */
+  async quarantine(tx: EntityManager, what: { type: QuarantinedObjectType; id: number | string }, error: unknown): Promise<void> {
+    const reason = dataErrorReason(error);
+    await this.services.quarantine.record(tx, {
+      tenantId: this.scope.tenantId,
+      connectorId: this.scope.connectorId,
+      runId: this.run.id,
+      objectType: what.type,
+      externalId: what.id,
+      reason,
+      sqlstate: sqlState(error) ?? null,
+    });
+    await this.logs.warn(
+      this.scope,
+      `Gorgias ${what.type} ${what.id} could not be stored and was skipped (quarantined): ${reason}. The rest of its page was stored; it is read again when it changes in Gorgias or by a FULL sync.`,
+      tx,
+    );
+  }
+
+  /** Counters and checkpoint as they were, to undo what a rolled-back page attempt changed in memory. */
+  private snapshot(): { checkpoint: SyncCheckpoint; copy: SyncCheckpoint; counts: [number, number, number] } {
+    return { checkpoint: this.checkpoint, copy: structuredClone(this.checkpoint), counts: [this.ticketsSynced, this.messagesSynced, this.ticketsDeleted] };
+  }
+
+  private restore(s: ReturnType<RunSession['snapshot']>): void {
+    // Stages hold a reference to the checkpoint object: it is restored in place.
+    for (const k of Object.keys(s.checkpoint)) delete (s.checkpoint as Record<string, unknown>)[k];
+    Object.assign(s.checkpoint, s.copy);
+    this.checkpoint = s.checkpoint;
+    [this.ticketsSynced, this.messagesSynced, this.ticketsDeleted] = s.counts;
+  }
+
   advance(next: SyncStage): void {
     this.checkpoint = advanceCheckpoint(this.checkpoint, next);
   }
@@ -89,7 +187,7 @@ export class RunSession {
   async saveCheckpoint(tx: EntityManager): Promise<void> {
     const { connectorStatus } = await this.services.runs.checkpoint(
       tx,
-      { id: this.run.id, owner: this.owner, leaseSeconds: this.services.leaseSeconds },
+      { id: this.run.id, token: this.claimToken, leaseSeconds: this.services.leaseSeconds },
       this.phase,
       this.checkpoint,
       this.counters(),
@@ -115,6 +213,7 @@ export class RunSession {
       phase: this.phase,
       ticketsSynced: this.ticketsSynced,
       messagesSynced: this.messagesSynced,
+      ticketsDeleted: this.ticketsDeleted,
       ticketsTotal: this.ticketsTotal,
       percent: Math.round(this.percent * 10) / 10,
     };

@@ -1,5 +1,6 @@
 import { SyncMode } from '../sync-run.types';
-import { advanceCheckpoint, firstCheckpoint, remainingStages, stagePercent, stagesOf, walkFraction } from './stage-plan';
+import { WATERMARK_FUTURE_SKEW_MS } from '../sync.constants';
+import { advanceCheckpoint, clampWatermark, firstCheckpoint, remainingStages, stagePercent, stagesOf, walkFraction, watermarkCap } from './stage-plan';
 
 describe('stage plan', () => {
   it('reads messages before tickets, and only a FULL run sweeps', () => {
@@ -46,5 +47,24 @@ describe('stage plan', () => {
     expect(walkFraction({ ...cp, position: null })).toBe(0);
     expect(walkFraction({ ...cp, pendingWatermark: '2024-12-01T00:00:00Z' })).toBe(0);
     expect(walkFraction({ ...cp, position: '2024-01-01T00:00:00Z' })).toBe(1);
+  });
+
+  it('clamps a watermark to the run start plus the skew allowance', () => {
+    const start = new Date('2026-01-01T00:00:00Z');
+    const cap = watermarkCap(start);
+    expect(cap.getTime()).toBe(start.getTime() + WATERMARK_FUTURE_SKEW_MS);
+    expect(clampWatermark('2099-01-01T00:00:00Z', cap)).toEqual(cap);
+    expect(clampWatermark(new Date('2099-01-01T00:00:00Z'), cap)).toEqual(cap);
+    expect(clampWatermark('2025-06-01T00:00:00Z', cap)).toBe('2025-06-01T00:00:00Z');
+    expect(clampWatermark(null, cap)).toBeNull();
+  });
+
+  it('keeps an incomplete walk known for the rest of the run', () => {
+    expect(advanceCheckpoint({ stage: 'tickets', initial: true, incompleteWalk: true, cursor: 'x' }, 'reconcile')).toEqual({
+      stage: 'reconcile',
+      initial: true,
+      reconciled: undefined,
+      incompleteWalk: true,
+    });
   });
 });

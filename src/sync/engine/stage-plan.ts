@@ -1,5 +1,6 @@
 import { datetimeMs } from '../../gorgias/gorgias-datetime';
 import { SyncCheckpoint, SyncMode, SyncStage } from '../sync-run.types';
+import { WATERMARK_FUTURE_SKEW_MS } from '../sync.constants';
 
 /**
  * Messages first: a ticket read after its messages has a `messages_count` that includes them.
@@ -36,13 +37,35 @@ export function firstCheckpoint(mode: SyncMode, watermarks: { tickets?: Date | n
 export function remainingStages(mode: SyncMode, checkpoint: SyncCheckpoint): { stage: SyncStage; next: SyncStage }[] {
   const stages = STAGES[mode];
   const out: { stage: SyncStage; next: SyncStage }[] = [];
-  for (let i = stages.indexOf(checkpoint.stage ?? stages[0]); i >= 0 && i < stages.length - 1; i++) out.push({ stage: stages[i], next: stages[i + 1] });
+  for (let i = stages.indexOf(checkpoint.stage ?? stages[0]); i >= 0 && i < stages.length - 1; i++)
+    out.push({ stage: stages[i], next: stages[i + 1] });
   return out;
 }
 
 /** The checkpoint at the start of `next`: only what lasts the whole run is kept. */
 export function advanceCheckpoint(checkpoint: SyncCheckpoint, next: SyncStage): SyncCheckpoint {
-  return { stage: next, initial: checkpoint.initial, reconciled: checkpoint.reconciled };
+  return {
+    stage: next,
+    initial: checkpoint.initial,
+    reconciled: checkpoint.reconciled,
+    ...(checkpoint.incompleteWalk ? { incompleteWalk: true } : {}),
+  };
+}
+
+/**
+ * The latest a watermark may be: the run's start plus a small allowance for clock skew between
+ * Gorgias and us. A record dated in the future (a bad clock, a hostile import) would otherwise move
+ * the watermark past everything that happens until then, and incremental walks would stop at page 1.
+ */
+export function watermarkCap(runStartedAt: Date): Date {
+  return new Date(runStartedAt.getTime() + WATERMARK_FUTURE_SKEW_MS);
+}
+
+/** `watermark` no later than `cap`. */
+export function clampWatermark<T extends string | Date | null | undefined>(watermark: T, cap: Date): T | Date {
+  if (watermark === null || watermark === undefined) return watermark;
+  const ms = watermark instanceof Date ? watermark.getTime() : datetimeMs(watermark);
+  return ms > cap.getTime() ? cap : watermark;
 }
 
 /** The run's percent when `stage` is `fraction` (0..1) done. */

@@ -1,3 +1,5 @@
+import { QueryFailedError } from 'typeorm';
+import { SecretUnreadableError } from '../../secrets/secret-cipher';
 import { GorgiasApiError, GorgiasErrorCode } from '../../gorgias/gorgias-api.error';
 import { LeaseLostError } from '../repositories/lease-lost.error';
 import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../sync.constants';
@@ -40,5 +42,14 @@ describe('sync failure policy', () => {
   it('treats anything but a Gorgias error as INTERNAL and transient; rotated credentials do not matter then', () => {
     expect(failureCode(new Error('boom'))).toBe('INTERNAL');
     expect(decideFailure(facts(new Error('boom'), 1, true))).toEqual({ action: 'retry', code: 'INTERNAL', delayMs: RETRY_BASE_DELAY_MS });
+  });
+
+  it('stops quietly when the connector was deleted; fails a refused record and an unreadable key at once', () => {
+    const pg = (code: string) => new QueryFailedError('INSERT', [], Object.assign(new Error('no'), { code }));
+    expect(decideFailure(facts(pg('23503')))).toEqual({ action: 'connector-gone' });
+    expect(needsCurrentCredentials(pg('23503'))).toBe(false);
+    expect(decideFailure(facts(pg('54000')))).toEqual({ action: 'fail', code: 'DATA_REJECTED', needsUser: false });
+    expect(decideFailure(facts(new SecretUnreadableError('retired key')))).toEqual({ action: 'fail', code: 'CREDENTIALS_UNREADABLE', needsUser: true });
+    expect(decideFailure(facts(pg('57P01')))).toEqual({ action: 'retry', code: 'STORAGE_UNAVAILABLE', delayMs: RETRY_BASE_DELAY_MS });
   });
 });

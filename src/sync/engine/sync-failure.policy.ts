@@ -1,4 +1,5 @@
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
+import { failureClassOf } from './failure-class';
 import { LeaseLostError } from '../repositories/lease-lost.error';
 import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../sync.constants';
 
@@ -16,6 +17,8 @@ const NEEDS_USER = new Set(['INVALID_CREDENTIALS', 'SUBDOMAIN_NOT_FOUND', 'PERMI
 export type FailureDecision =
   /** Another instance owns the run now, or it was cancelled, or the connector deleted: stop quietly. */
   | { action: 'lease-lost' }
+  /** The connector was deleted during the run (its runs went with it): stop quietly, nothing to record. */
+  | { action: 'connector-gone' }
   /** The connector was paused: the run ends CANCELLED. */
   | { action: 'cancel' }
   /** The user fixed or rotated the key while this run used the old one: go on with the new one at once. */
@@ -33,14 +36,17 @@ export interface FailureFacts {
   credentialsRotated: boolean;
 }
 
-/** The error code of a failure: the Gorgias client's, or INTERNAL for anything else. */
+/** The error code of a failure: the Gorgias client's, else its failure class (the codes of connection-advice.ts). */
 export function failureCode(error: unknown): string {
-  return error instanceof GorgiasApiError ? error.code : 'INTERNAL';
+  if (error instanceof GorgiasApiError) return error.code;
+  const codes = { data: 'DATA_REJECTED', 'connector-gone': 'CONNECTOR_DELETED', storage: 'STORAGE_UNAVAILABLE', credentials: 'CREDENTIALS_UNREADABLE' };
+  // The same codes as syncFailureAdvice (connection-advice.ts) records.
+  return codes[failureClassOf(error) as keyof typeof codes] ?? 'INTERNAL';
 }
 
 /** Whether deciding needs the connector's current credentials (every failure but a lost lease or a pause). */
 export function needsCurrentCredentials(error: unknown): boolean {
-  return !(error instanceof LeaseLostError || error instanceof RunCancelled);
+  return !(error instanceof LeaseLostError || error instanceof RunCancelled || failureClassOf(error) === 'connector-gone');
 }
 
 /** What to do about a run that threw `error`. Pure: the executor carries it out. */
@@ -48,7 +54,12 @@ export function decideFailure(facts: FailureFacts): FailureDecision {
   const { error, attempts } = facts;
   if (error instanceof LeaseLostError) return { action: 'lease-lost' };
   if (error instanceof RunCancelled) return { action: 'cancel' };
+  const kind = failureClassOf(error);
+  if (kind === 'connector-gone') return { action: 'connector-gone' };
   const code = failureCode(error);
+  // An unreadable key only the user can replace; a refused record fails the same way on every retry.
+  if (kind === 'credentials') return { action: 'fail', code, needsUser: true };
+  if (kind === 'data') return { action: 'fail', code, needsUser: false };
   const needsUser = NEEDS_USER.has(code);
   if (needsUser && facts.credentialsRotated) return { action: 'continue-with-new-credentials', code };
   if (!needsUser && attempts < MAX_RUN_ATTEMPTS) {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
-import { adviceFor } from '../../connectors/connection-advice';
+import { adviceFor, syncFailureAdvice } from '../../connectors/connection-advice';
 import { ConnectorsService } from '../../connectors/connectors.service';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { GorgiasClientFactory } from '../../gorgias/gorgias-client.factory';
@@ -11,13 +11,15 @@ import { SecretUnreadableError } from '../../secrets/secret-cipher';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { LeaseLostError } from '../repositories/lease-lost.error';
 import { SyncCursorRepository } from '../repositories/sync-cursor.repository';
+import { SyncQuarantineRepository } from '../repositories/sync-quarantine.repository';
 import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
 import { SyncLogService } from '../sync-log.service';
 import { SyncMode, SyncRunStatus, SyncStage } from '../sync-run.types';
 import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS, PROGRESS_INTERVAL_MS } from '../sync.constants';
+import { inSyncStageSpan } from '../../observability/tracing/sync-page.span';
 import { RunObserverRegistry } from './run-observer';
 import { RunServices, RunSession } from './run-session';
-import { firstCheckpoint, remainingStages } from './stage-plan';
+import { clampWatermark, firstCheckpoint, remainingStages } from './stage-plan';
 import { EventsStage } from './stages/events.stage';
 import { MessagesStage } from './stages/messages.stage';
 import { ReconcileStage } from './stages/reconcile.stage';
@@ -45,6 +47,7 @@ export class SyncRunExecutor {
     @InjectDataSource() dataSource: DataSource,
     private readonly runs: SyncRunRepository,
     cursors: SyncCursorRepository,
+    quarantine: SyncQuarantineRepository,
     private readonly connectors: ConnectorsService,
     private readonly clients: GorgiasClientFactory,
     private readonly logs: SyncLogService,
@@ -58,23 +61,26 @@ export class SyncRunExecutor {
     refresh: RefreshStage,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
-    this.services = { dataSource, runs, cursors, logs, observers, leaseSeconds: config.sync.leaseSeconds };
+    this.services = { dataSource, runs, cursors, logs, observers, quarantine, leaseSeconds: config.sync.leaseSeconds };
     this.stages = { messages, tickets, reconcile, events, sweep, refresh };
   }
 
-  async execute(run: SyncRunRow, owner: string): Promise<void> {
+  /** Executes a run just claimed; every write is fenced by that claim's token. */
+  async execute(run: SyncRunRow): Promise<void> {
+    const token = run.leaseToken;
+    if (!token) throw new Error(`sync run ${run.id} was not claimed`);
     let found;
     try {
       found = await this.connectors.findWithCredentials(run.connectorId);
     } catch (e) {
       // The stored key cannot be decrypted (the connector is now in ERROR, asking for it): the run ends
       // here, FAILED, instead of being claimed again and again.
-      if (e instanceof SecretUnreadableError) return this.failUnreadable(run, owner, e);
+      if (e instanceof SecretUnreadableError) return this.failUnreadable(run, token, e);
       throw e;
     }
     if (!found) return; // the connector was deleted: its runs went with it
     const client = this.clients.create(found.credentials, { tenantId: run.tenantId, connectorId: run.connectorId });
-    const session = new RunSession(run, owner, client, found.credentials, this.services);
+    const session = new RunSession(run, token, client, found.credentials, this.services);
     let ticks = 0;
     const renewEvery = Math.max(1, Math.floor((this.config.sync.leaseSeconds * 1000) / 3 / PROGRESS_INTERVAL_MS));
     const timer = setInterval(() => {
@@ -82,11 +88,13 @@ export class SyncRunExecutor {
       void session.publish();
       // A page can take long (rate-limit waits, retries): keep the lease alive meanwhile.
       // A failed renewal is tried again next time (three chances per lease); the page's checkpoint renews it too.
-      if (++ticks % renewEvery === 0) void this.runs.renewLease({ id: run.id, owner }, this.config.sync.leaseSeconds).catch(() => undefined);
+      if (++ticks % renewEvery === 0)
+        void this.runs.renewLease({ id: run.id, token }, this.config.sync.leaseSeconds).catch(() => undefined);
     }, PROGRESS_INTERVAL_MS);
     let errorCode: string | null = null;
     try {
       if (found.connector.status === 'PAUSED' || found.connector.status === 'DRAFT') throw new RunCancelled();
+      await session.publish(); // where this instance takes the run up: observers count from here
       await this.logStart(session);
       await this.runStages(session);
       await this.succeed(session);
@@ -96,17 +104,26 @@ export class SyncRunExecutor {
       clearInterval(timer);
       if (!session.leaseLost) {
         await session.publish();
-        await this.services.observers.finished(session.ctx, { ...session.counters(), status: session.status, durationMs: Date.now() - session.startedAtMs, errorCode });
+        await this.services.observers.finished(session.ctx, {
+          ...session.counters(),
+          status: session.status,
+          durationMs: Date.now() - session.startedAtMs,
+          errorCode,
+        });
       }
     }
   }
 
-  private async failUnreadable(run: SyncRunRow, owner: string, error: SecretUnreadableError): Promise<void> {
+  private async failUnreadable(run: SyncRunRow, token: string, error: SecretUnreadableError): Promise<void> {
     const subdomain = (await this.connectors.subdomainOf(run.connectorId)) ?? 'your account';
     const advice = adviceFor(error, subdomain);
     const scope = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id };
     await this.services.dataSource.transaction(async (m) => {
-      await this.runs.finish(m, { id: run.id, owner }, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code });
+      await this.runs.finish(m, { id: run.id, token }, SyncRunStatus.FAILED, {
+        phase: 'failed',
+        error: advice.message,
+        errorCode: advice.code,
+      });
       await this.logs.error(scope, `Sync failed: ${advice.message}`, m);
     });
     const ctx = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id, mode: run.mode, trigger: run.trigger };
@@ -126,7 +143,10 @@ export class SyncRunExecutor {
     const run = session.run;
     if (run.mode === SyncMode.REFRESH) return; // one line at the end says what it read
     if (run.attempts > 1 || run.checkpoint?.stage) {
-      await this.logs.info(session.scope, `Resuming the ${run.mode.toLowerCase()} sync at "${run.phase}" (attempt ${run.attempts}); data already synced is kept.`);
+      await this.logs.info(
+        session.scope,
+        `Resuming the ${run.mode.toLowerCase()} sync at "${run.phase}" (attempt ${run.attempts}); data already synced is kept.`,
+      );
       return;
     }
     const first = run.mode === SyncMode.INCREMENTAL && !(await this.services.cursors.watermarks(run.connectorId)).messages;
@@ -135,11 +155,15 @@ export class SyncRunExecutor {
   }
 
   private async runStages(session: RunSession): Promise<void> {
-    const watermarks = await this.services.cursors.watermarks(session.run.connectorId);
+    const stored = await this.services.cursors.watermarks(session.run.connectorId);
+    // A watermark stored in the future (before it was clamped) must not make this run stop at its first page.
+    const cap = session.watermarkCap;
+    const watermarks = Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, clampWatermark(v, cap)])) as typeof stored;
     if (!session.checkpoint.stage) session.checkpoint = firstCheckpoint(session.run.mode, watermarks);
     for (const { stage, next } of remainingStages(session.run.mode, session.checkpoint)) {
       if (stage === 'done') break;
-      await this.stages[stage].run(session, next, watermarks);
+      // Tracing: each stage is a trace of its own (list walks start one more per page).
+      await inSyncStageSpan(session.spanScope(), () => this.stages[stage].run(session, next, watermarks));
       await this.services.observers.stageDone(session.ctx, stage);
     }
   }
@@ -150,7 +174,7 @@ export class SyncRunExecutor {
     session.phase = 'done';
     await this.services.dataSource.transaction(async (m) => {
       const c = session.counters();
-      await this.runs.finish(m, { id: session.run.id, owner: session.owner }, SyncRunStatus.SUCCEEDED, { phase: 'done', ...c });
+      await this.runs.finish(m, { id: session.run.id, token: session.claimToken }, SyncRunStatus.SUCCEEDED, { phase: 'done', ...c });
       if (session.run.mode === SyncMode.REFRESH) {
         // Not a poll: the connector's schedule and health are the polls' to set.
         await this.logs.info(
@@ -172,14 +196,27 @@ export class SyncRunExecutor {
 
   /** Carries out what the failure policy decides; returns the advice code recorded, if any. */
   private async fail(session: RunSession, error: unknown): Promise<string | null> {
-    const run = { id: session.run.id, owner: session.owner };
+    const run = { id: session.run.id, token: session.claimToken };
     try {
-      const current = needsCurrentCredentials(error) ? await this.connectors.findWithCredentials(session.run.connectorId) : null;
+      const current = needsCurrentCredentials(error)
+        ? await this.connectors.findWithCredentials(session.run.connectorId).catch(() => null)
+        : null;
       const decision: FailureDecision = decideFailure({
         error,
         attempts: session.run.attempts,
         credentialsRotated: !!current && !sameCredentials(current.credentials, session.credentials),
       });
+      // Deleted while syncing (seen as a refused write, or as the run gone from under its fence):
+      // its runs and data went with it. Nothing to record, nothing to report: a cancellation.
+      const gone =
+        decision.action === 'connector-gone' ||
+        (decision.action === 'lease-lost' &&
+          (await this.connectors.findWithCredentials(session.run.connectorId).catch(() => 'unreadable')) === null);
+      if (gone) {
+        this.logger.log(`sync run ${session.run.id}: its connector was deleted, stopping`);
+        session.leaseLost = true;
+        return null;
+      }
       if (decision.action === 'lease-lost') {
         this.logger.warn(`sync run ${session.run.id}: lease lost, stopping`);
         session.leaseLost = true; // whoever holds the run now reports its progress
@@ -194,13 +231,16 @@ export class SyncRunExecutor {
         });
         return null;
       }
-      const advice = adviceFor(error, current?.connector.subdomain ?? 'your account');
+      const advice = syncFailureAdvice(error, current?.connector.subdomain ?? session.credentials.subdomain);
       if (!(error instanceof GorgiasApiError)) this.logger.error({ err: error }, `sync run ${session.run.id} failed`);
       if (decision.action === 'continue-with-new-credentials') {
         session.status = SyncRunStatus.QUEUED;
         session.phase = 'waiting to resume';
         await this.runs.requeue(run, 0, advice.message, session.counters());
-        await this.logs.info(session.scope, "The connector's credentials changed during the sync; it continues with the new ones from where it stopped.");
+        await this.logs.info(
+          session.scope,
+          "The connector's credentials changed during the sync; it continues with the new ones from where it stopped.",
+        );
         await this.bus.wakeUp().catch(() => undefined); // the scheduler's tick picks it up anyway
         return advice.code;
       }
@@ -217,7 +257,12 @@ export class SyncRunExecutor {
       session.status = SyncRunStatus.FAILED;
       session.phase = 'failed';
       await this.services.dataSource.transaction(async (m) => {
-        await this.runs.finish(m, run, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code, ...session.counters() });
+        await this.runs.finish(m, run, SyncRunStatus.FAILED, {
+          phase: 'failed',
+          error: advice.message,
+          errorCode: advice.code,
+          ...session.counters(),
+        });
         await this.connectors.recordSyncFailure(m, session.run.connectorId, {
           message: advice.message,
           code: advice.code,

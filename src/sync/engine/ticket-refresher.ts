@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { GorgiasClient } from '../../gorgias/gorgias-client';
-import { normalizeDatetimes } from '../../gorgias/gorgias-datetime';
 import { GorgiasMessage, GorgiasTicket } from '../../gorgias/gorgias.types';
 import { toCustomerRows } from '../../gorgias/mappers/customer.mapper';
 import { toMessageRows } from '../../gorgias/mappers/message.mapper';
@@ -159,4 +158,9 @@ export class TicketRefresher {
 function isMessage(m: unknown): m is GorgiasMessage {
   const msg = m as GorgiasMessage;
   return !!msg && typeof msg === 'object' && Number.isSafeInteger(msg.id) && typeof msg.created_datetime === 'string';
+}
+
+/** Tickets Gorgias still has first, then those it no longer has (the order storeAll uses). */
+export function storeOrder(reads: TicketRead[]): TicketRead[] {
+  return [...reads.filter((r) => r.snapshot), ...reads.filter((r) => !r.snapshot)];
 }

@@ -57,7 +57,10 @@ export class WebhookIntakeService {
     let expected = NO_SECRET;
     if (sender?.secretCiphertext) {
       try {
-        expected = this.cipher.decrypt({ ciphertext: sender.secretCiphertext, keyId: sender.secretKeyId }, webhookSecretContext(connectorId));
+        expected = this.cipher.decrypt(
+          { ciphertext: sender.secretCiphertext, keyId: sender.secretKeyId },
+          webhookSecretContext(connectorId),
+        );
       } catch {
         expected = NO_SECRET; // a key no longer configured: nothing can match
       }

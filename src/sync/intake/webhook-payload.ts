@@ -9,7 +9,9 @@ export function ticketIdOf(body: unknown): string {
   const raw = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).ticket_id : undefined;
   const text = typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
   if (!/^[1-9]\d{0,18}$/.test(text) || BigInt(text) > MAX_TICKET_ID) {
-    throw new BadRequestException('ticket_id: must be the Gorgias ticket id, a positive integer or a string of digits, e.g. {"ticket_id": "123"}.');
+    throw new BadRequestException(
+      'ticket_id: must be the Gorgias ticket id, a positive integer or a string of digits, e.g. {"ticket_id": "123"}.',
+    );
   }
   return text;
 }

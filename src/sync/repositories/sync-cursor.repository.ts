@@ -37,12 +37,22 @@ export class SyncCursorRepository {
     );
   }
 
-  /** Inside the page's transaction; a watermark only moves forward. */
-  async setWatermark(m: EntityManager, c: { tenantId: string; connectorId: string }, stream: SyncStream, watermark: string | Date): Promise<void> {
+  /**
+   * Inside the page's transaction; a watermark only moves forward, but never past `cap` (the run's
+   * start plus a skew allowance): a watermark stored in the future earlier is brought back to it.
+   */
+  async setWatermark(
+    m: EntityManager,
+    c: { tenantId: string; connectorId: string },
+    stream: SyncStream,
+    watermark: string | Date,
+    cap: Date,
+  ): Promise<void> {
     await m.query(
-      `INSERT INTO sync_cursors (connector_id, stream, tenant_id, watermark, updated_at) VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (connector_id, stream) DO UPDATE SET watermark = GREATEST(sync_cursors.watermark, EXCLUDED.watermark), updated_at = now()`,
-      [c.connectorId, stream, c.tenantId, watermark],
+      `INSERT INTO sync_cursors (connector_id, stream, tenant_id, watermark, updated_at) VALUES ($1, $2, $3, LEAST($4::timestamptz, $5::timestamptz), now())
+       ON CONFLICT (connector_id, stream) DO UPDATE
+         SET watermark = LEAST(GREATEST(sync_cursors.watermark, EXCLUDED.watermark), $5::timestamptz), updated_at = now()`,
+      [c.connectorId, stream, c.tenantId, watermark, cap],
     );
   }
 }

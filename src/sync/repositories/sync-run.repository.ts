@@ -27,6 +27,8 @@ export interface SyncRunRow {
   phase: string;
   checkpoint: SyncCheckpoint;
   leaseOwner: string | null;
+  /** This claim's fencing token: every write of the run names it, so only the latest claim writes. */
+  leaseToken: string | null;
   leaseExpiresAt: Date | null;
   attempts: number;
   ticketsTotal: number | null;
@@ -50,34 +52,29 @@ const RUN_SUMMARY_COLUMNS = `id, tenant_id AS "tenantId", connector_id AS "conne
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
 /** ...plus what executing it needs. */
-const RUN_COLUMNS = `${RUN_SUMMARY_COLUMNS}, trigger, checkpoint, lease_owner AS "leaseOwner",
+const RUN_COLUMNS = `${RUN_SUMMARY_COLUMNS}, trigger, checkpoint, lease_owner AS "leaseOwner", lease_token AS "leaseToken",
   lease_expires_at AS "leaseExpiresAt", attempts, error_code AS "errorCode"`;
 
 /**
  * Sync runs as a work queue in PostgreSQL. Claims use FOR UPDATE SKIP LOCKED so several instances
- * never take the same run; every write of a running run is fenced by its lease owner, so an
- * instance that lost its lease (it stalled, another took over) cannot write over the new owner.
+ * never take the same run; every write of a running run is fenced by its claim's token, so an
+ * execution whose lease was lost (it stalled, another claim took over, even by the same instance)
+ * cannot write over the new one.
  */
 @Injectable()
 export class SyncRunRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Enqueues a run unless one is queued or running; returns the active run either way. */
-  async enqueue(
-    m: EntityManager,
-    c: { tenantId: string; connectorId: string },
-    mode: SyncMode,
-    trigger: string,
-  ): Promise<SyncRunRow> {
+  async enqueue(m: EntityManager, c: { tenantId: string; connectorId: string }, mode: SyncMode, trigger: string): Promise<SyncRunRow> {
     await m.query(
       `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger) VALUES ($1, $2, $3, $4)
        ON CONFLICT (connector_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING`,
       [c.tenantId, c.connectorId, mode, trigger],
     );
-    const [run] = await m.query(
-      `SELECT ${RUN_COLUMNS} FROM sync_runs WHERE connector_id = $1 AND status IN ('QUEUED','RUNNING')`,
-      [c.connectorId],
-    );
+    const [run] = await m.query(`SELECT ${RUN_COLUMNS} FROM sync_runs WHERE connector_id = $1 AND status IN ('QUEUED','RUNNING')`, [
+      c.connectorId,
+    ]);
     return run;
   }
 
@@ -102,7 +99,7 @@ export class SyncRunRepository {
     const rows = await this.dataSource.query(
       `WITH abandoned AS (
          UPDATE sync_runs SET status = 'FAILED', phase = 'failed', error = $2, error_code = 'ABANDONED', finished_at = now(),
-                lease_owner = NULL, lease_expires_at = NULL
+                lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
           WHERE status = 'RUNNING' AND lease_expires_at < now() AND attempts >= $1
          RETURNING connector_id)
        UPDATE connectors c SET last_error = $2, last_error_code = 'ABANDONED', updated_at = now(),
@@ -117,44 +114,48 @@ export class SyncRunRepository {
   /**
    * Takes up to `limit` runs, oldest due first: queued ones whose (retry) time has come, and running
    * ones whose lease expired (their instance died) fewer than `maxAttempts` times: those resume from
-   * their checkpoint. `kind` 'long' takes only initial and FULL runs, 'short' only the others, so the
-   * scheduler can keep room for short runs while large initial syncs run.
+   * their checkpoint. Each claim gets a new fencing token. `executing`: runs this instance still
+   * executes (one that stalled past its lease): never claimed again by it. `kind` 'long' takes only
+   * initial and FULL runs, 'short' only the others, so the scheduler can keep room for short runs
+   * while large initial syncs run.
    */
   async claim(
     owner: string,
     limit: number,
     leaseSeconds: number,
-    kind: 'short' | 'long' | 'any' = 'any',
     maxAttempts = MAX_CLAIM_ATTEMPTS,
+    executing: readonly string[] = [],
+    kind: 'short' | 'long' | 'any' = 'any',
   ): Promise<SyncRunRow[]> {
     if (limit <= 0) return [];
     return queryRows<SyncRunRow>(
       this.dataSource,
       `UPDATE sync_runs r
-          SET status = 'RUNNING', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $3),
+          SET status = 'RUNNING', lease_owner = $1, lease_token = gen_random_uuid(), lease_expires_at = now() + make_interval(secs => $3),
               attempts = r.attempts + 1, started_at = coalesce(r.started_at, now())
         WHERE r.id IN (
           SELECT s.id FROM sync_runs s
            WHERE ((s.status = 'QUEUED' AND coalesce(s.lease_expires_at, '-infinity') <= now())
-                  OR (s.status = 'RUNNING' AND s.lease_expires_at < now() AND s.attempts < $5))
-             AND ($4 = 'any' OR ($4 = 'long') = (s.mode = 'FULL' OR NOT EXISTS (
+                  OR (s.status = 'RUNNING' AND s.lease_expires_at < now() AND s.attempts < $4))
+             AND NOT (s.id = ANY($5::uuid[]))
+             AND ($6 = 'any' OR ($6 = 'long') = (s.mode = 'FULL' OR NOT EXISTS (
                    SELECT 1 FROM sync_cursors sc WHERE sc.connector_id = s.connector_id AND sc.stream = 'tickets')))
            ORDER BY coalesce(s.lease_expires_at, s.created_at)
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
       RETURNING ${RUN_COLUMNS}`,
-      [owner, limit, leaseSeconds, kind, maxAttempts],
+      [owner, limit, leaseSeconds, maxAttempts, [...executing], kind],
     );
   }
 
   /**
    * Saves the checkpoint and counters inside the caller's transaction (the one that upserted the
-   * page) and renews the lease. Throws LeaseLostError if this instance no longer owns the run,
+   * page) and renews the lease. Throws LeaseLostError if this claim no longer holds the run,
    * which rolls the page back. Returns the connector's status, so a pause is noticed.
    */
   async checkpoint(
     m: EntityManager,
-    run: { id: string; owner: string; leaseSeconds: number },
+    run: { id: string; token: string; leaseSeconds: number },
     phase: string,
     checkpoint: SyncCheckpoint,
     counters: RunCounters,
@@ -166,11 +167,11 @@ export class SyncRunRepository {
               tickets_deleted = coalesce($7, tickets_deleted), api_requests = coalesce($8, api_requests),
               rate_limit_waits = coalesce($9, rate_limit_waits), tickets_total = coalesce($10, tickets_total),
               lease_expires_at = now() + make_interval(secs => $11), percent = coalesce($12, percent)
-        WHERE r.id = $1 AND r.lease_owner = $2 AND r.status = 'RUNNING'
+        WHERE r.id = $1 AND r.lease_token = $2 AND r.status = 'RUNNING'
       RETURNING (SELECT status FROM connectors c WHERE c.id = r.connector_id) AS "connectorStatus"`,
       [
         run.id,
-        run.owner,
+        run.token,
         phase,
         JSON.stringify(checkpoint),
         counters.ticketsSynced ?? null,
@@ -188,12 +189,12 @@ export class SyncRunRepository {
   }
 
   /** Keeps the lease alive while one page takes long (rate-limit waits, retries). False: the lease is gone. */
-  async renewLease(run: { id: string; owner: string }, leaseSeconds: number): Promise<boolean> {
+  async renewLease(run: { id: string; token: string }, leaseSeconds: number): Promise<boolean> {
     const rows = await queryRows(
       this.dataSource,
       `UPDATE sync_runs SET lease_expires_at = now() + make_interval(secs => $3)
-        WHERE id = $1 AND lease_owner = $2 AND status = 'RUNNING' RETURNING id`,
-      [run.id, run.owner, leaseSeconds],
+        WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING' RETURNING id`,
+      [run.id, run.token, leaseSeconds],
     );
     return rows.length > 0;
   }
@@ -201,22 +202,22 @@ export class SyncRunRepository {
   /** Ends a run (fenced): SUCCEEDED, FAILED or CANCELLED. */
   async finish(
     m: EntityManager,
-    run: { id: string; owner: string },
+    run: { id: string; token: string },
     status: SyncRunStatus,
     fields: { error?: string | null; errorCode?: string | null; phase: string } & RunCounters,
   ): Promise<void> {
     const rows = await queryRows(
       m,
       `UPDATE sync_runs SET status = $3, phase = $4, error = $5, error_code = $6, finished_at = now(),
-              lease_owner = NULL, lease_expires_at = NULL,
+              lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
               tickets_synced = coalesce($7, tickets_synced), messages_synced = coalesce($8, messages_synced),
               tickets_deleted = coalesce($9, tickets_deleted), api_requests = coalesce($10, api_requests),
               rate_limit_waits = coalesce($11, rate_limit_waits),
               percent = CASE WHEN $3 = 'SUCCEEDED' THEN 100 ELSE percent END
-        WHERE id = $1 AND lease_owner = $2 AND status = 'RUNNING' RETURNING id`,
+        WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING' RETURNING id`,
       [
         run.id,
-        run.owner,
+        run.token,
         status,
         fields.phase,
         fields.error ?? null,
@@ -232,13 +233,13 @@ export class SyncRunRepository {
   }
 
   /** Gives a run back to the queue after a transient failure; it resumes from its checkpoint after `delayMs`. */
-  async requeue(run: { id: string; owner: string }, delayMs: number, error: string, counters: RunCounters): Promise<void> {
+  async requeue(run: { id: string; token: string }, delayMs: number, error: string, counters: RunCounters): Promise<void> {
     await this.dataSource.query(
-      `UPDATE sync_runs SET status = 'QUEUED', phase = 'waiting to retry', lease_owner = NULL,
+      `UPDATE sync_runs SET status = 'QUEUED', phase = 'waiting to retry', lease_owner = NULL, lease_token = NULL,
               lease_expires_at = now() + make_interval(secs => $3), error = $4,
               api_requests = coalesce($5, api_requests), rate_limit_waits = coalesce($6, rate_limit_waits)
-        WHERE id = $1 AND lease_owner = $2 AND status = 'RUNNING'`,
-      [run.id, run.owner, delayMs / 1000, error, counters.apiRequests ?? null, counters.rateLimitWaits ?? null],
+        WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING'`,
+      [run.id, run.token, delayMs / 1000, error, counters.apiRequests ?? null, counters.rateLimitWaits ?? null],
     );
   }
 
@@ -250,7 +251,7 @@ export class SyncRunRepository {
   async releaseOwned(owner: string): Promise<number> {
     const rows = await queryRows(
       this.dataSource,
-      `UPDATE sync_runs SET status = 'QUEUED', phase = 'waiting to resume', lease_owner = NULL, lease_expires_at = NULL,
+      `UPDATE sync_runs SET status = 'QUEUED', phase = 'waiting to resume', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
               attempts = greatest(attempts - 1, 0)
         WHERE lease_owner = $1 AND status = 'RUNNING' RETURNING id`,
       [owner],
@@ -308,10 +309,10 @@ export class SyncRunRepository {
         ORDER BY created_at DESC, id DESC LIMIT $3`,
       params,
     );
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2`, [
-      scope.tenantId,
-      scope.connectorId,
-    ]);
+    const [{ count }] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2`,
+      [scope.tenantId, scope.connectorId],
+    );
     return { rows, totalCount: count as number };
   }
 

@@ -22,7 +22,10 @@ export class SyncHistoryPruner implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     if (!this.config.sync.schedulerEnabled) return;
-    this.registry.addInterval(PRUNE_JOB, setInterval(() => void this.pruneHistory(), HISTORY_PRUNE_INTERVAL_MS));
+    this.registry.addInterval(
+      PRUNE_JOB,
+      setInterval(() => void this.pruneHistory(), HISTORY_PRUNE_INTERVAL_MS),
+    );
   }
 
   beforeApplicationShutdown(): void {

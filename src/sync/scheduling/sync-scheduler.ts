@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { runAsBackgroundWork } from '../../observability/logging/background-log-context';
 import { SyncRunExecutor } from '../engine/sync-run.executor';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
@@ -27,7 +28,7 @@ const TICK_JOB = 'sync-scheduler-tick';
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(SyncScheduler.name);
-  /** This instance's lease-owner id. */
+  /** This instance's id (lease_owner: runs handed back at shutdown); writes are fenced by each claim's own token. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly active = new Map<string, Promise<void>>();
   /** Which of the active runs are initial or FULL. */
@@ -95,9 +96,11 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         await this.refreshes.enqueueRuns(REFRESH_COALESCE_MS, REFRESH_BATCH_MAX_TICKETS);
         const cap = this.config.sync.maxConcurrentRuns;
         const lease = this.config.sync.leaseSeconds;
-        const shortRuns = await this.runs.claim(this.owner, cap - this.active.size, lease, 'short');
+        // A run this instance still executes (stalled past its lease) is never claimed by it again.
+        const executing = [...this.active.keys()];
+        const shortRuns = await this.runs.claim(this.owner, cap - this.active.size, lease, MAX_CLAIM_ATTEMPTS, executing, 'short');
         const longRoom = Math.min(cap - this.active.size - shortRuns.length, Math.max(1, cap - SHORT_RUN_SLOTS) - this.long.size);
-        const longRuns = await this.runs.claim(this.owner, longRoom, lease, 'long');
+        const longRuns = await this.runs.claim(this.owner, longRoom, lease, MAX_CLAIM_ATTEMPTS, executing, 'long');
         for (const run of [...shortRuns, ...longRuns]) this.start(run, longRuns.includes(run));
       } while (this.again && !this.stopped);
     } catch (e) {
@@ -109,12 +112,15 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   private start(run: SyncRunRow, long: boolean): void {
     if (long) this.long.add(run.id);
-    const p = this.executor
-      .execute(run, this.owner)
+    // The run logs as itself, not as the request whose wake-up led to this tick.
+    const p: Promise<void> = runAsBackgroundWork({ connectorId: run.connectorId, runId: run.id }, () => this.executor.execute(run))
       .catch((e) => this.logger.error({ err: e }, `sync run ${run.id} crashed`))
       .finally(() => {
-        this.active.delete(run.id);
-        this.long.delete(run.id);
+        // Only this execution's entry: another instance may have the run now, this one never twice.
+        if (this.active.get(run.id) === p) {
+          this.active.delete(run.id);
+          this.long.delete(run.id);
+        }
         void this.tick(); // room for the next one
       });
     this.active.set(run.id, p);

@@ -36,7 +36,10 @@ export class WebhookLogListener implements OnModuleInit {
       case 'REMOVED':
         return this.logs.info(scope, 'Webhook removed from Gorgias.');
       case 'KEPT':
-        return this.logs.warn(scope, `Could not remove the webhook from Gorgias (${outcome.reason}); its deliveries are ignored while the connector is paused.`);
+        return this.logs.warn(
+          scope,
+          `Could not remove the webhook from Gorgias (${outcome.reason}); its deliveries are ignored while the connector is paused.`,
+        );
       case 'ROTATED':
         return this.logs.info(scope, 'A new webhook secret was made; the previous one no longer works.');
       case 'OFF':

@@ -28,14 +28,47 @@ function toJson(rows: unknown[]): string {
 }
 
 const TICKET_COLUMNS = [
-  'subject', 'excerpt', 'status', 'priority', 'channel', 'via', 'language', 'customer_external_id', 'customer_email',
-  'customer_name', 'tags', 'messages_count', 'spam', 'created_at', 'updated_at', 'opened_at', 'closed_at',
-  'last_message_at', 'trashed_at', 'payload',
+  'subject',
+  'excerpt',
+  'status',
+  'priority',
+  'channel',
+  'via',
+  'language',
+  'customer_external_id',
+  'customer_email',
+  'customer_name',
+  'tags',
+  'messages_count',
+  'spam',
+  'created_at',
+  'updated_at',
+  'opened_at',
+  'closed_at',
+  'last_message_at',
+  'trashed_at',
+  'payload',
 ];
 /** What the API shows of a ticket row (a change to any of these is a change for the feed). */
 const TICKET_SHOWN = [
-  'subject', 'excerpt', 'status', 'priority', 'channel', 'via', 'language', 'customer_external_id', 'customer_email',
-  'customer_name', 'tags', 'messages_count', 'created_at', 'updated_at', 'closed_at', 'last_message_at', 'trashed_at', 'deleted_at',
+  'subject',
+  'excerpt',
+  'status',
+  'priority',
+  'channel',
+  'via',
+  'language',
+  'customer_external_id',
+  'customer_email',
+  'customer_name',
+  'tags',
+  'messages_count',
+  'created_at',
+  'updated_at',
+  'closed_at',
+  'last_message_at',
+  'trashed_at',
+  'deleted_at',
 ];
 const TICKET_RECORD = `external_id bigint, subject text, excerpt text, status text, priority text, channel text, via text,
   language text, customer_external_id bigint, customer_email text, customer_name text, tags text[],
@@ -43,16 +76,34 @@ const TICKET_RECORD = `external_id bigint, subject text, excerpt text, status te
   closed_at timestamptz, last_message_at timestamptz, trashed_at timestamptz, payload jsonb`;
 
 const MESSAGE_COLUMNS = [
-  'ticket_external_id', 'channel', 'via', 'from_agent', 'public', 'sender_email', 'sender_name', 'receiver_email',
-  'receiver_name', 'subject', 'body_text', 'body_html', 'stripped_text', 'attachments', 'created_at', 'sent_at',
-  'failed_at', 'deleted_at', 'payload',
+  'ticket_external_id',
+  'channel',
+  'via',
+  'from_agent',
+  'public',
+  'sender_email',
+  'sender_name',
+  'receiver_email',
+  'receiver_name',
+  'subject',
+  'body_text',
+  'body_html',
+  'stripped_text',
+  'body_original_length',
+  'attachments',
+  'created_at',
+  'sent_at',
+  'failed_at',
+  'deleted_at',
+  'source_version',
+  'payload',
 ];
 /** What the API shows of a message row (stripped_text feeds the ticket's description). */
-const MESSAGE_SHOWN = MESSAGE_COLUMNS.filter((c) => c !== 'payload');
+const MESSAGE_SHOWN = MESSAGE_COLUMNS.filter((c) => !['payload', 'source_version', 'body_original_length'].includes(c));
 const MESSAGE_RECORD = `external_id bigint, ticket_external_id bigint, channel text, via text, from_agent boolean, public boolean,
   sender_email text, sender_name text, receiver_email text, receiver_name text, subject text, body_text text,
-  body_html text, stripped_text text, attachments jsonb, created_at timestamptz, sent_at timestamptz,
-  failed_at timestamptz, deleted_at timestamptz, payload jsonb`;
+  body_html text, stripped_text text, body_original_length int, attachments jsonb, created_at timestamptz, sent_at timestamptz,
+  failed_at timestamptz, deleted_at timestamptz, source_version timestamptz, payload jsonb`;
 
 /** The shown columns as one comparable value (`alias.` prefixes them when given). */
 const shown = (columns: string[], alias = '') => `jsonb_build_array(${columns.map((c) => alias + c).join(', ')})`;
@@ -123,7 +174,9 @@ export class TicketWriteRepository {
          SELECT $1, $2, x.external_id, ${MESSAGE_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
          ON CONFLICT (connector_id, external_id) DO UPDATE SET
           ${MESSAGE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = now()
-         WHERE ${differs('messages', MESSAGE_COLUMNS)}
+         -- an older copy (a replay, a run that lost its lease) never overwrites a newer one
+         WHERE (messages.source_version IS NULL OR EXCLUDED.source_version >= messages.source_version)
+           AND ${differs('messages', MESSAGE_COLUMNS)}
          RETURNING external_id, ticket_external_id, ${shown(MESSAGE_SHOWN)} AS shown),
        changed AS (SELECT w.ticket_external_id AS now_in, b.ticket_external_id AS was_in FROM written w
                     LEFT JOIN before b ON b.external_id = w.external_id
@@ -238,7 +291,12 @@ export class TicketWriteRepository {
    * After a ticket's messages were re-read in full: its stored messages that Gorgias no longer lists
    * were deleted there. Soft-deleted here (kept, hidden); `written` says how many.
    */
-  async markUnlistedMessagesDeleted(m: EntityManager, scope: WriteScope, ticketExternalId: string, listedIds: number[]): Promise<WriteResult> {
+  async markUnlistedMessagesDeleted(
+    m: EntityManager,
+    scope: WriteScope,
+    ticketExternalId: string,
+    listedIds: number[],
+  ): Promise<WriteResult> {
     const [, count] = await m.query(
       `UPDATE messages SET deleted_at = now()
         WHERE connector_id = $1 AND tenant_id = $4 AND ticket_external_id = $2 AND deleted_at IS NULL
@@ -276,12 +334,14 @@ export class TicketWriteRepository {
   private async upsertCustomers(m: EntityManager, scope: WriteScope, customers: CustomerWriteRow[]): Promise<void> {
     if (!customers.length) return;
     await m.query(
-      `INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload, synced_at)
-       SELECT $1, $2, x.external_id, x.email, x.name, x.payload, now()
-         FROM jsonb_to_recordset($3::jsonb) AS x(external_id bigint, email text, name text, payload jsonb)
+      `INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload, source_version, synced_at)
+       SELECT $1, $2, x.external_id, x.email, x.name, x.payload, x.source_version, now()
+         FROM jsonb_to_recordset($3::jsonb) AS x(external_id bigint, email text, name text, payload jsonb, source_version timestamptz)
        ON CONFLICT (connector_id, external_id) DO UPDATE SET
-         email = EXCLUDED.email, name = EXCLUDED.name, payload = EXCLUDED.payload, synced_at = now()
-       WHERE (customers.email, customers.name, customers.payload) IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.name, EXCLUDED.payload)`,
+         email = EXCLUDED.email, name = EXCLUDED.name, payload = EXCLUDED.payload, source_version = EXCLUDED.source_version, synced_at = now()
+       -- an older copy never overwrites a newer one
+       WHERE (customers.source_version IS NULL OR EXCLUDED.source_version >= customers.source_version)
+         AND (customers.email, customers.name, customers.payload) IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.name, EXCLUDED.payload)`,
       [scope.tenantId, scope.connectorId, toJson(customers)],
     );
   }

@@ -43,11 +43,15 @@ export interface MessageWriteRow {
   body_text: string | null;
   body_html: string | null;
   stripped_text: string | null;
+  /** The length the provider sent of the longest body field, when it had to be cut to be stored; else null. */
+  body_original_length: number | null;
   attachments: unknown[];
   created_at: string;
   sent_at: string | null;
   failed_at: string | null;
   deleted_at: string | null;
+  /** Which version of the provider's message this is (an older one never overwrites a newer one). */
+  source_version: string;
   payload: unknown;
 }
 
@@ -56,6 +60,8 @@ export interface CustomerWriteRow {
   email: string | null;
   name: string | null;
   payload: unknown;
+  /** Which version of the provider's customer this is (the updated time of the object that carried it). */
+  source_version: string;
 }
 
 /** What one write did: items written (as a run counts them) and the tickets whose API-visible state changed. */

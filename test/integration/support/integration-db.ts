@@ -11,9 +11,10 @@ export interface IntegrationDb {
   close(): Promise<void>;
 }
 
-export async function openIntegrationDb(): Promise<IntegrationDb> {
+/** `pool`: extra node-postgres pool settings (e.g. idle_in_transaction_session_timeout). */
+export async function openIntegrationDb(pool: Record<string, unknown> = {}): Promise<IntegrationDb> {
   const db = await createTestDatabase();
-  const ds = new DataSource({ type: 'postgres', url: db.url, migrations, synchronize: false, logging: false, extra: { max: 5 } });
+  const ds = new DataSource({ type: 'postgres', url: db.url, migrations, synchronize: false, logging: false, extra: { max: 5, ...pool } });
   await ds.initialize();
   await runMigrationsLocked(ds);
   return {

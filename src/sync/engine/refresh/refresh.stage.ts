@@ -13,7 +13,12 @@ import { RunSession } from '../run-session';
 import { SyncStageRunner } from '../stages/sync-stage';
 import { TicketRefresher } from '../ticket-refresher';
 import { refreshPlan } from './refresh-plan';
-import { REFRESH_BATCH_MAX_TICKETS, REFRESH_GET_MAX_TICKETS, REFRESH_MAX_MESSAGE_PAGES, REFRESH_MESSAGES_MARGIN_MS } from './refresh.constants';
+import {
+  REFRESH_BATCH_MAX_TICKETS,
+  REFRESH_GET_MAX_TICKETS,
+  REFRESH_MAX_MESSAGE_PAGES,
+  REFRESH_MESSAGES_MARGIN_MS,
+} from './refresh.constants';
 
 /**
  * The one stage of a REFRESH run: re-reads the tickets webhooks announced (the connector's pending
@@ -78,10 +83,16 @@ export class RefreshStage implements SyncStageRunner {
   }
 
   /** Stores messages, completes the requests of the tickets they made whole; returns those still short. */
-  private async storeMessages(session: RunSession, messages: GorgiasMessage[], short: string[], byId: Map<string, PendingRefresh>): Promise<string[]> {
+  private async storeMessages(
+    session: RunSession,
+    messages: GorgiasMessage[],
+    short: string[],
+    byId: Map<string, PendingRefresh>,
+  ): Promise<string[]> {
     let still: string[] = short;
     await session.page(async (tx, changes) => {
-      if (messages.length) session.messagesSynced += changes.addMessages(await this.write.upsertMessages(tx, session.scope, toMessageRows(messages)));
+      if (messages.length)
+        session.messagesSynced += changes.addMessages(await this.write.upsertMessages(tx, session.scope, toMessageRows(messages)));
       still = await this.write.messageCountMismatchesAmong(tx, session.scope, short);
       const whole = short.filter((id) => !still.includes(id));
       const done = whole.map((id) => byId.get(id)).filter((r): r is PendingRefresh => !!r);
@@ -136,7 +147,8 @@ export class RefreshStage implements SyncStageRunner {
     let short: string[] = [];
     await session.page(async (tx, changes) => {
       // Messages first, as in a sync: a ticket stored after its messages has a count that includes them.
-      if (messages.length) session.messagesSynced += changes.addMessages(await this.write.upsertMessages(tx, session.scope, toMessageRows(messages)));
+      if (messages.length)
+        session.messagesSynced += changes.addMessages(await this.write.upsertMessages(tx, session.scope, toMessageRows(messages)));
       if (tickets.length) {
         const page = { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) };
         session.ticketsSynced += changes.addTickets(await this.write.upsertTickets(tx, session.scope, page));

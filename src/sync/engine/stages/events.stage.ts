@@ -6,7 +6,7 @@ import { SyncStage } from '../../sync-run.types';
 import { eventTargets } from '../events/event-targets';
 import { readSyncEvents } from '../events/sync-events.reader';
 import { RunSession } from '../run-session';
-import { TicketRefresher } from '../ticket-refresher';
+import { storeOrder, TicketRefresher } from '../ticket-refresher';
 import { SyncStageRunner, Watermarks } from './sync-stage';
 
 /** Tickets re-read per page transaction (the reads happen before it opens). */
@@ -54,7 +54,7 @@ export class EventsStage implements SyncStageRunner {
     const windowStart = effective.getTime() - WATERMARK_OVERLAP_MS;
     const remembered = handled.filter((h) => datetimeMs(h.at) >= windowStart).map((h) => h.id).slice(-MAX_REMEMBERED_EVENT_IDS);
     await session.page(async (tx) => {
-      await cursors.setWatermark(tx, session.scope, 'events', candidate);
+      await cursors.setWatermark(tx, session.scope, 'events', candidate, session.watermarkCap);
       await cursors.setHandledIds(tx, session.scope, 'events', [...new Set(remembered)]);
       session.advance(next);
     });
@@ -66,15 +66,20 @@ export class EventsStage implements SyncStageRunner {
     const totals = { tickets: 0, messages: 0, removed: 0, deleted: 0 };
     for (let i = 0; i < ticketIds.length; i += REFRESH_BATCH) {
       const reads = await this.refresher.readAll(session.client, session.services.dataSource.manager, session.scope, ticketIds.slice(i, i + REFRESH_BATCH));
-      await session.page(async (tx, changes) => {
-        const r = await this.refresher.storeAll(tx, session.scope, reads, changes);
-        session.ticketsSynced += r.tickets;
-        session.messagesSynced += r.messages;
-        session.ticketsDeleted += r.deleted;
-        totals.tickets += r.tickets;
-        totals.messages += r.messages;
-        totals.removed += r.removed;
-        totals.deleted += r.deleted;
+      // A ticket the database refuses (with its messages) is quarantined; the others are stored.
+      await session.itemPage({
+        items: storeOrder(reads),
+        identify: (read) => ({ type: 'ticket', id: read.externalId }),
+        store: async (tx, items, changes) => {
+          const r = await this.refresher.storeAll(tx, session.scope, items, changes);
+          session.ticketsSynced += r.tickets;
+          session.messagesSynced += r.messages;
+          session.ticketsDeleted += r.deleted;
+          totals.tickets += r.tickets;
+          totals.messages += r.messages;
+          totals.removed += r.removed;
+          totals.deleted += r.deleted;
+        },
       });
     }
     await session.logs.info(

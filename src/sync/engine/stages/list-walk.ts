@@ -2,7 +2,8 @@ import { EntityManager } from 'typeorm';
 import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { datetimeMs } from '../../../gorgias/gorgias-datetime';
 import { GorgiasPage } from '../../../gorgias/gorgias.types';
-import { WATERMARK_OVERLAP_MS } from '../../sync.constants';
+import { SyncPageSpans } from '../../../observability/tracing/sync-page.span';
+import { PAGE_SIZE, WATERMARK_OVERLAP_MS } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
 import { PageChangeSet } from '../page-changes';
 import { RunSession } from '../run-session';
@@ -18,6 +19,8 @@ export interface ListWalkSpec<T> {
   /** What becomes the stream's watermark (default: the sort key). */
   watermarkOf?: (item: T) => string;
   apply: (tx: EntityManager, items: T[], changes: PageChangeSet) => Promise<void>;
+  /** Gorgias' id of an item (named when the item has to be quarantined). */
+  idOf: (item: T) => number;
 }
 
 /**
@@ -25,6 +28,18 @@ export interface ListWalkSpec<T> {
  * The newest timestamp at the start becomes the stream's watermark once the walk completes.
  */
 export async function walkList<T>(session: RunSession, next: SyncStage, watermark: Date | null | undefined, spec: ListWalkSpec<T>): Promise<void> {
+  // One trace per page (tracing): from its Gorgias call, prefetched or not, to its write.
+  const spans = new SyncPageSpans(() => session.spanScope());
+  try {
+    await walkPages(session, next, watermark, spec, spans);
+    spans.end();
+  } catch (e) {
+    spans.end(e);
+    throw e;
+  }
+}
+
+async function walkPages<T>(session: RunSession, next: SyncStage, watermark: Date | null | undefined, spec: ListWalkSpec<T>, spans: SyncPageSpans): Promise<void> {
   const cp = session.checkpoint;
   const { stream } = spec;
   const label = stream;
@@ -34,11 +49,11 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
     cp.position = null;
     cp.stopBefore = !cp.initial && watermark ? new Date(watermark.getTime() - WATERMARK_OVERLAP_MS).toISOString() : null;
     if (cp.initial) {
-      const oldest = (await spec.fetchOldest()).data[0];
+      const oldest = (await spans.run(() => spec.fetchOldest())).data[0];
       cp.oldest = oldest ? spec.timestamp(oldest) : null;
     }
     if (spec.fetchTop) {
-      const top = (await spec.fetchTop()).data[0];
+      const top = (await spans.run(() => spec.fetchTop!())).data[0];
       cp.pendingWatermark = top ? (spec.watermarkOf ?? spec.timestamp)(top) : null;
     }
     session.phase = `reading ${label}`;
@@ -50,7 +65,7 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
   for (;;) {
     let page: GorgiasPage<T>;
     try {
-      page = await (prefetched ?? spec.fetch(cp.cursor ?? undefined));
+      page = await (prefetched ?? spans.run(() => spec.fetch(cp.cursor ?? undefined)));
       prefetched = null;
     } catch (e) {
       prefetched = null;
@@ -70,27 +85,47 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
     const stopMs = datetimeMs(cp.stopBefore);
     const inRange = cp.stopBefore ? items.filter((i) => datetimeMs(spec.timestamp(i)) >= stopMs) : items;
     const done = !page.meta?.next_cursor || inRange.length < items.length || items.length === 0;
+    // A full page without a next cursor: Gorgias ended the list where more may follow.
+    const suspicious = !page.meta?.next_cursor && items.length >= PAGE_SIZE && inRange.length === items.length;
+    if (suspicious) {
+      // The sweep relies on the tickets walk having seen every ticket.
+      if (stream === 'tickets') cp.incompleteWalk = true;
+      await session.logs.warn(
+        session.scope,
+        `Gorgias ended the ${label} list on a full page of ${items.length} without a next page; the walk may be incomplete. ` +
+          (stream === 'tickets' && session.run.mode === 'FULL' ? 'No ticket is marked deleted by this run.' : 'Records past it may be missing until they change in Gorgias or a FULL sync reads them.'),
+      );
+    }
     if (inRange.length) cp.position = spec.timestamp(inRange[inRange.length - 1]);
     const fraction = done ? 1 : walkFraction(cp);
     session.percent = stagePercent(cp.stage!, fraction);
     if (stream === 'tickets' && fraction >= 0.02) session.ticketsTotal = Math.round(session.ticketsSynced / fraction);
     if (!done) {
-      prefetched = spec.fetch(page.meta.next_cursor!);
+      prefetched = spans.runNext(() => spec.fetch(page.meta.next_cursor!));
       prefetched.catch(() => undefined); // its failure is handled where it is awaited, or it is abandoned
     }
-    await session.page(async (tx, changes) => {
-      if (inRange.length) await spec.apply(tx, inRange, changes);
-      if (done) {
-        if (cp.pendingWatermark) await session.services.cursors.setWatermark(tx, session.scope, stream, cp.pendingWatermark);
-        session.advance(next);
-      } else {
-        cp.cursor = page.meta.next_cursor;
-      }
-    });
-    await session.publish();
+    await spans.run(() =>
+      session.itemPage({
+        items: inRange,
+        store: spec.apply,
+        identify: (item) => ({ type: stream === 'tickets' ? 'ticket' : 'message', id: spec.idOf(item) }),
+        then: async (tx) => {
+          if (done) {
+            if (cp.pendingWatermark) {
+              await session.services.cursors.setWatermark(tx, session.scope, stream, cp.pendingWatermark, session.watermarkCap);
+            }
+            session.advance(next);
+          } else {
+            cp.cursor = page.meta.next_cursor;
+          }
+        },
+      }),
+    );
+    await spans.run(() => session.publish());
     if (done) {
-      await session.logs.info(session.scope, `Read ${label}: ${stream === 'messages' ? session.messagesSynced : session.ticketsSynced} so far in this run.`);
+      await spans.run(() => session.logs.info(session.scope, `Read ${label}: ${stream === 'messages' ? session.messagesSynced : session.ticketsSynced} so far in this run.`));
       return;
     }
+    spans.nextPage();
   }
 }

@@ -19,6 +19,7 @@ export class MessagesStage implements SyncStageRunner {
       fetch: (cursor) => client.listMessages({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' }),
       fetchOldest: () => client.listMessages({ limit: 1, order_by: 'created_datetime:asc' }),
       timestamp: (msg) => msg.created_datetime,
+      idOf: (item) => item.id,
       apply: async (tx, items, changes) => {
         session.messagesSynced += changes.addMessages(await this.write.upsertMessages(tx, session.scope, toMessageRows(items)));
       },

@@ -3,7 +3,7 @@ import { MessageCountMismatch, TicketWriteRepository } from '../../../tickets/re
 import { MAX_RECONCILED_TICKETS_PER_RUN, MAX_TRASHED_TICKETS_READ_PER_RUN } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
 import { RunSession } from '../run-session';
-import { RefreshResult, TicketRefresher } from '../ticket-refresher';
+import { RefreshResult, storeOrder, TicketRefresher } from '../ticket-refresher';
 import { SyncStageRunner } from './sync-stage';
 
 /** Trashed tickets read per page transaction. */
@@ -38,7 +38,8 @@ export class ReconcileStage implements SyncStageRunner {
       trashed: false,
     });
     for (const mismatch of mismatches) {
-      const { result, expected } = await this.reread(session, mismatch, true);
+      const { result, expected, quarantined } = await this.reread(session, mismatch, true);
+      if (quarantined) continue;
       await session.logs.warn(
         session.scope,
         `Ticket ${mismatch.externalId}: Gorgias reports ${mismatch.expected} messages but ${mismatch.stored} were stored; ${outcome(result, expected)}.`,
@@ -51,31 +52,47 @@ export class ReconcileStage implements SyncStageRunner {
   private async readTrashed(session: RunSession, batch: MessageCountMismatch[]): Promise<number> {
     const reads = await this.refresher.readMany(session.client, batch.map((m) => m.externalId));
     let stored = 0;
-    await session.page(async (tx, changes) => {
-      const r = await this.refresher.storeAll(tx, session.scope, reads, changes);
-      for (const { externalId, snapshot } of reads) if (snapshot) await this.write.markReconciled(tx, session.scope, externalId);
-      session.messagesSynced += r.messages;
-      session.ticketsDeleted += r.deleted;
-      stored = r.messages;
+    // A ticket the database refuses (with its messages) is quarantined; the others are stored.
+    await session.itemPage({
+      items: storeOrder(reads),
+      identify: (read) => ({ type: 'ticket', id: read.externalId }),
+      store: async (tx, items, changes) => {
+        const r = await this.refresher.storeAll(tx, session.scope, items, changes);
+        for (const { externalId, snapshot } of items) if (snapshot) await this.write.markReconciled(tx, session.scope, externalId);
+        session.messagesSynced += r.messages;
+        session.ticketsDeleted += r.deleted;
+        stored += r.messages;
+      },
     });
     return stored;
   }
 
   /** Reads one ticket (no transaction open), then stores it in one page. `result` is null when Gorgias no longer has it. */
-  private async reread(session: RunSession, mismatch: MessageCountMismatch, counted: boolean): Promise<{ result: RefreshResult | null; expected: number }> {
+  private async reread(
+    session: RunSession,
+    mismatch: MessageCountMismatch,
+    counted: boolean,
+  ): Promise<{ result: RefreshResult | null; expected: number; quarantined: boolean }> {
     const snapshot = await this.refresher.read(session.client, mismatch.externalId);
     let result: RefreshResult | null = null;
-    await session.page(async (tx, changes) => {
-      if (!snapshot) {
-        if (await this.refresher.storeGone(tx, session.scope, mismatch.externalId, changes)) session.ticketsDeleted += 1;
-        return;
-      }
-      result = await this.refresher.store(tx, session.scope, snapshot, changes);
-      session.messagesSynced += result.stored;
-      await this.write.markReconciled(tx, session.scope, mismatch.externalId);
-      if (counted) session.checkpoint.reconciled = (session.checkpoint.reconciled ?? 0) + 1;
+    // The ticket and its messages are one item: refused by the database, it is quarantined (and named in the log).
+    const { quarantined } = await session.itemPage({
+      items: [mismatch.externalId],
+      identify: (externalId) => ({ type: 'ticket', id: externalId }),
+      store: async (tx, _items, changes) => {
+        if (!snapshot) {
+          if (await this.refresher.storeGone(tx, session.scope, mismatch.externalId, changes)) session.ticketsDeleted += 1;
+          return;
+        }
+        result = await this.refresher.store(tx, session.scope, snapshot, changes);
+        session.messagesSynced += result.stored;
+        await this.write.markReconciled(tx, session.scope, mismatch.externalId);
+      },
+      then: async () => {
+        if (counted && snapshot) session.checkpoint.reconciled = (session.checkpoint.reconciled ?? 0) + 1;
+      },
     });
-    return { result, expected: snapshot?.ticket.messages_count ?? mismatch.expected };
+    return { result, expected: snapshot?.ticket.messages_count ?? mismatch.expected, quarantined: quarantined > 0 };
   }
 }
 

@@ -11,6 +11,14 @@ export class SweepStage implements SyncStageRunner {
 
   async run(session: RunSession, next: SyncStage): Promise<void> {
     session.phase = 'marking vanished tickets';
+    if (session.checkpoint.incompleteWalk) {
+      // Tickets not seen may only be beyond where Gorgias cut a list short: marking them deleted could be wrong.
+      await session.page(async (tx) => {
+        session.advance(next);
+        await session.logs.warn(session.scope, 'No ticket was marked deleted: a list walk of this run may have been incomplete (see above).', tx);
+      });
+      return;
+    }
     await session.page(async (tx, changes) => {
       const since = session.run.startedAt ?? session.run.createdAt;
       const vanished = changes.addDeletions(await this.write.markTicketsNotSeenSinceDeleted(tx, session.scope, since));

@@ -28,6 +28,7 @@ export class TicketsStage implements SyncStageRunner {
       fetchTop: () => client.listTickets({ limit: 1, order_by: 'updated_datetime:desc' }),
       timestamp: (t) => (initial ? t.created_datetime : t.updated_datetime),
       watermarkOf: (t) => t.updated_datetime,
+      idOf: (item) => item.id,
       apply: async (tx, items, changes) => {
         const page = { tickets: toTicketRows(items), customers: toCustomerRows(items) };
         session.ticketsSynced += changes.addTickets(await this.write.upsertTickets(tx, session.scope, page, seenSince));

@@ -1,0 +1,36 @@
+import { GorgiasClient } from '../../../src/gorgias/gorgias-client';
+import { RunObserverRegistry } from '../../../src/sync/engine/run-observer';
+import { RunServices, RunSession } from '../../../src/sync/engine/run-session';
+import { SyncCursorRepository } from '../../../src/sync/repositories/sync-cursor.repository';
+import { SyncLogRepository } from '../../../src/sync/repositories/sync-log.repository';
+import { SyncQuarantineRepository } from '../../../src/sync/repositories/sync-quarantine.repository';
+import { SyncRunRepository, SyncRunRow } from '../../../src/sync/repositories/sync-run.repository';
+import { SyncLogService } from '../../../src/sync/sync-log.service';
+import { SyncMode } from '../../../src/sync/sync-run.types';
+import { IntegrationDb, seedConnector } from './integration-db';
+
+/** The engine's services on an integration database, as the executor wires them. */
+export function runServices(db: IntegrationDb, leaseSeconds = 60): RunServices {
+  return {
+    dataSource: db.ds,
+    runs: new SyncRunRepository(db.ds),
+    cursors: new SyncCursorRepository(db.ds),
+    logs: new SyncLogService(new SyncLogRepository(db.ds)),
+    observers: new RunObserverRegistry(),
+    quarantine: new SyncQuarantineRepository(db.ds),
+    leaseSeconds,
+  };
+}
+
+/** A fresh connector with one queued run of `mode`, claimed by `owner`. */
+export async function claimedRun(db: IntegrationDb, services: RunServices, owner: string, mode = SyncMode.INCREMENTAL) {
+  const scope = await seedConnector(db.ds);
+  await db.ds.transaction((m) => services.runs.enqueue(m, scope, mode, 'MANUAL'));
+  const [run] = await services.runs.claim(owner, 1, services.leaseSeconds);
+  return { scope, run };
+}
+
+/** A session for the claim `run` was returned by (fenced by its token). */
+export function sessionOf(run: SyncRunRow, client: GorgiasClient, services: RunServices): RunSession {
+  return new RunSession(run, run.leaseToken!, client, { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
+}
