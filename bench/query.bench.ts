@@ -1,202 +1,46 @@
 /**
- * npm run bench:query — the ticket read API on 100,000 tickets and 500,000 messages.
+ * npm run bench:query — the ticket read API on 100,000 tickets and 500,000 messages, against
+ * PostGraphile 5 and a plain-pg floor, in one run.
  *
- *  1. Embedded PostgreSQL, migrations applied by booting the app in-process, bulk load with
- *     generate_series (customer-support-like text so that search has something to find), ANALYZE.
- *  2. autocannon for DURATION s against (a) tickets(first: 50) with customer and messages(last: 5)
- *     and (b) a full-text search (first: 20): req/s, p50/p99 latency, SQL queries per request
- *     (counted by wrapping pg's Client.prototype.query: the app runs in this process).
- *  3. The same two answers from a plain `pg` script doing the minimum SQL (one statement per
- *     answer, JSON built by PostgreSQL), at the same concurrency for the same time: the floor.
+ *  1. Embedded PostgreSQL; the gateway (its own process) applies the migrations; bulk load with
+ *     generate_series, ANALYZE (bench/query/dataset.ts).
+ *  2. Three servers, each in its own process, on the same database (bench/query/serve-*.ts): the
+ *     gateway as deployed, PostGraphile 5, and the floor (node:http + pg, one statement per answer
+ *     that builds the JSON in PostgreSQL).
+ *  3. For each case, each server: one checked answer (same tickets as the others), a warm-up, then
+ *     autocannon's CLI in a process of its own for DURATION s: req/s, p50/p99, SQL statements and SQL
+ *     time per request (counted in each server), heap growth after a full GC.
+ *  4. A separate profiled run of the gateway per case (V8's CPU profiler, as `node --cpu-prof`):
+ *     where its CPU time goes (bench/query/profile-summary.ts). BENCH_PROFILE=0 skips it.
  */
-import './production-mode';
 import 'reflect-metadata';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { NestFactory } from '@nestjs/core';
-import { Client, Pool } from 'pg';
-import { AppModule } from '../src/app.module';
+import { Pool } from 'pg';
 import { signToken } from '../src/auth/auth.service';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { writeBenchSection } from './bench-report';
-
- 
-const autocannon = require('autocannon');
+import { BenchCase, CASES, POSTGRAPHILE_SETUP_SQL } from './query/cases';
+import { Server, ServerStats, startServer } from './query/child';
+import { load, TENANT } from './query/dataset';
+import { ProfileBreakdown, summarize } from './query/profile-summary';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const MESSAGES_PER_TICKET = Number(process.env.BENCH_MESSAGES_PER_TICKET ?? 5);
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+/** Each server is measured this many times, in turns with the others; the median run is reported (the machine may be shared). */
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
-const SEARCH = process.env.BENCH_SEARCH ?? 'refund damaged';
+const PROFILE = process.env.BENCH_PROFILE !== '0';
+const ONLY = process.env.BENCH_ONLY; // e.g. "api": measure one contender (while iterating)
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
-const TENANT = 'bench';
-const CONNECTOR = '0c000000-0000-4000-8000-000000000001';
-const CUSTOMERS = 20_000;
+const PROFILE_DIR = path.resolve(__dirname, '.profiles');
 
-/** Every statement any pg Client of this process sends. */
-let sqlCount = 0;
-const originalQuery = Client.prototype.query;
-(Client.prototype as any).query = function (this: Client, ...args: any[]) {
-  sqlCount++;
-  return (originalQuery as any).apply(this, args);
-};
-
-const LIST_QUERY = `query { tickets(first: 50) { pageInfo { hasNextPage endCursor } nodes {
-  id externalId subject status priority channel tags updatedAt
-  customer { externalId email name }
-  messages(last: 5) { totalCount nodes { id externalId fromAgent bodyText createdAt sender { email name } } }
-} } }`;
-const SEARCH_QUERY = `query($s: String) { tickets(first: 20, filter: { search: $s }) { pageInfo { hasNextPage endCursor } nodes {
-  id externalId subject status updatedAt customer { email name }
-} } }`;
-
-/** The same answers with the least SQL: one statement each, JSON made by PostgreSQL. */
-const PG_LIST = `
-SELECT json_build_object('tickets', json_build_object('nodes', coalesce(json_agg(x.node ORDER BY x.updated_at DESC, x.id DESC), '[]'))) AS body
-FROM (
-  SELECT t.updated_at, t.id, json_build_object(
-    'id', t.id, 'externalId', t.external_id::text, 'subject', t.subject, 'status', t.status, 'priority', t.priority,
-    'channel', t.channel, 'tags', t.tags, 'updatedAt', t.updated_at,
-    'customer', json_build_object('externalId', t.customer_external_id::text, 'email', coalesce(c.email, t.customer_email), 'name', coalesce(c.name, t.customer_name)),
-    'messages', json_build_object('totalCount', mc.n, 'nodes', coalesce(mm.nodes, '[]'))) AS node
-  FROM tickets t
-  LEFT JOIN customers c ON c.connector_id = t.connector_id AND c.external_id = t.customer_external_id
-  CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id AND m.deleted_at IS NULL) mc
-  CROSS JOIN LATERAL (
-    SELECT json_agg(json_build_object('id', m.id, 'externalId', m.external_id::text, 'fromAgent', m.from_agent, 'bodyText', m.body_text,
-      'createdAt', m.created_at, 'sender', json_build_object('email', m.sender_email, 'name', m.sender_name)) ORDER BY m.created_at, m.id) AS nodes
-    FROM (SELECT * FROM messages m WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id AND m.deleted_at IS NULL
-          ORDER BY m.created_at DESC, m.id DESC LIMIT 5) m
-  ) mm
-  WHERE t.tenant_id = $1 AND t.deleted_at IS NULL AND t.trashed_at IS NULL
-  ORDER BY t.updated_at DESC, t.id DESC
-  LIMIT 50
-) x`;
-const PG_SEARCH = `
-SELECT json_build_object('tickets', json_build_object('nodes', coalesce(json_agg(x.node ORDER BY x.updated_at DESC, x.id DESC), '[]'))) AS body
-FROM (
-  SELECT t.updated_at, t.id, json_build_object('id', t.id, 'externalId', t.external_id::text, 'subject', t.subject, 'status', t.status,
-    'updatedAt', t.updated_at, 'customer', json_build_object('email', coalesce(c.email, t.customer_email), 'name', coalesce(c.name, t.customer_name))) AS node
-  FROM (SELECT * FROM tickets t WHERE t.tenant_id = $1 AND t.deleted_at IS NULL AND t.trashed_at IS NULL ORDER BY t.updated_at DESC, t.id DESC LIMIT 2000) t
-  LEFT JOIN customers c ON c.connector_id = t.connector_id AND c.external_id = t.customer_external_id
-  WHERE t.search @@ websearch_to_tsquery('simple', $2) OR EXISTS (
-    SELECT 1 FROM messages m WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
-      AND m.deleted_at IS NULL AND m.search @@ websearch_to_tsquery('simple', $2) OFFSET 0)
-  ORDER BY t.updated_at DESC, t.id DESC
-  LIMIT 20
-) x`;
-
-const WORDS = (
-  'order refund shipping delivery package tracking invoice payment card discount coupon size color exchange return damaged ' +
-  'missing late address account password subscription cancel warranty product item quality broken help please thanks ' +
-  'hello question status update week yesterday today tomorrow store online checkout cart email phone number label courier ' +
-  'box arrived received never wrong charged twice bank transfer paypal gift voucher promo code sale price stock available ' +
-  'shoes shirt jacket dress bag watch ring necklace lamp chair table sofa mattress pillow blanket towel mug bottle charger ' +
-  'cable phone case screen headphones speaker camera battery replacement repair manual install setup app login reset ' +
-  'delay customs duty international express standard free fee cost total partial full credit store policy days within ' +
-  'contact agent support team manager urgent asap weekend holiday black friday christmas birthday present wrapping note ' +
-  'small large medium fit tight loose long short material cotton leather wool plastic metal glass wood paper green blue red ' +
-  'black white grey pink yellow purple orange brown navy beige silver gold photo picture attached see below above thank'
-).split(' ');
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function sentences(n: number): string[] {
-  const r = rng(42);
-  // Zipf-like: low word indexes are much more common, as in real conversations.
-  const word = () => WORDS[Math.floor(WORDS.length * Math.pow(r(), 1.6))];
-  return Array.from({ length: n }, () => {
-    const len = 6 + Math.floor(r() * 8);
-    const s = Array.from({ length: len }, word).join(' ');
-    return s[0].toUpperCase() + s.slice(1) + '.';
-  });
-}
-
-async function load(pool: Pool) {
-  const c = await pool.connect();
-  const step = async (label: string, sql: string, params: unknown[] = []) => {
-    const t0 = performance.now();
-    await c.query(sql, params);
-    process.stdout.write(`  ${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  };
-  try {
-    await c.query(`SET maintenance_work_mem = '256MB'`);
-    await c.query(`SET synchronous_commit = off`);
-    await c.query(
-      `INSERT INTO connectors (id, tenant_id, name, email, subdomain, api_key_ciphertext, api_key_key_id, api_key_last4, status)
-       VALUES ($1, $2, 'Bench', 'bench@acme.test', 'bench', 'x', 'k', '0000', 'ACTIVE')`,
-      [CONNECTOR, TENANT],
-    );
-    const s = sentences(2000);
-    await c.query(`CREATE TEMP TABLE s (id int PRIMARY KEY, txt text)`);
-    await c.query(`INSERT INTO s SELECT i - 1, txt FROM unnest($1::text[]) WITH ORDINALITY AS u(txt, i)`, [s]);
-    // Search indexes are built once after the load (much faster than maintained row by row).
-    await c.query(`DROP INDEX tickets_search_idx`);
-    await c.query(`DROP INDEX messages_search_idx`);
-    await step(
-      `${CUSTOMERS.toLocaleString('en')} customers`,
-      `INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload)
-       SELECT $1, $2, 900000 + i, 'customer' || i || '@example.com', 'Customer ' || i, '{}'::jsonb FROM generate_series(1, $3::int) i`,
-      [TENANT, CONNECTOR, CUSTOMERS],
-    );
-    await step(
-      `${TICKETS.toLocaleString('en')} tickets`,
-      `INSERT INTO tickets (tenant_id, connector_id, external_id, subject, excerpt, description, status, priority, channel, via,
-         customer_external_id, customer_email, customer_name, tags, messages_count, created_at, updated_at, closed_at, trashed_at, deleted_at, payload)
-       SELECT $1, $2, 100000 + i, s1.txt, left(s2.txt, 100), s2.txt || ' ' || s3.txt,
-         (ARRAY['open', 'closed', 'closed', 'pending'])[1 + i % 4],
-         (ARRAY['normal', 'normal', 'high', 'low'])[1 + (i / 7) % 4],
-         (ARRAY['email', 'email', 'chat', 'phone', 'contact_form'])[1 + (i / 3) % 5], 'api',
-         900000 + (i * 7) % $3, 'customer' || ((i * 7) % $3::int) || '@example.com', 'Customer ' || ((i * 7) % $3::int),
-         ARRAY[(ARRAY['vip', 'refund', 'shipping', 'bug', 'question'])[1 + i % 5]], $4,
-         ts - interval '3 days', ts, CASE WHEN i % 4 <> 0 THEN ts END,
-         CASE WHEN i % 97 = 0 THEN ts END, CASE WHEN i % 89 = 0 THEN ts END, '{}'::jsonb
-       FROM generate_series(1, $5::int) i
-       CROSS JOIN LATERAL (SELECT '2025-01-01T00:00:00Z'::timestamptz + i * interval '5 minutes' + ((i::bigint * 7919) % 1000) * interval '1 second' AS ts) x
-       JOIN s s1 ON s1.id = (i::bigint * 7919) % 2000
-       JOIN s s2 ON s2.id = (i::bigint * 104729) % 2000
-       JOIN s s3 ON s3.id = (i::bigint * 1299709) % 2000`,
-      [TENANT, CONNECTOR, CUSTOMERS, MESSAGES_PER_TICKET, TICKETS],
-    );
-    await step(
-      `${(TICKETS * MESSAGES_PER_TICKET).toLocaleString('en')} messages`,
-      `INSERT INTO messages (tenant_id, connector_id, external_id, ticket_external_id, channel, via, from_agent, public,
-         sender_email, sender_name, receiver_email, receiver_name, subject, body_text, body_html, attachments, created_at, sent_at, payload)
-       SELECT $1, $2, (100000 + i) * 10 + j, 100000 + i, 'email', 'api', j % 2 = 0, true,
-         CASE WHEN j % 2 = 0 THEN 'agent@acme.test' ELSE 'customer' || ((i * 7) % $3::int) || '@example.com' END,
-         CASE WHEN j % 2 = 0 THEN 'Agent' ELSE 'Customer ' || ((i * 7) % $3::int) END,
-         CASE WHEN j % 2 = 0 THEN 'customer' || ((i * 7) % $3::int) || '@example.com' ELSE 'support@acme.test' END, NULL,
-         NULL, b.body, '<p>' || b.body || '</p>',
-         CASE WHEN (i + j) % 10 = 0 THEN '[{"url": "https://files.test/x.png", "name": "x.png", "size": 2048, "content_type": "image/png"}]'::jsonb ELSE '[]'::jsonb END,
-         '2025-01-01T00:00:00Z'::timestamptz + i * interval '5 minutes' - interval '3 days' + j * interval '7 minutes',
-         '2025-01-01T00:00:00Z'::timestamptz + i * interval '5 minutes' - interval '3 days' + j * interval '7 minutes', '{}'::jsonb
-       FROM generate_series(1, $4::int) i
-       CROSS JOIN generate_series(1, $5::int) j
-       CROSS JOIN LATERAL (SELECT (i::bigint * 31 + j * 7919) % 2000 AS a, (i::bigint * 104729 + j * 131) % 2000 AS b2, (i::bigint * 15485863 + j * 17) % 2000 AS c3) k
-       JOIN s s1 ON s1.id = k.a
-       JOIN s s2 ON s2.id = k.b2
-       JOIN s s3 ON s3.id = k.c3
-       CROSS JOIN LATERAL (SELECT s1.txt || ' ' || s2.txt || ' ' || s3.txt AS body) b`,
-      [TENANT, CONNECTOR, CUSTOMERS, TICKETS, MESSAGES_PER_TICKET],
-    );
-    await step('search indexes', `CREATE INDEX tickets_search_idx ON tickets USING gin (search)`);
-    await step('  (messages)', `CREATE INDEX messages_search_idx ON messages USING gin (search)`);
-    await step('VACUUM ANALYZE', `VACUUM ANALYZE`);
-  } finally {
-    c.release();
-  }
-}
+type Contender = 'api' | 'postgraphile' | 'floor';
+const LABEL: Record<Contender, string> = { api: 'gateway (this API)', postgraphile: 'PostGraphile 5', floor: 'plain pg floor' };
 
 interface Figures {
   reqPerSec: number;
@@ -204,145 +48,256 @@ interface Figures {
   p99: number;
   requests: number;
   errors: number;
-  sqlPerRequest?: number;
+  sqlPerRequest: number;
+  sqlMsPerRequest: number;
+  heapGrowthPerRequest: number;
+  /** CPU time of the server process per request (user + system): what a request costs, whatever else runs on the machine. */
+  cpuMsPerRequest: number;
 }
 
-async function cannon(url: string, token: string, body: string, duration = DURATION): Promise<Figures> {
-  const before = sqlCount;
-  const result: any = await autocannon({
-    url: `${url}/graphql`,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+/** autocannon's CLI, in a process of its own, against `url`. */
+function autocannon(url: string, body: string, headers: Record<string, string>, duration: number): Promise<any> {
+  const args = [
+    require.resolve('autocannon/autocannon.js'),
+    '-j',
+    '-c',
+    String(CONNECTIONS),
+    '-d',
+    String(duration),
+    '-m',
+    'POST',
+    '-b',
     body,
-  });
-  const requests = result.requests.total;
+  ];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  args.push(url);
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`autocannon: ${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    ),
+  );
+}
+
+function request(who: Contender, c: BenchCase, token: string) {
+  if (who === 'floor') return { path: '/', body: JSON.stringify({ case: c.key }), headers: { 'content-type': 'application/json' } };
+  const q = who === 'api' ? c.api : c.postgraphile;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (who === 'api') headers.authorization = `Bearer ${token}`;
+  return { path: '/graphql', body: JSON.stringify({ query: q.query, variables: q.variables }), headers };
+}
+
+/** One request, checked: the tickets of the answer (external ids, in order). */
+async function checkedAnswer(server: Server, who: Contender, c: BenchCase, token: string): Promise<string[]> {
+  const r = request(who, c, token);
+  const res = await fetch(`${server.url}${r.path}`, { method: 'POST', headers: r.headers, body: r.body });
+  const json = (await res.json()) as any;
+  if (json.errors || !res.ok) throw new Error(`${LABEL[who]}, ${c.name}: ${JSON.stringify(json.errors ?? json)}`);
+  const conn = json.data.tickets ?? json.data.allTickets ?? json.data.benchSearchTickets;
+  const ids = conn.nodes.map((n: any) => String(n.externalId));
+  if (ids.length !== c.expect) throw new Error(`${LABEL[who]}, ${c.name}: expected ${c.expect} tickets, got ${ids.length}`);
+  return ids;
+}
+
+async function measure(server: Server, who: Contender, c: BenchCase, token: string, profileFile?: string): Promise<Figures> {
+  const r = request(who, c, token);
+  await autocannon(`${server.url}${r.path}`, r.body, r.headers, 2); // warm-up
+  const before = await server.call<ServerStats>('stats');
+  if (profileFile) await server.call('profile-start');
+  const res = await autocannon(`${server.url}${r.path}`, r.body, r.headers, DURATION);
+  if (profileFile) await server.call('profile-stop', profileFile);
+  const after = await server.call<ServerStats>('stats');
+  const requests = Math.max(1, res.requests.total);
   return {
-    reqPerSec: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests,
-    errors: result.errors + result.non2xx + result.timeouts,
-    sqlPerRequest: (sqlCount - before) / Math.max(1, requests),
+    reqPerSec: res.requests.average,
+    p50: res.latency.p50,
+    p99: res.latency.p99,
+    requests: res.requests.total,
+    errors: res.errors + res.non2xx + res.timeouts,
+    sqlPerRequest: (after.sql - before.sql) / requests,
+    sqlMsPerRequest: (after.sqlMs - before.sqlMs) / requests,
+    heapGrowthPerRequest: (after.heapUsed - before.heapUsed) / requests,
+    cpuMsPerRequest: (after.cpuMs - before.cpuMs) / requests,
   };
 }
 
-/** CONNECTIONS workers running `run` back to back for DURATION s. */
-async function loop(run: () => Promise<unknown>): Promise<Figures> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + DURATION * 1000;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        try {
-          await run();
-        } catch {
-          errors++;
-        }
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  return { reqPerSec: latencies.length / DURATION, p50: pct(50), p99: pct(99), requests: latencies.length, errors };
+function profileTable(p: ProfileBreakdown, requests: number): string {
+  const rows = p.parts
+    .filter((x) => x.ms / p.busyMs >= 0.005)
+    .map((x) => `| ${x.part} | ${((x.ms / p.busyMs) * 100).toFixed(1)} % | ${((x.ms * 1000) / requests).toFixed(0)} |`);
+  return `| part of the gateway's CPU time | share | µs per request |\n|---|---|---|\n${rows.join('\n')}\n| **total CPU (busy)** | 100 % | ${((p.busyMs * 1000) / requests).toFixed(0)} |`;
 }
 
 async function main() {
   const started = performance.now();
+  const load1 = loadavg()[0];
   // BENCH_DATA_DIR keeps the loaded database between runs (for investigating plans); default: a fresh one.
   const keep = process.env.BENCH_DATA_DIR;
   const dir = keep ? path.resolve(keep) : mkdtempSync(path.join(tmpdir(), 'cxconnect-qbench-'));
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755);
-  const db = await startEmbeddedPostgres(path.join(dir, 'pg'), process.env.BENCH_PG_LOG ? { log: (l) => process.stderr.write(`[pg] ${l}\n`) } : {});
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const db = await startEmbeddedPostgres(
+    path.join(dir, 'pg'),
+    process.env.BENCH_PG_LOG ? { log: (l) => process.stderr.write(`[pg] ${l}\n`) } : {},
+  );
+  const servers: Partial<Record<Contender, Server>> = {};
   try {
-    Object.assign(process.env, {
-      // As deployed: production mode (graphql-js skips its development-only checks).
+    const env = {
       NODE_ENV: 'production',
+      GRAPHILE_ENV: 'production',
       DATABASE_URL: db.url,
       AUTH_JWT_SECRET: SECRET,
       SECRETS_ENCRYPTION_KEYS: `b1:${Buffer.alloc(32, 1).toString('base64')}`,
       SYNC_SCHEDULER_ENABLED: 'false',
       LOG_LEVEL: 'warn',
-    });
-    const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
-    await app.listen(0, '127.0.0.1');
-    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      BENCH_CONNECTIONS: String(CONNECTIONS),
+    };
+    // BENCH_API_NODE_FLAGS: Node flags for the gateway only (e.g. GC settings being tried).
+    const apiFlags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    servers.api = await startServer('serve-api.ts', env, apiFlags); // applies the migrations
     const token = signToken({ tenantId: TENANT, role: 'reader' }, SECRET);
-    const pool = new Pool({ connectionString: db.url, max: CONNECTIONS });
+    const pool = new Pool({ connectionString: db.url, max: 2 });
 
-    process.stdout.write(`Loading ${TICKETS.toLocaleString('en')} tickets, ${(TICKETS * MESSAGES_PER_TICKET).toLocaleString('en')} messages...\n`);
+    process.stdout.write(
+      `Loading ${TICKETS.toLocaleString('en')} tickets, ${(TICKETS * MESSAGES_PER_TICKET).toLocaleString('en')} messages...\n`,
+    );
     const loadStart = performance.now();
     const [{ n: existing }] = (await pool.query('SELECT count(*)::int AS n FROM tickets')).rows;
-    if (!existing) await load(pool);
+    if (!existing) await load(pool, TICKETS, MESSAGES_PER_TICKET);
+    for (const sql of POSTGRAPHILE_SETUP_SQL) await pool.query(sql);
     if (process.env.BENCH_EXPLAIN) {
-      for (const [sql, params] of [[PG_LIST, [TENANT]], [PG_SEARCH, [TENANT, SEARCH]]] as const) {
-        const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, [...params]);
+      for (const c of CASES) {
+        const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${c.floorSql}`, c.floorParams);
         process.stdout.write(plan.rows.map((r) => r['QUERY PLAN']).join('\n') + '\n\n');
       }
     }
-    const loadSeconds = (performance.now() - loadStart) / 1000;
-
-    const gql = async (query: string, variables?: object) => {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as any;
-    };
-    const cases = [
-      { name: '(a) tickets(first: 50) + customer + messages(last: 5)', query: LIST_QUERY, variables: undefined, sql: PG_LIST, params: [TENANT], expect: 50 },
-      { name: `(b) search "${SEARCH}" (first: 20)`, query: SEARCH_QUERY, variables: { s: SEARCH }, sql: PG_SEARCH, params: [TENANT, SEARCH], expect: 20 },
-    ];
-    const rows: string[] = [];
-    for (const c of cases) {
-      // One checked request: right answer, and its SQL statement count.
-      const before = sqlCount;
-      const answer = await gql(c.query, c.variables);
-      const sqlOne = sqlCount - before;
-      if (answer.errors) throw new Error(`${c.name}: ${JSON.stringify(answer.errors)}`);
-      const got = answer.data.tickets.nodes.length;
-      if (got !== c.expect) throw new Error(`${c.name}: expected ${c.expect} tickets, got ${got}`);
-      const floorAnswer = (await pool.query(c.sql, c.params)).rows[0].body;
-      if (floorAnswer.tickets.nodes.length !== got || floorAnswer.tickets.nodes[0].id !== answer.data.tickets.nodes[0].id) {
-        throw new Error(`${c.name}: the plain pg answer differs from the API's`);
-      }
-      const body = JSON.stringify({ query: c.query, variables: c.variables });
-      await cannon(url, token, body, 2); // warm-up
-      const api = await cannon(url, token, body);
-      const floor = await loop(async () => JSON.stringify((await pool.query(c.sql, c.params)).rows[0].body));
-      process.stdout.write(`${c.name}\n  API: ${JSON.stringify(api)}\n  pg:  ${JSON.stringify(floor)}\n`);
-      rows.push(
-        `| ${c.name} | ${api.reqPerSec.toFixed(0)} | ${api.p50.toFixed(1)} / ${api.p99.toFixed(1)} | ${sqlOne} (${api.sqlPerRequest!.toFixed(2)} under load) | ` +
-          `${floor.reqPerSec.toFixed(0)} | ${floor.p50.toFixed(1)} / ${floor.p99.toFixed(1)} | 1 | ${(api.reqPerSec / floor.reqPerSec).toFixed(2)} | ${api.errors + floor.errors} |`,
-      );
-    }
     await pool.end();
-    await app.close();
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    servers.floor = await startServer('serve-floor.ts', env);
+    servers.postgraphile = await startServer('serve-postgraphile.ts', env);
 
+    const contenders = (['api', 'postgraphile', 'floor'] as Contender[]).filter((w) => !ONLY || ONLY.split(',').includes(w));
+    const rows: string[] = [];
+    const verdicts: string[] = [];
+    const profiles: string[] = [];
+    const spread: Record<string, string> = {};
+    const heapStart = servers.api && contenders.includes('api') ? await servers.api.call<ServerStats>('stats') : undefined;
+    let apiRequests = 0;
+    for (const c of CASES) {
+      const figures: Partial<Record<Contender, Figures>> = {};
+      const checkedSql: Partial<Record<Contender, number>> = {};
+      let reference: string[] | undefined;
+      for (const who of contenders) {
+        const s = servers[who]!;
+        const before = await s.call<ServerStats>('stats');
+        const ids = await checkedAnswer(s, who, c, token);
+        checkedSql[who] = (await s.call<ServerStats>('stats')).sql - before.sql;
+        if (reference && ids.join() !== reference.join())
+          throw new Error(`${c.name}: ${LABEL[who]} answers other tickets than ${LABEL[contenders[0]]}`);
+        reference ??= ids;
+      }
+      const runs: Partial<Record<Contender, Figures[]>> = {};
+      for (let i = 0; i < REPEAT; i++) {
+        for (const who of contenders) {
+          const f = await measure(servers[who]!, who, c, token);
+          if (who === 'api') apiRequests += f.requests;
+          (runs[who] ??= []).push(f);
+          process.stdout.write(`${c.name} — ${LABEL[who]} (run ${i + 1}): ${JSON.stringify(f)}\n`);
+        }
+      }
+      for (const who of contenders) {
+        const sorted = [...runs[who]!].sort((a, b) => a.reqPerSec - b.reqPerSec);
+        figures[who] = sorted[Math.floor(sorted.length / 2)];
+        spread[`${c.key}:${who}`] = sorted.map((f) => f.reqPerSec.toFixed(0)).join(' / ');
+      }
+      const floor = figures.floor;
+      for (const who of contenders) {
+        const f = figures[who]!;
+        rows.push(
+          `| ${c.name} | ${LABEL[who]} | ${f.reqPerSec.toFixed(0)} (${spread[`${c.key}:${who}`]}) | ${f.p50.toFixed(1)} / ${f.p99.toFixed(1)} | ` +
+            `${floor ? (f.reqPerSec / floor.reqPerSec).toFixed(2) : '—'} | ${checkedSql[who]} (${f.sqlPerRequest.toFixed(2)}) | ` +
+            `${f.cpuMsPerRequest.toFixed(2)} | ${f.sqlMsPerRequest.toFixed(1)} | ${f.heapGrowthPerRequest.toFixed(0)} | ${f.errors} |`,
+        );
+      }
+      const api = figures.api;
+      if (api && floor) {
+        const ratio = api.reqPerSec / floor.reqPerSec;
+        const p99Max = c.key === 'list' ? 50 : 20;
+        const checks = [
+          `${ratio.toFixed(2)} x the floor (target ≥ 0.6: ${ratio >= 0.6 ? 'met' : 'not met'})`,
+          `p99 ${api.p99.toFixed(0)} ms (target ≤ ${p99Max}: ${api.p99 <= p99Max ? 'met' : 'not met'})`,
+          `${checkedSql.api} SQL statements (target ≤ 3: ${checkedSql.api! <= 3 ? 'met' : 'not met'})`,
+        ];
+        if (c.key === 'list' && figures.postgraphile) {
+          const vs = api.reqPerSec / figures.postgraphile.reqPerSec;
+          checks.push(`${vs.toFixed(2)} x PostGraphile (target ≥ 1: ${vs >= 1 ? 'met' : 'not met'})`);
+        }
+        verdicts.push(`- ${c.name}: ${checks.join('; ')}.`);
+      }
+      if (PROFILE && servers.api && contenders.includes('api')) {
+        const file = path.join(PROFILE_DIR, `gateway-${c.key}.cpuprofile`);
+        const f = await measure(servers.api, 'api', c, token, file);
+        profiles.push(
+          `**${c.name}** (${f.requests} requests in ${DURATION} s, ${f.reqPerSec.toFixed(0)} req/s while profiled):\n\n${profileTable(summarize(file), f.requests)}`,
+        );
+      }
+    }
+
+    let memory = '';
+    if (heapStart) {
+      const end = await servers.api!.call<ServerStats>('stats');
+      const mb = (b: number) => (b / 1048576).toFixed(1);
+      memory =
+        `Gateway memory: heap after a full GC ${mb(heapStart.heapUsed)} MB before the first measured run, ${mb(end.heapUsed)} MB after the last ` +
+        `(${apiRequests.toLocaleString('en')} measured requests later, plus warm-ups and profiled runs); RSS ${mb(heapStart.rss)} → ${mb(end.rss)} MB.\n`;
+    }
     const md = `## bench:query
 
 \`npm run bench:query\` — the ticket read API on ${TICKETS.toLocaleString('en')} tickets and ${(TICKETS * MESSAGES_PER_TICKET).toLocaleString('en')} messages
-(one tenant, embedded PostgreSQL, load + index + VACUUM ANALYZE ${loadSeconds.toFixed(0)} s). autocannon, ${CONNECTIONS} connections, ${DURATION} s per case,
-gateway (NODE_ENV=production) and load generator in one process; the floor is a plain \`pg\` pool (${CONNECTIONS} clients, same time) running one hand-written SQL
-statement per answer that builds the same JSON in PostgreSQL (for the search, the API's own best plan for common words: the
-newest 2,000 tickets checked one by one). SQL statements counted by wrapping pg's \`Client.prototype.query\`. Run on ${new Date().toISOString().slice(0, 10)}.
+(one tenant, embedded PostgreSQL, load + index + VACUUM ANALYZE ${loadSeconds.toFixed(0)} s). Run on ${new Date().toISOString().slice(0, 10)};
+load average before the run ${load1.toFixed(1)} on ${require('node:os').cpus().length} cores (the machine is shared: other work running at the same time lowers every row).
 
-| case | API req/s | API p50 / p99 ms | SQL per request | plain pg req/s | pg p50 / p99 ms | pg SQL | API / pg | errors |
-|---|---|---|---|---|---|---|---|---|
+Each server runs in its own process on the same database, one at a time; the load generator is autocannon's CLI in
+another process (${CONNECTIONS} connections). Each server is measured ${REPEAT} times for ${DURATION} s (each after a 2 s warm-up), in
+turns with the others; the row shows the median run (all runs' req/s in brackets, slowest first). Every server answers the
+same tickets, checked before the run.
+- **gateway**: this API as deployed (NODE_ENV=production, LOG_LEVEL=warn), JWT on every request.
+- **PostGraphile 5**: Amber preset over the same tables (relations from smart tags, the tenant as a condition, the search
+  as a SQL function doing the API's walk of the newest 2,000 tickets); dev dependency used only here.
+- **plain pg floor**: node:http and a pg pool running one hand-written statement per answer that builds the whole JSON in
+  PostgreSQL, passed through as text: no GraphQL, no auth, no framework.
+
+SQL statements counted in each server by wrapping pg's \`Client.prototype.query\` (one checked request, and the average
+under load); SQL ms = time from send to answer summed over a request's statements; heap growth = heap after a full GC,
+after the run minus before, per request (≈ 0 when memory per request is flat).
+
+| case | server | req/s (runs) | p50 / p99 ms | vs floor | SQL per request (under load) | server CPU ms per request | SQL ms per request | heap growth B/request | errors |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
+${memory}
+Targets (issue 15):
+${verdicts.join('\n')}
+${
+  profiles.length
+    ? `
+### Where the gateway's time goes
+
+A separate run per case with V8's CPU profiler on (the profiler behind \`node --cpu-prof\`, started and stopped over the
+inspector around the run; profiles in \`bench/.profiles/\`, open them in Chrome DevTools). Self time by part of the stack;
+time in native frames counts for the caller that has a script. Time waiting for PostgreSQL is not CPU time: see
+"SQL ms per request" above.
+
+${profiles.join('\n\n')}
+`
+    : ''
+}
 Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.
 `;
     process.stdout.write(`\n${md}\n`);
-    mkdirSync(path.resolve(__dirname, '../docs'), { recursive: true });
-    writeBenchSection('query', md);
+    if (!ONLY) writeBenchSection('query', md);
   } finally {
+    for (const s of Object.values(servers)) await s?.stop();
     await db.stop();
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
+import { ExpressSettings } from './common/express-settings';
 import { graphqlOptions } from './common/graphql/graphql.options';
 import { GraphqlWsServer } from './common/graphql/graphql-ws.server';
 import { GraphqlExceptionFilter } from './common/graphql/graphql-exception.filter';
@@ -47,6 +48,6 @@ import { TicketsModule } from './tickets/tickets.module';
     HttpSecurityModule,
     ConsoleModule,
   ],
-  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, { provide: APP_FILTER, useClass: GraphqlExceptionFilter }, GraphqlWsServer],
+  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, { provide: APP_FILTER, useClass: GraphqlExceptionFilter }, GraphqlWsServer, ExpressSettings],
 })
 export class AppModule {}

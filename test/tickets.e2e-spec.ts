@@ -400,37 +400,119 @@ describe('tickets API', () => {
     expect(b.data.connectors).toEqual([{ ticketCount: 3, messageCount: 1 }]);
   });
 
-  it('costs the same small number of SQL queries for a page of 10 and of 50 tickets (no N+1)', async () => {
-    const measure = async (first: number) => {
-      sqlLog.length = 0;
-      counting = true;
-      const res = await gqlA(FULL_PAGE, { first });
+  /** The SQL statements one GraphQL request sends. */
+  async function statementsOf(query: string, variables?: Record<string, unknown>): Promise<{ res: any; sql: string[] }> {
+    sqlLog.length = 0;
+    counting = true;
+    try {
+      const res = await gqlA(query, variables);
+      return { res, sql: [...sqlLog] };
+    } finally {
       counting = false;
+    }
+  }
+
+  it('costs one SQL statement per page whatever its size (no N+1): tickets with their customer and messages', async () => {
+    const measure = async (first: number) => {
+      const { res, sql } = await statementsOf(FULL_PAGE, { first });
       expect(res.errors).toBeUndefined();
       expect(res.data.tickets.nodes).toHaveLength(first);
       expect(res.data.tickets.nodes.every((n: any) => n.messages.nodes.length > 0 && n.customer)).toBe(true);
-      return [...sqlLog];
+      return sql;
     };
-    const ten = await measure(10);
-    const fifty = await measure(50);
-    expect(fifty).toHaveLength(ten.length);
-    // The newest 5 messages of each ticket (last: 5) batch the same way.
-    sqlLog.length = 0;
-    counting = true;
-    const latest = await gqlA(`{ tickets(first: 50) { nodes { customer { email } messages(last: 5) { nodes { id } } } } }`);
-    counting = false;
-    expect(latest.errors).toBeUndefined();
-    expect(sqlLog).toHaveLength(3);
-    expect(ten.length).toBeLessThanOrEqual(6);
-    // list + customers + messages (with their totals) = 3
-    expect(ten.length).toBe(3);
+    // The page, its customers and a page of each ticket's messages (with totals) come in one statement.
+    expect(await measure(10)).toHaveLength(1);
+    expect(await measure(50)).toHaveLength(1);
+
+    // The two shapes of bench:query: (a) the newest 5 messages of 50 tickets, (b) a search with customers.
+    const list = await statementsOf(`{ tickets(first: 50) { pageInfo { hasNextPage endCursor } nodes { id externalId subject status priority channel tags updatedAt
+      customer { externalId email name } messages(last: 5) { totalCount nodes { id externalId fromAgent bodyText createdAt sender { email name } } } } } }`);
+    expect(list.res.errors).toBeUndefined();
+    expect(list.res.data.tickets.nodes.every((n: any) => n.messages.nodes.length > 0)).toBe(true);
+    expect(list.sql).toHaveLength(1);
+    const search = await statementsOf(`query($s: String) { tickets(first: 20, filter: { search: $s }) { pageInfo { hasNextPage endCursor } nodes {
+      id externalId subject status updatedAt customer { email name } } } }`, { s: 'Subject' });
+    expect(search.res.errors).toBeUndefined();
+    expect(search.res.data.tickets.nodes).toHaveLength(20);
+    expect(search.sql).toHaveLength(1);
+    // A rare word: the walk of the newest tickets does not fill the page, the index step follows (two statements).
+    const rare = await statementsOf(`{ tickets(first: 20, filter: { search: "giraffe" }) { nodes { externalId customer { email } } } }`);
+    expect(rare.res.data.tickets.nodes.map((n: any) => n.externalId)).toEqual(['1020']);
+    expect(rare.sql).toHaveLength(2);
 
     // With totalCount it is one more; connectors with counts is one per count field.
-    sqlLog.length = 0;
-    counting = true;
-    await gqlA(`{ tickets(first: 20) { totalCount nodes { id } } connectors { ticketCount messageCount } }`);
-    counting = false;
-    const dataQueries = sqlLog.filter((s) => !/ConnectorEntity/.test(s));
-    expect(dataQueries).toHaveLength(4);
+    const counted = await statementsOf(`{ tickets(first: 20) { totalCount nodes { id } } connectors { ticketCount messageCount } }`);
+    expect(counted.sql.filter((s) => !/ConnectorEntity/.test(s))).toHaveLength(4);
+  });
+
+  it('answers nested fields of a page exactly as for single tickets (aliases, fragments, edges, cursors, last/before)', async () => {
+    const perTicket = `fragment T on Ticket { externalId
+      id connectorId subject description status priority channel via language tags messagesCount createdAt updatedAt closedAt lastMessageAt deletedAt trashedAt
+      customer { externalId email name } who: customer { email }
+      messages(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id externalId ticketId createdAt sentAt attachments { url name size contentType } } } }
+      newest: messages(last: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { externalId subject bodyHtml receiver { email name } sender { name } channel via fromAgent public } }
+    }`;
+    const page = await gqlA(`query { tickets(first: 12) { nodes { ...T } } } ${perTicket}`);
+    expect(page.errors).toBeUndefined();
+    const nodes = page.data.tickets.nodes;
+    expect(nodes).toHaveLength(12);
+    for (const node of nodes) {
+      const one = await gqlA(`query($c: ID!, $e: ID!) { ticketByExternalId(connectorId: $c, externalId: $e) { ...T } } ${perTicket}`, { c: A1, e: node.externalId });
+      expect(one.errors).toBeUndefined();
+      expect(node).toEqual(one.data.ticketByExternalId);
+    }
+    // A page asking for a few fields (only their columns are read) answers them the same.
+    const few = await gqlA(`{ tickets(first: 12, filter: { includeDeleted: true }) { edges { cursor node { externalId deletedAt closedAt } } } }`);
+    const all = await gqlA(`{ tickets(first: 12, filter: { includeDeleted: true }) { edges { cursor node { externalId deletedAt closedAt subject description } } } }`);
+    expect(few.data.tickets.edges).toEqual(all.data.tickets.edges.map((e: any) => ({ cursor: e.cursor, node: { externalId: e.node.externalId, deletedAt: e.node.deletedAt, closedAt: e.node.closedAt } })));
+    // Cursors from a page work in the single-ticket field, and the other way round.
+    const [first] = nodes;
+    const next = await gqlA(`query($c: ID!, $e: ID!, $a: String) { ticketByExternalId(connectorId: $c, externalId: $e) { messages(first: 2, after: $a) { nodes { externalId } } } }`, {
+      c: A1, e: first.externalId, a: first.messages.pageInfo.endCursor,
+    });
+    const pagedNext = await gqlA(`query($a: String) { tickets(first: 1) { nodes { messages(first: 2, after: $a) { nodes { externalId } } } } }`, { a: first.messages.pageInfo.endCursor });
+    expect(pagedNext.data.tickets.nodes[0].messages).toEqual(next.data.ticketByExternalId.messages);
+    const before = await gqlA(`query($b: String) { tickets(first: 1) { edges { node { messages(last: 1, before: $b) { nodes { externalId } pageInfo { hasNextPage hasPreviousPage } } } } } }`, {
+      b: first.newest.pageInfo.startCursor,
+    });
+    expect(before.data.tickets.edges[0].node.messages).toEqual({ nodes: [{ externalId: `${first.externalId}3` }], pageInfo: { hasNextPage: true, hasPreviousPage: false } });
+
+    // One alias with two sets of arguments (under nodes and under edges) and bad arguments still answer
+    // as each field's own resolver does.
+    const mixed = await gqlA(`{ tickets(first: 2) { nodes { externalId messages(first: 1) { nodes { externalId } } } edges { node { messages(last: 1) { nodes { externalId } } } } } }`);
+    expect(mixed.errors).toBeUndefined();
+    const t0 = mixed.data.tickets.nodes[0].externalId;
+    expect(mixed.data.tickets.nodes[0].messages.nodes).toEqual([{ externalId: `${t0}3` }]);
+    expect(mixed.data.tickets.edges[0].node.messages.nodes).toEqual([{ externalId: `${t0}1` }]);
+    const bad = await gqlA(`{ tickets(first: 2) { nodes { externalId messages(first: 500) { totalCount } } } }`);
+    expect(bad.data).toBeNull(); // messages is non-null: the error nulls the page, as it always did
+    expect(bad.errors[0]).toMatchObject({ path: ['tickets', 'nodes', 0, 'messages'], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(bad.errors[0].message).toMatch(/^first: must be between 1 and 100/);
+  });
+
+  it('answers a query run again and again (compiled once hot) exactly as the first time, errors included', async () => {
+    const q = `query($first: Int, $after: String, $filter: TicketFilter) { tickets(first: $first, after: $after, filter: $filter) {
+      totalCount pageInfo { hasNextPage endCursor } edges { cursor node { externalId updatedAt deletedAt tags
+        customer { email } messages(last: 2) { totalCount nodes { externalId createdAt attachments { url size } sender { email } } } } } } }`;
+    const runs = async (variables: Record<string, unknown>) => {
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push(await gqlA(q, variables));
+      return answers;
+    };
+    for (const variables of [{ first: 7 }, { first: 3, filter: { status: 'open', search: 'Subject' } }, { first: 2, filter: { includeDeleted: true } }]) {
+      const [reference, ...again] = await runs(variables);
+      expect(reference.errors).toBeUndefined();
+      for (const a of again) expect(a).toEqual(reference);
+    }
+    // Bad variables and bad arguments of a hot query: the same errors every time.
+    for (const variables of [{ first: 500 }, { first: 'x' }, { after: 'nonsense' }, { filter: { connectorId: 'nope' } }]) {
+      const [reference, ...again] = await runs(variables);
+      expect(reference.errors?.length).toBeGreaterThan(0);
+      for (const a of again) expect(a).toEqual(reference);
+    }
+    // Another tenant's token on the same (hot) query sees only its own tickets.
+    const b = await t.gql(q, { first: 7 }, tokenB);
+    expect(b.errors).toBeUndefined();
+    expect(b.data.tickets.edges.map((e: any) => e.node.externalId).sort()).toEqual(['1001', '1002', '1003']);
   });
 });

@@ -6,11 +6,19 @@ import { AuthUser, ROLES } from './auth-user';
 
 export class InvalidTokenError extends Error {}
 
+/** Verified tokens remembered (a token's claims never change; expiry is checked on every use). */
+const VERIFIED_CACHE_SIZE = 1000;
+
 /** Bearer JWTs (HS256) carrying `tenantId` and `role`. */
 @Injectable()
 export class AuthService {
   /** A key object built once: given a string, jsonwebtoken first tries it as a PEM public key on every call. */
   private readonly verifyKey: KeyObject;
+  /**
+   * Tokens already verified, by their exact text: an HMAC check and a JSON parse per request saved for
+   * clients that send the same token all day. Only valid tokens get in; expiry is checked on every hit.
+   */
+  private readonly verified = new Map<string, AuthUser>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -23,6 +31,16 @@ export class AuthService {
   verifyAuthorization(header: unknown): AuthUser {
     if (typeof header !== 'string' || !header.trim()) throw new InvalidTokenError('missing bearer token');
     const token = header.replace(/^Bearer\s+/i, '').trim();
+    const known = this.verified.get(token);
+    if (known && (known.expiresAt === undefined || Date.now() < known.expiresAt)) return { ...known };
+    if (known) this.verified.delete(token);
+    const user = this.verifyToken(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, user);
+    return { ...user };
+  }
+
+  private verifyToken(token: string): AuthUser {
     let claims: Record<string, unknown>;
     try {
       claims = this.jwt.verify(token, { secret: this.verifyKey as never, algorithms: ['HS256'] });
@@ -50,8 +68,5 @@ export class AuthService {
 }
 
 export function signToken(user: AuthUser, secret: string, expiresIn: number | string = '30d'): string {
-  return new JwtService().sign(
-    { tenantId: user.tenantId, role: user.role },
-    { secret, algorithm: 'HS256', expiresIn: expiresIn as never },
-  );
+  return new JwtService().sign({ tenantId: user.tenantId, role: user.role }, { secret, algorithm: 'HS256', expiresIn: expiresIn as never });
 }

@@ -4,11 +4,7 @@ import { traceLogFields } from '../observability/logging/trace-log-fields';
 
 /** Secret-bearing keys are censored wherever they appear in a log line (up to three levels deep). */
 const SECRET_KEYS = ['authorization', 'apiKey', 'api_key', 'password', 'token', 'secret', 'cookie'];
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
-];
+export const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`])];
 
 export function withoutQueryString(url: unknown): string {
   const s = typeof url === 'string' ? url : '';
@@ -32,13 +28,20 @@ export function errorWithoutData(err: unknown): unknown {
   };
 }
 
+/** Levels at which a line per request is written. */
+const REQUEST_LOG_LEVELS = ['trace', 'debug', 'info'];
+
 export function loggerOptions(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.log.level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       transport: config.log.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url?.split('?')[0] === '/metrics' },
+      // One line per request at info and below; above info those lines are never written, so pino-http
+      // does not prepare them for every request.
+      autoLogging: REQUEST_LOG_LEVELS.includes(config.log.level)
+        ? { ignore: (req) => req.url === '/health' || req.url?.split('?')[0] === '/metrics' }
+        : false,
       // With tracing on, every line names its trace and span.
       mixin: traceLogFields,
       // GraphQL bodies can carry API keys: never log request bodies, nor query strings (GET /graphql?query=...).

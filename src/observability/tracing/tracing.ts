@@ -24,6 +24,11 @@ let sdk: NodeSDK | null = null;
  * sampler and resource come from the OTEL_* variables; `spanProcessors` replaces the exporter
  * (tests keep spans in memory). Returns whether tracing is on. Metrics stay with prom-client.
  */
+/** Whether tracing was started in this process (see startTracing). */
+export function tracingStarted(): boolean {
+  return sdk !== null;
+}
+
 export function startTracing(opts: { spanProcessors?: SpanProcessor[]; env?: NodeJS.ProcessEnv } = {}): boolean {
   if (sdk) return true;
   const env = opts.env ?? process.env;

@@ -1,3 +1,4 @@
+import type { IncludeSql } from '../repositories/ticket-includes.repository';
 import { TicketRow } from '../repositories/ticket-rows';
 import { TicketRepository } from '../repositories/ticket.repository';
 import { TicketWhere } from './ticket-where.builder';
@@ -12,8 +13,15 @@ export const SEARCH_WALK = 2000;
  * the words are common); only if that does not fill the page (`first + 1` rows), collect every
  * match through the GIN indexes (fast when they are rare).
  */
-export async function searchTickets(tickets: TicketRepository, w: TicketWhere, q: string, limit: string, first: number): Promise<TicketRow[]> {
-  const walked = await tickets.searchWalk(w, q, limit, SEARCH_WALK);
+export async function searchTickets(
+  tickets: TicketRepository,
+  w: TicketWhere,
+  q: string,
+  limit: string,
+  first: number,
+  withIncludes?: IncludeSql,
+): Promise<TicketRow[]> {
+  const walked = await tickets.searchWalk(w, q, limit, SEARCH_WALK, withIncludes);
   if (walked.length > first) return walked;
-  return tickets.searchAll(w, q, limit);
+  return tickets.searchAll(w, q, limit, withIncludes);
 }

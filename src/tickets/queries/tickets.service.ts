@@ -5,7 +5,9 @@ import { TicketFilter } from '../api/dto/ticket-filter.input';
 import { Customer, Message, Ticket } from '../api/models/ticket.models';
 import { CustomerRepository } from '../repositories/customer.repository';
 import { MessageKey, MessageRepository, TicketRef } from '../repositories/message.repository';
+import { ticketIncludesSql } from '../repositories/ticket-includes.repository';
 import { TicketRepository } from '../repositories/ticket.repository';
+import { attachIncludes, NO_INCLUDES, TicketIncludes } from './ticket-includes';
 import { assertExternalId } from './ticket-input';
 import { toMessage, toTicket } from './ticket-row.mapper';
 import { searchTickets } from './ticket-search';
@@ -37,15 +39,23 @@ export class TicketsService {
   ) {}
 
   /** One page of the ticket list, newest update first; `first + 1` rows say whether there is more. */
-  async list(user: AuthUser, filter: TicketFilter | null | undefined, first: number, after?: TicketKey): Promise<Ticket[]> {
+  async list(
+    user: AuthUser,
+    filter: TicketFilter | null | undefined,
+    first: number,
+    after?: TicketKey,
+    includes: TicketIncludes = NO_INCLUDES,
+  ): Promise<Ticket[]> {
     const w = buildTicketWhere(user, filter);
     if (after) {
       w.add(`(t.updated_at, t.id) < (${w.param(after.updatedAt)}::timestamptz, ${w.param(after.id)}::uuid)`);
     }
     const q = searchQuery(w, filter);
     const limit = w.param(first + 1);
-    const rows = q ? await searchTickets(this.tickets, w, q, limit, first) : await this.tickets.list(w, limit);
-    return rows.map(toTicket);
+    // What the fields under the page ask of each ticket comes in the page's own statement.
+    const withIncludes = ticketIncludesSql((v) => w.param(v), includes);
+    const rows = q ? await searchTickets(this.tickets, w, q, limit, first, withIncludes) : await this.tickets.list(w, limit, withIncludes);
+    return rows.map((r) => attachIncludes(toTicket(r), r, includes));
   }
 
   /** How many tickets match `filter` (whatever the page). */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { TicketWhere } from '../queries/ticket-where.builder';
+import type { IncludeSql } from './ticket-includes.repository';
 import { TicketRow } from './ticket-rows';
 
 /** Timestamps in cursors keep PostgreSQL's microseconds, so rows a microsecond apart never collide. */
@@ -16,22 +17,24 @@ const TICKET_COLUMNS = `
   to_char(t.updated_at AT TIME ZONE 'UTC', ${ISO_US}) AS updated_at_key`;
 
 const ORDER = 'ORDER BY t.updated_at DESC, t.id DESC';
+/** No includes: the page statement as it is. */
+const AS_IS: IncludeSql = (sql) => sql;
 
 /** Reads of `tickets`, always scoped by the tenant ($1 of every TicketWhere). */
 @Injectable()
 export class TicketRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Newest update first, up to `limit` (a parameter of `w`). */
-  list(w: TicketWhere, limit: string): Promise<TicketRow[]> {
-    return this.dataSource.query(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE ${w.sql} ${ORDER} LIMIT ${limit}`, w.params);
+  /** Newest update first, up to `limit` (a parameter of `w`); `withIncludes` adds what the page brings along (see ticketIncludesSql). */
+  list(w: TicketWhere, limit: string, withIncludes = AS_IS): Promise<TicketRow[]> {
+    return this.dataSource.query(withIncludes(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE ${w.sql} ${ORDER} LIMIT ${limit}`), w.params);
   }
 
   /** Search, first step: the newest `walk` tickets of the list, each checked against `q` (fast when the words are common). */
-  searchWalk(w: TicketWhere, q: string, limit: string, walk: number): Promise<TicketRow[]> {
+  searchWalk(w: TicketWhere, q: string, limit: string, walk: number, withIncludes = AS_IS): Promise<TicketRow[]> {
     // OFFSET 0 keeps the EXISTS a per-ticket index probe (not a hash of every matching message).
     return this.dataSource.query(
-      `SELECT ${TICKET_COLUMNS} FROM (
+      withIncludes(`SELECT ${TICKET_COLUMNS} FROM (
          SELECT t.* FROM tickets t WHERE ${w.sql} ${ORDER} LIMIT ${walk}
        ) t
        WHERE t.search @@ ${q} OR EXISTS (
@@ -39,22 +42,22 @@ export class TicketRepository {
          WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
            AND m.tenant_id = $1 AND m.deleted_at IS NULL AND m.search @@ ${q}
          OFFSET 0)
-       ${ORDER} LIMIT ${limit}`,
+       ${ORDER} LIMIT ${limit}`),
       w.params,
     );
   }
 
   /** Search, second step: every match through the GIN indexes (fast when the words are rare). */
-  searchAll(w: TicketWhere, q: string, limit: string): Promise<TicketRow[]> {
+  searchAll(w: TicketWhere, q: string, limit: string, withIncludes = AS_IS): Promise<TicketRow[]> {
     return this.dataSource.query(
-      `WITH hit AS MATERIALIZED (
+      withIncludes(`WITH hit AS MATERIALIZED (
          SELECT t.id FROM tickets t WHERE t.tenant_id = $1 AND t.search @@ ${q}
          UNION
          SELECT t.id FROM messages m
          JOIN tickets t ON t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id
          WHERE m.tenant_id = $1 AND m.deleted_at IS NULL AND m.search @@ ${q}
        )
-       SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id IN (SELECT id FROM hit) AND ${w.sql} ${ORDER} LIMIT ${limit}`,
+       SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id IN (SELECT id FROM hit) AND ${w.sql} ${ORDER} LIMIT ${limit}`),
       w.params,
     );
   }

@@ -1,0 +1,74 @@
+import type { TicketIncludes } from '../queries/ticket-includes';
+import { ISO_US } from './ticket.repository';
+
+/** Wraps a ticket page statement so that it brings its includes along. */
+export type IncludeSql = (pageSql: string) => string;
+
+/** Milliseconds since the epoch, truncated (as pg's own timestamp parsing gives a Date). */
+const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
+const participant = (email: string, name: string) =>
+  `CASE WHEN ${email} IS NULL AND ${name} IS NULL THEN NULL ELSE json_build_object('email', ${email}, 'name', ${name}) END`;
+
+/** Message fields as the JSON of a page carries them: GraphQL names, values ready but for dates and attachments. */
+const MESSAGE_FIELDS: Record<string, string> = {
+  id: 'm.id',
+  externalId: 'm.external_id::text',
+  channel: 'm.channel',
+  via: 'm.via',
+  fromAgent: 'm.from_agent',
+  public: 'm.public',
+  sender: participant('m.sender_email', 'm.sender_name'),
+  receiver: participant('m.receiver_email', 'm.receiver_name'),
+  subject: 'm.subject',
+  bodyText: 'm.body_text',
+  bodyHtml: 'm.body_html',
+  attachments: 'm.attachments',
+  createdAt: epochMs('m.created_at'),
+  sentAt: epochMs('m.sent_at'),
+};
+
+/**
+ * Wraps a ticket page statement (alias `t`, TICKET_COLUMNS, tenant in $1) so that the same statement
+ * brings what `includes` asks for: the customers row, and per `messages` field one page of each
+ * ticket's conversation as a JSON array of the fields asked (an index range scan per ticket), and
+ * the conversation totals. Parameters go through `param` once; the returned function can wrap
+ * several statements (the two steps of a search).
+ */
+export function ticketIncludesSql(param: (value: unknown) => string, includes: TicketIncludes): IncludeSql {
+  const columns: string[] = [];
+  const joins: string[] = [];
+  if (includes.customerKeys.length) {
+    columns.push('c.external_id::text AS cust_external_id', 'c.email AS cust_email', 'c.name AS cust_name');
+    joins.push(
+      'LEFT JOIN customers c ON c.tenant_id = $1 AND c.connector_id = t.connector_id AND c.external_id = t.customer_external_id::bigint',
+    );
+  }
+  const ofTicket =
+    'm.connector_id = t.connector_id AND m.ticket_external_id = t.external_id::bigint AND m.tenant_id = $1 AND m.deleted_at IS NULL';
+  includes.messages.forEach((page, i) => {
+    const dir = page.backward ? 'DESC' : 'ASC';
+    const cursor = page.at
+      ? `AND (m.created_at, m.id) ${page.backward ? '<' : '>'} (${param(page.at.createdAt)}::timestamptz, ${param(page.at.id)}::uuid)`
+      : '';
+    const pairs = [...page.fields].filter((f) => f !== 'id' && MESSAGE_FIELDS[f]).map((f) => `'${f}', ${MESSAGE_FIELDS[f]}`);
+    pairs.unshift(`'id', m.id`);
+    if (page.cursors) pairs.push(`'createdAtKey', to_char(m.created_at AT TIME ZONE 'UTC', ${ISO_US})`);
+    joins.push(`LEFT JOIN LATERAL (
+      SELECT json_agg(x.j ORDER BY x.created_at ${dir}, x.id ${dir}) AS page FROM (
+        SELECT json_build_object(${pairs.join(', ')}) AS j, m.created_at, m.id FROM messages m
+        WHERE ${ofTicket} ${cursor} ORDER BY m.created_at ${dir}, m.id ${dir} LIMIT ${param(page.size + 1)}
+      ) x
+    ) m${i} ON true`);
+    columns.push(`m${i}.page AS msg_${i}`);
+  });
+  if (includes.messages.some((p) => p.totalCount)) {
+    joins.push(`LEFT JOIN LATERAL (SELECT count(*)::int AS total FROM messages m WHERE ${ofTicket}) mc ON true`);
+    columns.push('mc.total AS msg_total');
+  }
+  // Only the ticket columns the fields asked need leave PostgreSQL (the description, for one, is long).
+  const ticketColumns = includes.columns ? includes.columns.map((c) => `t.${c}`) : ['t.*'];
+  if (!columns.length && !includes.columns) return (pageSql) => pageSql;
+  const select = [...ticketColumns, ...columns].join(', ');
+  const from = joins.join('\n');
+  return (pageSql) => `SELECT ${select} FROM (${pageSql}) t\n${from}\nORDER BY t.updated_at DESC, t.id DESC`;
+}
