@@ -9,6 +9,7 @@ import { EnvironmentError } from './config/environment';
 import { DataDirInUseError } from './database/embedded-postgres';
 import { stopTracing } from './observability/tracing/tracing';
 import { prepareRuntime } from './runtime';
+import { useWebhookBodyParser } from './sync/intake/webhook-body.parser';
 
 async function bootstrap() {
   const say = (msg: string) => process.stdout.write(`[cxconnect] ${msg}\n`);
@@ -17,6 +18,7 @@ async function bootstrap() {
   try {
     app = await NestFactory.create(AppModule, { bufferLogs: true });
     app.useLogger(app.get(Logger));
+    useWebhookBodyParser(app);
     await app.listen(runtime.env.PORT);
   } catch (e) {
     await app?.close().catch(() => undefined);
