@@ -21,6 +21,7 @@ async function bootstrap() {
     useWebhookBodyParser(app);
     await app.listen(runtime.env.PORT);
   } catch (e) {
+    // Start-up already failed: the original error is the one to report, not a secondary close failure.
     await app?.close().catch(() => undefined);
     await runtime.stop(); // never leave the embedded server behind
     throw e;
@@ -30,6 +31,7 @@ async function bootstrap() {
     if (closing) return;
     closing = true;
     say(`${signal}: shutting down`);
+    // Exiting on a signal: a failed close must not keep the process alive; running syncs were handed back first.
     await app.close().catch(() => undefined);
     await runtime.stop();
     await stopTracing();

@@ -199,7 +199,8 @@ export class SyncRunExecutor {
     const run = { id: session.run.id, token: session.claimToken };
     try {
       const current = needsCurrentCredentials(error)
-        ? await this.connectors.findWithCredentials(session.run.connectorId).catch(() => null)
+        ? // Unreadable or deleted credentials: the run ends on the original error, which already says what to do.
+          await this.connectors.findWithCredentials(session.run.connectorId).catch(() => null)
         : null;
       const decision: FailureDecision = decideFailure({
         error,

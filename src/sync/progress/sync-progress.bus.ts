@@ -45,6 +45,7 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
+    // Shutting down: a listener connection that fails to close cleanly is dropped with the process anyway.
     await this.client?.end().catch(() => undefined);
   }
 
@@ -63,6 +64,7 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
 
   private reconnect(): void {
     if (this.closed) return;
+    // The old connection is already broken (that is why we reconnect); its close error says nothing new.
     this.client?.end().catch(() => undefined);
     this.client = undefined;
     setTimeout(() => {
