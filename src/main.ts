@@ -31,7 +31,7 @@ async function bootstrap() {
     if (closing) return;
     closing = true;
     say(`${signal}: shutting down`);
-    // Exiting on a signal: a failed close must not keep the process alive; running syncs were handed back first.
+    // Exiting on a signal: close hands running syncs back; if it fails, the leases expire and another instance resumes them.
     await app.close().catch(() => undefined);
     await runtime.stop();
     await stopTracing();
