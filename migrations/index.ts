@@ -1,6 +1,7 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { ConnectorSubdomainUnique1764000000001 } from './1764000000001-ConnectorSubdomainUnique';
 import { SyncRunPercent1764000000002 } from './1764000000002-SyncRunPercent';
+import { WebhookIntake1764000000030 } from './1764000000030-WebhookIntake';
 import { TicketChanges1764000000040 } from './1764000000040-TicketChanges';
 import { SearchVectorCaps1764000000070 } from './1764000000070-SearchVectorCaps';
 import { SyncQuarantine1764000000071 } from './1764000000071-SyncQuarantine';
@@ -13,6 +14,7 @@ export const migrations = [
   InitialSchema1764000000000,
   ConnectorSubdomainUnique1764000000001,
   SyncRunPercent1764000000002,
+  WebhookIntake1764000000030,
   TicketChanges1764000000040,
   SearchVectorCaps1764000000070,
   SyncQuarantine1764000000071,

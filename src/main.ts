@@ -9,6 +9,7 @@ import { EnvironmentError } from './config/environment';
 import { DataDirInUseError } from './database/embedded-postgres';
 import { stopTracing } from './observability/tracing/tracing';
 import { prepareRuntime } from './runtime';
+import { useWebhookBodyParser } from './sync/intake/webhook-body.parser';
 
 async function bootstrap() {
   const say = (msg: string) => process.stdout.write(`[cxconnect] ${msg}\n`);
@@ -17,8 +18,10 @@ async function bootstrap() {
   try {
     app = await NestFactory.create(AppModule, { bufferLogs: true });
     app.useLogger(app.get(Logger));
+    useWebhookBodyParser(app);
     await app.listen(runtime.env.PORT);
   } catch (e) {
+    // Start-up already failed: the original error is the one to report, not a secondary close failure.
     await app?.close().catch(() => undefined);
     await runtime.stop(); // never leave the embedded server behind
     throw e;
@@ -28,6 +31,7 @@ async function bootstrap() {
     if (closing) return;
     closing = true;
     say(`${signal}: shutting down`);
+    // Exiting on a signal: close hands running syncs back; if it fails, the leases expire and another instance resumes them.
     await app.close().catch(() => undefined);
     await runtime.stop();
     await stopTracing();

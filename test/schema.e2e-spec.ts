@@ -27,12 +27,36 @@ describe('committed schema.gql', () => {
   it('has the names of the portal contract', () => {
     const sdl = printSchema(t.app.get(GraphQLSchemaHost).schema);
     for (const name of [
-      'enum ConnectorStatus', 'enum ConnectionCheckCode', 'enum SyncMode', 'enum SyncRunStatus', 'enum SyncLogLevel',
-      'type Connector', 'type ConnectionCheck', 'type SyncRun', 'type SyncProgress', 'type SyncLogEntry', 'type Ticket',
-      'type Message', 'type Customer', 'type Participant', 'type Attachment', 'input TicketFilter',
-      'checkGorgiasCredentials(', 'createGorgiasConnector(', 'updateGorgiasConnector(', 'testConnectorConnection(',
-      'activateConnector(', 'pauseConnector(', 'deleteConnector(', 'triggerSync(', 'syncProgress(', 'syncRuns(', 'syncLogs(',
-      'tickets(', 'ticket(', 'ticketByExternalId(',
+      'enum ConnectorStatus',
+      'enum ConnectionCheckCode',
+      'enum SyncMode',
+      'enum SyncRunStatus',
+      'enum SyncLogLevel',
+      'type Connector',
+      'type ConnectionCheck',
+      'type SyncRun',
+      'type SyncProgress',
+      'type SyncLogEntry',
+      'type Ticket',
+      'type Message',
+      'type Customer',
+      'type Participant',
+      'type Attachment',
+      'input TicketFilter',
+      'checkGorgiasCredentials(',
+      'createGorgiasConnector(',
+      'updateGorgiasConnector(',
+      'testConnectorConnection(',
+      'activateConnector(',
+      'pauseConnector(',
+      'deleteConnector(',
+      'triggerSync(',
+      'syncProgress(',
+      'syncRuns(',
+      'syncLogs(',
+      'tickets(',
+      'ticket(',
+      'ticketByExternalId(',
     ]) {
       expect(sdl).toContain(name);
     }
@@ -42,7 +66,12 @@ describe('committed schema.gql', () => {
     const schema = t.app.get(GraphQLSchemaHost).schema;
     const leaks = Object.values(schema.getTypeMap())
       .filter((type) => type instanceof GraphQLObjectType)
-      .flatMap((type) => Object.keys((type as GraphQLObjectType).getFields()).filter((f) => /^apiKey$|ciphertext|secret|password/i.test(f)).map((f) => `${type.name}.${f}`));
-    expect(leaks).toEqual([]);
+      .flatMap((type) =>
+        Object.keys((type as GraphQLObjectType).getFields())
+          .filter((f) => /^apiKey$|ciphertext|secret|password/i.test(f))
+          .map((f) => `${type.name}.${f}`),
+      );
+    // The one deliberate exception: a new webhook secret, made and returned once for a manual setup (the stored one is never read back).
+    expect(leaks).toEqual(['Mutation.rotateWebhookSecret']);
   });
 });

@@ -11,9 +11,7 @@ export const appConfig = registerAs('app', () => {
   const env = parseEnvironment(process.env);
   if (!env.AUTH_JWT_SECRET || !env.SECRETS_ENCRYPTION_KEYS || !env.DATABASE_URL) {
     // main.ts fills these in for development (embedded database, generated secrets) before Nest starts.
-    throw new Error(
-      'DATABASE_URL, AUTH_JWT_SECRET and SECRETS_ENCRYPTION_KEYS must be resolved before the app module starts',
-    );
+    throw new Error('DATABASE_URL, AUTH_JWT_SECRET and SECRETS_ENCRYPTION_KEYS must be resolved before the app module starts');
   }
   return {
     env: env.NODE_ENV,
@@ -41,7 +39,11 @@ export const appConfig = registerAs('app', () => {
       leaseSeconds: env.SYNC_LEASE_SECONDS,
       defaultIntervalMinutes: env.SYNC_DEFAULT_INTERVAL_MINUTES,
       historyRetentionDays: env.SYNC_HISTORY_RETENTION_DAYS,
+      pollSeconds: env.SYNC_POLL_SECONDS,
+      maxConcurrentRuns: env.SYNC_MAX_CONCURRENT_RUNS,
     },
+    /** Webhooks are on when the deployment has a public address (no trailing slash). */
+    publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
     log: {
       level: env.LOG_LEVEL,
       pretty: wantsPrettyLogs(env.LOG_PRETTY, env.NODE_ENV, process.stdout.isTTY === true),

@@ -1,20 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsNumber,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsNumber, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 const ORIGIN = 'https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?';
@@ -73,6 +60,17 @@ export class Environment {
   @Max(20)
   GORGIAS_MAX_RETRIES = 6;
 
+  /**
+   * Where Gorgias can reach this deployment (scheme, host, optional path prefix). Set: activating a
+   * connector registers a Gorgias webhook posting to `<PUBLIC_BASE_URL>/webhooks/gorgias/<id>`.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'must be an http(s) URL without query or fragment, e.g. https://sync.example.com',
+  })
+  PUBLIC_BASE_URL?: string;
+
   /** Share of the account's rate-limit bucket (X-Gorgias-Account-Api-Call-Limit) our calls may fill; the rest is left to the account's other tools. */
   @Transform(toInt)
   @IsNumber({}, { message: 'must be a number between 0.1 and 1, e.g. 0.8' })
@@ -99,6 +97,20 @@ export class Environment {
   @Min(1)
   @Max(1440)
   SYNC_DEFAULT_INTERVAL_MINUTES = 15;
+
+  /** Poll interval of a connector whose webhooks are not arriving (off, refused, or silent). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  SYNC_POLL_SECONDS = 60;
+
+  /** Runs one instance executes at once (each paced by its own account's rate limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  SYNC_MAX_CONCURRENT_RUNS = 8;
 
   @Transform(toInt)
   @IsInt()
@@ -156,7 +168,8 @@ export class Environment {
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(ORIGIN_LIST, {
-    message: 'must be comma-separated origins such as https://portal.example.com,http://localhost:5173 (scheme://host[:port], no path, no *)',
+    message:
+      'must be comma-separated origins such as https://portal.example.com,http://localhost:5173 (scheme://host[:port], no path, no *)',
   })
   CORS_ORIGINS?: string;
 
@@ -188,7 +201,9 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   // One line per variable, showing what was given (not what the conversion made of it: `PORT=abc` is "abc", not NaN).
   const problems = errors.map((e) => {
-    const messages = Object.values(e.constraints ?? {}).map((msg) => (msg.startsWith(e.property) ? msg.slice(e.property.length).trim() : msg));
+    const messages = Object.values(e.constraints ?? {}).map((msg) =>
+      msg.startsWith(e.property) ? msg.slice(e.property.length).trim() : msg,
+    );
     const notANumber = typeof e.value === 'number' && Number.isNaN(e.value);
     const text = notANumber ? 'must be a number' : [...new Set(messages)].join('; ');
     return `  ${e.property}: ${text} (got ${describe(e.property, raw[e.property])})`;
@@ -202,9 +217,7 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     if (!env.DATABASE_URL) problems.push('  DATABASE_URL: is required in production (the embedded database is for development)');
   }
   if (problems.length) {
-    throw new EnvironmentError(
-      `Invalid configuration; fix these environment variables (see .env.example):\n${problems.join('\n')}`,
-    );
+    throw new EnvironmentError(`Invalid configuration; fix these environment variables (see .env.example):\n${problems.join('\n')}`);
   }
   return env;
 }

@@ -8,10 +8,27 @@ import { ConnectorsResolver } from './connectors.resolver';
 import { ConnectorsRepository } from './connectors.repository';
 import { ConnectorsService } from './connectors.service';
 import { ConnectorEntity } from './entities/connector.entity';
+import { ConnectorRealtimeResolver } from './webhooks/connector-realtime.resolver';
+import { ConnectorRealtimeService } from './webhooks/connector-realtime.service';
+import { ConnectorWebhookRepository } from './webhooks/connector-webhook.repository';
+import { ConnectorWebhookService } from './webhooks/connector-webhook.service';
+import { WebhookRegistrationService } from './webhooks/webhook-registration.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ConnectorEntity]), GorgiasModule],
-  providers: [ConnectorsService, ConnectorsRepository, ConnectionCheckService, ConnectorLifecycle, ConnectorsResolver, CredentialRotationService],
-  exports: [ConnectorsService, ConnectorLifecycle],
+  providers: [
+    ConnectorsService,
+    ConnectorsRepository,
+    ConnectionCheckService,
+    ConnectorLifecycle,
+    ConnectorsResolver,
+    CredentialRotationService,
+    ConnectorWebhookRepository,
+    WebhookRegistrationService,
+    ConnectorWebhookService,
+    ConnectorRealtimeService,
+    ConnectorRealtimeResolver,
+  ],
+  exports: [ConnectorsService, ConnectorLifecycle, ConnectorWebhookRepository, ConnectorWebhookService, WebhookRegistrationService],
 })
 export class ConnectorsModule {}

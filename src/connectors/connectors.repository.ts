@@ -93,15 +93,23 @@ export class ConnectorsRepository {
     return rows[0].synced === true;
   }
 
-  /** A run succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after its interval. */
-  async recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
+  /**
+   * A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again:
+   * after its own interval while webhooks arrive (a webhook authenticated within `webhooksLiveMs`;
+   * the poll is then only the safety net), else after `pollSeconds` (at most its interval).
+   */
+  async recordSyncSuccess(m: EntityManager, connectorId: string, poll: { pollSeconds: number; webhooksLiveMs: number }): Promise<void> {
     await m.query(
-      `UPDATE connectors SET last_synced_at = now(), last_error = NULL, last_error_code = NULL,
+      `UPDATE connectors c SET last_synced_at = now(), last_error = NULL, last_error_code = NULL,
               status = CASE WHEN status = 'ERROR' THEN 'ACTIVE' ELSE status END,
-              next_sync_at = CASE WHEN status IN ('ACTIVE','ERROR') THEN now() + make_interval(mins => sync_interval_minutes) END,
+              next_sync_at = CASE WHEN status IN ('ACTIVE','ERROR') THEN now() + CASE
+                WHEN EXISTS (SELECT 1 FROM connector_webhooks w WHERE w.connector_id = c.id
+                                AND w.last_webhook_at > now() - make_interval(secs => $3))
+                THEN make_interval(mins => sync_interval_minutes)
+                ELSE LEAST(make_interval(secs => $2), make_interval(mins => sync_interval_minutes)) END END,
               updated_at = now()
         WHERE id = $1`,
-      [connectorId],
+      [connectorId, poll.pollSeconds, poll.webhooksLiveMs / 1000],
     );
   }
 
@@ -129,7 +137,11 @@ export class ConnectorsRepository {
   }
 
   /** Replaces the stored key only if it is still `expected` (a concurrent save or another instance wins); true when replaced. */
-  async replaceApiKeyIf(id: string, expected: { ciphertext: string; keyId: string }, next: { ciphertext: string; keyId: string }): Promise<boolean> {
+  async replaceApiKeyIf(
+    id: string,
+    expected: { ciphertext: string; keyId: string },
+    next: { ciphertext: string; keyId: string },
+  ): Promise<boolean> {
     const rows = await this.dataSource.query(
       `UPDATE connectors SET api_key_ciphertext = $2, api_key_key_id = $3, updated_at = now()
         WHERE id = $1 AND api_key_ciphertext = $4 AND api_key_key_id = $5 RETURNING id`,

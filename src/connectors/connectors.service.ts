@@ -10,10 +10,16 @@ import { GorgiasCredentials } from '../gorgias/gorgias.types';
 import { SecretCipher, SecretUnreadableError } from '../secrets/secret-cipher';
 import { adviceFor } from './connection-advice';
 import { ConnectionCheckService } from './connection-check.service';
+import { WEBHOOKS_LIVE_FOR_MS } from './webhooks/webhook.constants';
 import { ConnectorPatch, ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
 import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectionCheck } from './models/connector.models';
-import { CreateGorgiasConnectorInput, GorgiasCredentialsInput, rejectExplicitNulls, UpdateGorgiasConnectorInput } from './dto/gorgias-credentials.input';
+import {
+  CreateGorgiasConnectorInput,
+  GorgiasCredentialsInput,
+  rejectExplicitNulls,
+  UpdateGorgiasConnectorInput,
+} from './dto/gorgias-credentials.input';
 import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/connector.entity';
 
 /** A connector with its decrypted credentials: for the sync engine only, never for GraphQL. */
@@ -104,15 +110,18 @@ export class ConnectorsService {
     if (credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR)) {
       // A new key is checked as given: the old one is never decrypted (it may be unreadable, which is why it is replaced).
       const apiKey = input.apiKey ?? (await this.credentialsOrAdvice(current)).apiKey;
-      const check = await this.checker.check({
-        email: input.email ?? current.email,
-        subdomain: input.subdomain ?? current.subdomain,
-        apiKey,
-      }, user.tenantId);
+      const check = await this.checker.check(
+        {
+          email: input.email ?? current.email,
+          subdomain: input.subdomain ?? current.subdomain,
+          apiKey,
+        },
+        user.tenantId,
+      );
       if (!check.ok) throw connectionCheckFailed(check);
       reactivate = current.status === ConnectorStatus.ERROR;
     }
-    return this.dataSource.transaction(async (m) => {
+    const updated = await this.dataSource.transaction(async (m) => {
       const patch: ConnectorPatch = {};
       if (input.name !== undefined) patch.name = input.name;
       if (input.email !== undefined) patch.email = input.email;
@@ -125,6 +134,8 @@ export class ConnectorsService {
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
     });
+    if (reactivate) await this.lifecycle.afterActivated(updated);
+    return updated;
   }
 
   /** One connector per Gorgias account and tenant (a unique index backs this up). */
@@ -157,27 +168,37 @@ export class ConnectorsService {
     const connector = await this.get(user, id);
     const check = await this.checker.check(await this.credentialsOrAdvice(connector), user.tenantId);
     if (!check.ok) throw connectionCheckFailed(check);
-    return this.dataSource.transaction(async (m) => {
-      await this.connectors.update(m, user.tenantId, connector.id, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null, nextSyncAt: 'now' });
+    const activated = await this.dataSource.transaction(async (m) => {
+      await this.connectors.update(m, user.tenantId, connector.id, {
+        status: ConnectorStatus.ACTIVE,
+        lastError: null,
+        lastErrorCode: null,
+        nextSyncAt: 'now',
+      });
       const updated = await this.connectors.reload(m, connector.id);
       await this.lifecycle.activated(m, updated);
       return updated;
     });
+    await this.lifecycle.afterActivated(activated);
+    return activated;
   }
 
   async pause(user: AuthUser, id: string): Promise<ConnectorEntity> {
     const connector = await this.get(user, id);
-    return this.dataSource.transaction(async (m) => {
+    const paused = await this.dataSource.transaction(async (m) => {
       await this.connectors.update(m, user.tenantId, connector.id, { status: ConnectorStatus.PAUSED, nextSyncAt: null });
       const updated = await this.connectors.reload(m, connector.id);
       await this.lifecycle.paused(m, updated);
       return updated;
     });
+    await this.lifecycle.afterPaused(paused);
+    return paused;
   }
 
   /** Removes the connector; its runs, logs, cursors and synced rows go with it (ON DELETE CASCADE). */
   async delete(user: AuthUser, id: string): Promise<boolean> {
     const connector = await this.get(user, id);
+    await this.lifecycle.beforeDeleted(connector);
     return this.connectors.delete(user.tenantId, connector.id);
   }
 
@@ -212,13 +233,23 @@ export class ConnectorsService {
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
-      throw connectionCheckFailed({ ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false });
+      throw connectionCheckFailed({
+        ok: false,
+        code: advice.code,
+        message: advice.message,
+        accountDomain: null,
+        canReadTickets: false,
+        canReadMessages: false,
+      });
     }
   }
 
-  /** A run succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after its interval. */
+  /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again (adaptive: see the repository). */
   recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
-    return this.connectors.recordSyncSuccess(m, connectorId);
+    return this.connectors.recordSyncSuccess(m, connectorId, {
+      pollSeconds: this.config.sync.pollSeconds,
+      webhooksLiveMs: WEBHOOKS_LIVE_FOR_MS,
+    });
   }
 
   /**

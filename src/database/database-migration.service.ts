@@ -42,6 +42,7 @@ export async function runMigrationsLocked(dataSource: DataSource, onApplied?: (n
     const applied = await own.runMigrations({ transaction: 'each' });
     onApplied?.(applied.map((m) => m.name));
   } finally {
+    // The lock is session-scoped: if unlocking fails the connection is broken, and releasing it below frees the lock.
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await runner.release();
     await own.destroy();

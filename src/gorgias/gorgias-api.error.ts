@@ -12,7 +12,7 @@ export type GorgiasErrorCode =
   | 'NOT_FOUND' // 404 on one object (e.g. a deleted ticket)
   | 'BAD_REQUEST'; // 400/422: our request was wrong
 
-export type GorgiasResource = 'account' | 'tickets' | 'messages' | 'events' | 'customers';
+export type GorgiasResource = 'account' | 'tickets' | 'messages' | 'events' | 'customers' | 'integrations';
 
 export class GorgiasApiError extends Error {
   constructor(

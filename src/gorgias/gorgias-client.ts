@@ -17,6 +17,8 @@ import {
   GorgiasAccount,
   GorgiasCredentials,
   GorgiasEvent,
+  GorgiasHttpIntegrationInput,
+  GorgiasIntegration,
   GorgiasListParams,
   GorgiasMessage,
   GorgiasPage,
@@ -51,7 +53,6 @@ export interface GorgiasClientStats {
   /** Retries after 5xx, timeouts and cut connections. */
   retries: number;
 }
-
 
 /** Network failures worth another try: the request may not have reached Gorgias, or its answer was lost. */
 const TRANSIENT_NETWORK_CODES = new Set([
@@ -92,7 +93,8 @@ export class GorgiasClient {
     return this.get<GorgiasAccount>('/account', {}, 'account');
   }
 
-  listTickets(params: GorgiasListParams = {}): Promise<GorgiasPage<GorgiasTicket>> {
+  /** `ticket_ids` (up to 100, sent as repeated keys) reads those tickets only. */
+  listTickets(params: GorgiasListParams & { ticket_ids?: string[] } = {}): Promise<GorgiasPage<GorgiasTicket>> {
     return this.list<GorgiasTicket>('/tickets', params, 'tickets');
   }
 
@@ -115,6 +117,24 @@ export class GorgiasClient {
       { ...rest, types: types?.length ? types : undefined, object_type: objectType, 'created_datetime[gte]': createdAfter },
       'events',
     );
+  }
+
+  /** Registers an HTTP integration (webhook). Gorgias answers 403 unless the key is an admin's. */
+  createIntegration(input: GorgiasHttpIntegrationInput): Promise<GorgiasIntegration> {
+    return this.send<GorgiasIntegration>('POST', '/integrations', {}, 'integrations', input);
+  }
+
+  listIntegrations(params: GorgiasListParams = {}): Promise<GorgiasPage<GorgiasIntegration>> {
+    return this.list<GorgiasIntegration>('/integrations', params, 'integrations');
+  }
+
+  /** Removes an integration; one already gone counts as removed. */
+  async deleteIntegration(id: number): Promise<void> {
+    try {
+      await this.send<unknown>('DELETE', `/integrations/${encodeURIComponent(String(id))}`, {}, 'integrations', undefined, true);
+    } catch (e) {
+      if (!(e instanceof GorgiasApiError && e.code === 'NOT_FOUND')) throw e;
+    }
   }
 
   /** Every page of a cursor list, one call per page. */
@@ -143,7 +163,23 @@ export class GorgiasClient {
     return page;
   }
 
-  private async get<T>(path: string, params: Params, resource: GorgiasResource): Promise<T> {
+  private get<T>(path: string, params: Params, resource: GorgiasResource): Promise<T> {
+    return this.send<T>('GET', path, params, resource);
+  }
+
+  /**
+   * One API call with pacing, retries and error mapping. A POST is retried only after a 429 (not
+   * processed): retrying it after a timeout or 5xx could create the object twice.
+   */
+  private async send<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    params: Params,
+    resource: GorgiasResource,
+    body?: unknown,
+    emptyBodyOk = false,
+  ): Promise<T> {
+    const maxRetries = method === 'POST' ? 0 : this.options.maxRetries;
     const query = toQuery(params);
     let failures = 0;
     let rateLimitWaits = 0;
@@ -155,11 +191,12 @@ export class GorgiasClient {
       let res: AxiosResponse<string>;
       try {
         res = await this.http.request<string>({
-          method: 'GET',
+          method,
           url: `${this.apiBase}${path}`,
           params: query,
+          data: body === undefined ? undefined : JSON.stringify(body),
           auth: { username: this.credentials.email, password: this.credentials.apiKey },
-          headers: { Accept: 'application/json' },
+          headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
           timeout: this.options.timeoutMs,
           responseType: 'text',
           transformResponse: (data: unknown) => data,
@@ -174,12 +211,12 @@ export class GorgiasClient {
         }
         // Timeouts, resets, truncated bodies: retried. The axios error is dropped: its config holds the key.
         const reason = code || 'network error';
-        if (failures++ < this.options.maxRetries && (TRANSIENT_NETWORK_CODES.has(code) || !code || /aborted|socket hang up/i.test(e?.message ?? ''))) {
+        if (failures++ < maxRetries && (TRANSIENT_NETWORK_CODES.has(code) || !code || /aborted|socket hang up/i.test(e?.message ?? ''))) {
           this.stats.retries++;
           await sleep(backoff(failures));
           continue;
         }
-        throw new GorgiasApiError('UNREACHABLE', `GET ${path}: ${reason}`, { resource });
+        throw new GorgiasApiError('UNREACHABLE', `${method} ${path}: ${reason}`, { resource });
       }
       this.pacer.observe(headerOf(res, RATE_LIMIT_HEADER));
       const status = res.status;
@@ -187,7 +224,7 @@ export class GorgiasClient {
       if (status === 429) {
         const waitMs = retryAfterMs(headerOf(res, 'retry-after'));
         if (rateLimitWaits++ >= MAX_RATE_LIMIT_WAITS_PER_CALL || waitMs > MAX_RETRY_AFTER_MS) {
-          throw new GorgiasApiError('RATE_LIMITED', `GET ${path}: 429 Too Many Requests`, {
+          throw new GorgiasApiError('RATE_LIMITED', `${method} ${path}: 429 Too Many Requests`, {
             status,
             resource,
             retryAfterSeconds: Math.ceil(waitMs / 1000),
@@ -198,57 +235,62 @@ export class GorgiasClient {
         continue;
       }
       if (status >= 500) {
-        if (failures++ < this.options.maxRetries) {
+        if (failures++ < maxRetries) {
           this.stats.retries++;
           await sleep(backoff(failures));
           continue;
         }
-        throw new GorgiasApiError('UNREACHABLE', `GET ${path}: Gorgias answered ${status}`, { status, resource });
+        throw new GorgiasApiError('UNREACHABLE', `${method} ${path}: Gorgias answered ${status}`, { status, resource });
       }
       if (status >= 200 && status < 300) {
-        const body = parseJson(res.data);
-        if (body === undefined) {
+        const parsed = parseJson(res.data);
+        if (emptyBodyOk && (status === 204 || !String(res.data ?? '').trim())) return undefined as T;
+        if (parsed === undefined) {
           if (!looksLikeJson(res)) {
             // A page that is not the API (a parked domain, a login page): the address is wrong.
-            throw new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `GET ${path}: the address did not answer as the Gorgias API`, { status, resource });
+            throw new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `${method} ${path}: the address did not answer as the Gorgias API`, {
+              status,
+              resource,
+            });
           }
           // A JSON body cut short: the connection dropped mid-answer.
-          if (failures++ < this.options.maxRetries) {
+          if (failures++ < maxRetries) {
             this.stats.retries++;
             await sleep(backoff(failures));
             continue;
           }
-          throw new GorgiasApiError('UNREACHABLE', `GET ${path}: incomplete answer`, { status, resource });
+          throw new GorgiasApiError('UNREACHABLE', `${method} ${path}: incomplete answer`, { status, resource });
         }
-        return body as T;
+        return parsed as T;
       }
-      throw this.mapClientError(status, res, path, resource);
+      throw this.mapClientError(status, res, `${method} ${path}`, resource);
     }
   }
 
-  private mapClientError(status: number, res: AxiosResponse<string>, path: string, resource: GorgiasResource): GorgiasApiError {
+  /** `what` is the method and path, e.g. `GET /tickets`. */
+  private mapClientError(status: number, res: AxiosResponse<string>, what: string, resource: GorgiasResource): GorgiasApiError {
     const detail = errorDetail(res.data);
     if (status === 401) {
-      return new GorgiasApiError('INVALID_CREDENTIALS', `GET ${path}: 401 Unauthorized`, { status, resource });
+      return new GorgiasApiError('INVALID_CREDENTIALS', `${what}: 401 Unauthorized`, { status, resource });
     }
     if (status === 403) {
       if (/inactive|deactivated|suspended|disabled|not active/i.test(detail)) {
-        return new GorgiasApiError('ACCOUNT_INACTIVE', `GET ${path}: 403 account inactive`, { status, resource });
+        return new GorgiasApiError('ACCOUNT_INACTIVE', `${what}: 403 account inactive`, { status, resource });
       }
-      return new GorgiasApiError('PERMISSION_DENIED', `GET ${path}: 403 Forbidden`, { status, resource });
+      return new GorgiasApiError('PERMISSION_DENIED', `${what}: 403 Forbidden`, { status, resource });
     }
     if (status === 404) {
       // The account itself missing, or a 404 that is not the API's JSON: the subdomain does not exist.
       if (resource === 'account' || !looksLikeJson(res)) {
-        return new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `GET ${path}: 404 Not Found`, { status, resource });
+        return new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `${what}: 404 Not Found`, { status, resource });
       }
-      return new GorgiasApiError('NOT_FOUND', `GET ${path}: 404 Not Found`, { status, resource });
+      return new GorgiasApiError('NOT_FOUND', `${what}: 404 Not Found`, { status, resource });
     }
     if (status >= 300 && status < 400) {
       // Gorgias redirects hosts it does not serve to its website.
-      return new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `GET ${path}: redirected (${status})`, { status, resource });
+      return new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `${what}: redirected (${status})`, { status, resource });
     }
-    return new GorgiasApiError('BAD_REQUEST', `GET ${path}: ${status}${detail ? ` ${detail.slice(0, 200)}` : ''}`, { status, resource });
+    return new GorgiasApiError('BAD_REQUEST', `${what}: ${status}${detail ? ` ${detail.slice(0, 200)}` : ''}`, { status, resource });
   }
 }
 

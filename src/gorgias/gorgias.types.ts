@@ -127,3 +127,30 @@ export interface GorgiasEvent {
   data?: Record<string, unknown> | null;
   [key: string]: unknown;
 }
+
+/** Events of a ticket that an HTTP integration (webhook) can be triggered by. */
+export type GorgiasWebhookTrigger = 'ticket-created' | 'ticket-updated' | 'ticket-message-created';
+
+/** `POST /api/integrations` body of an HTTP integration (a webhook). Admin keys only. */
+export interface GorgiasHttpIntegrationInput {
+  type: 'http';
+  name: string;
+  http: {
+    url: string;
+    method: 'POST';
+    request_content_type: 'application/json';
+    headers: Record<string, string>;
+    /** Templated body, e.g. `{"ticket_id": "{{ticket.id}}"}`. */
+    form: Record<string, string>;
+    triggers: Partial<Record<GorgiasWebhookTrigger, boolean>>;
+  };
+}
+
+export interface GorgiasIntegration {
+  id: number;
+  type: string;
+  name?: string;
+  http?: { url?: string; [key: string]: unknown } | null;
+  deactivated_datetime?: string | null;
+  [key: string]: unknown;
+}

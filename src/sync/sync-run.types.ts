@@ -3,6 +3,8 @@
 export enum SyncMode {
   INCREMENTAL = 'INCREMENTAL',
   FULL = 'FULL',
+  /** Re-reads the tickets webhooks announced; never moves the watermarks (see engine/refresh). */
+  REFRESH = 'REFRESH',
 }
 
 export enum SyncRunStatus {
@@ -19,7 +21,7 @@ export enum SyncLogLevel {
   ERROR = 'ERROR',
 }
 
-export type SyncStage = 'messages' | 'tickets' | 'reconcile' | 'events' | 'sweep' | 'done';
+export type SyncStage = 'messages' | 'tickets' | 'reconcile' | 'events' | 'sweep' | 'refresh' | 'done';
 
 /** The Gorgias lists a connector keeps a durable watermark for (`sync_cursors.stream`). */
 export type SyncStream = 'tickets' | 'messages' | 'events';

@@ -4,10 +4,13 @@
 export const PAGE_SIZE = 100;
 /** Re-read this far behind a stored watermark: equal timestamps and late writes are not missed. */
 export const WATERMARK_OVERLAP_MS = 5 * 60_000;
+/**
+ * Of SYNC_MAX_CONCURRENT_RUNS, the slots initial and FULL runs never take: polls and webhook
+ * refreshes of other connectors are never starved by large initial syncs.
+ */
+export const SHORT_RUN_SLOTS = 2;
 /** How far past a run's start a watermark may be (clock skew between Gorgias and us); later records are clamped. */
 export const WATERMARK_FUTURE_SKEW_MS = 2 * 60_000;
-/** Runs one instance executes at once (each paced by its own account's rate limit). */
-export const MAX_CONCURRENT_RUNS_PER_INSTANCE = 4;
 /** A run whose transient failures (Gorgias down, timeouts) repeat this often is marked FAILED. */
 export const MAX_RUN_ATTEMPTS = 5;
 /**

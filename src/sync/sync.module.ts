@@ -23,6 +23,14 @@ import { SyncHistoryPruner } from './scheduling/sync-history.pruner';
 import { SyncScheduler } from './scheduling/sync-scheduler';
 import { SyncTriggerService } from './scheduling/sync-trigger.service';
 import { SyncLogService } from './sync-log.service';
+import { RefreshStage } from './engine/refresh/refresh.stage';
+import { WalkAnswersWebhooksObserver } from './engine/refresh/walk-answers-webhooks.observer';
+import { ConnectorFreshnessResolver } from './api/connector-freshness.resolver';
+import { FreshnessRepository } from './repositories/freshness.repository';
+import { TicketRefreshRequestRepository } from './repositories/ticket-refresh-request.repository';
+import { WebhookController } from './intake/webhook.controller';
+import { WebhookIntakeService } from './intake/webhook-intake.service';
+import { WebhookLogListener } from './scheduling/webhook-log.listener';
 
 @Module({
   imports: [ConnectorsModule, GorgiasModule, TicketsModule],
@@ -45,6 +53,8 @@ import { SyncLogService } from './sync-log.service';
     ReconcileStage,
     EventsStage,
     SweepStage,
+    RefreshStage,
+    WalkAnswersWebhooksObserver,
     SyncRunExecutor,
     // scheduling
     SyncScheduler,
@@ -54,7 +64,13 @@ import { SyncLogService } from './sync-log.service';
     SyncQueriesService,
     SyncResolver,
     ConnectorLatestRunResolver,
+    WebhookLogListener,
+    TicketRefreshRequestRepository,
+    WebhookIntakeService,
+    FreshnessRepository,
+    ConnectorFreshnessResolver,
   ],
+  controllers: [WebhookController],
   exports: [SyncTriggerService, SyncQueriesService, SyncScheduler, RunObserverRegistry, TicketRefresher],
 })
 export class SyncModule {}

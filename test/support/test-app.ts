@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { AppModule } from '../../src/app.module';
+import { useWebhookBodyParser } from '../../src/sync/intake/webhook-body.parser';
 import { Role } from '../../src/auth/auth-user';
 import { signToken } from '../../src/auth/auth.service';
 import { createTestDatabase } from './test-database';
@@ -24,7 +25,7 @@ export interface TestApp {
  * between instances). `env` overrides environment variables for this instance.
  */
 export async function startTestApp(
-  opts: { env?: Record<string, string>; databaseUrl?: string; defaultToken?: string } = {},
+  opts: { env?: Record<string, string>; databaseUrl?: string; defaultToken?: string; port?: number } = {},
 ): Promise<TestApp> {
   const db = opts.databaseUrl ? undefined : await createTestDatabase();
   const databaseUrl = opts.databaseUrl ?? db!.url;
@@ -42,7 +43,8 @@ export async function startTestApp(
   let app: INestApplication;
   try {
     app = await NestFactory.create(AppModule, { logger: process.env.TEST_LOG_LEVEL ? ['error', 'warn', 'log'] : false });
-    await app.listen(0, '127.0.0.1');
+    useWebhookBodyParser(app);
+    await app.listen(opts.port ?? 0, '127.0.0.1');
   } finally {
     process.env = previous;
   }
@@ -69,5 +71,8 @@ export async function startTestApp(
     },
   };
 }
+
+/** A port free right now (for an app whose public URL must be known before it starts). */
+export { freePort } from '../../src/database/embedded-postgres';
 
 export const randomTenant = (prefix = 'tenant') => `${prefix}-${randomBytes(4).toString('hex')}`;

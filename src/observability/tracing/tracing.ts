@@ -64,5 +64,6 @@ export function startTracing(opts: { spanProcessors?: SpanProcessor[]; env?: Nod
 export async function stopTracing(): Promise<void> {
   const running = sdk;
   sdk = null;
+  // At shutdown an exporter that cannot flush must not keep the process from exiting; spans are best effort.
   await running?.shutdown().catch(() => undefined);
 }

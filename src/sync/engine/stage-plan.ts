@@ -10,6 +10,7 @@ import { WATERMARK_FUTURE_SKEW_MS } from '../sync.constants';
 const STAGES: Record<SyncMode, SyncStage[]> = {
   [SyncMode.INCREMENTAL]: ['messages', 'tickets', 'events', 'reconcile', 'done'],
   [SyncMode.FULL]: ['messages', 'tickets', 'events', 'reconcile', 'sweep', 'done'],
+  [SyncMode.REFRESH]: ['refresh', 'done'],
 };
 
 /** Share of the progress bar each stage fills (messages outnumber tickets about 5 to 1). */
@@ -19,6 +20,7 @@ const STAGE_WEIGHT: Partial<Record<SyncStage, [number, number]>> = {
   events: [97, 99],
   reconcile: [99, 100],
   sweep: [99, 100],
+  refresh: [0, 100],
 };
 
 /** The stages of a run of `mode`, in order, ending with 'done'. */
@@ -35,13 +37,19 @@ export function firstCheckpoint(mode: SyncMode, watermarks: { tickets?: Date | n
 export function remainingStages(mode: SyncMode, checkpoint: SyncCheckpoint): { stage: SyncStage; next: SyncStage }[] {
   const stages = STAGES[mode];
   const out: { stage: SyncStage; next: SyncStage }[] = [];
-  for (let i = stages.indexOf(checkpoint.stage ?? stages[0]); i >= 0 && i < stages.length - 1; i++) out.push({ stage: stages[i], next: stages[i + 1] });
+  for (let i = stages.indexOf(checkpoint.stage ?? stages[0]); i >= 0 && i < stages.length - 1; i++)
+    out.push({ stage: stages[i], next: stages[i + 1] });
   return out;
 }
 
 /** The checkpoint at the start of `next`: only what lasts the whole run is kept. */
 export function advanceCheckpoint(checkpoint: SyncCheckpoint, next: SyncStage): SyncCheckpoint {
-  return { stage: next, initial: checkpoint.initial, reconciled: checkpoint.reconciled, ...(checkpoint.incompleteWalk ? { incompleteWalk: true } : {}) };
+  return {
+    stage: next,
+    initial: checkpoint.initial,
+    reconciled: checkpoint.reconciled,
+    ...(checkpoint.incompleteWalk ? { incompleteWalk: true } : {}),
+  };
 }
 
 /**

@@ -23,6 +23,7 @@ import { clampWatermark, firstCheckpoint, remainingStages } from './stage-plan';
 import { EventsStage } from './stages/events.stage';
 import { MessagesStage } from './stages/messages.stage';
 import { ReconcileStage } from './stages/reconcile.stage';
+import { RefreshStage } from './refresh/refresh.stage';
 import { SweepStage } from './stages/sweep.stage';
 import { SyncStageRunner } from './stages/sync-stage';
 import { TicketsStage } from './stages/tickets.stage';
@@ -57,10 +58,11 @@ export class SyncRunExecutor {
     reconcile: ReconcileStage,
     events: EventsStage,
     sweep: SweepStage,
+    refresh: RefreshStage,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
     this.services = { dataSource, runs, cursors, logs, observers, quarantine, leaseSeconds: config.sync.leaseSeconds };
-    this.stages = { messages, tickets, reconcile, events, sweep };
+    this.stages = { messages, tickets, reconcile, events, sweep, refresh };
   }
 
   /** Executes a run just claimed; every write is fenced by that claim's token. */
@@ -86,7 +88,8 @@ export class SyncRunExecutor {
       void session.publish();
       // A page can take long (rate-limit waits, retries): keep the lease alive meanwhile.
       // A failed renewal is tried again next time (three chances per lease); the page's checkpoint renews it too.
-      if (++ticks % renewEvery === 0) void this.runs.renewLease({ id: run.id, token }, this.config.sync.leaseSeconds).catch(() => undefined);
+      if (++ticks % renewEvery === 0)
+        void this.runs.renewLease({ id: run.id, token }, this.config.sync.leaseSeconds).catch(() => undefined);
     }, PROGRESS_INTERVAL_MS);
     let errorCode: string | null = null;
     try {
@@ -101,7 +104,12 @@ export class SyncRunExecutor {
       clearInterval(timer);
       if (!session.leaseLost) {
         await session.publish();
-        await this.services.observers.finished(session.ctx, { ...session.counters(), status: session.status, durationMs: Date.now() - session.startedAtMs, errorCode });
+        await this.services.observers.finished(session.ctx, {
+          ...session.counters(),
+          status: session.status,
+          durationMs: Date.now() - session.startedAtMs,
+          errorCode,
+        });
       }
     }
   }
@@ -111,7 +119,11 @@ export class SyncRunExecutor {
     const advice = adviceFor(error, subdomain);
     const scope = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id };
     await this.services.dataSource.transaction(async (m) => {
-      await this.runs.finish(m, { id: run.id, token }, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code });
+      await this.runs.finish(m, { id: run.id, token }, SyncRunStatus.FAILED, {
+        phase: 'failed',
+        error: advice.message,
+        errorCode: advice.code,
+      });
       await this.logs.error(scope, `Sync failed: ${advice.message}`, m);
     });
     const ctx = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id, mode: run.mode, trigger: run.trigger };
@@ -129,8 +141,12 @@ export class SyncRunExecutor {
 
   private async logStart(session: RunSession): Promise<void> {
     const run = session.run;
+    if (run.mode === SyncMode.REFRESH) return; // one line at the end says what it read
     if (run.attempts > 1 || run.checkpoint?.stage) {
-      await this.logs.info(session.scope, `Resuming the ${run.mode.toLowerCase()} sync at "${run.phase}" (attempt ${run.attempts}); data already synced is kept.`);
+      await this.logs.info(
+        session.scope,
+        `Resuming the ${run.mode.toLowerCase()} sync at "${run.phase}" (attempt ${run.attempts}); data already synced is kept.`,
+      );
       return;
     }
     const first = run.mode === SyncMode.INCREMENTAL && !(await this.services.cursors.watermarks(run.connectorId)).messages;
@@ -159,6 +175,15 @@ export class SyncRunExecutor {
     await this.services.dataSource.transaction(async (m) => {
       const c = session.counters();
       await this.runs.finish(m, { id: session.run.id, token: session.claimToken }, SyncRunStatus.SUCCEEDED, { phase: 'done', ...c });
+      if (session.run.mode === SyncMode.REFRESH) {
+        // Not a poll: the connector's schedule and health are the polls' to set.
+        await this.logs.info(
+          session.scope,
+          `Re-read ${session.ticketsSynced} tickets announced by webhooks (${session.messagesSynced} messages, ${session.ticketsDeleted} deleted): ${c.apiRequests} Gorgias API calls.`,
+          m,
+        );
+        return;
+      }
       await this.connectors.recordSyncSuccess(m, session.run.connectorId);
       await this.logs.info(
         session.scope,
@@ -173,7 +198,10 @@ export class SyncRunExecutor {
   private async fail(session: RunSession, error: unknown): Promise<string | null> {
     const run = { id: session.run.id, token: session.claimToken };
     try {
-      const current = needsCurrentCredentials(error) ? await this.connectors.findWithCredentials(session.run.connectorId).catch(() => null) : null;
+      const current = needsCurrentCredentials(error)
+        ? // Unreadable or deleted credentials: the run ends on the original error, which already says what to do.
+          await this.connectors.findWithCredentials(session.run.connectorId).catch(() => null)
+        : null;
       const decision: FailureDecision = decideFailure({
         error,
         attempts: session.run.attempts,
@@ -183,7 +211,8 @@ export class SyncRunExecutor {
       // its runs and data went with it. Nothing to record, nothing to report: a cancellation.
       const gone =
         decision.action === 'connector-gone' ||
-        (decision.action === 'lease-lost' && (await this.connectors.findWithCredentials(session.run.connectorId).catch(() => 'unreadable')) === null);
+        (decision.action === 'lease-lost' &&
+          (await this.connectors.findWithCredentials(session.run.connectorId).catch(() => 'unreadable')) === null);
       if (gone) {
         this.logger.log(`sync run ${session.run.id}: its connector was deleted, stopping`);
         session.leaseLost = true;
@@ -209,7 +238,10 @@ export class SyncRunExecutor {
         session.status = SyncRunStatus.QUEUED;
         session.phase = 'waiting to resume';
         await this.runs.requeue(run, 0, advice.message, session.counters());
-        await this.logs.info(session.scope, "The connector's credentials changed during the sync; it continues with the new ones from where it stopped.");
+        await this.logs.info(
+          session.scope,
+          "The connector's credentials changed during the sync; it continues with the new ones from where it stopped.",
+        );
         await this.bus.wakeUp().catch(() => undefined); // the scheduler's tick picks it up anyway
         return advice.code;
       }
@@ -226,7 +258,12 @@ export class SyncRunExecutor {
       session.status = SyncRunStatus.FAILED;
       session.phase = 'failed';
       await this.services.dataSource.transaction(async (m) => {
-        await this.runs.finish(m, run, SyncRunStatus.FAILED, { phase: 'failed', error: advice.message, errorCode: advice.code, ...session.counters() });
+        await this.runs.finish(m, run, SyncRunStatus.FAILED, {
+          phase: 'failed',
+          error: advice.message,
+          errorCode: advice.code,
+          ...session.counters(),
+        });
         await this.connectors.recordSyncFailure(m, session.run.connectorId, {
           message: advice.message,
           code: advice.code,
@@ -245,7 +282,6 @@ export class SyncRunExecutor {
       return null;
     }
   }
-
 }
 
 function sameCredentials(a: GorgiasCredentials, b: GorgiasCredentials): boolean {

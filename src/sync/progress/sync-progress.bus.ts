@@ -30,7 +30,7 @@ const RECONNECT_DELAY_MS = 1_000;
 export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SyncProgressBus.name);
   private readonly local = new LocalPubSub();
-  private readonly wakeupHandlers: (() => void)[] = [];
+  private readonly wakeupHandlers: ((payload: string) => void)[] = [];
   private client?: Client;
   private closed = false;
 
@@ -45,6 +45,7 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
+    // Shutting down: a listener connection that fails to close cleanly is dropped with the process anyway.
     await this.client?.end().catch(() => undefined);
   }
 
@@ -63,6 +64,7 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
 
   private reconnect(): void {
     if (this.closed) return;
+    // The old connection is already broken (that is why we reconnect); its close error says nothing new.
     this.client?.end().catch(() => undefined);
     this.client = undefined;
     setTimeout(() => {
@@ -73,7 +75,7 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
 
   private dispatch(channel: string, payload?: string): void {
     if (channel === WAKEUP_CHANNEL) {
-      this.wakeupHandlers.forEach((h) => h());
+      this.wakeupHandlers.forEach((h) => h(payload ?? ''));
       return;
     }
     if (channel !== PROGRESS_CHANNEL || !payload) return;
@@ -97,7 +99,8 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
     await this.notifications.notify(WAKEUP_CHANNEL, '', m);
   }
 
-  onWakeUp(handler: () => void): void {
+  /** `payload`: '' for a run enqueued, REFRESH_WAKEUP_PAYLOAD for a webhook recorded (its run is due after the coalescing window). */
+  onWakeUp(handler: (payload: string) => void): void {
     this.wakeupHandlers.push(handler);
   }
 

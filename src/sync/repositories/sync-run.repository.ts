@@ -66,21 +66,15 @@ export class SyncRunRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Enqueues a run unless one is queued or running; returns the active run either way. */
-  async enqueue(
-    m: EntityManager,
-    c: { tenantId: string; connectorId: string },
-    mode: SyncMode,
-    trigger: string,
-  ): Promise<SyncRunRow> {
+  async enqueue(m: EntityManager, c: { tenantId: string; connectorId: string }, mode: SyncMode, trigger: string): Promise<SyncRunRow> {
     await m.query(
       `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger) VALUES ($1, $2, $3, $4)
        ON CONFLICT (connector_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING`,
       [c.tenantId, c.connectorId, mode, trigger],
     );
-    const [run] = await m.query(
-      `SELECT ${RUN_COLUMNS} FROM sync_runs WHERE connector_id = $1 AND status IN ('QUEUED','RUNNING')`,
-      [c.connectorId],
-    );
+    const [run] = await m.query(`SELECT ${RUN_COLUMNS} FROM sync_runs WHERE connector_id = $1 AND status IN ('QUEUED','RUNNING')`, [
+      c.connectorId,
+    ]);
     return run;
   }
 
@@ -118,10 +112,12 @@ export class SyncRunRepository {
   }
 
   /**
-   * Takes up to `limit` runs: queued ones whose retry time has come, and running ones whose lease
-   * expired (their instance died) fewer than `maxAttempts` times: those resume from their checkpoint.
-   * Each claim gets a new fencing token. `executing`: runs this instance still executes (one that
-   * stalled past its lease): never claimed again by it.
+   * Takes up to `limit` runs, oldest due first: queued ones whose (retry) time has come, and running
+   * ones whose lease expired (their instance died) fewer than `maxAttempts` times: those resume from
+   * their checkpoint. Each claim gets a new fencing token. `executing`: runs this instance still
+   * executes (one that stalled past its lease): never claimed again by it. `kind` 'long' takes only
+   * initial and FULL runs, 'short' only the others, so the scheduler can keep room for short runs
+   * while large initial syncs run.
    */
   async claim(
     owner: string,
@@ -129,6 +125,7 @@ export class SyncRunRepository {
     leaseSeconds: number,
     maxAttempts = MAX_CLAIM_ATTEMPTS,
     executing: readonly string[] = [],
+    kind: 'short' | 'long' | 'any' = 'any',
   ): Promise<SyncRunRow[]> {
     if (limit <= 0) return [];
     return queryRows<SyncRunRow>(
@@ -137,15 +134,17 @@ export class SyncRunRepository {
           SET status = 'RUNNING', lease_owner = $1, lease_token = gen_random_uuid(), lease_expires_at = now() + make_interval(secs => $3),
               attempts = r.attempts + 1, started_at = coalesce(r.started_at, now())
         WHERE r.id IN (
-          SELECT id FROM sync_runs
-           WHERE ((status = 'QUEUED' AND coalesce(lease_expires_at, '-infinity') <= now())
-              OR (status = 'RUNNING' AND lease_expires_at < now() AND attempts < $4))
-             AND NOT (id = ANY($5::uuid[]))
-           ORDER BY created_at
+          SELECT s.id FROM sync_runs s
+           WHERE ((s.status = 'QUEUED' AND coalesce(s.lease_expires_at, '-infinity') <= now())
+                  OR (s.status = 'RUNNING' AND s.lease_expires_at < now() AND s.attempts < $4))
+             AND NOT (s.id = ANY($5::uuid[]))
+             AND ($6 = 'any' OR ($6 = 'long') = (s.mode = 'FULL' OR NOT EXISTS (
+                   SELECT 1 FROM sync_cursors sc WHERE sc.connector_id = s.connector_id AND sc.stream = 'tickets')))
+           ORDER BY coalesce(s.lease_expires_at, s.created_at)
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
       RETURNING ${RUN_COLUMNS}`,
-      [owner, limit, leaseSeconds, maxAttempts, [...executing]],
+      [owner, limit, leaseSeconds, maxAttempts, [...executing], kind],
     );
   }
 
@@ -262,15 +261,17 @@ export class SyncRunRepository {
 
   /**
    * History retention: finished runs older than `days` go (their log lines with them); the latest
-   * run of each connector stays, so `latestRun` never empties.
+   * run of each connector stays, so `latestRun` never empties. Successful REFRESH runs (one per
+   * burst of webhooks, many a day) go after `refreshDays` already.
    */
-  async pruneFinished(days: number): Promise<number> {
+  async pruneFinished(days: number, refreshDays = days): Promise<number> {
     // TypeORM answers DELETE with [rows, affected].
     const [, runs] = await this.dataSource.query(
       `DELETE FROM sync_runs r
-        WHERE r.status IN ('SUCCEEDED','FAILED','CANCELLED') AND r.finished_at < now() - make_interval(days => $1)
+        WHERE r.status IN ('SUCCEEDED','FAILED','CANCELLED')
+          AND r.finished_at < now() - make_interval(days => CASE WHEN r.mode = 'REFRESH' AND r.status = 'SUCCEEDED' THEN least($1::int, $2::int) ELSE $1::int END)
           AND r.id <> (SELECT l.id FROM sync_runs l WHERE l.connector_id = r.connector_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1)`,
-      [days],
+      [days, refreshDays],
     );
     return Number(runs) || 0;
   }
@@ -308,10 +309,10 @@ export class SyncRunRepository {
         ORDER BY created_at DESC, id DESC LIMIT $3`,
       params,
     );
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2`, [
-      scope.tenantId,
-      scope.connectorId,
-    ]);
+    const [{ count }] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2`,
+      [scope.tenantId, scope.connectorId],
+    );
     return { rows, totalCount: count as number };
   }
 

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { REFRESH_RUN_RETENTION_DAYS } from '../engine/refresh/refresh.constants';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { SyncLogRepository } from '../repositories/sync-log.repository';
@@ -21,7 +22,10 @@ export class SyncHistoryPruner implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     if (!this.config.sync.schedulerEnabled) return;
-    this.registry.addInterval(PRUNE_JOB, setInterval(() => void this.pruneHistory(), HISTORY_PRUNE_INTERVAL_MS));
+    this.registry.addInterval(
+      PRUNE_JOB,
+      setInterval(() => void this.pruneHistory(), HISTORY_PRUNE_INTERVAL_MS),
+    );
   }
 
   beforeApplicationShutdown(): void {
@@ -33,7 +37,7 @@ export class SyncHistoryPruner implements OnApplicationBootstrap, BeforeApplicat
     const days = this.config.sync.historyRetentionDays;
     try {
       const logLines = await this.logs.pruneOlderThan(days);
-      const runs = await this.runs.pruneFinished(days);
+      const runs = await this.runs.pruneFinished(days, REFRESH_RUN_RETENTION_DAYS);
       if (runs || logLines) this.logger.log(`pruned sync history older than ${days} days: ${runs} runs, ${logLines} log lines`);
       return { runs, logLines };
     } catch (e) {

@@ -6,16 +6,24 @@ import { appConfig, AppConfig } from '../../config/app.config';
 import { runAsBackgroundWork } from '../../observability/logging/background-log-context';
 import { SyncRunExecutor } from '../engine/sync-run.executor';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
-import { SyncRunRepository } from '../repositories/sync-run.repository';
+import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
+import { REFRESH_BATCH_MAX_TICKETS, REFRESH_COALESCE_MS } from '../engine/refresh/refresh.constants';
 import { ABANDONED_RUN_MESSAGE } from '../engine/sync-failure.policy';
-import { MAX_CLAIM_ATTEMPTS, MAX_CONCURRENT_RUNS_PER_INSTANCE } from '../sync.constants';
+import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
+import { TicketRefreshRequestRepository } from '../repositories/ticket-refresh-request.repository';
+import { MAX_CLAIM_ATTEMPTS, SHORT_RUN_SLOTS } from '../sync.constants';
 
 const TICK_JOB = 'sync-scheduler-tick';
 
 /**
- * The cron side of the sync: each tick only enqueues due connectors and claims runs (queued ones,
- * and running ones whose lease expired because their instance died). Executing a run is
- * SyncRunExecutor's job. Everything that coordinates instances is in PostgreSQL.
+ * The cron side of the sync: each tick only enqueues due connectors (and connectors whose webhooks
+ * asked for a refresh) and claims runs, oldest due first (queued ones, and running ones whose lease
+ * expired because their instance died). Executing a run is SyncRunExecutor's job. Everything that
+ * coordinates instances is in PostgreSQL.
+ *
+ * At most SYNC_MAX_CONCURRENT_RUNS runs at once per instance, of which initial and FULL runs
+ * (hours on a large account) never take the last SHORT_RUN_SLOTS: polls and webhook refreshes of
+ * other connectors always find room, however many large initial syncs are under way.
  */
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -23,12 +31,16 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   /** This instance's id (lease_owner: runs handed back at shutdown); writes are fenced by each claim's own token. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly active = new Map<string, Promise<void>>();
+  /** Which of the active runs are initial or FULL. */
+  private readonly long = new Set<string>();
+  private refreshTimer: NodeJS.Timeout | null = null;
   private ticking = false;
   private again = false;
   private stopped = false;
 
   constructor(
     private readonly runs: SyncRunRepository,
+    private readonly refreshes: TicketRefreshRequestRepository,
     private readonly executor: SyncRunExecutor,
     private readonly bus: SyncProgressBus,
     private readonly registry: SchedulerRegistry,
@@ -39,7 +51,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     if (!this.config.sync.schedulerEnabled) return;
     const interval = setInterval(() => void this.tick(), this.config.sync.tickSeconds * 1000);
     this.registry.addInterval(TICK_JOB, interval);
-    this.bus.onWakeUp(() => void this.tick());
+    this.bus.onWakeUp((payload) => (payload === REFRESH_WAKEUP_PAYLOAD ? this.tickAfterCoalescing() : void this.tick()));
     void this.tick();
   }
 
@@ -64,6 +76,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
   }
 
@@ -80,26 +93,46 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         this.again = false;
         await this.runs.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_RUN_MESSAGE);
         await this.runs.enqueueDue();
-        const room = MAX_CONCURRENT_RUNS_PER_INSTANCE - this.active.size;
+        await this.refreshes.enqueueRuns(REFRESH_COALESCE_MS, REFRESH_BATCH_MAX_TICKETS);
+        const cap = this.config.sync.maxConcurrentRuns;
+        const lease = this.config.sync.leaseSeconds;
         // A run this instance still executes (stalled past its lease) is never claimed by it again.
-        const claimed = await this.runs.claim(this.owner, room, this.config.sync.leaseSeconds, MAX_CLAIM_ATTEMPTS, [...this.active.keys()]);
-        for (const run of claimed) {
-          // The run logs as itself, not as the request whose wake-up led to this tick.
-          const p = runAsBackgroundWork({ connectorId: run.connectorId, runId: run.id }, () => this.executor.execute(run))
-            .catch((e) => this.logger.error({ err: e }, `sync run ${run.id} crashed`))
-            .finally(() => {
-              // Only this execution's entry: another instance may have the run now, this one never twice.
-              if (this.active.get(run.id) === p) this.active.delete(run.id);
-              void this.tick(); // room for the next one
-            });
-          this.active.set(run.id, p);
-        }
+        const executing = [...this.active.keys()];
+        const shortRuns = await this.runs.claim(this.owner, cap - this.active.size, lease, MAX_CLAIM_ATTEMPTS, executing, 'short');
+        const longRoom = Math.min(cap - this.active.size - shortRuns.length, Math.max(1, cap - SHORT_RUN_SLOTS) - this.long.size);
+        const longRuns = await this.runs.claim(this.owner, longRoom, lease, MAX_CLAIM_ATTEMPTS, executing, 'long');
+        for (const run of [...shortRuns, ...longRuns]) this.start(run, longRuns.includes(run));
       } while (this.again && !this.stopped);
     } catch (e) {
       this.logger.warn(`scheduler tick failed: ${(e as Error).message}`);
     } finally {
       this.ticking = false;
     }
+  }
+
+  private start(run: SyncRunRow, long: boolean): void {
+    if (long) this.long.add(run.id);
+    // The run logs as itself, not as the request whose wake-up led to this tick.
+    const p: Promise<void> = runAsBackgroundWork({ connectorId: run.connectorId, runId: run.id }, () => this.executor.execute(run))
+      .catch((e) => this.logger.error({ err: e }, `sync run ${run.id} crashed`))
+      .finally(() => {
+        // Only this execution's entry: another instance may have the run now, this one never twice.
+        if (this.active.get(run.id) === p) {
+          this.active.delete(run.id);
+          this.long.delete(run.id);
+        }
+        void this.tick(); // room for the next one
+      });
+    this.active.set(run.id, p);
+  }
+
+  /** A webhook was recorded: its run is due once the burst it belongs to had time to arrive. */
+  private tickAfterCoalescing(): void {
+    if (this.refreshTimer || this.stopped) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.tick();
+    }, REFRESH_COALESCE_MS + 20);
   }
 
   /** For tests and shutdown: the runs this instance is executing. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user';
+import { badUserInput } from '../../common/graphql-errors';
 import { ConnectorLifecycle } from '../../connectors/connector-lifecycle';
 import { ConnectorsService } from '../../connectors/connectors.service';
 import { ConnectorEntity } from '../../connectors/entities/connector.entity';
@@ -27,23 +28,36 @@ export class SyncTriggerService implements OnModuleInit {
     this.lifecycle.register({
       activated: async (m, connector) => {
         await this.enqueue(m, connector, SyncMode.INCREMENTAL, 'ACTIVATE');
-        await this.logs.info({ tenantId: connector.tenantId, connectorId: connector.id }, 'Connector activated; the initial sync starts now.', m);
+        await this.logs.info(
+          { tenantId: connector.tenantId, connectorId: connector.id },
+          'Connector activated; the initial sync starts now.',
+          m,
+        );
       },
       paused: async (m, connector) => {
         await this.runs.cancelQueued(m, connector.id);
-        await this.logs.info({ tenantId: connector.tenantId, connectorId: connector.id }, 'Connector paused; scheduled syncs stop until it is activated again.', m);
+        await this.logs.info(
+          { tenantId: connector.tenantId, connectorId: connector.id },
+          'Connector paused; scheduled syncs stop until it is activated again.',
+          m,
+        );
       },
     });
   }
 
   /** "Sync now": returns the run already queued or running, if any, else a new one. */
   async trigger(user: AuthUser, connectorId: string, mode: SyncMode): Promise<SyncRunRow> {
+    if (mode === SyncMode.REFRESH) {
+      throw badUserInput(
+        'mode: REFRESH runs are started by Gorgias webhooks; ask for INCREMENTAL (what changed) or FULL (everything).',
+        'mode',
+      );
+    }
     const connector = await this.connectors.get(user, connectorId);
     if (connector.status === 'DRAFT' || connector.status === 'PAUSED') {
-      throw new GraphQLError(
-        `Connector ${connector.id} is ${connector.status}: activate it (Save & Activate) before syncing.`,
-        { extensions: { code: 'FAILED_PRECONDITION' } },
-      );
+      throw new GraphQLError(`Connector ${connector.id} is ${connector.status}: activate it (Save & Activate) before syncing.`, {
+        extensions: { code: 'FAILED_PRECONDITION' },
+      });
     }
     return this.dataSource.transaction((m) => this.enqueue(m, connector, mode, 'MANUAL'));
   }

@@ -28,14 +28,47 @@ function toJson(rows: unknown[]): string {
 }
 
 const TICKET_COLUMNS = [
-  'subject', 'excerpt', 'status', 'priority', 'channel', 'via', 'language', 'customer_external_id', 'customer_email',
-  'customer_name', 'tags', 'messages_count', 'spam', 'created_at', 'updated_at', 'opened_at', 'closed_at',
-  'last_message_at', 'trashed_at', 'payload',
+  'subject',
+  'excerpt',
+  'status',
+  'priority',
+  'channel',
+  'via',
+  'language',
+  'customer_external_id',
+  'customer_email',
+  'customer_name',
+  'tags',
+  'messages_count',
+  'spam',
+  'created_at',
+  'updated_at',
+  'opened_at',
+  'closed_at',
+  'last_message_at',
+  'trashed_at',
+  'payload',
 ];
 /** What the API shows of a ticket row (a change to any of these is a change for the feed). */
 const TICKET_SHOWN = [
-  'subject', 'excerpt', 'status', 'priority', 'channel', 'via', 'language', 'customer_external_id', 'customer_email',
-  'customer_name', 'tags', 'messages_count', 'created_at', 'updated_at', 'closed_at', 'last_message_at', 'trashed_at', 'deleted_at',
+  'subject',
+  'excerpt',
+  'status',
+  'priority',
+  'channel',
+  'via',
+  'language',
+  'customer_external_id',
+  'customer_email',
+  'customer_name',
+  'tags',
+  'messages_count',
+  'created_at',
+  'updated_at',
+  'closed_at',
+  'last_message_at',
+  'trashed_at',
+  'deleted_at',
 ];
 const TICKET_RECORD = `external_id bigint, subject text, excerpt text, status text, priority text, channel text, via text,
   language text, customer_external_id bigint, customer_email text, customer_name text, tags text[],
@@ -43,9 +76,27 @@ const TICKET_RECORD = `external_id bigint, subject text, excerpt text, status te
   closed_at timestamptz, last_message_at timestamptz, trashed_at timestamptz, payload jsonb`;
 
 const MESSAGE_COLUMNS = [
-  'ticket_external_id', 'channel', 'via', 'from_agent', 'public', 'sender_email', 'sender_name', 'receiver_email',
-  'receiver_name', 'subject', 'body_text', 'body_html', 'stripped_text', 'body_original_length', 'attachments', 'created_at',
-  'sent_at', 'failed_at', 'deleted_at', 'source_version', 'payload',
+  'ticket_external_id',
+  'channel',
+  'via',
+  'from_agent',
+  'public',
+  'sender_email',
+  'sender_name',
+  'receiver_email',
+  'receiver_name',
+  'subject',
+  'body_text',
+  'body_html',
+  'stripped_text',
+  'body_original_length',
+  'attachments',
+  'created_at',
+  'sent_at',
+  'failed_at',
+  'deleted_at',
+  'source_version',
+  'payload',
 ];
 /** What the API shows of a message row (stripped_text feeds the ticket's description). */
 const MESSAGE_SHOWN = MESSAGE_COLUMNS.filter((c) => !['payload', 'source_version', 'body_original_length'].includes(c));
@@ -220,11 +271,32 @@ export class TicketWriteRepository {
     return rows.map((r) => ({ messageExternalId: r.message, ticketExternalId: r.ticket }));
   }
 
+  /** Of these tickets, those whose stored live messages differ from the count Gorgias reports (and not reconciled at that count). */
+  async messageCountMismatchesAmong(m: EntityManager, scope: WriteScope, externalIds: string[]): Promise<string[]> {
+    if (!externalIds.length) return [];
+    const rows: { external_id: string }[] = await m.query(
+      `SELECT t.external_id::text AS external_id
+         FROM tickets t
+         CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
+                              WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
+                                AND m.deleted_at IS NULL) c
+        WHERE t.connector_id = $1 AND t.tenant_id = $2 AND t.external_id = ANY($3::bigint[]) AND t.deleted_at IS NULL
+          AND t.messages_count <> c.n AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count`,
+      [scope.connectorId, scope.tenantId, externalIds],
+    );
+    return rows.map((r) => r.external_id);
+  }
+
   /**
    * After a ticket's messages were re-read in full: its stored messages that Gorgias no longer lists
    * were deleted there. Soft-deleted here (kept, hidden); `written` says how many.
    */
-  async markUnlistedMessagesDeleted(m: EntityManager, scope: WriteScope, ticketExternalId: string, listedIds: number[]): Promise<WriteResult> {
+  async markUnlistedMessagesDeleted(
+    m: EntityManager,
+    scope: WriteScope,
+    ticketExternalId: string,
+    listedIds: number[],
+  ): Promise<WriteResult> {
     const [, count] = await m.query(
       `UPDATE messages SET deleted_at = now()
         WHERE connector_id = $1 AND tenant_id = $4 AND ticket_external_id = $2 AND deleted_at IS NULL

@@ -1,0 +1,432 @@
+/**
+ * npm run bench:freshness — how fast a change made in Gorgias shows through GraphQL.
+ *
+ *  1. One account at the real rate limit (40 calls / 20 s), 5 changes per second for 60 s (replies on
+ *     old tickets, status changes, new tickets): p50 / p95 / max from the change to GraphQL, with
+ *     webhooks and with polling only; Gorgias API calls against the account's budget; what a quiet
+ *     poll costs. Targets: p95 <= 5 s with webhooks, <= 75 s polling only, nothing missing.
+ *  2. Fleet: 200 connectors (one account each) on two gateway instances sharing one database, changes
+ *     on every account, 10 % of webhook deliveries dropped: p95 / max, nothing missing once the next
+ *     poll has run, memory and CPU per instance. Target p95 <= 10 s.
+ *
+ * Every part is its own process: PostgreSQL, the simulator, each gateway (the built app,
+ * dist/src/main.js) and the load generator (bench/freshness-load.ts), so each figure is its own.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Client } from 'pg';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { signToken } from '../src/auth/auth.service';
+import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { writeBenchSection } from './bench-report';
+
+const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
+const KEYS = `b1:${Buffer.alloc(32, 3).toString('base64')}`;
+const EMAIL = 'bench@acme.test';
+const RATE = 40 / 20; // calls per second an API key may make
+const TENANT = 'bench';
+const FLEET = Number(process.env.BENCH_FLEET ?? 200);
+const FLEET_CHANGES_PER_SECOND = Number(process.env.BENCH_FLEET_RATE ?? 10);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 60);
+/** Fleet connectors' interval: how often they poll while webhooks arrive (5 minutes is the shortest allowed). */
+const FLEET_INTERVAL_MINUTES = 5;
+const ROOT = path.resolve(__dirname, '..');
+
+const token = signToken({ tenantId: TENANT, role: 'admin' }, SECRET, '2h');
+
+function waitForLine(child: ChildProcess, re: RegExp, what: string, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out.slice(-2000)}`)), timeoutMs);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(re);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d) => (out += d.toString()));
+    child.on('exit', (c) => reject(new Error(`${what} exited ${c}:\n${out.slice(-2000)}`)));
+  });
+}
+
+async function startSimulator(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.join(ROOT, 'test/gorgias-simulator/cli.ts'),
+      '--port',
+      String(port),
+      '--subdomain',
+      'unused',
+      '--tickets',
+      '1',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT },
+  );
+  await waitForLine(child, new RegExp(`127\\.0\\.0\\.1:${port}`), 'simulator');
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+interface Gateway {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startGateway(env: Record<string, string>): Promise<Gateway> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      AUTH_JWT_SECRET: SECRET,
+      SECRETS_ENCRYPTION_KEYS: KEYS,
+      LOG_LEVEL: 'warn',
+      ...env,
+      ...(env.PUBLIC_BASE_URL === 'self' ? { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (process.env.BENCH_LOG_DIR) {
+    const log = createWriteStream(path.join(process.env.BENCH_LOG_DIR, `gateway-${port}.log`));
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
+  await waitForLine(child, /GraphQL: http/, 'gateway');
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function gql(url: string, query: string, variables?: object): Promise<any> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const json = (await res.json()) as any;
+  if (json.errors) throw new Error(JSON.stringify(json.errors).slice(0, 500));
+  return json.data;
+}
+
+async function control(simUrl: string, method: string, route: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${simUrl}/__control/${route}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`control ${route}: ${res.status}`);
+  return res.json();
+}
+
+/** CPU seconds and RSS of a process, from /proc (Linux). */
+function procStats(pid: number): { cpuSeconds: number; rssBytes: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  return { cpuSeconds: ticks / 100, rssBytes: rss };
+}
+
+function sampler(pids: number[]) {
+  const start = pids.map((p) => ({ ...procStats(p), at: Date.now() }));
+  const peak = pids.map(() => 0);
+  const timer = setInterval(() => pids.forEach((p, i) => (peak[i] = Math.max(peak[i], procStats(p).rssBytes))), 500);
+  return () => {
+    clearInterval(timer);
+    return pids.map((p, i) => {
+      const end = procStats(p);
+      const seconds = (Date.now() - start[i].at) / 1000;
+      return { cpuPercent: (100 * (end.cpuSeconds - start[i].cpuSeconds)) / seconds, peakRssMb: Math.max(peak[i], end.rssBytes) / 1048576 };
+    });
+  };
+}
+
+async function createConnectors(
+  gatewayUrl: string,
+  simUrl: string,
+  offset: number,
+  count: number,
+  tickets: number,
+  intervalMinutes: number,
+) {
+  const accounts: { subdomain: string; connectorId: string; ticketIds: number[] }[] = [];
+  for (let i = offset; i < offset + count; i++) {
+    const subdomain = `acct${String(i).padStart(3, '0')}`;
+    const apiKey = `bench-key-${subdomain}`;
+    await control(simUrl, 'POST', 'accounts', { subdomain, email: EMAIL, apiKey, seed: i + 1, tickets });
+    const snap = await control(simUrl, 'GET', `${subdomain}/snapshot`);
+    const created = await gql(gatewayUrl, `mutation($i: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $i) { id } }`, {
+      i: { email: EMAIL, apiKey, subdomain, syncIntervalMinutes: intervalMinutes },
+    });
+    accounts.push({
+      subdomain,
+      connectorId: created.createGorgiasConnector.id,
+      ticketIds: snap.tickets.filter((t: any) => !t.trashed_datetime).map((t: any) => t.id),
+    }); // trashed ones are hidden from tickets()
+  }
+  return accounts;
+}
+
+async function activateAll(gatewayUrl: string, accounts: { connectorId: string }[]) {
+  for (const a of accounts) await gql(gatewayUrl, `mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id: a.connectorId });
+  // Wait for every initial sync.
+  for (;;) {
+    const ids = new Set(accounts.map((a) => a.connectorId));
+    const mine = (await gql(gatewayUrl, `{ connectors { id dataFreshAsOf realtime { mode } } }`)).connectors.filter((c: any) =>
+      ids.has(c.id),
+    );
+    if (mine.every((c: any) => c.dataFreshAsOf)) return mine;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function runLoad(config: object): Promise<any> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bench/freshness-load.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_LOAD: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load generator exited ${code}`)),
+    ),
+  );
+}
+
+function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+const sec = (ms: number) => (Number.isNaN(ms) ? '—' : `${(ms / 1000).toFixed(1)} s`);
+
+async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cxconnect-fresh-'));
+  chmodSync(dir, 0o755);
+  const db = await startEmbeddedPostgres(path.join(dir, 'pg'));
+  try {
+    return await fn(db.url);
+  } finally {
+    await db.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Scenario 1: one account at the real rate limit. */
+async function singleAccount(webhooks: boolean) {
+  return withDatabase(async (databaseUrl) => {
+    const sim = await startSimulator();
+    const gw = await startGateway({
+      DATABASE_URL: databaseUrl,
+      GORGIAS_BASE_URL: `${sim.url}/{subdomain}`,
+      SYNC_POLL_SECONDS: '60',
+      ...(webhooks ? { PUBLIC_BASE_URL: 'self' } : {}),
+    });
+    try {
+      // The first account gets the load; the second never changes: its polls are what a quiet account costs.
+      const [busy, quietAccount] = await createConnectors(gw.url, sim.url, 0, 2, 300, 15);
+      const accounts = [busy];
+      const [connector] = await activateAll(gw.url, [busy, quietAccount]);
+      const sub = busy.subdomain;
+      const before = await control(sim.url, 'GET', `${sub}/stats`);
+      const stop = sampler([gw.child.pid!]);
+      const startedAt = Date.now();
+      const load = await runLoad({
+        simUrl: sim.url,
+        gatewayUrls: [gw.url],
+        token,
+        accounts,
+        changesPerSecond: 5,
+        durationSeconds: DURATION,
+        drainSeconds: webhooks ? 60 : 150,
+        seed: 7,
+      });
+      const windowSeconds = (Date.now() - startedAt) / 1000;
+      if (load.missing.length) await explainMissing(databaseUrl, load.missing);
+      const [proc] = stop();
+      const after = await control(sim.url, 'GET', `${sub}/stats`);
+      const calls = after.requests - before.requests;
+      const quiet = webhooks ? null : await quietPollCost(gw.url, quietAccount.connectorId);
+      // A leaky bucket of 40 lets 40 calls through at once, then 2 a second.
+      return {
+        webhooks,
+        mode: connector.realtime.mode,
+        load,
+        calls,
+        windowSeconds,
+        budget: 40 + RATE * windowSeconds,
+        rateLimited: after.rateLimited - before.rateLimited,
+        proc,
+        quiet,
+      };
+    } finally {
+      gw.child.kill('SIGTERM');
+      sim.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+  });
+}
+
+/** Why changes are missing: what we stored of their tickets, what still waits, and runs that did not succeed. */
+async function explainMissing(databaseUrl: string, missing: { connectorId: string; ticketId: number }[]) {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const ids = missing.map((m) => m.ticketId);
+    const tickets = await db.query(
+      `SELECT external_id, updated_at, deleted_at, trashed_at, messages_count, reconciled_messages_count FROM tickets WHERE external_id = ANY($1)`,
+      [ids],
+    );
+    const pending = await db.query(`SELECT * FROM ticket_refresh_requests`);
+    const runs = await db.query(
+      `SELECT mode, status, trigger, error, attempts, created_at, started_at, finished_at FROM sync_runs WHERE status <> 'SUCCEEDED' OR error IS NOT NULL ORDER BY created_at DESC LIMIT 20`,
+    );
+    process.stderr.write(`missing: ${JSON.stringify({ tickets: tickets.rows, pending: pending.rows, runs: runs.rows }, null, 1)}\n`);
+  } finally {
+    await db.end();
+  }
+}
+
+async function quietPollCost(gatewayUrl: string, connectorId: string) {
+  // Every run after the initial sync of an account that never changes (the load ran on another account meanwhile).
+  const runsQuery = `query($id: ID!) { syncRuns(connectorId: $id, first: 50) { nodes { mode status apiRequests startedAt } } }`;
+  const runs = (await gql(gatewayUrl, runsQuery, { id: connectorId })).syncRuns.nodes
+    .filter((r: any) => r.status === 'SUCCEEDED' && r.mode === 'INCREMENTAL')
+    .slice(0, -1); // newest first: the last one is the initial sync
+  const callsPerPoll = runs.length ? Math.max(...runs.map((r: any) => r.apiRequests)) : NaN;
+  return { polls: runs.length, callsPerPoll };
+}
+
+/** Scenario 2: the fleet. */
+async function fleet() {
+  return withDatabase(async (databaseUrl) => {
+    const sim = await startSimulator();
+    const common = { DATABASE_URL: databaseUrl, GORGIAS_BASE_URL: `${sim.url}/{subdomain}`, SYNC_POLL_SECONDS: '60' };
+    // One public address for both instances would be a load balancer; each connector's webhook points at one of them here.
+    const a = await startGateway({ ...common, PUBLIC_BASE_URL: 'self' });
+    const b = await startGateway({ ...common, PUBLIC_BASE_URL: 'self' });
+    try {
+      const setupStarted = Date.now();
+      // Connectors poll every 5 minutes (the shortest interval allowed) while webhooks arrive: a dropped delivery shows within the bench.
+      const half = Math.ceil(FLEET / 2);
+      const accounts = [
+        ...(await createConnectors(a.url, sim.url, 0, half, 20, FLEET_INTERVAL_MINUTES)),
+        ...(await createConnectors(b.url, sim.url, half, FLEET - half, 20, FLEET_INTERVAL_MINUTES)),
+      ];
+      await activateAll(a.url, accounts.slice(0, half));
+      await activateAll(b.url, accounts.slice(half));
+      const setupSeconds = (Date.now() - setupStarted) / 1000;
+      for (const acc of accounts)
+        await control(sim.url, 'POST', `${acc.subdomain}/webhooks`, { dropRate: 0.1, seed: 1 + accounts.indexOf(acc) });
+      const stop = sampler([a.child.pid!, b.child.pid!]);
+      const load = await runLoad({
+        simUrl: sim.url,
+        gatewayUrls: [a.url, b.url],
+        token,
+        accounts,
+        changesPerSecond: FLEET_CHANGES_PER_SECOND,
+        durationSeconds: DURATION,
+        drainSeconds: FLEET_INTERVAL_MINUTES * 60 + 90,
+        seed: 11,
+      });
+      const procs = stop();
+      let dropped = 0;
+      for (const acc of accounts) dropped += (await control(sim.url, 'GET', `${acc.subdomain}/webhooks`)).stats.dropped;
+      return { load, procs, dropped, setupSeconds };
+    } finally {
+      a.child.kill('SIGTERM');
+      b.child.kill('SIGTERM');
+      sim.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  });
+}
+
+function latencyRow(label: string, r: any, target: string) {
+  const l = r.load.latenciesMs as number[];
+  return `| ${label} | ${r.load.made} | ${sec(percentile(l, 50))} | ${sec(percentile(l, 95))} | ${sec(Math.max(...l))} | ${r.load.missing.length} | ${target} |`;
+}
+
+async function main() {
+  const only = process.env.BENCH_ONLY; // single | fleet | webhooks (diagnosis: the webhooks part alone, nothing written)
+  if (only === 'webhooks') {
+    const hooks = await singleAccount(true);
+    const l = hooks.load.latenciesMs as number[];
+    process.stdout.write(
+      `webhooks: p50 ${sec(percentile(l, 50))} p95 ${sec(percentile(l, 95))} max ${sec(Math.max(...l))} missing ${hooks.load.missing.length} calls ${hooks.calls}\n`,
+    );
+    return;
+  }
+  const results: string[] = [];
+  let single: { hooks: any; polling: any } | null = null;
+  if (!only || only === 'single') {
+    const hooks = await singleAccount(true);
+    process.stdout.write(`webhooks: ${JSON.stringify({ ...hooks, load: { ...hooks.load, latenciesMs: undefined } })}\n`);
+    const polling = await singleAccount(false);
+    process.stdout.write(`polling: ${JSON.stringify({ ...polling, load: { ...polling.load, latenciesMs: undefined } })}\n`);
+    single = { hooks, polling };
+  }
+  let fleetResult: any = null;
+  if (!only || only === 'fleet') {
+    fleetResult = await fleet();
+    process.stdout.write(`fleet: ${JSON.stringify({ ...fleetResult, load: { ...fleetResult.load, latenciesMs: undefined } })}\n`);
+  }
+  results.push(`## bench:freshness
+
+\`npm run bench:freshness\` — from a change made in the simulator to the change visible through GraphQL (the load
+generator polls \`tickets(filter: {updatedAfter})\` every 250 ms, so figures are up to 0.25 s late). Each part is its own
+process: PostgreSQL, the simulator, each gateway (built, NODE_ENV=production) and the load generator. Run on ${new Date().toISOString().slice(0, 10)}.`);
+  if (single) {
+    const { hooks, polling } = single;
+    const pct = (calls: number, budget: number) => `${calls} of ${Math.round(budget)} (${((100 * calls) / budget).toFixed(0)} %)`;
+    results.push(`### One account at the real rate limit (40 calls / 20 s), ${hooks.load.made} changes in ${DURATION} s (5/s: ${hooks.load.byKind.reply} replies on old tickets, ${hooks.load.byKind.status} status changes, ${hooks.load.byKind.new} new tickets)
+
+| mode | changes | p50 | p95 | max | missing at the end | target |
+|---|---|---|---|---|---|---|
+${latencyRow(`webhooks (realtime.mode ${hooks.mode})`, hooks, 'p95 ≤ 5 s, none missing')}
+${latencyRow('polling only (SYNC_POLL_SECONDS=60)', polling, 'p95 ≤ 75 s, none missing')}
+
+| mode | Gorgias API calls during the load and drain, of what the account's bucket allows (40 at once, then 2/s) | 429s | gateway CPU | gateway peak RSS |
+|---|---|---|---|---|
+| webhooks | ${pct(hooks.calls, hooks.budget)} over ${hooks.windowSeconds.toFixed(0)} s | ${hooks.rateLimited} | ${hooks.proc.cpuPercent.toFixed(0)} % of a core | ${hooks.proc.peakRssMb.toFixed(0)} MB |
+| polling only | ${pct(polling.calls, polling.budget)} over ${polling.windowSeconds.toFixed(0)} s | ${polling.rateLimited} | ${polling.proc.cpuPercent.toFixed(0)} % of a core | ${polling.proc.peakRssMb.toFixed(0)} MB |
+
+Quiet account (a second connector whose account never changed), polling every 60 s: at most ${polling.quiet.callsPerPoll} calls per poll (over its ${polling.quiet.polls} polls) =
+${((100 * polling.quiet.callsPerPoll) / (60 * RATE)).toFixed(1)} % of the budget of 120 calls a minute (target ≤ 10 %).`);
+  }
+  if (fleetResult) {
+    const l = fleetResult.load.latenciesMs as number[];
+    results.push(`### Fleet: ${FLEET} connectors on two gateway instances sharing one database, 10 % of webhook deliveries dropped
+
+${fleetResult.load.made} changes in ${DURATION} s (${FLEET_CHANGES_PER_SECOND}/s spread over every account); ${fleetResult.dropped} deliveries dropped by the simulator.
+Connectors poll every ${FLEET_INTERVAL_MINUTES} minutes while webhooks arrive (their syncIntervalMinutes, the shortest allowed), so dropped changes show within the bench.
+Setup (${FLEET} initial syncs of 20 tickets): ${fleetResult.setupSeconds.toFixed(0)} s.
+
+| figure | measured | target |
+|---|---|---|
+| p50 / p95 / max change → GraphQL | ${sec(percentile(l, 50))} / ${sec(percentile(l, 95))} / ${sec(Math.max(...l))} | p95 ≤ 10 s, max bounded by the poll interval (${FLEET_INTERVAL_MINUTES * 60} s) |
+| missing after the drain (${FLEET_INTERVAL_MINUTES * 60 + 90} s) | ${fleetResult.load.missing.length} | 0 |
+| instance A: CPU, peak RSS | ${fleetResult.procs[0].cpuPercent.toFixed(0)} % of a core, ${fleetResult.procs[0].peakRssMb.toFixed(0)} MB | — |
+| instance B: CPU, peak RSS | ${fleetResult.procs[1].cpuPercent.toFixed(0)} % of a core, ${fleetResult.procs[1].peakRssMb.toFixed(0)} MB | — |`);
+  }
+  const md = results.join('\n\n');
+  process.stdout.write(`${md}\n`);
+  if (!only) writeBenchSection('freshness', md);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`${e?.stack ?? e}\n`);
+    process.exit(1);
+  },
+);

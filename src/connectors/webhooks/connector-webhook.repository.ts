@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../../database/query-rows';
+
+export type WebhookState = 'REGISTERED' | 'REFUSED' | 'FAILED' | 'REMOVED';
+
+/** A connector's webhook as stored (the secret only as ciphertext). */
+export interface ConnectorWebhookRow {
+  connectorId: string;
+  tenantId: string;
+  state: WebhookState;
+  integrationId: string | null;
+  url: string;
+  detail: string | null;
+  lastWebhookAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface WebhookSecretRow {
+  connectorId: string;
+  tenantId: string;
+  connectorStatus: string;
+  secretCiphertext: string;
+  secretKeyId: string;
+}
+
+const COLUMNS = `connector_id AS "connectorId", tenant_id AS "tenantId", state, integration_id::text AS "integrationId",
+  url, detail, last_webhook_at AS "lastWebhookAt", updated_at AS "updatedAt"`;
+
+/** The only SQL on `connector_webhooks`. */
+@Injectable()
+export class ConnectorWebhookRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async find(connectorId: string): Promise<ConnectorWebhookRow | null> {
+    const rows = await queryRows<ConnectorWebhookRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM connector_webhooks WHERE connector_id = $1`,
+      [connectorId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Batch for GraphQL (Connector.realtime), scoped to the caller's tenant. */
+  findMany(tenantId: string, connectorIds: readonly string[]): Promise<ConnectorWebhookRow[]> {
+    return queryRows<ConnectorWebhookRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM connector_webhooks WHERE tenant_id = $1 AND connector_id = ANY($2::uuid[])`,
+      [tenantId, connectorIds],
+    );
+  }
+
+  /** What the intake needs to authenticate a delivery, in one read. */
+  async findSecret(connectorId: string): Promise<WebhookSecretRow | null> {
+    const rows = await queryRows<WebhookSecretRow>(
+      this.dataSource,
+      `SELECT w.connector_id AS "connectorId", w.tenant_id AS "tenantId", c.status AS "connectorStatus",
+              w.secret_ciphertext AS "secretCiphertext", w.secret_key_id AS "secretKeyId"
+         FROM connector_webhooks w JOIN connectors c ON c.id = w.connector_id
+        WHERE w.connector_id = $1`,
+      [connectorId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async save(
+    m: EntityManager | undefined,
+    row: {
+      connectorId: string;
+      tenantId: string;
+      state: WebhookState;
+      integrationId: number | string | null;
+      url: string;
+      detail: string | null;
+      secret?: { ciphertext: string; keyId: string };
+    },
+  ): Promise<void> {
+    const secret = row.secret ?? null;
+    await (m ?? this.dataSource.manager).query(
+      `INSERT INTO connector_webhooks (connector_id, tenant_id, state, integration_id, url, detail, secret_ciphertext, secret_key_id, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, ''), coalesce($8, ''), now())
+       ON CONFLICT (connector_id) DO UPDATE SET state = EXCLUDED.state, integration_id = EXCLUDED.integration_id,
+              url = EXCLUDED.url, detail = EXCLUDED.detail, updated_at = now(),
+              secret_ciphertext = coalesce($7, connector_webhooks.secret_ciphertext),
+              secret_key_id = coalesce($8, connector_webhooks.secret_key_id)`,
+      [row.connectorId, row.tenantId, row.state, row.integrationId, row.url, row.detail, secret?.ciphertext ?? null, secret?.keyId ?? null],
+    );
+  }
+
+  /** Connectors whose registration could not reach Gorgias: retried after their next successful sync. */
+  async needsRetry(connectorId: string): Promise<boolean> {
+    const rows = await queryRows<{ state: string }>(
+      this.dataSource,
+      `SELECT w.state FROM connector_webhooks w JOIN connectors c ON c.id = w.connector_id
+        WHERE w.connector_id = $1 AND w.state = 'FAILED' AND c.status = 'ACTIVE'`,
+      [connectorId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,17 @@
+/** How webhook-announced changes are re-read (see refresh.stage.ts and docs). */
+
+/** The first webhook of a quiet connector waits this long for the others of the same burst: they make one run. */
+export const REFRESH_COALESCE_MS = 300;
+/** Up to this many distinct tickets: one `GET /api/tickets/{id}` each (messages embedded). */
+export const REFRESH_GET_MAX_TICKETS = 5;
+/**
+ * Up to this many: read in batches of 100 with `GET /api/tickets?ticket_ids=...` plus the newest
+ * messages. Above: the connector's normal incremental walk is cheaper (it runs instead).
+ */
+export const REFRESH_BATCH_MAX_TICKETS = 300;
+/** The batch reads messages created down to this long before the oldest webhook (delivery delays, clock skew). */
+export const REFRESH_MESSAGES_MARGIN_MS = 30_000;
+/** ...in at most this many pages; a ticket whose messages are still short is read on its own. */
+export const REFRESH_MAX_MESSAGE_PAGES = 3;
+/** Successful REFRESH runs (and their log line) are kept this long, the other runs SYNC_HISTORY_RETENTION_DAYS. */
+export const REFRESH_RUN_RETENTION_DAYS = 2;
