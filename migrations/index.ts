@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { ConnectorSubdomainUnique1764000000001 } from './1764000000001-ConnectorSubdomainUnique';
 import { SyncRunPercent1764000000002 } from './1764000000002-SyncRunPercent';
 import { WebhookIntake1764000000030 } from './1764000000030-WebhookIntake';
+import { TicketChanges1764000000040 } from './1764000000040-TicketChanges';
 import { SearchVectorCaps1764000000070 } from './1764000000070-SearchVectorCaps';
 import { SyncQuarantine1764000000071 } from './1764000000071-SyncQuarantine';
 import { SourceVersions1764000000072 } from './1764000000072-SourceVersions';
@@ -14,6 +15,7 @@ export const migrations = [
   ConnectorSubdomainUnique1764000000001,
   SyncRunPercent1764000000002,
   WebhookIntake1764000000030,
+  TicketChanges1764000000040,
   SearchVectorCaps1764000000070,
   SyncQuarantine1764000000071,
   SourceVersions1764000000072,

@@ -23,6 +23,7 @@ import { ObservabilityModule } from './observability/observability.module';
 import { SyncObservabilityModule } from './observability/sync/sync-observability.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { SyncModule } from './sync/sync.module';
+import { TicketChangesModule } from './tickets/changes/ticket-changes.module';
 import { TicketsModule } from './tickets/tickets.module';
 
 @Module({
@@ -43,6 +44,7 @@ import { TicketsModule } from './tickets/tickets.module';
     GorgiasModule,
     ConnectorsModule,
     TicketsModule,
+    TicketChangesModule,
     SyncModule,
     SyncObservabilityModule,
     HttpSecurityModule,

@@ -122,4 +122,14 @@ describe('TicketWriteRepository (real PostgreSQL)', () => {
     });
     expect((await stored(4)).deleted_at).toBeNull();
   });
+
+  it('reports every stored ticket of a customer whose name or email changed, not only the page\'s', async () => {
+    await upsertTickets([ticket(30, { customer: { id: 777, email: 'same@example.com', name: 'Old name' } })]);
+    await upsertTickets([ticket(31, { customer: { id: 777, email: 'same@example.com', name: 'Old name' } })]);
+    // Ticket 31 comes again with its customer renamed: ticket 30 shows that customer too.
+    const renamed = ticket(31, { customer: { id: 777, email: 'same@example.com', name: 'New name' } });
+    expect((await upsertTickets([renamed])).changedTicketIds.sort()).toEqual(['30', '31']);
+    // The same customer again, unchanged: nothing.
+    expect((await upsertTickets([renamed])).changedTicketIds).toEqual([]);
+  });
 });

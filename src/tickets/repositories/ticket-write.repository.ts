@@ -131,7 +131,7 @@ export class TicketWriteRepository {
     seenSince: Date | null = null,
   ): Promise<WriteResult> {
     if (!page.tickets.length) return { written: 0, changedTicketIds: [] };
-    await this.upsertCustomers(m, scope, page.customers);
+    const customerChanged = await this.upsertCustomers(m, scope, page.customers);
     const updatable = TICKET_COLUMNS.filter((c) => c !== 'created_at');
     // Fields move only forward in time: an older copy of a ticket (a replay) never overwrites a newer one.
     const newer = `EXCLUDED.updated_at >= tickets.updated_at`;
@@ -158,7 +158,7 @@ export class TicketWriteRepository {
     const ids = page.tickets.map((t) => String(t.external_id));
     // The description comes from the messages, which an initial sync stores before their tickets.
     await this.refreshDescriptions(m, scope, ids);
-    return { written: page.tickets.length, changedTicketIds: rows.map((r) => r.external_id) };
+    return { written: page.tickets.length, changedTicketIds: [...new Set([...customerChanged, ...rows.map((r) => r.external_id)])] };
   }
 
   /** Upserts a page of messages; a message moved to another ticket changes both tickets. */
@@ -331,18 +331,37 @@ export class TicketWriteRepository {
     );
   }
 
-  private async upsertCustomers(m: EntityManager, scope: WriteScope, customers: CustomerWriteRow[]): Promise<void> {
-    if (!customers.length) return;
-    await m.query(
-      `INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload, source_version, synced_at)
-       SELECT $1, $2, x.external_id, x.email, x.name, x.payload, x.source_version, now()
-         FROM jsonb_to_recordset($3::jsonb) AS x(external_id bigint, email text, name text, payload jsonb, source_version timestamptz)
-       ON CONFLICT (connector_id, external_id) DO UPDATE SET
-         email = EXCLUDED.email, name = EXCLUDED.name, payload = EXCLUDED.payload, source_version = EXCLUDED.source_version, synced_at = now()
-       -- an older copy never overwrites a newer one
-       WHERE (customers.source_version IS NULL OR EXCLUDED.source_version >= customers.source_version)
-         AND (customers.email, customers.name, customers.payload) IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.name, EXCLUDED.payload)`,
+  /**
+   * Upserts customers; returns the stored tickets whose customer, as the API shows it (name and
+   * email, read from this table), changed: they changed for the feed even when not in this page.
+   */
+  private async upsertCustomers(m: EntityManager, scope: WriteScope, customers: CustomerWriteRow[]): Promise<string[]> {
+    if (!customers.length) return [];
+    const changed = await queryRows<{ external_id: string }>(
+      m,
+      `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(external_id bigint, email text, name text, payload jsonb, source_version timestamptz)),
+       before AS (SELECT c.external_id, c.email, c.name FROM customers c
+                   WHERE c.connector_id = $2 AND c.tenant_id = $1 AND c.external_id IN (SELECT external_id FROM x)),
+       written AS (
+         INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload, source_version, synced_at)
+         SELECT $1, $2, x.external_id, x.email, x.name, x.payload, x.source_version, now() FROM x
+         ON CONFLICT (connector_id, external_id) DO UPDATE SET
+           email = EXCLUDED.email, name = EXCLUDED.name, payload = EXCLUDED.payload, source_version = EXCLUDED.source_version, synced_at = now()
+         -- an older copy never overwrites a newer one
+         WHERE (customers.source_version IS NULL OR EXCLUDED.source_version >= customers.source_version)
+           AND (customers.email, customers.name, customers.payload) IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.name, EXCLUDED.payload)
+         RETURNING external_id, email, name)
+       SELECT w.external_id::text AS external_id FROM written w LEFT JOIN before b ON b.external_id = w.external_id
+        WHERE b.external_id IS NULL OR (b.email, b.name) IS DISTINCT FROM (w.email, w.name)`,
       [scope.tenantId, scope.connectorId, toJson(customers)],
     );
+    if (!changed.length) return [];
+    const tickets = await queryRows<{ external_id: string }>(
+      m,
+      `SELECT external_id::text AS external_id FROM tickets
+        WHERE connector_id = $1 AND tenant_id = $2 AND customer_external_id = ANY($3::bigint[])`,
+      [scope.connectorId, scope.tenantId, changed.map((c) => c.external_id)],
+    );
+    return tickets.map((t) => t.external_id);
   }
 }

@@ -8,7 +8,7 @@ import { TicketRow } from './ticket-rows';
 /** Timestamps in cursors keep PostgreSQL's microseconds, so rows a microsecond apart never collide. */
 export const ISO_US = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 
-const TICKET_COLUMNS = `
+export const TICKET_COLUMNS = `
   t.id, t.connector_id, t.external_id::text AS external_id, t.subject,
   coalesce(nullif(t.description, ''), t.excerpt) AS description,
   t.status, t.priority, t.channel, t.via, t.language, t.tags, t.messages_count,

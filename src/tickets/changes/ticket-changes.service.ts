@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../../auth/auth-user';
+import { ConnectorsService } from '../../connectors/connectors.service';
+import { decodeFeedCursor, encodeFeedCursor, FeedPosition } from './ticket-change-cursor';
+import { TicketChange } from './ticket-change.model';
+import { FeedEntry, FeedScope, TicketChangeRepository } from './ticket-change.repository';
+import { DEFAULT_STREAM_TIMINGS, StreamTimings, TicketChangeStream } from './ticket-change.stream';
+import { TicketChangeWakeups } from './ticket-change.wakeups';
+
+export function toTicketChange(e: FeedEntry): TicketChange {
+  return { cursor: encodeFeedCursor(e.position), changedAt: e.changedAt, ticket: e.ticket };
+}
+
+/** The change feed as the API serves it: scoped to the caller's tenant (and a connector of it). */
+@Injectable()
+export class TicketChangesService {
+  /** Replaced by tests that need shorter waits. */
+  streamTimings: StreamTimings = DEFAULT_STREAM_TIMINGS;
+
+  constructor(
+    private readonly repository: TicketChangeRepository,
+    private readonly connectors: ConnectorsService,
+    private readonly wakeups: TicketChangeWakeups,
+  ) {}
+
+  /** `first` + 1 entries after the cursor (the extra one says there is more). */
+  async page(
+    user: AuthUser,
+    connectorId: string | null | undefined,
+    after: string | null | undefined,
+    first: number,
+  ): Promise<TicketChange[]> {
+    const scope = await this.scope(user, connectorId);
+    const rows = await this.repository.page(scope, decodeFeedCursor(after), first + 1);
+    return rows.map(toTicketChange);
+  }
+
+  async count(user: AuthUser, connectorId: string | null | undefined, after: string | null | undefined): Promise<number> {
+    return this.repository.count(await this.scope(user, connectorId), decodeFeedCursor(after));
+  }
+
+  /** A cursor for "from now on": history before it is skipped, nothing after it is. */
+  async cursorNow(user: AuthUser, connectorId: string | null | undefined): Promise<string> {
+    await this.scope(user, connectorId);
+    return encodeFeedCursor(await this.repository.horizon());
+  }
+
+  /** Replay after the cursor, then live; checks everything before the subscription starts. */
+  async stream(
+    user: AuthUser,
+    connectorId: string | null | undefined,
+    after: string | null | undefined,
+  ): Promise<AsyncIterableIterator<TicketChange>> {
+    const position: FeedPosition | undefined = decodeFeedCursor(after);
+    const scope = await this.scope(user, connectorId);
+    const entries = new TicketChangeStream(
+      {
+        page: (at, limit) => this.repository.page(scope, at, limit),
+        hasPending: (at) => this.repository.hasPending(scope, at),
+        onWakeup: (wake) => this.wakeups.subscribe(wake),
+      },
+      scope,
+      position,
+      this.streamTimings,
+    );
+    return mapStream(entries, toTicketChange);
+  }
+
+  /** The tenant's feed, or one of its connectors' (another tenant's connector is not found). */
+  private async scope(user: AuthUser, connectorId: string | null | undefined): Promise<FeedScope> {
+    if (connectorId) await this.connectors.get(user, connectorId);
+    return { tenantId: user.tenantId, connectorId: connectorId ?? null };
+  }
+}
+
+/** Maps each value, passing `return()` straight through (so unsubscribing releases the stream at once). */
+function mapStream<A, B>(source: AsyncIterableIterator<A>, fn: (a: A) => B): AsyncIterableIterator<B> {
+  const it: AsyncIterableIterator<B> = {
+    [Symbol.asyncIterator]: () => it,
+    next: async () => {
+      const r = await source.next();
+      return r.done ? { value: undefined, done: true } : { value: fn(r.value), done: false };
+    },
+    return: async () => {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+  };
+  return it;
+}

@@ -1,0 +1,54 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { decodeFeedCursor, FeedPosition } from '../../src/tickets/changes/ticket-change-cursor';
+import { TicketChangeRecorder } from '../../src/tickets/changes/ticket-change.recorder';
+
+/** A connector row, as the setup flow would leave it (no Gorgias behind it: the feed tests write rows directly). */
+export async function seedConnector(
+  db: DataSource | EntityManager,
+  id: string,
+  tenantId: string,
+  subdomain = `s${id.slice(-8)}`,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO connectors (id, tenant_id, name, email, subdomain, api_key_ciphertext, api_key_key_id, api_key_last4, status)
+     VALUES ($1, $2, 'Feed test', 'feed@acme.test', $3, 'x', 'k', '0000', 'ACTIVE')`,
+    [id, tenantId, subdomain],
+  );
+}
+
+export interface WrittenVersion {
+  externalId: string;
+  /** 1, 2, 3... per ticket, in commit order (the row lock serialises writers of one ticket). */
+  version: number;
+  /** Unique per write attempt, kept in the subject: tells a committed write from a rolled-back one. */
+  token: string;
+  position: FeedPosition;
+}
+
+/**
+ * One write of a ticket as the sync does it: the ticket row and its feed row in the caller's
+ * transaction. The version is `messages_count`, bumped by each write.
+ */
+export async function writeTicketVersion(
+  m: EntityManager,
+  recorder: TicketChangeRecorder,
+  scope: { tenantId: string; connectorId: string },
+  externalId: string,
+  token: string,
+  extra: { trashed?: boolean; deleted?: boolean } = {},
+): Promise<WrittenVersion> {
+  const [row] = await m.query(
+    `INSERT INTO tickets (tenant_id, connector_id, external_id, subject, status, messages_count, created_at, updated_at, trashed_at, deleted_at, payload)
+     VALUES ($1, $2, $3, $4, 'open', 1, now(), now(), CASE WHEN $5 THEN now() END, CASE WHEN $6 THEN now() END, '{}')
+     ON CONFLICT (connector_id, external_id) DO UPDATE SET
+       subject = EXCLUDED.subject, messages_count = tickets.messages_count + 1, updated_at = now(),
+       trashed_at = EXCLUDED.trashed_at, deleted_at = EXCLUDED.deleted_at
+     RETURNING messages_count`,
+    [scope.tenantId, scope.connectorId, externalId, token, !!extra.trashed, !!extra.deleted],
+  );
+  const [recorded] = await recorder.record(m, scope, [externalId]);
+  return { externalId, version: row.messages_count, token, position: recorded.position };
+}
+
+export const positionOf = (cursor: string): FeedPosition => decodeFeedCursor(cursor)!;
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
