@@ -27,7 +27,7 @@ async function loop(): Promise<void> {
 
 function call(): void {
   void fetch(`${apiBase}/tickets?limit=1`, { headers: { authorization: auth, accept: 'application/json' } })
-      .then(async (res) => {
+    .then(async (res) => {
       counts.calls++;
       if (res.status === 429) counts.rateLimited++;
       else if (!res.ok) counts.errors++;

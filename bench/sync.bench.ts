@@ -36,12 +36,34 @@ const EMAIL = 'bench@acme.test';
 const KEY = 'bench-key-0001';
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 
-async function startSimulator(port: number, subdomain: string, extra: string[], size = { tickets: TICKETS, messages: MESSAGES }): Promise<ChildProcess> {
+async function startSimulator(
+  port: number,
+  subdomain: string,
+  extra: string[],
+  size = { tickets: TICKETS, messages: MESSAGES },
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', path.resolve(__dirname, '../test/gorgias-simulator/cli.ts'),
-      '--port', String(port), '--subdomain', subdomain, '--email', EMAIL, '--api-key', KEY,
-      '--tickets', String(size.tickets), '--messages', String(size.messages), '--seed', '42', ...extra],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.resolve(__dirname, '../test/gorgias-simulator/cli.ts'),
+      '--port',
+      String(port),
+      '--subdomain',
+      subdomain,
+      '--email',
+      EMAIL,
+      '--api-key',
+      KEY,
+      '--tickets',
+      String(size.tickets),
+      '--messages',
+      String(size.messages),
+      '--seed',
+      '42',
+      ...extra,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -62,9 +84,22 @@ async function control(port: number, route: string): Promise<any> {
 
 /** The other integration, in its own process; `stop()` returns its counts. */
 async function startOtherClient(apiBase: string, callsPerSecond: number) {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.resolve(__dirname, 'other-client.ts'), apiBase, EMAIL, KEY, String(callsPerSecond), String(OTHER_BURST)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.resolve(__dirname, 'other-client.ts'),
+      apiBase,
+      EMAIL,
+      KEY,
+      String(callsPerSecond),
+      String(OTHER_BURST),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   await new Promise<void>((resolve, reject) => {
@@ -110,7 +145,13 @@ async function runOnce(label: string, simArgs: string[], opts: RunOptions = {}) 
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const token = signToken({ tenantId: 'bench', role: 'admin' }, SECRET);
   const gql = async (query: string, variables?: object) =>
-    (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) })).json() as Promise<any>;
+    (
+      await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      })
+    ).json() as Promise<any>;
 
   let peakRss = process.memoryUsage().rss;
   const rssBefore = peakRss;
@@ -123,7 +164,9 @@ async function runOnce(label: string, simArgs: string[], opts: RunOptions = {}) 
     const q = Math.min(3, Math.floor(progress * 4));
     quarterPeaks[q] = Math.max(quarterPeaks[q], rss);
   }, 100);
-  const created = await gql(`mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "${sub}" }) { id } }`);
+  const created = await gql(
+    `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "${sub}" }) { id } }`,
+  );
   const id = created.data.createGorgiasConnector.id;
   const other = await opts.alongside?.(simPort, sub);
   if (other) await new Promise((r) => setTimeout(r, 2000)); // the other integration is already at its pace
@@ -132,7 +175,12 @@ async function runOnce(label: string, simArgs: string[], opts: RunOptions = {}) 
   await gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
   let run: any;
   for (;;) {
-    run = (await gql(`query($id: ID!) { connector(id: $id) { latestRun { status apiRequests rateLimitWaits ticketsSynced messagesSynced error startedAt finishedAt } } }`, { id })).data.connector.latestRun;
+    run = (
+      await gql(
+        `query($id: ID!) { connector(id: $id) { latestRun { status apiRequests rateLimitWaits ticketsSynced messagesSynced error startedAt finishedAt } } }`,
+        { id },
+      )
+    ).data.connector.latestRun;
     if (run && ['SUCCEEDED', 'FAILED'].includes(run.status)) break;
     if (run) progress = (run.ticketsSynced + run.messagesSynced) / (size.tickets + size.messages);
     await new Promise((r) => setTimeout(r, 250));

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const dataSource = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, migrations, migrationsTransactionMode: 'each' });
   await dataSource.initialize();
   try {
-    await runMigrationsLocked(dataSource, (names) => process.stdout.write(names.length ? `applied: ${names.join(', ')}\n` : 'nothing to apply: the schema is up to date\n'));
+    await runMigrationsLocked(dataSource, (names) =>
+      process.stdout.write(names.length ? `applied: ${names.join(', ')}\n` : 'nothing to apply: the schema is up to date\n'),
+    );
   } finally {
     await dataSource.destroy();
     await runtime.stop();

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   try {
     const cipher = new SecretCipher(process.env.SECRETS_ENCRYPTION_KEYS!);
     const r = await reencryptRetiredKeys(new ConnectorsRepository(dataSource), cipher);
-    process.stdout.write(`re-encrypted ${r.reencrypted} API key(s) under key "${cipher.currentKeyId}"; ${r.unreadable} unreadable (their connectors now ask for the key again)\n`);
+    process.stdout.write(
+      `re-encrypted ${r.reencrypted} API key(s) under key "${cipher.currentKeyId}"; ${r.unreadable} unreadable (their connectors now ask for the key again)\n`,
+    );
   } finally {
     await dataSource.destroy();
     await runtime.stop();

@@ -50,6 +50,11 @@ import { TicketsModule } from './tickets/tickets.module';
     HttpSecurityModule,
     ConsoleModule,
   ],
-  providers: [{ provide: APP_PIPE, useValue: appValidationPipe }, { provide: APP_FILTER, useClass: GraphqlExceptionFilter }, GraphqlWsServer, ExpressSettings],
+  providers: [
+    { provide: APP_PIPE, useValue: appValidationPipe },
+    { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
+    GraphqlWsServer,
+    ExpressSettings,
+  ],
 })
 export class AppModule {}

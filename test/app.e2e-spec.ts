@@ -27,7 +27,10 @@ describe('gateway foundation (HTTP + WebSocket, real PostgreSQL)', () => {
       ['not-a-jwt', /invalid token/],
       [t.token(tenant, 'admin', -10), /token expired/],
       [signToken({ tenantId: tenant, role: 'admin' }, 'another-secret-0123456789abcdef0123456789'), /invalid token/],
-      [signToken({ tenantId: tenant, role: 'owner' as never }, 'test-secret-0123456789abcdef0123456789abcdef'), /role must be admin or reader/],
+      [
+        signToken({ tenantId: tenant, role: 'owner' as never }, 'test-secret-0123456789abcdef0123456789abcdef'),
+        /role must be admin or reader/,
+      ],
     ];
     for (const [token, reason] of cases) {
       const res = await t.gql(query, {}, token);
@@ -62,29 +65,48 @@ describe('gateway foundation (HTTP + WebSocket, real PostgreSQL)', () => {
   it('opens a subscription with a token, and closes the socket without one', async () => {
     let closeCode = 0;
     const anonymous = wsClient(t.url, undefined, (code) => (closeCode = code));
-    const refused = await collect(anonymous, 'subscription($id: ID!) { syncProgress(connectorId: $id) { runId } }', { id: '00000000-0000-4000-8000-000000000000' }, () => true, 10_000);
+    const refused = await collect(
+      anonymous,
+      'subscription($id: ID!) { syncProgress(connectorId: $id) { runId } }',
+      { id: '00000000-0000-4000-8000-000000000000' },
+      () => true,
+      10_000,
+    );
     expect(refused.errors.length).toBeGreaterThan(0);
     expect(closeCode).toBe(4403);
     await anonymous.dispose();
 
     // With a token the socket is accepted and the resolver runs: an unknown connector is NOT_FOUND.
     const authed = wsClient(t.url, `Bearer ${t.token(tenant, 'reader')}`);
-    const answered = await collect(authed, 'subscription($id: ID!) { syncProgress(connectorId: $id) { runId } }', { id: '00000000-0000-4000-8000-000000000000' }, () => true, 10_000);
+    const answered = await collect(
+      authed,
+      'subscription($id: ID!) { syncProgress(connectorId: $id) { runId } }',
+      { id: '00000000-0000-4000-8000-000000000000' },
+      () => true,
+      10_000,
+    );
     expect(JSON.stringify(answered.errors)).toMatch(/NOT_FOUND|was not found/);
     await authed.dispose();
   });
 
   it('closes a subscription socket when its token expires', async () => {
     const admin = t.token(tenant, 'admin');
-    const created = await t.gql(`mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "expiring" }) { id } }`, {}, admin);
+    const created = await t.gql(
+      `mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "expiring" }) { id } }`,
+      {},
+      admin,
+    );
     const id = created.data.createGorgiasConnector.id;
     const closed = new Promise<{ code: number; reason: string }>((resolve) => {
       const client = wsClient(t.url, `Bearer ${t.token(tenant, 'reader', 2)}`, (code, reason) => resolve({ code, reason }));
-      client.subscribe({ query: 'subscription($id: ID!) { syncProgress(connectorId: $id) { status } }', variables: { id } }, {
-        next: () => undefined,
-        error: () => undefined,
-        complete: () => undefined,
-      });
+      client.subscribe(
+        { query: 'subscription($id: ID!) { syncProgress(connectorId: $id) { status } }', variables: { id } },
+        {
+          next: () => undefined,
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
     });
     const { code, reason } = await closed;
     expect(code).toBe(4403);

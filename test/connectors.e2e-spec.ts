@@ -122,23 +122,41 @@ describe('ConnectorsModule: Add Connector, Test Connection, Save & Activate (Gra
     it.each(['acme', 'acme.gorgias.com', 'https://acme.gorgias.com/app/tickets'])('stores subdomain %j as "acme"', async (subdomain) => {
       const r = await t.gql(CREATE, { input: { email: EMAIL, apiKey: KEY, subdomain } }, admin);
       expect(r.errors).toBeUndefined();
-      expect(r.data.createGorgiasConnector).toMatchObject({ subdomain: 'acme', status: 'DRAFT', apiKeyLast4: 'WXYZ', name: 'Gorgias (acme)' });
+      expect(r.data.createGorgiasConnector).toMatchObject({
+        subdomain: 'acme',
+        status: 'DRAFT',
+        apiKeyLast4: 'WXYZ',
+        name: 'Gorgias (acme)',
+      });
     });
 
     it('refuses to connect the same Gorgias account twice in a tenant, naming the existing connector', async () => {
-      const first = (await t.gql(CREATE, { input: { name: 'Support', email: EMAIL, apiKey: KEY, subdomain: 'acme' } }, admin)).data.createGorgiasConnector;
+      const first = (await t.gql(CREATE, { input: { name: 'Support', email: EMAIL, apiKey: KEY, subdomain: 'acme' } }, admin)).data
+        .createGorgiasConnector;
       const again = await t.gql(CREATE, { input: { email: EMAIL, apiKey: KEY, subdomain: 'https://acme.gorgias.com' } }, admin);
       expect(again.errors[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(again.errors[0].message).toMatch(/^subdomain: acme.gorgias.com is already connected \(connector "Support"/);
       expect(again.errors[0].message).toContain(first.id);
       // Another tenant may connect the same account.
-      const elsewhere = await t.gql(CREATE, { input: { email: EMAIL, apiKey: KEY, subdomain: 'acme' } }, t.token(randomTenant('other'), 'admin'));
+      const elsewhere = await t.gql(
+        CREATE,
+        { input: { email: EMAIL, apiKey: KEY, subdomain: 'acme' } },
+        t.token(randomTenant('other'), 'admin'),
+      );
       expect(elsewhere.errors).toBeUndefined();
       // A typo in a connector that never synced can be fixed; moving onto an already connected subdomain cannot.
       const typo = (await t.gql(CREATE, { input: { email: EMAIL, apiKey: KEY, subdomain: 'acmee' } }, admin)).data.createGorgiasConnector;
-      const clash = await t.gql(`mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { subdomain: "acme" }) { subdomain } }`, { id: typo.id }, admin);
+      const clash = await t.gql(
+        `mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { subdomain: "acme" }) { subdomain } }`,
+        { id: typo.id },
+        admin,
+      );
       expect(clash.errors[0].message).toMatch(/^subdomain: acme.gorgias.com is already connected/);
-      const fixed = await t.gql(`mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { subdomain: "sleepy" }) { subdomain } }`, { id: typo.id }, admin);
+      const fixed = await t.gql(
+        `mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { subdomain: "sleepy" }) { subdomain } }`,
+        { id: typo.id },
+        admin,
+      );
       expect(fixed.data.updateGorgiasConnector.subdomain).toBe('sleepy');
     });
 

@@ -131,7 +131,11 @@ describeInBrowser('operator console in Chromium', () => {
     await shot('03-sync-progress.png');
 
     acct.setFaults({});
-    await page.waitForFunction(() => (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'SUCCEEDED', undefined, { timeout: 90_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'SUCCEEDED',
+      undefined,
+      { timeout: 90_000 },
+    );
     expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(midway);
     await expectText(page.locator('.connector-item'), /active[\s\S]*240 tickets · /);
     // Health and freshness come from the schema when it has them (asked once at load), else the last sync.
@@ -145,8 +149,13 @@ describeInBrowser('operator console in Chromium', () => {
   it('runs history with a chart of records and duration per run', async () => {
     const detail = page.getByTestId('connector-detail');
     await detail.getByRole('button', { name: 'Sync now' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('.runs tbody tr').length >= 2 &&
-      [...document.querySelectorAll('.runs tbody tr')].every((r) => /SUCCEEDED|FAILED/.test(r.textContent ?? '')), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('.runs tbody tr').length >= 2 &&
+        [...document.querySelectorAll('.runs tbody tr')].every((r) => /SUCCEEDED|FAILED/.test(r.textContent ?? '')),
+      undefined,
+      { timeout: 60_000 },
+    );
     const chart = detail.getByTestId('runs-chart');
     await expect(chart.getByRole('img', { name: /Records per run, last 2 runs/ }).count()).resolves.toBe(1);
     await expect(chart.locator('svg[aria-label^="Duration per run"] rect').count()).resolves.toBe(2);
@@ -159,7 +168,7 @@ describeInBrowser('operator console in Chromium', () => {
     await detail.getByRole('tab', { name: 'Sync log' }).click();
     await expectText(detail.locator('.log'), /INFO/);
     await expectText(detail.locator('.logs .muted'), /^\d+ lines/);
-    const all = Number((await detail.locator('.logs .muted').textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ""));
+    const all = Number((await detail.locator('.logs .muted').textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ''));
     expect(all).toBeGreaterThan(0);
     await detail.getByLabel('Level', { exact: true }).selectOption('ERROR');
     await expectText(detail.locator('.logs .muted'), /error lines/);
@@ -170,13 +179,16 @@ describeInBrowser('operator console in Chromium', () => {
 
     // From a run to its own log lines.
     await detail.getByRole('tab', { name: 'Runs' }).click();
-    await detail.getByRole('button', { name: /^Log of the run/ }).last().click();
+    await detail
+      .getByRole('button', { name: /^Log of the run/ })
+      .last()
+      .click();
     await expectText(detail.locator('.logs .muted'), /\d+ lines of one run/);
-    const runLines = Number((await detail.locator('.logs .muted').textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ""));
+    const runLines = Number((await detail.locator('.logs .muted').textContent())!.match(/^([\d,]+)/)![1].replace(/,/g, ''));
     expect(runLines).toBeGreaterThan(0);
     expect(runLines).toBeLessThan(all);
     await detail.getByRole('button', { name: 'Show all runs' }).click();
-    await expectText(detail.locator('.logs .muted'), new RegExp(`^${all.toLocaleString("en-US")} lines`));
+    await expectText(detail.locator('.logs .muted'), new RegExp(`^${all.toLocaleString('en-US')} lines`));
   });
 
   it('the ticket browser: search, then a ticket’s conversation (keyboard only)', async () => {
@@ -189,10 +201,14 @@ describeInBrowser('operator console in Chromium', () => {
     expect(listed).toBeGreaterThan(200); // the simulator trashes a few of its 240
     await expectText(detail.locator('.tickets > .muted'), new RegExp(`^${listed} tickets`));
 
-    const word = acct.snapshot().tickets[0].subject!.split(/\s+/).find((w) => /^[A-Za-z]{5,}$/.test(w))!;
+    const word = acct
+      .snapshot()
+      .tickets[0].subject!.split(/\s+/)
+      .find((w) => /^[A-Za-z]{5,}$/.test(w))!;
     await detail.getByLabel('Search', { exact: true }).fill(word);
     await detail.getByLabel('Search', { exact: true }).press('Enter');
-    const found = (await t.gql('query($s: String) { tickets(filter: { search: $s }) { totalCount } }', { s: word }, token)).data.tickets.totalCount;
+    const found = (await t.gql('query($s: String) { tickets(filter: { search: $s }) { totalCount } }', { s: word }, token)).data.tickets
+      .totalCount;
     expect(found).toBeGreaterThan(0);
     expect(found).toBeLessThan(listed);
     await expectText(detail.locator('.tickets > .muted'), new RegExp(`^${found} tickets`));
@@ -213,8 +229,16 @@ describeInBrowser('operator console in Chromium', () => {
       // Evaluated through the DevTools protocol, which CSP does not govern: the page itself stays strict.
       await page.evaluate(axeSource);
       return page.evaluate(async () => {
-        const result = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-        return result.violations.map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+        const result = await (window as any).axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        });
+        return result.violations.map(
+          (v: any) =>
+            `${v.id}: ${v.help} (${v.nodes
+              .map((n: any) => n.target.join(' '))
+              .slice(0, 3)
+              .join(', ')})`,
+        );
       });
     };
     expect(await audit()).toEqual([]);
@@ -245,8 +269,13 @@ describeInBrowser('operator console in Chromium', () => {
     await expectText(form.locator('.check-ok'), /Connected/);
     await page.getByRole('button', { name: 'Save & Activate' }).click();
     await expectText(page.getByTestId('connector-detail').locator('.facts'), /•••• -new/);
-    await page.waitForFunction(() => (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'SUCCEEDED' &&
-      !document.querySelector('[data-testid="connector-detail"] [role="alert"]'), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'SUCCEEDED' &&
+        !document.querySelector('[data-testid="connector-detail"] [role="alert"]'),
+      undefined,
+      { timeout: 60_000 },
+    );
     await expectText(page.locator('.connector-item'), /active/);
   });
 
@@ -293,7 +322,11 @@ async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp)
   const deadline = Date.now() + 20_000;
   let last = '';
   for (;;) {
-    last = (await locator.first().textContent({ timeout: 20_000 }).catch(() => '')) ?? '';
+    last =
+      (await locator
+        .first()
+        .textContent({ timeout: 20_000 })
+        .catch(() => '')) ?? '';
     if (pattern.test(last)) return;
     if (Date.now() > deadline) throw new Error(`expected ${pattern} in: ${last.slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 100));

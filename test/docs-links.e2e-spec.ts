@@ -6,10 +6,19 @@ import * as path from 'node:path';
  * (nothing like ../shared/...), or at a heading of the same page; no web links either.
  */
 const ROOT = path.resolve(__dirname, '..');
-const pages = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 const anchor = (heading: string) =>
-  heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-');
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .replace(/\s/g, '-');
 
 describe('README and docs link nothing outside the repository', () => {
   it.each(pages)('%s', (page) => {

@@ -56,7 +56,10 @@ describe('GorgiasClient against the Gorgias simulator', () => {
     it('key without messages access: PERMISSION_DENIED on messages only', async () => {
       const c = clientFor(sim, 'acme', 'no-messages-key');
       await expect(c.listTickets({ limit: 1 })).resolves.toMatchObject({ data: [expect.any(Object)] });
-      expect(await errorOf(c.listMessages({ limit: 1 }))).toMatchObject({ code: 'PERMISSION_DENIED', details: { resource: 'messages', status: 403 } });
+      expect(await errorOf(c.listMessages({ limit: 1 }))).toMatchObject({
+        code: 'PERMISSION_DENIED',
+        details: { resource: 'messages', status: 403 },
+      });
     });
     it('key without tickets access: PERMISSION_DENIED on tickets', async () => {
       expect(await errorOf(clientFor(sim, 'acme', 'no-tickets-key').listTickets({ limit: 1 }))).toMatchObject({
@@ -111,7 +114,12 @@ describe('GorgiasClient against the Gorgias simulator', () => {
     const ids: number[] = [];
     for await (const page of c.paginate((cursor) => c.listTickets({ limit: 100, cursor }))) ids.push(...page.data.map((t) => t.id));
     acct.setFaults({});
-    expect(ids.sort()).toEqual(acct.snapshot().tickets.map((t) => t.id).sort());
+    expect(ids.sort()).toEqual(
+      acct
+        .snapshot()
+        .tickets.map((t) => t.id)
+        .sort(),
+    );
     expect(c.stats.retries).toBeGreaterThan(0);
   });
 
@@ -130,7 +138,10 @@ describe('GorgiasClient against the Gorgias simulator', () => {
     const greedy = clientFor(sim, 'shared');
     // Ten unpaced "other tools" (each its own pacer) hammer the account alongside us.
     const others = Array.from({ length: 10 }, () => clientFor(sim, 'shared'));
-    await Promise.all([...others.map((o) => Promise.all(Array.from({ length: 8 }, () => o.listTickets({ limit: 1 })))), greedy.listTickets({ limit: 1 })]);
+    await Promise.all([
+      ...others.map((o) => Promise.all(Array.from({ length: 8 }, () => o.listTickets({ limit: 1 })))),
+      greedy.listTickets({ limit: 1 }),
+    ]);
     const waits = [greedy, ...others].reduce((n, o) => n + o.stats.rateLimitWaits, 0);
     expect(acct.stats().rateLimited).toBe(waits); // every 429 was waited out and retried, none surfaced
   });
@@ -142,7 +153,10 @@ describe('GorgiasClient against the Gorgias simulator', () => {
     acct.mergeTickets(b.id, a.id);
     const c = clientFor(sim, 'evts');
     const typed = await c.listEvents({ types: ['ticket-trashed', 'ticket-merged'], createdAfter: since, limit: 100 });
-    expect(typed.data.map((e) => [e.type, e.object_id]).sort()).toEqual([['ticket-merged', a.id], ['ticket-trashed', a.id]]);
+    expect(typed.data.map((e) => [e.type, e.object_id]).sort()).toEqual([
+      ['ticket-merged', a.id],
+      ['ticket-trashed', a.id],
+    ]);
     expect((await c.listEvents({ objectType: 'TicketMessage', createdAfter: since, limit: 100 })).data).toEqual([]);
     const ticket = await c.getTicket(a.id);
     expect(ticket.trashed_datetime).toMatch(/\.\d{6}\+00:00$/);

@@ -23,12 +23,23 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
     }
     return { status: r.status, body, headers: r.headers };
   };
-  const fresh = (o: { tickets?: number; messages?: number; behaviour?: Record<string, unknown> } = {}): { acct: SimAccount; sub: string } => {
+  const fresh = (
+    o: { tickets?: number; messages?: number; behaviour?: Record<string, unknown> } = {},
+  ): { acct: SimAccount; sub: string } => {
     const sub = `fid${++n}`;
-    const acct = sim.addAccount({ subdomain: sub, email: EMAIL, apiKey: KEY, seed: n, tickets: o.tickets ?? 6, messages: o.messages, behaviour: o.behaviour });
+    const acct = sim.addAccount({
+      subdomain: sub,
+      email: EMAIL,
+      apiKey: KEY,
+      seed: n,
+      tickets: o.tickets ?? 6,
+      messages: o.messages,
+      behaviour: o.behaviour,
+    });
     return { acct, sub };
   };
-  const events = async (sub: string, query = '') => (await json(`/${sub}/api/events?limit=100&order_by=created_datetime:asc${query}`)).body.data as any[];
+  const events = async (sub: string, query = '') =>
+    (await json(`/${sub}/api/events?limit=100&order_by=created_datetime:asc${query}`)).body.data as any[];
 
   beforeAll(async () => {
     sim = await startGorgiasSimulator({ port: 0, rateLimit: false });
@@ -54,7 +65,10 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
 
   it('trash and restore: listed by default with trashed_datetime, updated_datetime unmoved, ticket-trashed / ticket-untrashed events', async () => {
     const { acct, sub } = fresh();
-    const byUpdated = acct.snapshot().tickets.filter((x) => !x.trashed_datetime).sort((x, y) => Date.parse(x.updated_datetime) - Date.parse(y.updated_datetime));
+    const byUpdated = acct
+      .snapshot()
+      .tickets.filter((x) => !x.trashed_datetime)
+      .sort((x, y) => Date.parse(x.updated_datetime) - Date.parse(y.updated_datetime));
     const t = byUpdated[0];
     const newestBefore = byUpdated[byUpdated.length - 1];
     const trashed = acct.trashTicket(t.id);
@@ -110,7 +124,8 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
     expect(after).toHaveLength(merged.messages_count!);
     const times = after.map((m: any) => Date.parse(m.created_datetime));
     expect(times).toEqual([...times].sort((a, b) => a - b)); // oldest first
-    for (const m of before) expect(after).toContainEqual({ ...m, ticket_id: target.id, uri: `/api/tickets/${target.id}/messages/${m.id}/` });
+    for (const m of before)
+      expect(after).toContainEqual({ ...m, ticket_id: target.id, uri: `/api/tickets/${target.id}/messages/${m.id}/` });
     const ev = await events(sub, '&types=ticket-merged&types=ticket-deleted');
     expect(ev.map((e) => [e.type, e.object_id, e.data])).toEqual([['ticket-merged', target.id, null]]);
     // options: ticket-deleted for the source, ids in data, target's updated_datetime moves
@@ -132,7 +147,9 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
     const failed = acct.updateMessage(t.id, msgs[0].id, { failed_datetime: 'now', last_sending_error: { error: 'bounced' } });
     expect(failed.failed_datetime).toMatch(DATETIME);
     expect(failed.created_datetime).toBe(msgs[0].created_datetime);
-    expect((await json(`/${sub}/api/messages?ticket_id=${t.id}&limit=100`)).body.data.find((m: any) => m.id === msgs[0].id).failed_datetime).toBe(failed.failed_datetime);
+    expect(
+      (await json(`/${sub}/api/messages?ticket_id=${t.id}&limit=100`)).body.data.find((m: any) => m.id === msgs[0].id).failed_datetime,
+    ).toBe(failed.failed_datetime);
     acct.updateMessage(t.id, msgs[1].id, { sent_datetime: null });
     acct.deleteMessage(t.id, msgs[1].id);
     const del = await json(`/${sub}/api/tickets/${t.id}/messages/${msgs[2].id}`, { method: 'DELETE' });
@@ -161,11 +178,21 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
   it('PUT trashed_datetime trashes and restores, DELETE deletes forever (ticket-deleted), over the API', async () => {
     const { acct, sub } = fresh();
     const t = acct.snapshot().tickets.find((x) => !x.trashed_datetime)!;
-    expect((await json(`/${sub}/api/tickets/${t.id}`, { method: 'PUT', body: JSON.stringify({ trashed_datetime: '2026-01-01T00:00:00' }) })).body.trashed_datetime).toMatch(DATETIME);
-    expect((await json(`/${sub}/api/tickets/${t.id}`, { method: 'PUT', body: JSON.stringify({ trashed_datetime: null }) })).body.trashed_datetime).toBeNull();
+    expect(
+      (await json(`/${sub}/api/tickets/${t.id}`, { method: 'PUT', body: JSON.stringify({ trashed_datetime: '2026-01-01T00:00:00' }) })).body
+        .trashed_datetime,
+    ).toMatch(DATETIME);
+    expect(
+      (await json(`/${sub}/api/tickets/${t.id}`, { method: 'PUT', body: JSON.stringify({ trashed_datetime: null }) })).body
+        .trashed_datetime,
+    ).toBeNull();
     expect((await json(`/${sub}/api/tickets/${t.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await json(`/${sub}/api/tickets/${t.id}`)).status).toBe(404);
-    expect((await events(sub, '&types=ticket-trashed&types=ticket-untrashed&types=ticket-deleted')).map((e) => e.type)).toEqual(['ticket-trashed', 'ticket-untrashed', 'ticket-deleted']);
+    expect((await events(sub, '&types=ticket-trashed&types=ticket-untrashed&types=ticket-deleted')).map((e) => e.type)).toEqual([
+      'ticket-trashed',
+      'ticket-untrashed',
+      'ticket-deleted',
+    ]);
   });
 
   it('events: repeated types, object filters, user_ids (max one), created_datetime ranges, order, cursor and limit', async () => {
@@ -183,7 +210,11 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
       ['ticket-created', b.id],
       ['ticket-closed', a.id],
     ]);
-    expect((await ok(`object_type=Ticket&object_id=${a.id}`)).map((e) => e.type)).toEqual(['ticket-closed', 'ticket-updated', 'ticket-created']);
+    expect((await ok(`object_type=Ticket&object_id=${a.id}`)).map((e) => e.type)).toEqual([
+      'ticket-closed',
+      'ticket-updated',
+      'ticket-created',
+    ]);
     expect(await ok('user_ids=5')).toEqual([]);
     const [first] = await ok('order_by=created_datetime:asc&types=ticket-created');
     expect(first.created_datetime).toMatch(DATETIME);
@@ -195,7 +226,15 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
     const p1 = await json(`/${sub}/api/events?limit=2&order_by=created_datetime:asc`);
     const p2 = await json(`/${sub}/api/events?limit=2&order_by=created_datetime:asc&cursor=${p1.body.meta.next_cursor}`);
     expect(p2.body.data[0].id).toBeGreaterThan(p1.body.data[1].id);
-    for (const bad of ['types=ticket-created,ticket-closed', 'types=ticket-exploded', 'user_ids=1&user_ids=2', 'user_ids=x', 'limit=101', 'order_by=updated_datetime:desc', 'object_id=abc']) {
+    for (const bad of [
+      'types=ticket-created,ticket-closed',
+      'types=ticket-exploded',
+      'user_ids=1&user_ids=2',
+      'user_ids=x',
+      'limit=101',
+      'order_by=updated_datetime:desc',
+      'object_id=abc',
+    ]) {
       const r = await json(`/${sub}/api/events?${bad}`);
       expect([bad, r.status]).toEqual([bad, 400]);
     }
@@ -215,7 +254,12 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
     const limited = await startGorgiasSimulator({ port: 0, rateLimit: { limit: 1, windowSeconds: 1000 } });
     try {
       const acct = limited.addAccount({ subdomain: 'tight', email: EMAIL, apiKey: KEY, seed: 1, tickets: 1 });
-      const call = () => fetch(`${limited.baseUrl}/tight/api/account`, { headers }).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), text: await r.text() }));
+      const call = () =>
+        fetch(`${limited.baseUrl}/tight/api/account`, { headers }).then(async (r) => ({
+          status: r.status,
+          type: r.headers.get('content-type'),
+          text: await r.text(),
+        }));
       expect((await call()).status).toBe(200);
       const html = await call();
       expect(html).toMatchObject({ status: 429, type: expect.stringContaining('text/html') });
@@ -232,7 +276,9 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
   it('the control API drives trash, restore, merge, message update/delete and behaviour', async () => {
     const { acct, sub } = fresh({ tickets: 4, messages: 12 });
     const ctl = (path: string, method = 'POST', body: unknown = {}) =>
-      fetch(`${sim.baseUrl}/__control/${sub}/${path}`, { method, body: method === 'GET' ? undefined : JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+      fetch(`${sim.baseUrl}/__control/${sub}/${path}`, { method, body: method === 'GET' ? undefined : JSON.stringify(body) }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as any }),
+      );
     const [a, b] = acct.snapshot().tickets;
     expect((await ctl(`tickets/${a.id}/trash`)).body.trashed_datetime).toMatch(DATETIME);
     expect((await ctl(`tickets/${a.id}/restore`)).body.trashed_datetime).toBeNull();

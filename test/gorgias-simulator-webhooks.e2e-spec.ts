@@ -55,13 +55,28 @@ describe('Gorgias simulator: HTTP integrations (webhooks)', () => {
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : null };
   };
-  const integration = (triggers: Record<string, boolean>, form: Record<string, unknown> = { ticket_id: '{{ticket.id}}' }, extra: Record<string, unknown> = {}) => ({
+  const integration = (
+    triggers: Record<string, boolean>,
+    form: Record<string, unknown> = { ticket_id: '{{ticket.id}}' },
+    extra: Record<string, unknown> = {},
+  ) => ({
     type: 'http',
     name: 'cxconnect.ai Sync',
-    http: { url: `${rx.url}/webhooks/gorgias/c1`, method: 'POST', request_content_type: 'application/json', headers: { Authorization: 'Bearer s3cret' }, form, triggers, ...extra },
+    http: {
+      url: `${rx.url}/webhooks/gorgias/c1`,
+      method: 'POST',
+      request_content_type: 'application/json',
+      headers: { Authorization: 'Bearer s3cret' },
+      form,
+      triggers,
+      ...extra,
+    },
   });
   /** A fresh account per test, with one integration registered through the API. */
-  const setup = async (triggers: Record<string, boolean>, form?: Record<string, unknown>): Promise<{ acct: SimAccount; sub: string; id: number }> => {
+  const setup = async (
+    triggers: Record<string, boolean>,
+    form?: Record<string, unknown>,
+  ): Promise<{ acct: SimAccount; sub: string; id: number }> => {
     const sub = `hooks${++n}`;
     const acct = sim.addAccount({ subdomain: sub, email: EMAIL, apiKey: KEY, seed: n, tickets: 3 });
     const created = await api(sub, 'POST', 'integrations', integration(triggers, form));
@@ -91,7 +106,11 @@ describe('Gorgias simulator: HTTP integrations (webhooks)', () => {
     const list = await api(sub, 'GET', 'integrations');
     expect(list.body).toMatchObject({ object: 'list', data: [expect.objectContaining({ id })] });
 
-    const bad = await api(sub, 'POST', 'integrations', { type: 'http', name: '', http: { url: 'not a url', method: 'FETCH', triggers: { 'ticket-exploded': true } } });
+    const bad = await api(sub, 'POST', 'integrations', {
+      type: 'http',
+      name: '',
+      http: { url: 'not a url', method: 'FETCH', triggers: { 'ticket-exploded': true } },
+    });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.data).sort()).toEqual(['http.method', 'http.triggers.ticket-exploded', 'http.url', 'name']);
     expect((await api(sub, 'POST', 'integrations', { ...integration({}), type: 'shopify' })).body.error.data.type).toBeDefined();
@@ -116,7 +135,12 @@ describe('Gorgias simulator: HTTP integrations (webhooks)', () => {
   });
 
   it('POSTs the rendered form as JSON with the integration headers on ticket create, update and message create', async () => {
-    const form = { ticket_id: '{{ticket.id}}', text: 'Ticket {{ticket.id}}: {{ticket.subject}} / {{message.id}}', customer: '{{ticket.customer}}', nested: { status: '{{ticket.status}}' } };
+    const form = {
+      ticket_id: '{{ticket.id}}',
+      text: 'Ticket {{ticket.id}}: {{ticket.subject}} / {{message.id}}',
+      customer: '{{ticket.customer}}',
+      nested: { status: '{{ticket.status}}' },
+    };
     const { acct } = await setup({ 'ticket-created': true, 'ticket-updated': true, 'ticket-message-created': true }, form);
     const t = acct.createTicket({ subject: "It's late" });
     acct.updateTicket(t.id, { status: 'closed' });
@@ -240,7 +264,9 @@ describe('Gorgias simulator: HTTP integrations (webhooks)', () => {
   it('the control API sets delivery and reports integrations, deliveries and stats', async () => {
     const { acct, sub } = await setup({ 'ticket-created': true });
     const ctl = (path: string, body?: unknown) =>
-      fetch(`${sim.baseUrl}/__control/${sub}/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+      fetch(`${sim.baseUrl}/__control/${sub}/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as any }),
+      );
     expect((await ctl('webhooks', { delayMs: 5, duplicateRate: 1 })).body).toMatchObject({ delayMs: 5, duplicateRate: 1 });
     expect((await ctl('webhooks', { dropRate: 2 })).status).toBe(400);
     acct.createTicket();

@@ -37,7 +37,13 @@ describe('Gorgias simulator', () => {
       acme.addKey({ apiKey: 'to-revoke', email: EMAIL });
       expect((await json('/acme/api/account', auth(EMAIL, 'to-revoke'))).status).toBe(200);
       acme.revokeKey('to-revoke');
-      for (const headers of [{}, auth(EMAIL, 'wrong'), auth('other@acme.test', KEY), auth(EMAIL, 'to-revoke'), { authorization: 'Bearer x' }]) {
+      for (const headers of [
+        {},
+        auth(EMAIL, 'wrong'),
+        auth('other@acme.test', KEY),
+        auth(EMAIL, 'to-revoke'),
+        { authorization: 'Bearer x' },
+      ]) {
         const r = await json('/acme/api/tickets', headers);
         expect(r.status).toBe(401);
         expect(r.body.error.msg).toEqual(expect.any(String));
@@ -60,7 +66,9 @@ describe('Gorgias simulator', () => {
       sim.account('acme').addKey({ apiKey: 'tickets-only', email: EMAIL });
       expect((await json('/acme/api/events', h)).status).toBe(200);
       // there is no messages scope: the old pseudo-scope is refused with a hint
-      expect(() => sim.account('acme').addKey({ apiKey: 'x', email: EMAIL, scopes: ['messages:read' as never] })).toThrow(/denied: \['messages'\]/);
+      expect(() => sim.account('acme').addKey({ apiKey: 'x', email: EMAIL, scopes: ['messages:read' as never] })).toThrow(
+        /denied: \['messages'\]/,
+      );
     });
 
     it('a user role without message access (denied) still gets 403 on messages only', async () => {
@@ -109,7 +117,16 @@ describe('Gorgias simulator', () => {
       expect(r.body.data).toHaveLength(30);
       expect(r.body.meta.next_cursor).toEqual(expect.any(String));
       expect(r.body.data[0].messages).toBeUndefined();
-      for (const q of ['limit=0', 'limit=101', 'limit=abc', 'order_by=subject:asc', 'order_by=updated_datetime', 'cursor=%%%', 'cursor=bm90LWpzb24', 'updated_datetime__gte=2024-01-01']) {
+      for (const q of [
+        'limit=0',
+        'limit=101',
+        'limit=abc',
+        'order_by=subject:asc',
+        'order_by=updated_datetime',
+        'cursor=%%%',
+        'cursor=bm90LWpzb24',
+        'updated_datetime__gte=2024-01-01',
+      ]) {
         const bad = await json(`/acme/api/tickets?${q}`);
         expect([q, bad.status]).toEqual([q, 400]);
         expect(bad.body.error.msg).toEqual(expect.any(String));
@@ -227,10 +244,21 @@ describe('Gorgias simulator', () => {
     const joined = await json('/del/api/events?types=ticket-created,ticket-deleted');
     expect(joined.status).toBe(400);
     expect(joined.body.error.data.types).toEqual({ 0: [expect.stringContaining('ticket-deleted')] });
-    for (const q of [`types=ticket-deleted&created_datetime[gte]=${since}`, `types=ticket-deleted&types=ticket-updated`, 'object_type=Ticket']) {
+    for (const q of [
+      `types=ticket-deleted&created_datetime[gte]=${since}`,
+      `types=ticket-deleted&types=ticket-updated`,
+      'object_type=Ticket',
+    ]) {
       const ev = await json(`/del/api/events?${q.replace('[', '%5B').replace(']', '%5D')}`);
       expect(ev.status).toBe(200);
-      expect(ev.body.data).toEqual([expect.objectContaining({ type: 'ticket-deleted', object_type: 'Ticket', object_id: victim.id, created_datetime: expect.any(String) })]);
+      expect(ev.body.data).toEqual([
+        expect.objectContaining({
+          type: 'ticket-deleted',
+          object_type: 'Ticket',
+          object_id: victim.id,
+          created_datetime: expect.any(String),
+        }),
+      ]);
     }
     const future = new Date(Date.now() + 3_600_000).toISOString();
     expect((await json(`/del/api/events?types=ticket-deleted&created_datetime%5Bgte%5D=${future}`)).body.data).toEqual([]);
@@ -242,7 +270,9 @@ describe('Gorgias simulator', () => {
 
   it('control endpoints drive the same account over HTTP', async () => {
     const post = (p: string, body: unknown, method = 'POST') =>
-      fetch(`${sim.baseUrl}/__control/${p}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+      fetch(`${sim.baseUrl}/__control/${p}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as any }),
+      );
     expect((await post('accounts', { subdomain: 'ctl', email: EMAIL, apiKey: KEY, tickets: 3, seed: 3 })).status).toBe(201);
     const created = await post('ctl/tickets', { subject: 'from control' });
     expect(created.status).toBe(201);
@@ -296,7 +326,14 @@ describe('Gorgias simulator', () => {
     try {
       const acct = limited.addAccount({ subdomain: 'busy', email: EMAIL, apiKey: KEY, seed: 1, tickets: 5 });
       const results = await Promise.all(
-        Array.from({ length: 50 }, () => fetch(`${limited.baseUrl}/busy/api/tickets?limit=1`, { headers: auth() }).then(async (r) => ({ status: r.status, retry: r.headers.get('retry-after'), used: r.headers.get(LIMIT_HEADER), body: await r.text() }))),
+        Array.from({ length: 50 }, () =>
+          fetch(`${limited.baseUrl}/busy/api/tickets?limit=1`, { headers: auth() }).then(async (r) => ({
+            status: r.status,
+            retry: r.headers.get('retry-after'),
+            used: r.headers.get(LIMIT_HEADER),
+            body: await r.text(),
+          })),
+        ),
       );
       const ok = results.filter((r) => r.status === 200);
       const limitedRes = results.filter((r) => r.status === 429);
@@ -325,7 +362,9 @@ describe('Gorgias simulator', () => {
       fast.addAccount({ subdomain: 'fast', email: EMAIL, apiKey: KEY, seed: 1, tickets: 2 });
       const statuses = await Promise.all(
         Array.from({ length: 12 }, () =>
-          fetch(`${fast.baseUrl}/fast/api/account`, { headers: auth() }).then(async (r) => (await r.text(), [r.status, Number(r.headers.get('retry-after'))] as const)),
+          fetch(`${fast.baseUrl}/fast/api/account`, { headers: auth() }).then(
+            async (r) => (await r.text(), [r.status, Number(r.headers.get('retry-after'))] as const),
+          ),
         ),
       );
       const refused = statuses.filter(([s]) => s === 429);

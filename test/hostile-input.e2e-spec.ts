@@ -48,19 +48,25 @@ describe('hostile input', () => {
     expect(r.errors[0].message).toMatch(/subdomain: is not a Gorgias subdomain/);
   });
 
-  it.each(['acme corp', 'acme.zendesk.com', '../../etc/passwd', "x'; DROP TABLE connectors; --", '', 'https://evil.example.com/acme.gorgias.com'])(
-    'refuses the subdomain %j with the right form',
-    async (subdomain) => {
-      const r = await gql(`mutation($i: GorgiasCredentialsInput!) { checkGorgiasCredentials(input: $i) { ok } }`, {
-        i: { email: EMAIL, apiKey: KEY, subdomain },
-      });
-      expect(r.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-      expect(r.errors[0].message).toMatch(/https:\/\/company\.gorgias\.com/);
-    },
-  );
+  it.each([
+    'acme corp',
+    'acme.zendesk.com',
+    '../../etc/passwd',
+    "x'; DROP TABLE connectors; --",
+    '',
+    'https://evil.example.com/acme.gorgias.com',
+  ])('refuses the subdomain %j with the right form', async (subdomain) => {
+    const r = await gql(`mutation($i: GorgiasCredentialsInput!) { checkGorgiasCredentials(input: $i) { ok } }`, {
+      i: { email: EMAIL, apiKey: KEY, subdomain },
+    });
+    expect(r.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(r.errors[0].message).toMatch(/https:\/\/company\.gorgias\.com/);
+  });
 
   it('treats injection attempts in filters and ids as plain data', async () => {
-    const search = await gql(`query($s: String) { tickets(filter: { search: $s }) { totalCount } }`, { s: "'; DROP TABLE tickets; -- \\ %_ ) OR 1=1" });
+    const search = await gql(`query($s: String) { tickets(filter: { search: $s }) { totalCount } }`, {
+      s: "'; DROP TABLE tickets; -- \\ %_ ) OR 1=1",
+    });
     expect(search.errors).toBeUndefined();
     expect(search.data.tickets.totalCount).toBe(0);
     const status = await gql(`query($s: String) { tickets(filter: { status: $s }) { totalCount } }`, { s: "open' OR '1'='1" });
@@ -82,7 +88,9 @@ describe('hostile input', () => {
   });
 
   it("a token of another tenant sees none of this tenant's data; an expired token is refused", async () => {
-    const created = await gql(`mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "hostile" }) { id } }`);
+    const created = await gql(
+      `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "hostile" }) { id } }`,
+    );
     const id = created.data.createGorgiasConnector.id;
     await gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
     const other = signToken({ tenantId: 'someone-else', role: 'admin' }, TEST_JWT_SECRET);

@@ -66,7 +66,9 @@ describe('HTTP security: CORS, headers, WebSocket origins', () => {
     const asset = await fetch(`${t.url}/console/assets/graphql-ws.js`);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
     expect(await asset.text()).toMatch(/graphql-transport-ws/);
-    const again = await fetch(`${t.url}/console/assets/app.js`, { headers: { 'if-none-match': (await fetch(`${t.url}/console/assets/app.js`)).headers.get('etag')! } });
+    const again = await fetch(`${t.url}/console/assets/app.js`, {
+      headers: { 'if-none-match': (await fetch(`${t.url}/console/assets/app.js`)).headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
     expect((await fetch(`${t.url}/console/assets/..%2Fconsole.controller.ts`)).status).toBe(404);
     expect((await fetch(`${t.url}/console/assets/nope.js`)).status).toBe(404);

@@ -61,7 +61,9 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'metrics-ok' });
     const initial = await waitForRun(t, admin, id);
     const afterInitial = (await metrics()).families;
-    expect(metricValue(afterInitial, 'cxconnect_sync_records_total', { mode: 'INCREMENTAL', kind: 'messages' })).toBe(initial.messagesSynced);
+    expect(metricValue(afterInitial, 'cxconnect_sync_records_total', { mode: 'INCREMENTAL', kind: 'messages' })).toBe(
+      initial.messagesSynced,
+    );
 
     const before = afterInitial;
     const triggered = (await t.gql(TRIGGER, { id, mode: 'FULL' }, admin)).data.triggerSync;
@@ -69,7 +71,8 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     expect(run.status).toBe('SUCCEEDED');
     const { text, families } = await metrics();
 
-    const delta = (name: string, labels: Record<string, string> = {}) => metricValue(families, name, labels) - metricValue(before, name, labels);
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      metricValue(families, name, labels) - metricValue(before, name, labels);
     // The run's counters, as stored in its row.
     expect(run.ticketsSynced).toBe(acct.snapshot().tickets.length);
     expect(delta('cxconnect_sync_runs_total', { mode: 'FULL', outcome: 'succeeded' })).toBe(1);
@@ -100,7 +103,12 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     expect(budget).toBeGreaterThanOrEqual(0);
     expect(budget).toBeLessThanOrEqual(1);
     expect(metricValue(families, 'cxconnect_db_pool_max_connections')).toBe(20);
-    expect(families.get('cxconnect_db_pool_connections')?.metrics.map((s) => s.labels?.state).sort()).toEqual(['busy', 'idle']);
+    expect(
+      families
+        .get('cxconnect_db_pool_connections')
+        ?.metrics.map((s) => s.labels?.state)
+        .sort(),
+    ).toEqual(['busy', 'idle']);
 
     const health = await t.gql(HEALTH, {}, admin);
     const mine = health.data.connectors.find((c: any) => c.id === id);
@@ -125,8 +133,10 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     expect(metricValue(families, 'cxconnect_connector_health_state', { connector_id: id, state: 'FAILING' })).toBe(1);
     expect(metricValue(families, 'cxconnect_connector_consecutive_failures', { connector_id: id })).toBe(1);
     expect(metricValue(families, 'cxconnect_connectors', { status: 'ERROR' })).toBe(1);
-    expect(metricValue(families, 'cxconnect_gorgias_requests_total', { route: '/api/tickets', status_class: '4xx' })
-      + metricValue(families, 'cxconnect_gorgias_requests_total', { route: '/api/messages', status_class: '4xx' })).toBeGreaterThan(0);
+    expect(
+      metricValue(families, 'cxconnect_gorgias_requests_total', { route: '/api/tickets', status_class: '4xx' }) +
+        metricValue(families, 'cxconnect_gorgias_requests_total', { route: '/api/messages', status_class: '4xx' }),
+    ).toBeGreaterThan(0);
   });
 
   it('counts GraphQL operations by name and outcome, with their latency', async () => {
@@ -139,7 +149,8 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     for (let i = 0; i < 4; i++) expect((await t.gql(`query CountMe { connectors { id } }`, {}, admin)).errors).toBeUndefined();
     const { families } = await metrics();
     const delta = (labels: Record<string, string>) =>
-      metricValue(families, 'cxconnect_graphql_operations_total', labels) - metricValue(before, 'cxconnect_graphql_operations_total', labels);
+      metricValue(families, 'cxconnect_graphql_operations_total', labels) -
+      metricValue(before, 'cxconnect_graphql_operations_total', labels);
     expect(delta({ operation_type: 'query', operation_name: 'CountMe', outcome: 'success' })).toBe(6);
     expect(delta({ operation_type: 'query', operation_name: 'CountMe', outcome: 'error' })).toBe(1);
     expect(delta({ operation_type: 'query', operation_name: 'Broken', outcome: 'invalid' })).toBe(1);
@@ -166,11 +177,15 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
 
     // Operations over the socket are counted like those over HTTP, refused ones too.
     const ops = async () => (await metrics()).families;
-    const count = (f: Awaited<ReturnType<typeof ops>>, labels: Record<string, string>) => metricValue(f, 'cxconnect_graphql_operations_total', labels);
+    const count = (f: Awaited<ReturnType<typeof ops>>, labels: Record<string, string>) =>
+      metricValue(f, 'cxconnect_graphql_operations_total', labels);
     const after = await ops();
     expect(count(after, { operation_type: 'subscription', operation_name: 'Progress', outcome: 'success' })).toBeGreaterThanOrEqual(1);
     const refused = await new Promise<unknown>((resolve) =>
-      client.subscribe({ query: `subscription Nope { noSuchField }` }, { next: () => undefined, error: resolve, complete: () => resolve(null) }),
+      client.subscribe(
+        { query: `subscription Nope { noSuchField }` },
+        { next: () => undefined, error: resolve, complete: () => resolve(null) },
+      ),
     );
     expect(refused).toBeTruthy();
     expect(count(await ops(), { operation_name: 'Nope', outcome: 'invalid' })).toBe(1);
@@ -206,7 +221,7 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     expect(families.size).toBeGreaterThan(10);
     const problems = await promtoolCheck('metrics', text);
     if (problems === null) {
-      console.log('promtool is not installed: skipping `promtool check metrics` (CI installs Debian\'s prometheus package)');
+      console.log("promtool is not installed: skipping `promtool check metrics` (CI installs Debian's prometheus package)");
       return;
     }
     expect(problems).toBe('');
@@ -221,7 +236,7 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     for (const name of new Set(rules!.match(/cxconnect_[a-z_]+/g))) expect([name, families.has(name)]).toEqual([name, true]);
     const problems = await promtoolCheck('rules', rules!);
     if (problems === null) {
-      console.log('promtool is not installed: skipping `promtool check rules` (CI installs Debian\'s prometheus package)');
+      console.log("promtool is not installed: skipping `promtool check rules` (CI installs Debian's prometheus package)");
       return;
     }
     expect(problems).toBe('');

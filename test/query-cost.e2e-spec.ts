@@ -73,7 +73,12 @@ describe('migrations and the pool timeouts', () => {
       }
       async down() {}
     }
-    const ds = new DataSource({ type: 'postgres', url: db.url, migrations: [SlowMigration1764000000020], extra: { statement_timeout: 500 } });
+    const ds = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      migrations: [SlowMigration1764000000020],
+      extra: { statement_timeout: 500 },
+    });
     await ds.initialize();
     try {
       await expect(ds.query('SELECT pg_sleep(1)')).rejects.toThrow(/statement timeout/);

@@ -18,7 +18,12 @@ function walkThroughBlocks(): string[] {
 
 /** Starts a README command in its own process group and resolves once its output matches `ready`. */
 function startCommand(command: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn('bash', ['-c', command], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', command], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -76,13 +81,18 @@ describe('README walk-through', () => {
     gateway = await startCommand(ports(gatewayBlock), env, /Admin token/);
     expect(gateway.output()).toMatch(new RegExp(`GraphQL: http://localhost:${appPort}/graphql`));
 
-    const lines = ports(apiBlock).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const lines = ports(apiBlock)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     const tokenLine = lines.find((l) => l.startsWith('TOKEN='))!;
     const gqlDefinition = lines.find((l) => l.startsWith('gql()'))!;
     const calls = lines.filter((l) => l.startsWith('gql '));
     expect(calls.length).toBeGreaterThanOrEqual(6);
 
-    const token = (await run('bash', ['-c', `${tokenLine}; printf %s "$TOKEN"`], { cwd: ROOT, env: { ...process.env, ...env } })).stdout.trim();
+    const token = (
+      await run('bash', ['-c', `${tokenLine}; printf %s "$TOKEN"`], { cwd: ROOT, env: { ...process.env, ...env } })
+    ).stdout.trim();
     expect(token.split('.')).toHaveLength(3);
 
     let connectorId = '';
@@ -110,7 +120,12 @@ describe('README walk-through', () => {
       if (Date.now() > deadline) throw new Error(`initial sync did not finish: ${JSON.stringify(connectors)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    expect(connectors[0]).toMatchObject({ status: 'ACTIVE', lastError: null, ticketCount: 500, latestRun: { status: 'SUCCEEDED', percent: 100 } });
+    expect(connectors[0]).toMatchObject({
+      status: 'ACTIVE',
+      lastError: null,
+      ticketCount: 500,
+      latestRun: { status: 'SUCCEEDED', percent: 100 },
+    });
     const logs = (await call(monitor[1])).syncLogs.nodes.map((n: any) => n.message).join('\n');
     expect(logs).toMatch(/Sync succeeded: 500 tickets/);
     const tickets = (await call(monitor[2])).tickets;

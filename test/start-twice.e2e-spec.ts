@@ -28,7 +28,9 @@ describe('starting twice in the same folder', () => {
     expect(await health(first)).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
 
     const second = startAppProcess(env());
-    await expect(second).rejects.toThrow(new RegExp(`exited with 1[\\s\\S]*another running gateway \\(process ${first.child.pid}\\)[\\s\\S]*DATA_DIR`));
+    await expect(second).rejects.toThrow(
+      new RegExp(`exited with 1[\\s\\S]*another running gateway \\(process ${first.child.pid}\\)[\\s\\S]*DATA_DIR`),
+    );
     expect(await health(first)).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
   });
 

@@ -58,7 +58,9 @@ describe('Gorgias fidelity: trash, restore, merges and message changes (worst-ca
 
   /** An old, live ticket with at least `messages` messages (outside any walk's overlap window). */
   function oldTicket(acct: SimAccount, messages: number, skip: number[] = []): any {
-    return [...acct.snapshot().tickets].reverse().find((x: any) => !x.trashed_datetime && x.messages_count >= messages && !skip.includes(x.id));
+    return [...acct.snapshot().tickets]
+      .reverse()
+      .find((x: any) => !x.trashed_datetime && x.messages_count >= messages && !skip.includes(x.id));
   }
 
   it('trash then restore show and clear trashedAt after one incremental run each; trash does not move updated_datetime', async () => {
@@ -88,7 +90,11 @@ describe('Gorgias fidelity: trash, restore, merges and message changes (worst-ca
     const quiet = await incremental(acct, id);
     expect(quiet.calls).toBeLessThanOrEqual(QUIET_RUN_CALLS);
     // The event type filter went through as repeated keys (a refusal would have logged a warning and cost calls).
-    const warns = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, level: WARN, first: 50) { nodes { message } } }`, { id }, admin);
+    const warns = await t.gql(
+      `query($id: ID!) { syncLogs(connectorId: $id, level: WARN, first: 50) { nodes { message } } }`,
+      { id },
+      admin,
+    );
     expect(warns.data.syncLogs.nodes).toEqual([]);
     process.stdout.write(`fidelity calls: trash ${first.calls}, restore ${second.calls}, quiet ${quiet.calls}\n`);
   });
@@ -97,7 +103,10 @@ describe('Gorgias fidelity: trash, restore, merges and message changes (worst-ca
     const { acct, id } = await connect('merge', 32);
     const target = oldTicket(acct, 2);
     const source = oldTicket(acct, 2, [target.id]);
-    const all = acct.snapshot().messages.filter((m: any) => m.ticket_id === target.id || m.ticket_id === source.id).map((m: any) => String(m.id));
+    const all = acct
+      .snapshot()
+      .messages.filter((m: any) => m.ticket_id === target.id || m.ticket_id === source.id)
+      .map((m: any) => String(m.id));
     acct.mergeTickets(source.id, target.id);
 
     const { calls } = await incremental(acct, id);
@@ -114,7 +123,10 @@ describe('Gorgias fidelity: trash, restore, merges and message changes (worst-ca
   it('a deleted message disappears, and a message whose failed_datetime is set later shows it', async () => {
     const { acct, id } = await connect('msgs', 33);
     const ticketA = oldTicket(acct, 3);
-    const conversation = acct.snapshot().messages.filter((m: any) => m.ticket_id === ticketA.id).reverse(); // oldest first
+    const conversation = acct
+      .snapshot()
+      .messages.filter((m: any) => m.ticket_id === ticketA.id)
+      .reverse(); // oldest first
     acct.deleteMessage(ticketA.id, conversation[0].id);
     expect(acct.snapshot().tickets.find((x: any) => x.id === ticketA.id)!.updated_datetime).toBe(ticketA.updated_datetime);
 

@@ -33,7 +33,11 @@ const CRASH_POINTS: [number, number][] = CRASH_SEEDS.map((seed, i) => [
 ]);
 
 /** An instance that runs syncs, ticking every second, against the simulator. */
-const syncingEnv = (sim: GorgiasSimulator) => ({ GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' });
+const syncingEnv = (sim: GorgiasSimulator) => ({
+  GORGIAS_BASE_URL: sim.baseUrlTemplate,
+  SYNC_SCHEDULER_ENABLED: 'true',
+  SYNC_TICK_SECONDS: '1',
+});
 
 /** One syncing instance on a fresh database, closed and dropped afterwards whatever happens. */
 async function withSyncingApp(sim: GorgiasSimulator, fn: (app: TestApp, db: TestDatabase) => Promise<void>): Promise<void> {
@@ -75,7 +79,11 @@ describe('sync reliability: crashes, several instances, progress across instance
     const first = await startAppProcess(env);
     let second: Awaited<ReturnType<typeof startAppProcess>> | undefined;
     try {
-      const created = await gqlAt(first.url, token, `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "${sub}" }) { id } }`);
+      const created = await gqlAt(
+        first.url,
+        token,
+        `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "${sub}" }) { id } }`,
+      );
       const id = created.data.createGorgiasConnector.id;
       await gqlAt(first.url, token, `mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
       const expectedMessages = acct.snapshot().messages.length;
@@ -93,7 +101,9 @@ describe('sync reliability: crashes, several instances, progress across instance
       second = await startAppProcess(env);
       const done = await waitFor('the run to finish', () =>
         withDb(db.url, async (c) => {
-          const { rows } = await c.query(`SELECT status, attempts FROM sync_runs WHERE connector_id = $1 ORDER BY created_at LIMIT 1`, [id]);
+          const { rows } = await c.query(`SELECT status, attempts FROM sync_runs WHERE connector_id = $1 ORDER BY created_at LIMIT 1`, [
+            id,
+          ]);
           return ['SUCCEEDED', 'FAILED'].includes(rows[0]?.status) && rows[0];
         }),
       );
@@ -120,15 +130,25 @@ describe('sync reliability: crashes, several instances, progress across instance
     const first = await startAppProcess(env);
     let second: Awaited<ReturnType<typeof startAppProcess>> | undefined;
     try {
-      const created = await gqlAt(first.url, token, `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "sigterm" }) { id } }`);
+      const created = await gqlAt(
+        first.url,
+        token,
+        `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "sigterm" }) { id } }`,
+      );
       const id = created.data.createGorgiasConnector.id;
       await gqlAt(first.url, token, `mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
       await waitFor('progress', () =>
-        withDb(db.url, async (c) => (await c.query(`SELECT messages_synced FROM sync_runs WHERE connector_id = $1`, [id])).rows[0]?.messages_synced >= 400),
+        withDb(
+          db.url,
+          async (c) =>
+            (await c.query(`SELECT messages_synced FROM sync_runs WHERE connector_id = $1`, [id])).rows[0]?.messages_synced >= 400,
+        ),
       );
       await first.stop(); // SIGTERM
       // Handed back: queued, no lease (a 600 s lease would otherwise hold it), not counted as an attempt.
-      const handed = await withDb(db.url, (c) => c.query(`SELECT status, lease_owner, attempts, phase FROM sync_runs WHERE connector_id = $1`, [id]));
+      const handed = await withDb(db.url, (c) =>
+        c.query(`SELECT status, lease_owner, attempts, phase FROM sync_runs WHERE connector_id = $1`, [id]),
+      );
       expect(handed.rows[0]).toMatchObject({ status: 'QUEUED', lease_owner: null, attempts: 0, phase: 'waiting to resume' });
       expect(first.output()).toMatch(/handed 1 running sync\(s\) back to the queue/);
 
@@ -170,10 +190,13 @@ describe('sync reliability: crashes, several instances, progress across instance
         return acct;
       });
       const ids: string[] = [];
-      for (let i = 0; i < accounts.length; i++) ids.push(await createAndActivate(i % 2 ? a : b, token, { email: EMAIL, apiKey: KEY, subdomain: `multi${i + 1}` }));
+      for (let i = 0; i < accounts.length; i++)
+        ids.push(await createAndActivate(i % 2 ? a : b, token, { email: EMAIL, apiKey: KEY, subdomain: `multi${i + 1}` }));
       for (const id of ids) await waitForRun(a, token, id);
       // Trigger again on both instances at once: still one run per connector.
-      const both = await Promise.all(ids.flatMap((id) => [a, b].map((app) => app.gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id }, token))));
+      const both = await Promise.all(
+        ids.flatMap((id) => [a, b].map((app) => app.gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id }, token))),
+      );
       for (let i = 0; i < ids.length; i++) expect(both[2 * i].data.triggerSync.id).toBe(both[2 * i + 1].data.triggerSync.id);
       for (const id of ids) await waitForRun(a, token, id, both[ids.indexOf(id) * 2].data.triggerSync.id);
       for (let i = 0; i < ids.length; i++) {
@@ -197,11 +220,18 @@ describe('sync reliability: crashes, several instances, progress across instance
       databaseUrl: db.url,
       env: syncingEnv(sim),
     });
-    const portal = await startTestApp({ databaseUrl: db.url, env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'false' } });
+    const portal = await startTestApp({
+      databaseUrl: db.url,
+      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'false' },
+    });
     try {
       const tenant = randomTenant('xinst');
       sim.addAccount({ subdomain: 'xinst', email: EMAIL, apiKey: KEY, seed: 70, tickets: 200 });
-      const created = await portal.gql(`mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "xinst" }) { id } }`, {}, portal.token(tenant));
+      const created = await portal.gql(
+        `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "xinst" }) { id } }`,
+        {},
+        portal.token(tenant),
+      );
       const id = created.data.createGorgiasConnector.id;
       const client = wsClient(portal.url, `Bearer ${portal.token(tenant, 'reader')}`);
       const seen = collect<any>(client, `subscription($id: ID!) { syncProgress(connectorId: $id) { status percent } }`, { id }, (ev) =>
@@ -272,7 +302,12 @@ describe('sync reliability: crashes, several instances, progress across instance
       const first = await waitForRun(app, token, id);
       expect(first.status).toBe('SUCCEEDED');
       acct.setFaults({});
-      const next = await waitForRun(app, token, id, (await app.gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id }, token)).data.triggerSync.id);
+      const next = await waitForRun(
+        app,
+        token,
+        id,
+        (await app.gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id }, token)).data.triggerSync.id,
+      );
       expect(next.status).toBe('SUCCEEDED');
       expect(diffAgainstGorgias({ ...acct.snapshot(), deletedTicketIds: deleted }, await storedData(db.url, id))).toEqual([]);
     }));

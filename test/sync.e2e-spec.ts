@@ -2,7 +2,16 @@ import { SyncHistoryPruner } from '../src/sync/scheduling/sync-history.pruner';
 import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { collect, wsClient } from './support/ws-client';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
-import { createAndActivate, diffAgainstGorgias, RUNS, storedData, TRIGGER, waitForMessagesSynced, waitForRun, withDb } from './support/sync-helpers';
+import {
+  createAndActivate,
+  diffAgainstGorgias,
+  RUNS,
+  storedData,
+  TRIGGER,
+  waitForMessagesSynced,
+  waitForRun,
+  withDb,
+} from './support/sync-helpers';
 
 const EMAIL = 'admin@acme.test';
 const KEY = 'sync-key-0123456789';
@@ -49,8 +58,17 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     const lines = logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n');
     expect(lines).toMatch(/Sync succeeded: 250 tickets/);
     expect(lines).toMatch(new RegExp(`Read ${trashed} tickets in the Gorgias trash one by one`));
-    const connector = await t.gql(`query($id: ID!) { connector(id: $id) { status lastSyncedAt nextSyncAt lastError ticketCount messageCount } }`, { id }, admin);
-    expect(connector.data.connector).toMatchObject({ status: 'ACTIVE', lastError: null, ticketCount: 250, messageCount: snap.messages.length });
+    const connector = await t.gql(
+      `query($id: ID!) { connector(id: $id) { status lastSyncedAt nextSyncAt lastError ticketCount messageCount } }`,
+      { id },
+      admin,
+    );
+    expect(connector.data.connector).toMatchObject({
+      status: 'ACTIVE',
+      lastError: null,
+      ticketCount: 250,
+      messageCount: snap.messages.length,
+    });
     expect(connector.data.connector.lastSyncedAt).not.toBeNull();
   });
 
@@ -152,7 +170,10 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     await waitForRun(t, admin, id);
     const ticket = [...acct.snapshot().tickets].reverse().find((x: any) => x.messages_count >= 3)!;
     // Its first message: the ticket's description must move on to the next one.
-    const conversation = acct.snapshot().messages.filter((m: any) => m.ticket_id === ticket.id).reverse();
+    const conversation = acct
+      .snapshot()
+      .messages.filter((m: any) => m.ticket_id === ticket.id)
+      .reverse();
     const victim = conversation[0];
     acct.deleteMessage(ticket.id, victim.id);
     const run = await waitForRun(t, admin, id, (await t.gql(TRIGGER, { id }, admin)).data.triggerSync.id);
@@ -171,8 +192,14 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(tk.messages.totalCount).toBe(tk.messagesCount);
     expect(tk.messages.nodes.map((n: any) => n.externalId)).not.toContain(String(victim.id));
     expect(tk.description).toBe(conversation[1].body_text);
-    const logs = await t.gql(`query($id: ID!, $run: ID) { syncLogs(connectorId: $id, runId: $run, first: 20) { nodes { message } } }`, { id, run: run.id }, admin);
-    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(/Re-read 1 tickets changed in Gorgias .*1 messages gone from Gorgias marked deleted/);
+    const logs = await t.gql(
+      `query($id: ID!, $run: ID) { syncLogs(connectorId: $id, runId: $run, first: 20) { nodes { message } } }`,
+      { id, run: run.id },
+      admin,
+    );
+    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(
+      /Re-read 1 tickets changed in Gorgias .*1 messages gone from Gorgias marked deleted/,
+    );
   });
 
   it('a key that loses message access fails the run with the permission answer, and the connector goes to ERROR', async () => {
@@ -200,7 +227,11 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
 
   it('streams progress over WebSocket up to 100%', async () => {
     sim.addAccount({ subdomain: 'progress', email: EMAIL, apiKey: KEY, seed: 18, tickets: 400 });
-    const created = await t.gql(`mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "progress" }) { id } }`, {}, admin);
+    const created = await t.gql(
+      `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "progress" }) { id } }`,
+      {},
+      admin,
+    );
     const id = created.data.createGorgiasConnector.id;
     const client = wsClient(t.url, `Bearer ${t.token(tenant, 'reader')}`);
     const done = collect<any>(
@@ -231,7 +262,11 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     sim.addAccount({ subdomain: 'movedto', email: EMAIL, apiKey: KEY, seed: 23, tickets: 5 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'moved' });
     await waitForRun(t, admin, id);
-    const r = await t.gql(`mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { subdomain: "movedto" }) { subdomain } }`, { id }, admin);
+    const r = await t.gql(
+      `mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { subdomain: "movedto" }) { subdomain } }`,
+      { id },
+      admin,
+    );
     expect(r.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(r.errors[0].message).toMatch(/already holds data synced from moved.gorgias.com.*add a new connector/);
     const c = (await t.gql(`query($id: ID!) { connector(id: $id) { subdomain status } }`, { id }, admin)).data.connector;
@@ -257,10 +292,13 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(refused.errors[0].extensions.code).toBe('FAILED_PRECONDITION');
     expect(refused.errors[0].message).toMatch(/PAUSED: activate it/);
     const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, first: 20) { nodes { message } } }`, { id }, admin);
-    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(/Sync cancelled: the connector was paused. Data synced so far is kept./);
+    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(
+      /Sync cancelled: the connector was paused. Data synced so far is kept./,
+    );
 
     acct.setFaults({});
-    const reactivated = (await t.gql(`mutation($id: ID!) { activateConnector(id: $id) { latestRun { id } } }`, { id }, admin)).data.activateConnector;
+    const reactivated = (await t.gql(`mutation($id: ID!) { activateConnector(id: $id) { latestRun { id } } }`, { id }, admin)).data
+      .activateConnector;
     expect((await waitForRun(t, admin, id, reactivated.latestRun.id)).status).toBe('SUCCEEDED');
     expect(diffAgainstGorgias(acct.snapshot(), await storedData(t.databaseUrl, id))).toEqual([]);
   });
@@ -271,7 +309,11 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'rotate' });
     await waitForMessagesSynced(t, admin, id, 200);
     acct.addKey({ apiKey: 'rotated-key-0002', email: EMAIL });
-    const updated = await t.gql(`mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { apiKey: "rotated-key-0002" }) { status apiKeyLast4 } }`, { id }, admin);
+    const updated = await t.gql(
+      `mutation($id: ID!) { updateGorgiasConnector(id: $id, input: { apiKey: "rotated-key-0002" }) { status apiKeyLast4 } }`,
+      { id },
+      admin,
+    );
     expect(updated.data.updateGorgiasConnector).toEqual({ status: 'ACTIVE', apiKeyLast4: '0002' });
     acct.revokeKey(KEY);
     acct.setFaults({});
@@ -281,7 +323,9 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     expect(c).toEqual({ status: 'ACTIVE', lastError: null });
     expect(diffAgainstGorgias(acct.snapshot(), await storedData(t.databaseUrl, id))).toEqual([]);
     const logs = await t.gql(`query($id: ID!) { syncLogs(connectorId: $id, first: 30) { nodes { message } } }`, { id }, admin);
-    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(/credentials changed during the sync; it continues with the new ones/);
+    expect(logs.data.syncLogs.nodes.map((n: any) => n.message).join('\n')).toMatch(
+      /credentials changed during the sync; it continues with the new ones/,
+    );
   });
 
   it('prunes sync history past the retention period, keeping the latest run of each connector', async () => {
@@ -292,7 +336,10 @@ describe('SyncModule: initial, incremental and FULL sync against the Gorgias sim
     // Age everything of this connector past the default 90 days.
     await withDb(t.databaseUrl, async (db) => {
       await db.query(`UPDATE sync_runs SET finished_at = now() - interval '100 days' WHERE connector_id = $1`, [id]);
-      await db.query(`UPDATE sync_log_entries SET at = now() - interval '100 days' WHERE connector_id = $1 AND run_id = $2`, [id, first.id]);
+      await db.query(`UPDATE sync_log_entries SET at = now() - interval '100 days' WHERE connector_id = $1 AND run_id = $2`, [
+        id,
+        first.id,
+      ]);
     });
     const pruned = await t.app.get(SyncHistoryPruner).pruneHistory();
     expect(pruned.runs).toBeGreaterThanOrEqual(1);

@@ -184,22 +184,47 @@ describe('tickets API', () => {
     expect(res.errors).toBeUndefined();
     const tk = res.data.ticketByExternalId;
     expect(tk).toMatchObject({
-      connectorId: A1, externalId: '1001', subject: 'Subject 1', description: 'description 1', status: 'closed', priority: 'normal',
-      channel: 'email', via: 'api', tags: ['tag1', 'all'], messagesCount: 3, closedAt: '2025-03-01T00:00:00.000Z', deletedAt: null, trashedAt: null,
+      connectorId: A1,
+      externalId: '1001',
+      subject: 'Subject 1',
+      description: 'description 1',
+      status: 'closed',
+      priority: 'normal',
+      channel: 'email',
+      via: 'api',
+      tags: ['tag1', 'all'],
+      messagesCount: 3,
+      closedAt: '2025-03-01T00:00:00.000Z',
+      deletedAt: null,
+      trashedAt: null,
       customer: { externalId: '5001', email: 'stored@example.com', name: 'Stored Name' },
     });
     const msgs = tk.messages.nodes;
     expect(tk.messages.totalCount).toBe(3);
     expect(msgs.map((m: any) => m.externalId)).toEqual(['10013', '10012', '10011']);
     expect(msgs.every((m: any) => m.ticketId === tk.id)).toBe(true);
-    expect(msgs[1]).toMatchObject({ fromAgent: true, public: false, sender: { email: 'cust@example.com', name: 'Cust' }, receiver: { email: 'support@acme.test', name: 'Support' } });
+    expect(msgs[1]).toMatchObject({
+      fromAgent: true,
+      public: false,
+      sender: { email: 'cust@example.com', name: 'Cust' },
+      receiver: { email: 'support@acme.test', name: 'Support' },
+    });
     expect(msgs[2].attachments).toEqual([{ url: 'https://files.test/a.png', name: 'a.png', size: 123, contentType: 'image/png' }]);
     expect(msgs[0].attachments).toEqual([]);
 
     // description falls back to the excerpt; customer falls back to the ticket's columns field by field.
-    const seven = await gqlA(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1007") { description customer { externalId email name } } }`, { c: A1 });
-    expect(seven.data.ticketByExternalId).toEqual({ description: 'excerpt 7', customer: { externalId: '5002', email: 'cust2@example.com', name: 'Only Name' } });
-    const three = await gqlA(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1003") { customer { externalId email name } } }`, { c: A1 });
+    const seven = await gqlA(
+      `query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1007") { description customer { externalId email name } } }`,
+      { c: A1 },
+    );
+    expect(seven.data.ticketByExternalId).toEqual({
+      description: 'excerpt 7',
+      customer: { externalId: '5002', email: 'cust2@example.com', name: 'Only Name' },
+    });
+    const three = await gqlA(
+      `query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1003") { customer { externalId email name } } }`,
+      { c: A1 },
+    );
     expect(three.data.ticketByExternalId.customer).toEqual({ externalId: '5003', email: 'cust3@example.com', name: 'Customer 3' });
     const none = await gqlA(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "2001") { customer { email } } }`, { c: A2 });
     expect(none.data.ticketByExternalId.customer).toBeNull();
@@ -232,9 +257,15 @@ describe('tickets API', () => {
     const earlier = (await gqlA(q, { c: A1, before: newest.pageInfo.startCursor })).data.ticketByExternalId.messages;
     expect(earlier.nodes.map((n: any) => n.externalId)).toEqual(['10053']);
     expect(earlier.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
-    const both = await gqlA(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1005") { messages(last: 1, after: "x") { totalCount } } }`, { c: A1 });
+    const both = await gqlA(
+      `query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1005") { messages(last: 1, after: "x") { totalCount } } }`,
+      { c: A1 },
+    );
     expect(both.errors[0].message).toMatch(/^messages: use first\/after or last\/before, not both/);
-    const tooMany = await gqlA(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1005") { messages(last: 101) { totalCount } } }`, { c: A1 });
+    const tooMany = await gqlA(
+      `query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1005") { messages(last: 101) { totalCount } } }`,
+      { c: A1 },
+    );
     expect(tooMany.errors[0].message).toMatch(/^last: must be between 1 and 100/);
   });
 
@@ -246,34 +277,66 @@ describe('tickets API', () => {
       expect(count.data.tickets.totalCount).toBe(expected.length);
     };
     const a1 = (pred: (i: number) => boolean) =>
-      Array.from({ length: A1_TICKETS }, (_, k) => k + 1).filter((i) => i !== 58 && i !== 59 && pred(i)).map((i) => 1000 + i);
+      Array.from({ length: A1_TICKETS }, (_, k) => k + 1)
+        .filter((i) => i !== 58 && i !== 59 && pred(i))
+        .map((i) => 1000 + i);
 
     it('connectorId', async () => {
       await expectFilter({ connectorId: A2 }, [2001, 2002, 2003, 2004, 2005]);
-      await expectFilter({ connectorId: A1 }, a1(() => true));
+      await expectFilter(
+        { connectorId: A1 },
+        a1(() => true),
+      );
       await expectFilter({ connectorId: B1 }, []); // another tenant's connector
     });
     it('status, priority, channel (combined with AND)', async () => {
-      await expectFilter({ status: 'closed' }, a1((i) => i % 2 === 1));
-      await expectFilter({ priority: 'high' }, a1((i) => i % 3 === 0));
-      await expectFilter({ channel: 'chat' }, a1((i) => i % 4 === 0));
-      await expectFilter({ status: 'open', priority: 'high', channel: 'chat' }, a1((i) => i % 2 === 0 && i % 3 === 0 && i % 4 === 0));
+      await expectFilter(
+        { status: 'closed' },
+        a1((i) => i % 2 === 1),
+      );
+      await expectFilter(
+        { priority: 'high' },
+        a1((i) => i % 3 === 0),
+      );
+      await expectFilter(
+        { channel: 'chat' },
+        a1((i) => i % 4 === 0),
+      );
+      await expectFilter(
+        { status: 'open', priority: 'high', channel: 'chat' },
+        a1((i) => i % 2 === 0 && i % 3 === 0 && i % 4 === 0),
+      );
       await expectFilter({ status: 'Open' }, []);
     });
     it('customerEmail, case-insensitively', async () => {
-      await expectFilter({ customerEmail: 'CUST0@example.com' }, a1((i) => i % 5 === 0));
-      await expectFilter({ customerEmail: 'cust1@EXAMPLE.com' }, a1((i) => i % 5 === 1));
+      await expectFilter(
+        { customerEmail: 'CUST0@example.com' },
+        a1((i) => i % 5 === 0),
+      );
+      await expectFilter(
+        { customerEmail: 'cust1@EXAMPLE.com' },
+        a1((i) => i % 5 === 1),
+      );
       await expectFilter({ customerEmail: 'cust1' }, []);
     });
     it('updatedAfter / updatedBefore', async () => {
       // i / 2 minutes after 2025-02-01: i >= 40 from minute 20, i < 10 before minute 5.
-      await expectFilter({ updatedAfter: '2025-02-01T00:20:00Z', connectorId: A1 }, a1((i) => i >= 40));
-      await expectFilter({ updatedBefore: '2025-02-01T00:05:00Z', connectorId: A1 }, a1((i) => i < 10));
+      await expectFilter(
+        { updatedAfter: '2025-02-01T00:20:00Z', connectorId: A1 },
+        a1((i) => i >= 40),
+      );
+      await expectFilter(
+        { updatedBefore: '2025-02-01T00:05:00Z', connectorId: A1 },
+        a1((i) => i < 10),
+      );
       await expectFilter({ updatedAfter: '2025-02-01T00:05:00Z', updatedBefore: '2025-02-01T00:06:00Z' }, [1010, 1011]);
     });
     it('search: subject, description, message bodies; blank search is ignored', async () => {
       // Common words fill pages from the first walk over recent tickets; rare ones come from the indexes.
-      await expectFilter({ search: 'body' }, a1(() => true));
+      await expectFilter(
+        { search: 'body' },
+        a1(() => true),
+      );
       await expectFilter({ search: 'second' }, [2001, 2002, 2003, 2004, 2005]);
       await expectFilter({ search: 'zebra' }, [1010]);
       await expectFilter({ search: 'Giraffe' }, [1020]);
@@ -355,7 +418,9 @@ describe('tickets API', () => {
     const deepest = await gqlA(`{ tickets(first: 1) { edges { node { messages(first: 1) { edges { node { sender { email } } } } } } } }`);
     expect(deepest.errors).toBeUndefined();
     expect(deepest.data.tickets.edges[0].node.messages.edges[0].node.sender.email).toBe('cust@example.com');
-    const wide = await gqlA(`{ tickets(first: 100) { nodes { messages(first: 100) { nodes { id bodyText bodyHtml subject sender { email name } receiver { email name } attachments { url } } } } } }`);
+    const wide = await gqlA(
+      `{ tickets(first: 100) { nodes { messages(first: 100) { nodes { id bodyText bodyHtml subject sender { email name } receiver { email name } attachments { url } } } } } }`,
+    );
     expect(wide.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(wide.errors[0].message).toMatch(/too complex/);
     expect(wide.data).toBeUndefined();
@@ -378,14 +443,23 @@ describe('tickets API', () => {
     const aTicket = await gqlA(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1001") { id } }`, { c: A1 });
     const aId = aTicket.data.ticketByExternalId.id;
     expect((await gqlB(`query($id: ID!) { ticket(id: $id) { id } }`, { id: aId })).data.ticket).toBeNull();
-    expect((await gqlB(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1001") { id } }`, { c: A1 })).data.ticketByExternalId).toBeNull();
-    expect((await gqlB(`query($c: ID!) { tickets(filter: { connectorId: $c }) { totalCount } }`, { c: A1 })).data.tickets.totalCount).toBe(0);
+    expect(
+      (await gqlB(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1001") { id } }`, { c: A1 })).data.ticketByExternalId,
+    ).toBeNull();
+    expect((await gqlB(`query($c: ID!) { tickets(filter: { connectorId: $c }) { totalCount } }`, { c: A1 })).data.tickets.totalCount).toBe(
+      0,
+    );
     // Search and email filters only see the caller's rows.
-    expect((await gqlB(`{ tickets(filter: { search: "giraffe" }) { nodes { connectorId } } }`)).data.tickets.nodes).toEqual([{ connectorId: B1 }]);
+    expect((await gqlB(`{ tickets(filter: { search: "giraffe" }) { nodes { connectorId } } }`)).data.tickets.nodes).toEqual([
+      { connectorId: B1 },
+    ]);
     expect((await gqlA(`{ tickets(filter: { search: "tenant" }) { totalCount } }`)).data.tickets.totalCount).toBe(0);
     expect((await gqlB(`{ tickets(filter: { customerEmail: "cust1@example.com" }) { totalCount } }`)).data.tickets.totalCount).toBe(3);
     // B's ticket with A's external id shows B's messages only.
-    const bMsgs = await gqlB(`query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1001") { messages { totalCount nodes { bodyText } } } }`, { c: B1 });
+    const bMsgs = await gqlB(
+      `query($c: ID!) { ticketByExternalId(connectorId: $c, externalId: "1001") { messages { totalCount nodes { bodyText } } } }`,
+      { c: B1 },
+    );
     expect(bMsgs.data.ticketByExternalId.messages).toEqual({ totalCount: 1, nodes: [{ bodyText: 'giraffe of tenant B' }] });
   });
 
@@ -425,13 +499,17 @@ describe('tickets API', () => {
     expect(await measure(50)).toHaveLength(1);
 
     // The two shapes of bench:query: (a) the newest 5 messages of 50 tickets, (b) a search with customers.
-    const list = await statementsOf(`{ tickets(first: 50) { pageInfo { hasNextPage endCursor } nodes { id externalId subject status priority channel tags updatedAt
+    const list =
+      await statementsOf(`{ tickets(first: 50) { pageInfo { hasNextPage endCursor } nodes { id externalId subject status priority channel tags updatedAt
       customer { externalId email name } messages(last: 5) { totalCount nodes { id externalId fromAgent bodyText createdAt sender { email name } } } } } }`);
     expect(list.res.errors).toBeUndefined();
     expect(list.res.data.tickets.nodes.every((n: any) => n.messages.nodes.length > 0)).toBe(true);
     expect(list.sql).toHaveLength(1);
-    const search = await statementsOf(`query($s: String) { tickets(first: 20, filter: { search: $s }) { pageInfo { hasNextPage endCursor } nodes {
-      id externalId subject status updatedAt customer { email name } } } }`, { s: 'Subject' });
+    const search = await statementsOf(
+      `query($s: String) { tickets(first: 20, filter: { search: $s }) { pageInfo { hasNextPage endCursor } nodes {
+      id externalId subject status updatedAt customer { email name } } } }`,
+      { s: 'Subject' },
+    );
     expect(search.res.errors).toBeUndefined();
     expect(search.res.data.tickets.nodes).toHaveLength(20);
     expect(search.sql).toHaveLength(1);
@@ -457,29 +535,57 @@ describe('tickets API', () => {
     const nodes = page.data.tickets.nodes;
     expect(nodes).toHaveLength(12);
     for (const node of nodes) {
-      const one = await gqlA(`query($c: ID!, $e: ID!) { ticketByExternalId(connectorId: $c, externalId: $e) { ...T } } ${perTicket}`, { c: A1, e: node.externalId });
+      const one = await gqlA(`query($c: ID!, $e: ID!) { ticketByExternalId(connectorId: $c, externalId: $e) { ...T } } ${perTicket}`, {
+        c: A1,
+        e: node.externalId,
+      });
       expect(one.errors).toBeUndefined();
       expect(node).toEqual(one.data.ticketByExternalId);
     }
     // A page asking for a few fields (only their columns are read) answers them the same.
-    const few = await gqlA(`{ tickets(first: 12, filter: { includeDeleted: true }) { edges { cursor node { externalId deletedAt closedAt } } } }`);
-    const all = await gqlA(`{ tickets(first: 12, filter: { includeDeleted: true }) { edges { cursor node { externalId deletedAt closedAt subject description } } } }`);
-    expect(few.data.tickets.edges).toEqual(all.data.tickets.edges.map((e: any) => ({ cursor: e.cursor, node: { externalId: e.node.externalId, deletedAt: e.node.deletedAt, closedAt: e.node.closedAt } })));
+    const few = await gqlA(
+      `{ tickets(first: 12, filter: { includeDeleted: true }) { edges { cursor node { externalId deletedAt closedAt } } } }`,
+    );
+    const all = await gqlA(
+      `{ tickets(first: 12, filter: { includeDeleted: true }) { edges { cursor node { externalId deletedAt closedAt subject description } } } }`,
+    );
+    expect(few.data.tickets.edges).toEqual(
+      all.data.tickets.edges.map((e: any) => ({
+        cursor: e.cursor,
+        node: { externalId: e.node.externalId, deletedAt: e.node.deletedAt, closedAt: e.node.closedAt },
+      })),
+    );
     // Cursors from a page work in the single-ticket field, and the other way round.
     const [first] = nodes;
-    const next = await gqlA(`query($c: ID!, $e: ID!, $a: String) { ticketByExternalId(connectorId: $c, externalId: $e) { messages(first: 2, after: $a) { nodes { externalId } } } }`, {
-      c: A1, e: first.externalId, a: first.messages.pageInfo.endCursor,
-    });
-    const pagedNext = await gqlA(`query($a: String) { tickets(first: 1) { nodes { messages(first: 2, after: $a) { nodes { externalId } } } } }`, { a: first.messages.pageInfo.endCursor });
+    const next = await gqlA(
+      `query($c: ID!, $e: ID!, $a: String) { ticketByExternalId(connectorId: $c, externalId: $e) { messages(first: 2, after: $a) { nodes { externalId } } } }`,
+      {
+        c: A1,
+        e: first.externalId,
+        a: first.messages.pageInfo.endCursor,
+      },
+    );
+    const pagedNext = await gqlA(
+      `query($a: String) { tickets(first: 1) { nodes { messages(first: 2, after: $a) { nodes { externalId } } } } }`,
+      { a: first.messages.pageInfo.endCursor },
+    );
     expect(pagedNext.data.tickets.nodes[0].messages).toEqual(next.data.ticketByExternalId.messages);
-    const before = await gqlA(`query($b: String) { tickets(first: 1) { edges { node { messages(last: 1, before: $b) { nodes { externalId } pageInfo { hasNextPage hasPreviousPage } } } } } }`, {
-      b: first.newest.pageInfo.startCursor,
+    const before = await gqlA(
+      `query($b: String) { tickets(first: 1) { edges { node { messages(last: 1, before: $b) { nodes { externalId } pageInfo { hasNextPage hasPreviousPage } } } } } }`,
+      {
+        b: first.newest.pageInfo.startCursor,
+      },
+    );
+    expect(before.data.tickets.edges[0].node.messages).toEqual({
+      nodes: [{ externalId: `${first.externalId}3` }],
+      pageInfo: { hasNextPage: true, hasPreviousPage: false },
     });
-    expect(before.data.tickets.edges[0].node.messages).toEqual({ nodes: [{ externalId: `${first.externalId}3` }], pageInfo: { hasNextPage: true, hasPreviousPage: false } });
 
     // One alias with two sets of arguments (under nodes and under edges) and bad arguments still answer
     // as each field's own resolver does.
-    const mixed = await gqlA(`{ tickets(first: 2) { nodes { externalId messages(first: 1) { nodes { externalId } } } edges { node { messages(last: 1) { nodes { externalId } } } } } }`);
+    const mixed = await gqlA(
+      `{ tickets(first: 2) { nodes { externalId messages(first: 1) { nodes { externalId } } } edges { node { messages(last: 1) { nodes { externalId } } } } } }`,
+    );
     expect(mixed.errors).toBeUndefined();
     const t0 = mixed.data.tickets.nodes[0].externalId;
     expect(mixed.data.tickets.nodes[0].messages.nodes).toEqual([{ externalId: `${t0}3` }]);
@@ -499,7 +605,11 @@ describe('tickets API', () => {
       for (let i = 0; i < 5; i++) answers.push(await gqlA(q, variables));
       return answers;
     };
-    for (const variables of [{ first: 7 }, { first: 3, filter: { status: 'open', search: 'Subject' } }, { first: 2, filter: { includeDeleted: true } }]) {
+    for (const variables of [
+      { first: 7 },
+      { first: 3, filter: { status: 'open', search: 'Subject' } },
+      { first: 2, filter: { includeDeleted: true } },
+    ]) {
       const [reference, ...again] = await runs(variables);
       expect(reference.errors).toBeUndefined();
       for (const a of again) expect(a).toEqual(reference);

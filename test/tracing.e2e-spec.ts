@@ -59,12 +59,18 @@ describe('OpenTelemetry tracing (in-memory exporter in a gateway process)', () =
       { DATABASE_URL: db.url, GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' },
       { preload: path.resolve(__dirname, 'support/memory-tracing.js'), ipc: true },
     );
-    const created = await gqlAt(app.url, token, `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "traced" }) { id } }`);
+    const created = await gqlAt(
+      app.url,
+      token,
+      `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "traced" }) { id } }`,
+    );
     connectorId = created.data.createGorgiasConnector.id;
     await gqlAt(app.url, token, `mutation Activate($id: ID!) { activateConnector(id: $id) { id } }`, { id: connectorId });
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const runs = await gqlAt(app.url, token, `query($id: ID!) { syncRuns(connectorId: $id, first: 1) { nodes { status } } }`, { id: connectorId });
+      const runs = await gqlAt(app.url, token, `query($id: ID!) { syncRuns(connectorId: $id, first: 1) { nodes { status } } }`, {
+        id: connectorId,
+      });
       if (['SUCCEEDED', 'FAILED'].includes(runs.data?.syncRuns.nodes[0]?.status)) break;
       if (Date.now() > deadline) throw new Error('the initial sync did not finish');
       await new Promise((r) => setTimeout(r, 200));
@@ -85,7 +91,9 @@ describe('OpenTelemetry tracing (in-memory exporter in a gateway process)', () =
     const trace = spans.filter((s) => s.traceId === execute!.traceId);
     const root = trace.find((s) => s.parentSpanId === null);
     expect(root).toMatchObject({ kind: SERVER });
-    expect(String(root!.attributes['http.route'] ?? root!.attributes['url.path'] ?? root!.attributes['http.target'] ?? root!.name)).toMatch(/graphql|POST/);
+    expect(String(root!.attributes['http.route'] ?? root!.attributes['url.path'] ?? root!.attributes['http.target'] ?? root!.name)).toMatch(
+      /graphql|POST/,
+    );
     const sql = trace.filter((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql');
     expect(sql.length).toBeGreaterThan(0);
     // Connector.health for the list is one query (DataLoader), not one per connector.
@@ -109,14 +117,21 @@ describe('OpenTelemetry tracing (in-memory exporter in a gateway process)', () =
     const page = pages.find((p) => p.attributes['cxconnect.sync.stage'] === 'messages')!;
     expect(page.attributes['cxconnect.sync.run_id']).toMatch(/^[0-9a-f-]{36}$/);
     const trace = spans.filter((s) => s.traceId === page.traceId);
-    const gorgias = trace.filter((s) => s.kind === CLIENT && /\/traced\/api\/messages/.test(String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '')));
+    const gorgias = trace.filter(
+      (s) => s.kind === CLIENT && /\/traced\/api\/messages/.test(String(s.attributes['url.full'] ?? s.attributes['http.url'] ?? '')),
+    );
     expect(gorgias.length).toBeGreaterThanOrEqual(1);
     const write = trace.find((s) => s.name === 'sync.write');
     expect(write?.parentSpanId).toBe(page.spanId);
     const sqlUnderWrite = trace.filter((s) => s.parentSpanId === write!.spanId && /^pg\.(query|connect)|^pg-pool/.test(s.name));
     expect(sqlUnderWrite.length).toBeGreaterThan(0);
     // Stages outside list walks are traces of their own, with their writes.
-    const events = spans.find((s) => s.name === 'sync.stage' && s.attributes['cxconnect.sync.stage'] === 'events' && s.attributes['cxconnect.connector_id'] === connectorId);
+    const events = spans.find(
+      (s) =>
+        s.name === 'sync.stage' &&
+        s.attributes['cxconnect.sync.stage'] === 'events' &&
+        s.attributes['cxconnect.connector_id'] === connectorId,
+    );
     expect(events?.parentSpanId).toBeNull();
     expect(spans.some((s) => s.name === 'sync.write' && s.parentSpanId === events!.spanId)).toBe(true);
     // The activation request's trace holds no page.
@@ -125,7 +140,9 @@ describe('OpenTelemetry tracing (in-memory exporter in a gateway process)', () =
 
     // A sync line written inside a page names the page's trace and the run.
     const lines = logLines(app).filter((l) => l.connectorId === connectorId && l.trace_id);
-    expect(lines.some((l) => pages.some((p) => p.traceId === l.trace_id) && l.runId === page.attributes['cxconnect.sync.run_id'] && !l.req)).toBe(true);
+    expect(
+      lines.some((l) => pages.some((p) => p.traceId === l.trace_id) && l.runId === page.attributes['cxconnect.sync.run_id'] && !l.req),
+    ).toBe(true);
   });
 });
 
@@ -137,7 +154,12 @@ describe('background work logs as itself', () => {
   beforeAll(async () => {
     sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
     db = await createTestDatabase();
-    app = await startAppProcess({ DATABASE_URL: db.url, GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' });
+    app = await startAppProcess({
+      DATABASE_URL: db.url,
+      GORGIAS_BASE_URL: sim.baseUrlTemplate,
+      SYNC_SCHEDULER_ENABLED: 'true',
+      SYNC_TICK_SECONDS: '1',
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -148,7 +170,11 @@ describe('background work logs as itself', () => {
   it('lines of a sync started by Save & Activate carry the connector and run ids, not the activation request', async () => {
     sim.addAccount({ subdomain: 'bg-logs', email: EMAIL, apiKey: KEY, seed: 32, tickets: 20 });
     const token = signToken({ tenantId: randomTenant('bg'), role: 'admin' }, TEST_JWT_SECRET);
-    const created = await gqlAt(app.url, token, `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "bg-logs" }) { id } }`);
+    const created = await gqlAt(
+      app.url,
+      token,
+      `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "bg-logs" }) { id } }`,
+    );
     const id = created.data.createGorgiasConnector.id;
     await gqlAt(app.url, token, `mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
     const done = await waitForLog(() => logLines(app).find((l) => /^Sync succeeded/.test(l.msg) && l.connectorId === id), 60_000);

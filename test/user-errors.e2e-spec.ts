@@ -42,10 +42,16 @@ describe('user errors: clear answers, quiet logs', () => {
 
   it('dates such as "1" or "2026" are BAD_USER_INPUT, as variables and as literals', async () => {
     for (const d of ['1', '2026', 'yesterday', '2026-13-01']) {
-      await badInput(`query($d: DateTime) { tickets(filter: { updatedAfter: $d }) { totalCount } }`, { d }, /filter\.updatedAfter: must be an ISO 8601 date-time/);
+      await badInput(
+        `query($d: DateTime) { tickets(filter: { updatedAfter: $d }) { totalCount } }`,
+        { d },
+        /filter\.updatedAfter: must be an ISO 8601 date-time/,
+      );
     }
     await badInput(`{ tickets(filter: { updatedBefore: "1" }) { totalCount } }`, undefined, /updatedBefore: must be an ISO 8601/);
-    const ok = await gql(`{ tickets(filter: { updatedAfter: "2026-01-31T00:00:00Z", updatedBefore: "2026-02-01T00:00:00.123+01:00" }) { totalCount } }`);
+    const ok = await gql(
+      `{ tickets(filter: { updatedAfter: "2026-01-31T00:00:00Z", updatedBefore: "2026-02-01T00:00:00.123+01:00" }) { totalCount } }`,
+    );
     expect(ok.errors).toBeUndefined();
   });
 
@@ -55,7 +61,9 @@ describe('user errors: clear answers, quiet logs', () => {
     const cursor = Buffer.from(JSON.stringify({ updatedAt: 'x', id: 'y' })).toString('base64url');
     await badInput(`query($c: String) { tickets(after: $c) { totalCount } }`, { c: cursor }, /after: not a valid cursor/);
     // syncRuns: garbage, and cursors that decode but hold what PostgreSQL cannot read.
-    const created = await gql(`mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "cursors" }) { id } }`);
+    const created = await gql(
+      `mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "cursors" }) { id } }`,
+    );
     const id = created.data.createGorgiasConnector.id;
     const runs = `query($id: ID!, $c: String) { syncRuns(connectorId: $id, after: $c) { totalCount } }`;
     for (const c of [
@@ -66,15 +74,26 @@ describe('user errors: clear answers, quiet logs', () => {
     ]) {
       await badInput(runs, { id, c }, /after: not a valid cursor/);
     }
-    const ok = await gql(runs, { id, c: Buffer.from(JSON.stringify({ createdAt: '2026-01-01T00:00:00.123456Z', id: '00000000-0000-4000-8000-000000000000' })).toString('base64url') });
+    const ok = await gql(runs, {
+      id,
+      c: Buffer.from(JSON.stringify({ createdAt: '2026-01-01T00:00:00.123456Z', id: '00000000-0000-4000-8000-000000000000' })).toString(
+        'base64url',
+      ),
+    });
     expect(ok.errors).toBeUndefined();
   });
 
   it('explicit nulls in updateGorgiasConnector are BAD_USER_INPUT naming the field', async () => {
-    const created = await gql(`mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "usererrors" }) { id } }`);
+    const created = await gql(
+      `mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "usererrors" }) { id } }`,
+    );
     const id = created.data.createGorgiasConnector.id;
     for (const field of ['email', 'apiKey', 'subdomain', 'name', 'syncIntervalMinutes']) {
-      const r = await badInput(`mutation($id: ID!, $i: UpdateGorgiasConnectorInput!) { updateGorgiasConnector(id: $id, input: $i) { id } }`, { id, i: { [field]: null } }, new RegExp(`${field}: must not be null`));
+      const r = await badInput(
+        `mutation($id: ID!, $i: UpdateGorgiasConnectorInput!) { updateGorgiasConnector(id: $id, input: $i) { id } }`,
+        { id, i: { [field]: null } },
+        new RegExp(`${field}: must not be null`),
+      );
       expect(r.errors[0].extensions.field).toBe(field);
     }
     const still = await gql(`query($id: ID!) { connector(id: $id) { email subdomain name } }`, { id });
@@ -99,7 +118,10 @@ describe('user errors: clear answers, quiet logs', () => {
     }
     await new Promise((r) => setTimeout(r, 300));
     const out = app.output();
-    const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const lines = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     const errorsLogged = lines.filter((l) => l.level >= 50);
     // Exactly the one real failure, at ERROR, with its SQL error but not the customer's email.
     expect(errorsLogged).toHaveLength(1);

@@ -17,7 +17,8 @@ function rawSocket(url: string): Promise<WebSocket> {
     ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
   });
 }
-const closed = (ws: WebSocket) => new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString() })));
+const closed = (ws: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((r) => ws.once('close', (code, reason) => r({ code, reason: reason.toString() })));
 
 describe('WebSocket transport: the limits HTTP has', () => {
   let t: TestApp;
@@ -26,7 +27,11 @@ describe('WebSocket transport: the limits HTTP has', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ env: { WS_MAX_CONNECTIONS_PER_ADDRESS: '4' } });
-    const created = await t.gql(`mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "wslimits" }) { id } }`, {}, t.token(tenant));
+    const created = await t.gql(
+      `mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "wslimits" }) { id } }`,
+      {},
+      t.token(tenant),
+    );
     connectorId = created.data.createGorgiasConnector.id;
   });
   afterAll(async () => {
@@ -64,7 +69,12 @@ describe('WebSocket transport: the limits HTTP has', () => {
     const client = wsClient(t.url, `Bearer ${t.token(tenant, 'reader')}`);
     const disposers: (() => void)[] = [];
     for (let i = 0; i < WS_MAX_SUBSCRIPTIONS_PER_SOCKET; i++) {
-      disposers.push(client.subscribe({ query: PROGRESS, variables: { id: connectorId } }, { next: () => undefined, error: () => undefined, complete: () => undefined }));
+      disposers.push(
+        client.subscribe(
+          { query: PROGRESS, variables: { id: connectorId } },
+          { next: () => undefined, error: () => undefined, complete: () => undefined },
+        ),
+      );
     }
     const extra = await collect(client, PROGRESS, { id: connectorId }, () => true, 10_000);
     expect(JSON.stringify(extra.errors)).toMatch(/At most 20 subscriptions per socket/);
@@ -72,7 +82,10 @@ describe('WebSocket transport: the limits HTTP has', () => {
     disposers.pop()!();
     await new Promise((r) => setTimeout(r, 200));
     const refusals: unknown[] = [];
-    const again = client.subscribe({ query: PROGRESS, variables: { id: connectorId } }, { next: () => undefined, error: (e) => refusals.push(e), complete: () => undefined });
+    const again = client.subscribe(
+      { query: PROGRESS, variables: { id: connectorId } },
+      { next: () => undefined, error: (e) => refusals.push(e), complete: () => undefined },
+    );
     await new Promise((r) => setTimeout(r, 300));
     again();
     disposers.forEach((d) => d());
@@ -80,7 +93,7 @@ describe('WebSocket transport: the limits HTTP has', () => {
     expect(refusals).toEqual([]);
   });
 
-  it('releases a quiet connector\'s progress subscription at once when the client completes it (1,000 times, listeners flat)', async () => {
+  it("releases a quiet connector's progress subscription at once when the client completes it (1,000 times, listeners flat)", async () => {
     const bus = t.app.get(SyncProgressBus);
     const client = wsClient(t.url, `Bearer ${t.token(tenant, 'reader')}`);
     const waitFor = async (n: number) => {
@@ -88,7 +101,11 @@ describe('WebSocket transport: the limits HTTP has', () => {
       while (bus.subscriberCount(connectorId) !== n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       return bus.subscriberCount(connectorId);
     };
-    const open = () => client.subscribe({ query: PROGRESS, variables: { id: connectorId } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    const open = () =>
+      client.subscribe(
+        { query: PROGRESS, variables: { id: connectorId } },
+        { next: () => undefined, error: () => undefined, complete: () => undefined },
+      );
     // Ten held open are counted (nothing is published: the connector is quiet)...
     const held = Array.from({ length: 10 }, open);
     expect(await waitFor(10)).toBe(10);
@@ -108,14 +125,26 @@ describe('WebSocket transport: the limits HTTP has', () => {
     const client = wsClient(t.url, `Bearer ${t.token(tenant, 'admin')}`);
     const query = await collect(client, '{ connectors { id } }', {}, () => true, 10_000);
     expect(JSON.stringify(query.errors)).toMatch(/Only subscriptions are served over WebSocket/);
-    const mutation = await collect(client, `mutation($id: ID!) { pauseConnector(id: $id) { id } }`, { id: connectorId }, () => true, 10_000);
+    const mutation = await collect(
+      client,
+      `mutation($id: ID!) { pauseConnector(id: $id) { id } }`,
+      { id: connectorId },
+      () => true,
+      10_000,
+    );
     expect(JSON.stringify(mutation.errors)).toMatch(/Only subscriptions/);
     const deep = await collect(client, DEEP, {}, () => true, 10_000);
     expect(JSON.stringify(deep.errors)).toMatch(/exceeds maximum operation depth/);
     const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: syncProgress(connectorId: $id) { status }`).join(' ');
     const wide = await collect(client, `subscription($id: ID!) { ${aliases} }`, { id: connectorId }, () => true, 10_000);
     expect(JSON.stringify(wide.errors)).toMatch(/more than 30 aliases|root fields/);
-    const costly = await collect(client, `{ tickets(first: 100) { nodes { messages(first: 100) { nodes { id bodyText bodyHtml subject sender { email name } receiver { email name } attachments { url } } } } } }`, {}, () => true, 10_000);
+    const costly = await collect(
+      client,
+      `{ tickets(first: 100) { nodes { messages(first: 100) { nodes { id bodyText bodyHtml subject sender { email name } receiver { email name } attachments { url } } } } } }`,
+      {},
+      () => true,
+      10_000,
+    );
     expect(JSON.stringify(costly.errors)).toMatch(/too complex/);
     // A well-formed subscription still runs.
     const ok = await collect(client, PROGRESS, { id: '00000000-0000-4000-8000-000000000000' }, () => true, 10_000);
@@ -125,7 +154,10 @@ describe('WebSocket transport: the limits HTTP has', () => {
 
   it('refuses a token without an expiry over WebSocket as over HTTP', async () => {
     const { JwtService } = await import('@nestjs/jwt');
-    const forever = new JwtService().sign({ tenantId: tenant, role: 'admin' }, { secret: 'test-secret-0123456789abcdef0123456789abcdef', algorithm: 'HS256' });
+    const forever = new JwtService().sign(
+      { tenantId: tenant, role: 'admin' },
+      { secret: 'test-secret-0123456789abcdef0123456789abcdef', algorithm: 'HS256' },
+    );
     const http = await t.gql('{ viewer { tenantId } }', {}, forever);
     expect(http.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(http.errors[0].message).toMatch(/no expiry/);
@@ -153,7 +185,11 @@ describe('production: errors masked and introspection off, over HTTP and WebSock
 
   it('answers "Internal server error" with no detail on both transports', async () => {
     const admin = t.token(tenant);
-    const created = await t.gql(`mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "prodmask" }) { id } }`, {}, admin);
+    const created = await t.gql(
+      `mutation { createGorgiasConnector(input: { email: "a@b.test", apiKey: "k-12345678", subdomain: "prodmask" }) { id } }`,
+      {},
+      admin,
+    );
     const id = created.data.createGorgiasConnector.id;
     // Break the database under the app: every read of a connector now fails with an SQL error.
     const pg = new PgClient({ connectionString: t.databaseUrl });

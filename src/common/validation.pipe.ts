@@ -32,7 +32,10 @@ class AppValidationPipe extends ValidationPipe {
     if (metadata.type === 'body') {
       const field = findNulCharacter(value, metadata.data ?? '');
       if (field !== undefined) {
-        throw badUserInput(`${field || 'argument'}: must not contain the NUL character (\\u0000); remove it and try again.`, field || undefined);
+        throw badUserInput(
+          `${field || 'argument'}: must not contain the NUL character (\\u0000); remove it and try again.`,
+          field || undefined,
+        );
       }
     }
     return super.transform(value, metadata);

@@ -47,7 +47,8 @@ export function syncFailureAdvice(error: unknown, subdomain: string): SyncAdvice
     default:
       return {
         code: SyncFailureCode.INTERNAL,
-        message: 'The sync stopped on an internal error (not caused by Gorgias or your account). It is retried automatically; contact support if it keeps failing.',
+        message:
+          'The sync stopped on an internal error (not caused by Gorgias or your account). It is retried automatically; contact support if it keeps failing.',
       };
   }
 }
@@ -93,10 +94,7 @@ export function adviceFor(error: unknown, subdomain: string): Advice {
       const what = error.details.resource === 'messages' ? 'messages' : error.details.resource === 'account' ? 'the account' : 'tickets';
       // Gorgias has no separate messages permission: a key carries the permissions of the user who
       // created it, so a 403 on messages (rare) means that user's role cannot see ticket conversations.
-      const tail =
-        what === 'messages'
-          ? 'Tickets would sync but their messages would be missing (the guide\'s "Missing Messages"). '
-          : '';
+      const tail = what === 'messages' ? 'Tickets would sync but their messages would be missing (the guide\'s "Missing Messages"). ' : '';
       return {
         code: ConnectionCheckCode.PERMISSION_DENIED,
         message:

@@ -48,6 +48,7 @@ export class CredentialRotationService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const r = await reencryptRetiredKeys(this.connectors, this.cipher);
     if (r.reencrypted) this.logger.log(`re-encrypted ${r.reencrypted} API key(s) under key "${this.cipher.currentKeyId}"`);
-    if (r.unreadable) this.logger.warn(`${r.unreadable} API key(s) cannot be decrypted with the configured keys; their connectors ask for the key again`);
+    if (r.unreadable)
+      this.logger.warn(`${r.unreadable} API key(s) cannot be decrypted with the configured keys; their connectors ask for the key again`);
   }
 }

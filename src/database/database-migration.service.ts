@@ -16,9 +16,7 @@ export class DatabaseMigrationService implements OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
 
   async onModuleInit(): Promise<void> {
-    await runMigrationsLocked(this.dataSource, (names) =>
-      names.length && this.logger.log(`applied migrations: ${names.join(', ')}`),
-    );
+    await runMigrationsLocked(this.dataSource, (names) => names.length && this.logger.log(`applied migrations: ${names.join(', ')}`));
   }
 }
 

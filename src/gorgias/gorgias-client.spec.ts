@@ -25,7 +25,13 @@ describe('GorgiasClient retry timing', () => {
 
 describe('GorgiasClient query parameters', () => {
   it('sends an array as repeated keys (as Gorgias reads `types`), never comma-joined; drops empty values', () => {
-    const q = toQuery({ types: ['ticket-trashed', 'ticket-merged'], 'created_datetime[gte]': '2026-01-01T00:00:00.000Z', limit: 100, cursor: undefined, object_type: '' });
+    const q = toQuery({
+      types: ['ticket-trashed', 'ticket-merged'],
+      'created_datetime[gte]': '2026-01-01T00:00:00.000Z',
+      limit: 100,
+      cursor: undefined,
+      object_type: '',
+    });
     expect(q.getAll('types')).toEqual(['ticket-trashed', 'ticket-merged']);
     expect(q.toString()).toBe('types=ticket-trashed&types=ticket-merged&created_datetime%5Bgte%5D=2026-01-01T00%3A00%3A00.000Z&limit=100');
   });

@@ -10,4 +10,3 @@ export function toQuery(params: QueryParams): URLSearchParams {
   }
   return query;
 }
-

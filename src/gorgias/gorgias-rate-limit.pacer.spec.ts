@@ -130,7 +130,10 @@ describe('GorgiasRateLimitPacer', () => {
 
 describe('GorgiasClientFactory pacers', () => {
   const factory = () =>
-    new GorgiasClientFactory({ axiosRef: {} } as never, { gorgias: { baseUrl: 'https://{subdomain}.gorgias.com', timeoutMs: 1000, maxRetries: 0, budgetShare: 0.8 } } as never);
+    new GorgiasClientFactory(
+      { axiosRef: {} } as never,
+      { gorgias: { baseUrl: 'https://{subdomain}.gorgias.com', timeoutMs: 1000, maxRetries: 0, budgetShare: 0.8 } } as never,
+    );
 
   it('shares one pacer per Gorgias account, whichever tenant calls it', () => {
     const f = factory();

@@ -1,4 +1,10 @@
-import { DEFAULT_BUDGET_SHARE, DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, PACER_MIN_SAMPLE_CALLS, PACER_MIN_SAMPLE_MS } from './gorgias.constants';
+import {
+  DEFAULT_BUDGET_SHARE,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_RATE_WINDOW_MS,
+  PACER_MIN_SAMPLE_CALLS,
+  PACER_MIN_SAMPLE_MS,
+} from './gorgias.constants';
 
 interface Observation {
   at: number;

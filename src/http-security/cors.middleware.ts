@@ -14,7 +14,7 @@ export function corsMiddleware(policy: OriginPolicy): RequestHandler {
   return cors((req, callback) => {
     const allowed = policy.allows(req.headers.origin, req.headers.host);
     callback(null, {
-      origin: allowed ? req.headers.origin ?? false : false,
+      origin: allowed ? (req.headers.origin ?? false) : false,
       methods: ['GET', 'POST', 'OPTIONS'],
       allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name'],
       maxAge: PREFLIGHT_MAX_AGE_SECONDS,

@@ -23,7 +23,10 @@ export class SecretCipher {
   private readonly activeKeyId: string;
 
   constructor(spec: string) {
-    for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of spec
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [id, b64] = part.split(':');
       const key = Buffer.from(b64 ?? '', 'base64');
       if (!id || key.length !== 32) throw new Error(`SECRETS_ENCRYPTION_KEYS: key "${id}" must be 32 bytes, base64`);

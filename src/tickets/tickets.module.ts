@@ -8,7 +8,15 @@ import { TicketWriteRepository } from './repositories/ticket-write.repository';
 import { TicketRepository } from './repositories/ticket.repository';
 
 @Module({
-  providers: [TicketRepository, MessageRepository, CustomerRepository, TicketWriteRepository, TicketsService, TicketsResolver, ConnectorCountsResolver],
+  providers: [
+    TicketRepository,
+    MessageRepository,
+    CustomerRepository,
+    TicketWriteRepository,
+    TicketsService,
+    TicketsResolver,
+    ConnectorCountsResolver,
+  ],
   exports: [TicketWriteRepository, TicketsService],
 })
 export class TicketsModule {}

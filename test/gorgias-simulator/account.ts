@@ -111,7 +111,12 @@ export class Account implements SimAccount {
     // One PRNG for the seed and later mutations, so an account's data depends only on its seed and calls.
     const rng = mulberry32((o.seed ?? 1) * 7919 + 17);
     seedAccount(this.store, o, rng);
-    this.ctx = { store: this.store, rng, behaviour: () => this.behaviourState, fire: (trigger, payload) => this.webhooks.fire(trigger, payload) };
+    this.ctx = {
+      store: this.store,
+      rng,
+      behaviour: () => this.behaviourState,
+      fire: (trigger, payload) => this.webhooks.fire(trigger, payload),
+    };
   }
 
   // ------------------------------------------------------------------ keys, faults, stats

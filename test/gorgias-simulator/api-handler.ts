@@ -12,7 +12,8 @@ import { matchApiRoute } from './routes';
 export const LIMIT_HEADER = 'X-Gorgias-Account-Api-Call-Limit';
 
 /** The 429 body is not documented: by default the simulator answers a page, not JSON (behaviour.rateLimitBody). */
-const TOO_MANY_HTML = '<!DOCTYPE html>\n<html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1></body></html>\n';
+const TOO_MANY_HTML =
+  '<!DOCTYPE html>\n<html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1></body></html>\n';
 
 export interface ApiHandlerDeps {
   /** Resolves after `ms` unless the simulator closes first. */
@@ -37,7 +38,14 @@ function parseJsonBody(raw: string): unknown {
   }
 }
 
-export async function handleApi(deps: ApiHandlerDeps, req: http.IncomingMessage, res: http.ServerResponse, acct: Account, path: string, url: URL): Promise<void> {
+export async function handleApi(
+  deps: ApiHandlerDeps,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  acct: Account,
+  path: string,
+  url: URL,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const { route, params, routeKey, knownPath } = matchApiRoute(method, path);
   acct.countRequest(routeKey);

@@ -21,7 +21,23 @@ function parseArgs(argv: string[]): Record<string, string | true> {
   return out;
 }
 
-const KNOWN = ['port', 'host', 'subdomain', 'email', 'api-key', 'tickets', 'messages', 'messages-per-ticket', 'seed', 'clock-scale', 'no-rate-limit', 'rate-limit', 'window-seconds', 'behaviour', 'help'];
+const KNOWN = [
+  'port',
+  'host',
+  'subdomain',
+  'email',
+  'api-key',
+  'tickets',
+  'messages',
+  'messages-per-ticket',
+  'seed',
+  'clock-scale',
+  'no-rate-limit',
+  'rate-limit',
+  'window-seconds',
+  'behaviour',
+  'help',
+];
 
 function num(v: string | true | undefined, name: string, dflt?: number): number | undefined {
   if (v === undefined) return dflt;

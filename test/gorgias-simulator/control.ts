@@ -43,7 +43,8 @@ function accountControl(a: Account, method: string, rest: string[], json: any, q
   if (method === 'GET' && path === 'snapshot') return { status: 200, body: a.snapshot() };
   if (method === 'POST' && path === 'faults') return (a.setFaults(json), { status: 200, body: a.faults.active });
   if (method === 'POST' && path === 'keys') return (a.addKey(json), ok);
-  if (method === 'POST' && rest[0] === 'keys' && rest[2] === 'revoke' && rest.length === 3) return (a.revokeKey(decodeURIComponent(rest[1])), ok);
+  if (method === 'POST' && rest[0] === 'keys' && rest[2] === 'revoke' && rest.length === 3)
+    return (a.revokeKey(decodeURIComponent(rest[1])), ok);
   if (method === 'POST' && path === 'behaviour') return { status: 200, body: a.setBehaviour(json) };
   if (method === 'GET' && path === 'behaviour') return { status: 200, body: a.behaviour() };
   if (method === 'POST' && path === 'webhooks') return { status: 200, body: a.setWebhookDelivery(json) };

@@ -5,8 +5,17 @@
  * cannot see (so a 403 on messages can still be simulated), and `admin: false` refuses admin-only routes
  * (HTTP integrations) with the same 403.
  */
-export type Scope = 'account:read' | 'tickets:read' | 'tickets:write' | 'customers:read' | 'events:read' | 'integrations:read' | 'integrations:write';
-export const ALL_SCOPES: Scope[] = ['account:read', 'tickets:read', 'tickets:write', 'customers:read', 'events:read', 'integrations:read', 'integrations:write'];
+export type Scope =
+  'account:read' | 'tickets:read' | 'tickets:write' | 'customers:read' | 'events:read' | 'integrations:read' | 'integrations:write';
+export const ALL_SCOPES: Scope[] = [
+  'account:read',
+  'tickets:read',
+  'tickets:write',
+  'customers:read',
+  'events:read',
+  'integrations:read',
+  'integrations:write',
+];
 
 /** What a route reads or writes, for `denied`. */
 export type Resource = 'account' | 'tickets' | 'messages' | 'customers' | 'events' | 'integrations';
@@ -43,11 +52,15 @@ export class KeyRing {
   add(o: KeyOptions): void {
     for (const s of o.scopes ?? []) {
       if (!ALL_SCOPES.includes(s)) {
-        const hint = (s as string) === 'messages:read' ? ' Gorgias has no messages scope (tickets:read covers messages); use denied: [\'messages\'].' : '';
+        const hint =
+          (s as string) === 'messages:read'
+            ? " Gorgias has no messages scope (tickets:read covers messages); use denied: ['messages']."
+            : '';
         throw new Error(`Unknown scope ${s}: use one of ${ALL_SCOPES.join(', ')}.${hint}`);
       }
     }
-    for (const r of o.denied ?? []) if (!ALL_RESOURCES.includes(r)) throw new Error(`Unknown resource ${r} in denied: use one of ${ALL_RESOURCES.join(', ')}`);
+    for (const r of o.denied ?? [])
+      if (!ALL_RESOURCES.includes(r)) throw new Error(`Unknown resource ${r} in denied: use one of ${ALL_RESOURCES.join(', ')}`);
     this.keys.set(o.apiKey, {
       email: o.email,
       scopes: new Set(o.scopes ?? ALL_SCOPES),

@@ -42,7 +42,7 @@ export function buildMessage(subdomain: string, pick: <T>(xs: readonly T[]) => T
     html = `<div><p>${escapeHtml(text.slice(0, 200))}</p><pre>${escapeHtml(para.repeat(reps))}</pre></div>`;
   }
   const signature = p.fromAgent ? `\n\n--\n${p.agent.name}, ${subdomain} support` : '';
-  const sourceType = p.internal ? 'internal-note' : SOURCE_TYPE[p.channel] ?? 'api';
+  const sourceType = p.internal ? 'internal-note' : (SOURCE_TYPE[p.channel] ?? 'api');
   return {
     id: p.id,
     uri: '',
@@ -51,7 +51,7 @@ export function buildMessage(subdomain: string, pick: <T>(xs: readonly T[]) => T
     external_id: null,
     public: !p.internal,
     channel: p.internal ? 'internal-note' : p.channel,
-    via: p.fromAgent ? 'helpdesk' : VIA[p.channel] ?? 'api',
+    via: p.fromAgent ? 'helpdesk' : (VIA[p.channel] ?? 'api'),
     source: {
       type: sourceType,
       from: { name: sender.name, address: sender.email },

@@ -34,7 +34,8 @@ export function addMessage({ store, rng, fire }: MutationContext, ticketId: numb
   if (!m.message_id) m.message_id = `<${id}.${rec.t.id}@mail.gorgias.test>`;
   m.created_datetime = gorgiasDatetime(now);
   if (partial.body_text !== undefined && partial.stripped_text === undefined) m.stripped_text = partial.body_text;
-  if (partial.body_text !== undefined && partial.body_html === undefined) m.body_html = `<div>${escapeHtml(String(partial.body_text ?? ''))}</div>`;
+  if (partial.body_text !== undefined && partial.body_html === undefined)
+    m.body_html = `<div>${escapeHtml(String(partial.body_text ?? ''))}</div>`;
   const mr: MsgRec = { m, c: now };
   rec.msgs.push(mr);
   store.appendMessage(mr); // `now` is the largest timestamp: the index stays sorted
@@ -50,7 +51,6 @@ export function addMessage({ store, rng, fire }: MutationContext, ticketId: numb
   fire('ticket-message-created', { ticket: clone(t), message: clone(m) });
   return clone(m);
 }
-
 
 /** Fields a message change may set; 'now' stands for the change's own timestamp. */
 export type MessagePatch = Partial<Omit<GorgiasMessage, 'id' | 'ticket_id' | 'created_datetime' | 'uri'>>;
@@ -98,4 +98,3 @@ export function deleteMessage(ctx: MutationContext, ticketId: number, messageId:
   touchTicket(ctx, rec, now);
   ctx.store.recordEvent('ticket-message-deleted', 'TicketMessage', gone.m.id, now, eventData(ctx, rec));
 }
-

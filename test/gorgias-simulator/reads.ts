@@ -77,7 +77,12 @@ export function listMessages(store: AccountStore, q: MessageListQuery): PageResu
     recs = t && (q.includeTrashed || !t.t.trashed_datetime) ? [...t.msgs].sort(byCreatedThenId) : [];
   } else recs = q.includeTrashed ? store.messagesSorted() : store.messagesOfUntrashedTickets();
   const cursor = q.cursor === null ? null : decodeCursor(q.cursor, resource, q.order);
-  const page = keysetPage(recs, (r) => r.c, (r) => r.m.id, { desc: q.order.endsWith(':desc'), limit: q.limit, cursor, resource, order: q.order });
+  const page = keysetPage(
+    recs,
+    (r) => r.c,
+    (r) => r.m.id,
+    { desc: q.order.endsWith(':desc'), limit: q.limit, cursor, resource, order: q.order },
+  );
   return { ...page, data: page.data.map((r) => clone(r.m)) };
 }
 
@@ -94,15 +99,28 @@ export function listEvents(store: AccountStore, q: EventListQuery): PageResult<G
       (q.lt === undefined || r.c < q.lt),
   );
   const cursor = q.cursor === null ? null : decodeCursor(q.cursor, 'events', q.order);
-  const page = keysetPage(recs, (r) => r.c, (r) => r.e.id, { desc: q.order.endsWith(':desc'), limit: q.limit, cursor, resource: 'events', order: q.order });
+  const page = keysetPage(
+    recs,
+    (r) => r.c,
+    (r) => r.e.id,
+    { desc: q.order.endsWith(':desc'), limit: q.limit, cursor, resource: 'events', order: q.order },
+  );
   return { ...page, data: page.data.map((r) => clone(r.e)) };
 }
 
-export function listCustomers(store: AccountStore, q: { order: string; limit: number; cursor: string | null; email?: string }): PageResult<Record<string, unknown>> {
+export function listCustomers(
+  store: AccountStore,
+  q: { order: string; limit: number; cursor: string | null; email?: string },
+): PageResult<Record<string, unknown>> {
   let recs = [...store.customers].sort((a, b) => a.c - b.c || a.id - b.id);
   if (q.email !== undefined) recs = recs.filter((c) => c.email.toLowerCase() === q.email!.toLowerCase());
   const cursor = q.cursor === null ? null : decodeCursor(q.cursor, 'customers', q.order);
-  const page = keysetPage(recs, (r) => r.c, (r) => r.id, { desc: q.order.endsWith(':desc'), limit: q.limit, cursor, resource: 'customers', order: q.order });
+  const page = keysetPage(
+    recs,
+    (r) => r.c,
+    (r) => r.id,
+    { desc: q.order.endsWith(':desc'), limit: q.limit, cursor, resource: 'customers', order: q.order },
+  );
   return { ...page, data: page.data.map((r) => clone(r.obj)) };
 }
 

@@ -39,7 +39,10 @@ export function seedAccount(store: AccountStore, o: SeedOptions, rng: () => numb
   store.agents.push(
     ...AGENTS.map((a, i) => ({
       id: 1001 + i,
-      email: `${a.firstname.toLowerCase().normalize('NFKD').replace(/[^a-z]/g, '')}@${store.subdomain}.gorgias.test`,
+      email: `${a.firstname
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[^a-z]/g, '')}@${store.subdomain}.gorgias.test`,
       name: `${a.firstname} ${a.lastname}`,
       ...a,
     })),

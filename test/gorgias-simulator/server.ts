@@ -44,7 +44,7 @@ export async function startGorgiasSimulator(opts: SimulatorOptions = {}): Promis
   const host = opts.host ?? '127.0.0.1';
   const clockScale = opts.clockScale ?? 1;
   if (!(clockScale > 0)) throw new Error('clockScale must be > 0');
-  const rateLimit: RateLimitConfig | false = opts.rateLimit === false ? false : opts.rateLimit ?? { limit: 40, windowSeconds: 20 };
+  const rateLimit: RateLimitConfig | false = opts.rateLimit === false ? false : (opts.rateLimit ?? { limit: 40, windowSeconds: 20 });
   const accounts = new Map<string, Account>();
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();

@@ -74,7 +74,6 @@ export function updateTicket({ store, fire }: MutationContext, id: number, patch
   return clone(rec.t);
 }
 
-
 /** Moves a ticket's sort key `updated_datetime` to `now`. */
 function touch(rec: TicketRec, now: number): void {
   rec.t.updated_datetime = gorgiasDatetime(now);

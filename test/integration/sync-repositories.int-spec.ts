@@ -28,16 +28,24 @@ describe('sync repositories (real PostgreSQL)', () => {
     expect(await runs.claim('b', 4, 60)).toEqual([]);
     const run = { id: first.id, token: claimed.leaseToken!, leaseSeconds: 60 };
     const other = '00000000-0000-4000-8000-000000000000';
-    await db.ds.transaction((m) => runs.checkpoint(m, run, 'reading messages', { stage: 'messages' }, { messagesSynced: 7, percent: 12.5 }));
-    await expect(db.ds.transaction((m) => runs.checkpoint(m, { ...run, token: other }, 'x', {}, {}))).rejects.toBeInstanceOf(LeaseLostError);
+    await db.ds.transaction((m) =>
+      runs.checkpoint(m, run, 'reading messages', { stage: 'messages' }, { messagesSynced: 7, percent: 12.5 }),
+    );
+    await expect(db.ds.transaction((m) => runs.checkpoint(m, { ...run, token: other }, 'x', {}, {}))).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
     expect(await runs.renewLease({ id: first.id, token: other }, 60)).toBe(false);
     expect(await runs.renewLease(run, 60)).toBe(true);
     // Handed back at shutdown: claimable at once, and the hand-back is not an attempt.
     expect(await runs.releaseOwned('a')).toBe(1);
     const [resumed] = await runs.claim('b', 4, 60);
     expect(resumed).toMatchObject({ id: first.id, attempts: 1, checkpoint: { stage: 'messages' }, messagesSynced: 7, percent: 12.5 });
-    await expect(db.ds.transaction((m) => runs.finish(m, run, SyncRunStatus.SUCCEEDED, { phase: 'done' }))).rejects.toBeInstanceOf(LeaseLostError);
-    await db.ds.transaction((m) => runs.finish(m, { id: first.id, token: resumed.leaseToken! }, SyncRunStatus.SUCCEEDED, { phase: 'done' }));
+    await expect(db.ds.transaction((m) => runs.finish(m, run, SyncRunStatus.SUCCEEDED, { phase: 'done' }))).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
+    await db.ds.transaction((m) =>
+      runs.finish(m, { id: first.id, token: resumed.leaseToken! }, SyncRunStatus.SUCCEEDED, { phase: 'done' }),
+    );
     const { rows, totalCount } = await runs.listPage(scope, 10);
     expect(totalCount).toBe(1);
     expect(rows[0]).toMatchObject({ status: SyncRunStatus.SUCCEEDED, percent: 100 });
@@ -51,7 +59,10 @@ describe('sync repositories (real PostgreSQL)', () => {
     expect(await runs.claim('a', 1, 60)).toEqual([]); // not before its retry time
     expect(await runs.findActive(scope.connectorId)).toMatchObject({ id: run.id, status: SyncRunStatus.QUEUED, error: 'Gorgias is down' });
     await db.ds.query(`UPDATE sync_runs SET status = 'FAILED', finished_at = now() - interval '40 days' WHERE id = $1`, [run.id]);
-    await db.ds.query(`UPDATE sync_runs SET finished_at = now() - interval '50 days', created_at = now() - interval '50 days' WHERE id <> $1`, [run.id]);
+    await db.ds.query(
+      `UPDATE sync_runs SET finished_at = now() - interval '50 days', created_at = now() - interval '50 days' WHERE id <> $1`,
+      [run.id],
+    );
     expect(await runs.pruneFinished(30)).toBe(1); // the older one; the latest (also old) stays
     expect((await runs.listPage(scope, 10)).rows.map((r) => r.id)).toEqual([run.id]);
   });
@@ -65,7 +76,8 @@ describe('sync repositories (real PostgreSQL)', () => {
 
   it('pages the sync log newest first with filters', async () => {
     const logs = new SyncLogRepository(db.ds);
-    for (const level of [SyncLogLevel.INFO, SyncLogLevel.WARN, SyncLogLevel.INFO]) await logs.insert(scope, level, `${level} line ${'x'.repeat(5000)}`);
+    for (const level of [SyncLogLevel.INFO, SyncLogLevel.WARN, SyncLogLevel.INFO])
+      await logs.insert(scope, level, `${level} line ${'x'.repeat(5000)}`);
     const all = await logs.listPage(scope, {}, 2);
     expect(all.totalCount).toBe(3);
     expect(all.rows).toHaveLength(3); // first + 1 says there is more

@@ -43,13 +43,22 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
         // Inside the page's transaction: the run's checkpoint of this very page is visible through `tx`.
         const [run] = await tx.query(`SELECT checkpoint FROM sync_runs WHERE id = $1`, [ctx.runId]);
         expect(run.checkpoint.stage).toBeDefined();
-        if (changes.ticketExternalIds.length || changes.ticketsUpserted || changes.messagesUpserted || changes.ticketsDeleted) pages.push(changes);
+        if (changes.ticketExternalIds.length || changes.ticketsUpserted || changes.messagesUpserted || changes.ticketsDeleted)
+          pages.push(changes);
       },
     });
     for (let t = 1; t <= 150; t++) {
       const day = String(1 + (t % 28)).padStart(2, '0');
-      gorgias.putTicket({ id: t, status: 'open', subject: `T${t}`, messages_count: 2, created_datetime: `2025-01-${day}T00:00:${String(t % 60).padStart(2, '0')}Z`, updated_datetime: `2025-02-${day}T00:00:00Z` });
-      for (const n of [1, 2]) gorgias.putMessage({ id: t * 10 + n, ticket_id: t, body_text: `m${t}.${n}`, created_datetime: `2025-01-${day}T0${n}:00:00Z` });
+      gorgias.putTicket({
+        id: t,
+        status: 'open',
+        subject: `T${t}`,
+        messages_count: 2,
+        created_datetime: `2025-01-${day}T00:00:${String(t % 60).padStart(2, '0')}Z`,
+        updated_datetime: `2025-02-${day}T00:00:00Z`,
+      });
+      for (const n of [1, 2])
+        gorgias.putMessage({ id: t * 10 + n, ticket_id: t, body_text: `m${t}.${n}`, created_datetime: `2025-01-${day}T0${n}:00:00Z` });
     }
   });
   afterAll(() => db?.close());
@@ -61,11 +70,19 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
   }
 
   function session(run: SyncRunRow): RunSession {
-    const services = { dataSource: db.ds, runs, cursors, logs: new SyncLogService(logs), observers, quarantine: new SyncQuarantineRepository(db.ds), leaseSeconds: 60 };
+    const services = {
+      dataSource: db.ds,
+      runs,
+      cursors,
+      logs: new SyncLogService(logs),
+      observers,
+      quarantine: new SyncQuarantineRepository(db.ds),
+      leaseSeconds: 60,
+    };
     return new RunSession(run, run.leaseToken!, gorgias.asClient(), { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
   }
 
-  it('walks messages then tickets page by page, reporting each page\'s changes inside its transaction', async () => {
+  it("walks messages then tickets page by page, reporting each page's changes inside its transaction", async () => {
     const run = (firstRun = await claimRun(SyncMode.INCREMENTAL));
     const s = session(run);
     s.checkpoint = { stage: 'messages', initial: true };
@@ -80,7 +97,9 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     expect(s.ticketsSynced).toBe(150);
     expect(pages.map((p) => p.ticketsUpserted)).toEqual([100, 50]);
     expect(pages.flatMap((p) => p.ticketExternalIds)).toHaveLength(150);
-    const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE connector_id = $1 AND description LIKE 'm%'`, [scope.connectorId]);
+    const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE connector_id = $1 AND description LIKE 'm%'`, [
+      scope.connectorId,
+    ]);
     expect(n).toBe(150);
     const marks = await cursors.watermarks(scope.connectorId);
     expect(marks.messages).toBeInstanceOf(Date);
@@ -106,12 +125,17 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
       `SELECT ticket_external_id::text AS t, count(*)::int AS n FROM messages WHERE connector_id = $1 AND deleted_at IS NULL AND ticket_external_id IN (7, 9) GROUP BY 1 ORDER BY 1`,
       [scope.connectorId],
     );
-    expect(live).toEqual([{ t: '7', n: 3 }, { t: '9', n: 1 }]);
+    expect(live).toEqual([
+      { t: '7', n: 3 },
+      { t: '9', n: 1 },
+    ]);
   });
 
   it('reports nothing when an incremental run re-reads the same versions', async () => {
     pages.length = 0;
-    await db.ds.query(`UPDATE sync_runs SET status = 'SUCCEEDED', lease_owner = NULL WHERE connector_id = $1 AND status = 'RUNNING'`, [scope.connectorId]);
+    await db.ds.query(`UPDATE sync_runs SET status = 'SUCCEEDED', lease_owner = NULL WHERE connector_id = $1 AND status = 'RUNNING'`, [
+      scope.connectorId,
+    ]);
     const s = session(await claimRun(SyncMode.FULL));
     s.checkpoint = { stage: 'messages', initial: true };
     await new MessagesStage(write).run(s, 'tickets', {});
@@ -121,7 +145,10 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
   });
   it('re-reads the tickets events name (trash, a message event, a merge), deletes what is gone, and handles each event once', async () => {
     pages.length = 0;
-    const endRuns = () => db.ds.query(`UPDATE sync_runs SET status = 'SUCCEEDED', lease_owner = NULL WHERE connector_id = $1 AND status = 'RUNNING'`, [scope.connectorId]);
+    const endRuns = () =>
+      db.ds.query(`UPDATE sync_runs SET status = 'SUCCEEDED', lease_owner = NULL WHERE connector_id = $1 AND status = 'RUNNING'`, [
+        scope.connectorId,
+      ]);
     await endRuns();
     const base = Date.now() - 60_000;
     const at = (n: number) => new Date(base + n * 1000).toISOString().replace('Z', '123+00:00'); // microseconds and +00:00, as Gorgias writes them
@@ -167,7 +194,11 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
         WHERE connector_id = $1 AND external_id IN (211, 221, 222) AND deleted_at IS NULL ORDER BY 1`,
       [scope.connectorId],
     );
-    expect(messages.map((m: any) => [m.id, m.t])).toEqual([['211', '21'], ['221', '23'], ['222', '23']]);
+    expect(messages.map((m: any) => [m.id, m.t])).toEqual([
+      ['211', '21'],
+      ['221', '23'],
+      ['222', '23'],
+    ]);
     expect(messages[0].failed_at.toISOString()).toBe(new Date(base + 2000).toISOString());
     expect(messages[0].attachments).toEqual([]);
 

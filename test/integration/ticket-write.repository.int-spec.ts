@@ -29,10 +29,17 @@ describe('TicketWriteRepository (real PostgreSQL)', () => {
   let scope: WriteScope;
   const repo = new TicketWriteRepository();
   const upsertTickets = (tickets: GorgiasTicket[], seenSince: Date | null = null) =>
-    db.ds.transaction((m) => repo.upsertTickets(m, scope, { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) }, seenSince));
+    db.ds.transaction((m) =>
+      repo.upsertTickets(m, scope, { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) }, seenSince),
+    );
   const upsertMessages = (messages: GorgiasMessage[]) => db.ds.transaction((m) => repo.upsertMessages(m, scope, toMessageRows(messages)));
   const stored = (id: number) =>
-    db.ds.query(`SELECT status, subject, deleted_at, synced_at, description FROM tickets WHERE connector_id = $1 AND external_id = $2`, [scope.connectorId, id]).then((r) => r[0]);
+    db.ds
+      .query(`SELECT status, subject, deleted_at, synced_at, description FROM tickets WHERE connector_id = $1 AND external_id = $2`, [
+        scope.connectorId,
+        id,
+      ])
+      .then((r) => r[0]);
 
   beforeAll(async () => {
     db = await openIntegrationDb();
@@ -46,7 +53,9 @@ describe('TicketWriteRepository (real PostgreSQL)', () => {
     expect(await upsertTickets([ticket(1), ticket(2)])).toEqual({ written: 2, changedTicketIds: [] });
     // The row was not rewritten at all (its synced_at stamp is unchanged).
     expect((await stored(1)).synced_at).toEqual(before.synced_at);
-    const [customer] = await db.ds.query(`SELECT email, name FROM customers WHERE connector_id = $1 AND external_id = 901`, [scope.connectorId]);
+    const [customer] = await db.ds.query(`SELECT email, name FROM customers WHERE connector_id = $1 AND external_id = 901`, [
+      scope.connectorId,
+    ]);
     expect(customer).toEqual({ email: 'c1@example.com', name: 'C 1' });
   });
 
@@ -65,7 +74,10 @@ describe('TicketWriteRepository (real PostgreSQL)', () => {
     expect(new Date((await stored(2)).synced_at).getTime()).toBeGreaterThan(before.getTime());
     await db.ds.transaction(async (m) => {
       // Ticket 1 was not seen since `since`: a sweep marks it, and only it.
-      expect(await repo.markTicketsNotSeenSinceDeleted(m, scope, new Date((await stored(2)).synced_at))).toEqual({ written: 1, changedTicketIds: ['1'] });
+      expect(await repo.markTicketsNotSeenSinceDeleted(m, scope, new Date((await stored(2)).synced_at))).toEqual({
+        written: 1,
+        changedTicketIds: ['1'],
+      });
     });
     expect((await stored(1)).deleted_at).not.toBeNull();
   });
@@ -118,12 +130,15 @@ describe('TicketWriteRepository (real PostgreSQL)', () => {
     const other = await seedConnector(db.ds);
     await db.ds.transaction(async (m) => {
       // Another tenant's scope with this connector's id touches nothing here.
-      expect(await repo.markTicketsDeleted(m, { tenantId: other.tenantId, connectorId: scope.connectorId }, ['4'], new Date())).toEqual({ written: 0, changedTicketIds: [] });
+      expect(await repo.markTicketsDeleted(m, { tenantId: other.tenantId, connectorId: scope.connectorId }, ['4'], new Date())).toEqual({
+        written: 0,
+        changedTicketIds: [],
+      });
     });
     expect((await stored(4)).deleted_at).toBeNull();
   });
 
-  it('reports every stored ticket of a customer whose name or email changed, not only the page\'s', async () => {
+  it("reports every stored ticket of a customer whose name or email changed, not only the page's", async () => {
     await upsertTickets([ticket(30, { customer: { id: 777, email: 'same@example.com', name: 'Old name' } })]);
     await upsertTickets([ticket(31, { customer: { id: 777, email: 'same@example.com', name: 'Old name' } })]);
     // Ticket 31 comes again with its customer renamed: ticket 30 shows that customer too.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 // parse-prometheus-text-format ships no type declarations.
- 
+
 const parsePrometheusTextFormat: (text: string) => MetricFamily[] = require('parse-prometheus-text-format');
 
 export interface MetricSample {

@@ -29,7 +29,13 @@ export async function waitForRun(t: TestApp, token: string, connectorId: string,
 }
 
 /** Polls until the connector's latest run has stored at least `messages` messages (a point mid-sync). */
-export async function waitForMessagesSynced(t: TestApp, token: string, connectorId: string, messages: number, timeoutMs = 60_000): Promise<void> {
+export async function waitForMessagesSynced(
+  t: TestApp,
+  token: string,
+  connectorId: string,
+  messages: number,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = (await t.gql(RUNS, { id: connectorId }, token)).data?.syncRuns.nodes[0];
@@ -112,7 +118,8 @@ export function diffAgainstGorgias(
       ['deleted', null, s.deleted_at && !g.trashed_datetime ? 'deleted' : null],
     ];
     for (const [field, want, got] of expect) {
-      if (JSON.stringify(want) !== JSON.stringify(got)) diffs.push(`ticket ${g.id} ${field}: gorgias ${JSON.stringify(want)}, stored ${JSON.stringify(got)}`);
+      if (JSON.stringify(want) !== JSON.stringify(got))
+        diffs.push(`ticket ${g.id} ${field}: gorgias ${JSON.stringify(want)}, stored ${JSON.stringify(got)}`);
     }
   }
   for (const id of gorgias.deletedTicketIds ?? []) {
@@ -120,7 +127,8 @@ export function diffAgainstGorgias(
     if (s && !s.deleted_at) diffs.push(`ticket ${id} was deleted in Gorgias but is not marked deleted`);
   }
   const msgs = new Map(stored.messages.map((m: any) => [m.id, m]));
-  if (stored.messages.length !== gorgias.messages.length) diffs.push(`messages: gorgias ${gorgias.messages.length}, stored ${stored.messages.length}`);
+  if (stored.messages.length !== gorgias.messages.length)
+    diffs.push(`messages: gorgias ${gorgias.messages.length}, stored ${stored.messages.length}`);
   for (const g of gorgias.messages) {
     const s: any = msgs.get(String(g.id));
     if (!s) {
@@ -137,7 +145,8 @@ export function diffAgainstGorgias(
       ['attachments', (g.attachments ?? []).length, (s.attachments ?? []).length],
     ];
     for (const [field, want, got] of expect) {
-      if (JSON.stringify(want) !== JSON.stringify(got)) diffs.push(`message ${g.id} ${field}: gorgias ${JSON.stringify(want)?.slice(0, 80)}, stored ${JSON.stringify(got)?.slice(0, 80)}`);
+      if (JSON.stringify(want) !== JSON.stringify(got))
+        diffs.push(`message ${g.id} ${field}: gorgias ${JSON.stringify(want)?.slice(0, 80)}, stored ${JSON.stringify(got)?.slice(0, 80)}`);
     }
   }
   if (stored.duplicates.tickets || stored.duplicates.messages) diffs.push(`duplicates: ${JSON.stringify(stored.duplicates)}`);

@@ -37,7 +37,7 @@ type SocketExtra = {
 type WsContext = Context<Record<string, unknown>, SocketExtra>;
 
 // The package's export map serves this path; TypeScript's `node` resolution only finds its types under dist/.
- 
+
 const { useServer } = require('graphql-ws/use/ws') as { useServer: typeof UseServer };
 
 const userError = (message: string, code = 'BAD_USER_INPUT') => new GraphQLError(message, { extensions: { code } });
@@ -91,7 +91,9 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
           // The subscription being opened is already in ctx.subscriptions.
           if (Object.keys(ctx.subscriptions).length > WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
             metered.refused(ctx, id, payload);
-            return [userError(`At most ${WS_MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket; complete one first or open another socket.`)];
+            return [
+              userError(`At most ${WS_MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket; complete one first or open another socket.`),
+            ];
           }
           const prepared = prepareSubscription(schema, payload, rules);
           if (Array.isArray(prepared)) {
@@ -131,7 +133,9 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
     const open = this.perAddress.get(address) ?? 0;
     if (open >= this.config.wsMaxConnectionsPerAddress) {
       const body = `At most ${this.config.wsMaxConnectionsPerAddress} WebSocket connections per client address; close one first.`;
-      socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       return;
     }
     this.perAddress.set(address, open + 1);
@@ -181,11 +185,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
 }
 
 /** Parse, validate, check the operation kind and its cost: the execution arguments, or the errors to answer. */
-export function prepareSubscription(
-  schema: import('graphql').GraphQLSchema,
-  payload: SubscribePayload,
-  rules: typeof specifiedRules,
-) {
+export function prepareSubscription(schema: import('graphql').GraphQLSchema, payload: SubscribePayload, rules: typeof specifiedRules) {
   let document;
   try {
     document = parse(payload.query, { maxTokens: WS_MAX_DOCUMENT_TOKENS });
@@ -202,14 +202,24 @@ export function prepareSubscription(
     return [e as GraphQLError];
   }
   if (operation.operation !== 'subscription') {
-    return [userError(`Only subscriptions are served over WebSocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with HTTP POST /graphql.`)];
+    return [
+      userError(
+        `Only subscriptions are served over WebSocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with HTTP POST /graphql.`,
+      ),
+    ];
   }
   return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
 }
 
 function withCode(e: GraphQLError, code: string): GraphQLError {
   if (e.extensions?.code) return e;
-  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions: { ...e.extensions, code } });
+  return new GraphQLError(e.message, {
+    nodes: e.nodes,
+    source: e.source,
+    positions: e.positions,
+    path: e.path,
+    extensions: { ...e.extensions, code },
+  });
 }
 
 /** Errors raised by GraphQL itself about the request (bad variables), not by a resolver, are the caller's. */

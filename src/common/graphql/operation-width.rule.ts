@@ -31,10 +31,13 @@ export function operationWidthLimit(maxRootFields: number, maxAliases: number): 
         const n = rootFields(node.selectionSet, new Set());
         if (n > maxRootFields) {
           context.reportError(
-            new GraphQLError(`The operation asks for more than ${maxRootFields} root fields; at most ${maxRootFields} are allowed. Split it into several requests.`, {
-              nodes: [node],
-              extensions: { code: 'BAD_USER_INPUT' },
-            }),
+            new GraphQLError(
+              `The operation asks for more than ${maxRootFields} root fields; at most ${maxRootFields} are allowed. Split it into several requests.`,
+              {
+                nodes: [node],
+                extensions: { code: 'BAD_USER_INPUT' },
+              },
+            ),
           );
         }
       },
@@ -43,10 +46,13 @@ export function operationWidthLimit(maxRootFields: number, maxAliases: number): 
         aliases++;
         if (aliases === maxAliases + 1) {
           context.reportError(
-            new GraphQLError(`The operation uses more than ${maxAliases} aliases; at most ${maxAliases} are allowed. Split it into several requests.`, {
-              nodes: [node],
-              extensions: { code: 'BAD_USER_INPUT' },
-            }),
+            new GraphQLError(
+              `The operation uses more than ${maxAliases} aliases; at most ${maxAliases} are allowed. Split it into several requests.`,
+              {
+                nodes: [node],
+                extensions: { code: 'BAD_USER_INPUT' },
+              },
+            ),
           );
         }
       },

@@ -34,8 +34,18 @@ describe('toConnection', () => {
     expect(conn.nodes).toEqual([1, 2]);
     expect(conn.pageInfo).toEqual({ hasNextPage: true, endCursor: 'c2', hasPreviousPage: false, startCursor: 'c1' });
     expect(conn.totalCount).toBe(10);
-    expect(toConnection([1], 2, 1, String).pageInfo).toEqual({ hasNextPage: false, endCursor: '1', hasPreviousPage: false, startCursor: '1' });
-    expect(toConnection([], 2, 0, String).pageInfo).toEqual({ hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null });
+    expect(toConnection([1], 2, 1, String).pageInfo).toEqual({
+      hasNextPage: false,
+      endCursor: '1',
+      hasPreviousPage: false,
+      startCursor: '1',
+    });
+    expect(toConnection([], 2, 0, String).pageInfo).toEqual({
+      hasNextPage: false,
+      endCursor: null,
+      hasPreviousPage: false,
+      startCursor: null,
+    });
   });
 });
 

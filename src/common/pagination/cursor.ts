@@ -6,7 +6,11 @@ export function encodeCursor(key: Record<string, string | number>): string {
 }
 
 /** Decodes a cursor and checks it has `fields`; anything else is BAD_USER_INPUT naming `argName`. */
-export function decodeCursor<K extends string>(cursor: string | null | undefined, fields: readonly K[], argName = 'after'): Record<K, string> | undefined {
+export function decodeCursor<K extends string>(
+  cursor: string | null | undefined,
+  fields: readonly K[],
+  argName = 'after',
+): Record<K, string> | undefined {
   if (cursor === undefined || cursor === null || cursor === '') return undefined;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -7,7 +7,10 @@ export const MAX_PAGE_SIZE = 100;
 export function checkPageSize(first: number | null | undefined, fallback: number, argName = 'first'): number {
   const value = first ?? fallback;
   if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
-    throw badUserInput(`${argName}: must be between 1 and ${MAX_PAGE_SIZE} (got ${value}); page through larger results with "${argName === 'last' ? 'before' : 'after'}".`, argName);
+    throw badUserInput(
+      `${argName}: must be between 1 and ${MAX_PAGE_SIZE} (got ${value}); page through larger results with "${argName === 'last' ? 'before' : 'after'}".`,
+      argName,
+    );
   }
   return value;
 }

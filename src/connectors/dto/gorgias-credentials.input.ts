@@ -60,7 +60,9 @@ export class UpdateGorgiasConnectorInput extends PartialType(CreateGorgiasConnec
  * required once set, so null is refused naming the field instead of reaching the database.
  */
 export function rejectExplicitNulls(input: object): void {
-  const nulls = Object.entries(input).filter(([, v]) => v === null).map(([k]) => k);
+  const nulls = Object.entries(input)
+    .filter(([, v]) => v === null)
+    .map(([k]) => k);
   if (nulls.length) {
     throw badUserInput(
       nulls.map((k) => `${k}: must not be null; leave the field out to keep its current value`).join('; '),

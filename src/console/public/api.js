@@ -98,7 +98,8 @@ export async function detectFeatures(api) {
   };
 }
 
-const RUN_FIELDS = 'id status mode phase percent ticketsSynced messagesSynced ticketsDeleted ticketsTotal apiRequests error startedAt finishedAt createdAt';
+const RUN_FIELDS =
+  'id status mode phase percent ticketsSynced messagesSynced ticketsDeleted ticketsTotal apiRequests error startedAt finishedAt createdAt';
 
 export function connectorFields(features) {
   const extra = [];

@@ -71,7 +71,9 @@ function openForm(existing) {
 
 $('#token-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  const token = $('#token').value.trim().replace(/^Bearer\s+/i, '');
+  const token = $('#token')
+    .value.trim()
+    .replace(/^Bearer\s+/i, '');
   $('#token').value = '';
   if (token) signIn(token);
 });

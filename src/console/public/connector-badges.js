@@ -20,9 +20,14 @@ export function freshness(c) {
 
 export function connectorBadges(c) {
   const run = c.latestRun;
-  return el('span', { class: 'badges' },
-    badge(c.status.toLowerCase(), STATUS_TONE[c.status], 'Status'), ' ',
-    healthBadge(c), c.health?.state ? ' ' : null,
+  return el(
+    'span',
+    { class: 'badges' },
+    badge(c.status.toLowerCase(), STATUS_TONE[c.status], 'Status'),
+    ' ',
+    healthBadge(c),
+    c.health?.state ? ' ' : null,
     run && ['RUNNING', 'QUEUED'].includes(run.status) ? badge('syncing', 'info', 'Sync') : null,
-    c.realtime?.mode ? badge(c.realtime.mode.toLowerCase(), 'muted', 'Realtime updates') : null);
+    c.realtime?.mode ? badge(c.realtime.mode.toLowerCase(), 'muted', 'Realtime updates') : null,
+  );
 }

@@ -30,43 +30,83 @@ export function connectorDetail(api, c, { onChanged, onEdit, announce, tab = 'ru
     });
     return b;
   };
-  const actions = el('div', { class: 'actions' },
+  const actions = el(
+    'div',
+    { class: 'actions' },
     act('Test connection', async () => {
       result.replaceChildren(checkResult((await api.gql(Q.testSaved, { id: c.id })).testConnectorConnection));
     }),
-    c.status !== 'ACTIVE' ? act('Save & Activate', async () => {
-      await api.gql(Q.activate, { id: c.id });
-      announce(`${c.name} is active; the first sync has started.`);
-      onChanged();
-    }, 'primary') : null,
-    c.status === 'ACTIVE' ? act('Sync now', async () => {
-      await api.gql(Q.trigger, { id: c.id, mode: 'INCREMENTAL' });
-      announce('Sync started.');
-      onChanged();
-    }, 'primary') : null,
-    c.status === 'ACTIVE' ? act('Full resync', async () => {
-      await api.gql(Q.trigger, { id: c.id, mode: 'FULL' });
-      announce('Full resync started.');
-      onChanged();
-    }) : null,
-    c.status === 'ACTIVE' ? act('Pause', async () => {
-      await api.gql(Q.pause, { id: c.id });
-      announce(`${c.name} is paused.`);
-      onChanged();
-    }) : null,
-    act('Edit', async () => onEdit(c)));
+    c.status !== 'ACTIVE'
+      ? act(
+          'Save & Activate',
+          async () => {
+            await api.gql(Q.activate, { id: c.id });
+            announce(`${c.name} is active; the first sync has started.`);
+            onChanged();
+          },
+          'primary',
+        )
+      : null,
+    c.status === 'ACTIVE'
+      ? act(
+          'Sync now',
+          async () => {
+            await api.gql(Q.trigger, { id: c.id, mode: 'INCREMENTAL' });
+            announce('Sync started.');
+            onChanged();
+          },
+          'primary',
+        )
+      : null,
+    c.status === 'ACTIVE'
+      ? act('Full resync', async () => {
+          await api.gql(Q.trigger, { id: c.id, mode: 'FULL' });
+          announce('Full resync started.');
+          onChanged();
+        })
+      : null,
+    c.status === 'ACTIVE'
+      ? act('Pause', async () => {
+          await api.gql(Q.pause, { id: c.id });
+          announce(`${c.name} is paused.`);
+          onChanged();
+        })
+      : null,
+    act('Edit', async () => onEdit(c)),
+  );
 
   const fact = (k, v) => [el('dt', {}, k), el('dd', {}, v)];
-  const facts = el('dl', { class: 'facts' },
-    fact('Gorgias', `${c.subdomain}.gorgias.com`), fact('Email', c.email), fact('API key', `•••• ${c.apiKeyLast4}`),
+  const facts = el(
+    'dl',
+    { class: 'facts' },
+    fact('Gorgias', `${c.subdomain}.gorgias.com`),
+    fact('Email', c.email),
+    fact('API key', `•••• ${c.apiKeyLast4}`),
     fact('Synced', `${num(c.ticketCount)} tickets · ${num(c.messageCount)} messages`),
-    fact('Freshness', freshness(c)), fact('Last sync', when(c.lastSyncedAt)),
+    fact('Freshness', freshness(c)),
+    fact('Last sync', when(c.lastSyncedAt)),
     fact('Schedule', `every ${c.syncIntervalMinutes} min${c.status === 'ACTIVE' && c.nextSyncAt ? `, next ${ago(c.nextSyncAt)}` : ''}`),
-    c.health?.state ? fact('Health', [c.health.state.toLowerCase(), c.health.reason,
-      c.health.consecutiveFailures ? `${c.health.consecutiveFailures} failures in a row` : null,
-      c.health.lastSuccessAt ? `last success ${ago(c.health.lastSuccessAt)}` : null].filter(Boolean).join(' · ')) : null,
-    c.realtime?.mode ? fact('Realtime', `${c.realtime.mode === 'WEBHOOKS' ? 'webhooks from Gorgias' : 'polling'}${c.realtime.lastWebhookAt ? `, last webhook ${ago(c.realtime.lastWebhookAt)}` : ''}`) : null,
-    c.realtime?.manualSetup ? fact('Webhook setup', el('span', { class: 'wrap pre' }, c.realtime.manualSetup)) : null);
+    c.health?.state
+      ? fact(
+          'Health',
+          [
+            c.health.state.toLowerCase(),
+            c.health.reason,
+            c.health.consecutiveFailures ? `${c.health.consecutiveFailures} failures in a row` : null,
+            c.health.lastSuccessAt ? `last success ${ago(c.health.lastSuccessAt)}` : null,
+          ]
+            .filter(Boolean)
+            .join(' · '),
+        )
+      : null,
+    c.realtime?.mode
+      ? fact(
+          'Realtime',
+          `${c.realtime.mode === 'WEBHOOKS' ? 'webhooks from Gorgias' : 'polling'}${c.realtime.lastWebhookAt ? `, last webhook ${ago(c.realtime.lastWebhookAt)}` : ''}`,
+        )
+      : null,
+    c.realtime?.manualSetup ? fact('Webhook setup', el('span', { class: 'wrap pre' }, c.realtime.manualSetup)) : null,
+  );
 
   const progress = progressView(api, c, (p) => {
     announce(`Sync ${p.status.toLowerCase()}: ${num(p.ticketsSynced)} tickets, ${num(p.messagesSynced)} messages.`);
@@ -77,7 +117,13 @@ export function connectorDetail(api, c, { onChanged, onEdit, announce, tab = 'ru
   const tablist = el('div', { role: 'tablist', 'aria-label': 'Connector details' });
   const panel = el('div', { role: 'tabpanel', id: 'connector-panel', tabindex: '0' });
   let current = null;
-  const tabs = TABS.map((t) => el('button', { type: 'button', role: 'tab', id: `tab-${t.id}`, 'aria-controls': 'connector-panel', onclick: () => show(t.id) }, t.label));
+  const tabs = TABS.map((t) =>
+    el(
+      'button',
+      { type: 'button', role: 'tab', id: `tab-${t.id}`, 'aria-controls': 'connector-panel', onclick: () => show(t.id) },
+      t.label,
+    ),
+  );
   function show(id, focus, options = {}) {
     const i = TABS.findIndex((t) => t.id === id);
     tabs.forEach((b, j) => {
@@ -100,10 +146,18 @@ export function connectorDetail(api, c, { onChanged, onEdit, announce, tab = 'ru
   tablist.append(...tabs);
   show(tab);
 
-  const root = el('article', { class: 'detail', 'aria-labelledby': 'detail-h', 'data-testid': 'connector-detail' },
+  const root = el(
+    'article',
+    { class: 'detail', 'aria-labelledby': 'detail-h', 'data-testid': 'connector-detail' },
     el('header', { class: 'detail-head' }, el('h2', { id: 'detail-h', tabindex: '-1' }, c.name), connectorBadges(c)),
     c.lastError ? el('p', { class: 'error', role: 'alert' }, c.lastError) : null,
-    facts, actions, result, progress.root, tablist, panel);
+    facts,
+    actions,
+    result,
+    progress.root,
+    tablist,
+    panel,
+  );
   return {
     root,
     focus: () => root.querySelector('h2').focus(),

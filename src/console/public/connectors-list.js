@@ -6,12 +6,28 @@ export function connectorsList(connectors, selectedId, onSelect) {
   if (!connectors.length) {
     return el('p', { class: 'empty' }, 'No connectors yet. Add one to start syncing a Gorgias helpdesk.');
   }
-  return el('ul', { class: 'connector-list', 'aria-label': 'Connectors' },
+  return el(
+    'ul',
+    { class: 'connector-list', 'aria-label': 'Connectors' },
     connectors.map((c) =>
-      el('li', {},
-        el('button', { type: 'button', class: 'connector-item', 'aria-current': c.id === selectedId ? 'true' : undefined, onclick: () => onSelect(c.id), 'data-id': c.id },
+      el(
+        'li',
+        {},
+        el(
+          'button',
+          {
+            type: 'button',
+            class: 'connector-item',
+            'aria-current': c.id === selectedId ? 'true' : undefined,
+            onclick: () => onSelect(c.id),
+            'data-id': c.id,
+          },
           el('span', { class: 'connector-name' }, c.name),
           connectorBadges(c),
           el('span', { class: 'connector-meta' }, `${c.subdomain}.gorgias.com · ${num(c.ticketCount)} tickets · ${freshness(c)}`),
-          c.status === 'ACTIVE' && c.nextSyncAt ? el('span', { class: 'connector-meta' }, `next sync ${ago(c.nextSyncAt)}`) : null))));
+          c.status === 'ACTIVE' && c.nextSyncAt ? el('span', { class: 'connector-meta' }, `next sync ${ago(c.nextSyncAt)}`) : null,
+        ),
+      ),
+    ),
+  );
 }

@@ -42,10 +42,31 @@ export const when = (iso) => (iso ? new Date(iso).toLocaleString() : '–');
 
 /** A badge is text first (screen readers and colour-blind readers), colour second. */
 export function badge(text, tone, label) {
-  return el('span', { class: `badge badge-${tone ?? 'muted'}` }, label ? el('span', { class: 'visually-hidden' }, `${label}: `) : null, text);
+  return el(
+    'span',
+    { class: `badge badge-${tone ?? 'muted'}` },
+    label ? el('span', { class: 'visually-hidden' }, `${label}: `) : null,
+    text,
+  );
 }
 
-export const STATUS_TONE = { ACTIVE: 'ok', DRAFT: 'muted', PAUSED: 'muted', ERROR: 'bad', SUCCEEDED: 'ok', RUNNING: 'info', QUEUED: 'muted', FAILED: 'bad', CANCELLED: 'muted', HEALTHY: 'ok', DEGRADED: 'warn', FAILING: 'bad', INFO: 'info', WARN: 'warn', ERROR_LEVEL: 'bad' };
+export const STATUS_TONE = {
+  ACTIVE: 'ok',
+  DRAFT: 'muted',
+  PAUSED: 'muted',
+  ERROR: 'bad',
+  SUCCEEDED: 'ok',
+  RUNNING: 'info',
+  QUEUED: 'muted',
+  FAILED: 'bad',
+  CANCELLED: 'muted',
+  HEALTHY: 'ok',
+  DEGRADED: 'warn',
+  FAILING: 'bad',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR_LEVEL: 'bad',
+};
 
 /** Shows an error where the action was taken, in the API's words. */
 export function showError(region, error) {

@@ -3,9 +3,14 @@ import { badge, el, num, showError, STATUS_TONE, when } from './dom.js';
 
 /** The connector's sync log, newest first, filtered by level (and by run when opened from one), 50 lines a page. */
 export function logsView(api, connector, { runId = null } = {}) {
-  const level = el('select', { id: 'log-level', name: 'level' },
-    el('option', { value: '' }, 'All levels'), el('option', { value: 'INFO' }, 'Info'),
-    el('option', { value: 'WARN' }, 'Warnings'), el('option', { value: 'ERROR' }, 'Errors'));
+  const level = el(
+    'select',
+    { id: 'log-level', name: 'level' },
+    el('option', { value: '' }, 'All levels'),
+    el('option', { value: 'INFO' }, 'Info'),
+    el('option', { value: 'WARN' }, 'Warnings'),
+    el('option', { value: 'ERROR' }, 'Errors'),
+  );
   const list = el('ol', { class: 'log', 'aria-label': 'Sync log lines' });
   const summary = el('p', { class: 'muted', 'aria-live': 'polite' });
   const more = el('button', { type: 'button', class: 'secondary', hidden: true }, 'Load more');
@@ -16,10 +21,16 @@ export function logsView(api, connector, { runId = null } = {}) {
     try {
       const { syncLogs } = await api.gql(Q.logs, { id: connector.id, level: level.value || null, runId, after: append ? after : null });
       const lines = syncLogs.nodes.map((l) =>
-        el('li', { class: `log-${l.level.toLowerCase()}` },
-          el('time', { datetime: l.at }, when(l.at)), ' ',
-          badge(l.level, STATUS_TONE[l.level === 'ERROR' ? 'ERROR_LEVEL' : l.level], 'Level'), ' ',
-          el('span', { class: 'wrap' }, l.message)));
+        el(
+          'li',
+          { class: `log-${l.level.toLowerCase()}` },
+          el('time', { datetime: l.at }, when(l.at)),
+          ' ',
+          badge(l.level, STATUS_TONE[l.level === 'ERROR' ? 'ERROR_LEVEL' : l.level], 'Level'),
+          ' ',
+          el('span', { class: 'wrap' }, l.message),
+        ),
+      );
       if (append) list.append(...lines);
       else list.replaceChildren(...lines);
       after = syncLogs.pageInfo.endCursor;
@@ -39,8 +50,13 @@ export function logsView(api, connector, { runId = null } = {}) {
     load(false);
   });
   load(false);
-  const root = el('div', { class: 'logs' },
+  const root = el(
+    'div',
+    { class: 'logs' },
     el('div', { class: 'toolbar' }, el('label', { for: 'log-level' }, 'Level'), level, summary, allRuns),
-    errors, list, more);
+    errors,
+    list,
+    more,
+  );
   return { root, refresh: () => load(false) };
 }

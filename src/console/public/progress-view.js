@@ -9,11 +9,14 @@ const FINISHED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
  */
 export function progressView(api, connector, onRunFinished) {
   const bar = el('div', { class: 'bar-fill' });
-  const meter = el('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-label': 'Sync progress' }, bar);
+  const meter = el(
+    'div',
+    { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-label': 'Sync progress' },
+    bar,
+  );
   const label = el('p', { class: 'progress-label' });
   const heading = el('h3', { id: 'progress-h' }, 'Sync progress');
-  const root = el('section', { class: 'progress', 'aria-labelledby': 'progress-h', 'data-testid': 'progress' },
-    heading, meter, label);
+  const root = el('section', { class: 'progress', 'aria-labelledby': 'progress-h', 'data-testid': 'progress' }, heading, meter, label);
   let first = null; // { at, percent } of the first sample of the current run
 
   function render(p) {
@@ -48,13 +51,18 @@ export function progressView(api, connector, onRunFinished) {
   // Runs seen unfinished here: only their end refreshes the page (a subscription may start by
   // replaying the last, already finished, state).
   const running = new Set(run && !FINISHED.includes(run.status) ? [run.id] : []);
-  const unsubscribe = api.subscribe(Q.progress, { id: connector.id }, (data) => {
-    const p = data.syncProgress;
-    render(p);
-    if (!FINISHED.includes(p.status)) running.add(p.runId);
-    else if (running.delete(p.runId)) onRunFinished(p);
-  }, (e) => {
-    label.textContent = `Live progress unavailable: ${e.message}`;
-  });
+  const unsubscribe = api.subscribe(
+    Q.progress,
+    { id: connector.id },
+    (data) => {
+      const p = data.syncProgress;
+      render(p);
+      if (!FINISHED.includes(p.status)) running.add(p.runId);
+      else if (running.delete(p.runId)) onRunFinished(p);
+    },
+    (e) => {
+      label.textContent = `Live progress unavailable: ${e.message}`;
+    },
+  );
   return { root, dispose: unsubscribe };
 }

@@ -21,7 +21,13 @@ const message = (over: Partial<GorgiasMessage> = {}): GorgiasMessage => ({
 
 describe('Gorgias mappers', () => {
   it('maps a ticket to a row, with the API defaults for missing fields', () => {
-    const t = ticket({ tags: [{ id: 1, name: 'vip' }, { id: 2, name: 7 as never }], customer: { id: 5, firstname: 'Ada', lastname: 'L' } });
+    const t = ticket({
+      tags: [
+        { id: 1, name: 'vip' },
+        { id: 2, name: 7 as never },
+      ],
+      customer: { id: 5, firstname: 'Ada', lastname: 'L' },
+    });
     const [row] = toTicketRows([t]);
     expect(row).toMatchObject({
       external_id: 1,
@@ -56,8 +62,16 @@ describe('Gorgias mappers', () => {
       message({ deleted_datetime: '2025-01-05T00:00:00Z' }),
     ]);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ external_id: 10, ticket_external_id: 1, deleted_at: '2025-01-05T00:00:00Z', public: true, attachments: [] });
-    const [failed] = toMessageRows([message({ attachments: null, sent_datetime: null, failed_datetime: '2025-01-02T03:04:05.123456+00:00' })]);
+    expect(rows[0]).toMatchObject({
+      external_id: 10,
+      ticket_external_id: 1,
+      deleted_at: '2025-01-05T00:00:00Z',
+      public: true,
+      attachments: [],
+    });
+    const [failed] = toMessageRows([
+      message({ attachments: null, sent_datetime: null, failed_datetime: '2025-01-02T03:04:05.123456+00:00' }),
+    ]);
     expect(failed).toMatchObject({ attachments: [], sent_at: null, failed_at: '2025-01-02T03:04:05.123456+00:00' });
     const [one] = toMessageRows([message({ sender: { email: 'a@x', name: 'A' }, attachments: 'nope' as never, from_agent: 1 as never })]);
     expect(one).toMatchObject({ sender_email: 'a@x', sender_name: 'A', receiver_email: null, attachments: [], from_agent: true });
@@ -112,7 +126,9 @@ describe('Gorgias mappers', () => {
     expect((row.payload as { body_text: string }).body_text.length).toBeLessThan(huge.length);
     expect(toMessageRows([message({ body_text: 'short' })])[0].body_original_length).toBeNull();
 
-    const [t] = toTicketRows([ticket({ subject: 's\u0000\udc00', tags: [{ id: 1, name: 't\ud800' }], customer: { id: 5, email: 'e\u0000' } })]);
+    const [t] = toTicketRows([
+      ticket({ subject: 's\u0000\udc00', tags: [{ id: 1, name: 't\ud800' }], customer: { id: 5, email: 'e\u0000' } }),
+    ]);
     expect(t).toMatchObject({ subject: 's\uFFFD', tags: ['t\uFFFD'], customer_email: 'e' });
     expect(JSON.stringify(t.payload)).not.toMatch(/\\u0000|\\ud[89a-f][0-9a-f]{2}/i);
   });

@@ -12,30 +12,32 @@ const short = (s: string | null | undefined) => storableOrNull(s, MAX_SHORT_TEXT
  * original length in `body_original_length`.
  */
 export function toMessageRows(messages: GorgiasMessage[]): MessageWriteRow[] {
-  return latestById(messages, (msg) => msg.deleted_datetime ?? msg.failed_datetime ?? msg.sent_datetime ?? msg.created_datetime).map((msg) => ({
-    external_id: msg.id,
-    ticket_external_id: msg.ticket_id,
-    channel: short(msg.channel),
-    via: short(msg.via),
-    from_agent: !!msg.from_agent,
-    public: msg.public ?? true,
-    sender_email: short(msg.sender?.email),
-    sender_name: short(msg.sender?.name),
-    receiver_email: short(msg.receiver?.email),
-    receiver_name: short(msg.receiver?.name),
-    subject: storableOrNull(msg.subject, MAX_SUBJECT_CHARS),
-    body_text: storableOrNull(msg.body_text),
-    body_html: storableOrNull(msg.body_html),
-    stripped_text: storableOrNull(msg.stripped_text),
-    body_original_length: originalBodyLength(msg),
-    attachments: Array.isArray(msg.attachments) ? storablePayload(msg.attachments) : [],
-    created_at: msg.created_datetime,
-    sent_at: msg.sent_datetime ?? null,
-    failed_at: msg.failed_datetime ?? null,
-    deleted_at: msg.deleted_datetime ?? null,
-    source_version: messageVersion(msg),
-    payload: storablePayload(msg),
-  }));
+  return latestById(messages, (msg) => msg.deleted_datetime ?? msg.failed_datetime ?? msg.sent_datetime ?? msg.created_datetime).map(
+    (msg) => ({
+      external_id: msg.id,
+      ticket_external_id: msg.ticket_id,
+      channel: short(msg.channel),
+      via: short(msg.via),
+      from_agent: !!msg.from_agent,
+      public: msg.public ?? true,
+      sender_email: short(msg.sender?.email),
+      sender_name: short(msg.sender?.name),
+      receiver_email: short(msg.receiver?.email),
+      receiver_name: short(msg.receiver?.name),
+      subject: storableOrNull(msg.subject, MAX_SUBJECT_CHARS),
+      body_text: storableOrNull(msg.body_text),
+      body_html: storableOrNull(msg.body_html),
+      stripped_text: storableOrNull(msg.stripped_text),
+      body_original_length: originalBodyLength(msg),
+      attachments: Array.isArray(msg.attachments) ? storablePayload(msg.attachments) : [],
+      created_at: msg.created_datetime,
+      sent_at: msg.sent_datetime ?? null,
+      failed_at: msg.failed_datetime ?? null,
+      deleted_at: msg.deleted_datetime ?? null,
+      source_version: messageVersion(msg),
+      payload: storablePayload(msg),
+    }),
+  );
 }
 
 /** Which version of a message this copy is: its latest datetime (Gorgias gives messages no updated_datetime). */

@@ -20,7 +20,12 @@ const facts = (over: Partial<ConnectorHealthFacts> = {}): ConnectorHealthFacts =
 
 describe('connectorHealth', () => {
   it('is HEALTHY after a recent success', () => {
-    expect(connectorHealth(facts(), NOW)).toEqual({ state: ConnectorHealthState.HEALTHY, reason: null, consecutiveFailures: 0, lastSuccessAt: minutesAgo(5) });
+    expect(connectorHealth(facts(), NOW)).toEqual({
+      state: ConnectorHealthState.HEALTHY,
+      reason: null,
+      consecutiveFailures: 0,
+      lastSuccessAt: minutesAgo(5),
+    });
   });
 
   it('is DEGRADED when stale beyond twice its interval, and says for how long', () => {
@@ -31,20 +36,37 @@ describe('connectorHealth', () => {
   });
 
   it('is DEGRADED when rate-limited, whether the run waited out 429s or stopped on them', () => {
-    expect(connectorHealth(facts({ latestRunRateLimitWaits: 2 }), NOW)).toMatchObject({ state: 'DEGRADED', reason: expect.stringMatching(/2 Gorgias 429/) });
-    expect(connectorHealth(facts({ latestRunStatus: 'FAILED', latestRunErrorCode: 'RATE_LIMITED', consecutiveFailures: 1 }), NOW).reason).toMatch(/^Rate-limited/);
+    expect(connectorHealth(facts({ latestRunRateLimitWaits: 2 }), NOW)).toMatchObject({
+      state: 'DEGRADED',
+      reason: expect.stringMatching(/2 Gorgias 429/),
+    });
+    expect(
+      connectorHealth(facts({ latestRunStatus: 'FAILED', latestRunErrorCode: 'RATE_LIMITED', consecutiveFailures: 1 }), NOW).reason,
+    ).toMatch(/^Rate-limited/);
   });
 
   it('is DEGRADED after one failure or while retrying, FAILING after three in a row or in ERROR', () => {
-    expect(connectorHealth(facts({ consecutiveFailures: 1, latestRunError: 'Gorgias is unreachable.' }), NOW)).toMatchObject({ state: 'DEGRADED', consecutiveFailures: 1 });
+    expect(connectorHealth(facts({ consecutiveFailures: 1, latestRunError: 'Gorgias is unreachable.' }), NOW)).toMatchObject({
+      state: 'DEGRADED',
+      consecutiveFailures: 1,
+    });
     expect(connectorHealth(facts({ latestRunStatus: 'QUEUED', latestRunError: 'timeout' }), NOW).reason).toMatch(/retrying after: timeout/);
-    expect(connectorHealth(facts({ consecutiveFailures: 3, latestRunError: 'boom' }), NOW)).toMatchObject({ state: 'FAILING', reason: 'The last 3 syncs failed: boom' });
-    expect(connectorHealth(facts({ status: ConnectorStatus.ERROR, lastError: 'The API key was refused.' }), NOW)).toMatchObject({ state: 'FAILING', reason: expect.stringMatching(/API key was refused/) });
+    expect(connectorHealth(facts({ consecutiveFailures: 3, latestRunError: 'boom' }), NOW)).toMatchObject({
+      state: 'FAILING',
+      reason: 'The last 3 syncs failed: boom',
+    });
+    expect(connectorHealth(facts({ status: ConnectorStatus.ERROR, lastError: 'The API key was refused.' }), NOW)).toMatchObject({
+      state: 'FAILING',
+      reason: expect.stringMatching(/API key was refused/),
+    });
   });
 
   it('does not flag paused or draft connectors, nor an initial sync still running', () => {
     expect(connectorHealth(facts({ status: ConnectorStatus.PAUSED, lastSuccessAt: minutesAgo(600) }), NOW).state).toBe('HEALTHY');
     expect(connectorHealth(facts({ status: ConnectorStatus.DRAFT, lastSuccessAt: null }), NOW).state).toBe('HEALTHY');
-    expect(connectorHealth(facts({ lastSuccessAt: null, latestRunStatus: 'RUNNING' }), NOW)).toMatchObject({ state: 'HEALTHY', reason: expect.stringMatching(/initial sync/) });
+    expect(connectorHealth(facts({ lastSuccessAt: null, latestRunStatus: 'RUNNING' }), NOW)).toMatchObject({
+      state: 'HEALTHY',
+      reason: expect.stringMatching(/initial sync/),
+    });
   });
 });

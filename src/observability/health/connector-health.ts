@@ -65,14 +65,18 @@ export function connectorHealth(f: ConnectorHealthFacts, now: Date = new Date())
         : `Rate-limited: the latest sync waited out ${f.latestRunRateLimitWaits} Gorgias 429 answer(s); another app may share the account's API budget.`,
     );
   }
-  if (f.consecutiveFailures > 0) return at(ConnectorHealthState.DEGRADED, `The last sync failed: ${lastError} The next one will try again.`);
+  if (f.consecutiveFailures > 0)
+    return at(ConnectorHealthState.DEGRADED, `The last sync failed: ${lastError} The next one will try again.`);
   if ((f.latestRunStatus === 'QUEUED' || f.latestRunStatus === 'RUNNING') && f.latestRunError) {
     return at(ConnectorHealthState.DEGRADED, `The sync is retrying after: ${f.latestRunError}`);
   }
   const staleAfterMs = STALE_AFTER_INTERVALS * f.syncIntervalMinutes * 60_000;
   if (f.lastSuccessAt && now.getTime() - f.lastSuccessAt.getTime() > staleAfterMs) {
     const minutes = Math.round((now.getTime() - f.lastSuccessAt.getTime()) / 60_000);
-    return at(ConnectorHealthState.DEGRADED, `Stale: no successful sync for ${minutes} min (one is due every ${f.syncIntervalMinutes} min).`);
+    return at(
+      ConnectorHealthState.DEGRADED,
+      `Stale: no successful sync for ${minutes} min (one is due every ${f.syncIntervalMinutes} min).`,
+    );
   }
   if (!f.lastSuccessAt) return at(ConnectorHealthState.HEALTHY, 'The initial sync has not finished yet.');
   return at(ConnectorHealthState.HEALTHY, null);

@@ -24,7 +24,12 @@ export class GraphqlMetricsPlugin implements ApolloServerPlugin {
         const outcome = !(executed || answeredByJit(ctx)) ? 'invalid' : errors?.length ? 'error' : 'success';
         // An operation refused by validation has no resolved operation, but its parsed document names it.
         const operation = ctx.operation ?? (ctx.document ? getOperationAST(ctx.document, ctx.request.operationName) : null);
-        metrics.operationDone(operation?.operation, operation?.name?.value ?? ctx.request.operationName, outcome, (performance.now() - started) / 1000);
+        metrics.operationDone(
+          operation?.operation,
+          operation?.name?.value ?? ctx.request.operationName,
+          outcome,
+          (performance.now() - started) / 1000,
+        );
       },
     };
   }

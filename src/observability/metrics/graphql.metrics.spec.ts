@@ -2,7 +2,10 @@ import { GraphqlMetrics } from './graphql.metrics';
 import { MetricsRegistry } from './metrics.registry';
 
 async function value(registry: MetricsRegistry, name: string): Promise<string> {
-  return (await registry.render()).body.split('\n').filter((l) => l.startsWith(name)).join('\n');
+  return (await registry.render()).body
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .join('\n');
 }
 
 describe('GraphqlMetrics', () => {

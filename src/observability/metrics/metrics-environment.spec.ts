@@ -12,7 +12,9 @@ describe('metrics settings in the environment', () => {
   });
 
   it('refuse a short token without echoing it, a bad port, and the API port, naming each variable', () => {
-    expect(() => parseEnvironment({ METRICS_TOKEN: 'short-secret' })).toThrow(/METRICS_TOKEN: must be at least 16 characters .*\(got a value that is not shown\)/);
+    expect(() => parseEnvironment({ METRICS_TOKEN: 'short-secret' })).toThrow(
+      /METRICS_TOKEN: must be at least 16 characters .*\(got a value that is not shown\)/,
+    );
     expect(() => parseEnvironment({ METRICS_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
     expect(() => parseEnvironment({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT: must not be greater than 65535/);
     expect(() => parseEnvironment({ METRICS_PORT: 'abc' })).toThrow(/METRICS_PORT/);

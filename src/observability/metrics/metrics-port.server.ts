@@ -46,7 +46,9 @@ export class MetricsPortServer implements OnApplicationBootstrap, OnApplicationS
     }
     const token = this.config.metrics.token;
     if (token && !bearerMatches(req.headers.authorization, token)) {
-      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': METRICS_CHALLENGE }).end('A valid metrics token is required.\n');
+      res
+        .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': METRICS_CHALLENGE })
+        .end('A valid metrics token is required.\n');
       return;
     }
     try {

@@ -22,7 +22,9 @@ export class MetricsController {
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
     const { token, port } = this.config.metrics;
     if (port !== null || !token) {
-      throw new NotFoundException(port !== null ? `Metrics are served on port ${port}.` : 'Metrics are off: set METRICS_TOKEN or METRICS_PORT.');
+      throw new NotFoundException(
+        port !== null ? `Metrics are served on port ${port}.` : 'Metrics are off: set METRICS_TOKEN or METRICS_PORT.',
+      );
     }
     if (!bearerMatches(req.headers.authorization, token)) {
       res.setHeader('WWW-Authenticate', METRICS_CHALLENGE);

@@ -3,7 +3,8 @@ import { Counter } from 'prom-client';
 import { METRIC_PREFIX, MetricsRegistry } from './metrics.registry';
 
 /** Why a webhook delivery was refused: a short fixed set, so the label stays small. */
-export type WebhookRefusal = 'unauthorized' | 'unknown_connector' | 'inactive_connector' | 'invalid_body' | 'too_large' | 'rate_limited' | 'other';
+export type WebhookRefusal =
+  'unauthorized' | 'unknown_connector' | 'inactive_connector' | 'invalid_body' | 'too_large' | 'rate_limited' | 'other';
 
 /** Gorgias webhook deliveries, counted by the webhook intake. */
 @Injectable()

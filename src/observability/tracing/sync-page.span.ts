@@ -40,7 +40,9 @@ export function startSyncPageSpan(scope: SyncSpanScope): SyncPageSpan {
  * mismatched tickets, deletion events, the sweep) with their Gorgias calls and writes.
  */
 export function inSyncStageSpan<T>(scope: SyncSpanScope, fn: () => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan('sync.stage', { root: true, kind: SpanKind.INTERNAL, attributes: attributesOf(scope) }, (span) => ended(span, fn));
+  return tracer.startActiveSpan('sync.stage', { root: true, kind: SpanKind.INTERNAL, attributes: attributesOf(scope) }, (span) =>
+    ended(span, fn),
+  );
 }
 
 /** The page's database transaction, as a child of the current page (or its own trace outside one). */

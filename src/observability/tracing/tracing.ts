@@ -11,7 +11,10 @@ const UNTRACED_PATHS = new Set(['/health', '/metrics']);
  */
 export function tracingRequested(env: NodeJS.ProcessEnv): boolean {
   if (/^true$/i.test((env.OTEL_SDK_DISABLED ?? '').trim())) return false;
-  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (exporters.length) return exporters.some((e) => e !== 'none');
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
@@ -34,13 +37,15 @@ export function startTracing(opts: { spanProcessors?: SpanProcessor[]; env?: Nod
   const env = opts.env ?? process.env;
   if (!opts.spanProcessors && !tracingRequested(env)) return false;
   // Loaded only when tracing is on: the SDK and its exporters take the better part of a second to load.
-   
+
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  const { GraphQLInstrumentation } = require('@opentelemetry/instrumentation-graphql') as typeof import('@opentelemetry/instrumentation-graphql');
-  const { NestInstrumentation } = require('@opentelemetry/instrumentation-nestjs-core') as typeof import('@opentelemetry/instrumentation-nestjs-core');
-   
+  const { GraphQLInstrumentation } =
+    require('@opentelemetry/instrumentation-graphql') as typeof import('@opentelemetry/instrumentation-graphql');
+  const { NestInstrumentation } =
+    require('@opentelemetry/instrumentation-nestjs-core') as typeof import('@opentelemetry/instrumentation-nestjs-core');
+
   sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME,
     spanProcessors: opts.spanProcessors,

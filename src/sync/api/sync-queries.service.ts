@@ -21,13 +21,7 @@ export class SyncQueriesService {
     return this.runs.listPage({ tenantId: user.tenantId, connectorId }, first, after);
   }
 
-  async listLogs(
-    user: AuthUser,
-    connectorId: string,
-    filter: { runId?: string; level?: SyncLogLevel },
-    first: number,
-    afterId?: string,
-  ) {
+  async listLogs(user: AuthUser, connectorId: string, filter: { runId?: string; level?: SyncLogLevel }, first: number, afterId?: string) {
     await this.connectors.get(user, connectorId);
     return this.logs.listPage({ tenantId: user.tenantId, connectorId }, filter, first, afterId);
   }

@@ -42,12 +42,18 @@ export class SyncResolver {
     const first = checkPageSize(args.first, 20);
     const after = decodeCursor(args.after, ['id']);
     if (after && !/^\d+$/.test(after.id)) decodeCursor('invalid', ['id']);
-    const { rows, totalCount } = await this.sync.listLogs(user, args.connectorId, { runId: args.runId, level: args.level }, first, after?.id);
+    const { rows, totalCount } = await this.sync.listLogs(
+      user,
+      args.connectorId,
+      { runId: args.runId, level: args.level },
+      first,
+      after?.id,
+    );
     return toConnection(rows, first, totalCount, (r: { id: string }) => encodeCursor({ id: r.id }));
   }
 
   @Subscription(() => SyncProgress, {
-    description: 'Progress of the connector\'s runs, at least every second while one runs, from whichever instance runs it.',
+    description: "Progress of the connector's runs, at least every second while one runs, from whichever instance runs it.",
     // Events cross instances as JSON (LISTEN/NOTIFY): `at` arrives as a string.
     resolve: (event: SyncProgress) => ({ ...event, at: new Date(event.at) }),
   })

@@ -29,7 +29,12 @@ export class PageChangeSet {
   }
 
   toPageChanges(): PageChanges {
-    return { ticketExternalIds: [...this.ids], ticketsUpserted: this.tickets, messagesUpserted: this.messages, ticketsDeleted: this.deleted };
+    return {
+      ticketExternalIds: [...this.ids],
+      ticketsUpserted: this.tickets,
+      messagesUpserted: this.messages,
+      ticketsDeleted: this.deleted,
+    };
   }
 
   private add(result: WriteResult): number {

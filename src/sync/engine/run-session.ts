@@ -169,7 +169,11 @@ export class RunSession {
 
   /** Counters and checkpoint as they were, to undo what a rolled-back page attempt changed in memory. */
   private snapshot(): { checkpoint: SyncCheckpoint; copy: SyncCheckpoint; counts: [number, number, number] } {
-    return { checkpoint: this.checkpoint, copy: structuredClone(this.checkpoint), counts: [this.ticketsSynced, this.messagesSynced, this.ticketsDeleted] };
+    return {
+      checkpoint: this.checkpoint,
+      copy: structuredClone(this.checkpoint),
+      counts: [this.ticketsSynced, this.messagesSynced, this.ticketsDeleted],
+    };
   }
 
   private restore(s: ReturnType<RunSession['snapshot']>): void {

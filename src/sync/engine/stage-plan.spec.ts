@@ -1,6 +1,15 @@
 import { SyncMode } from '../sync-run.types';
 import { WATERMARK_FUTURE_SKEW_MS } from '../sync.constants';
-import { advanceCheckpoint, clampWatermark, firstCheckpoint, remainingStages, stagePercent, stagesOf, walkFraction, watermarkCap } from './stage-plan';
+import {
+  advanceCheckpoint,
+  clampWatermark,
+  firstCheckpoint,
+  remainingStages,
+  stagePercent,
+  stagesOf,
+  walkFraction,
+  watermarkCap,
+} from './stage-plan';
 
 describe('stage plan', () => {
   it('reads messages before tickets, and only a FULL run sweeps', () => {
@@ -29,7 +38,16 @@ describe('stage plan', () => {
   });
 
   it('keeps only what lasts the whole run when a stage ends', () => {
-    const cp = { stage: 'tickets' as const, initial: true, reconciled: 3, cursor: 'c', position: 'p', pendingWatermark: 'w', stopBefore: 's', oldest: 'o' };
+    const cp = {
+      stage: 'tickets' as const,
+      initial: true,
+      reconciled: 3,
+      cursor: 'c',
+      position: 'p',
+      pendingWatermark: 'w',
+      stopBefore: 's',
+      oldest: 'o',
+    };
     expect(advanceCheckpoint(cp, 'reconcile')).toEqual({ stage: 'reconcile', initial: true, reconciled: 3 });
   });
 

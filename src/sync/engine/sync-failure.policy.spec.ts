@@ -28,15 +28,26 @@ describe('sync failure policy', () => {
   );
 
   it('continues with the new credentials when the user rotated them during the run', () => {
-    expect(decideFailure(facts(gorgias('INVALID_CREDENTIALS'), 1, true))).toEqual({ action: 'continue-with-new-credentials', code: 'INVALID_CREDENTIALS' });
+    expect(decideFailure(facts(gorgias('INVALID_CREDENTIALS'), 1, true))).toEqual({
+      action: 'continue-with-new-credentials',
+      code: 'INVALID_CREDENTIALS',
+    });
   });
 
   it('retries transient failures with exponential backoff, capped, then fails without needing the user', () => {
     expect(decideFailure(facts(gorgias('UNREACHABLE'), 1))).toEqual({ action: 'retry', code: 'UNREACHABLE', delayMs: RETRY_BASE_DELAY_MS });
-    expect(decideFailure(facts(gorgias('RATE_LIMITED'), 2))).toEqual({ action: 'retry', code: 'RATE_LIMITED', delayMs: RETRY_BASE_DELAY_MS * 2 });
+    expect(decideFailure(facts(gorgias('RATE_LIMITED'), 2))).toEqual({
+      action: 'retry',
+      code: 'RATE_LIMITED',
+      delayMs: RETRY_BASE_DELAY_MS * 2,
+    });
     const late = decideFailure(facts(gorgias('RATE_LIMITED'), MAX_RUN_ATTEMPTS - 1));
     expect(late.action === 'retry' && late.delayMs).toBe(Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** (MAX_RUN_ATTEMPTS - 2)));
-    expect(decideFailure(facts(gorgias('RATE_LIMITED'), MAX_RUN_ATTEMPTS))).toEqual({ action: 'fail', code: 'RATE_LIMITED', needsUser: false });
+    expect(decideFailure(facts(gorgias('RATE_LIMITED'), MAX_RUN_ATTEMPTS))).toEqual({
+      action: 'fail',
+      code: 'RATE_LIMITED',
+      needsUser: false,
+    });
   });
 
   it('treats anything but a Gorgias error as INTERNAL and transient; rotated credentials do not matter then', () => {
@@ -49,7 +60,11 @@ describe('sync failure policy', () => {
     expect(decideFailure(facts(pg('23503')))).toEqual({ action: 'connector-gone' });
     expect(needsCurrentCredentials(pg('23503'))).toBe(false);
     expect(decideFailure(facts(pg('54000')))).toEqual({ action: 'fail', code: 'DATA_REJECTED', needsUser: false });
-    expect(decideFailure(facts(new SecretUnreadableError('retired key')))).toEqual({ action: 'fail', code: 'CREDENTIALS_UNREADABLE', needsUser: true });
+    expect(decideFailure(facts(new SecretUnreadableError('retired key')))).toEqual({
+      action: 'fail',
+      code: 'CREDENTIALS_UNREADABLE',
+      needsUser: true,
+    });
     expect(decideFailure(facts(pg('57P01')))).toEqual({ action: 'retry', code: 'STORAGE_UNAVAILABLE', delayMs: RETRY_BASE_DELAY_MS });
   });
 });

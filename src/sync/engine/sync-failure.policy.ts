@@ -39,7 +39,12 @@ export interface FailureFacts {
 /** The error code of a failure: the Gorgias client's, else its failure class (the codes of connection-advice.ts). */
 export function failureCode(error: unknown): string {
   if (error instanceof GorgiasApiError) return error.code;
-  const codes = { data: 'DATA_REJECTED', 'connector-gone': 'CONNECTOR_DELETED', storage: 'STORAGE_UNAVAILABLE', credentials: 'CREDENTIALS_UNREADABLE' };
+  const codes = {
+    data: 'DATA_REJECTED',
+    'connector-gone': 'CONNECTOR_DELETED',
+    storage: 'STORAGE_UNAVAILABLE',
+    credentials: 'CREDENTIALS_UNREADABLE',
+  };
   // The same codes as syncFailureAdvice (connection-advice.ts) records.
   return codes[failureClassOf(error) as keyof typeof codes] ?? 'INTERNAL';
 }

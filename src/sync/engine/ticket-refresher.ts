@@ -74,7 +74,11 @@ export class TicketRefresher {
     }
     const { messages: embedded, ...ticket } = raw;
     if (Array.isArray(embedded)) {
-      return { ticket: ticket as GorgiasTicket, messages: embedded.filter(isMessage).map((m) => ({ ...m, ticket_id: raw.id })), complete: true };
+      return {
+        ticket: ticket as GorgiasTicket,
+        messages: embedded.filter(isMessage).map((m) => ({ ...m, ticket_id: raw.id })),
+        complete: true,
+      };
     }
     // No embedded messages (not what the reference shows, but cheap to survive): list them.
     const messages: GorgiasMessage[] = [];
@@ -110,11 +114,17 @@ export class TicketRefresher {
     for (let hop = 0; pending.length && hop <= MAX_MERGE_HOPS; hop++) {
       const fresh = await this.readMany(client, pending);
       for (const read of fresh) reads.set(read.externalId, read);
-      const embedded = fresh.flatMap((r) => (r.snapshot ? r.snapshot.messages.map((m) => ({ message: String(m.id), ticket: r.externalId })) : []));
+      const embedded = fresh.flatMap((r) =>
+        r.snapshot ? r.snapshot.messages.map((m) => ({ message: String(m.id), ticket: r.externalId })) : [],
+      );
       const holder = new Map(embedded.map((e) => [e.message, e.ticket]));
       const placements = await this.write.findMessagePlacements(db, scope, [...holder.keys()]);
       pending = [
-        ...new Set(placements.filter((p) => p.ticketExternalId !== holder.get(p.messageExternalId) && !reads.has(p.ticketExternalId)).map((p) => p.ticketExternalId)),
+        ...new Set(
+          placements
+            .filter((p) => p.ticketExternalId !== holder.get(p.messageExternalId) && !reads.has(p.ticketExternalId))
+            .map((p) => p.ticketExternalId),
+        ),
       ];
     }
     return [...reads.values()];

@@ -15,7 +15,9 @@ export class SyncCursorRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async watermarks(connectorId: string): Promise<Partial<Record<SyncStream, Date | null>>> {
-    const rows: SyncCursorRow[] = await this.dataSource.query(`SELECT stream, watermark FROM sync_cursors WHERE connector_id = $1`, [connectorId]);
+    const rows: SyncCursorRow[] = await this.dataSource.query(`SELECT stream, watermark FROM sync_cursors WHERE connector_id = $1`, [
+      connectorId,
+    ]);
     return Object.fromEntries(rows.map((r) => [r.stream, r.watermark]));
   }
 

@@ -47,7 +47,10 @@ export class SyncLogRepository {
     const params: unknown[] = [scope.tenantId, scope.connectorId];
     if (filter.runId) where.push(`run_id = $${params.push(filter.runId)}`);
     if (filter.level) where.push(`level = $${params.push(filter.level)}`);
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM sync_log_entries WHERE ${where.join(' AND ')}`, params);
+    const [{ count }] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM sync_log_entries WHERE ${where.join(' AND ')}`,
+      params,
+    );
     if (afterId) where.push(`id < $${params.push(afterId)}`);
     const rows: SyncLogRow[] = await this.dataSource.query(
       `SELECT id::text AS id, connector_id AS "connectorId", run_id AS "runId", level, message, at

@@ -65,21 +65,27 @@ export function messagesLoader(
 /** Live tickets per connector. */
 export function ticketCountLoader(ctx: GraphqlContext, service: TicketsService) {
   const user = requestUser(ctx);
-  return loader<string, number>(ctx, 'tickets.ticketCount', () =>
-    new DataLoader(async (ids) => {
-      const counts = await service.ticketCounts(user, ids);
-      return ids.map((id) => counts.get(id) ?? 0);
-    }),
+  return loader<string, number>(
+    ctx,
+    'tickets.ticketCount',
+    () =>
+      new DataLoader(async (ids) => {
+        const counts = await service.ticketCounts(user, ids);
+        return ids.map((id) => counts.get(id) ?? 0);
+      }),
   );
 }
 
 /** Messages of live tickets per connector. */
 export function messageCountLoader(ctx: GraphqlContext, service: TicketsService) {
   const user = requestUser(ctx);
-  return loader<string, number>(ctx, 'tickets.messageCount', () =>
-    new DataLoader(async (ids) => {
-      const counts = await service.messageCounts(user, ids);
-      return ids.map((id) => counts.get(id) ?? 0);
-    }),
+  return loader<string, number>(
+    ctx,
+    'tickets.messageCount',
+    () =>
+      new DataLoader(async (ids) => {
+        const counts = await service.messageCounts(user, ids);
+        return ids.map((id) => counts.get(id) ?? 0);
+      }),
   );
 }

@@ -11,7 +11,10 @@ export function hasSearch(search: string | null | undefined): search is string {
 /** A Gorgias id: a positive integer that fits PostgreSQL's bigint. BAD_USER_INPUT naming `field` otherwise. */
 export function assertExternalId(value: string, field: string): void {
   if (typeof value !== 'string' || !/^\d{1,19}$/.test(value) || BigInt(value) > MAX_BIGINT) {
-    throw badUserInput(`${field}: "${String(value).slice(0, 60)}" is not a Gorgias id; use the numeric id shown in Gorgias (e.g. 12345).`, field);
+    throw badUserInput(
+      `${field}: "${String(value).slice(0, 60)}" is not a Gorgias id; use the numeric id shown in Gorgias (e.g. 12345).`,
+      field,
+    );
   }
 }
 

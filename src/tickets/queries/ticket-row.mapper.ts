@@ -41,7 +41,12 @@ export function toAttachments(value: unknown): Attachment[] {
     if (!a || typeof a !== 'object' || typeof a.url !== 'string') continue;
     const size = typeof a.size === 'number' && Number.isInteger(a.size) && a.size >= 0 && a.size <= 2_147_483_647 ? a.size : null;
     const contentType = a.content_type ?? a.contentType;
-    out.push({ url: a.url, name: typeof a.name === 'string' ? a.name : null, size, contentType: typeof contentType === 'string' ? contentType : null });
+    out.push({
+      url: a.url,
+      name: typeof a.name === 'string' ? a.name : null,
+      size,
+      contentType: typeof contentType === 'string' ? contentType : null,
+    });
   }
   return out;
 }

@@ -33,8 +33,20 @@ export class MessageRepository {
    * query for the whole batch (a LATERAL index range scan per ticket). Forward: oldest first;
    * backward: newest first. Rows come in ticket order (`ord`, 1-based).
    */
-  pages(tenantId: string, tickets: readonly TicketRef[], size: number, at: MessageKey | undefined, backward: boolean): Promise<MessagePageRow[]> {
-    const params: unknown[] = [tickets.map((t) => t.id), tickets.map((t) => t.connectorId), tickets.map((t) => t.externalId), tenantId, size + 1];
+  pages(
+    tenantId: string,
+    tickets: readonly TicketRef[],
+    size: number,
+    at: MessageKey | undefined,
+    backward: boolean,
+  ): Promise<MessagePageRow[]> {
+    const params: unknown[] = [
+      tickets.map((t) => t.id),
+      tickets.map((t) => t.connectorId),
+      tickets.map((t) => t.externalId),
+      tenantId,
+      size + 1,
+    ];
     let cursor = '';
     if (at) {
       params.push(at.createdAt, at.id);

@@ -76,7 +76,10 @@ export class TicketRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<TicketRow | null> {
-    const rows: TicketRow[] = await this.dataSource.query(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.tenant_id = $1 AND t.id = $2`, [tenantId, id]);
+    const rows: TicketRow[] = await this.dataSource.query(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.tenant_id = $1 AND t.id = $2`, [
+      tenantId,
+      id,
+    ]);
     return rows[0] ?? null;
   }
 

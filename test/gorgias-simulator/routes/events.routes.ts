@@ -1,10 +1,30 @@
 import { ApiError } from '../api-error';
 import { listBody } from '../pagination';
-import { checkParams, CREATED_ORDERS, LIST_PARAMS, one, parseCursor, parseDatetime, parseIntParam, parseIntValue, parseLimit, parseOrder } from '../query-params';
+import {
+  checkParams,
+  CREATED_ORDERS,
+  LIST_PARAMS,
+  one,
+  parseCursor,
+  parseDatetime,
+  parseIntParam,
+  parseIntValue,
+  parseLimit,
+  parseOrder,
+} from '../query-params';
 import { listEvents } from '../reads';
 import type { Route } from './route';
 
-const EVENT_FILTERS = ['types', 'object_type', 'object_id', 'user_ids', 'created_datetime[gte]', 'created_datetime[gt]', 'created_datetime[lte]', 'created_datetime[lt]'];
+const EVENT_FILTERS = [
+  'types',
+  'object_type',
+  'object_id',
+  'user_ids',
+  'created_datetime[gte]',
+  'created_datetime[gt]',
+  'created_datetime[lte]',
+  'created_datetime[lt]',
+];
 
 /** Event types the `types` filter accepts: the reference's list plus those the web app uses. */
 export const EVENT_TYPES = [

@@ -18,7 +18,12 @@ export const integrationRoutes: Route[] = [
       const recs = acct.integrationRegistry.all().filter((i) => type === undefined || i.type === type);
       const raw = parseCursor(q);
       const cursor = raw === null ? null : decodeCursor(raw, 'integrations', order);
-      const page = keysetPage(recs, (i) => i.id, (i) => i.id, { desc: order.endsWith(':desc'), limit: parseLimit(q), cursor, resource: 'integrations', order });
+      const page = keysetPage(
+        recs,
+        (i) => i.id,
+        (i) => i.id,
+        { desc: order.endsWith(':desc'), limit: parseLimit(q), cursor, resource: 'integrations', order },
+      );
       return listBody({ ...page, data: structuredClone(page.data) }, uri);
     },
   },

@@ -16,7 +16,17 @@ export const messageRoutes: Route[] = [
       checkParams(q, LIST_PARAMS);
       // Deprecated endpoint; documented as listing a ticket's messages oldest first.
       const order = parseOrder(q, CREATED_ORDERS, 'created_datetime:asc');
-      return listBody(listMessages(acct.store, { order, limit: parseLimit(q), cursor: parseCursor(q), ticketId: Number(params[0]), requireTicket: true, includeTrashed: acct.behaviour().trashedTicketMessagesListed }), uri);
+      return listBody(
+        listMessages(acct.store, {
+          order,
+          limit: parseLimit(q),
+          cursor: parseCursor(q),
+          ticketId: Number(params[0]),
+          requireTicket: true,
+          includeTrashed: acct.behaviour().trashedTicketMessagesListed,
+        }),
+        uri,
+      );
     },
   },
   {
@@ -28,7 +38,16 @@ export const messageRoutes: Route[] = [
     handle: ({ acct, q, uri }) => {
       checkParams(q, [...LIST_PARAMS, 'ticket_id']);
       const order = parseOrder(q, CREATED_ORDERS, 'created_datetime:desc');
-      return listBody(listMessages(acct.store, { order, limit: parseLimit(q), cursor: parseCursor(q), ticketId: parseIntParam(q, 'ticket_id'), includeTrashed: acct.behaviour().trashedTicketMessagesListed }), uri);
+      return listBody(
+        listMessages(acct.store, {
+          order,
+          limit: parseLimit(q),
+          cursor: parseCursor(q),
+          ticketId: parseIntParam(q, 'ticket_id'),
+          includeTrashed: acct.behaviour().trashedTicketMessagesListed,
+        }),
+        uri,
+      );
     },
   },
   {

@@ -1,6 +1,16 @@
 import { ApiError } from '../api-error';
 import { listBody } from '../pagination';
-import { checkParams, LIST_PARAMS, one, parseBool, parseCursor, parseIntParam, parseLimit, parseOrder, TICKET_ORDERS } from '../query-params';
+import {
+  checkParams,
+  LIST_PARAMS,
+  one,
+  parseBool,
+  parseCursor,
+  parseIntParam,
+  parseLimit,
+  parseOrder,
+  TICKET_ORDERS,
+} from '../query-params';
 import { getTicket, listTickets } from '../reads';
 import type { Route } from './route';
 
@@ -47,7 +57,8 @@ export const ticketRoutes: Route[] = [
     resource: 'tickets',
     handle: ({ acct, q, params, body }) => {
       checkParams(q, []);
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'Invalid body.', { _schema: ['A JSON object is required.'] });
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw new ApiError(400, 'Invalid body.', { _schema: ['A JSON object is required.'] });
       const id = Number(params[0]);
       const { trashed_datetime: trashed, ...rest } = body as Record<string, unknown>;
       if (Object.keys(rest).length) acct.updateTicket(id, rest);

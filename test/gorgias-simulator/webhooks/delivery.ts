@@ -191,7 +191,9 @@ export class WebhookDispatcher {
       ? undefined
       : contentType === 'application/json'
         ? JSON.stringify(d.body)
-        : new URLSearchParams(Object.entries((d.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : pythonRepr(v)])).toString();
+        : new URLSearchParams(
+            Object.entries((d.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : pythonRepr(v)]),
+          ).toString();
     const ac = new AbortController();
     this.aborts.add(ac);
     const timer = setTimeout(() => ac.abort(new Error('timeout')), this.config.timeoutMs);
@@ -214,7 +216,8 @@ export class WebhookDispatcher {
         }
         const failures = (this.consecutiveFailures.get(integ.id) ?? 0) + 1;
         this.consecutiveFailures.set(integ.id, failures);
-        if (failures >= this.config.disableAfterFailures && !integ.deactivated_datetime) integ.deactivated_datetime = gorgiasDatetime(Date.now());
+        if (failures >= this.config.disableAfterFailures && !integ.deactivated_datetime)
+          integ.deactivated_datetime = gorgiasDatetime(Date.now());
         const retryable = status === null || status >= 500;
         if (retryable && d.attempts < this.config.maxAttempts && !integ.deactivated_datetime) {
           this.after(this.config.retryDelayMs, () => this.attempt(d));

@@ -48,14 +48,23 @@ export interface TriggerPayload {
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Validates a create body; throws 400 naming each bad field. */
-export function validateIntegration(body: unknown): Omit<HttpIntegration, 'id' | 'uri' | 'created_datetime' | 'updated_datetime' | 'deactivated_datetime'> {
+export function validateIntegration(
+  body: unknown,
+): Omit<HttpIntegration, 'id' | 'uri' | 'created_datetime' | 'updated_datetime' | 'deactivated_datetime'> {
   const errors: Record<string, string[]> = {};
   const bad = (field: string, msg: string) => (errors[field] = [msg]);
   if (!isObject(body)) throw new ApiError(400, 'Invalid body.', { _schema: ['A JSON object is required.'] });
   if (body.type !== 'http') bad('type', 'Only "http" integrations can be created here.');
   if (typeof body.name !== 'string' || !body.name.trim()) bad('name', 'Missing data for required field.');
   const h = body.http;
-  const http = { url: '', method: 'POST', request_content_type: 'application/json', headers: {} as Record<string, string>, form: {} as Record<string, unknown>, triggers: {} as Partial<Record<Trigger, boolean>> };
+  const http = {
+    url: '',
+    method: 'POST',
+    request_content_type: 'application/json',
+    headers: {} as Record<string, string>,
+    form: {} as Record<string, unknown>,
+    triggers: {} as Partial<Record<Trigger, boolean>>,
+  };
   if (!isObject(h)) bad('http', 'Missing data for required field.');
   else {
     try {
@@ -66,15 +75,18 @@ export function validateIntegration(body: unknown): Omit<HttpIntegration, 'id' |
       bad('http.url', 'Not a valid URL.');
     }
     if (h.method !== undefined) {
-      if (typeof h.method !== 'string' || !METHODS.includes(h.method.toUpperCase())) bad('http.method', `Must be one of: ${METHODS.join(', ')}.`);
+      if (typeof h.method !== 'string' || !METHODS.includes(h.method.toUpperCase()))
+        bad('http.method', `Must be one of: ${METHODS.join(', ')}.`);
       else http.method = h.method.toUpperCase();
     }
     if (h.request_content_type !== undefined) {
-      if (typeof h.request_content_type !== 'string' || !CONTENT_TYPES.includes(h.request_content_type)) bad('http.request_content_type', `Must be one of: ${CONTENT_TYPES.join(', ')}.`);
+      if (typeof h.request_content_type !== 'string' || !CONTENT_TYPES.includes(h.request_content_type))
+        bad('http.request_content_type', `Must be one of: ${CONTENT_TYPES.join(', ')}.`);
       else http.request_content_type = h.request_content_type;
     }
     if (h.headers !== undefined) {
-      if (!isObject(h.headers) || Object.values(h.headers).some((v) => typeof v !== 'string')) bad('http.headers', 'Must be an object of strings.');
+      if (!isObject(h.headers) || Object.values(h.headers).some((v) => typeof v !== 'string'))
+        bad('http.headers', 'Must be an object of strings.');
       else http.headers = { ...(h.headers as Record<string, string>) };
     }
     if (h.form !== undefined) {
@@ -103,7 +115,14 @@ export class IntegrationRegistry {
     const v = validateIntegration(body);
     const id = this.nextId++;
     const at = gorgiasDatetime(now);
-    const integ: HttpIntegration = { id, uri: `/api/integrations/${id}/`, ...v, created_datetime: at, updated_datetime: at, deactivated_datetime: null };
+    const integ: HttpIntegration = {
+      id,
+      uri: `/api/integrations/${id}/`,
+      ...v,
+      created_datetime: at,
+      updated_datetime: at,
+      deactivated_datetime: null,
+    };
     this.items.set(id, integ);
     return structuredClone(integ);
   }

@@ -30,7 +30,9 @@ export class FakeGorgiasClient {
     return this.page([...this.tickets.values()], p);
   }
 
-  async listMessages(p: { limit?: number; cursor?: string; order_by?: Order; ticket_id?: number } = {}): Promise<GorgiasPage<GorgiasMessage>> {
+  async listMessages(
+    p: { limit?: number; cursor?: string; order_by?: Order; ticket_id?: number } = {},
+  ): Promise<GorgiasPage<GorgiasMessage>> {
     const all = [...this.messages.values()].filter((m) => p.ticket_id === undefined || m.ticket_id === p.ticket_id);
     return this.page(all, p);
   }
@@ -38,7 +40,9 @@ export class FakeGorgiasClient {
   /** Event filters this account refuses with a 400 (as an account that does not know a type would). */
   refusedEventFilters = new Set<'types' | 'objectType' | 'createdAfter'>();
 
-  async listEvents(p: { limit?: number; cursor?: string; order_by?: Order; types?: string[]; objectType?: string; createdAfter?: string } = {}): Promise<GorgiasPage<GorgiasEvent>> {
+  async listEvents(
+    p: { limit?: number; cursor?: string; order_by?: Order; types?: string[]; objectType?: string; createdAfter?: string } = {},
+  ): Promise<GorgiasPage<GorgiasEvent>> {
     for (const f of ['types', 'objectType', 'createdAfter'] as const) {
       if (p[f] !== undefined && this.refusedEventFilters.has(f)) {
         this.stats.requests++;

@@ -1,7 +1,11 @@
 import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { SyncLogLevel, SyncMode, SyncRunStatus } from '../../sync-run.types';
 
-registerEnumType(SyncMode, { name: 'SyncMode', description: 'INCREMENTAL reads what changed since the last run; FULL re-reads everything and marks what vanished; REFRESH re-reads the tickets Gorgias webhooks announced (started by webhooks only).' });
+registerEnumType(SyncMode, {
+  name: 'SyncMode',
+  description:
+    'INCREMENTAL reads what changed since the last run; FULL re-reads everything and marks what vanished; REFRESH re-reads the tickets Gorgias webhooks announced (started by webhooks only).',
+});
 registerEnumType(SyncRunStatus, { name: 'SyncRunStatus' });
 registerEnumType(SyncLogLevel, { name: 'SyncLogLevel' });
 

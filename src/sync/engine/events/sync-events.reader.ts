@@ -34,7 +34,10 @@ export async function readSyncEvents(session: RunSession, since: Date): Promise<
     }
     events.length = 0;
     try {
-      await session.logs.warn(session.scope, 'Gorgias refused the event type filter; reading ticket and message events by object type instead.');
+      await session.logs.warn(
+        session.scope,
+        'Gorgias refused the event type filter; reading ticket and message events by object type instead.',
+      );
       for (const objectType of SYNC_EVENT_OBJECT_TYPES) {
         await walk((cursor) => client.listEvents({ limit: PAGE_SIZE, cursor, objectType, createdAfter }));
       }

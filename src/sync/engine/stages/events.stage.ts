@@ -41,7 +41,9 @@ export class EventsStage implements SyncStageRunner {
       handled = targets.handled;
       if (targets.deletedTicketIds.length) {
         await session.page(async (tx, changes) => {
-          session.ticketsDeleted += changes.addDeletions(await this.write.markTicketsDeleted(tx, session.scope, targets.deletedTicketIds, new Date()));
+          session.ticketsDeleted += changes.addDeletions(
+            await this.write.markTicketsDeleted(tx, session.scope, targets.deletedTicketIds, new Date()),
+          );
         });
       }
       const placements = await this.write.findMessagePlacements(dataSource.manager, session.scope, targets.messageIds);
@@ -52,7 +54,10 @@ export class EventsStage implements SyncStageRunner {
     const candidate = newest && datetimeMs(newest) > 0 ? new Date(datetimeMs(newest)) : (session.run.startedAt ?? new Date());
     const effective = watermark && watermark > candidate ? watermark : candidate;
     const windowStart = effective.getTime() - WATERMARK_OVERLAP_MS;
-    const remembered = handled.filter((h) => datetimeMs(h.at) >= windowStart).map((h) => h.id).slice(-MAX_REMEMBERED_EVENT_IDS);
+    const remembered = handled
+      .filter((h) => datetimeMs(h.at) >= windowStart)
+      .map((h) => h.id)
+      .slice(-MAX_REMEMBERED_EVENT_IDS);
     await session.page(async (tx) => {
       await cursors.setWatermark(tx, session.scope, 'events', candidate, session.watermarkCap);
       await cursors.setHandledIds(tx, session.scope, 'events', [...new Set(remembered)]);
@@ -65,7 +70,12 @@ export class EventsStage implements SyncStageRunner {
     if (!ticketIds.length) return;
     const totals = { tickets: 0, messages: 0, removed: 0, deleted: 0 };
     for (let i = 0; i < ticketIds.length; i += REFRESH_BATCH) {
-      const reads = await this.refresher.readAll(session.client, session.services.dataSource.manager, session.scope, ticketIds.slice(i, i + REFRESH_BATCH));
+      const reads = await this.refresher.readAll(
+        session.client,
+        session.services.dataSource.manager,
+        session.scope,
+        ticketIds.slice(i, i + REFRESH_BATCH),
+      );
       // A ticket the database refuses (with its messages) is quarantined; the others are stored.
       await session.itemPage({
         items: storeOrder(reads),

@@ -27,7 +27,12 @@ export interface ListWalkSpec<T> {
  * Walks one list newest first. Stops below `watermark - overlap` (never, on an initial run).
  * The newest timestamp at the start becomes the stream's watermark once the walk completes.
  */
-export async function walkList<T>(session: RunSession, next: SyncStage, watermark: Date | null | undefined, spec: ListWalkSpec<T>): Promise<void> {
+export async function walkList<T>(
+  session: RunSession,
+  next: SyncStage,
+  watermark: Date | null | undefined,
+  spec: ListWalkSpec<T>,
+): Promise<void> {
   // One trace per page (tracing): from its Gorgias call, prefetched or not, to its write.
   const spans = new SyncPageSpans(() => session.spanScope());
   try {
@@ -39,7 +44,13 @@ export async function walkList<T>(session: RunSession, next: SyncStage, watermar
   }
 }
 
-async function walkPages<T>(session: RunSession, next: SyncStage, watermark: Date | null | undefined, spec: ListWalkSpec<T>, spans: SyncPageSpans): Promise<void> {
+async function walkPages<T>(
+  session: RunSession,
+  next: SyncStage,
+  watermark: Date | null | undefined,
+  spec: ListWalkSpec<T>,
+  spans: SyncPageSpans,
+): Promise<void> {
   const cp = session.checkpoint;
   const { stream } = spec;
   const label = stream;
@@ -72,7 +83,10 @@ async function walkPages<T>(session: RunSession, next: SyncStage, watermark: Dat
       // Cursors are good within one run only: after a long pause the API may refuse it.
       if (e instanceof GorgiasApiError && e.code === 'BAD_REQUEST' && cp.cursor && !restarted) {
         restarted = true;
-        await session.logs.warn(session.scope, `The ${label} page cursor was refused by Gorgias; restarting the ${label} walk (rows already synced are kept).`);
+        await session.logs.warn(
+          session.scope,
+          `The ${label} page cursor was refused by Gorgias; restarting the ${label} walk (rows already synced are kept).`,
+        );
         cp.cursor = null;
         continue;
       }
@@ -93,7 +107,9 @@ async function walkPages<T>(session: RunSession, next: SyncStage, watermark: Dat
       await session.logs.warn(
         session.scope,
         `Gorgias ended the ${label} list on a full page of ${items.length} without a next page; the walk may be incomplete. ` +
-          (stream === 'tickets' && session.run.mode === 'FULL' ? 'No ticket is marked deleted by this run.' : 'Records past it may be missing until they change in Gorgias or a FULL sync reads them.'),
+          (stream === 'tickets' && session.run.mode === 'FULL'
+            ? 'No ticket is marked deleted by this run.'
+            : 'Records past it may be missing until they change in Gorgias or a FULL sync reads them.'),
       );
     }
     if (inRange.length) cp.position = spec.timestamp(inRange[inRange.length - 1]);
@@ -123,7 +139,12 @@ async function walkPages<T>(session: RunSession, next: SyncStage, watermark: Dat
     );
     await spans.run(() => session.publish());
     if (done) {
-      await spans.run(() => session.logs.info(session.scope, `Read ${label}: ${stream === 'messages' ? session.messagesSynced : session.ticketsSynced} so far in this run.`));
+      await spans.run(() =>
+        session.logs.info(
+          session.scope,
+          `Read ${label}: ${stream === 'messages' ? session.messagesSynced : session.ticketsSynced} so far in this run.`,
+        ),
+      );
       return;
     }
     spans.nextPage();

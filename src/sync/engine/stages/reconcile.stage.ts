@@ -27,16 +27,22 @@ export class ReconcileStage implements SyncStageRunner {
     const db = session.services.dataSource.manager;
     const trashed = await this.write.findMessageCountMismatches(db, session.scope, MAX_TRASHED_TICKETS_READ_PER_RUN, { trashed: true });
     let messages = 0;
-    for (let i = 0; i < trashed.length; i += TRASHED_BATCH) messages += await this.readTrashed(session, trashed.slice(i, i + TRASHED_BATCH));
+    for (let i = 0; i < trashed.length; i += TRASHED_BATCH)
+      messages += await this.readTrashed(session, trashed.slice(i, i + TRASHED_BATCH));
     if (trashed.length) {
       await session.logs.info(
         session.scope,
         `Read ${trashed.length} tickets in the Gorgias trash one by one with their ${messages} messages (Gorgias leaves them out of its messages list).`,
       );
     }
-    const mismatches = await this.write.findMessageCountMismatches(db, session.scope, MAX_RECONCILED_TICKETS_PER_RUN - session.checkpoint.reconciled, {
-      trashed: false,
-    });
+    const mismatches = await this.write.findMessageCountMismatches(
+      db,
+      session.scope,
+      MAX_RECONCILED_TICKETS_PER_RUN - session.checkpoint.reconciled,
+      {
+        trashed: false,
+      },
+    );
     for (const mismatch of mismatches) {
       const { result, expected, quarantined } = await this.reread(session, mismatch, true);
       if (quarantined) continue;
@@ -50,7 +56,10 @@ export class ReconcileStage implements SyncStageRunner {
 
   /** Reads a batch of trashed tickets (no transaction open), then stores them in one page. Returns the messages stored. */
   private async readTrashed(session: RunSession, batch: MessageCountMismatch[]): Promise<number> {
-    const reads = await this.refresher.readMany(session.client, batch.map((m) => m.externalId));
+    const reads = await this.refresher.readMany(
+      session.client,
+      batch.map((m) => m.externalId),
+    );
     let stored = 0;
     // A ticket the database refuses (with its messages) is quarantined; the others are stored.
     await session.itemPage({

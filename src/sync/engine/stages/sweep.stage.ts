@@ -15,7 +15,11 @@ export class SweepStage implements SyncStageRunner {
       // Tickets not seen may only be beyond where Gorgias cut a list short: marking them deleted could be wrong.
       await session.page(async (tx) => {
         session.advance(next);
-        await session.logs.warn(session.scope, 'No ticket was marked deleted: a list walk of this run may have been incomplete (see above).', tx);
+        await session.logs.warn(
+          session.scope,
+          'No ticket was marked deleted: a list walk of this run may have been incomplete (see above).',
+          tx,
+        );
       });
       return;
     }

@@ -50,7 +50,8 @@ export class TicketFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Full-text search over subject, description and message bodies. Words are ANDed; "quoted phrases", OR and -word work as in web search engines.',
+    description:
+      'Full-text search over subject, description and message bodies. Words are ANDed; "quoted phrases", OR and -word work as in web search engines.',
   })
   @IsOptional()
   @IsString()

@@ -29,7 +29,9 @@ export function effectivePageSize(args: Record<string, unknown> | undefined, fal
 }
 
 function selects(set: SelectionSetNode | undefined, name: string): boolean {
-  return !!set?.selections.some((s) => (s.kind === Kind.FIELD ? s.name.value === name : s.kind === Kind.INLINE_FRAGMENT && selects(s.selectionSet, name)));
+  return !!set?.selections.some((s) =>
+    s.kind === Kind.FIELD ? s.name.value === name : s.kind === Kind.INLINE_FRAGMENT && selects(s.selectionSet, name),
+  );
 }
 
 /**
@@ -45,10 +47,12 @@ export const listComplexity =
   };
 
 /** `tickets`: the list, its count, and a search with its count priced by what they read. */
-export const ticketsComplexity = (fallback: number) => (o: ComplexityEstimatorArgs): number => {
-  const base = listComplexity(fallback, TICKETS_TOTAL_COUNT_COST)(o);
-  const search = (o.args?.filter as { search?: unknown } | undefined)?.search;
-  if (typeof search !== 'string' || !search.trim()) return base;
-  const counted = selects(o.node?.selectionSet, 'totalCount');
-  return base + SEARCH_COST + (counted ? SEARCH_TOTAL_COUNT_COST : 0);
-};
+export const ticketsComplexity =
+  (fallback: number) =>
+  (o: ComplexityEstimatorArgs): number => {
+    const base = listComplexity(fallback, TICKETS_TOTAL_COUNT_COST)(o);
+    const search = (o.args?.filter as { search?: unknown } | undefined)?.search;
+    if (typeof search !== 'string' || !search.trim()) return base;
+    const counted = selects(o.node?.selectionSet, 'totalCount');
+    return base + SEARCH_COST + (counted ? SEARCH_TOTAL_COUNT_COST : 0);
+  };
