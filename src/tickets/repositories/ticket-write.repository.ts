@@ -49,27 +49,10 @@ const TICKET_COLUMNS = [
   'trashed_at',
   'payload',
 ];
+/** Stored for fidelity, not shown by the API (Ticket has no spam or openedAt field): changing them is no change for the feed. */
+const NOT_SHOWN = new Set(['spam', 'opened_at', 'payload']);
 /** What the API shows of a ticket row (a change to any of these is a change for the feed). */
-const TICKET_SHOWN = [
-  'subject',
-  'excerpt',
-  'status',
-  'priority',
-  'channel',
-  'via',
-  'language',
-  'customer_external_id',
-  'customer_email',
-  'customer_name',
-  'tags',
-  'messages_count',
-  'created_at',
-  'updated_at',
-  'closed_at',
-  'last_message_at',
-  'trashed_at',
-  'deleted_at',
-];
+const TICKET_SHOWN = [...TICKET_COLUMNS.filter((c) => !NOT_SHOWN.has(c)), 'deleted_at'];
 const TICKET_RECORD = `external_id bigint, subject text, excerpt text, status text, priority text, channel text, via text,
   language text, customer_external_id bigint, customer_email text, customer_name text, tags text[],
   messages_count int, spam boolean, created_at timestamptz, updated_at timestamptz, opened_at timestamptz,
