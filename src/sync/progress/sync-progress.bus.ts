@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PubSub } from 'graphql-subscriptions';
-import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { PgListener } from '../../database/pg-listener';
 import { SyncNotifyRepository } from '../repositories/sync-notify.repository';
 import { PROGRESS_CHANNEL, WAKEUP_CHANNEL } from '../sync.constants';
 
@@ -19,8 +19,6 @@ export interface SyncProgressEvent {
   at: string;
 }
 
-const RECONNECT_DELAY_MS = 1_000;
-
 /**
  * Progress and wake-ups between gateway instances over PostgreSQL LISTEN/NOTIFY: the instance that
  * runs a sync publishes, every instance receives, and each fans out to its own subscribers.
@@ -31,46 +29,28 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SyncProgressBus.name);
   private readonly local = new LocalPubSub();
   private readonly wakeupHandlers: ((payload: string) => void)[] = [];
-  private client?: Client;
-  private closed = false;
+  private readonly listener: PgListener;
 
   constructor(
     private readonly notifications: SyncNotifyRepository,
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
-  ) {}
+    @Inject(appConfig.KEY) config: AppConfig,
+  ) {
+    // Missed progress is superseded by the next update; missed wake-ups by the scheduler's tick.
+    this.listener = new PgListener({
+      databaseUrl: config.databaseUrl,
+      applicationName: 'cxconnect-listener',
+      channels: [PROGRESS_CHANNEL, WAKEUP_CHANNEL],
+      onNotification: (channel, payload) => this.dispatch(channel, payload),
+      logger: this.logger,
+    });
+  }
 
   async onModuleInit(): Promise<void> {
-    await this.listen();
+    await this.listener.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    // Shutting down: a listener connection that fails to close cleanly is dropped with the process anyway.
-    await this.client?.end().catch(() => undefined);
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'cxconnect-listener' });
-    client.on('notification', (n) => this.dispatch(n.channel, n.payload));
-    client.on('error', (err) => {
-      this.logger.warn(`listener connection lost (${err.message}); reconnecting`);
-      this.reconnect();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${PROGRESS_CHANNEL}`);
-    await client.query(`LISTEN ${WAKEUP_CHANNEL}`);
-    this.client = client;
-  }
-
-  private reconnect(): void {
-    if (this.closed) return;
-    // The old connection is already broken (that is why we reconnect); its close error says nothing new.
-    this.client?.end().catch(() => undefined);
-    this.client = undefined;
-    setTimeout(() => {
-      if (this.closed) return;
-      this.listen().catch(() => this.reconnect());
-    }, RECONNECT_DELAY_MS).unref();
+    await this.listener.stop();
   }
 
   private dispatch(channel: string, payload?: string): void {

@@ -1,13 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
 import { appConfig, AppConfig } from '../../config/app.config';
+import { PgListener } from '../../database/pg-listener';
 import { TICKET_CHANGES_CHANNEL } from './ticket-change.repository';
 
 /** Whom a notification concerns; `null` means "anything may have changed" (the listener reconnected). */
 export type FeedWakeup = { tenantId: string; connectorId: string } | null;
 export type FeedWakeupHandler = (w: FeedWakeup) => void;
-
-const RECONNECT_DELAY_MS = 1_000;
 
 /**
  * One LISTEN connection per instance for the change feed's NOTIFYs (sent at commit by whichever
@@ -20,51 +18,31 @@ const RECONNECT_DELAY_MS = 1_000;
 export class TicketChangeWakeups implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TicketChangeWakeups.name);
   private readonly handlers = new Set<FeedWakeupHandler>();
-  private client?: Client;
-  private closed = false;
+  private readonly listener: PgListener;
 
-  constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}
+  constructor(@Inject(appConfig.KEY) config: AppConfig) {
+    this.listener = new PgListener({
+      databaseUrl: config.databaseUrl,
+      applicationName: 'cxconnect-feed-listener',
+      channels: [TICKET_CHANGES_CHANNEL],
+      onNotification: (_channel, payload) => this.dispatch(payload),
+      onReconnected: () => this.notify(null),
+      logger: this.logger,
+    });
+  }
 
   async onModuleInit(): Promise<void> {
-    await this.listen();
+    await this.listener.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    // Already closed or broken: nothing left to release.
-    await this.client?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 
   /** Calls `handler` on every feed notification until the returned function is called. */
   subscribe(handler: FeedWakeupHandler): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'cxconnect-feed-listener' });
-    client.on('notification', (n) => this.dispatch(n.payload));
-    client.on('error', (err) => {
-      this.logger.warn(`feed listener connection lost (${err.message}); reconnecting`);
-      this.reconnect();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${TICKET_CHANGES_CHANNEL}`);
-    this.client = client;
-  }
-
-  private reconnect(): void {
-    if (this.closed) return;
-    // The broken connection may already be gone; ending it is best effort.
-    this.client?.end().catch(() => undefined);
-    this.client = undefined;
-    setTimeout(() => {
-      if (this.closed) return;
-      this.listen().then(
-        () => this.notify(null),
-        () => this.reconnect(),
-      );
-    }, RECONNECT_DELAY_MS).unref();
   }
 
   private dispatch(payload: string | undefined): void {
