@@ -1,7 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsNumber, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+// Numbers from the environment; integers are enforced by @IsInt where a setting needs one.
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 const ORIGIN = 'https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?';
@@ -16,7 +17,7 @@ export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -49,12 +50,12 @@ export class Environment {
   })
   GORGIAS_BASE_URL = 'https://{subdomain}.gorgias.com';
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1000)
   GORGIAS_TIMEOUT_MS = 30000;
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(0)
   @Max(20)
@@ -72,7 +73,7 @@ export class Environment {
   PUBLIC_BASE_URL?: string;
 
   /** Share of the account's rate-limit bucket (X-Gorgias-Account-Api-Call-Limit) our calls may fill; the rest is left to the account's other tools. */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsNumber({}, { message: 'must be a number between 0.1 and 1, e.g. 0.8' })
   @Min(0.1, { message: 'must be a number between 0.1 and 1, e.g. 0.8' })
   @Max(1, { message: 'must be a number between 0.1 and 1, e.g. 0.8' })
@@ -82,58 +83,58 @@ export class Environment {
   @IsBoolean()
   SYNC_SCHEDULER_ENABLED = true;
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   SYNC_TICK_SECONDS = 10;
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(10)
   SYNC_LEASE_SECONDS = 60;
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(1440)
   SYNC_DEFAULT_INTERVAL_MINUTES = 15;
 
   /** Poll interval of a connector whose webhooks are not arriving (off, refused, or silent). */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(10)
   @Max(86400)
   SYNC_POLL_SECONDS = 60;
 
   /** Runs one instance executes at once (each paced by its own account's rate limit). */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(256)
   SYNC_MAX_CONCURRENT_RUNS = 8;
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(3650)
   SYNC_HISTORY_RETENTION_DAYS = 90;
 
   /** Longest a single SQL statement may run before PostgreSQL cancels it (a slow query must not hold a pooled connection). */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(100)
   @Max(3_600_000)
   DB_STATEMENT_TIMEOUT_MS = 30_000;
 
   /** A transaction left idle this long is ended by PostgreSQL (its locks and connection come back). */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1000)
   @Max(3_600_000)
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 120_000;
 
   /** Bearer tokens must carry `exp`, at most this many hours after their `iat` (or after now, without `iat`). */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(8760)
@@ -146,7 +147,7 @@ export class Environment {
   GRAPHQL_INTROSPECTION?: boolean;
 
   /** Open WebSocket connections allowed from one client address (behind a proxy, raise it). */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(100_000)
@@ -181,7 +182,7 @@ export class Environment {
   METRICS_TOKEN?: string;
 
   /** Serves `/metrics` on this port only, apart from the API (then a token is optional). */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsOptional()
   @IsInt()
   @Min(1)
