@@ -25,6 +25,7 @@ export const appConfig = registerAs('app', () => {
     database: {
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      preparedStatements: env.DB_PREPARED_STATEMENTS,
     },
     encryptionKeys: env.SECRETS_ENCRYPTION_KEYS,
     gorgias: {

@@ -133,6 +133,13 @@ export class Environment {
   @Max(3_600_000)
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 120_000;
 
+  /** Hot reads kept prepared per pooled connection (parsed and planned once); 0 behind a pooler in transaction mode. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  DB_PREPARED_STATEMENTS = 100;
+
   /** Bearer tokens must carry `exp`, at most this many hours after their `iat` (or after now, without `iat`). */
   @Transform(toNumber)
   @IsInt()

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { appConfig, AppConfig } from '../config/app.config';
 import { migrations } from '../../migrations';
 import { DatabaseMigrationService } from './database-migration.service';
+import { PreparedReads } from './prepared-reads';
 
 @Global()
 @Module({
@@ -28,6 +29,7 @@ import { DatabaseMigrationService } from './database-migration.service';
       }),
     }),
   ],
-  providers: [DatabaseMigrationService],
+  providers: [DatabaseMigrationService, PreparedReads],
+  exports: [PreparedReads],
 })
 export class DatabaseModule {}

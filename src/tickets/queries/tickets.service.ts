@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user';
 import { assertUuid } from '../../common/uuid';
+import { sqlLimit } from '../../database/sql-literal';
 import { TicketFilter } from '../api/dto/ticket-filter.input';
 import { Customer, Message, Ticket } from '../api/models/ticket.models';
 import { CustomerRepository } from '../repositories/customer.repository';
@@ -51,7 +52,7 @@ export class TicketsService {
       w.add(`(t.updated_at, t.id) < (${w.param(after.updatedAt)}::timestamptz, ${w.param(after.id)}::uuid)`);
     }
     const q = searchQuery(w, filter);
-    const limit = w.param(first + 1);
+    const limit = sqlLimit(first + 1);
     // What the fields under the page ask of each ticket comes in the page's own statement.
     const withIncludes = ticketIncludesSql((v) => w.param(v), includes);
     const rows = q ? await searchTickets(this.tickets, w, q, limit, first, withIncludes) : await this.tickets.list(w, limit, withIncludes);

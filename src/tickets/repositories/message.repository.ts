@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { PreparedReads } from '../../database/prepared-reads';
+import { sqlLimit } from '../../database/sql-literal';
 import { MessagePageRow } from './ticket-rows';
 import { ISO_US } from './ticket.repository';
 
@@ -26,7 +26,7 @@ export interface MessageKey {
 /** Reads of `messages`, always scoped by the tenant. */
 @Injectable()
 export class MessageRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reads: PreparedReads) {}
 
   /**
    * The first `size + 1` messages (after `at`) of each ticket and each ticket's message total: ONE
@@ -45,15 +45,14 @@ export class MessageRepository {
       tickets.map((t) => t.connectorId),
       tickets.map((t) => t.externalId),
       tenantId,
-      size + 1,
     ];
     let cursor = '';
     if (at) {
       params.push(at.createdAt, at.id);
-      cursor = `AND (m.created_at, m.id) ${backward ? '<' : '>'} ($6::timestamptz, $7::uuid)`;
+      cursor = `AND (m.created_at, m.id) ${backward ? '<' : '>'} ($5::timestamptz, $6::uuid)`;
     }
     const dir = backward ? 'DESC' : 'ASC';
-    return this.dataSource.query(
+    return this.reads.rows(
       `SELECT k.ord, k.ticket_id, c.total, p.*
        FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) WITH ORDINALITY AS k(ticket_id, connector_id, ticket_external_id, ord)
        CROSS JOIN LATERAL (
@@ -66,7 +65,7 @@ export class MessageRepository {
          WHERE m.connector_id = k.connector_id AND m.ticket_external_id = k.ticket_external_id
            AND m.tenant_id = $4 AND m.deleted_at IS NULL ${cursor}
          ORDER BY m.created_at ${dir}, m.id ${dir}
-         LIMIT $5
+         LIMIT ${sqlLimit(size + 1)}
        ) p ON true
        ORDER BY k.ord, p.created_at ${dir}, p.id ${dir}`,
       params,
@@ -75,7 +74,7 @@ export class MessageRepository {
 
   /** Messages of live tickets per connector, in one query. */
   async countsByConnector(tenantId: string, connectorIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { id: string; n: number }[] = await this.dataSource.query(
+    const rows: { id: string; n: number }[] = await this.reads.rows(
       `SELECT k.id, (
          SELECT count(*) FROM messages m
          JOIN tickets t ON t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id

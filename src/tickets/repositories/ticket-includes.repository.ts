@@ -1,3 +1,4 @@
+import { sqlLimit } from '../../database/sql-literal';
 import type { TicketIncludes } from '../queries/ticket-includes';
 import { ISO_US } from './ticket.repository';
 
@@ -56,7 +57,7 @@ export function ticketIncludesSql(param: (value: unknown) => string, includes: T
     joins.push(`LEFT JOIN LATERAL (
       SELECT json_agg(x.j ORDER BY x.created_at ${dir}, x.id ${dir}) AS page FROM (
         SELECT json_build_object(${pairs.join(', ')}) AS j, m.created_at, m.id FROM messages m
-        WHERE ${ofTicket} ${cursor} ORDER BY m.created_at ${dir}, m.id ${dir} LIMIT ${param(page.size + 1)}
+        WHERE ${ofTicket} ${cursor} ORDER BY m.created_at ${dir}, m.id ${dir} LIMIT ${sqlLimit(page.size + 1)}
       ) x
     ) m${i} ON true`);
     columns.push(`m${i}.page AS msg_${i}`);

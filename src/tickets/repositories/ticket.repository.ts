@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { PreparedReads } from '../../database/prepared-reads';
 import type { TicketWhere } from '../queries/ticket-where.builder';
 import type { IncludeSql } from './ticket-includes.repository';
 import { TicketRow } from './ticket-rows';
@@ -23,17 +22,17 @@ const AS_IS: IncludeSql = (sql) => sql;
 /** Reads of `tickets`, always scoped by the tenant ($1 of every TicketWhere). */
 @Injectable()
 export class TicketRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reads: PreparedReads) {}
 
   /** Newest update first, up to `limit` (a parameter of `w`); `withIncludes` adds what the page brings along (see ticketIncludesSql). */
   list(w: TicketWhere, limit: string, withIncludes = AS_IS): Promise<TicketRow[]> {
-    return this.dataSource.query(withIncludes(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE ${w.sql} ${ORDER} LIMIT ${limit}`), w.params);
+    return this.reads.rows(withIncludes(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE ${w.sql} ${ORDER} LIMIT ${limit}`), w.params);
   }
 
   /** Search, first step: the newest `walk` tickets of the list, each checked against `q` (fast when the words are common). */
   searchWalk(w: TicketWhere, q: string, limit: string, walk: number, withIncludes = AS_IS): Promise<TicketRow[]> {
     // OFFSET 0 keeps the EXISTS a per-ticket index probe (not a hash of every matching message).
-    return this.dataSource.query(
+    return this.reads.rows(
       withIncludes(`SELECT ${TICKET_COLUMNS} FROM (
          SELECT t.* FROM tickets t WHERE ${w.sql} ${ORDER} LIMIT ${walk}
        ) t
@@ -49,7 +48,7 @@ export class TicketRepository {
 
   /** Search, second step: every match through the GIN indexes (fast when the words are rare). */
   searchAll(w: TicketWhere, q: string, limit: string, withIncludes = AS_IS): Promise<TicketRow[]> {
-    return this.dataSource.query(
+    return this.reads.rows(
       withIncludes(`WITH hit AS MATERIALIZED (
          SELECT t.id FROM tickets t WHERE t.tenant_id = $1 AND t.search @@ ${q}
          UNION
@@ -71,12 +70,12 @@ export class TicketRepository {
         WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
           AND m.tenant_id = $1 AND m.deleted_at IS NULL AND m.search @@ ${q}))`);
     }
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM tickets t WHERE ${w.sql}`, w.params);
+    const [row] = await this.reads.rows<{ n: number }>(`SELECT count(*)::int AS n FROM tickets t WHERE ${w.sql}`, w.params);
     return row.n;
   }
 
   async findById(tenantId: string, id: string): Promise<TicketRow | null> {
-    const rows: TicketRow[] = await this.dataSource.query(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.tenant_id = $1 AND t.id = $2`, [
+    const rows: TicketRow[] = await this.reads.rows(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.tenant_id = $1 AND t.id = $2`, [
       tenantId,
       id,
     ]);
@@ -84,7 +83,7 @@ export class TicketRepository {
   }
 
   async findByExternalId(tenantId: string, connectorId: string, externalId: string): Promise<TicketRow | null> {
-    const rows: TicketRow[] = await this.dataSource.query(
+    const rows: TicketRow[] = await this.reads.rows(
       `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.tenant_id = $1 AND t.connector_id = $2 AND t.external_id = $3`,
       [tenantId, connectorId, externalId],
     );
@@ -93,7 +92,7 @@ export class TicketRepository {
 
   /** Live (not deleted) tickets per connector, in one query. */
   async countsByConnector(tenantId: string, connectorIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { id: string; n: number }[] = await this.dataSource.query(
+    const rows: { id: string; n: number }[] = await this.reads.rows(
       `SELECT k.id, (SELECT count(*) FROM tickets t WHERE t.connector_id = k.id AND t.tenant_id = $2 AND t.deleted_at IS NULL)::int AS n
        FROM unnest($1::uuid[]) AS k(id)`,
       [connectorIds, tenantId],
