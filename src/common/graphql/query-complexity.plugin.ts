@@ -32,20 +32,33 @@ export function assertComplexity(
   }
 }
 
+/** Checked (document, operation, variables) per parsed document kept by Apollo's document cache. */
+const CHECKED_PER_DOCUMENT = 64;
+
 export function queryComplexityPlugin(max = MAX_QUERY_COMPLEXITY): ApolloServerPlugin {
   let schema: GraphQLSchema;
+  // Apollo hands back the same DocumentNode for a repeated query text, and the cost depends only on it, the
+  // operation and the variables: a client polling one query is checked once, not on every request.
+  let passed = new WeakMap<DocumentNode, Set<string>>();
   return {
     async serverWillStart() {
       return {
         schemaDidLoadOrUpdate: ({ apiSchema }) => {
           schema = apiSchema;
+          passed = new WeakMap();
         },
       };
     },
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
+          const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+          let seen = passed.get(document);
+          if (seen?.has(key)) return;
           assertComplexity(schema, document, request.operationName, request.variables, max);
+          if (!seen) passed.set(document, (seen = new Set()));
+          if (seen.size >= CHECKED_PER_DOCUMENT) seen.clear();
+          seen.add(key);
         },
       };
     },

@@ -99,13 +99,11 @@ export function messageConnection(rows: Message[], page: MessagePageArgs, totalC
     : toConnection(rows, page.size, totalCount, messageCursor);
 }
 
-/** Message objects from the JSON the page statement built (GraphQL field names already; dates as epoch ms). */
+/** Message objects from the JSON the page statement built (GraphQL field names already; dates as the API's text). */
 function messagesFromJson(json: any[] | null, ticketId: string): Message[] {
   if (!json) return [];
   for (const m of json) {
     m.ticketId = ticketId;
-    if (m.createdAt !== undefined) m.createdAt = new Date(m.createdAt);
-    if (m.sentAt != null) m.sentAt = new Date(m.sentAt);
     if (m.attachments !== undefined) m.attachments = toAttachments(m.attachments);
   }
   return json as Message[];

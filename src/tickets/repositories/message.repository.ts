@@ -40,12 +40,7 @@ export class MessageRepository {
     at: MessageKey | undefined,
     backward: boolean,
   ): Promise<MessagePageRow[]> {
-    const params: unknown[] = [
-      tickets.map((t) => t.id),
-      tickets.map((t) => t.connectorId),
-      tickets.map((t) => t.externalId),
-      tenantId,
-    ];
+    const params: unknown[] = [tickets.map((t) => t.id), tickets.map((t) => t.connectorId), tickets.map((t) => t.externalId), tenantId];
     let cursor = '';
     if (at) {
       params.push(at.createdAt, at.id);

@@ -1,3 +1,4 @@
+import { isoInstantSql } from '../../common/graphql/strict-date-time';
 import { sqlLimit } from '../../database/sql-literal';
 import type { TicketIncludes } from '../queries/ticket-includes';
 import { ISO_US } from './ticket.repository';
@@ -5,12 +6,12 @@ import { ISO_US } from './ticket.repository';
 /** Wraps a ticket page statement so that it brings its includes along. */
 export type IncludeSql = (pageSql: string) => string;
 
-/** Milliseconds since the epoch, truncated (as pg's own timestamp parsing gives a Date). */
-const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
+/** Ticket timestamp columns: a page reads them as the API's text (see Instant), not as Dates to format again. */
+const INSTANT_COLUMNS = new Set(['created_at', 'updated_at', 'closed_at', 'last_message_at', 'trashed_at', 'deleted_at']);
 const participant = (email: string, name: string) =>
   `CASE WHEN ${email} IS NULL AND ${name} IS NULL THEN NULL ELSE json_build_object('email', ${email}, 'name', ${name}) END`;
 
-/** Message fields as the JSON of a page carries them: GraphQL names, values ready but for dates and attachments. */
+/** Message fields as the JSON of a page carries them: GraphQL names, values ready but for attachments. */
 const MESSAGE_FIELDS: Record<string, string> = {
   id: 'm.id',
   externalId: 'm.external_id::text',
@@ -24,8 +25,8 @@ const MESSAGE_FIELDS: Record<string, string> = {
   bodyText: 'm.body_text',
   bodyHtml: 'm.body_html',
   attachments: 'm.attachments',
-  createdAt: epochMs('m.created_at'),
-  sentAt: epochMs('m.sent_at'),
+  createdAt: isoInstantSql('m.created_at'),
+  sentAt: isoInstantSql('m.sent_at'),
 };
 
 /**
@@ -67,7 +68,10 @@ export function ticketIncludesSql(param: (value: unknown) => string, includes: T
     columns.push('mc.total AS msg_total');
   }
   // Only the ticket columns the fields asked need leave PostgreSQL (the description, for one, is long).
-  const ticketColumns = includes.columns ? includes.columns.map((c) => `t.${c}`) : ['t.*'];
+  // Sorting stays on the timestamps themselves (`t.updated_at` below is the inner column, microseconds kept).
+  const ticketColumns = includes.columns
+    ? includes.columns.map((c) => (INSTANT_COLUMNS.has(c) ? `${isoInstantSql(`t.${c}`)} AS ${c}` : `t.${c}`))
+    : ['t.*'];
   if (!columns.length && !includes.columns) return (pageSql) => pageSql;
   const select = [...ticketColumns, ...columns].join(', ');
   const from = joins.join('\n');

@@ -1,4 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import type { Instant } from '../../../common/graphql/strict-date-time';
 
 @ObjectType('Customer', { description: 'The customer of a ticket, as Gorgias knows them.' })
 export class Customer {
@@ -35,8 +36,8 @@ export class Message {
   @Field(() => String, { nullable: true }) subject: string | null;
   @Field(() => String, { nullable: true }) bodyText: string | null;
   @Field(() => String, { nullable: true }) bodyHtml: string | null;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) sentAt: Date | null;
+  @Field(() => GraphQLISODateTime) createdAt: Instant;
+  @Field(() => GraphQLISODateTime, { nullable: true }) sentAt: Instant | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When Gorgias failed to send it (set after creation); null otherwise.' })
   failedAt: Date | null;
   @Field(() => [Attachment]) attachments: Attachment[];
@@ -60,14 +61,14 @@ export class Ticket {
   @Field(() => String, { nullable: true }) language: string | null;
   @Field(() => [String]) tags: string[];
   @Field(() => Int, { description: 'The number of messages Gorgias reports for the ticket.' }) messagesCount: number;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
-  @Field(() => GraphQLISODateTime) updatedAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) closedAt: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) lastMessageAt: Date | null;
+  @Field(() => GraphQLISODateTime) createdAt: Instant;
+  @Field(() => GraphQLISODateTime) updatedAt: Instant;
+  @Field(() => GraphQLISODateTime, { nullable: true }) closedAt: Instant | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) lastMessageAt: Instant | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the ticket was deleted (or trashed) in Gorgias; null while live.' })
-  deletedAt: Date | null;
+  deletedAt: Instant | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the ticket was moved to the Gorgias trash.' })
-  trashedAt: Date | null;
+  trashedAt: Instant | null;
 
   // `customer` and `messages` are resolved in TicketsResolver (batched). Internal, not exposed:
   customerExternalId: string | null;
