@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { GorgiasSimulator, SimAccount, startGorgiasSimulator } from './gorgias-simulator';
@@ -8,10 +9,15 @@ import { startTestApp, TestApp } from './support/test-app';
 /**
  * The operator console in a real browser, through the setup guide's whole flow against the
  * simulator: sign in with a token, Add Connector with Test Connection's diagnoses, Save & Activate,
- * live progress, runs, the sync log and the tickets. Screenshots go to docs/console/.
+ * live progress, runs, the sync log and the tickets. Screenshots go to docs/console/ with
+ * UPDATE_SCREENSHOTS=1 (`npm run docs:screenshots`), to a temporary directory otherwise, so that a
+ * test run leaves the working tree as it found it.
  * Then the API from pages on two other origins: one in CORS_ORIGINS, one not.
  */
-const SHOTS = path.resolve(__dirname, '../docs/console');
+const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.resolve(__dirname, '../docs/console')
+    : mkdtempSync(path.join(tmpdir(), 'cxconnect-console-'));
 
 if (!hasChromium) {
   // Visible in `npm test` output: the browser test did not run, and how to make it run.
@@ -64,6 +70,7 @@ describeInBrowser('operator console in Chromium', () => {
     await sim?.close();
     await listed?.close();
     await unlisted?.close();
+    if (process.env.UPDATE_SCREENSHOTS !== '1') rmSync(SHOTS, { recursive: true, force: true });
   });
 
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
