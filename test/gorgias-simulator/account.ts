@@ -44,6 +44,15 @@ export interface SimAccountStats {
   rateLimited: number;
   /** Failures injected (error, cut, truncate); slow answers are not counted. */
   faults: number;
+  /** The account's data now: what a full read of it has to fetch (for benchmarks' lower bounds). */
+  data: {
+    tickets: number;
+    messages: number;
+    /** Messages `GET /api/messages` lists (the worst case leaves out those of trashed tickets). */
+    listedMessages: number;
+    /** Trashed tickets that have messages the messages list leaves out (each read on its own). */
+    trashedWithHiddenMessages: number;
+  };
 }
 
 export interface SimAccount {
@@ -95,7 +104,7 @@ export class Account implements SimAccount {
   private readonly keys: KeyRing;
   private readonly ctx: MutationContext;
   private behaviourState: SimBehaviour;
-  private readonly statsData: SimAccountStats = { requests: 0, byRoute: {}, rateLimited: 0, faults: 0 };
+  private readonly statsData: Omit<SimAccountStats, 'data'> = { requests: 0, byRoute: {}, rateLimited: 0, faults: 0 };
 
   constructor(o: AddAccountOptions, sim: { rateLimit: RateLimitConfig | false; clockScale: number }) {
     if (!o.subdomain || !/^[a-z0-9][a-z0-9-]*$/i.test(o.subdomain)) throw new Error(`Invalid subdomain: ${o.subdomain}`);
@@ -146,7 +155,16 @@ export class Account implements SimAccount {
     this.statsData.faults++;
   }
   stats(): SimAccountStats {
-    return clone(this.statsData);
+    const listed = this.behaviourState.trashedTicketMessagesListed;
+    let messages = 0;
+    let trashedWithHiddenMessages = 0;
+    for (const rec of this.store.tickets.values()) {
+      messages += rec.msgs.length;
+      if (!listed && rec.t.trashed_datetime && rec.msgs.length) trashedWithHiddenMessages++;
+    }
+    const listedMessages = listed ? messages : this.store.messagesOfUntrashedTickets().length;
+    const data = { tickets: this.store.tickets.size, messages, listedMessages, trashedWithHiddenMessages };
+    return { ...clone(this.statsData), data };
   }
 
   accountObject(): Record<string, unknown> {
