@@ -44,9 +44,9 @@ const userError = (message: string, code = 'BAD_USER_INPUT') => new GraphQLError
 
 /**
  * GraphQL subscriptions over WebSocket (graphql-transport-ws), on a `ws` server of our own so that
- * the socket has the limits HTTP has: a small maximum message, a cap on sockets per client address
- * and on subscriptions per socket, authentication at connection_init (a refused token closes the
- * socket, 4403), and every operation validated with the HTTP rules (depth, introspection depth,
+ * the socket has the limits HTTP has: the CORS origin allowlist (403 at the upgrade), a small maximum
+ * message, a cap on sockets per client address and on subscriptions per socket, authentication at
+ * connection_init (a refused token closes the socket, 4403), and every operation validated with the HTTP rules (depth, introspection depth,
  * width, complexity) and answered through the same error formatter. Only subscriptions are served
  * here; queries and mutations go over HTTP.
  */
@@ -129,6 +129,14 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    // Browsers always send Origin on a WebSocket upgrade; the same allowlist as CORS applies, before any socket opens.
+    if (!this.origins.allows(req.headers.origin, req.headers.host)) {
+      const body = 'This origin may not open GraphQL WebSockets here: add it to CORS_ORIGINS.';
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      return;
+    }
     const address = req.socket.remoteAddress ?? 'unknown';
     const open = this.perAddress.get(address) ?? 0;
     if (open >= this.config.wsMaxConnectionsPerAddress) {
@@ -161,9 +169,6 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** connection_init: the token in connectionParams.authorization, checked as on HTTP; refused closes the socket. */
   private authenticate(ctx: WsContext): boolean {
-    // Browsers always send Origin on a WebSocket upgrade; the same allowlist as CORS applies.
-    const upgrade = ctx.extra.request;
-    if (!this.origins.allows(upgrade?.headers?.origin, upgrade?.headers?.host)) return false;
     const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
     let user: AuthUser;
     try {
