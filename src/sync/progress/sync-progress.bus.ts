@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PubSub } from 'graphql-subscriptions';
+import { EventEmitter } from 'node:events';
 import { EntityManager } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { PgListener } from '../../database/pg-listener';
@@ -27,7 +28,7 @@ export interface SyncProgressEvent {
 @Injectable()
 export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SyncProgressBus.name);
-  private readonly local = new LocalPubSub();
+  private readonly local = new LocalPubSub({ eventEmitter: listenersUncapped() });
   private readonly wakeupHandlers: ((payload: string) => void)[] = [];
   private readonly listener: PgListener;
 
@@ -92,6 +93,17 @@ export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
   subscriberCount(connectorId: string): number {
     return this.local.listenerCount(topic(connectorId));
   }
+}
+
+/**
+ * One connector's progress may have many live subscribers (portal tabs, services), each a listener on its
+ * topic: Node's warning at 11 would be noise. Sockets per address and subscriptions per socket are capped
+ * (GraphqlWsServer), and a completed subscription removes its listener at once.
+ */
+function listenersUncapped(): EventEmitter {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return emitter;
 }
 
 /** graphql-subscriptions' PubSub, telling how many listen on a topic. */
