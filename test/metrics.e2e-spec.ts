@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { Client } from 'pg';
 import { freePort } from '../src/database/embedded-postgres';
 import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
+import { seedConnector } from './support/feed-helpers';
 import { metricValue, parseMetrics, promtoolCheck, scrape } from './support/prometheus';
 import { createAndActivate, TRIGGER, waitForRun } from './support/sync-helpers';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
@@ -192,6 +195,39 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     await client.dispose();
   });
 
+  it('reports committed feed changes an older open transaction holds back, and how long the oldest waits', async () => {
+    const holder = new Client({ connectionString: t.databaseUrl });
+    const writer = new Client({ connectionString: t.databaseUrl });
+    await holder.connect();
+    await writer.connect();
+    try {
+      const connectorId = randomUUID();
+      const feedTenant = randomTenant('feedmetric');
+      await seedConnector(writer, connectorId, feedTenant);
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_current_xact_id()'); // an open transaction with an id: the horizon stops here
+      await writer.query(`INSERT INTO ticket_changes (connector_id, ticket_external_id, tenant_id) VALUES ($1, 1, $2)`, [
+        connectorId,
+        feedTenant,
+      ]);
+      await new Promise((r) => setTimeout(r, 1200));
+      const held = (await metrics()).families;
+      expect(metricValue(held, 'cxconnect_ticket_changes_waiting')).toBeGreaterThanOrEqual(1);
+      expect(metricValue(held, 'cxconnect_ticket_changes_oldest_waiting_seconds')).toBeGreaterThanOrEqual(1);
+      await holder.query('ROLLBACK');
+      // Other suites share the PostgreSQL cluster (transaction ids are cluster-wide): their short transactions may hold it a moment.
+      await until(
+        'the feed to catch up',
+        async () => metricValue((await metrics()).families, 'cxconnect_ticket_changes_waiting'),
+        (n) => n === 0,
+      );
+      expect(metricValue((await metrics()).families, 'cxconnect_ticket_changes_oldest_waiting_seconds')).toBe(0);
+    } finally {
+      await holder.end();
+      await writer.end();
+    }
+  });
+
   it('exposes every metric family the operations guide documents, and promtool accepts the exposition', async () => {
     const { text, families } = await metrics();
     for (const name of [
@@ -214,6 +250,8 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
       'cxconnect_db_pool_connections',
       'cxconnect_db_pool_waiting_requests',
       'cxconnect_db_pool_max_connections',
+      'cxconnect_ticket_changes_waiting',
+      'cxconnect_ticket_changes_oldest_waiting_seconds',
       'process_cpu_seconds_total',
     ]) {
       expect([name, text.includes(`# TYPE ${name} `)]).toEqual([name, true]);
@@ -231,7 +269,7 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     const doc = readFileSync(path.resolve(__dirname, '../docs/operations.md'), 'utf8');
     const rules = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.startsWith('groups:'));
     expect(rules).toBeDefined();
-    expect(rules!.match(/- alert: /g)).toHaveLength(3);
+    expect(rules!.match(/- alert: /g)).toHaveLength(4);
     const { families } = await metrics();
     for (const name of new Set(rules!.match(/cxconnect_[a-z_]+/g))) expect([name, families.has(name)]).toEqual([name, true]);
     const problems = await promtoolCheck('rules', rules!);

@@ -4,7 +4,7 @@ import { TicketChangeRecorder } from '../../src/tickets/changes/ticket-change.re
 
 /** A connector row, as the setup flow would leave it (no Gorgias behind it: the feed tests write rows directly). */
 export async function seedConnector(
-  db: DataSource | EntityManager,
+  db: DataSource | EntityManager | { query(sql: string, params: unknown[]): Promise<unknown> },
   id: string,
   tenantId: string,
   subdomain = `s${id.slice(-8)}`,

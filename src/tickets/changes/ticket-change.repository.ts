@@ -103,6 +103,20 @@ export class TicketChangeRepository {
     return row.pending;
   }
 
+  /**
+   * All tenants: committed changes no reader sees yet because an older transaction still runs, and how
+   * long the oldest of them has waited (since its writing transaction began). Tenants come from the small
+   * `connectors` table so that each lookup is a range of the (tenant_id, xact_id, seq) index.
+   */
+  async waitingBehindHorizon(): Promise<{ waiting: number; oldestSeconds: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS waiting, coalesce(extract(epoch FROM clock_timestamp() - min(c.changed_at)), 0)::float8 AS oldest
+       FROM (SELECT DISTINCT tenant_id FROM connectors) k
+       CROSS JOIN LATERAL (SELECT c.changed_at FROM ticket_changes c WHERE c.tenant_id = k.tenant_id AND c.xact_id >= ${HORIZON}) c`,
+    );
+    return { waiting: row.waiting, oldestSeconds: Math.max(0, row.oldest) };
+  }
+
   /** "Now": before every change a reader could not see yet, after every change it could. */
   async horizon(): Promise<FeedPosition> {
     const [row] = await this.dataSource.query(`SELECT ${HORIZON}::text AS xact_id`);
