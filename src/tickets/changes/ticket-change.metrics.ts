@@ -25,25 +25,26 @@ export class TicketChangeMetrics {
         this.logger.warn(`metrics: could not read the change feed's horizon: ${(e as Error).message}`);
         return null;
       }));
-    new Gauge({
-      name: `${METRIC_PREFIX}ticket_changes_waiting`,
-      help: 'Committed ticket changes the change feed does not show yet: an older transaction is still open (all tenants).',
-      registers,
-      async collect() {
-        const r = await read();
-        if (r) this.set(r.waiting);
-        else this.reset();
-      },
-    });
-    new Gauge({
-      name: `${METRIC_PREFIX}ticket_changes_oldest_waiting_seconds`,
-      help: 'Seconds the oldest waiting ticket change has waited (since its transaction began); 0 when none waits.',
-      registers,
-      async collect() {
-        const r = await read();
-        if (r) this.set(r.oldestSeconds);
-        else this.reset();
-      },
-    });
+    const gauge = (name: string, help: string, value: (r: Waiting) => number) =>
+      new Gauge({
+        name: `${METRIC_PREFIX}${name}`,
+        help,
+        registers,
+        async collect() {
+          const r = await read();
+          if (r) this.set(value(r));
+          else this.reset();
+        },
+      });
+    gauge(
+      'ticket_changes_waiting',
+      'Committed ticket changes the change feed does not show yet: an older transaction is still open (all tenants).',
+      (r) => r.waiting,
+    );
+    gauge(
+      'ticket_changes_oldest_waiting_seconds',
+      'Seconds the oldest waiting ticket change has waited (since its transaction began); 0 when none waits.',
+      (r) => r.oldestSeconds,
+    );
   }
 }
