@@ -4,6 +4,7 @@ import { TicketsResolver } from './api/tickets.resolver';
 import { TicketsService } from './queries/tickets.service';
 import { CustomerRepository } from './repositories/customer.repository';
 import { MessageRepository } from './repositories/message.repository';
+import { TicketReconcileRepository } from './repositories/ticket-reconcile.repository';
 import { TicketWriteRepository } from './repositories/ticket-write.repository';
 import { TicketRepository } from './repositories/ticket.repository';
 
@@ -13,10 +14,11 @@ import { TicketRepository } from './repositories/ticket.repository';
     MessageRepository,
     CustomerRepository,
     TicketWriteRepository,
+    TicketReconcileRepository,
     TicketsService,
     TicketsResolver,
     ConnectorCountsResolver,
   ],
-  exports: [TicketWriteRepository, TicketsService],
+  exports: [TicketWriteRepository, TicketReconcileRepository, TicketsService],
 })
 export class TicketsModule {}

@@ -12,12 +12,14 @@ import { TicketRefresher } from '../../src/sync/engine/ticket-refresher';
 import { LeaseLostError } from '../../src/sync/repositories/lease-lost.error';
 import { SyncMode } from '../../src/sync/sync-run.types';
 import { MAX_CLAIM_ATTEMPTS, WATERMARK_FUTURE_SKEW_MS } from '../../src/sync/sync.constants';
+import { TicketReconcileRepository } from '../../src/tickets/repositories/ticket-reconcile.repository';
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
 import { claimedRun, runServices, sessionOf } from './support/run-harness';
 
 const write = new TicketWriteRepository();
+const reconcile = new TicketReconcileRepository();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function account(tickets: number, messagesPerTicket = 2): FakeGorgiasClient {
@@ -130,7 +132,7 @@ describe('no stage holds a transaction open across a Gorgias call', () => {
     slow.putMessage({ id: 9_999, ticket_id: 5, body_text: 'late', created_datetime: '2025-01-01T00:05:00Z' });
     slow.putTicket({ ...slow.tickets.get(5)!, messages_count: 3 });
     await new TicketsStage(write).run(s, 'reconcile', {});
-    await new ReconcileStage(write, new TicketRefresher(write)).run(s, 'events');
+    await new ReconcileStage(reconcile, new TicketRefresher(write, reconcile)).run(s, 'events');
     slow.events.push({ id: 1, type: 'ticket-deleted', object_type: 'Ticket', object_id: 7, created_datetime: new Date().toISOString() });
     // Not a ticket id: skipped, not a failed run.
     slow.events.push({
@@ -141,7 +143,9 @@ describe('no stage holds a transaction open across a Gorgias call', () => {
       created_datetime: new Date().toISOString(),
     });
     s.checkpoint.initial = false;
-    await new EventsStage(write, new TicketRefresher(write)).run(s, 'sweep', { events: new Date(Date.now() - 60_000) });
+    await new EventsStage(write, reconcile, new TicketRefresher(write, reconcile)).run(s, 'sweep', {
+      events: new Date(Date.now() - 60_000),
+    });
     await new SweepStage(write).run(s, 'done');
     expect(s.checkpoint.stage).toBe('done');
     const [counts] = await db.ds.query(

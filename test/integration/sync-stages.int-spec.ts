@@ -12,6 +12,7 @@ import { SyncQuarantineRepository } from '../../src/sync/repositories/sync-quara
 import { SyncRunRepository, SyncRunRow } from '../../src/sync/repositories/sync-run.repository';
 import { SyncLogService } from '../../src/sync/sync-log.service';
 import { SyncMode } from '../../src/sync/sync-run.types';
+import { TicketReconcileRepository } from '../../src/tickets/repositories/ticket-reconcile.repository';
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
@@ -28,6 +29,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
   const pages: PageChanges[] = [];
   let firstRun: SyncRunRow;
   const write = new TicketWriteRepository();
+  const reconcile = new TicketReconcileRepository();
   const gorgias = new FakeGorgiasClient();
 
   beforeAll(async () => {
@@ -118,7 +120,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     await db.ds.query(`UPDATE tickets SET messages_count = 3 WHERE connector_id = $1 AND external_id = 7`, [scope.connectorId]);
     const s = session(firstRun); // still leased to OWNER
     s.checkpoint = { stage: 'reconcile', initial: true };
-    await new ReconcileStage(write, new TicketRefresher(write)).run(s, 'events');
+    await new ReconcileStage(reconcile, new TicketRefresher(write, reconcile)).run(s, 'events');
     expect(s.checkpoint.stage).toBe('events');
     expect(pages.map((p) => p.ticketExternalIds).sort()).toEqual([['7'], ['9']]);
     const live = await db.ds.query(
@@ -167,7 +169,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
       { id: 6, type: 'ticket-trashed', object_type: 'Ticket', object_id: 'x' as never, created_datetime: at(6) },
     );
     gorgias.refusedEventFilters.add('types'); // an account that refuses a type: read by object type, checked here
-    const stage = new EventsStage(write, new TicketRefresher(write));
+    const stage = new EventsStage(write, reconcile, new TicketRefresher(write, reconcile));
     const watermarks = { events: new Date(Date.now() - 120_000) };
     const s = session(await claimRun(SyncMode.INCREMENTAL));
     s.checkpoint = { stage: 'events', initial: false };

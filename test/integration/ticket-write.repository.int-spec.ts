@@ -3,6 +3,7 @@ import { toMessageRows } from '../../src/gorgias/mappers/message.mapper';
 import { toTicketRows } from '../../src/gorgias/mappers/ticket.mapper';
 import { GorgiasMessage, GorgiasTicket } from '../../src/gorgias/gorgias.types';
 import { TicketWriteRepository, WriteScope } from '../../src/tickets/repositories/ticket-write.repository';
+import { TicketReconcileRepository } from '../../src/tickets/repositories/ticket-reconcile.repository';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
 
 const ticket = (id: number, over: Partial<GorgiasTicket> = {}): GorgiasTicket => ({
@@ -109,10 +110,11 @@ describe('TicketWriteRepository (real PostgreSQL)', () => {
 
   it('finds tickets whose stored messages differ from their count until they are reconciled', async () => {
     await db.ds.transaction(async (m) => {
-      const found = await repo.findMessageCountMismatches(m, scope, 10);
+      const reconcile = new TicketReconcileRepository();
+      const found = await reconcile.findMessageCountMismatches(m, scope, 10);
       expect(found).toContainEqual({ externalId: '3', expected: 1, stored: 0, trashed: false });
-      await repo.markReconciled(m, scope, '3');
-      expect((await repo.findMessageCountMismatches(m, scope, 10)).map((x) => x.externalId)).not.toContain('3');
+      await reconcile.markReconciled(m, scope, '3');
+      expect((await reconcile.findMessageCountMismatches(m, scope, 10)).map((x) => x.externalId)).not.toContain('3');
     });
   });
 

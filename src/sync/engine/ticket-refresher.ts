@@ -6,6 +6,7 @@ import { GorgiasMessage, GorgiasTicket } from '../../gorgias/gorgias.types';
 import { toCustomerRows } from '../../gorgias/mappers/customer.mapper';
 import { toMessageRows } from '../../gorgias/mappers/message.mapper';
 import { toTicketRows } from '../../gorgias/mappers/ticket.mapper';
+import { TicketReconcileRepository } from '../../tickets/repositories/ticket-reconcile.repository';
 import { TicketWriteRepository, WriteScope } from '../../tickets/repositories/ticket-write.repository';
 import { PAGE_SIZE } from '../sync.constants';
 import { PageChangeSet } from './page-changes';
@@ -61,7 +62,10 @@ const MAX_MERGE_HOPS = 3;
  */
 @Injectable()
 export class TicketRefresher {
-  constructor(private readonly write: TicketWriteRepository) {}
+  constructor(
+    private readonly write: TicketWriteRepository,
+    private readonly reconcile: TicketReconcileRepository,
+  ) {}
 
   /** The ticket as Gorgias has it now, or null when Gorgias no longer has it (404). One call when messages come embedded. */
   async read(client: GorgiasClient, externalId: string): Promise<TicketSnapshot | null> {
@@ -118,7 +122,7 @@ export class TicketRefresher {
         r.snapshot ? r.snapshot.messages.map((m) => ({ message: String(m.id), ticket: r.externalId })) : [],
       );
       const holder = new Map(embedded.map((e) => [e.message, e.ticket]));
-      const placements = await this.write.findMessagePlacements(db, scope, [...holder.keys()]);
+      const placements = await this.reconcile.findMessagePlacements(db, scope, [...holder.keys()]);
       pending = [
         ...new Set(
           placements

@@ -5,6 +5,7 @@ import { GorgiasMessage, GorgiasTicket } from '../../../gorgias/gorgias.types';
 import { toCustomerRows } from '../../../gorgias/mappers/customer.mapper';
 import { toMessageRows } from '../../../gorgias/mappers/message.mapper';
 import { toTicketRows } from '../../../gorgias/mappers/ticket.mapper';
+import { TicketReconcileRepository } from '../../../tickets/repositories/ticket-reconcile.repository';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { PendingRefresh, TicketRefreshRequestRepository } from '../../repositories/ticket-refresh-request.repository';
 import { PAGE_SIZE } from '../../sync.constants';
@@ -39,6 +40,7 @@ export class RefreshStage implements SyncStageRunner {
     private readonly requests: TicketRefreshRequestRepository,
     private readonly refresher: TicketRefresher,
     private readonly write: TicketWriteRepository,
+    private readonly reconcile: TicketReconcileRepository,
   ) {}
 
   async run(session: RunSession, next: SyncStage): Promise<void> {
@@ -73,7 +75,7 @@ export class RefreshStage implements SyncStageRunner {
     await session.page(async (tx, changes) => {
       const page = { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) };
       changes.addTickets(await this.write.upsertTickets(tx, session.scope, page));
-      short = await this.write.messageCountMismatchesAmong(tx, session.scope, [...listed]);
+      short = await this.reconcile.messageCountMismatchesAmong(tx, session.scope, [...listed]);
       const done = requests.filter((r) => listed.has(r.ticketExternalId) && !short.includes(r.ticketExternalId));
       session.ticketsSynced += done.length;
       await this.requests.complete(tx, session.run.connectorId, done);
@@ -93,7 +95,7 @@ export class RefreshStage implements SyncStageRunner {
     await session.page(async (tx, changes) => {
       if (messages.length)
         session.messagesSynced += changes.addMessages(await this.write.upsertMessages(tx, session.scope, toMessageRows(messages)));
-      still = await this.write.messageCountMismatchesAmong(tx, session.scope, short);
+      still = await this.reconcile.messageCountMismatchesAmong(tx, session.scope, short);
       const whole = short.filter((id) => !still.includes(id));
       const done = whole.map((id) => byId.get(id)).filter((r): r is PendingRefresh => !!r);
       session.ticketsSynced += done.length;
@@ -112,7 +114,7 @@ export class RefreshStage implements SyncStageRunner {
     await session.page(async (tx, changes) => {
       if (snapshot) {
         const { stored } = await this.refresher.store(tx, session.scope, snapshot, changes);
-        await this.write.markReconciled(tx, session.scope, request.ticketExternalId);
+        await this.reconcile.markReconciled(tx, session.scope, request.ticketExternalId);
         session.ticketsSynced++;
         session.messagesSynced += stored;
       } else if (await this.refresher.storeGone(tx, session.scope, request.ticketExternalId, changes)) {
@@ -153,7 +155,7 @@ export class RefreshStage implements SyncStageRunner {
         const page = { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) };
         session.ticketsSynced += changes.addTickets(await this.write.upsertTickets(tx, session.scope, page));
       }
-      short = await this.write.messageCountMismatchesAmong(tx, session.scope, [...listed]);
+      short = await this.reconcile.messageCountMismatchesAmong(tx, session.scope, [...listed]);
       const done = requests.filter((r) => listed.has(r.ticketExternalId) && !short.includes(r.ticketExternalId));
       await this.requests.complete(tx, session.run.connectorId, done);
     });

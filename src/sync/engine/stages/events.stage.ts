@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { datetimeMs } from '../../../gorgias/gorgias-datetime';
+import { TicketReconcileRepository } from '../../../tickets/repositories/ticket-reconcile.repository';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { MAX_REMEMBERED_EVENT_IDS, WATERMARK_OVERLAP_MS } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
@@ -24,6 +25,7 @@ const REFRESH_BATCH = 20;
 export class EventsStage implements SyncStageRunner {
   constructor(
     private readonly write: TicketWriteRepository,
+    private readonly reconcile: TicketReconcileRepository,
     private readonly refresher: TicketRefresher,
   ) {}
 
@@ -46,7 +48,7 @@ export class EventsStage implements SyncStageRunner {
           );
         });
       }
-      const placements = await this.write.findMessagePlacements(dataSource.manager, session.scope, targets.messageIds);
+      const placements = await this.reconcile.findMessagePlacements(dataSource.manager, session.scope, targets.messageIds);
       const ticketIds = [...new Set([...targets.ticketIds, ...placements.map((p) => p.ticketExternalId)])];
       await this.refresh(session, ticketIds);
     }

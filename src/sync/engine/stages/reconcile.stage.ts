@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MessageCountMismatch, TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
+import { MessageCountMismatch, TicketReconcileRepository } from '../../../tickets/repositories/ticket-reconcile.repository';
 import { MAX_RECONCILED_TICKETS_PER_RUN, MAX_TRASHED_TICKETS_READ_PER_RUN } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
 import { RunSession } from '../run-session';
@@ -17,7 +17,7 @@ const TRASHED_BATCH = 20;
 @Injectable()
 export class ReconcileStage implements SyncStageRunner {
   constructor(
-    private readonly write: TicketWriteRepository,
+    private readonly reconcile: TicketReconcileRepository,
     private readonly refresher: TicketRefresher,
   ) {}
 
@@ -25,7 +25,7 @@ export class ReconcileStage implements SyncStageRunner {
     session.phase = 'checking message counts';
     session.checkpoint.reconciled ??= 0;
     const db = session.services.dataSource.manager;
-    const trashed = await this.write.findMessageCountMismatches(db, session.scope, MAX_TRASHED_TICKETS_READ_PER_RUN, { trashed: true });
+    const trashed = await this.reconcile.findMessageCountMismatches(db, session.scope, MAX_TRASHED_TICKETS_READ_PER_RUN, { trashed: true });
     let messages = 0;
     for (let i = 0; i < trashed.length; i += TRASHED_BATCH)
       messages += await this.readTrashed(session, trashed.slice(i, i + TRASHED_BATCH));
@@ -35,7 +35,7 @@ export class ReconcileStage implements SyncStageRunner {
         `Read ${trashed.length} tickets in the Gorgias trash one by one with their ${messages} messages (Gorgias leaves them out of its messages list).`,
       );
     }
-    const mismatches = await this.write.findMessageCountMismatches(
+    const mismatches = await this.reconcile.findMessageCountMismatches(
       db,
       session.scope,
       MAX_RECONCILED_TICKETS_PER_RUN - session.checkpoint.reconciled,
@@ -67,7 +67,7 @@ export class ReconcileStage implements SyncStageRunner {
       identify: (read) => ({ type: 'ticket', id: read.externalId }),
       store: async (tx, items, changes) => {
         const r = await this.refresher.storeAll(tx, session.scope, items, changes);
-        for (const { externalId, snapshot } of items) if (snapshot) await this.write.markReconciled(tx, session.scope, externalId);
+        for (const { externalId, snapshot } of items) if (snapshot) await this.reconcile.markReconciled(tx, session.scope, externalId);
         session.messagesSynced += r.messages;
         session.ticketsDeleted += r.deleted;
         stored += r.messages;
@@ -95,7 +95,7 @@ export class ReconcileStage implements SyncStageRunner {
         }
         result = await this.refresher.store(tx, session.scope, snapshot, changes);
         session.messagesSynced += result.stored;
-        await this.write.markReconciled(tx, session.scope, mismatch.externalId);
+        await this.reconcile.markReconciled(tx, session.scope, mismatch.externalId);
       },
       then: async () => {
         if (counted && snapshot) session.checkpoint.reconciled = (session.checkpoint.reconciled ?? 0) + 1;
