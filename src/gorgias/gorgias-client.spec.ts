@@ -1,4 +1,4 @@
-import { backoff, retryAfterMs } from './gorgias-client';
+import { backoff, retryAfterMs } from './gorgias-retry';
 import { toQuery } from './gorgias-query';
 import { RETRY_CAP_MS } from './gorgias.constants';
 

@@ -4,15 +4,10 @@ import type { GorgiasCallObserver } from './gorgias-call.observer';
 import { normalizeDatetimes } from './gorgias-datetime';
 import { QueryParams as Params, toQuery } from './gorgias-query';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
-import {
-  DEFAULT_RETRY_AFTER_MS,
-  MAX_PAGE_LIMIT,
-  MAX_RATE_LIMIT_WAITS_PER_CALL,
-  MAX_RETRY_AFTER_MS,
-  RATE_LIMIT_HEADER,
-  RETRY_BASE_MS,
-  RETRY_CAP_MS,
-} from './gorgias.constants';
+import { mapClientError } from './gorgias-error.mapper';
+import { headerOf, looksLikeJson, parseJson } from './gorgias-response';
+import { backoff, retryAfterMs } from './gorgias-retry';
+import { MAX_PAGE_LIMIT, MAX_RATE_LIMIT_WAITS_PER_CALL, MAX_RETRY_AFTER_MS, RATE_LIMIT_HEADER } from './gorgias.constants';
 import {
   GorgiasAccount,
   GorgiasCredentials,
@@ -263,80 +258,9 @@ export class GorgiasClient {
         }
         return parsed as T;
       }
-      throw this.mapClientError(status, res, `${method} ${path}`, resource);
+      throw mapClientError(status, res, `${method} ${path}`, resource);
     }
   }
-
-  /** `what` is the method and path, e.g. `GET /tickets`. */
-  private mapClientError(status: number, res: AxiosResponse<string>, what: string, resource: GorgiasResource): GorgiasApiError {
-    const detail = errorDetail(res.data);
-    if (status === 401) {
-      return new GorgiasApiError('INVALID_CREDENTIALS', `${what}: 401 Unauthorized`, { status, resource });
-    }
-    if (status === 403) {
-      if (/inactive|deactivated|suspended|disabled|not active/i.test(detail)) {
-        return new GorgiasApiError('ACCOUNT_INACTIVE', `${what}: 403 account inactive`, { status, resource });
-      }
-      return new GorgiasApiError('PERMISSION_DENIED', `${what}: 403 Forbidden`, { status, resource });
-    }
-    if (status === 404) {
-      // The account itself missing, or a 404 that is not the API's JSON: the subdomain does not exist.
-      if (resource === 'account' || !looksLikeJson(res)) {
-        return new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `${what}: 404 Not Found`, { status, resource });
-      }
-      return new GorgiasApiError('NOT_FOUND', `${what}: 404 Not Found`, { status, resource });
-    }
-    if (status >= 300 && status < 400) {
-      // Gorgias redirects hosts it does not serve to its website.
-      return new GorgiasApiError('SUBDOMAIN_NOT_FOUND', `${what}: redirected (${status})`, { status, resource });
-    }
-    return new GorgiasApiError('BAD_REQUEST', `${what}: ${status}${detail ? ` ${detail.slice(0, 200)}` : ''}`, { status, resource });
-  }
-}
-
-function headerOf(res: AxiosResponse, name: string): string | undefined {
-  const value = res.headers?.[name];
-  return Array.isArray(value) ? value[0] : value == null ? undefined : String(value);
-}
-
-function parseJson(text: unknown): unknown {
-  if (typeof text !== 'string') return text ?? undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function looksLikeJson(res: AxiosResponse): boolean {
-  const type = headerOf(res, 'content-type') ?? '';
-  if (type) return /json/i.test(type);
-  return /^\s*[[{]/.test(typeof res.data === 'string' ? res.data : '');
-}
-
-/** The API's error text, for mapping only (never shown raw with credentials). */
-function errorDetail(body: unknown): string {
-  const parsed = parseJson(body) as any;
-  if (parsed && typeof parsed === 'object') {
-    const e = parsed.error ?? parsed;
-    return [e.msg, e.message, e.detail, parsed.message].filter((x) => typeof x === 'string').join(' ');
-  }
-  return typeof body === 'string' ? body.slice(0, 300) : '';
-}
-
-/** `Retry-After` is seconds or an HTTP date. */
-export function retryAfterMs(value: string | undefined): number {
-  if (!value) return DEFAULT_RETRY_AFTER_MS;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.max(100, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? DEFAULT_RETRY_AFTER_MS : Math.max(100, date - Date.now());
-}
-
-/** Capped exponential backoff with full jitter. */
-export function backoff(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
