@@ -3,7 +3,8 @@ import type { AuthUser } from '../../auth/auth-user';
 import { ConnectorsService } from '../../connectors/connectors.service';
 import { SyncProgressBus, SyncProgressEvent } from '../progress/sync-progress.bus';
 import { SyncLogRepository } from '../repositories/sync-log.repository';
-import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
+import { SyncRunRepository } from '../repositories/sync-run.repository';
+import { SyncRunRow } from '../repositories/sync-run.row';
 import { SyncLogLevel } from '../sync-run.types';
 
 /** What the API reads of the sync engine: runs, logs and progress of a tenant's connectors. */

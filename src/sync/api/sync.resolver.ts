@@ -8,7 +8,7 @@ import { isUuid } from '../../common/uuid';
 import { checkPageSize } from '../../common/pagination/page-size';
 import { toConnection } from '../../common/pagination/paginated';
 import { Connector } from '../../connectors/models/connector.models';
-import { SyncRunRow } from '../repositories/sync-run.repository';
+import { SyncRunRow } from '../repositories/sync-run.row';
 import { SyncTriggerService } from '../scheduling/sync-trigger.service';
 import { SyncLogEntryConnection, SyncRunConnection } from './dto/sync-connections';
 import { SyncLogsArgs, SyncProgressArgs, SyncRunsArgs, TriggerSyncArgs } from './dto/sync-args';

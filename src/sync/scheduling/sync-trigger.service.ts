@@ -8,7 +8,8 @@ import { ConnectorLifecycle } from '../../connectors/connector-lifecycle';
 import { ConnectorsService } from '../../connectors/connectors.service';
 import { ConnectorEntity } from '../../connectors/entities/connector.entity';
 import { SyncProgressBus } from '../progress/sync-progress.bus';
-import { SyncRunRepository, SyncRunRow } from '../repositories/sync-run.repository';
+import { SyncRunRepository } from '../repositories/sync-run.repository';
+import { SyncRunRow } from '../repositories/sync-run.row';
 import { SyncLogService } from '../sync-log.service';
 import { SyncMode } from '../sync-run.types';
 
