@@ -1,8 +1,7 @@
 import { signToken } from '../src/auth/auth.service';
-import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
-import { AppProcess, gqlAt, startAppProcess } from './support/app-process';
+import { GorgiasSimulator } from './gorgias-simulator';
+import { AppProcess, gqlAt, startSyncingAppProcess } from './support/app-process';
 import { withDb } from './support/sync-helpers';
-import { createTestDatabase } from './support/test-database';
 import { randomTenant, TEST_JWT_SECRET } from './support/test-app';
 
 const EMAIL = 'admin@lifecycle.test';
@@ -29,7 +28,7 @@ describe('a connector changing under its sync', () => {
   let sim: GorgiasSimulator;
   let app: AppProcess;
   let dbUrl: string;
-  let drop: () => Promise<void>;
+  let stop: () => Promise<void>;
   const tenant = randomTenant('lifecycle');
   const token = signToken({ tenantId: tenant, role: 'admin' }, TEST_JWT_SECRET);
   const gql = (q: string, v?: Record<string, unknown>) => gqlAt(app.url, token, q, v);
@@ -43,22 +42,9 @@ describe('a connector changing under its sync', () => {
   const activate = (id: string) => gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
 
   beforeAll(async () => {
-    sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
-    const db = await createTestDatabase();
-    dbUrl = db.url;
-    drop = db.drop;
-    app = await startAppProcess({
-      DATABASE_URL: db.url,
-      GORGIAS_BASE_URL: sim.baseUrlTemplate,
-      SYNC_SCHEDULER_ENABLED: 'true',
-      SYNC_TICK_SECONDS: '1',
-    });
+    ({ sim, app, databaseUrl: dbUrl, stop } = await startSyncingAppProcess());
   });
-  afterAll(async () => {
-    await app?.stop();
-    await drop?.();
-    await sim?.close();
-  });
+  afterAll(() => stop?.());
 
   it('deleting a connector while it syncs stops the run at its next page, quietly', async () => {
     const acct = sim.addAccount({ subdomain: 'deleted', email: EMAIL, apiKey: KEY, seed: 21, tickets: 400 });

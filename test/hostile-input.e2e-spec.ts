@@ -1,7 +1,6 @@
 import { signToken } from '../src/auth/auth.service';
-import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
-import { AppProcess, gqlAt, startAppProcess } from './support/app-process';
-import { createTestDatabase } from './support/test-database';
+import { GorgiasSimulator } from './gorgias-simulator';
+import { AppProcess, gqlAt, startSyncingAppProcess } from './support/app-process';
 import { TEST_JWT_SECRET } from './support/test-app';
 
 const EMAIL = 'admin@hostile.test';
@@ -15,28 +14,15 @@ const WRONG_KEY = 'wrong-secret-key-55aa11';
 describe('hostile input', () => {
   let sim: GorgiasSimulator;
   let app: AppProcess;
-  let drop: () => Promise<void>;
+  let stop: () => Promise<void>;
   const admin = signToken({ tenantId: 'hostile', role: 'admin' }, TEST_JWT_SECRET);
   const gql = (q: string, v?: Record<string, unknown>, token = admin) => gqlAt(app.url, token, q, v);
 
   beforeAll(async () => {
-    sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
+    ({ sim, app, stop } = await startSyncingAppProcess({ LOG_LEVEL: 'debug' }));
     sim.addAccount({ subdomain: 'hostile', email: EMAIL, apiKey: KEY, seed: 3, tickets: 20 });
-    const db = await createTestDatabase();
-    drop = db.drop;
-    app = await startAppProcess({
-      DATABASE_URL: db.url,
-      GORGIAS_BASE_URL: sim.baseUrlTemplate,
-      LOG_LEVEL: 'debug',
-      SYNC_SCHEDULER_ENABLED: 'true',
-      SYNC_TICK_SECONDS: '1',
-    });
   });
-  afterAll(async () => {
-    await app?.stop();
-    await drop?.();
-    await sim?.close();
-  });
+  afterAll(() => stop?.());
 
   it('refuses oversized strings, naming the field', async () => {
     const r = await gql(`mutation($i: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $i) { id } }`, {

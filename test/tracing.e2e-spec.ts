@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { signToken } from '../src/auth/auth.service';
 import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
-import { AppProcess, gqlAt, startAppProcess } from './support/app-process';
+import { AppProcess, gqlAt, startAppProcess, startSyncingAppProcess } from './support/app-process';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { randomTenant, TEST_JWT_SECRET } from './support/test-app';
 
@@ -148,24 +148,13 @@ describe('OpenTelemetry tracing (in-memory exporter in a gateway process)', () =
 
 describe('background work logs as itself', () => {
   let sim: GorgiasSimulator;
-  let db: TestDatabase;
   let app: AppProcess;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
-    db = await createTestDatabase();
-    app = await startAppProcess({
-      DATABASE_URL: db.url,
-      GORGIAS_BASE_URL: sim.baseUrlTemplate,
-      SYNC_SCHEDULER_ENABLED: 'true',
-      SYNC_TICK_SECONDS: '1',
-    });
+    ({ sim, app, stop } = await startSyncingAppProcess());
   });
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-    await sim?.close();
-  });
+  afterAll(() => stop?.());
 
   it('lines of a sync started by Save & Activate carry the connector and run ids, not the activation request', async () => {
     sim.addAccount({ subdomain: 'bg-logs', email: EMAIL, apiKey: KEY, seed: 32, tickets: 20 });

@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { GorgiasSimulator, startGorgiasSimulator } from '../gorgias-simulator';
 import { TEST_ENCRYPTION_KEYS, TEST_JWT_SECRET } from './test-app';
+import { createTestDatabase } from './test-database';
 
 export interface AppProcess {
   url: string;
@@ -71,4 +73,38 @@ export async function gqlAt(url: string, token: string, query: string, variables
     body: JSON.stringify({ query, variables }),
   });
   return res.json();
+}
+
+/** The built gateway syncing against a simulator (scheduler on, 1 s tick) on a database of its own. */
+export interface SyncingAppProcess {
+  sim: GorgiasSimulator;
+  app: AppProcess;
+  databaseUrl: string;
+  /** Stops the gateway, drops its database, closes the simulator. */
+  stop(): Promise<void>;
+}
+
+/** `env` adds to (or overrides) the gateway's environment. */
+export async function startSyncingAppProcess(env: Record<string, string> = {}): Promise<SyncingAppProcess> {
+  const sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
+  const db = await createTestDatabase();
+  try {
+    const app = await startAppProcess({
+      DATABASE_URL: db.url,
+      GORGIAS_BASE_URL: sim.baseUrlTemplate,
+      SYNC_SCHEDULER_ENABLED: 'true',
+      SYNC_TICK_SECONDS: '1',
+      ...env,
+    });
+    const stop = async () => {
+      await app.stop();
+      await db.drop();
+      await sim.close();
+    };
+    return { sim, app, databaseUrl: db.url, stop };
+  } catch (e) {
+    await db.drop();
+    await sim.close();
+    throw e;
+  }
 }
