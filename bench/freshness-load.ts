@@ -4,6 +4,8 @@
  * rate, and measures for each one how long until GraphQL shows it: the ticket's updatedAt reaches
  * the updated_datetime Gorgias gave it. Input: BENCH_LOAD (JSON); output: one JSON line on stdout.
  */
+import { mulberry32 } from '../test/gorgias-simulator/faults';
+
 interface Account {
   subdomain: string;
   connectorId: string;
@@ -40,20 +42,9 @@ const OBSERVE_EVERY_MS = 250;
 const TICKETS_QUERY = `query($f: TicketFilter, $after: String) {
   tickets(filter: $f, first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { connectorId externalId updatedAt } } }`;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function main() {
   const cfg = JSON.parse(process.env.BENCH_LOAD ?? '{}') as LoadConfig;
-  const random = rng(cfg.seed);
+  const random = mulberry32(cfg.seed); // seeds are never 0 here, where the simulator's PRNG would swap in its default
   const changes: Change[] = [];
   const pending = new Set<Change>();
   let gatewayTurn = 0;
