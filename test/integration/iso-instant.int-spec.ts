@@ -1,4 +1,4 @@
-import { isoInstantSql } from '../../src/common/graphql/strict-date-time';
+import { isoInstantSql } from '../../src/database/sql-timestamps';
 import { IntegrationDb, openIntegrationDb } from './support/integration-db';
 
 describe('isoInstantSql (real PostgreSQL)', () => {

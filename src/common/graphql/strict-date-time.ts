@@ -9,13 +9,10 @@ const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * An instant as the API answers it: a Date, or the text `Date#toISOString` would give for it.
- * Hot read paths have PostgreSQL format their timestamps (see `isoInstantSql`): no Date is parsed
+ * Hot read paths have PostgreSQL format their timestamps (see `isoInstantSql` in database/sql-timestamps.ts): no Date is parsed
  * from the wire and formatted again per value (about 300 per page of 50 tickets with 5 messages).
  */
 export type Instant = Date | string;
-
-/** SQL giving a timestamptz column as `Date#toISOString` text (milliseconds truncated, as pg's Date parsing does). */
-export const isoInstantSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 function parse(value: unknown): Date {
   // An Invalid Date is handed on, so that class-validator's IsDate names the field and the fix

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedReads } from '../../database/prepared-reads';
 import { sqlLimit } from '../../database/sql-literal';
+import { isoMicrosSql } from '../../database/sql-timestamps';
 import { MessagePageRow } from './ticket-rows';
-import { ISO_US } from './ticket.repository';
 
 const MESSAGE_COLUMNS = `
   m.id, m.external_id::text AS external_id, m.channel, m.via, m.from_agent, m.public,
   m.sender_email, m.sender_name, m.receiver_email, m.receiver_name, m.subject, m.body_text, m.body_html,
   m.attachments, m.created_at, m.sent_at, m.failed_at,
-  to_char(m.created_at AT TIME ZONE 'UTC', ${ISO_US}) AS created_at_key`;
+  ${isoMicrosSql('m.created_at')} AS created_at_key`;
 
 /** What the messages batch needs to know about a ticket. */
 export interface TicketRef {

@@ -1,7 +1,6 @@
-import { isoInstantSql } from '../../common/graphql/strict-date-time';
 import { sqlLimit } from '../../database/sql-literal';
+import { isoInstantSql, isoMicrosSql } from '../../database/sql-timestamps';
 import type { TicketIncludes } from '../queries/ticket-includes';
-import { ISO_US } from './ticket.repository';
 
 /** Wraps a ticket page statement so that it brings its includes along. */
 export type IncludeSql = (pageSql: string) => string;
@@ -54,7 +53,7 @@ export function ticketIncludesSql(param: (value: unknown) => string, includes: T
       : '';
     const pairs = [...page.fields].filter((f) => f !== 'id' && MESSAGE_FIELDS[f]).map((f) => `'${f}', ${MESSAGE_FIELDS[f]}`);
     pairs.unshift(`'id', m.id`);
-    if (page.cursors) pairs.push(`'createdAtKey', to_char(m.created_at AT TIME ZONE 'UTC', ${ISO_US})`);
+    if (page.cursors) pairs.push(`'createdAtKey', ${isoMicrosSql('m.created_at')}`);
     joins.push(`LEFT JOIN LATERAL (
       SELECT json_agg(x.j ORDER BY x.created_at ${dir}, x.id ${dir}) AS page FROM (
         SELECT json_build_object(${pairs.join(', ')}) AS j, m.created_at, m.id FROM messages m

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedReads } from '../../database/prepared-reads';
+import { isoMicrosSql } from '../../database/sql-timestamps';
 import type { TicketWhere } from '../queries/ticket-where.builder';
 import type { IncludeSql } from './ticket-includes.repository';
 import { TicketRow } from './ticket-rows';
-
-/** Timestamps in cursors keep PostgreSQL's microseconds, so rows a microsecond apart never collide. */
-export const ISO_US = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 
 export const TICKET_COLUMNS = `
   t.id, t.connector_id, t.external_id::text AS external_id, t.subject,
@@ -13,7 +11,7 @@ export const TICKET_COLUMNS = `
   t.status, t.priority, t.channel, t.via, t.language, t.tags, t.messages_count,
   t.created_at, t.updated_at, t.closed_at, t.last_message_at, t.trashed_at, t.deleted_at,
   t.customer_external_id::text AS customer_external_id, t.customer_email, t.customer_name,
-  to_char(t.updated_at AT TIME ZONE 'UTC', ${ISO_US}) AS updated_at_key`;
+  ${isoMicrosSql('t.updated_at')} AS updated_at_key`;
 
 const ORDER = 'ORDER BY t.updated_at DESC, t.id DESC';
 /** No includes: the page statement as it is. */
