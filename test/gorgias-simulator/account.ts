@@ -155,15 +155,18 @@ export class Account implements SimAccount {
     this.statsData.faults++;
   }
   stats(): SimAccountStats {
-    const listed = this.behaviourState.trashedTicketMessagesListed;
+    const hiddenWhenTrashed = !this.behaviourState.trashedTicketMessagesListed;
     let messages = 0;
+    let hiddenMessages = 0;
     let trashedWithHiddenMessages = 0;
     for (const rec of this.store.tickets.values()) {
       messages += rec.msgs.length;
-      if (!listed && rec.t.trashed_datetime && rec.msgs.length) trashedWithHiddenMessages++;
+      if (hiddenWhenTrashed && rec.t.trashed_datetime && rec.msgs.length) {
+        hiddenMessages += rec.msgs.length;
+        trashedWithHiddenMessages++;
+      }
     }
-    const listedMessages = listed ? messages : this.store.messagesOfUntrashedTickets().length;
-    const data = { tickets: this.store.tickets.size, messages, listedMessages, trashedWithHiddenMessages };
+    const data = { tickets: this.store.tickets.size, messages, listedMessages: messages - hiddenMessages, trashedWithHiddenMessages };
     return { ...clone(this.statsData), data };
   }
 
