@@ -78,7 +78,8 @@ cmd_build() {
 
 # PostgreSQL refuses to run as root: as root, the nodes run as the `postgres` OS user (created if missing).
 run_pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, which the postgres user can always read (the caller's directory may not be).
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 ensure_postgres_user() {
