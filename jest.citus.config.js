@@ -3,6 +3,7 @@
  * global setup builds (when Citus is missing) and starts with scripts/citus-cluster.sh. A separate config so
  * that `npm test` neither builds nor starts Citus. To run an e2e suite on the cluster, add a project with its
  * testRegex and the same globalSetup: test/support/test-database.ts then creates its databases on the cluster.
+ * Suites that spawn the built gateway (test/support/app-process.ts) need `npm run build` first, as in `npm test`.
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
 module.exports = {
