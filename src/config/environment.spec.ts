@@ -47,7 +47,9 @@ describe('parseEnvironment in production', () => {
   };
 
   it('starts with real secrets and an https public address', () => {
-    expect(parseEnvironment({ ...PRODUCTION, PUBLIC_BASE_URL: 'https://sync.example.com' }).PUBLIC_BASE_URL).toBe('https://sync.example.com');
+    expect(parseEnvironment({ ...PRODUCTION, PUBLIC_BASE_URL: 'https://sync.example.com' }).PUBLIC_BASE_URL).toBe(
+      'https://sync.example.com',
+    );
   });
 
   it('refuses to start without its secrets, naming each', () => {
@@ -56,7 +58,7 @@ describe('parseEnvironment in production', () => {
     expect(message).toMatch(/SECRETS_ENCRYPTION_KEYS: is required in production/);
   });
 
-  it("refuses the secrets docker-compose.yml used to default to, and anything marked change-me", () => {
+  it('refuses the secrets docker-compose.yml used to default to, and anything marked change-me', () => {
     const compose = fails({
       ...PRODUCTION,
       AUTH_JWT_SECRET: 'compose-example-secret-change-me-0123456789abcdef',
@@ -65,7 +67,9 @@ describe('parseEnvironment in production', () => {
     expect(compose).toMatch(/AUTH_JWT_SECRET: is an example value anyone can read; make your own with `openssl rand -hex 32`/);
     expect(compose).toMatch(/SECRETS_ENCRYPTION_KEYS: holds an example key anyone can read/);
     expect(compose).not.toContain('compose-example');
-    expect(fails({ ...PRODUCTION, AUTH_JWT_SECRET: 'please-CHANGE-ME-before-going-live-000000' })).toMatch(/AUTH_JWT_SECRET: is an example/);
+    expect(fails({ ...PRODUCTION, AUTH_JWT_SECRET: 'please-CHANGE-ME-before-going-live-000000' })).toMatch(
+      /AUTH_JWT_SECRET: is an example/,
+    );
     const placeholderKey = `k1:${Buffer.from('0123456789-change-me-0123456789!').toString('base64')}`;
     expect(fails({ ...PRODUCTION, SECRETS_ENCRYPTION_KEYS: `${PRODUCTION.SECRETS_ENCRYPTION_KEYS},${placeholderKey}` })).toMatch(
       /SECRETS_ENCRYPTION_KEYS: holds an example key/,
@@ -76,7 +80,9 @@ describe('parseEnvironment in production', () => {
 
   it('requires an https PUBLIC_BASE_URL (http only for loopback), saying how to fix it', () => {
     const message = fails({ ...PRODUCTION, PUBLIC_BASE_URL: 'http://sync.example.com' });
-    expect(message).toMatch(/PUBLIC_BASE_URL: must start with https:\/\/ in production .*http:\/\/ is accepted only for a loopback address/);
+    expect(message).toMatch(
+      /PUBLIC_BASE_URL: must start with https:\/\/ in production .*http:\/\/ is accepted only for a loopback address/,
+    );
     for (const loopback of ['http://127.0.0.1:3000', 'http://localhost:3000/base', 'http://[::1]:3000']) {
       expect(parseEnvironment({ ...PRODUCTION, PUBLIC_BASE_URL: loopback }).PUBLIC_BASE_URL).toBe(loopback);
     }

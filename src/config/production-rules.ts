@@ -5,10 +5,7 @@ import { isIP } from 'node:net';
  * with the code could sign admin tokens or decrypt API keys with them, so production refuses them
  * even though they are well-formed.
  */
-const PUBLISHED_SECRETS = new Set([
-  'compose-example-secret-change-me-0123456789abcdef',
-  'Y29tcG9zZS1leGFtcGxlLWtleS1jaGFuZ2UtbWUhISE=',
-]);
+const PUBLISHED_SECRETS = new Set(['compose-example-secret-change-me-0123456789abcdef', 'Y29tcG9zZS1leGFtcGxlLWtleS1jaGFuZ2UtbWUhISE=']);
 /** Placeholder marker: examples say "change me" so that nobody ships them. */
 const PLACEHOLDER = /change-?me/i;
 
