@@ -1,6 +1,6 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { parseEnvironment } from './environment';
-import { parseOriginList } from '../http-security/origin-policy';
+import { OriginPolicyOptions, ownOrigins, parseOriginList } from '../http-security/origin-policy';
 import { wantsPrettyLogs } from './log-format';
 
 /**
@@ -13,6 +13,13 @@ export const appConfig = registerAs('app', () => {
     // main.ts fills these in for development (embedded database, generated secrets) before Nest starts.
     throw new Error('DATABASE_URL, AUTH_JWT_SECRET and SECRETS_ENCRYPTION_KEYS must be resolved before the app module starts');
   }
+  const publicBaseUrl = env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null;
+  const corsOrigins = parseOriginList(env.CORS_ORIGINS);
+  /** Browser origins that may call the API (see OriginPolicy); loopback pages only outside production. */
+  const originPolicy: OriginPolicyOptions = {
+    origins: ownOrigins(corsOrigins, publicBaseUrl),
+    loopbackOnOwnPort: env.NODE_ENV !== 'production',
+  };
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -44,12 +51,12 @@ export const appConfig = registerAs('app', () => {
       maxConcurrentRuns: env.SYNC_MAX_CONCURRENT_RUNS,
     },
     /** Webhooks are on when the deployment has a public address (no trailing slash). */
-    publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
+    publicBaseUrl,
     log: {
       level: env.LOG_LEVEL,
       pretty: wantsPrettyLogs(env.LOG_PRETTY, env.NODE_ENV, process.stdout.isTTY === true),
     },
-    corsOrigins: parseOriginList(env.CORS_ORIGINS),
+    originPolicy,
     metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null, host: env.METRICS_HOST },
   };
 });

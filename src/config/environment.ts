@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsNumber, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { productionProblems } from './production-rules';
 
 // Numbers from the environment; integers are enforced by @IsInt where a setting needs one.
 const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -64,6 +65,7 @@ export class Environment {
   /**
    * Where Gorgias can reach this deployment (scheme, host, optional path prefix). Set: activating a
    * connector registers a Gorgias webhook posting to `<PUBLIC_BASE_URL>/webhooks/gorgias/<id>`.
+   * Production requires https (http only for a loopback address): see production-rules.ts.
    */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -220,9 +222,16 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     problems.push(`  METRICS_PORT: must differ from PORT (got ${env.METRICS_PORT}); unset it to serve /metrics on PORT with METRICS_TOKEN`);
   }
   if (env.NODE_ENV === 'production') {
-    if (!env.AUTH_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: is required in production');
-    if (!env.SECRETS_ENCRYPTION_KEYS) problems.push('  SECRETS_ENCRYPTION_KEYS: is required in production');
-    if (!env.DATABASE_URL) problems.push('  DATABASE_URL: is required in production (the embedded database is for development)');
+    // Only for values that passed their own checks: a malformed one already has its line.
+    const wellFormed = (name: string) => !errors.some((e) => e.property === name);
+    problems.push(
+      ...productionProblems({
+        AUTH_JWT_SECRET: env.AUTH_JWT_SECRET,
+        SECRETS_ENCRYPTION_KEYS: env.SECRETS_ENCRYPTION_KEYS,
+        DATABASE_URL: env.DATABASE_URL,
+        PUBLIC_BASE_URL: wellFormed('PUBLIC_BASE_URL') ? env.PUBLIC_BASE_URL : undefined,
+      }).filter((line) => wellFormed(line.trim().split(':')[0])),
+    );
   }
   if (problems.length) {
     throw new EnvironmentError(`Invalid configuration; fix these environment variables (see .env.example):\n${problems.join('\n')}`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../database/query-rows';
 import { ConnectorEntity, ConnectorProvider } from './entities/connector.entity';
 
 /** The encrypted key of a connector, as stored (never leaves the connectors module undecrypted). */
@@ -142,7 +143,9 @@ export class ConnectorsRepository {
     expected: { ciphertext: string; keyId: string },
     next: { ciphertext: string; keyId: string },
   ): Promise<boolean> {
-    const rows = await this.dataSource.query(
+    // queryRows: TypeORM answers an UPDATE with [rows, count], whose length is 2 whether a row changed or not.
+    const rows = await queryRows(
+      this.dataSource,
       `UPDATE connectors SET api_key_ciphertext = $2, api_key_key_id = $3, updated_at = now()
         WHERE id = $1 AND api_key_ciphertext = $4 AND api_key_key_id = $5 RETURNING id`,
       [id, next.ciphertext, next.keyId, expected.ciphertext, expected.keyId],

@@ -67,7 +67,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly metrics: GraphqlMetrics,
   ) {
-    this.origins = new OriginPolicy(config.corsOrigins);
+    this.origins = new OriginPolicy(config.originPolicy);
   }
 
   /** Open sockets per client address (for tests and metrics). */
@@ -130,7 +130,7 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
       return;
     }
     // Browsers always send Origin on a WebSocket upgrade; the same allowlist as CORS applies, before any socket opens.
-    if (!this.origins.allows(req.headers.origin, req.headers.host)) {
+    if (!this.origins.allows(req.headers.origin, req.socket.localPort)) {
       const body = 'This origin may not open GraphQL WebSockets here: add it to CORS_ORIGINS.';
       socket.end(
         `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

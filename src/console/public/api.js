@@ -92,7 +92,7 @@ export async function detectFeatures(api) {
   };
   return {
     health: pick('health', ['state', 'reason', 'consecutiveFailures', 'lastSuccessAt']),
-    realtime: pick('realtime', ['mode', 'webhookUrl', 'lastWebhookAt', 'manualSetup']),
+    realtime: pick('realtime', ['mode', 'webhookUrl', 'lastWebhookAt', 'manualSetup', 'error']),
     dataFreshAsOf: fields.has('dataFreshAsOf'),
     freshnessLagSeconds: fields.has('freshnessLagSeconds'),
   };

@@ -106,6 +106,8 @@ export function connectorDetail(api, c, { onChanged, onEdit, announce, tab = 'ru
         )
       : null,
     c.realtime?.manualSetup ? fact('Webhook setup', el('span', { class: 'wrap pre' }, c.realtime.manualSetup)) : null,
+    // A webhook problem the user must fix (e.g. a secret that no longer decrypts: rotate it).
+    c.realtime?.error ? fact('Webhook problem', el('span', { class: 'wrap error', role: 'alert' }, c.realtime.error)) : null,
   );
 
   const progress = progressView(api, c, (p) => {

@@ -1,17 +1,23 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
 import { getOperationAST } from 'graphql';
+import { AuthService } from '../../auth/auth.service';
+import { GraphqlContext } from '../../auth/graphql-context';
 import { answeredByJit } from '../../common/graphql/jit-execution.plugin';
 import { GraphqlMetrics } from './graphql.metrics';
 
 /** Apollo plugin: one observation per GraphQL operation answered over HTTP. */
 @Plugin()
 export class GraphqlMetricsPlugin implements ApolloServerPlugin {
-  constructor(private readonly metrics: GraphqlMetrics) {}
+  constructor(
+    private readonly metrics: GraphqlMetrics,
+    private readonly auth: AuthService,
+  ) {}
 
-  async requestDidStart(): Promise<GraphQLRequestListener<any>> {
+  async requestDidStart(): Promise<GraphQLRequestListener<GraphqlContext>> {
     const started = performance.now();
     const metrics = this.metrics;
+    const authenticated = (ctx: GraphqlContext) => !!ctx.user || this.hasValidToken(ctx);
     let executed = false;
     return {
       async executionDidStart() {
@@ -29,8 +35,22 @@ export class GraphqlMetricsPlugin implements ApolloServerPlugin {
           operation?.name?.value ?? ctx.request.operationName,
           outcome,
           (performance.now() - started) / 1000,
+          authenticated(ctx.contextValue),
         );
       },
     };
+  }
+
+  /**
+   * The guard sets `user` only when a resolver ran; a refused or `__typename`-only operation has
+   * none, so the token is checked here (verified tokens are cached by AuthService).
+   */
+  private hasValidToken(ctx: GraphqlContext): boolean {
+    try {
+      this.auth.verifyAuthorization(ctx.req?.headers?.authorization);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
