@@ -1,6 +1,6 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { parseEnvironment } from './environment';
-import { parseOriginList } from '../http-security/origin-policy';
+import { parseOriginList } from './origin-list';
 import { wantsPrettyLogs } from './log-format';
 
 /**

@@ -1,4 +1,5 @@
-import { OriginPolicy, parseOriginList } from './origin-policy';
+import { parseOriginList } from '../config/origin-list';
+import { OriginPolicy } from './origin-policy';
 
 describe('OriginPolicy', () => {
   const policy = new OriginPolicy(parseOriginList(' https://Portal.Example.com:443 , http://localhost:5173'));

@@ -3,15 +3,6 @@
  * the gateway's own origin (the console it serves) always, plus the configured allowlist.
  * Requests without an Origin header are not from a browser page and are not concerned.
  */
-export function parseOriginList(raw: string | undefined): string[] {
-  if (!raw) return [];
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => new URL(s).origin); // lower-cases the host and drops a default port, as browsers send it
-}
-
 export class OriginPolicy {
   private readonly allowed: Set<string>;
 
