@@ -10,7 +10,7 @@ import { jitExecutionPlugin } from '../common/graphql/jit-execution.plugin';
 import { readPlainFieldsDirectly } from '../common/graphql/plain-fields';
 import { answerPreloadedFields } from '../common/graphql/preloaded-fields';
 import { queryComplexityPlugin } from '../common/graphql/query-complexity.plugin';
-import { PLAIN_TICKET_TYPES, PRELOADED_TICKET_FIELDS } from '../tickets/queries/ticket-includes';
+import { PLAIN_TICKET_TYPES, PRELOADED_TICKET_FIELDS } from '../tickets/api/ticket-schema-hints';
 import { tracingStarted } from '../observability/tracing/tracing';
 import { configureDateTimeScalar } from '../common/graphql/strict-date-time';
 
