@@ -2,13 +2,13 @@ import { buildSchema, GraphQLInputObjectType, GraphQLObjectType } from 'graphql'
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ColumnSpec } from '../model/columns';
-import { CUSTOMER_COLUMNS } from '../model/customer.columns';
-import { MESSAGE_COLUMNS, MESSAGE_FIELDS_WITHOUT_COLUMNS, MESSAGE_READ_COLUMNS } from '../model/message.columns';
-import { TICKET_COLUMNS, TICKET_FIELDS_WITHOUT_COLUMNS, TICKET_READ_COLUMNS, ticketColumnsFor } from '../model/ticket.columns';
+import { CUSTOMER_COLUMNS } from '../model/customer.table';
+import { MESSAGE_COLUMNS, MESSAGE_FIELDS_WITHOUT_COLUMNS, MESSAGE_READ_COLUMNS } from '../model/message.table';
+import { TICKET_COLUMNS, TICKET_FIELDS_WITHOUT_COLUMNS, TICKET_READ_COLUMNS, ticketColumnsFor } from '../model/ticket.table';
 import { toCustomer, toMessage, toTicket } from './ticket-row.mapper';
 
 /**
- * The column tables (src/tickets/model/*.columns.ts) against the GraphQL schema the API serves (the
+ * The column tables (src/tickets/model/*.table.ts) against the GraphQL schema the API serves (the
  * committed schema.gql, which test/schema.e2e-spec.ts holds to the code): a column given a field that
  * does not exist, a GraphQL field no column gives, a filter argument on one side only, or a read column
  * the row mappers drop fails here instead of silently reading every column or hiding a change.

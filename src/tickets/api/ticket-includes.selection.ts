@@ -1,6 +1,6 @@
 import { FieldNode, getArgumentValues, getNamedType, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
-import { ticketColumnsFor } from '../model/ticket.columns';
+import { ticketColumnsFor } from '../model/ticket.table';
 import type { MessagesInclude, TicketIncludes } from '../model/ticket-read.types';
 import { messagePageArgs, MessagesArgs } from './message-page.args';
 

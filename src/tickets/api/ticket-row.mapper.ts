@@ -1,4 +1,6 @@
-import { CustomerRow, MessageRow, TicketRow } from '../model/ticket-rows';
+import type { CustomerRow } from '../model/customer.table';
+import type { MessageRow } from '../model/message.table';
+import type { TicketRow } from '../model/ticket.table';
 import { Attachment, Customer, Message, Ticket } from './models/ticket.models';
 
 /** A stored ticket as the API shows it (a trashed ticket counts as deleted). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { TicketRow } from '../model/ticket-rows';
+import type { TicketRow } from '../model/ticket.table';
 import { TICKET_COLUMNS } from '../repositories/ticket.repository';
 import { FeedPosition } from './ticket-change-cursor';
 

@@ -1,6 +1,6 @@
 /**
- * What one column of a synced table is, as data: the tables of ticket.columns.ts, message.columns.ts
- * and customer.columns.ts are the one place a column is listed. The write lists, the read SELECTs,
+ * What one column of a synced table is, as data: the tables of ticket.table.ts, message.table.ts
+ * and customer.table.ts are the one place a column is listed. The write lists, the read SELECTs,
  * the field-to-column map and the columns the change feed compares are all derived from them (by
  * the functions below and by the repositories, which alone turn them into SQL).
  */

@@ -1,4 +1,4 @@
-import type { TICKET_COLUMNS } from './ticket.columns';
+import type { TICKET_COLUMNS } from './ticket.table';
 
 /** Keyset position in the ticket list (updated_at DESC, id DESC); `updatedAt` keeps microseconds. */
 export interface TicketKey {

@@ -1,5 +1,5 @@
 import type { IncludeSql } from '../repositories/ticket-includes.repository';
-import { TicketRow } from '../model/ticket-rows';
+import type { TicketRow } from '../model/ticket.table';
 import { TicketRepository } from '../repositories/ticket.repository';
 import type { TicketWhere } from '../repositories/ticket-where';
 

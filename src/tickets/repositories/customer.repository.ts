@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedReads } from '../../database/prepared-reads';
-import { CUSTOMER_READ_COLUMNS } from '../model/customer.columns';
-import { CustomerRow } from '../model/ticket-rows';
+import { CUSTOMER_READ_COLUMNS, CustomerRow } from '../model/customer.table';
 import { selectList } from './column-sql';
 
 /** The columns of CustomerRow (alias `c`), from the column table. */

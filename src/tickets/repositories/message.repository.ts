@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { PreparedReads } from '../../database/prepared-reads';
 import { sqlLimit } from '../../database/sql-literal';
 import { isoMicrosSql } from '../../database/sql-timestamps';
-import { MESSAGE_READ_COLUMNS } from '../model/message.columns';
+import { MESSAGE_READ_COLUMNS, MessagePageRow } from '../model/message.table';
 import type { MessageKey, TicketRef } from '../model/ticket-read.types';
-import { MessagePageRow } from '../model/ticket-rows';
 import { selectList } from './column-sql';
 
 /** The columns of MessageRow (alias `m`), from the column table. */

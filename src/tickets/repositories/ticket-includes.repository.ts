@@ -1,8 +1,8 @@
 import { sqlLimit } from '../../database/sql-literal';
 import { isoInstantSql, isoMicrosSql } from '../../database/sql-timestamps';
-import { CUSTOMER_COLUMNS } from '../model/customer.columns';
-import { MESSAGE_COLUMNS, MESSAGE_FIELD_COLUMNS } from '../model/message.columns';
-import { TICKET_READ_COLUMNS } from '../model/ticket.columns';
+import { CUSTOMER_COLUMNS } from '../model/customer.table';
+import { MESSAGE_COLUMNS, MESSAGE_FIELD_COLUMNS } from '../model/message.table';
+import { TICKET_READ_COLUMNS } from '../model/ticket.table';
 import type { TicketIncludes } from '../model/ticket-read.types';
 
 /** Wraps a ticket page statement so that it brings its includes along. */

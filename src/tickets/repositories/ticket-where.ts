@@ -1,4 +1,4 @@
-import { TICKET_COLUMNS } from '../model/ticket.columns';
+import { TICKET_COLUMNS } from '../model/ticket.table';
 import { hasSearch, TicketKey, TicketListFilter } from '../model/ticket-read.types';
 
 /** Collects the WHERE clause of a ticket list (alias `t`) and its parameters ($1 is always the tenant). */

@@ -2,14 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
 import { recordColumns, shownWriteColumns, writeColumns } from '../model/columns';
-import { CUSTOMER_COLUMNS as CUSTOMER_TABLE } from '../model/customer.columns';
-import { MESSAGE_COLUMNS as MESSAGE_TABLE } from '../model/message.columns';
-import { TICKET_COLUMNS as TICKET_TABLE } from '../model/ticket.columns';
-import { CustomerWriteRow, MessageWriteRow, TicketWriteRow, WriteResult } from '../model/ticket-write.rows';
+import { CUSTOMER_COLUMNS as CUSTOMER_TABLE, CustomerWriteRow } from '../model/customer.table';
+import { MESSAGE_COLUMNS as MESSAGE_TABLE, MessageWriteRow } from '../model/message.table';
+import { TICKET_COLUMNS as TICKET_TABLE, TicketWriteRow } from '../model/ticket.table';
 
 export interface WriteScope {
   tenantId: string;
   connectorId: string;
+}
+
+/** What one write did: items written (as a run counts them) and the tickets whose API-visible state changed. */
+export interface WriteResult {
+  written: number;
+  /** Ticket ids (bigint as decimal string) whose API-visible state changed. */
+  changedTicketIds: string[];
 }
 
 /** PostgreSQL text and jsonb refuse NUL characters; Gorgias bodies pasted from elsewhere may hold them. */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedReads } from '../../database/prepared-reads';
 import { isoMicrosSql } from '../../database/sql-timestamps';
-import { TICKET_READ_COLUMNS } from '../model/ticket.columns';
-import { TicketRow } from '../model/ticket-rows';
+import { TICKET_READ_COLUMNS, TicketRow } from '../model/ticket.table';
 import { selectList } from './column-sql';
 import type { IncludeSql } from './ticket-includes.repository';
 import type { TicketWhere } from './ticket-where';

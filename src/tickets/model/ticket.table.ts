@@ -1,12 +1,11 @@
 import { ColumnSpec, fieldColumns, ReadColumnsOf, readColumns, SameKeys, WrittenColumnsOf } from './columns';
-import type { TicketRow } from './ticket-rows';
-import type { TicketWriteRow } from './ticket-write.rows';
 
 /**
  * The `tickets` table as the code knows it: ONE entry per column (see ColumnSpec). Adding a column
  * here adds it to the upsert, the read SELECT, the field-to-column map and the feed's comparison; the
- * row types below must then spell it too (the build fails otherwise), and ticket-columns.spec.ts checks
- * that every `field` is a field of the GraphQL Ticket and every Ticket field is here.
+ * row types below (TicketRow, TicketWriteRow) must then spell it too (the build fails otherwise), and
+ * api/ticket-columns.spec.ts checks that every `field` is a field of the GraphQL Ticket, every Ticket
+ * field is here, and toTicket carries every read column.
  * Order: the read SELECT's (the write lists keep the same order).
  */
 export const TICKET_COLUMNS = [
@@ -50,6 +49,59 @@ export const TICKET_COLUMNS = [
 
 /** Ticket fields answered from no column of the ticket row (`messages` reads its own table). */
 export const TICKET_FIELDS_WITHOUT_COLUMNS = ['__typename', 'messages'];
+
+/** A ticket as every read returns it (column names as selected; bigint ids as decimal text). */
+export interface TicketRow {
+  id: string;
+  connector_id: string;
+  external_id: string;
+  subject: string | null;
+  description: string | null;
+  status: string;
+  priority: string | null;
+  channel: string | null;
+  via: string | null;
+  language: string | null;
+  tags: string[] | null;
+  messages_count: number;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+  last_message_at: Date | null;
+  trashed_at: Date | null;
+  deleted_at: Date | null;
+  customer_external_id: string | null;
+  customer_email: string | null;
+  customer_name: string | null;
+  /** updated_at with microseconds, for cursors. */
+  updated_at_key: string;
+}
+
+/** A ticket as the sync writes it: provider-neutral (the provider's mapper, e.g. src/gorgias/mappers, makes it); timestamps as ISO strings. */
+export interface TicketWriteRow {
+  external_id: number;
+  subject: string | null;
+  excerpt: string | null;
+  status: string;
+  priority: string | null;
+  channel: string | null;
+  via: string | null;
+  language: string | null;
+  customer_external_id: number | null;
+  customer_email: string | null;
+  customer_name: string | null;
+  tags: string[];
+  messages_count: number;
+  spam: boolean;
+  created_at: string;
+  updated_at: string;
+  opened_at: string | null;
+  closed_at: string | null;
+  last_message_at: string | null;
+  trashed_at: string | null;
+  /** The provider's whole object, kept as jsonb. */
+  payload: unknown;
+}
 
 // The row types spell exactly these columns (a column added on one side only fails the build here).
 const _readRow: SameKeys<keyof TicketRow, ReadColumnsOf<typeof TICKET_COLUMNS>> = true;

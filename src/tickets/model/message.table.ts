@@ -1,9 +1,7 @@
 import { ColumnSpec, fieldColumns, ReadColumnsOf, readColumns, SameKeys, WrittenColumnsOf } from './columns';
-import type { MessageRow } from './ticket-rows';
-import type { MessageWriteRow } from './ticket-write.rows';
 
 /**
- * The `messages` table as the code knows it: ONE entry per column (see ColumnSpec and ticket.columns.ts).
+ * The `messages` table as the code knows it: ONE entry per column (see ColumnSpec and ticket.table.ts).
  * Order: the read SELECT's (the write lists keep the same order).
  */
 export const MESSAGE_COLUMNS = [
@@ -39,6 +37,64 @@ export const MESSAGE_COLUMNS = [
 
 /** Message fields answered from no column of the message row. */
 export const MESSAGE_FIELDS_WITHOUT_COLUMNS = ['__typename', 'ticketId'];
+
+/** A message as every read returns it (column names as selected). */
+export interface MessageRow {
+  id: string;
+  external_id: string;
+  channel: string | null;
+  via: string | null;
+  from_agent: boolean;
+  public: boolean;
+  sender_email: string | null;
+  sender_name: string | null;
+  receiver_email: string | null;
+  receiver_name: string | null;
+  subject: string | null;
+  body_text: string | null;
+  body_html: string | null;
+  attachments: unknown;
+  created_at: Date;
+  sent_at: Date | null;
+  failed_at: Date | null;
+  /** created_at with microseconds, for cursors. */
+  created_at_key: string;
+}
+
+/** A page of one ticket's messages, as the batch query returns it. */
+export interface MessagePageRow extends MessageRow {
+  ord: string;
+  ticket_id: string;
+  total: number;
+}
+
+/** A message as the sync writes it (see TicketWriteRow). */
+export interface MessageWriteRow {
+  external_id: number;
+  ticket_external_id: number;
+  channel: string | null;
+  via: string | null;
+  from_agent: boolean;
+  public: boolean;
+  sender_email: string | null;
+  sender_name: string | null;
+  receiver_email: string | null;
+  receiver_name: string | null;
+  subject: string | null;
+  body_text: string | null;
+  body_html: string | null;
+  stripped_text: string | null;
+  /** The length the provider sent of the longest body field, when it had to be cut to be stored; else null. */
+  body_original_length: number | null;
+  attachments: unknown[];
+  created_at: string;
+  sent_at: string | null;
+  failed_at: string | null;
+  deleted_at: string | null;
+  /** Which version of the provider's message this is (an older one never overwrites a newer one). */
+  source_version: string;
+  payload: unknown;
+}
 
 // The row types spell exactly these columns (a column added on one side only fails the build here).
 const _readRow: SameKeys<keyof MessageRow, ReadColumnsOf<typeof MESSAGE_COLUMNS>> = true;

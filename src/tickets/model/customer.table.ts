@@ -1,9 +1,7 @@
 import { ColumnSpec, ReadColumnsOf, readColumns, SameKeys, WrittenColumnsOf } from './columns';
-import type { CustomerRow } from './ticket-rows';
-import type { CustomerWriteRow } from './ticket-write.rows';
 
 /**
- * The `customers` table as the code knows it: ONE entry per column (see ColumnSpec and ticket.columns.ts).
+ * The `customers` table as the code knows it: ONE entry per column (see ColumnSpec and ticket.table.ts).
  * Order: the read SELECT's (the write lists keep the same order).
  */
 export const CUSTOMER_COLUMNS = [
@@ -14,6 +12,24 @@ export const CUSTOMER_COLUMNS = [
   { column: 'payload', type: 'jsonb', write: true },
   { column: 'source_version', type: 'timestamptz', write: true },
 ] as const satisfies readonly ColumnSpec[];
+
+/** A customer as reads return it. */
+export interface CustomerRow {
+  connector_id: string;
+  external_id: string;
+  email: string | null;
+  name: string | null;
+}
+
+/** A customer as the sync writes it (see TicketWriteRow). */
+export interface CustomerWriteRow {
+  external_id: number;
+  email: string | null;
+  name: string | null;
+  payload: unknown;
+  /** Which version of the provider's customer this is (the updated time of the object that carried it). */
+  source_version: string;
+}
 
 // The row types spell exactly these columns (a column added on one side only fails the build here).
 const _readRow: SameKeys<keyof CustomerRow, ReadColumnsOf<typeof CUSTOMER_COLUMNS>> = true;
