@@ -15,7 +15,7 @@ import { assertExternalId } from './ticket-input';
 import { searchTickets } from './ticket-search';
 
 /** One ticket's page of messages: the rows (with the id of their ticket) and the conversation's total. */
-export interface MessagePage {
+export interface MessagePageRows {
   rows: (MessageRow & { ticket_id: string })[];
   totalCount: number;
 }
@@ -80,10 +80,10 @@ export class TicketsService {
     size: number,
     at?: MessageKey,
     direction: 'forward' | 'backward' = 'forward',
-  ): Promise<MessagePage[]> {
+  ): Promise<MessagePageRows[]> {
     if (!tickets.length) return [];
     const rows = await this.messages.pages(user.tenantId, tickets, size, at, direction === 'backward');
-    const pages: MessagePage[] = tickets.map(() => ({ rows: [], totalCount: 0 }));
+    const pages: MessagePageRows[] = tickets.map(() => ({ rows: [], totalCount: 0 }));
     for (const r of rows) {
       const page = pages[Number(r.ord) - 1];
       page.totalCount = r.total;
