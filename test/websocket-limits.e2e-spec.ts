@@ -1,6 +1,6 @@
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
-import { WS_MAX_PAYLOAD_BYTES, WS_MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/common/graphql/graphql-ws.server';
+import { WS_MAX_PAYLOAD_BYTES, WS_MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/graphql/graphql-ws.server';
 import { SyncProgressBus } from '../src/sync/progress/sync-progress.bus';
 import { collect, wsClient } from './support/ws-client';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';

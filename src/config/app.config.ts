@@ -1,6 +1,6 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { parseEnvironment } from './environment';
-import { OriginPolicyOptions, ownOrigins, parseOriginList } from '../http-security/origin-policy';
+import { OriginPolicyOptions, ownOrigins, parseOriginList } from './origin-list';
 import { wantsPrettyLogs } from './log-format';
 
 /**

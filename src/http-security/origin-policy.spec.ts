@@ -1,4 +1,5 @@
-import { OriginPolicy, ownOrigins, parseOriginList } from './origin-policy';
+import { ownOrigins, parseOriginList } from '../config/origin-list';
+import { OriginPolicy } from './origin-policy';
 
 describe('OriginPolicy', () => {
   const listed = parseOriginList(' https://Portal.Example.com:443 , http://localhost:5173');

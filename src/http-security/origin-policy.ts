@@ -1,3 +1,4 @@
+import { OriginPolicyOptions } from '../config/origin-list';
 import { isLoopback } from '../config/production-rules';
 
 /**
@@ -10,22 +11,6 @@ import { isLoopback } from '../config/production-rules';
  * the port is the socket's, not a header. Requests without an Origin header are not from a browser
  * page and are not concerned.
  */
-export function parseOriginList(raw: string | undefined): string[] {
-  if (!raw) return [];
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => new URL(s).origin); // lower-cases the host and drops a default port, as browsers send it
-}
-
-export interface OriginPolicyOptions {
-  /** CORS_ORIGINS, plus the origin of PUBLIC_BASE_URL when set. */
-  origins: readonly string[];
-  /** Development and test: a page on localhost / 127.0.0.1 / [::1] at the port the request came in on. */
-  loopbackOnOwnPort: boolean;
-}
-
 export class OriginPolicy {
   private readonly allowed: Set<string>;
 
@@ -46,9 +31,4 @@ export class OriginPolicy {
     if (!this.options.loopbackOnOwnPort || localPort === undefined || url.protocol !== 'http:') return false;
     return isLoopback(url.hostname) && Number(url.port || 80) === localPort;
   }
-}
-
-/** The origins the deployment itself is reached at, for OriginPolicy. */
-export function ownOrigins(corsOrigins: readonly string[], publicBaseUrl: string | null): string[] {
-  return publicBaseUrl ? [...corsOrigins, new URL(publicBaseUrl).origin] : [...corsOrigins];
 }

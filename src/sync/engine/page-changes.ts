@@ -1,4 +1,4 @@
-import type { WriteResult } from '../../tickets/repositories/ticket-write.rows';
+import type { WriteResult } from '../../tickets/repositories/ticket-write.repository';
 import { PageChanges } from './run-observer';
 
 /** Collects what the writes of one page transaction changed, for the observers' onPageCommitted. */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Ticket } from '../api/models/ticket.models';
-import { toTicket } from '../queries/ticket-row.mapper';
+import type { TicketRow } from '../model/ticket.table';
 import { TICKET_COLUMNS } from '../repositories/ticket.repository';
 import { FeedPosition } from './ticket-change-cursor';
 
@@ -15,7 +14,8 @@ export interface FeedScope {
 export interface FeedEntry {
   position: FeedPosition;
   changedAt: Date;
-  ticket: Ticket;
+  /** The ticket as it is now (the API maps it, see toTicketChange). */
+  row: TicketRow;
 }
 
 /** The position a writer gave a ticket (as committed, if its transaction commits). */
@@ -78,7 +78,7 @@ export class TicketChangeRepository {
         LIMIT $${params.push(limit)}`,
       params,
     );
-    return rows.map((r) => ({ position: { xactId: r.feed_xact_id, seq: r.feed_seq }, changedAt: r.feed_changed_at, ticket: toTicket(r) }));
+    return rows.map((r) => ({ position: { xactId: r.feed_xact_id, seq: r.feed_seq }, changedAt: r.feed_changed_at, row: r }));
   }
 
   /** How many tickets a read from `after` would return, whatever the page size. */

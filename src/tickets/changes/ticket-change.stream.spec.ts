@@ -6,7 +6,7 @@ import { FeedWakeup } from './ticket-change.wakeups';
 const entry = (seq: number): FeedEntry => ({
   position: { xactId: '1', seq: String(seq) },
   changedAt: new Date(0),
-  ticket: { externalId: String(seq) } as never,
+  row: { external_id: String(seq) } as never,
 });
 const timings = { pageSize: 2, pendingPollMs: 5, maxPendingPollMs: 20, idlePollMs: 60_000 };
 const scope = { tenantId: 't', connectorId: null };

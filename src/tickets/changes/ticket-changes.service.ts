@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user';
 import { ConnectorsService } from '../../connectors/connectors.service';
+import { toTicket } from '../api/ticket-row.mapper';
 import { decodeFeedCursor, encodeFeedCursor, FeedPosition } from './ticket-change-cursor';
 import { TicketChange } from './ticket-change.model';
 import { FeedEntry, FeedScope, TicketChangeRepository } from './ticket-change.repository';
@@ -8,7 +9,7 @@ import { DEFAULT_STREAM_TIMINGS, StreamTimings, TicketChangeStream } from './tic
 import { TicketChangeWakeups } from './ticket-change.wakeups';
 
 export function toTicketChange(e: FeedEntry): TicketChange {
-  return { cursor: encodeFeedCursor(e.position), changedAt: e.changedAt, ticket: e.ticket };
+  return { cursor: encodeFeedCursor(e.position), changedAt: e.changedAt, ticket: toTicket(e.row) };
 }
 
 /** The change feed as the API serves it: scoped to the caller's tenant (and a connector of it). */

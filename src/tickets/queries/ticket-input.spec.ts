@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { listComplexity } from '../api/dto/tickets-cost';
-import { assertExternalId, hasSearch, isValidKey } from './ticket-input';
+import { hasSearch } from '../model/ticket-read.types';
+import { assertExternalId, isValidKey } from './ticket-input';
 
 describe('tickets service helpers', () => {
   it.each(['1', '12345', '9223372036854775807'])('accepts Gorgias id %s', (id) => {

@@ -1,11 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
-import { CustomerWriteRow, MessageWriteRow, TicketWriteRow, WriteResult } from './ticket-write.rows';
+import { recordColumns, shownWriteColumns, writeColumns } from '../model/columns';
+import { CUSTOMER_COLUMNS as CUSTOMER_TABLE, CustomerWriteRow } from '../model/customer.table';
+import { MESSAGE_COLUMNS as MESSAGE_TABLE, MessageWriteRow } from '../model/message.table';
+import { TICKET_COLUMNS as TICKET_TABLE, TicketWriteRow } from '../model/ticket.table';
 
 export interface WriteScope {
   tenantId: string;
   connectorId: string;
+}
+
+/** What one write did: items written (as a run counts them) and the tickets whose API-visible state changed. */
+export interface WriteResult {
+  written: number;
+  /** Ticket ids (bigint as decimal string) whose API-visible state changed. */
+  changedTicketIds: string[];
 }
 
 /** PostgreSQL text and jsonb refuse NUL characters; Gorgias bodies pasted from elsewhere may hold them. */
@@ -13,66 +23,23 @@ function toJson(rows: unknown[]): string {
   return JSON.stringify(rows, (_k, v) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v));
 }
 
-const TICKET_COLUMNS = [
-  'subject',
-  'excerpt',
-  'status',
-  'priority',
-  'channel',
-  'via',
-  'language',
-  'customer_external_id',
-  'customer_email',
-  'customer_name',
-  'tags',
-  'messages_count',
-  'spam',
-  'created_at',
-  'updated_at',
-  'opened_at',
-  'closed_at',
-  'last_message_at',
-  'trashed_at',
-  'payload',
-];
-/** Stored for fidelity, not shown by the API (Ticket has no spam or openedAt field): changing them is no change for the feed. */
-const NOT_SHOWN = new Set(['spam', 'opened_at', 'payload']);
-/** What the API shows of a ticket row (a change to any of these is a change for the feed). */
-const TICKET_SHOWN = [...TICKET_COLUMNS.filter((c) => !NOT_SHOWN.has(c)), 'deleted_at'];
-const TICKET_RECORD = `external_id bigint, subject text, excerpt text, status text, priority text, channel text, via text,
-  language text, customer_external_id bigint, customer_email text, customer_name text, tags text[],
-  messages_count int, spam boolean, created_at timestamptz, updated_at timestamptz, opened_at timestamptz,
-  closed_at timestamptz, last_message_at timestamptz, trashed_at timestamptz, payload jsonb`;
+/** The columns the upsert writes (besides the key), from the column table. */
+const TICKET_COLUMNS = writeColumns(TICKET_TABLE);
+/** What the API shows of a ticket row (a change to any of these is a change for the feed); the upsert also clears deleted_at. */
+const TICKET_SHOWN = [...shownWriteColumns(TICKET_TABLE), 'deleted_at'];
+const TICKET_RECORD = recordColumns(TICKET_TABLE).join(', ');
 
-const MESSAGE_COLUMNS = [
-  'ticket_external_id',
-  'channel',
-  'via',
-  'from_agent',
-  'public',
-  'sender_email',
-  'sender_name',
-  'receiver_email',
-  'receiver_name',
-  'subject',
-  'body_text',
-  'body_html',
-  'stripped_text',
-  'body_original_length',
-  'attachments',
-  'created_at',
-  'sent_at',
-  'failed_at',
-  'deleted_at',
-  'source_version',
-  'payload',
-];
+const MESSAGE_COLUMNS = writeColumns(MESSAGE_TABLE);
 /** What the API shows of a message row (stripped_text feeds the ticket's description). */
-const MESSAGE_SHOWN = MESSAGE_COLUMNS.filter((c) => !['payload', 'source_version', 'body_original_length'].includes(c));
-const MESSAGE_RECORD = `external_id bigint, ticket_external_id bigint, channel text, via text, from_agent boolean, public boolean,
-  sender_email text, sender_name text, receiver_email text, receiver_name text, subject text, body_text text,
-  body_html text, stripped_text text, body_original_length int, attachments jsonb, created_at timestamptz, sent_at timestamptz,
-  failed_at timestamptz, deleted_at timestamptz, source_version timestamptz, payload jsonb`;
+const MESSAGE_SHOWN = shownWriteColumns(MESSAGE_TABLE);
+const MESSAGE_RECORD = recordColumns(MESSAGE_TABLE).join(', ');
+
+const CUSTOMER_COLUMNS = writeColumns(CUSTOMER_TABLE);
+/** What the API shows of a customers row (name and email). */
+const CUSTOMER_SHOWN = shownWriteColumns(CUSTOMER_TABLE);
+const CUSTOMER_RECORD = recordColumns(CUSTOMER_TABLE).join(', ');
+/** A newer copy that differs in these is written (its source_version alone is no change). */
+const CUSTOMER_STORED = CUSTOMER_COLUMNS.filter((c) => c !== 'source_version');
 
 /** The shown columns as one comparable value (`alias.` prefixes them when given). */
 const shown = (columns: string[], alias = '') => `jsonb_build_array(${columns.map((c) => alias + c).join(', ')})`;
@@ -239,20 +206,20 @@ export class TicketWriteRepository {
     if (!customers.length) return [];
     const changed = await queryRows<{ external_id: string }>(
       m,
-      `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(external_id bigint, email text, name text, payload jsonb, source_version timestamptz)),
-       before AS (SELECT c.external_id, c.email, c.name FROM customers c
+      `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${CUSTOMER_RECORD})),
+       before AS (SELECT c.external_id, ${CUSTOMER_SHOWN.map((c) => `c.${c}`).join(', ')} FROM customers c
                    WHERE c.connector_id = $2 AND c.tenant_id = $1 AND c.external_id IN (SELECT external_id FROM x)),
        written AS (
-         INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload, source_version, synced_at)
-         SELECT $1, $2, x.external_id, x.email, x.name, x.payload, x.source_version, now() FROM x
+         INSERT INTO customers (tenant_id, connector_id, external_id, ${CUSTOMER_COLUMNS.join(', ')}, synced_at)
+         SELECT $1, $2, x.external_id, ${CUSTOMER_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
          ON CONFLICT (connector_id, external_id) DO UPDATE SET
-           email = EXCLUDED.email, name = EXCLUDED.name, payload = EXCLUDED.payload, source_version = EXCLUDED.source_version, synced_at = now()
+           ${CUSTOMER_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = now()
          -- an older copy never overwrites a newer one
          WHERE (customers.source_version IS NULL OR EXCLUDED.source_version >= customers.source_version)
-           AND (customers.email, customers.name, customers.payload) IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.name, EXCLUDED.payload)
-         RETURNING external_id, email, name)
+           AND ${differs('customers', CUSTOMER_STORED)}
+         RETURNING external_id, ${CUSTOMER_SHOWN.join(', ')})
        SELECT w.external_id::text AS external_id FROM written w LEFT JOIN before b ON b.external_id = w.external_id
-        WHERE b.external_id IS NULL OR (b.email, b.name) IS DISTINCT FROM (w.email, w.name)`,
+        WHERE b.external_id IS NULL OR (${CUSTOMER_SHOWN.map((c) => `b.${c}`).join(', ')}) IS DISTINCT FROM (${CUSTOMER_SHOWN.map((c) => `w.${c}`).join(', ')})`,
       [scope.tenantId, scope.connectorId, toJson(customers)],
     );
     if (!changed.length) return [];

@@ -2,19 +2,19 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { join } from 'node:path';
-import { GraphqlContext } from '../../auth/graphql-context';
-import { AppConfig } from '../../config/app.config';
-import { createErrorFormatter } from './graphql-error-format';
-import { graphqlValidationRules } from './graphql-limits';
-import { jitExecutionPlugin } from './jit-execution.plugin';
-import { readPlainFieldsDirectly } from './plain-fields';
-import { answerPreloadedFields } from './preloaded-fields';
-import { queryComplexityPlugin } from './query-complexity.plugin';
-import { PLAIN_TICKET_TYPES, PRELOADED_TICKET_FIELDS } from '../../tickets/queries/ticket-includes';
-import { tracingStarted } from '../../observability/tracing/tracing';
-import { configureDateTimeScalar } from './strict-date-time';
+import { GraphqlContext } from '../auth/graphql-context';
+import { AppConfig } from '../config/app.config';
+import { createErrorFormatter } from '../common/graphql/graphql-error-format';
+import { graphqlValidationRules } from '../common/graphql/graphql-limits';
+import { jitExecutionPlugin } from '../common/graphql/jit-execution.plugin';
+import { readPlainFieldsDirectly } from '../common/graphql/plain-fields';
+import { answerPreloadedFields } from '../common/graphql/preloaded-fields';
+import { queryComplexityPlugin } from '../common/graphql/query-complexity.plugin';
+import { PLAIN_TICKET_TYPES, PRELOADED_TICKET_FIELDS } from '../tickets/api/ticket-schema-hints';
+import { tracingStarted } from '../observability/tracing/tracing';
+import { configureDateTimeScalar } from '../common/graphql/strict-date-time';
 
-export { MAX_INTROSPECTION_DEPTH, MAX_QUERY_DEPTH } from './graphql-limits';
+export { MAX_INTROSPECTION_DEPTH, MAX_QUERY_DEPTH } from '../common/graphql/graphql-limits';
 
 /**
  * GraphQL over HTTP (Apollo). Subscriptions are served by our own WebSocket server

@@ -1,6 +1,6 @@
 import { Params } from 'nestjs-pino';
-import { AppConfig } from '../config/app.config';
-import { traceLogFields } from '../observability/logging/trace-log-fields';
+import { AppConfig } from '../../config/app.config';
+import { traceLogFields } from './trace-log-fields';
 
 /** Secret-bearing keys are censored wherever they appear in a log line (up to three levels deep). */
 const SECRET_KEYS = ['authorization', 'apiKey', 'api_key', 'password', 'token', 'secret', 'cookie'];

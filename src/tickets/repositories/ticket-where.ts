@@ -1,6 +1,5 @@
-import type { AuthUser } from '../../auth/auth-user';
-import { TicketFilter } from '../api/dto/ticket-filter.input';
-import { hasSearch } from './ticket-input';
+import { TICKET_COLUMNS } from '../model/ticket.table';
+import { hasSearch, TicketKey, TicketListFilter } from '../model/ticket-read.types';
 
 /** Collects the WHERE clause of a ticket list (alias `t`) and its parameters ($1 is always the tenant). */
 export class TicketWhere {
@@ -25,18 +24,23 @@ export class TicketWhere {
   }
 }
 
-/** The filter's WHERE clause, without the search (see `searchQuery`). */
-export function buildTicketWhere(user: AuthUser, filter: TicketFilter | null | undefined): TicketWhere {
-  const w = new TicketWhere(user.tenantId);
+/** The columns a TicketFilter argument matches exactly (see `filter` in the column table), in table order. */
+const FILTERED_COLUMNS = TICKET_COLUMNS.flatMap((c) => ('filter' in c ? [{ column: c.column, type: c.type, ...c.filter }] : []));
+
+/** The filter's WHERE clause, without the search (see `searchQuery`), after the cursor `after` when given. */
+export function buildTicketWhere(tenantId: string, filter: TicketListFilter | null | undefined, after?: TicketKey): TicketWhere {
+  const w = new TicketWhere(tenantId);
   const f = filter ?? {};
-  if (f.connectorId) w.add(`t.connector_id = ${w.param(f.connectorId)}::uuid`);
-  if (f.status != null) w.add(`t.status = ${w.param(f.status)}`);
-  if (f.priority != null) w.add(`t.priority = ${w.param(f.priority)}`);
-  if (f.channel != null) w.add(`t.channel = ${w.param(f.channel)}`);
-  if (f.customerEmail != null) w.add(`lower(t.customer_email) = lower(${w.param(f.customerEmail.trim())})`);
+  for (const { column, type, arg, match } of FILTERED_COLUMNS) {
+    const value = f[arg];
+    if (value == null) continue;
+    if (match === 'exact-ignoring-case') w.add(`lower(t.${column}) = lower(${w.param(value.trim())})`);
+    else w.add(`t.${column} = ${w.param(value)}${type === 'uuid' ? '::uuid' : ''}`);
+  }
   if (f.updatedAfter) w.add(`t.updated_at >= ${w.param(f.updatedAfter.toISOString())}::timestamptz`);
   if (f.updatedBefore) w.add(`t.updated_at < ${w.param(f.updatedBefore.toISOString())}::timestamptz`);
   if (!f.includeDeleted) w.add('t.deleted_at IS NULL AND t.trashed_at IS NULL');
+  if (after) w.add(`(t.updated_at, t.id) < (${w.param(after.updatedAt)}::timestamptz, ${w.param(after.id)}::uuid)`);
   return w;
 }
 
@@ -47,7 +51,7 @@ export function buildTicketWhere(user: AuthUser, filter: TicketFilter | null | u
  * keeps one generic plan instead of planning each request again (planning was half of its time). The
  * two-step search (see searchTickets) already fixes the plan's shape; the words' frequency never chose it.
  */
-export function searchQuery(w: TicketWhere, filter: TicketFilter | null | undefined): string | undefined {
+export function searchQuery(w: TicketWhere, filter: TicketListFilter | null | undefined): string | undefined {
   const search = filter?.search;
   return hasSearch(search) ? `(SELECT websearch_to_tsquery('simple', ${w.param(search.trim())}))` : undefined;
 }

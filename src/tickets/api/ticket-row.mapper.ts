@@ -1,5 +1,7 @@
-import { Attachment, Message, Ticket } from '../api/models/ticket.models';
-import { MessageRow, TicketRow } from '../repositories/ticket-rows';
+import type { CustomerRow } from '../model/customer.table';
+import type { MessageRow } from '../model/message.table';
+import type { TicketRow } from '../model/ticket.table';
+import { Attachment, Customer, Message, Ticket } from './models/ticket.models';
 
 /** A stored ticket as the API shows it (a trashed ticket counts as deleted). */
 export function toTicket(r: TicketRow): Ticket {
@@ -27,6 +29,11 @@ export function toTicket(r: TicketRow): Ticket {
   t.customerName = r.customer_name;
   t.updatedAtKey = r.updated_at_key;
   return t;
+}
+
+/** A customers row as the API shows it. */
+export function toCustomer(r: CustomerRow): Customer {
+  return { externalId: r.external_id, email: r.email, name: r.name };
 }
 
 function participant(email: string | null, name: string | null) {

@@ -7,16 +7,16 @@ import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { AuthUser } from '../../auth/auth-user';
-import { AuthService } from '../../auth/auth.service';
-import { GraphqlContext } from '../../auth/graphql-context';
-import { appConfig, AppConfig } from '../../config/app.config';
-import { OriginPolicy } from '../../http-security/origin-policy';
-import { graphqlWsMetricsHooks } from '../../observability/metrics/graphql-ws-metrics.hooks';
-import { GraphqlMetrics } from '../../observability/metrics/graphql.metrics';
-import { createErrorFormatter } from './graphql-error-format';
-import { graphqlValidationRules } from './graphql-limits';
-import { assertComplexity } from './query-complexity.plugin';
+import { AuthUser } from '../auth/auth-user';
+import { AuthService } from '../auth/auth.service';
+import { GraphqlContext } from '../auth/graphql-context';
+import { appConfig, AppConfig } from '../config/app.config';
+import { OriginPolicy } from '../http-security/origin-policy';
+import { graphqlWsMetricsHooks } from '../observability/metrics/graphql-ws-metrics.hooks';
+import { GraphqlMetrics } from '../observability/metrics/graphql.metrics';
+import { createErrorFormatter } from '../common/graphql/graphql-error-format';
+import { graphqlValidationRules } from '../common/graphql/graphql-limits';
+import { assertComplexity } from '../common/graphql/query-complexity.plugin';
 
 export const GRAPHQL_WS_PATH = '/graphql';
 /** Largest WebSocket message accepted (a subscription document with variables is a few KiB); larger closes the socket (1009). */
