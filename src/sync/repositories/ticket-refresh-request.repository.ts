@@ -141,7 +141,8 @@ export class TicketRefreshRequestRepository {
   async completeReceivedBefore(connectorId: string, runId: string): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       await lockState(m, connectorId);
-      const rows = await m.query(
+      const rows = await queryRows(
+        m,
         `DELETE FROM ticket_refresh_requests
           WHERE connector_id = $1 AND last_received_at < (SELECT started_at FROM sync_runs WHERE id = $2) RETURNING 1`,
         [connectorId, runId],
