@@ -91,7 +91,7 @@ export class Environment {
   @IsInt()
   @Min(2)
   @Max(120)
-  WEBHOOK_REFRESH_CALLS_PER_MINUTE = 30;
+  WEBHOOK_REFRESH_CALLS_PER_MINUTE = 40;
 
   /** Authentic deliveries per connector and minute before 429 (real Gorgias traffic: a few per second at peaks). */
   @Transform(toNumber)
