@@ -23,14 +23,17 @@ export class WebhookBudget1764000000091 implements MigrationInterface {
     await q.query(`
       INSERT INTO webhook_refresh_state (connector_id, due_since)
       SELECT connector_id, min(first_received_at) FROM ticket_refresh_requests GROUP BY connector_id`);
+    // Ticket ids a refresh answered lately: re-read (a new webhook for it waits a few seconds) or answered
+    // 404 (forged, deleted or merged away: webhooks naming it are skipped for an hour).
     await q.query(`
-      CREATE TABLE webhook_missing_tickets (
+      CREATE TABLE webhook_answered_tickets (
         connector_id uuid NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
         ticket_external_id bigint NOT NULL,
+        not_found boolean NOT NULL,
         until timestamptz NOT NULL,
         PRIMARY KEY (connector_id, ticket_external_id)
       )`);
-    await q.query(`CREATE INDEX webhook_missing_tickets_until_idx ON webhook_missing_tickets (until)`);
+    await q.query(`CREATE INDEX webhook_answered_tickets_until_idx ON webhook_answered_tickets (until)`);
     // UNLOGGED: counters of the current minute need no crash safety, and are written on every delivery.
     await q.query(`
       CREATE UNLOGGED TABLE webhook_rate_counters (
@@ -45,7 +48,7 @@ export class WebhookBudget1764000000091 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS webhook_rate_counters`);
-    await q.query(`DROP TABLE IF EXISTS webhook_missing_tickets`);
+    await q.query(`DROP TABLE IF EXISTS webhook_answered_tickets`);
     await q.query(`DROP TABLE IF EXISTS webhook_refresh_state`);
   }
 }

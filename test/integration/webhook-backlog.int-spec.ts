@@ -17,7 +17,7 @@ describe('webhook backlog pruning (real PostgreSQL)', () => {
 
   const count = async (sql: string, params: unknown[] = []) => (await db.ds.query(`SELECT count(*)::int AS n FROM ${sql}`, params))[0].n;
 
-  it('deletes requests older than a day, expired 404 memories, past rate windows and markers nothing backs; two instances at once', async () => {
+  it('deletes requests older than a day, expired memories of answered ids, past rate windows and markers nothing backs; two instances at once', async () => {
     const errored = await seedConnector(db.ds);
     const live = await seedConnector(db.ds);
     for (const id of ['1', '2']) await requests.record(errored, id, 10);
@@ -35,7 +35,7 @@ describe('webhook backlog pruning (real PostgreSQL)', () => {
       [errored.connectorId],
     );
     await db.ds.query(
-      `INSERT INTO webhook_missing_tickets (connector_id, ticket_external_id, until) VALUES ($1, 8, now() - interval '1 second'), ($1, 9, now() + interval '1 hour')`,
+      `INSERT INTO webhook_answered_tickets (connector_id, ticket_external_id, not_found, until) VALUES ($1, 8, true, now() - interval '1 second'), ($1, 9, true, now() + interval '1 hour')`,
       [live.connectorId],
     );
     await db.ds.query(
@@ -49,7 +49,7 @@ describe('webhook backlog pruning (real PostgreSQL)', () => {
     expect(a.counters + b.counters).toBe(1);
     expect(await count(`ticket_refresh_requests WHERE connector_id = $1`, [errored.connectorId])).toBe(0);
     expect(await count(`ticket_refresh_requests WHERE connector_id = $1`, [live.connectorId])).toBe(1);
-    expect(await count(`webhook_missing_tickets WHERE connector_id = $1`, [live.connectorId])).toBe(1);
+    expect(await count(`webhook_answered_tickets WHERE connector_id = $1`, [live.connectorId])).toBe(1);
     expect(await count(`webhook_rate_counters WHERE subject = 'a'`)).toBe(1);
     expect(
       await count(`webhook_refresh_state WHERE connector_id = $1 AND due_since IS NULL AND walk_requested_at IS NULL`, [
@@ -60,15 +60,15 @@ describe('webhook backlog pruning (real PostgreSQL)', () => {
     expect(await count(`webhook_refresh_state WHERE connector_id = $1 AND due_since IS NOT NULL`, [live.connectorId])).toBe(1);
   });
 
-  it("deletes a connector's requests, markers and 404 memories with the connector", async () => {
+  it("deletes a connector's requests, markers and answered ids with the connector", async () => {
     const gone = await seedConnector(db.ds);
     await requests.record(gone, '1', 10);
     await db.ds.query(
-      `INSERT INTO webhook_missing_tickets (connector_id, ticket_external_id, until) VALUES ($1, 2, now() + interval '1 hour')`,
+      `INSERT INTO webhook_answered_tickets (connector_id, ticket_external_id, not_found, until) VALUES ($1, 2, true, now() + interval '1 hour')`,
       [gone.connectorId],
     );
     await db.ds.query(`DELETE FROM connectors WHERE id = $1`, [gone.connectorId]);
-    for (const table of ['ticket_refresh_requests', 'webhook_refresh_state', 'webhook_missing_tickets']) {
+    for (const table of ['ticket_refresh_requests', 'webhook_refresh_state', 'webhook_answered_tickets']) {
       expect(await count(`${table} WHERE connector_id = $1`, [gone.connectorId])).toBe(0);
     }
   });

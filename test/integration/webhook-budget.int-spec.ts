@@ -76,8 +76,40 @@ describe('webhook budget (real PostgreSQL)', () => {
     await db.ds.transaction((m) => budgets.rememberMissing(m, c.connectorId, '777', 60_000));
     expect(await requests.record(c, '777', 10)).toBe('MISSING');
     expect(await held(c)).toEqual([]);
-    await db.ds.query(`UPDATE webhook_missing_tickets SET until = now() - interval '1 second' WHERE connector_id = $1`, [c.connectorId]);
+    await db.ds.query(`UPDATE webhook_answered_tickets SET until = now() - interval '1 second' WHERE connector_id = $1`, [c.connectorId]);
     expect(await requests.record(c, '777', 10)).toBe('RECORDED');
+  });
+
+  it('defers a webhook for an id re-read seconds ago instead of making a run of every delivery', async () => {
+    const c = await seedConnector(db.ds);
+    await requests.record(c, '5', 10);
+    const [first] = (await requests.pending(c.connectorId, 10)).requests;
+    await requests.record(c, '5', 10); // announced again while this pass reads it
+    await db.ds.transaction((m) => requests.complete(m, c.connectorId, [first]));
+    const due = async () =>
+      (await db.ds.query(`SELECT due_since > now() AS later FROM webhook_refresh_state WHERE connector_id = $1`, [c.connectorId]))[0].later;
+    expect(await held(c)).toEqual(['5']);
+    expect(await due()).toBe(true); // a few seconds after the read, not now
+    await requests.enqueueRuns(0, 300, 30);
+    expect(await activeRun(c)).toBeNull();
+
+    const [second] = (await requests.pending(c.connectorId, 10)).requests;
+    await db.ds.transaction((m) => requests.complete(m, c.connectorId, [second]));
+    expect(await held(c)).toEqual([]);
+    expect(await state(c)).toMatchObject({ due_since: null });
+    // A new delivery right after the read is held, and due when the few seconds have passed.
+    expect(await requests.record(c, '5', 10)).toBe('RECORDED');
+    expect(await held(c)).toEqual(['5']);
+    expect(await due()).toBe(true);
+    await requests.enqueueRuns(0, 300, 30);
+    expect(await activeRun(c)).toBeNull();
+    await db.ds.query(`UPDATE webhook_answered_tickets SET until = now() - interval '1 second' WHERE connector_id = $1`, [c.connectorId]);
+    await db.ds.query(`UPDATE ticket_refresh_requests SET first_received_at = now() - interval '1 second' WHERE connector_id = $1`, [
+      c.connectorId,
+    ]);
+    await db.ds.query(`UPDATE webhook_refresh_state SET due_since = now() - interval '1 second' WHERE connector_id = $1`, [c.connectorId]);
+    await requests.enqueueRuns(0, 300, 30);
+    expect(await activeRun(c)).toBe('REFRESH');
   });
 
   it("queues no webhook run while the connector's webhook runs spent the minute's budget", async () => {

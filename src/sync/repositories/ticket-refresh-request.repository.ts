@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
+import { REFRESH_REREAD_DEFER_MS } from '../engine/refresh/refresh.constants';
 import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
 import { WAKEUP_CHANNEL } from '../sync.constants';
 import { webhookCallsSpentSql } from './webhook-budget.repository';
@@ -41,6 +42,9 @@ export class TicketRefreshRequestRepository {
    * connector's `webhook_refresh_state` row (every writer of its requests does, in that order: the
    * count below is exact across instances, and no two writers deadlock):
    * - MISSING: Gorgias answered 404 for this id lately (a forged or deleted ticket): nothing is held;
+   * - an id re-read in the last REFRESH_REREAD_DEFER_MS is held, but due only that long after its
+   *   read (the schedulers time their tick to it): repeating one id cannot make a run of every delivery, and a
+   *   real second change is read seconds later, not lost;
    * - FOLDED: the connector already holds `maxPending` requests: only the walk marker is kept (the
    *   next webhook run is the incremental walk, which reads every change anyway);
    * - RECORDED: the request (a duplicate moves its `seq`, so a pass already reading the ticket leaves
@@ -48,6 +52,13 @@ export class TicketRefreshRequestRepository {
    * Every outcome sets the connector's `last_webhook_at` (the deliveries are authentic).
    */
   async record(c: { tenantId: string; connectorId: string }, ticketExternalId: string, maxPending: number): Promise<RecordOutcome> {
+    // One statement for what the intake needs to know, after the lock below.
+    const seenSql = `SELECT
+        EXISTS (SELECT 1 FROM webhook_answered_tickets WHERE connector_id = $1 AND ticket_external_id = $2 AND not_found AND until > now()) AS missing,
+        (SELECT until FROM webhook_answered_tickets WHERE connector_id = $1 AND ticket_external_id = $2 AND NOT not_found AND until > now()) AS "deferUntil",
+        EXISTS (SELECT 1 FROM ticket_refresh_requests WHERE connector_id = $1 AND ticket_external_id = $2) AS held,
+        (SELECT count(*) FROM ticket_refresh_requests WHERE connector_id = $1)::int AS total,
+        (SELECT walk_requested_at IS NOT NULL FROM webhook_refresh_state WHERE connector_id = $1) AS walking`;
     return this.dataSource.transaction(async (m) => {
       await m.query(
         `INSERT INTO webhook_refresh_state (connector_id) VALUES ($1)
@@ -55,13 +66,7 @@ export class TicketRefreshRequestRepository {
         [c.connectorId],
       );
       await m.query(`UPDATE connector_webhooks SET last_webhook_at = now() WHERE connector_id = $1`, [c.connectorId]);
-      const [seen] = await m.query(
-        `SELECT EXISTS (SELECT 1 FROM webhook_missing_tickets WHERE connector_id = $1 AND ticket_external_id = $2 AND until > now()) AS missing,
-                EXISTS (SELECT 1 FROM ticket_refresh_requests WHERE connector_id = $1 AND ticket_external_id = $2) AS held,
-                (SELECT count(*) FROM ticket_refresh_requests WHERE connector_id = $1)::int AS total,
-                (SELECT walk_requested_at IS NOT NULL FROM webhook_refresh_state WHERE connector_id = $1) AS walking`,
-        [c.connectorId, ticketExternalId],
-      );
+      const [seen] = await m.query(seenSql, [c.connectorId, ticketExternalId]);
       if (seen.missing) return 'MISSING';
       if (!seen.held && seen.total >= maxPending) {
         await m.query(
@@ -72,16 +77,21 @@ export class TicketRefreshRequestRepository {
         if (!seen.walking) await m.query(`SELECT pg_notify($1, $2)`, [WAKEUP_CHANNEL, REFRESH_WAKEUP_PAYLOAD]);
         return 'FOLDED';
       }
-      await m.query(`UPDATE webhook_refresh_state SET due_since = coalesce(due_since, now()) WHERE connector_id = $1`, [c.connectorId]);
+      const dueAt = seen.deferUntil ?? null;
+      await m.query(
+        `UPDATE webhook_refresh_state SET due_since = coalesce(due_since, greatest(now(), $2::timestamptz)) WHERE connector_id = $1`,
+        [c.connectorId, dueAt],
+      );
       await m.query(
         `WITH req AS (
-           INSERT INTO ticket_refresh_requests (connector_id, ticket_external_id, tenant_id) VALUES ($1, $2, $3)
+           INSERT INTO ticket_refresh_requests (connector_id, ticket_external_id, tenant_id, first_received_at)
+           VALUES ($1, $2, $3, greatest(now(), $6::timestamptz))
            ON CONFLICT (connector_id, ticket_external_id) DO UPDATE
              SET last_received_at = now(), seq = nextval('ticket_refresh_seq')
            RETURNING (xmax = 0) AS inserted
          )
          SELECT pg_notify($4, $5) FROM req WHERE inserted`,
-        [c.connectorId, ticketExternalId, c.tenantId, WAKEUP_CHANNEL, REFRESH_WAKEUP_PAYLOAD],
+        [c.connectorId, ticketExternalId, c.tenantId, WAKEUP_CHANNEL, REFRESH_WAKEUP_PAYLOAD, dueAt],
       );
       return 'RECORDED';
     });
@@ -98,6 +108,12 @@ export class TicketRefreshRequestRepository {
   async enqueueRuns(coalesceMs: number, walkAbove: number, callsPerMinute: number): Promise<number> {
     const rows = await queryRows(this.dataSource, ENQUEUE_WEBHOOK_RUNS_SQL, [coalesceMs / 1000, walkAbove, callsPerMinute]);
     return rows.length;
+  }
+
+  /** When the next connector becomes due that is not due yet (through webhook_refresh_state_due_idx), or null. */
+  async nextDueAt(): Promise<Date | null> {
+    const [{ at }] = await this.dataSource.query(`SELECT min(due_since) AS at FROM webhook_refresh_state WHERE due_since > now()`);
+    return at ?? null;
   }
 
   /** The oldest `limit` requests of a connector (what one refresh pass works off) and how many there are. */
@@ -127,9 +143,19 @@ export class TicketRefreshRequestRepository {
         WHERE r.connector_id = $1 AND r.ticket_external_id = d.ticket_external_id AND r.seq <= d.seq`,
       [connectorId, ids, done.map((d) => d.seq)],
     );
+    // Announced again while it was read: due again, a few seconds after this read.
     await m.query(
-      `UPDATE ticket_refresh_requests SET first_received_at = last_received_at WHERE connector_id = $1 AND ticket_external_id = ANY($2::bigint[])`,
-      [connectorId, ids],
+      `UPDATE ticket_refresh_requests SET first_received_at = greatest(last_received_at, now() + make_interval(secs => $3))
+        WHERE connector_id = $1 AND ticket_external_id = ANY($2::bigint[])`,
+      [connectorId, ids, REFRESH_REREAD_DEFER_MS / 1000],
+    );
+    // Remembered as re-read (a 404 memory, written before in the same page, stays).
+    await m.query(
+      `INSERT INTO webhook_answered_tickets (connector_id, ticket_external_id, not_found, until)
+       SELECT $1, unnest($2::bigint[]), false, now() + make_interval(secs => $3)
+       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE SET until = EXCLUDED.until, not_found = false
+        WHERE NOT webhook_answered_tickets.not_found OR webhook_answered_tickets.until < now()`,
+      [connectorId, ids, REFRESH_REREAD_DEFER_MS / 1000],
     );
     await settleDue(m, connectorId);
   }

@@ -12,8 +12,8 @@ export interface WebhookBacklogPruned {
 
 /**
  * What webhooks leave behind, deleted: requests held longer than `maxAgeMs` (a connector in ERROR or
- * PAUSED for a day; its next walk reads everything anyway), expired 404 memories and rate counters of
- * past minutes, and due/walk markers nothing backs any more. Requests, markers and 404 memories of a
+ * PAUSED for a day; its next walk reads everything anyway), expired memories of answered ids and rate counters of
+ * past minutes, and due/walk markers nothing backs any more. Requests, markers and answered ids of a
  * deleted connector go with it (ON DELETE CASCADE). Every statement is idempotent and takes only rows no one holds (SKIP LOCKED),
  * so any number of instances may run it at once.
  */
@@ -29,7 +29,7 @@ export class WebhookBacklogRepository {
       `DELETE FROM ticket_refresh_requests WHERE first_received_at < now() - make_interval(secs => $1) RETURNING 1`,
       [secs],
     );
-    const missingIds = await queryRows(this.dataSource, `DELETE FROM webhook_missing_tickets WHERE until < now() RETURNING 1`);
+    const missingIds = await queryRows(this.dataSource, `DELETE FROM webhook_answered_tickets WHERE until < now() RETURNING 1`);
     const counters = await queryRows(
       this.dataSource,
       `DELETE FROM webhook_rate_counters WHERE window_start < now() - interval '2 minutes' RETURNING 1`,

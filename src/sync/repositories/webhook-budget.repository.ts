@@ -43,9 +43,9 @@ export class WebhookBudgetRepository {
   /** Gorgias answered 404 for this announced id: further webhooks naming it are skipped until `ttlMs` has passed. */
   async rememberMissing(m: EntityManager, connectorId: string, ticketExternalId: string, ttlMs: number): Promise<void> {
     await m.query(
-      `INSERT INTO webhook_missing_tickets (connector_id, ticket_external_id, until)
-       VALUES ($1, $2, now() + make_interval(secs => $3))
-       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE SET until = EXCLUDED.until`,
+      `INSERT INTO webhook_answered_tickets (connector_id, ticket_external_id, not_found, until)
+       VALUES ($1, $2, true, now() + make_interval(secs => $3))
+       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE SET until = EXCLUDED.until, not_found = true`,
       [connectorId, ticketExternalId, ttlMs / 1000],
     );
   }

@@ -25,3 +25,10 @@ export const WEBHOOK_BACKLOG_PRUNE_INTERVAL_MS = 5 * 60_000;
  * ticket may become real; the refresh's first page and the polls read such a ticket anyway.
  */
 export const WEBHOOK_MISSING_TICKET_TTL_MS = 60 * 60_000;
+/**
+ * A webhook for a ticket re-read less than this ago is due only this long after that read: one id
+ * posted over and over makes a run every few seconds, not one per delivery, while a real second
+ * change (a reply, then a status change) shows at most this much later. Under
+ * REFRESH_MESSAGES_MARGIN_MS, so the batch's messages window still covers the change.
+ */
+export const REFRESH_REREAD_DEFER_MS = 3_000;
