@@ -1,4 +1,5 @@
 import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
+import { metricValue, parseMetrics, scrape } from './support/prometheus';
 import { createAndActivate, diffAgainstGorgias, storedData, waitForRun, withDb } from './support/sync-helpers';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { freePort, randomTenant, startTestApp, TestApp } from './support/test-app';
@@ -8,6 +9,7 @@ const EMAIL = 'admin@acme.test';
 const CALLS_PER_MINUTE = 12;
 const MAX_PENDING = 50;
 const FORGED = (i: number) => String(900_000_000 + i);
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
 /** Until `check` holds (behaviour, not time: the deadline only stops a broken run). */
 async function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
@@ -46,6 +48,7 @@ describe('a webhook flood with forged ticket ids', () => {
         SYNC_POLL_SECONDS: '3600', // no poll during the test: every call after the first sync is a webhook's
         WEBHOOK_REFRESH_CALLS_PER_MINUTE: String(CALLS_PER_MINUTE),
         WEBHOOK_MAX_PENDING_TICKETS: String(MAX_PENDING),
+        METRICS_TOKEN,
       },
     });
   });
@@ -134,6 +137,11 @@ describe('a webhook flood with forged ticket ids', () => {
         (await c.query(`SELECT count(*)::int AS n FROM webhook_answered_tickets WHERE connector_id = $1 AND not_found`, [a])).rows[0].n,
     );
     expect(missing).toBeGreaterThan(0);
+    // What the flood was answered, as an operator sees it: ids past the cap folded, repeated 404 ids refused.
+    const families = parseMetrics((await scrape(`${t.url}/metrics`, METRICS_TOKEN)).body);
+    const deliveries = (reason: string) => metricValue(families, 'cxconnect_webhook_deliveries_total', { reason });
+    expect(deliveries('folded')).toBe(200 + 40 - MAX_PENDING - missing);
+    expect(deliveries('missing_ticket')).toBe(missing);
 
     // The other connector's changes arrive as fast as before the flood, through the same scheduler.
     const afterLag = await bystanderLagMs('after the flood', 4);

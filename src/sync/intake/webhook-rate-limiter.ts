@@ -31,6 +31,8 @@ export class WebhookRateLimiter {
   private async check(scope: 'address' | 'connector', subject: string, limit: number): Promise<number | null> {
     try {
       const { hits, secondsLeft } = await this.counters.hit(scope, subject);
+      // One line per subject and minute (the first refusal), not one per refused delivery.
+      if (hits === limit + 1) this.logger.warn(`webhook deliveries per ${scope} over ${limit} a minute (${subject}): answering 429`);
       return hits > limit ? secondsLeft : null;
     } catch (e) {
       this.logger.warn(`webhook rate counter not read (${scope}): ${(e as Error).message}`);
