@@ -50,6 +50,12 @@ export const appConfig = registerAs('app', () => {
       pollSeconds: env.SYNC_POLL_SECONDS,
       maxConcurrentRuns: env.SYNC_MAX_CONCURRENT_RUNS,
     },
+    webhooks: {
+      maxPendingTickets: env.WEBHOOK_MAX_PENDING_TICKETS,
+      refreshCallsPerMinute: env.WEBHOOK_REFRESH_CALLS_PER_MINUTE,
+      rateLimitPerConnector: env.WEBHOOK_RATE_LIMIT_PER_CONNECTOR,
+      rateLimitPerAddress: env.WEBHOOK_RATE_LIMIT_PER_ADDRESS,
+    },
     /** Webhooks are on when the deployment has a public address (no trailing slash). */
     publicBaseUrl,
     log: {

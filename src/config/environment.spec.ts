@@ -33,6 +33,16 @@ describe('parseEnvironment', () => {
     expect(parseEnvironment({ GORGIAS_BUDGET_SHARE: '0.5' }).GORGIAS_BUDGET_SHARE).toBe(0.5);
   });
 
+  it('the webhook caps and rate limits are validated at start-up', () => {
+    expect(fails({ WEBHOOK_MAX_PENDING_TICKETS: '0' })).toMatch(/WEBHOOK_MAX_PENDING_TICKETS: .* \(got "0"\)/);
+    expect(fails({ WEBHOOK_REFRESH_CALLS_PER_MINUTE: '500' })).toMatch(/WEBHOOK_REFRESH_CALLS_PER_MINUTE: .*120/);
+    expect(fails({ WEBHOOK_RATE_LIMIT_PER_CONNECTOR: 'lots' })).toMatch(/WEBHOOK_RATE_LIMIT_PER_CONNECTOR: must be a number/);
+    expect(fails({ WEBHOOK_RATE_LIMIT_PER_ADDRESS: '10' })).toMatch(/WEBHOOK_RATE_LIMIT_PER_ADDRESS: .*60/);
+    const env = parseEnvironment({});
+    expect([env.WEBHOOK_MAX_PENDING_TICKETS, env.WEBHOOK_REFRESH_CALLS_PER_MINUTE]).toEqual([300, 40]);
+    expect([env.WEBHOOK_RATE_LIMIT_PER_CONNECTOR, env.WEBHOOK_RATE_LIMIT_PER_ADDRESS]).toEqual([600, 6000]);
+  });
+
   it('never shows a secret it refuses', () => {
     expect(fails({ AUTH_JWT_SECRET: 'short-secret' })).not.toContain('short-secret');
   });

@@ -81,6 +81,34 @@ export class Environment {
   @Max(1, { message: 'must be a number between 0.1 and 1, e.g. 0.8' })
   GORGIAS_BUDGET_SHARE = 0.8;
 
+  /** Refresh requests one connector may hold; beyond, its webhooks fold into its next incremental walk (security review M-1). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  WEBHOOK_MAX_PENDING_TICKETS = 300;
+
+  /** Gorgias calls a connector's webhook-triggered runs may spend per minute (its account allows 120). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(2)
+  @Max(120)
+  WEBHOOK_REFRESH_CALLS_PER_MINUTE = 40;
+
+  /** Authentic deliveries per connector and minute before 429 (real Gorgias traffic: a few per second at peaks). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(60)
+  @Max(1_000_000)
+  WEBHOOK_RATE_LIMIT_PER_CONNECTOR = 600;
+
+  /** Deliveries per source address and minute before 429 (Gorgias posts every connector's webhooks from a few addresses). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(60)
+  @Max(10_000_000)
+  WEBHOOK_RATE_LIMIT_PER_ADDRESS = 6000;
+
   @Transform(toBool)
   @IsBoolean()
   SYNC_SCHEDULER_ENABLED = true;

@@ -31,6 +31,11 @@ import { TicketRefreshRequestRepository } from './repositories/ticket-refresh-re
 import { WebhookController } from './intake/webhook.controller';
 import { WebhookIntakeService } from './intake/webhook-intake.service';
 import { WebhookLogListener } from './scheduling/webhook-log.listener';
+import { WebhookRateLimiter } from './intake/webhook-rate-limiter';
+import { WebhookBacklogRepository } from './repositories/webhook-backlog.repository';
+import { WebhookBudgetRepository } from './repositories/webhook-budget.repository';
+import { WebhookRateRepository } from './repositories/webhook-rate.repository';
+import { WebhookBacklogPruner } from './scheduling/webhook-backlog.pruner';
 
 @Module({
   imports: [ConnectorsModule, GorgiasModule, TicketsModule],
@@ -67,6 +72,12 @@ import { WebhookLogListener } from './scheduling/webhook-log.listener';
     WebhookLogListener,
     TicketRefreshRequestRepository,
     WebhookIntakeService,
+    // webhook budget (security review M-1)
+    WebhookRateRepository,
+    WebhookRateLimiter,
+    WebhookBudgetRepository,
+    WebhookBacklogRepository,
+    WebhookBacklogPruner,
     FreshnessRepository,
     ConnectorFreshnessResolver,
   ],

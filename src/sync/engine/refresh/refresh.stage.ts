@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { appConfig, AppConfig } from '../../../config/app.config';
 import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { datetimeMs } from '../../../gorgias/gorgias-datetime';
 import { GorgiasMessage, GorgiasTicket } from '../../../gorgias/gorgias.types';
@@ -8,6 +9,8 @@ import { toTicketRows } from '../../../gorgias/mappers/ticket.mapper';
 import { TicketReconcileRepository } from '../../../tickets/repositories/ticket-reconcile.repository';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { PendingRefresh, TicketRefreshRequestRepository } from '../../repositories/ticket-refresh-request.repository';
+import { WebhookBudgetRepository } from '../../repositories/webhook-budget.repository';
+import { CallAllowance } from './call-allowance';
 import { PAGE_SIZE } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
 import { RunSession } from '../run-session';
@@ -19,6 +22,7 @@ import {
   REFRESH_GET_MAX_TICKETS,
   REFRESH_MAX_MESSAGE_PAGES,
   REFRESH_MESSAGES_MARGIN_MS,
+  WEBHOOK_MISSING_TICKET_TTL_MS,
 } from './refresh.constants';
 
 /**
@@ -33,6 +37,10 @@ import {
  * would otherwise wait for the next poll. Tickets whose stored messages fall short of their count
  * get their messages (the newest messages page when several, else their own GET); announced
  * tickets not in that page are read as before: one GET each for a few, in batches by id for more.
+ *
+ * Within the connector's webhook budget (CallAllowance): a read that does not fit is left, and the
+ * connector's next webhook run is its incremental walk instead. A 404 is remembered against the
+ * sender: webhooks naming that id are skipped at the intake for a while.
  */
 @Injectable()
 export class RefreshStage implements SyncStageRunner {
@@ -41,6 +49,8 @@ export class RefreshStage implements SyncStageRunner {
     private readonly refresher: TicketRefresher,
     private readonly write: TicketWriteRepository,
     private readonly reconcile: TicketReconcileRepository,
+    private readonly budgets: WebhookBudgetRepository,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
   async run(session: RunSession, next: SyncStage): Promise<void> {
@@ -48,19 +58,34 @@ export class RefreshStage implements SyncStageRunner {
     const { requests } = await this.requests.pending(session.run.connectorId, REFRESH_BATCH_MAX_TICKETS);
     session.ticketsTotal = requests.length;
     const byId = new Map(requests.map((r) => [r.ticketExternalId, r]));
+    const connectorId = session.run.connectorId;
+    const spent = await this.budgets.callsSpent(connectorId, session.run.id);
+    const allowance = new CallAllowance(session.client, this.config.webhooks.refreshCallsPerMinute - spent);
+    // The first page always: the scheduler queued this run only with budget left.
     const recent = (await session.client.listTickets({ limit: PAGE_SIZE, order_by: 'updated_datetime:desc' })).data;
     const listed = new Set(recent.map((t) => String(t.id)));
     let short = await this.storeTickets(session, recent, requests);
     if (short.length > REFRESH_GET_MAX_TICKETS) {
       const oldest = Math.min(...requests.map((r) => new Date(r.firstReceivedAt).getTime()));
-      short = await this.storeMessages(session, await this.newestMessages(session, oldest - REFRESH_MESSAGES_MARGIN_MS), short, byId);
+      const messages = await this.newestMessages(session, allowance, oldest - REFRESH_MESSAGES_MARGIN_MS);
+      short = await this.storeMessages(session, messages, short, byId);
     }
-    for (const id of short) await this.refreshOne(session, byId.get(id) ?? { ticketExternalId: id, seq: '0', firstReceivedAt: new Date() });
+    for (const id of short) {
+      await this.refreshOne(session, allowance, byId.get(id) ?? { ticketExternalId: id, seq: '0', firstReceivedAt: new Date() });
+    }
     const rest = requests.filter((r) => !listed.has(r.ticketExternalId));
     const plan = refreshPlan(rest.length);
-    if (plan === 'EACH') await this.each(session, rest);
+    if (plan === 'EACH') await this.each(session, allowance, rest);
     // WALK is never planned here: the scheduler queues the connector's incremental run instead.
-    else if (plan === 'BATCH' || plan === 'WALK') await this.batch(session, rest);
+    else if (plan === 'BATCH' || plan === 'WALK') await this.batch(session, allowance, rest);
+    if (allowance.exhausted) {
+      await this.budgets.requestWalk(connectorId);
+      await session.logs.info(
+        session.scope,
+        `The webhook budget of ${this.config.webhooks.refreshCallsPerMinute} Gorgias calls per minute is spent: ` +
+          'the tickets still announced are read by the next incremental sync.',
+      );
+    }
     await session.page(async () => session.advance(next));
   }
 
@@ -105,11 +130,13 @@ export class RefreshStage implements SyncStageRunner {
   }
 
   /** One `GET /api/tickets/{id}` per ticket, messages embedded. */
-  private async each(session: RunSession, requests: PendingRefresh[]): Promise<void> {
-    for (const request of requests) await this.refreshOne(session, request);
+  private async each(session: RunSession, allowance: CallAllowance, requests: PendingRefresh[]): Promise<void> {
+    for (const request of requests) await this.refreshOne(session, allowance, request);
   }
 
-  private async refreshOne(session: RunSession, request: PendingRefresh): Promise<void> {
+  /** One GET, if the budget has room for it (else the request stays for the walk). */
+  private async refreshOne(session: RunSession, allowance: CallAllowance, request: PendingRefresh): Promise<void> {
+    if (!allowance.has()) return;
     const snapshot = await this.refresher.read(session.client, request.ticketExternalId);
     await session.page(async (tx, changes) => {
       if (snapshot) {
@@ -117,8 +144,9 @@ export class RefreshStage implements SyncStageRunner {
         await this.reconcile.markReconciled(tx, session.scope, request.ticketExternalId);
         session.ticketsSynced++;
         session.messagesSynced += stored;
-      } else if (await this.refresher.storeGone(tx, session.scope, request.ticketExternalId, changes)) {
-        session.ticketsDeleted++;
+      } else {
+        if (await this.refresher.storeGone(tx, session.scope, request.ticketExternalId, changes)) session.ticketsDeleted++;
+        await this.budgets.rememberMissing(tx, session.run.connectorId, request.ticketExternalId, WEBHOOK_MISSING_TICKET_TTL_MS);
       }
       await this.requests.complete(tx, session.run.connectorId, [request]);
     });
@@ -130,21 +158,21 @@ export class RefreshStage implements SyncStageRunner {
    * a little before the oldest webhook. A ticket Gorgias did not list (deleted, merged) or whose
    * stored messages are still short of its count is then read on its own.
    */
-  private async batch(session: RunSession, requests: PendingRefresh[]): Promise<void> {
+  private async batch(session: RunSession, allowance: CallAllowance, requests: PendingRefresh[]): Promise<void> {
     const client = session.client;
     const tickets: GorgiasTicket[] = [];
     try {
-      for (let i = 0; i < requests.length; i += PAGE_SIZE) {
+      for (let i = 0; i < requests.length && allowance.has(); i += PAGE_SIZE) {
         const ids = requests.slice(i, i + PAGE_SIZE).map((r) => r.ticketExternalId);
         tickets.push(...(await client.listTickets({ ticket_ids: ids, limit: PAGE_SIZE })).data);
       }
     } catch (e) {
       if (!(e instanceof GorgiasApiError && e.code === 'BAD_REQUEST')) throw e;
       await session.logs.warn(session.scope, 'Gorgias refused to list tickets by id; the announced tickets are read one by one.');
-      return this.each(session, requests);
+      return this.each(session, allowance, requests);
     }
     const oldest = Math.min(...requests.map((r) => new Date(r.firstReceivedAt).getTime()));
-    const messages = await this.newestMessages(session, oldest - REFRESH_MESSAGES_MARGIN_MS);
+    const messages = await this.newestMessages(session, allowance, oldest - REFRESH_MESSAGES_MARGIN_MS);
     const listed = new Set(tickets.map((t) => String(t.id)));
     let short: string[] = [];
     await session.page(async (tx, changes) => {
@@ -161,15 +189,15 @@ export class RefreshStage implements SyncStageRunner {
     });
     this.progress(session);
     for (const request of requests.filter((r) => !listed.has(r.ticketExternalId) || short.includes(r.ticketExternalId))) {
-      await this.refreshOne(session, request);
+      await this.refreshOne(session, allowance, request);
     }
   }
 
   /** `GET /api/messages` newest first down to `sinceMs`, in at most REFRESH_MAX_MESSAGE_PAGES pages. */
-  private async newestMessages(session: RunSession, sinceMs: number): Promise<GorgiasMessage[]> {
+  private async newestMessages(session: RunSession, allowance: CallAllowance, sinceMs: number): Promise<GorgiasMessage[]> {
     const out: GorgiasMessage[] = [];
     let cursor: string | undefined;
-    for (let page = 0; page < REFRESH_MAX_MESSAGE_PAGES; page++) {
+    for (let page = 0; page < REFRESH_MAX_MESSAGE_PAGES && allowance.has(); page++) {
       const { data, meta } = await session.client.listMessages({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' });
       out.push(...data.filter((m) => datetimeMs(m.created_datetime) >= sinceMs));
       const last = data[data.length - 1];
