@@ -3,11 +3,12 @@ import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { datetimeMs } from '../../../gorgias/gorgias-datetime';
 import { GorgiasPage } from '../../../gorgias/gorgias.types';
 import { SyncPageSpans } from '../../../observability/tracing/sync-page.span';
-import { PAGE_SIZE, WATERMARK_OVERLAP_MS } from '../../sync.constants';
+import { WATERMARK_OVERLAP_MS } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
 import { PageChangeSet } from '../page-changes';
 import { RunSession } from '../run-session';
 import { stagePercent, walkFraction } from '../stage-plan';
+import { findMissedOlder } from './walk-completeness';
 
 export interface ListWalkSpec<T> {
   stream: 'messages' | 'tickets';
@@ -58,10 +59,12 @@ async function walkPages<T>(
     // First entry into this stage (a resumed run keeps what it had).
     cp.cursor = null;
     cp.position = null;
+    cp.positionId = null;
     cp.stopBefore = !cp.initial && watermark ? new Date(watermark.getTime() - WATERMARK_OVERLAP_MS).toISOString() : null;
     if (cp.initial) {
       const oldest = (await spans.run(() => spec.fetchOldest())).data[0];
       cp.oldest = oldest ? spec.timestamp(oldest) : null;
+      cp.oldestId = oldest ? spec.idOf(oldest) : null;
     }
     if (spec.fetchTop) {
       const top = (await spans.run(() => spec.fetchTop!())).data[0];
@@ -99,20 +102,28 @@ async function walkPages<T>(
     const stopMs = datetimeMs(cp.stopBefore);
     const inRange = cp.stopBefore ? items.filter((i) => datetimeMs(spec.timestamp(i)) >= stopMs) : items;
     const done = !page.meta?.next_cursor || inRange.length < items.length || items.length === 0;
-    // A full page without a next cursor: Gorgias ended the list where more may follow.
-    const suspicious = !page.meta?.next_cursor && items.length >= PAGE_SIZE && inRange.length === items.length;
-    if (suspicious) {
-      // The sweep relies on the tickets walk having seen every ticket.
-      if (stream === 'tickets') cp.incompleteWalk = true;
-      await session.logs.warn(
-        session.scope,
-        `Gorgias ended the ${label} list on a full page of ${items.length} without a next page; the walk may be incomplete. ` +
-          (stream === 'tickets' && session.run.mode === 'FULL'
-            ? 'No ticket is marked deleted by this run.'
-            : 'Records past it may be missing until they change in Gorgias or a FULL sync reads them.'),
-      );
+    if (inRange.length) {
+      cp.position = spec.timestamp(inRange[inRange.length - 1]);
+      cp.positionId = spec.idOf(inRange[inRange.length - 1]);
     }
-    if (inRange.length) cp.position = spec.timestamp(inRange[inRange.length - 1]);
+    // A walk of the whole list that ran out of pages: whether Gorgias still lists something older
+    // than where it ended (evidence of a cut, not the size of the last page). A walk down to a
+    // watermark that ran out first means everything changed since: nothing older to miss.
+    if (done && !cp.stopBefore && inRange.length === items.length) {
+      const missed = await spans.run(() => findMissedOlder(cp, spec));
+      if (missed) {
+        // The sweep relies on the tickets walk having seen every ticket.
+        if (stream === 'tickets') cp.incompleteWalk = true;
+        await session.logs.warn(
+          session.scope,
+          `Gorgias ended the ${label} list without a next page, but still lists an older ${stream === 'tickets' ? 'ticket' : 'message'} ` +
+            `(${missed.id}, ${missed.timestamp}) than the last one read: the walk was cut short. ` +
+            (stream === 'tickets' && session.run.mode === 'FULL'
+              ? 'No ticket is marked deleted by this run.'
+              : 'Records past it may be missing until they change in Gorgias or a FULL sync reads them.'),
+        );
+      }
+    }
     const fraction = done ? 1 : walkFraction(cp);
     session.percent = stagePercent(cp.stage!, fraction);
     if (stream === 'tickets' && fraction >= 0.02) session.ticketsTotal = Math.round(session.ticketsSynced / fraction);
