@@ -20,6 +20,7 @@ import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS, PROGRESS_INTERVAL_MS } from
 import { inSyncStageSpan } from '../../observability/tracing/sync-page.span';
 import { RunObserverRegistry } from './run-observer';
 import { RunServices, RunSession } from './run-session';
+import { successLine } from './run-summary';
 import { clampWatermark, firstCheckpoint, remainingStages } from './stage-plan';
 import { EventsStage } from './stages/events.stage';
 import { MessagesStage } from './stages/messages.stage';
@@ -186,12 +187,7 @@ export class SyncRunExecutor {
         return;
       }
       await this.connectors.recordSyncSuccess(m, session.run.connectorId);
-      await this.logs.info(
-        session.scope,
-        `Sync succeeded: ${session.ticketsSynced} tickets and ${session.messagesSynced} messages synced, ${session.ticketsDeleted} deleted, ` +
-          `${c.apiRequests} Gorgias API calls, ${c.rateLimitWaits} rate-limit waits.`,
-        m,
-      );
+      await this.logs.info(session.scope, successLine(c), m);
     });
   }
 

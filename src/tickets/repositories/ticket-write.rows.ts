@@ -66,6 +66,10 @@ export interface CustomerWriteRow {
 
 /** What one write did: items written (as a run counts them) and the tickets whose API-visible state changed. */
 export interface WriteResult {
+  /**
+   * Rows this write inserted or changed as the API shows them. A record read again unchanged (the
+   * incremental overlap window, a FULL re-read) is not counted: a run's "synced" figures are these.
+   */
   written: number;
   /** Ticket ids (bigint as decimal string) whose API-visible state changed. */
   changedTicketIds: string[];

@@ -126,7 +126,8 @@ async function walkPages<T>(
     }
     const fraction = done ? 1 : walkFraction(cp);
     session.percent = stagePercent(cp.stage!, fraction);
-    if (stream === 'tickets' && fraction >= 0.02) session.ticketsTotal = Math.round(session.ticketsSynced / fraction);
+    // From what was read, not what changed: a FULL re-read of unchanged data still estimates the total.
+    if (stream === 'tickets' && fraction >= 0.02) session.ticketsTotal = Math.round((session.ticketsRead + inRange.length) / fraction);
     if (!done) {
       prefetched = spans.runNext(() => spec.fetch(page.meta.next_cursor!));
       prefetched.catch(() => undefined); // its failure is handled where it is awaited, or it is abandoned
@@ -137,6 +138,8 @@ async function walkPages<T>(
         store: spec.apply,
         identify: (item) => ({ type: stream === 'tickets' ? 'ticket' : 'message', id: spec.idOf(item) }),
         then: async (tx) => {
+          if (stream === 'tickets') session.ticketsRead += inRange.length;
+          else session.messagesRead += inRange.length;
           if (done) {
             if (cp.pendingWatermark) {
               await session.services.cursors.setWatermark(tx, session.scope, stream, cp.pendingWatermark, session.watermarkCap);
@@ -153,7 +156,9 @@ async function walkPages<T>(
       await spans.run(() =>
         session.logs.info(
           session.scope,
-          `Read ${label}: ${stream === 'messages' ? session.messagesSynced : session.ticketsSynced} so far in this run.`,
+          stream === 'messages'
+            ? `Read messages: ${session.messagesRead} so far in this run, ${session.messagesSynced} of them new or changed.`
+            : `Read tickets: ${session.ticketsRead} so far in this run, ${session.ticketsSynced} of them new or changed.`,
         ),
       );
       return;
