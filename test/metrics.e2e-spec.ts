@@ -76,8 +76,9 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
 
     const delta = (name: string, labels: Record<string, string> = {}) =>
       metricValue(families, name, labels) - metricValue(before, name, labels);
-    // The run's counters, as stored in its row.
-    expect(run.ticketsSynced).toBe(acct.snapshot().tickets.length);
+    // The run's counters, as stored in its row: a FULL run reads every ticket; it changed none (records counts changes).
+    expect(run.ticketsRead).toBe(acct.snapshot().tickets.length);
+    expect(run.ticketsSynced).toBe(0);
     expect(delta('cxconnect_sync_runs_total', { mode: 'FULL', outcome: 'succeeded' })).toBe(1);
     expect(delta('cxconnect_sync_runs_total')).toBe(1);
     expect(delta('cxconnect_sync_records_total', { mode: 'FULL', kind: 'tickets' })).toBe(run.ticketsSynced);

@@ -115,16 +115,19 @@ export class ConnectorsRepository {
   }
 
   /** A run failed: `needsUser` puts an ACTIVE connector in ERROR; otherwise it is due again after `retryInMs` at most. */
-  async recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<void> {
-    await m.query(
+  /** Returns when the connector is synced next (null: not until someone acts). */
+  async recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<Date | null> {
+    const [row] = await queryRows<{ next: Date | null }>(
+      m,
       `UPDATE connectors SET last_error = $2, last_error_code = $3,
               status = CASE WHEN $4 AND status = 'ACTIVE' THEN 'ERROR' ELSE status END,
               next_sync_at = CASE WHEN $4 OR status <> 'ACTIVE' THEN NULL
                                   ELSE now() + LEAST(make_interval(secs => $5), make_interval(mins => sync_interval_minutes)) END,
               updated_at = now()
-        WHERE id = $1`,
+        WHERE id = $1 RETURNING next_sync_at AS next`,
       [connectorId, failure.message, failure.code, failure.needsUser, failure.retryInMs / 1000],
     );
+    return row?.next ?? null;
   }
 
   /** API keys stored under another key id than `keyId` (for re-encryption under the current key). */

@@ -256,7 +256,7 @@ export class ConnectorsService {
    * A run failed. `needsUser` failures (credentials, permissions, inactive account) put the
    * connector in ERROR until someone acts; others keep it ACTIVE and retry after `retryInMs`.
    */
-  recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<void> {
+  recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<Date | null> {
     return this.connectors.recordSyncFailure(m, connectorId, failure);
   }
 

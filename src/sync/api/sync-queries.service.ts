@@ -17,9 +17,9 @@ export class SyncQueriesService {
     private readonly bus: SyncProgressBus,
   ) {}
 
-  async listRuns(user: AuthUser, connectorId: string, first: number, after?: { createdAt: string; id: string }) {
+  async listRuns(user: AuthUser, connectorId: string, first: number, after?: { createdAt: string; id: string }, includeQuiet = true) {
     await this.connectors.get(user, connectorId);
-    return this.runs.listPage({ tenantId: user.tenantId, connectorId }, first, after);
+    return this.runs.listPage({ tenantId: user.tenantId, connectorId }, first, after, includeQuiet);
   }
 
   async listLogs(user: AuthUser, connectorId: string, filter: { runId?: string; level?: SyncLogLevel }, first: number, afterId?: string) {

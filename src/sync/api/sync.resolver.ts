@@ -33,7 +33,7 @@ export class SyncResolver {
     const after = decodeCursor(args.after, ['createdAt', 'id']);
     // Decodable but not ours (a date PostgreSQL cannot read, an id that is no UUID): the same answer as garbage.
     if (after && (!isCursorInstant(after.createdAt) || !isUuid(after.id))) decodeCursor('invalid', ['id']);
-    const { rows, totalCount } = await this.sync.listRuns(user, args.connectorId, first, after);
+    const { rows, totalCount } = await this.sync.listRuns(user, args.connectorId, first, after, args.includeQuiet ?? true);
     return toConnection(rows, first, totalCount, (r) => encodeCursor({ createdAt: new Date(r.createdAt).toISOString(), id: r.id }));
   }
 

@@ -47,8 +47,12 @@ export class RunSession {
   readonly startedAtMs = Date.now();
   checkpoint: SyncCheckpoint;
   phase: string;
+  /** Rows changed (inserted or updated); a record read again unchanged is only counted as read. */
   ticketsSynced: number;
   messagesSynced: number;
+  /** Records read from Gorgias, changed or not (progress estimates are made from these). */
+  ticketsRead: number;
+  messagesRead: number;
   ticketsDeleted: number;
   ticketsTotal: number | null;
   percent: number;
@@ -73,6 +77,8 @@ export class RunSession {
     this.phase = run.phase;
     this.ticketsSynced = run.ticketsSynced;
     this.messagesSynced = run.messagesSynced;
+    this.ticketsRead = run.ticketsRead ?? 0;
+    this.messagesRead = run.messagesRead ?? 0;
     this.ticketsDeleted = run.ticketsDeleted;
     this.ticketsTotal = run.ticketsTotal;
     this.percent = run.percent ?? 0;
@@ -169,11 +175,11 @@ export class RunSession {
   }
 
   /** Counters and checkpoint as they were, to undo what a rolled-back page attempt changed in memory. */
-  private snapshot(): { checkpoint: SyncCheckpoint; copy: SyncCheckpoint; counts: [number, number, number] } {
+  private snapshot(): { checkpoint: SyncCheckpoint; copy: SyncCheckpoint; counts: number[] } {
     return {
       checkpoint: this.checkpoint,
       copy: structuredClone(this.checkpoint),
-      counts: [this.ticketsSynced, this.messagesSynced, this.ticketsDeleted],
+      counts: [this.ticketsSynced, this.messagesSynced, this.ticketsDeleted, this.ticketsRead, this.messagesRead],
     };
   }
 
@@ -182,7 +188,7 @@ export class RunSession {
     for (const k of Object.keys(s.checkpoint)) delete (s.checkpoint as Record<string, unknown>)[k];
     Object.assign(s.checkpoint, s.copy);
     this.checkpoint = s.checkpoint;
-    [this.ticketsSynced, this.messagesSynced, this.ticketsDeleted] = s.counts;
+    [this.ticketsSynced, this.messagesSynced, this.ticketsDeleted, this.ticketsRead, this.messagesRead] = s.counts;
   }
 
   advance(next: SyncStage): void {
@@ -204,6 +210,8 @@ export class RunSession {
     return {
       ticketsSynced: this.ticketsSynced,
       messagesSynced: this.messagesSynced,
+      ticketsRead: this.ticketsRead,
+      messagesRead: this.messagesRead,
       ticketsDeleted: this.ticketsDeleted,
       apiRequests: this.baseRequests + this.client.stats.requests,
       rateLimitWaits: this.baseWaits + this.client.stats.rateLimitWaits,

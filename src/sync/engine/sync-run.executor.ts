@@ -20,6 +20,8 @@ import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS, PROGRESS_INTERVAL_MS } from
 import { inSyncStageSpan } from '../../observability/tracing/sync-page.span';
 import { RunObserverRegistry } from './run-observer';
 import { RunServices, RunSession } from './run-session';
+import { successLine } from './run-summary';
+import { gaveUpLine, retryLine } from './failure-log';
 import { clampWatermark, firstCheckpoint, remainingStages } from './stage-plan';
 import { EventsStage } from './stages/events.stage';
 import { MessagesStage } from './stages/messages.stage';
@@ -186,12 +188,7 @@ export class SyncRunExecutor {
         return;
       }
       await this.connectors.recordSyncSuccess(m, session.run.connectorId);
-      await this.logs.info(
-        session.scope,
-        `Sync succeeded: ${session.ticketsSynced} tickets and ${session.messagesSynced} messages synced, ${session.ticketsDeleted} deleted, ` +
-          `${c.apiRequests} Gorgias API calls, ${c.rateLimitWaits} rate-limit waits.`,
-        m,
-      );
+      await this.logs.info(session.scope, successLine(c), m);
     });
   }
 
@@ -250,10 +247,14 @@ export class SyncRunExecutor {
         session.status = SyncRunStatus.QUEUED;
         session.phase = 'waiting to retry';
         await this.runs.requeue(run, decision.delayMs, advice.message, session.counters());
-        await this.logs.warn(
-          session.scope,
-          `${advice.message} The sync will resume from where it stopped in ${Math.round(decision.delayMs / 1000)} s (attempt ${session.run.attempts} of ${MAX_RUN_ATTEMPTS}).`,
-        );
+        const line = retryLine({
+          advice: advice.message,
+          attempt: session.run.attempts,
+          maxAttempts: MAX_RUN_ATTEMPTS,
+          delayMs: decision.delayMs,
+          now: new Date(),
+        });
+        await this.logs.write(session.scope, line.level, line.message);
         return advice.code;
       }
       session.status = SyncRunStatus.FAILED;
@@ -265,17 +266,20 @@ export class SyncRunExecutor {
           errorCode: advice.code,
           ...session.counters(),
         });
-        await this.connectors.recordSyncFailure(m, session.run.connectorId, {
+        const nextTryAt = await this.connectors.recordSyncFailure(m, session.run.connectorId, {
           message: advice.message,
           code: advice.code,
           needsUser: decision.needsUser,
           retryInMs: FAILED_RUN_RESCHEDULE_MS,
         });
-        await this.logs.error(
-          session.scope,
-          `Sync failed: ${advice.message}${decision.needsUser ? '' : ' The next scheduled sync will try again.'} Data synced before the failure is kept.`,
-          m,
-        );
+        const line = gaveUpLine({
+          advice: advice.message,
+          attempt: session.run.attempts,
+          maxAttempts: MAX_RUN_ATTEMPTS,
+          needsUser: decision.needsUser,
+          nextTryAt,
+        });
+        await this.logs.error(session.scope, line, m);
       });
       return advice.code;
     } catch (e) {

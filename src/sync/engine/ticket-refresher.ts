@@ -32,15 +32,21 @@ export interface TicketRead {
 
 /** What writing a snapshot did. */
 export interface RefreshResult {
-  /** Messages Gorgias listed (and were stored). */
+  /** Messages Gorgias listed that were new or changed here (stored). */
   stored: number;
+  /** Whether the ticket row itself was new or changed. */
+  ticketChanged: boolean;
   /** Stored messages Gorgias no longer lists, marked deleted. */
   removed: number;
 }
 
 /** What writing a batch of reads did. */
 export interface RefreshBatchResult {
+  /** Tickets read and stored (changed or not). */
   tickets: number;
+  /** Of those, the ticket rows that were new or changed. */
+  ticketsChanged: number;
+  /** Messages new or changed. */
   messages: number;
   removed: number;
   /** Tickets that were live here until now and are gone from Gorgias. */
@@ -138,12 +144,13 @@ export class TicketRefresher {
   async store(tx: EntityManager, scope: WriteScope, snapshot: TicketSnapshot, changes: PageChangeSet): Promise<RefreshResult> {
     const externalId = String(snapshot.ticket.id);
     const tickets = [snapshot.ticket];
-    changes.addTickets(await this.write.upsertTickets(tx, scope, { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) }));
+    const page = { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) };
+    const ticketChanged = changes.addTickets(await this.write.upsertTickets(tx, scope, page)) > 0;
     const stored = changes.addMessages(await this.write.upsertMessages(tx, scope, toMessageRows(snapshot.messages)));
-    if (!snapshot.complete) return { stored, removed: 0 };
+    if (!snapshot.complete) return { stored, removed: 0, ticketChanged };
     const listed = snapshot.messages.map((msg) => msg.id);
     const removed = changes.addOther(await this.write.markUnlistedMessagesDeleted(tx, scope, externalId, listed));
-    return { stored, removed };
+    return { stored, removed, ticketChanged };
   }
 
   /** Gorgias no longer has the ticket: soft-deletes it in `tx`. Returns whether it was live until now. */
@@ -153,11 +160,12 @@ export class TicketRefresher {
 
   /** Stores what `readAll` read, in `tx`: the tickets Gorgias has first (a merge target takes its messages), then the gone ones. */
   async storeAll(tx: EntityManager, scope: WriteScope, reads: TicketRead[], changes: PageChangeSet): Promise<RefreshBatchResult> {
-    const result: RefreshBatchResult = { tickets: 0, messages: 0, removed: 0, deleted: 0 };
+    const result: RefreshBatchResult = { tickets: 0, ticketsChanged: 0, messages: 0, removed: 0, deleted: 0 };
     for (const { snapshot } of reads) {
       if (!snapshot) continue;
       const r = await this.store(tx, scope, snapshot, changes);
       result.tickets += 1;
+      if (r.ticketChanged) result.ticketsChanged += 1;
       result.messages += r.stored;
       result.removed += r.removed;
     }

@@ -13,6 +13,10 @@ export interface WriteScope {
 
 /** What one write did: items written (as a run counts them) and the tickets whose API-visible state changed. */
 export interface WriteResult {
+  /**
+   * Rows this write inserted or changed as the API shows them. A record read again unchanged (the
+   * incremental overlap window, a FULL re-read) is not counted: a run's "synced" figures are these.
+   */
   written: number;
   /** Ticket ids (bigint as decimal string) whose API-visible state changed. */
   changedTicketIds: string[];
@@ -94,13 +98,14 @@ export class TicketWriteRepository {
     const ids = page.tickets.map((t) => String(t.external_id));
     // The description comes from the messages, which an initial sync stores before their tickets.
     await this.refreshDescriptions(m, scope, ids);
-    return { written: page.tickets.length, changedTicketIds: [...new Set([...customerChanged, ...rows.map((r) => r.external_id)])] };
+    // Counted: ticket rows of this page inserted or changed (not those only stamped for the sweep).
+    return { written: rows.length, changedTicketIds: [...new Set([...customerChanged, ...rows.map((r) => r.external_id)])] };
   }
 
   /** Upserts a page of messages; a message moved to another ticket changes both tickets. */
   async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[]): Promise<WriteResult> {
     if (!messages.length) return { written: 0, changedTicketIds: [] };
-    const rows = await queryRows<{ ticket_id: string }>(
+    const rows = await queryRows<{ ticket_id: string; messages: number }>(
       m,
       `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${MESSAGE_RECORD})),
        before AS (SELECT m.external_id, m.ticket_external_id, ${shown(MESSAGE_SHOWN, 'm.')} AS shown FROM messages m
@@ -116,12 +121,14 @@ export class TicketWriteRepository {
          RETURNING external_id, ticket_external_id, ${shown(MESSAGE_SHOWN)} AS shown),
        changed AS (SELECT w.ticket_external_id AS now_in, b.ticket_external_id AS was_in FROM written w
                     LEFT JOIN before b ON b.external_id = w.external_id
-                   WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown)
-       SELECT now_in::text AS ticket_id FROM changed UNION SELECT was_in::text FROM changed WHERE was_in IS NOT NULL`,
+                   WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown),
+       touched AS (SELECT now_in AS id FROM changed UNION SELECT was_in FROM changed WHERE was_in IS NOT NULL)
+       -- every row also says how many messages changed (no changed message: no row)
+       SELECT id::text AS ticket_id, (SELECT count(*) FROM changed)::int AS messages FROM touched`,
       [scope.tenantId, scope.connectorId, toJson(messages)],
     );
     await this.refreshDescriptions(m, scope, [...new Set(messages.map((msg) => String(msg.ticket_external_id)))]);
-    return { written: messages.length, changedTicketIds: rows.map((r) => r.ticket_id) };
+    return { written: rows[0]?.messages ?? 0, changedTicketIds: rows.map((r) => r.ticket_id) };
   }
 
   /** Soft-deletes; `written` counts those live until now (they are the changed ones). */

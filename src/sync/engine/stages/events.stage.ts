@@ -84,7 +84,8 @@ export class EventsStage implements SyncStageRunner {
         identify: (read) => ({ type: 'ticket', id: read.externalId }),
         store: async (tx, items, changes) => {
           const r = await this.refresher.storeAll(tx, session.scope, items, changes);
-          session.ticketsSynced += r.tickets;
+          session.ticketsRead += r.tickets;
+          session.ticketsSynced += r.ticketsChanged;
           session.messagesSynced += r.messages;
           session.ticketsDeleted += r.deleted;
           totals.tickets += r.tickets;

@@ -3,11 +3,12 @@ import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { datetimeMs } from '../../../gorgias/gorgias-datetime';
 import { GorgiasPage } from '../../../gorgias/gorgias.types';
 import { SyncPageSpans } from '../../../observability/tracing/sync-page.span';
-import { PAGE_SIZE, WATERMARK_OVERLAP_MS } from '../../sync.constants';
+import { WATERMARK_OVERLAP_MS } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
 import { PageChangeSet } from '../page-changes';
 import { RunSession } from '../run-session';
 import { stagePercent, walkFraction } from '../stage-plan';
+import { findMissedOlder } from './walk-completeness';
 
 export interface ListWalkSpec<T> {
   stream: 'messages' | 'tickets';
@@ -58,10 +59,12 @@ async function walkPages<T>(
     // First entry into this stage (a resumed run keeps what it had).
     cp.cursor = null;
     cp.position = null;
+    cp.positionId = null;
     cp.stopBefore = !cp.initial && watermark ? new Date(watermark.getTime() - WATERMARK_OVERLAP_MS).toISOString() : null;
     if (cp.initial) {
       const oldest = (await spans.run(() => spec.fetchOldest())).data[0];
       cp.oldest = oldest ? spec.timestamp(oldest) : null;
+      cp.oldestId = oldest ? spec.idOf(oldest) : null;
     }
     if (spec.fetchTop) {
       const top = (await spans.run(() => spec.fetchTop!())).data[0];
@@ -99,23 +102,32 @@ async function walkPages<T>(
     const stopMs = datetimeMs(cp.stopBefore);
     const inRange = cp.stopBefore ? items.filter((i) => datetimeMs(spec.timestamp(i)) >= stopMs) : items;
     const done = !page.meta?.next_cursor || inRange.length < items.length || items.length === 0;
-    // A full page without a next cursor: Gorgias ended the list where more may follow.
-    const suspicious = !page.meta?.next_cursor && items.length >= PAGE_SIZE && inRange.length === items.length;
-    if (suspicious) {
-      // The sweep relies on the tickets walk having seen every ticket.
-      if (stream === 'tickets') cp.incompleteWalk = true;
-      await session.logs.warn(
-        session.scope,
-        `Gorgias ended the ${label} list on a full page of ${items.length} without a next page; the walk may be incomplete. ` +
-          (stream === 'tickets' && session.run.mode === 'FULL'
-            ? 'No ticket is marked deleted by this run.'
-            : 'Records past it may be missing until they change in Gorgias or a FULL sync reads them.'),
-      );
+    if (inRange.length) {
+      cp.position = spec.timestamp(inRange[inRange.length - 1]);
+      cp.positionId = spec.idOf(inRange[inRange.length - 1]);
     }
-    if (inRange.length) cp.position = spec.timestamp(inRange[inRange.length - 1]);
+    // A walk of the whole list that ran out of pages: whether Gorgias still lists something older
+    // than where it ended (evidence of a cut, not the size of the last page). A walk down to a
+    // watermark that ran out first means everything changed since: nothing older to miss.
+    if (done && !cp.stopBefore && inRange.length === items.length) {
+      const missed = await spans.run(() => findMissedOlder(cp, spec));
+      if (missed) {
+        // The sweep relies on the tickets walk having seen every ticket.
+        if (stream === 'tickets') cp.incompleteWalk = true;
+        await session.logs.warn(
+          session.scope,
+          `Gorgias ended the ${label} list without a next page, but still lists an older ${stream === 'tickets' ? 'ticket' : 'message'} ` +
+            `(${missed.id}, ${missed.timestamp}) than the last one read: the walk was cut short. ` +
+            (stream === 'tickets' && session.run.mode === 'FULL'
+              ? 'No ticket is marked deleted by this run.'
+              : 'Records past it may be missing until they change in Gorgias or a FULL sync reads them.'),
+        );
+      }
+    }
     const fraction = done ? 1 : walkFraction(cp);
     session.percent = stagePercent(cp.stage!, fraction);
-    if (stream === 'tickets' && fraction >= 0.02) session.ticketsTotal = Math.round(session.ticketsSynced / fraction);
+    // From what was read, not what changed: a FULL re-read of unchanged data still estimates the total.
+    if (stream === 'tickets' && fraction >= 0.02) session.ticketsTotal = Math.round((session.ticketsRead + inRange.length) / fraction);
     if (!done) {
       prefetched = spans.runNext(() => spec.fetch(page.meta.next_cursor!));
       prefetched.catch(() => undefined); // its failure is handled where it is awaited, or it is abandoned
@@ -126,6 +138,8 @@ async function walkPages<T>(
         store: spec.apply,
         identify: (item) => ({ type: stream === 'tickets' ? 'ticket' : 'message', id: spec.idOf(item) }),
         then: async (tx) => {
+          if (stream === 'tickets') session.ticketsRead += inRange.length;
+          else session.messagesRead += inRange.length;
           if (done) {
             if (cp.pendingWatermark) {
               await session.services.cursors.setWatermark(tx, session.scope, stream, cp.pendingWatermark, session.watermarkCap);
@@ -142,7 +156,9 @@ async function walkPages<T>(
       await spans.run(() =>
         session.logs.info(
           session.scope,
-          `Read ${label}: ${stream === 'messages' ? session.messagesSynced : session.ticketsSynced} so far in this run.`,
+          stream === 'messages'
+            ? `Read messages: ${session.messagesRead} so far in this run, ${session.messagesSynced} of them new or changed.`
+            : `Read tickets: ${session.ticketsRead} so far in this run, ${session.ticketsSynced} of them new or changed.`,
         ),
       );
       return;
