@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConnectorsModule } from '../../connectors/connectors.module';
+import { appConfig, AppConfig } from '../../config/app.config';
 import { SyncModule } from '../../sync/sync.module';
+import { FeedCursorCodec } from './ticket-change-cursor';
 import { TicketChangeMetrics } from './ticket-change.metrics';
 import { TicketChangeRecorder } from './ticket-change.recorder';
 import { TicketChangeRepository } from './ticket-change.repository';
@@ -18,6 +20,7 @@ import { TicketChangesService } from './ticket-changes.service';
     TicketChangesResolver,
     TicketChangeRecorder,
     TicketChangeMetrics,
+    { provide: FeedCursorCodec, inject: [appConfig.KEY], useFactory: (c: AppConfig) => new FeedCursorCodec(c.encryptionKeys) },
   ],
   exports: [TicketChangeRecorder, TicketChangesService],
 })
