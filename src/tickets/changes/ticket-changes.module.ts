@@ -3,6 +3,7 @@ import { ConnectorsModule } from '../../connectors/connectors.module';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { SyncModule } from '../../sync/sync.module';
 import { FeedCursorCodec } from './ticket-change-cursor';
+import { TicketChangeHub } from './ticket-change.hub';
 import { TicketChangeMetrics } from './ticket-change.metrics';
 import { TicketChangeRecorder } from './ticket-change.recorder';
 import { TicketChangeRepository } from './ticket-change.repository';
@@ -16,6 +17,7 @@ import { TicketChangesService } from './ticket-changes.service';
   providers: [
     TicketChangeRepository,
     TicketChangeWakeups,
+    TicketChangeHub,
     TicketChangesService,
     TicketChangesResolver,
     TicketChangeRecorder,

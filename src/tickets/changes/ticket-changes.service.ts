@@ -4,19 +4,19 @@ import { ConnectorsService } from '../../connectors/connectors.service';
 import { FeedCursorCodec, FeedPosition } from './ticket-change-cursor';
 import { TicketChange } from './ticket-change.model';
 import { FeedEntry, FeedScope, TicketChangeRepository } from './ticket-change.repository';
-import { DEFAULT_STREAM_TIMINGS, StreamTimings, TicketChangeStream } from './ticket-change.stream';
-import { TicketChangeWakeups } from './ticket-change.wakeups';
+import { TicketChangeHub } from './ticket-change.hub';
+import { DEFAULT_STREAM_TIMINGS, StreamTimings } from './ticket-change.stream';
 
 /** The change feed as the API serves it: scoped to the caller's tenant (and a connector of it). */
 @Injectable()
 export class TicketChangesService {
-  /** Replaced by tests that need shorter waits. */
+  /** Replaced by tests that need shorter waits (taken by a scope's poll when its first stream opens). */
   streamTimings: StreamTimings = DEFAULT_STREAM_TIMINGS;
 
   constructor(
     private readonly repository: TicketChangeRepository,
     private readonly connectors: ConnectorsService,
-    private readonly wakeups: TicketChangeWakeups,
+    private readonly hub: TicketChangeHub,
     private readonly cursors: FeedCursorCodec,
   ) {}
 
@@ -50,16 +50,7 @@ export class TicketChangesService {
   ): Promise<AsyncIterableIterator<TicketChange>> {
     const position: FeedPosition | undefined = this.cursors.decode(user.tenantId, after);
     const scope = await this.scope(user, connectorId);
-    const entries = new TicketChangeStream(
-      {
-        page: (at, limit) => this.repository.page(scope, at, limit),
-        hasPending: (at) => this.repository.hasPending(scope, at),
-        onWakeup: (wake) => this.wakeups.subscribe(wake),
-      },
-      scope,
-      position,
-      this.streamTimings,
-    );
+    const entries = this.hub.open(scope, position, this.streamTimings);
     return mapStream(entries, (e) => this.toTicketChange(user, e));
   }
 
