@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client as WsClient } from 'graphql-ws';
 import { DataSource } from 'typeorm';
 import { TicketChangeRecorder } from '../src/tickets/changes/ticket-change.recorder';
-import { TicketChangeWakeups } from '../src/tickets/changes/ticket-change.wakeups';
+import { TicketChangeHub } from '../src/tickets/changes/ticket-change.hub';
 import { TicketChangesService } from '../src/tickets/changes/ticket-changes.service';
 import { positionOf, seedConnector, sleep, writeTicketVersion } from './support/feed-helpers';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
@@ -177,8 +177,8 @@ describe('ticket change feed', () => {
       await write(c2, '20', 'replayed');
       const received: any[] = [];
       const errors: unknown[] = [];
-      const wakeups = t.app.get(TicketChangeWakeups) as any;
-      const listenersBefore = wakeups.handlers.size;
+      const hub = t.app.get(TicketChangeHub);
+      const openBefore = hub.openStreams(tenant);
       const stop = ws.subscribe(
         { query: SUB, variables: { c: c2, after: start } },
         {
@@ -195,9 +195,9 @@ describe('ticket change feed', () => {
       await sleep(300);
       expect(errors).toEqual([]);
       expect(received.map((r) => r.ticket.subject)).toEqual(['replayed', 'live-1', 'live-2']);
-      expect(wakeups.handlers.size).toBe(listenersBefore + 1);
+      expect(hub.openStreams(tenant)).toBe(openBefore + 1);
       stop();
-      await waitFor(() => wakeups.handlers.size === listenersBefore);
+      await waitFor(() => hub.openStreams(tenant) === openBefore);
     });
 
     it("refuses another tenant's connector and a malformed cursor", async () => {

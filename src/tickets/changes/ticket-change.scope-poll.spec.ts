@@ -35,7 +35,7 @@ describe('FeedScopePoll', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it("costs one probe per idle period however many streams wait, and one page read for streams at the same position", async () => {
+  it('costs one probe per idle period however many streams wait, and one page read for streams at the same position', async () => {
     for (const streams of [1, 50]) {
       const { feed, poll } = memoryFeed();
       const open = Array.from({ length: streams }, () => poll.open(after(0)));
