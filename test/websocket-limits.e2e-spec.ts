@@ -1,9 +1,12 @@
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
-import { WS_MAX_PAYLOAD_BYTES, WS_MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/graphql/graphql-ws.server';
+import { WS_MAX_PAYLOAD_BYTES } from '../src/graphql/graphql-ws.server';
 import { SyncProgressBus } from '../src/sync/progress/sync-progress.bus';
 import { collect, wsClient } from './support/ws-client';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
+
+/** The default of WS_MAX_SUBSCRIPTIONS_PER_SOCKET. */
+const WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
 
 const PROGRESS = 'subscription($id: ID!) { syncProgress(connectorId: $id) { status } }';
 const DEEP = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } } } } } } }`;

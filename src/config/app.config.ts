@@ -29,6 +29,8 @@ export const appConfig = registerAs('app', () => {
     jwtMaxLifetimeSeconds: env.AUTH_JWT_MAX_LIFETIME_HOURS * 3600,
     introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
     wsMaxConnectionsPerAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS,
+    wsMaxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+    feed: { maxSubscriptionsPerTenant: env.FEED_MAX_SUBSCRIPTIONS_PER_TENANT },
     database: {
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,

@@ -43,6 +43,15 @@ describe('parseEnvironment', () => {
     expect([env.WEBHOOK_RATE_LIMIT_PER_CONNECTOR, env.WEBHOOK_RATE_LIMIT_PER_ADDRESS]).toEqual([600, 6000]);
   });
 
+  it('subscription caps are whole numbers of at least 1, with defaults', () => {
+    expect(fails({ FEED_MAX_SUBSCRIPTIONS_PER_TENANT: '0' })).toMatch(/FEED_MAX_SUBSCRIPTIONS_PER_TENANT: .*\(got "0"\)/);
+    expect(fails({ WS_MAX_SUBSCRIPTIONS_PER_SOCKET: 'many' })).toMatch(/WS_MAX_SUBSCRIPTIONS_PER_SOCKET: must be a number \(got "many"\)/);
+    expect(fails({ WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '2.5' })).toMatch(/WS_MAX_SUBSCRIPTIONS_PER_SOCKET/);
+    const env = parseEnvironment({});
+    expect([env.FEED_MAX_SUBSCRIPTIONS_PER_TENANT, env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET]).toEqual([100, 20]);
+    expect(parseEnvironment({ FEED_MAX_SUBSCRIPTIONS_PER_TENANT: '7' }).FEED_MAX_SUBSCRIPTIONS_PER_TENANT).toBe(7);
+  });
+
   it('never shows a secret it refuses', () => {
     expect(fails({ AUTH_JWT_SECRET: 'short-secret' })).not.toContain('short-secret');
   });

@@ -190,6 +190,20 @@ export class Environment {
   @Max(100_000)
   WS_MAX_CONNECTIONS_PER_ADDRESS = 50;
 
+  /** Subscriptions one WebSocket may hold open at once (any kind). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
+
+  /** `ticketChanges` subscriptions one tenant may hold open at once on one instance (across all its sockets). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  FEED_MAX_SUBSCRIPTIONS_PER_TENANT = 100;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

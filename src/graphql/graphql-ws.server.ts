@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AuthUser } from '../auth/auth-user';
 import { AuthService } from '../auth/auth.service';
+import { limitExceeded } from '../common/graphql-errors';
 import { GraphqlContext } from '../auth/graphql-context';
 import { appConfig, AppConfig } from '../config/app.config';
 import { OriginPolicy } from '../http-security/origin-policy';
@@ -21,8 +22,6 @@ import { assertComplexity } from '../common/graphql/query-complexity.plugin';
 export const GRAPHQL_WS_PATH = '/graphql';
 /** Largest WebSocket message accepted (a subscription document with variables is a few KiB); larger closes the socket (1009). */
 export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
-/** Subscriptions one socket may hold open at once. */
-export const WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
 /** Tokens in one subscription document: parsing stops there. */
 export const WS_MAX_DOCUMENT_TOKENS = 2_000;
 /** setTimeout's largest delay (about 24.8 days). */
@@ -89,10 +88,15 @@ export class GraphqlWsServer implements OnApplicationBootstrap, OnModuleDestroy 
           metered.onSubscribe(ctx, id);
           const schema = this.schemaHost.schema;
           // The subscription being opened is already in ctx.subscriptions.
-          if (Object.keys(ctx.subscriptions).length > WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          const max = this.config.wsMaxSubscriptionsPerSocket;
+          if (Object.keys(ctx.subscriptions).length > max) {
             metered.refused(ctx, id, payload);
             return [
-              userError(`At most ${WS_MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket; complete one first or open another socket.`),
+              limitExceeded(
+                `At most ${max} subscriptions per socket (WS_MAX_SUBSCRIPTIONS_PER_SOCKET); complete one you no longer read first, or open another socket.`,
+                'WS_MAX_SUBSCRIPTIONS_PER_SOCKET',
+                max,
+              ),
             ];
           }
           const prepared = prepareSubscription(schema, payload, rules);

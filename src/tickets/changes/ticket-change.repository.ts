@@ -93,14 +93,25 @@ export class TicketChangeRepository {
     return row.n;
   }
 
-  /** Whether committed changes after `after` wait behind the horizon (an older transaction still runs). */
-  async hasPending(scope: FeedScope, after: FeedPosition | undefined): Promise<boolean> {
-    const { where, params } = this.where(scope, after);
+  /**
+   * Where the scope stands, for its shared poll (one statement, so one snapshot): the last position a
+   * page can return now (null: none), and whether committed changes wait behind the horizon.
+   */
+  async probe(scope: FeedScope): Promise<{ tip: FeedPosition | null; pending: boolean }> {
+    const { where, params } = this.where(scope, undefined);
     const [row] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM ticket_changes c WHERE ${where} AND c.xact_id >= ${HORIZON}) AS pending`,
+      `SELECT tip.xact_id::text AS xact_id, tip.seq::text AS seq,
+              EXISTS (SELECT 1 FROM ticket_changes c WHERE ${where} AND c.xact_id >= ${HORIZON}) AS pending
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (
+           SELECT c.xact_id, c.seq FROM ticket_changes c
+             JOIN tickets t ON t.connector_id = c.connector_id AND t.external_id = c.ticket_external_id AND t.tenant_id = c.tenant_id
+            WHERE ${where} AND c.xact_id < ${HORIZON}
+            ORDER BY c.xact_id DESC, c.seq DESC
+            LIMIT 1) tip ON true`,
       params,
     );
-    return row.pending;
+    return { tip: row.xact_id === null ? null : { xactId: row.xact_id, seq: row.seq }, pending: row.pending };
   }
 
   /**
