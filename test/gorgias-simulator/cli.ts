@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       ' (Retry-After is in real seconds)',
   );
   console.log(`  behaviour: ${JSON.stringify(acct.behaviour())}`);
-  if (faults) console.log(`  faults:    ${JSON.stringify(acct.faults.active)}`);
+  if (faults) console.log(`  faults:    ${JSON.stringify(faults)}`);
   console.log(`  control:   ${sim.baseUrl}/__control/${subdomain}/stats`);
 
   let stopping = false;
