@@ -180,7 +180,7 @@ export class GorgiasClient {
     let rateLimitWaits = 0;
     for (;;) {
       const waitStart = performance.now();
-      await this.pacer.acquire(this.options.lane);
+      const call = await this.pacer.acquire(this.options.lane);
       this.options.observer?.rateLimitWaited((performance.now() - waitStart) / 1000);
       this.stats.requests++;
       let res: AxiosResponse<string>;
@@ -213,7 +213,7 @@ export class GorgiasClient {
         }
         throw new GorgiasApiError('UNREACHABLE', `${method} ${path}: ${reason}`, { resource });
       }
-      this.pacer.observe(headerOf(res, RATE_LIMIT_HEADER));
+      this.pacer.observe(headerOf(res, RATE_LIMIT_HEADER), call);
       const status = res.status;
 
       if (status === 429) {
