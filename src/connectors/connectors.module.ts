@@ -3,8 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GorgiasModule } from '../gorgias/gorgias.module';
 import { ConnectionCheckService } from './connection-check.service';
 import { ConnectorLifecycle } from './connector-lifecycle';
-import { CredentialRotationService } from './credential-rotation';
-import { ConnectorsResolver } from './connectors.resolver';
+import { ConnectorSyncStatus } from './connector-sync-status';
+import { ConnectorCredentials } from './credentials/connector-credentials';
+import { CredentialRotationService } from './credentials/credential-rotation';
+import { ConnectorsResolver } from './api/connectors.resolver';
 import { ConnectorsRepository } from './connectors.repository';
 import { ConnectorsService } from './connectors.service';
 import { ConnectorEntity } from './entities/connector.entity';
@@ -19,6 +21,8 @@ import { WebhookRegistrationService } from './webhooks/webhook-registration.serv
   providers: [
     ConnectorsService,
     ConnectorsRepository,
+    ConnectorCredentials,
+    ConnectorSyncStatus,
     ConnectionCheckService,
     ConnectorLifecycle,
     ConnectorsResolver,
@@ -29,6 +33,14 @@ import { WebhookRegistrationService } from './webhooks/webhook-registration.serv
     ConnectorRealtimeService,
     ConnectorRealtimeResolver,
   ],
-  exports: [ConnectorsService, ConnectorLifecycle, ConnectorWebhookRepository, ConnectorWebhookService, WebhookRegistrationService],
+  exports: [
+    ConnectorsService,
+    ConnectorCredentials,
+    ConnectorSyncStatus,
+    ConnectorLifecycle,
+    ConnectorWebhookRepository,
+    ConnectorWebhookService,
+    WebhookRegistrationService,
+  ],
 })
 export class ConnectorsModule {}

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { GraphqlContext } from '../../auth/graphql-context';
-import { Connector } from '../models/connector.models';
+import { Connector } from '../api/models/connector.models';
 import { ConnectorRealtime } from './connector-realtime.model';
 import { ConnectorRealtimeService } from './connector-realtime.service';
 import { ConnectorWebhookService } from './connector-webhook.service';
