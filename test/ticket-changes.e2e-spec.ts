@@ -8,6 +8,7 @@ import { TicketChangesService } from '../src/tickets/changes/ticket-changes.serv
 import { seedConnector, sleep, writeTicketVersion } from './support/feed-helpers';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
 import { wsClient } from './support/ws-client';
+import { eventually } from './support/poll';
 
 /**
  * The change feed's API: order and cursors, a ticket once at its latest change, tombstones, the
@@ -199,10 +200,5 @@ describe('ticket change feed', () => {
   });
 });
 
-async function waitFor(ok: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await sleep(20);
-  }
-}
+/** The shared poller, checking often: the conditions here are in-process counters. */
+const waitFor = (ok: () => boolean) => eventually(ok, { what: 'the condition', timeoutMs: 15_000, intervalMs: 20 });
