@@ -15,6 +15,7 @@ import { ConnectorRealtimeService } from './webhooks/connector-realtime.service'
 import { ConnectorWebhookRepository } from './webhooks/connector-webhook.repository';
 import { ConnectorWebhookService } from './webhooks/connector-webhook.service';
 import { WebhookRegistrationService } from './webhooks/webhook-registration.service';
+import { WebhookSecretResetService } from './webhooks/webhook-secret-reset.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ConnectorEntity]), GorgiasModule],
@@ -32,6 +33,7 @@ import { WebhookRegistrationService } from './webhooks/webhook-registration.serv
     ConnectorWebhookService,
     ConnectorRealtimeService,
     ConnectorRealtimeResolver,
+    WebhookSecretResetService,
   ],
   exports: [
     ConnectorsService,
