@@ -17,7 +17,7 @@ function vault(stored?: StoredApiKey, cipher = newCipher()) {
 }
 
 describe('ConnectorCredentials', () => {
-  it('seals a key for the id chosen before the insert, readable under that id only', async () => {
+  it('seals a key for the id chosen before the insert, readable under that id only', () => {
     const { cipher, credentials } = vault();
     const id = credentials.newConnectorId();
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
