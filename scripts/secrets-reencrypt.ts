@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { ConnectorsRepository } from '../src/connectors/connectors.repository';
-import { reencryptRetiredKeys } from '../src/connectors/credential-rotation';
+import { reencryptRetiredKeys } from '../src/connectors/credentials/credential-rotation';
 import { ConnectorWebhookRepository } from '../src/connectors/webhooks/connector-webhook.repository';
 import { unreadableWebhookSecretAdvice } from '../src/connectors/webhooks/webhook-secret-unreadable';
 import { SecretCipher } from '../src/secrets/secret-cipher';

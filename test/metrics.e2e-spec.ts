@@ -9,21 +9,15 @@ import { metricValue, parseMetrics, promtoolCheck, scrape } from './support/prom
 import { createAndActivate, TRIGGER, waitForRun } from './support/sync-helpers';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
 import { wsClient } from './support/ws-client';
+import { eventually } from './support/poll';
 
 const EMAIL = 'ops@acme.test';
 const KEY = 'metrics-key-0123456789';
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 const HEALTH = `query Health { connectors { id status health { state reason consecutiveFailures lastSuccessAt } } }`;
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Until `read` gives a value `ok` accepts (the shared poller; its error shows the last value). */
+const until = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean) => eventually(read, { what, until: ok });
 
 describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', () => {
   let sim: GorgiasSimulator;

@@ -7,6 +7,7 @@ import { TicketChangesService } from '../src/tickets/changes/ticket-changes.serv
 import { positionOf, seedConnector, sleep, writeTicketVersion } from './support/feed-helpers';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
 import { wsClient } from './support/ws-client';
+import { eventually } from './support/poll';
 
 /**
  * The change feed's API: order and cursors, a ticket once at its latest change, tombstones, the
@@ -224,10 +225,5 @@ describe('ticket change feed', () => {
 /** A cursor of the first, readable format (accepted during the transition, never produced). */
 const legacyCursor = (x: string, s: string) => Buffer.from(JSON.stringify({ k: 'tc1', x, s })).toString('base64url');
 
-async function waitFor(ok: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await sleep(20);
-  }
-}
+/** The shared poller, checking often: the conditions here are in-process counters. */
+const waitFor = (ok: () => boolean) => eventually(ok, { what: 'the condition', timeoutMs: 15_000, intervalMs: 20 });

@@ -4,6 +4,7 @@ import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { AppProcess, gqlAt, startAppProcess, startSyncingAppProcess } from './support/app-process';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { randomTenant, TEST_JWT_SECRET } from './support/test-app';
+import { eventually } from './support/poll';
 
 interface SpanRecord {
   name: string;
@@ -212,12 +213,5 @@ describe('background work logs as itself', () => {
   });
 });
 
-async function waitForLog<T>(find: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await find();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('no such log line');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitForLog = <T>(find: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000) =>
+  eventually(find, { what: 'the log line', timeoutMs });

@@ -3,6 +3,7 @@ import { metricValue, parseMetrics, scrape } from './support/prometheus';
 import { createAndActivate, diffAgainstGorgias, storedData, waitForRun, withDb } from './support/sync-helpers';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { freePort, randomTenant, startTestApp, TestApp } from './support/test-app';
+import { eventually as poll } from './support/poll';
 
 const EMAIL = 'admin@acme.test';
 /** The flooded connector's webhook budget in this test (Gorgias calls per minute) and its cap of held requests. */
@@ -11,16 +12,8 @@ const MAX_PENDING = 50;
 const FORGED = (i: number) => String(900_000_000 + i);
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
-/** Until `check` holds (behaviour, not time: the deadline only stops a broken run). */
-async function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Until `check` holds (the shared poller; behaviour, not time: the deadline only stops a broken run). */
+const eventually = <T>(check: () => Promise<T>, what: string) => poll(check, { what, timeoutMs: 30_000, intervalMs: 50 });
 
 /**
  * Security review M-1: whoever holds one connector's webhook secret floods it with forged ticket

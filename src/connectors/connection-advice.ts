@@ -1,7 +1,7 @@
 import { GorgiasApiError } from '../gorgias/gorgias-api.error';
 import { SecretUnreadableError } from '../secrets/secret-cipher';
 import { failureClassOf } from '../sync/engine/failure-class';
-import { ConnectionCheckCode } from './models/connector.models';
+import { ConnectionCheckCode } from './connection-check.types';
 
 export interface Advice {
   code: ConnectionCheckCode;

@@ -50,10 +50,15 @@ export class ConnectorsRepository {
     return this.entities().findOne({ where: { tenantId, provider: ConnectorProvider.GORGIAS, subdomain } });
   }
 
-  /** Inserts a connector; the key columns are filled by `storeApiKey` once the id exists. */
-  async insert(m: EntityManager, fields: Omit<Partial<ConnectorEntity>, 'id'>): Promise<ConnectorEntity> {
-    const repo = this.entities(m);
-    return repo.save(repo.create(fields));
+  /**
+   * Inserts a connector with its id and encrypted key (one INSERT: the id was chosen before the key was
+   * encrypted, since it is the cipher's associated data). `save` would SELECT first for a given id.
+   */
+  async insert(
+    m: EntityManager,
+    fields: Partial<ConnectorEntity> & Pick<ConnectorEntity, 'id' | 'apiKeyCiphertext' | 'apiKeyKeyId'>,
+  ): Promise<void> {
+    await this.entities(m).insert(fields);
   }
 
   async update(m: EntityManager, tenantId: string, id: string, patch: ConnectorPatch): Promise<void> {
@@ -134,7 +139,7 @@ export class ConnectorsRepository {
   async apiKeysNotUnder(keyId: string): Promise<StoredApiKey[]> {
     const rows: { id: string; email: string; subdomain: string; ciphertext: string; key_id: string }[] = await this.dataSource.query(
       `SELECT id, email, subdomain, api_key_ciphertext AS ciphertext, api_key_key_id AS key_id FROM connectors
-        WHERE api_key_key_id <> $1 AND api_key_key_id <> 'pending'`,
+        WHERE api_key_key_id <> $1`,
       [keyId],
     );
     return rows.map((r) => ({ id: r.id, email: r.email, subdomain: r.subdomain, apiKeyCiphertext: r.ciphertext, apiKeyKeyId: r.key_id }));

@@ -1,32 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { badUserInput, notFound } from '../common/graphql-errors';
 import { assertUuid } from '../common/uuid';
 import { appConfig, AppConfig } from '../config/app.config';
 import { GorgiasCredentials } from '../gorgias/gorgias.types';
-import { SecretCipher, SecretUnreadableError } from '../secrets/secret-cipher';
+import { SecretUnreadableError } from '../secrets/secret-cipher';
 import { adviceFor } from './connection-advice';
 import { ConnectionCheckService } from './connection-check.service';
-import { WEBHOOKS_LIVE_FOR_MS } from './webhooks/webhook.constants';
-import { ConnectorPatch, ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
+import { ConnectorPatch, ConnectorsRepository } from './connectors.repository';
+import { ConnectorCredentials } from './credentials/connector-credentials';
 import { ConnectorLifecycle } from './connector-lifecycle';
-import { ConnectionCheck } from './models/connector.models';
+import { ConnectionCheck } from './api/models/connector.models';
 import {
   CreateGorgiasConnectorInput,
   GorgiasCredentialsInput,
   rejectExplicitNulls,
   UpdateGorgiasConnectorInput,
-} from './dto/gorgias-credentials.input';
+} from './api/dto/gorgias-credentials.input';
 import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/connector.entity';
-
-/** A connector with its decrypted credentials: for the sync engine only, never for GraphQL. */
-export interface ConnectorWithCredentials {
-  connector: ConnectorEntity;
-  credentials: GorgiasCredentials;
-}
 
 export const connectionCheckFailed = (check: ConnectionCheck) =>
   new GraphQLError(check.message, { extensions: { code: 'CONNECTION_CHECK_FAILED', checkCode: check.code } });
@@ -36,7 +30,7 @@ export const connectionCheckFailed = (check: ConnectionCheck) =>
 export class ConnectorsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cipher: SecretCipher,
+    private readonly credentials: ConnectorCredentials,
     private readonly checker: ConnectionCheckService,
     private readonly lifecycle: ConnectorLifecycle,
     private readonly connectors: ConnectorsRepository,
@@ -64,22 +58,21 @@ export class ConnectorsService {
 
   async create(user: AuthUser, input: CreateGorgiasConnectorInput): Promise<ConnectorEntity> {
     await this.assertSubdomainFree(user, input.subdomain);
+    // The id is the cipher's associated data: chosen first, so the row is inserted once, key included.
+    const id = this.credentials.newConnectorId();
     return this.dataSource.transaction(async (m) => {
-      const saved = await this.connectors.insert(m, {
+      await this.connectors.insert(m, {
+        id,
         tenantId: user.tenantId,
         provider: ConnectorProvider.GORGIAS,
         name: input.name ?? `Gorgias (${input.subdomain})`,
         email: input.email,
         subdomain: input.subdomain,
-        apiKeyCiphertext: 'pending',
-        apiKeyKeyId: 'pending',
-        apiKeyLast4: last4(input.apiKey),
+        ...this.credentials.seal(id, input.apiKey),
         status: ConnectorStatus.DRAFT,
         syncIntervalMinutes: input.syncIntervalMinutes ?? this.config.sync.defaultIntervalMinutes,
       });
-      // The id is the cipher's associated data, so the key is encrypted once the row exists.
-      await this.storeApiKey(m, saved.id, input.apiKey);
-      return this.connectors.reload(m, saved.id);
+      return this.connectors.reload(m, id);
     });
   }
 
@@ -129,7 +122,7 @@ export class ConnectorsService {
       if (input.syncIntervalMinutes !== undefined) patch.syncIntervalMinutes = input.syncIntervalMinutes;
       if (reactivate) Object.assign(patch, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null });
       if (Object.keys(patch).length) await this.connectors.update(m, user.tenantId, current.id, patch);
-      if (input.apiKey !== undefined) await this.storeApiKey(m, current.id, input.apiKey);
+      if (input.apiKey !== undefined) await this.credentials.store(m, current.id, input.apiKey);
       const updated = await this.connectors.reload(m, current.id);
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
@@ -154,7 +147,7 @@ export class ConnectorsService {
     const connector = await this.get(user, id);
     let credentials: GorgiasCredentials;
     try {
-      credentials = await this.credentialsOf(connector.id);
+      credentials = await this.credentials.credentialsOf(connector.id);
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
@@ -202,34 +195,10 @@ export class ConnectorsService {
     return this.connectors.delete(user.tenantId, connector.id);
   }
 
-  // ---- for the sync engine (already authorised through the run it holds) ----
-
-  /**
-   * The connector and its decrypted credentials. A key that cannot be decrypted puts the connector
-   * in ERROR, asking for the key again, before the error goes up to the caller.
-   */
-  async findWithCredentials(connectorId: string): Promise<ConnectorWithCredentials | null> {
-    const connector = await this.connectors.findById(connectorId);
-    if (!connector) return null;
-    try {
-      return { connector, credentials: await this.credentialsOf(connectorId) };
-    } catch (e) {
-      if (e instanceof SecretUnreadableError) {
-        await this.connectors.markCredentialsUnreadable(connectorId, adviceFor(e, connector.subdomain).message);
-      }
-      throw e;
-    }
-  }
-
-  /** For the sync engine's messages about a connector whose credentials it could not read. */
-  async subdomainOf(connectorId: string): Promise<string | null> {
-    return (await this.connectors.findById(connectorId))?.subdomain ?? null;
-  }
-
   /** The credentials, or the Test Connection answer that asks for the key again (CONNECTION_CHECK_FAILED). */
   private async credentialsOrAdvice(connector: ConnectorEntity): Promise<GorgiasCredentials> {
     try {
-      return await this.credentialsOf(connector.id);
+      return await this.credentials.credentialsOf(connector.id);
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
@@ -243,35 +212,4 @@ export class ConnectorsService {
       });
     }
   }
-
-  /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again (adaptive: see the repository). */
-  recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
-    return this.connectors.recordSyncSuccess(m, connectorId, {
-      pollSeconds: this.config.sync.pollSeconds,
-      webhooksLiveMs: WEBHOOKS_LIVE_FOR_MS,
-    });
-  }
-
-  /**
-   * A run failed. `needsUser` failures (credentials, permissions, inactive account) put the
-   * connector in ERROR until someone acts; others keep it ACTIVE and retry after `retryInMs`.
-   */
-  recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<Date | null> {
-    return this.connectors.recordSyncFailure(m, connectorId, failure);
-  }
-
-  private async credentialsOf(connectorId: string): Promise<GorgiasCredentials> {
-    const row = await this.connectors.storedApiKey(connectorId);
-    const apiKey = this.cipher.decrypt({ ciphertext: row.apiKeyCiphertext, keyId: row.apiKeyKeyId }, row.id);
-    return { email: row.email, subdomain: row.subdomain, apiKey };
-  }
-
-  private async storeApiKey(m: EntityManager, connectorId: string, apiKey: string): Promise<void> {
-    const enc = this.cipher.encrypt(apiKey, connectorId);
-    await this.connectors.storeApiKey(m, connectorId, { ciphertext: enc.ciphertext, keyId: enc.keyId, last4: last4(apiKey) });
-  }
-}
-
-function last4(apiKey: string): string {
-  return apiKey.slice(-4);
 }

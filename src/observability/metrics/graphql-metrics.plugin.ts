@@ -14,16 +14,18 @@ export class GraphqlMetricsPlugin implements ApolloServerPlugin {
     private readonly auth: AuthService,
   ) {}
 
-  async requestDidStart(): Promise<GraphQLRequestListener<GraphqlContext>> {
+  // Apollo's hooks return promises; nothing here awaits, so they hand back resolved ones (no async needed).
+  requestDidStart(): Promise<GraphQLRequestListener<GraphqlContext>> {
     const started = performance.now();
     const metrics = this.metrics;
     const authenticated = (ctx: GraphqlContext) => !!ctx.user || this.hasValidToken(ctx);
     let executed = false;
-    return {
-      async executionDidStart() {
+    return Promise.resolve({
+      executionDidStart() {
         executed = true;
+        return Promise.resolve();
       },
-      async willSendResponse(ctx) {
+      willSendResponse(ctx) {
         const body = ctx.response.body;
         const errors = body.kind === 'single' ? body.singleResult.errors : ctx.errors;
         // A hot query answered by its compiled function (jit-execution.plugin) was executed too.
@@ -37,8 +39,9 @@ export class GraphqlMetricsPlugin implements ApolloServerPlugin {
           (performance.now() - started) / 1000,
           authenticated(ctx.contextValue),
         );
+        return Promise.resolve();
       },
-    };
+    });
   }
 
   /**

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor, isCursorInstant } from '../../common/pagina
 import { isUuid } from '../../common/uuid';
 import { checkPageSize } from '../../common/pagination/page-size';
 import { toConnection } from '../../common/pagination/paginated';
-import { Connector } from '../../connectors/models/connector.models';
+import { Connector } from '../../connectors/api/models/connector.models';
 import { SyncRunRow } from '../repositories/sync-run.row';
 import { SyncTriggerService } from '../scheduling/sync-trigger.service';
 import { SyncLogEntryConnection, SyncRunConnection } from './dto/sync-connections';

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { adviceFor, syncFailureAdvice } from '../../connectors/connection-advice';
-import { ConnectorsService } from '../../connectors/connectors.service';
+import { ConnectorSyncStatus } from '../../connectors/connector-sync-status';
+import { ConnectorCredentials } from '../../connectors/credentials/connector-credentials';
 import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { GorgiasClientFactory } from '../../gorgias/gorgias-client.factory';
 import { GorgiasCredentials } from '../../gorgias/gorgias.types';
@@ -51,7 +52,8 @@ export class SyncRunExecutor {
     private readonly runs: SyncRunRepository,
     cursors: SyncCursorRepository,
     quarantine: SyncQuarantineRepository,
-    private readonly connectors: ConnectorsService,
+    private readonly connectors: ConnectorCredentials,
+    private readonly connectorStatus: ConnectorSyncStatus,
     private readonly clients: GorgiasClientFactory,
     private readonly logs: SyncLogService,
     private readonly bus: SyncProgressBus,
@@ -187,7 +189,7 @@ export class SyncRunExecutor {
         );
         return;
       }
-      await this.connectors.recordSyncSuccess(m, session.run.connectorId);
+      await this.connectorStatus.recordSyncSuccess(m, session.run.connectorId);
       await this.logs.info(session.scope, successLine(c), m);
     });
   }
@@ -266,7 +268,7 @@ export class SyncRunExecutor {
           errorCode: advice.code,
           ...session.counters(),
         });
-        const nextTryAt = await this.connectors.recordSyncFailure(m, session.run.connectorId, {
+        const nextTryAt = await this.connectorStatus.recordSyncFailure(m, session.run.connectorId, {
           message: advice.message,
           code: advice.code,
           needsUser: decision.needsUser,

@@ -76,7 +76,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     await Promise.race([Promise.allSettled(this.active.values()), new Promise((r) => setTimeout(r, 2000))]);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.stopped = true;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (this.deferredTimer) clearTimeout(this.deferredTimer);

@@ -1,8 +1,8 @@
 import { Field, InputType, Int, PartialType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { badUserInput } from '../../common/graphql-errors';
-import { normalizeGorgiasSubdomain, SUBDOMAIN_HELP, SUBDOMAIN_PATTERN } from '../gorgias-subdomain';
+import { badUserInput } from '../../../common/graphql-errors';
+import { normalizeGorgiasSubdomain, SUBDOMAIN_HELP, SUBDOMAIN_PATTERN } from '../../gorgias-subdomain';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** Keeps what cannot be normalised as typed, so the error message can show it. */

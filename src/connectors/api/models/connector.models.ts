@@ -1,17 +1,9 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ConnectorProvider, ConnectorStatus } from '../entities/connector.entity';
+import { ConnectionCheckCode, ConnectionCheckResult } from '../../connection-check.types';
+import { ConnectorProvider, ConnectorStatus } from '../../entities/connector.entity';
 
-export enum ConnectionCheckCode {
-  OK = 'OK',
-  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
-  SUBDOMAIN_NOT_FOUND = 'SUBDOMAIN_NOT_FOUND',
-  PERMISSION_DENIED = 'PERMISSION_DENIED',
-  ACCOUNT_INACTIVE = 'ACCOUNT_INACTIVE',
-  RATE_LIMITED = 'RATE_LIMITED',
-  UNREACHABLE = 'UNREACHABLE',
-  /** The stored API key cannot be decrypted here (its encryption key was retired): it must be entered again. */
-  CREDENTIALS_UNREADABLE = 'CREDENTIALS_UNREADABLE',
-}
+// Re-exported: the GraphQL enum is registered here, the enum itself lives beside the check (no GraphQL there).
+export { ConnectionCheckCode };
 
 registerEnumType(ConnectorProvider, { name: 'ConnectorProvider' });
 registerEnumType(ConnectorStatus, { name: 'ConnectorStatus' });
@@ -35,7 +27,7 @@ export class Connector {
 }
 
 @ObjectType('ConnectionCheck', { description: 'The answer of "Test Connection".' })
-export class ConnectionCheck {
+export class ConnectionCheck implements ConnectionCheckResult {
   @Field() ok: boolean;
   @Field(() => ConnectionCheckCode) code: ConnectionCheckCode;
   @Field({ description: 'What to check, in the words of the setup guide.' }) message: string;

@@ -1,6 +1,6 @@
 import { SecretCipher, SecretUnreadableError } from '../../secrets/secret-cipher';
-import { ConnectorWebhookRepository } from './connector-webhook.repository';
-import { webhookSecretContext } from './webhook-secret';
+import { ConnectorWebhookRepository } from '../webhooks/connector-webhook.repository';
+import { webhookSecretContext } from '../webhooks/webhook-secret';
 
 /** A connector whose webhook secret no configured key decrypts: Gorgias' deliveries to it can only be refused. */
 export interface UnreadableWebhookSecret {

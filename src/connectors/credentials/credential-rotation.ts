@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { SecretCipher, SecretUnreadableError } from '../secrets/secret-cipher';
-import { adviceFor } from './connection-advice';
-import { ConnectorLifecycle } from './connector-lifecycle';
-import { ConnectorsRepository } from './connectors.repository';
-import { ConnectorWebhookRepository } from './webhooks/connector-webhook.repository';
-import { reencryptWebhookSecrets, WebhookSecretRotationResult } from './webhooks/webhook-secret-rotation';
+import { SecretCipher, SecretUnreadableError } from '../../secrets/secret-cipher';
+import { adviceFor } from '../connection-advice';
+import { ConnectorLifecycle } from '../connector-lifecycle';
+import { ConnectorsRepository } from '../connectors.repository';
+import { ConnectorWebhookRepository } from '../webhooks/connector-webhook.repository';
+import { reencryptWebhookSecrets, WebhookSecretRotationResult } from './webhook-secret-rotation';
 
 export interface RotationResult {
   /** API keys now encrypted under the current key id. */
