@@ -8,6 +8,7 @@ import { ConnectorsResolver } from './connectors.resolver';
 import { ConnectorsRepository } from './connectors.repository';
 import { ConnectorsService } from './connectors.service';
 import { ConnectorEntity } from './entities/connector.entity';
+import { ConnectorLastCheckResolver } from './connector-last-check.resolver';
 import { ConnectorRealtimeResolver } from './webhooks/connector-realtime.resolver';
 import { ConnectorRealtimeService } from './webhooks/connector-realtime.service';
 import { ConnectorWebhookRepository } from './webhooks/connector-webhook.repository';
@@ -28,6 +29,7 @@ import { WebhookRegistrationService } from './webhooks/webhook-registration.serv
     ConnectorWebhookService,
     ConnectorRealtimeService,
     ConnectorRealtimeResolver,
+    ConnectorLastCheckResolver,
   ],
   exports: [ConnectorsService, ConnectorLifecycle, ConnectorWebhookRepository, ConnectorWebhookService, WebhookRegistrationService],
 })

@@ -107,7 +107,8 @@ export class ConnectorsService {
       (input.subdomain !== undefined && input.subdomain !== current.subdomain) ||
       input.apiKey !== undefined;
     let reactivate = false;
-    if (credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR)) {
+    const checked = credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR);
+    if (checked) {
       // A new key is checked as given: the old one is never decrypted (it may be unreadable, which is why it is replaced).
       const apiKey = input.apiKey ?? (await this.credentialsOrAdvice(current)).apiKey;
       const check = await this.checker.check(
@@ -118,6 +119,7 @@ export class ConnectorsService {
         },
         user.tenantId,
       );
+      await this.connectors.recordCheck(user.tenantId, current.id, check);
       if (!check.ok) throw connectionCheckFailed(check);
       reactivate = current.status === ConnectorStatus.ERROR;
     }
@@ -130,6 +132,8 @@ export class ConnectorsService {
       if (reactivate) Object.assign(patch, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null });
       if (Object.keys(patch).length) await this.connectors.update(m, user.tenantId, current.id, patch);
       if (input.apiKey !== undefined) await this.storeApiKey(m, current.id, input.apiKey);
+      // Credentials changed without a check (a draft, a paused connector): the old result no longer applies.
+      if (credentialsChanged && !checked) await this.connectors.recordCheck(user.tenantId, current.id, null, m);
       const updated = await this.connectors.reload(m, current.id);
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
@@ -158,15 +162,36 @@ export class ConnectorsService {
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
-      return { ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false };
+      const unreadable = {
+        ok: false,
+        code: advice.code,
+        message: advice.message,
+        accountDomain: null,
+        canReadTickets: false,
+        canReadMessages: false,
+      };
+      await this.connectors.recordCheck(user.tenantId, connector.id, unreadable);
+      return unreadable;
     }
-    return this.checker.check(credentials, user.tenantId);
+    const check = await this.checker.check(credentials, user.tenantId);
+    await this.connectors.recordCheck(user.tenantId, connector.id, check);
+    return check;
   }
 
   /** "Save & Activate": refuses with the check's answer, else ACTIVE and the initial sync is enqueued. */
   async activate(user: AuthUser, id: string): Promise<ConnectorEntity> {
     const connector = await this.get(user, id);
-    const check = await this.checker.check(await this.credentialsOrAdvice(connector), user.tenantId);
+    let check: ConnectionCheck;
+    try {
+      check = await this.checker.check(await this.credentialsOrAdvice(connector), user.tenantId);
+    } catch (e) {
+      const checkCode = e instanceof GraphQLError ? e.extensions?.checkCode : undefined;
+      if (checkCode)
+        await this.connectors.recordCheck(user.tenantId, connector.id, { ok: false, code: String(checkCode), message: e.message });
+      throw e;
+    }
+    // Kept on the connector: a draft whose check failed says why (Connector.lastCheck).
+    await this.connectors.recordCheck(user.tenantId, connector.id, check);
     if (!check.ok) throw connectionCheckFailed(check);
     const activated = await this.dataSource.transaction(async (m) => {
       await this.connectors.update(m, user.tenantId, connector.id, {

@@ -31,6 +31,9 @@ import { TicketRefreshRequestRepository } from './repositories/ticket-refresh-re
 import { WebhookController } from './intake/webhook.controller';
 import { WebhookIntakeService } from './intake/webhook-intake.service';
 import { WebhookLogListener } from './scheduling/webhook-log.listener';
+import { SyncControlResolver } from './api/sync-control.resolver';
+import { SyncControlService } from './api/sync-control.service';
+import { SyncRunControlRepository } from './repositories/sync-run-control.repository';
 
 @Module({
   imports: [ConnectorsModule, GorgiasModule, TicketsModule],
@@ -69,6 +72,9 @@ import { WebhookLogListener } from './scheduling/webhook-log.listener';
     WebhookIntakeService,
     FreshnessRepository,
     ConnectorFreshnessResolver,
+    SyncRunControlRepository,
+    SyncControlService,
+    SyncControlResolver,
   ],
   controllers: [WebhookController],
   exports: [SyncTriggerService, SyncQueriesService, SyncScheduler, RunObserverRegistry, TicketRefresher],
