@@ -80,8 +80,16 @@ async function refreshList() {
 }
 
 async function select(id, { focus = true, tab } = {}) {
+  const switching = id !== state.selectedId;
   state.selectedId = id;
-  if (state.detail) state.detail.root.setAttribute('aria-busy', 'true');
+  if (switching) {
+    // Another connector: switch at once (the old one's figures must not linger while the list loads).
+    tab ??= state.detail?.currentTab?.();
+    state.detail?.dispose?.();
+    state.detail = null;
+    const name = state.connectors.find((x) => x.id === id)?.name ?? 'the connector';
+    main.replaceChildren(el('p', { class: 'muted', 'aria-busy': 'true' }, `Loading ${name}…`));
+  } else if (state.detail) state.detail.root.setAttribute('aria-busy', 'true');
   await refreshList();
   const c = state.connectors.find((x) => x.id === id);
   if (!c) return;

@@ -64,7 +64,12 @@ export function progressView(api, connector, { onRunFinished, onProgress = () =>
         eta = done > 0.5 && elapsed > 0.5 ? ` · about ${duration(((100 - percent) * elapsed) / done)} left` : ' · estimating time left…';
       }
     }
-    label.textContent = `${percent.toFixed(0)}% · ${where} · ${counts(p)}${eta}`;
+    // A run waiting to retry says why (the run's last error, as the runs table has it).
+    const retry =
+      p.status === 'QUEUED' && connector.latestRun?.id === p.runId && connector.latestRun.error
+        ? ` · last error: ${connector.latestRun.error.slice(0, 160)}`
+        : '';
+    label.textContent = `${percent.toFixed(0)}% · ${where} · ${counts(p)}${eta}${retry}`;
     root.hidden = false;
     onProgress(p);
   }

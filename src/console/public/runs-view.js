@@ -40,6 +40,7 @@ export function runsView(api, connector, { openLog = () => undefined } = {}) {
   const cells = new Map(); // runId -> { status, tickets, messages }
   let runs = [];
   let page = null;
+  const reread = new Set();
   let latest = null; // the last progress event: a row loaded after it shows its figures, not the older saved ones
 
   function row(r, isFirstEver) {
@@ -124,6 +125,15 @@ export function runsView(api, connector, { openLog = () => undefined } = {}) {
   function apply(p) {
     const c = cells.get(p.runId);
     if (!c) return;
+    // A run that ended: read the runs again (its duration, the chart), once.
+    if (
+      ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(p.status) &&
+      !reread.has(p.runId) &&
+      runs.some((r) => r.id === p.runId && !r.finishedAt)
+    ) {
+      reread.add(p.runId);
+      load(false);
+    }
     c.status.replaceChildren(badge(p.status, STATUS_TONE[p.status], 'Run status'));
     c.tickets.textContent = num(p.ticketsSynced);
     c.messages.textContent = num(p.messagesSynced);
