@@ -124,7 +124,7 @@ export function connectorFields(features) {
     ticketCount messageCount latestRun { ${RUN_FIELDS} } ${extra.join(' ')}`;
 }
 
-const TICKET_ROW = 'id externalId subject status priority channel messagesCount updatedAt deletedAt customer { email name }';
+const TICKET_ROW = 'id externalId subject description status priority channel messagesCount updatedAt deletedAt customer { email name }';
 const MESSAGES = `totalCount pageInfo { hasPreviousPage startCursor }
   nodes { id fromAgent public channel subject bodyText createdAt sender { email name } attachments { url name contentType } }`;
 

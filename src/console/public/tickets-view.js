@@ -1,6 +1,7 @@
 import { Q } from './api.js';
 import { conversationView } from './conversation-view.js';
 import { badge, el, num, showError, when } from './dom.js';
+import { searchSnippet } from './search-snippet.js';
 import { ticketFilters } from './ticket-filters.js';
 
 /** Search the connector's synced tickets (words, #number, email, filters); open one to read its whole conversation. */
@@ -16,6 +17,7 @@ export function ticketsView(api, connector) {
   });
   const filters = ticketFilters(() => load(false));
 
+  let words = null;
   const item = (t) =>
     el(
       'li',
@@ -38,6 +40,7 @@ export function ticketsView(api, connector) {
           ' ',
           `#${t.externalId} · ${t.customer?.email ?? 'unknown customer'} · ${num(t.messagesCount)} messages · updated ${when(t.updatedAt)}`,
         ),
+        searchSnippet(t, words),
       ),
     );
 
@@ -52,6 +55,7 @@ export function ticketsView(api, connector) {
 
   async function load(append) {
     const { query, text, filter } = filters.value();
+    words = query.search ?? null;
     if (!append) summary.textContent = 'Loading tickets…';
     try {
       if (query.externalId) {
