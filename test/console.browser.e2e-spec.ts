@@ -189,7 +189,8 @@ describeInBrowser('operator console in Chromium', () => {
       expect(f.status).toBe('RUNNING');
       expect(f.row).toBe(f.bar);
       const [tickets, messages] = f.bar.split('/').map(Number);
-      expect(f.facts).toBe(`so far ${tickets.toLocaleString('en-US')} tickets · ${messages.toLocaleString('en-US')} messages`);
+      const n = (x: number, word: string) => `${x.toLocaleString('en-US')} ${word}${x === 1 ? '' : 's'}`;
+      expect(f.facts).toBe(`so far ${n(tickets, 'ticket')} · ${n(messages, 'message')}`);
       const about = f.label.match(/of about ([\d,]+)/);
       if (about) expect(firstNumber(about[1])).toBeGreaterThan(tickets); // never "500 of about 400"
       seen.push(f.bar);

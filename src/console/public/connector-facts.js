@@ -1,6 +1,6 @@
 import { freshnessNode } from './connector-badges.js';
 import { intervalLabel } from './connector-fields.js';
-import { ago, duration, el, num, when } from './dom.js';
+import { ago, duration, el, plural, when } from './dom.js';
 
 const ACTIVE_RUN = ['RUNNING', 'QUEUED'];
 
@@ -33,14 +33,23 @@ export function connectorFacts(c) {
   const fact = (k, v, testid) => [el('dt', {}, k), el('dd', { 'data-testid': testid }, v)];
   function render(x) {
     const run = x.latestRun;
+    const live = thisSync ?? (run ? { ...run, runId: run.id } : null);
     root.replaceChildren(
       ...fact('Gorgias', `${x.subdomain}.gorgias.com`),
       ...fact('Email', x.email),
       ...fact('API key', `•••• ${x.apiKeyLast4}`),
-      ...fact('Stored', `${num(x.ticketCount)} tickets · ${num(x.messageCount)} messages`, 'fact-stored'),
-      ...(thisSync || (run && ACTIVE_RUN.includes(run.status))
-        ? fact('This sync', liveText(thisSync ?? { ...run, runId: run.id }), 'fact-this-sync')
-        : []),
+      ...fact(
+        'Stored',
+        [
+          `${plural(x.ticketCount, 'ticket')} · ${plural(x.messageCount, 'message')}`,
+          // Step 1 reads messages; they count here once their tickets are stored in step 2.
+          thisSync && thisSync.status === 'RUNNING' && /^reading messages/.test(thisSync.phase ?? '')
+            ? el('span', { class: 'muted' }, ' (messages read so far count here once their tickets are stored, in step 2)')
+            : null,
+        ],
+        'fact-stored',
+      ),
+      ...(live && ACTIVE_RUN.includes(live.status) ? fact('This sync', liveText(live), 'fact-this-sync') : []),
       ...fact('Freshness', freshnessNode(x)),
       ...fact('Last sync', when(x.lastSyncedAt)),
       ...fact('Schedule', schedule(x), 'fact-schedule'),
@@ -77,5 +86,5 @@ export function connectorFacts(c) {
 }
 
 export function liveText(p) {
-  return `${p.status === 'RUNNING' || p.status === 'QUEUED' ? 'so far ' : ''}${num(p.ticketsSynced)} tickets · ${num(p.messagesSynced)} messages`;
+  return `so far ${plural(p.ticketsSynced, 'ticket')} · ${plural(p.messagesSynced, 'message')}`;
 }

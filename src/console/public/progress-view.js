@@ -1,5 +1,5 @@
 import { Q } from './api.js';
-import { duration, el, num } from './dom.js';
+import { duration, el, num, plural } from './dom.js';
 
 const FINISHED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
@@ -13,10 +13,10 @@ export function step(phase) {
 
 /** The run's figures, in the order they grow: messages during step 1, tickets after. */
 export function counts(p) {
-  const messages = `${num(p.messagesSynced)} messages`;
+  const messages = plural(p.messagesSynced, 'message');
   // An estimate already passed is no estimate: "500 of about 400" never shows.
   const about = p.ticketsTotal && p.ticketsTotal > p.ticketsSynced ? ` of about ${num(p.ticketsTotal)}` : '';
-  const tickets = `${num(p.ticketsSynced)} tickets${about}`;
+  const tickets = `${plural(p.ticketsSynced, 'ticket')}${about}`;
   if (p.status === 'RUNNING' && step(p.phase).n === 1) return `${messages} · tickets come next`;
   return `${tickets} · ${messages}`;
 }

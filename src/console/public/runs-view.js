@@ -76,6 +76,10 @@ export function runsView(api, connector, { openLog = () => undefined } = {}) {
   }
 
   function render() {
+    if (!runs.length) {
+      body.replaceChildren(el('p', { class: 'muted' }, 'No runs yet: Save & Activate starts the first sync.'));
+      return;
+    }
     const more = page.pageInfo.hasNextPage
       ? el('button', { type: 'button', class: 'secondary', onclick: () => load(true) }, 'Show older runs')
       : null;
@@ -96,7 +100,7 @@ export function runsView(api, connector, { openLog = () => undefined } = {}) {
           ),
         ),
       ),
-      more,
+      more ?? '',
     );
   }
 
