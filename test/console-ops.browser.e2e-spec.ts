@@ -166,6 +166,15 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     await expectText(dialog, /reads every ticket and message/);
     expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Run full resync' }).click();
+    // Pause during a run asks first; saying no keeps it running.
+    await page.getByTestId('connector-detail').getByRole('button', { name: 'Cancel sync' }).waitFor(); // the panel of the running sync
+    await page.getByTestId('connector-detail').getByRole('button', { name: 'Pause' }).click();
+    const pause = page.getByRole('dialog', { name: 'Pause during a sync?' });
+    await expectText(pause, /running sync is cancelled/);
+    await pause.getByRole('button', { name: 'Cancel', exact: true }).click();
+    expect((await t.gql('query($id: ID!) { connector(id: $id) { status } }', { id: connectorId }, admin())).data.connector.status).toBe(
+      'ACTIVE',
+    );
     await page.getByTestId('connector-detail').getByRole('button', { name: 'Cancel sync' }).click();
     await page.waitForFunction(() => (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'CANCELLED');
     acct.setFaults({});

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { GorgiasSimulator, SimAccount, startGorgiasSimulator } from './gorgias-simulator';
 import { CHROMIUM_PATH, hasChromium, launchChromium, startBlankOrigin } from './support/browser';
-import { expectText, firstNumber, seriousViolations } from './support/console-page';
+import { expectText, firstNumber, liveFigures, seriousViolations } from './support/console-page';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -170,19 +170,7 @@ describeInBrowser('operator console in Chromium', () => {
     });
     await expectText(detail.getByTestId('progress'), /\d+% · step [12] of 3, reading .* · about .* left/);
     // Three moments: each time the bar, "This sync" in the facts and the running row agree.
-    const figures = () =>
-      page.evaluate(() => {
-        const p = document.querySelector('[data-testid="progress"]') as HTMLElement;
-        const row = document.querySelector('.runs tr[data-run]');
-        const cells = row ? [...row.querySelectorAll('td.n')].map((td) => td.textContent) : [];
-        return {
-          status: p.dataset.status,
-          bar: `${p.dataset.tickets}/${p.dataset.messages}`,
-          row: `${(cells[0] ?? '').replace(/,/g, '')}/${(cells[1] ?? '').replace(/,/g, '')}`,
-          facts: document.querySelector('[data-testid="fact-this-sync"]')?.textContent ?? '',
-          label: p.querySelector('.progress-label')?.textContent ?? '',
-        };
-      });
+    const figures = () => liveFigures(page);
     const seen: string[] = [];
     for (let moment = 0; moment < 2; moment++) {
       const f = await figures();

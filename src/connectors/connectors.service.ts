@@ -155,25 +155,19 @@ export class ConnectorsService {
   }
 
   async testConnection(user: AuthUser, id: string): Promise<ConnectionCheck> {
-    const connector = await this.get(user, id);
-    let credentials: GorgiasCredentials;
+    return this.checkAndRecord(user, await this.get(user, id));
+  }
+
+  /** Checks the saved credentials (an unreadable key is an answer too) and keeps the result (Connector.lastCheck). */
+  private async checkAndRecord(user: AuthUser, connector: ConnectorEntity): Promise<ConnectionCheck> {
+    let check: ConnectionCheck;
     try {
-      credentials = await this.credentialsOf(connector.id);
+      check = await this.checker.check(await this.credentialsOf(connector.id), user.tenantId);
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
-      const unreadable = {
-        ok: false,
-        code: advice.code,
-        message: advice.message,
-        accountDomain: null,
-        canReadTickets: false,
-        canReadMessages: false,
-      };
-      await this.connectors.recordCheck(user.tenantId, connector.id, unreadable);
-      return unreadable;
+      check = { ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false };
     }
-    const check = await this.checker.check(credentials, user.tenantId);
     await this.connectors.recordCheck(user.tenantId, connector.id, check);
     return check;
   }
@@ -181,17 +175,8 @@ export class ConnectorsService {
   /** "Save & Activate": refuses with the check's answer, else ACTIVE and the initial sync is enqueued. */
   async activate(user: AuthUser, id: string): Promise<ConnectorEntity> {
     const connector = await this.get(user, id);
-    let check: ConnectionCheck;
-    try {
-      check = await this.checker.check(await this.credentialsOrAdvice(connector), user.tenantId);
-    } catch (e) {
-      const checkCode = e instanceof GraphQLError ? e.extensions?.checkCode : undefined;
-      if (checkCode)
-        await this.connectors.recordCheck(user.tenantId, connector.id, { ok: false, code: String(checkCode), message: e.message });
-      throw e;
-    }
     // Kept on the connector: a draft whose check failed says why (Connector.lastCheck).
-    await this.connectors.recordCheck(user.tenantId, connector.id, check);
+    const check = await this.checkAndRecord(user, connector);
     if (!check.ok) throw connectionCheckFailed(check);
     const activated = await this.dataSource.transaction(async (m) => {
       await this.connectors.update(m, user.tenantId, connector.id, {

@@ -48,3 +48,18 @@ export const horizontalOverflow = (page: Page) =>
 
 /** The number in a text such as "1,234 tickets" (the first one). */
 export const firstNumber = (text: string | null) => Number((text ?? '').match(/([\d,]+)/)?.[1].replace(/,/g, '') ?? NaN);
+
+/** The figures of the current run as the bar, the running row of Runs, and "This sync" show them, read at one instant. */
+export const liveFigures = (page: Page) =>
+  page.evaluate(() => {
+    const p = document.querySelector('[data-testid="progress"]') as HTMLElement;
+    const row = document.querySelector('.runs tr[data-run]');
+    const cells = row ? [...row.querySelectorAll('td.n')].map((td) => td.textContent) : [];
+    return {
+      status: p.dataset.status,
+      bar: `${p.dataset.tickets}/${p.dataset.messages}`,
+      row: `${(cells[0] ?? '').replace(/,/g, '')}/${(cells[1] ?? '').replace(/,/g, '')}`,
+      facts: document.querySelector('[data-testid="fact-this-sync"]')?.textContent ?? '',
+      label: p.querySelector('.progress-label')?.textContent ?? '',
+    };
+  });
