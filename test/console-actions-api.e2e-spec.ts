@@ -22,7 +22,10 @@ describe('console actions API: lastCheck, cancelSync, retrySyncNow, syncQuaranti
     sim = await startGorgiasSimulator({ port: 0, rateLimit: false });
     sim.addAccount({ subdomain: 'ops', email: EMAIL, apiKey: KEY, seed: 3, tickets: 60, messagesPerTicket: 3 });
     sim.addAccount({ subdomain: 'ops2', email: EMAIL, apiKey: KEY, seed: 4, tickets: 5 });
-    t = await startTestApp({ env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' } });
+    t = await startTestApp({
+      // No retries inside a run: a Gorgias error sends the run back to the queue at once (see "retry").
+      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1', GORGIAS_MAX_RETRIES: '0' },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -86,6 +89,32 @@ describe('console actions API: lastCheck, cancelSync, retrySyncNow, syncQuaranti
     // Already claimed by the scheduler, or brought forward now: either way it runs to the end.
     if (retried) expect(retried.id).toBe(queued.data.triggerSync.id);
     expect((await waitForRun(t, admin, id, queued.data.triggerSync.id)).status).toBe('SUCCEEDED');
+  });
+
+  it('a run waiting to retry says its attempt and next try (SyncRun.retry); retrySyncNow brings it forward', async () => {
+    const admin = t.token(randomTenant('ops'), 'admin');
+    const down = sim.addAccount({ subdomain: 'opsdown', email: EMAIL, apiKey: KEY, seed: 7, tickets: 3 });
+    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'opsdown' });
+    await waitForRun(t, admin, id);
+    down.setFaults({ errorRate: 1 }); // Gorgias answers 5xx to everything
+    try {
+      const queued = (await t.gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id }, admin)).data.triggerSync;
+      const LATEST = `query($id: ID!) { connector(id: $id) { latestRun { id status error retry { attempt nextTryAt } } } }`;
+      let run: any;
+      for (let i = 0; i < 200 && !run?.retry; i++) {
+        run = (await t.gql(LATEST, { id }, admin)).data.connector.latestRun;
+        if (!run.retry) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(run).toMatchObject({ id: queued.id, status: 'QUEUED', error: expect.any(String) });
+      expect(run.retry.attempt).toBeGreaterThanOrEqual(1);
+      expect(new Date(run.retry.nextTryAt).getTime()).not.toBeNaN();
+      down.setFaults({});
+      expect((await t.gql(RETRY, { id }, admin)).data.retrySyncNow).toMatchObject({ id: queued.id });
+      expect((await waitForRun(t, admin, id, queued.id)).status).toBe('SUCCEEDED');
+      expect((await t.gql(LATEST, { id }, admin)).data.connector.latestRun.retry).toBeNull();
+    } finally {
+      down.setFaults({});
+    }
   });
 
   it('syncQuarantine lists a refused record with its reason and Gorgias id (readers may read it)', async () => {

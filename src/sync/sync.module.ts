@@ -33,6 +33,7 @@ import { WebhookIntakeService } from './intake/webhook-intake.service';
 import { WebhookLogListener } from './scheduling/webhook-log.listener';
 import { SyncControlResolver } from './api/sync-control.resolver';
 import { SyncControlService } from './api/sync-control.service';
+import { SyncRunRetryResolver } from './api/sync-run-retry.resolver';
 import { SyncRunControlRepository } from './repositories/sync-run-control.repository';
 
 @Module({
@@ -75,6 +76,7 @@ import { SyncRunControlRepository } from './repositories/sync-run-control.reposi
     SyncRunControlRepository,
     SyncControlService,
     SyncControlResolver,
+    SyncRunRetryResolver,
   ],
   controllers: [WebhookController],
   exports: [SyncTriggerService, SyncQueriesService, SyncScheduler, RunObserverRegistry, TicketRefresher],

@@ -111,7 +111,7 @@ export async function detectFeatures(api) {
 }
 
 const RUN_FIELDS =
-  'id status mode phase percent ticketsSynced messagesSynced ticketsDeleted ticketsTotal apiRequests error startedAt finishedAt createdAt';
+  'id status mode phase percent ticketsSynced messagesSynced ticketsDeleted ticketsTotal apiRequests error startedAt finishedAt createdAt retry { attempt nextTryAt }';
 
 export function connectorFields(features) {
   const extra = [];

@@ -1,5 +1,5 @@
 import { Q } from './api.js';
-import { duration, el, num, plural } from './dom.js';
+import { ago, duration, el, num, plural } from './dom.js';
 
 const FINISHED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
@@ -50,7 +50,11 @@ export function progressView(api, connector, { onRunFinished, onProgress = () =>
     root.dataset.status = p.status;
     root.dataset.tickets = String(p.ticketsSynced);
     root.dataset.messages = String(p.messagesSynced);
-    heading.textContent = FINISHED.includes(p.status) ? `Last sync: ${p.status.toLowerCase()}` : 'Sync in progress';
+    heading.textContent = FINISHED.includes(p.status)
+      ? `Last sync: ${p.status.toLowerCase()}`
+      : p.status === 'QUEUED' && connector.latestRun?.id === p.runId && connector.latestRun.error
+        ? 'Sync retrying'
+        : 'Sync in progress';
     let where = p.phase || p.status.toLowerCase();
     let eta = '';
     if (!FINISHED.includes(p.status)) {
@@ -64,10 +68,11 @@ export function progressView(api, connector, { onRunFinished, onProgress = () =>
         eta = done > 0.5 && elapsed > 0.5 ? ` · about ${duration(((100 - percent) * elapsed) / done)} left` : ' · estimating time left…';
       }
     }
-    // A run waiting to retry says why (the run's last error, as the runs table has it).
+    // A run waiting to retry says which attempt comes, when, and why (the run's last error).
+    const latest = connector.latestRun?.id === p.runId ? connector.latestRun : null;
     const retry =
-      p.status === 'QUEUED' && connector.latestRun?.id === p.runId && connector.latestRun.error
-        ? ` · last error: ${connector.latestRun.error.slice(0, 160)}`
+      p.status === 'QUEUED' && latest?.error
+        ? `${latest.retry ? ` (attempt ${latest.retry.attempt + 1}, next try ${ago(latest.retry.nextTryAt)})` : ''} · last error: ${latest.error.slice(0, 160)}`
         : '';
     label.textContent = `${percent.toFixed(0)}% · ${where} · ${counts(p)}${eta}${retry}`;
     root.hidden = false;

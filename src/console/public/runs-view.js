@@ -44,7 +44,14 @@ export function runsView(api, connector, { openLog = () => undefined } = {}) {
   let latest = null; // the last progress event: a row loaded after it shows its figures, not the older saved ones
 
   function row(r, isFirstEver) {
-    const status = el('td', {}, badge(r.status, STATUS_TONE[r.status], 'Run status'));
+    const retrying = r.status === 'QUEUED' && r.error;
+    const status = el(
+      'td',
+      {},
+      retrying
+        ? badge(`RETRYING${r.retry ? ` (attempt ${r.retry.attempt + 1})` : ''}`, 'warn', 'Run status')
+        : badge(r.status, STATUS_TONE[r.status], 'Run status'),
+    );
     const tickets = el('td', { class: 'n' }, num(r.ticketsSynced));
     const messages = el('td', { class: 'n' }, num(r.messagesSynced));
     cells.set(r.id, { status, tickets, messages });

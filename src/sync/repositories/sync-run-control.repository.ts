@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
 import { RUN_COLUMNS, SyncRunRow } from './sync-run.row';
 
@@ -10,6 +11,18 @@ import { RUN_COLUMNS, SyncRunRow } from './sync-run.row';
  */
 @Injectable()
 export class SyncRunControlRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Of the given runs, those waiting to retry after a failure: their claims so far and when the next may start. */
+  async retryStates(tenantId: string, runIds: readonly string[]): Promise<Map<string, { attempt: number; nextTryAt: Date }>> {
+    const rows: { id: string; attempts: number; nextTryAt: Date }[] = await this.dataSource.query(
+      `SELECT id, attempts, greatest(lease_expires_at, now()) AS "nextTryAt" FROM sync_runs
+        WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND status = 'QUEUED' AND error IS NOT NULL`,
+      [tenantId, runIds],
+    );
+    return new Map(rows.map((r) => [r.id, { attempt: r.attempts, nextTryAt: new Date(r.nextTryAt) }]));
+  }
+
   /** Cancels the queued or running run, if any; the connector is next due after its interval. */
   async cancelActive(m: EntityManager, connectorId: string): Promise<SyncRunRow | null> {
     const rows = await queryRows<SyncRunRow>(
