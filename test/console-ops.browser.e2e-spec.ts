@@ -183,6 +183,31 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     await screenIsSound();
   });
 
+  it('runs history pages beyond 20 runs, one tab stop for all their Log buttons', async () => {
+    const RUNS = `query($id: ID!) { syncRuns(connectorId: $id, first: 1) { totalCount } }`;
+    while ((await t.gql(RUNS, { id: connectorId }, admin())).data.syncRuns.totalCount < 22) {
+      const run = (await t.gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id: connectorId }, admin())).data
+        .triggerSync;
+      await waitForRun(t, admin(), connectorId, run.id);
+    }
+    const total = (await t.gql(RUNS, { id: connectorId }, admin())).data.syncRuns.totalCount;
+    const detail = page.getByTestId('connector-detail');
+    await detail.getByRole('tab', { name: 'Sync log' }).click();
+    await detail.getByRole('tab', { name: 'Runs' }).click();
+    await expectText(detail.locator('.runs caption'), new RegExp(`^20 of ${total} runs`));
+    await detail.getByRole('button', { name: 'Show older runs' }).click();
+    await expectText(detail.locator('.runs caption'), new RegExp(`^${total} of ${total} runs`));
+    await expectText(detail.locator('.runs tr[data-run]').last(), /initial/);
+    const logs = detail.getByRole('button', { name: /^Log of the run/ });
+    await expect(logs.count()).resolves.toBe(total);
+    await expect(detail.locator('button.log-link[tabindex="0"]').count()).resolves.toBe(1);
+    await logs.first().focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe(
+      await logs.nth(1).getAttribute('aria-label'),
+    );
+  });
+
   it('deletes the connector after a confirmation that names what is removed', async () => {
     await page.getByTestId('connector-detail').getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete Gorgias (ops)?' });

@@ -73,13 +73,29 @@ export function runsView(api, connector, { openLog = () => undefined } = {}) {
           {},
           el(
             'button',
-            { type: 'button', class: 'link', 'aria-label': `Log of the run started ${started}`, onclick: () => openLog(r.id) },
+            { type: 'button', class: 'link log-link', 'aria-label': `Log of the run started ${started}`, onclick: () => openLog(r.id) },
             'Log',
           ),
         ),
       ),
       errorRow(r),
     ];
+  }
+
+  /** One tab stop for all the Log buttons (roving tabindex): arrow keys move between runs. */
+  function rove(table) {
+    const logs = [...table.querySelectorAll('button.log-link')];
+    logs.forEach((b, i) => (b.tabIndex = i === 0 ? 0 : -1));
+    table.addEventListener('keydown', (e) => {
+      const i = logs.indexOf(document.activeElement);
+      const next = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: logs.length - 1 }[e.key];
+      if (i < 0 || next === undefined || !logs[next]) return;
+      e.preventDefault();
+      logs[i].tabIndex = -1;
+      logs[next].tabIndex = 0;
+      logs[next].focus();
+    });
+    return table;
   }
 
   function render() {
@@ -95,15 +111,17 @@ export function runsView(api, connector, { openLog = () => undefined } = {}) {
       el(
         'div',
         { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Runs table (scrolls sideways)' },
-        el(
-          'table',
-          { class: 'table' },
-          el('caption', {}, `${num(runs.length)} of ${num(page.totalCount)} run${page.totalCount === 1 ? '' : 's'}, newest first`),
-          el('thead', {}, el('tr', {}, ...HEADERS.map((h) => el('th', { scope: 'col' }, h)))),
+        rove(
           el(
-            'tbody',
-            {},
-            runs.map((r, i) => row(r, !page.pageInfo.hasNextPage && i === runs.length - 1)),
+            'table',
+            { class: 'table' },
+            el('caption', {}, `${num(runs.length)} of ${num(page.totalCount)} run${page.totalCount === 1 ? '' : 's'}, newest first`),
+            el('thead', {}, el('tr', {}, ...HEADERS.map((h) => el('th', { scope: 'col' }, h)))),
+            el(
+              'tbody',
+              {},
+              runs.map((r, i) => row(r, !page.pageInfo.hasNextPage && i === runs.length - 1)),
+            ),
           ),
         ),
       ),
