@@ -110,6 +110,15 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     const summary = detail.locator('.tickets > .muted');
     await expectText(summary, /^\d+ tickets \(trashed and deleted tickets hidden\)/);
     const live = firstNumber(await summary.textContent());
+    // Filters: status, then a date range after every update, then back.
+    const closed = (await t.gql('{ tickets(filter: { status: "closed" }) { totalCount } }', {}, admin())).data.tickets.totalCount;
+    await detail.getByLabel('Status', { exact: true }).selectOption('closed');
+    await expectText(summary, new RegExp(`^${closed} tickets? \\(trashed`));
+    await detail.getByLabel('Status', { exact: true }).selectOption('');
+    await detail.getByLabel('Updated from').fill('2999-01-01');
+    await expectText(summary, /^0 tickets/);
+    await detail.getByLabel('Updated from').fill('');
+    await expectText(summary, new RegExp(`^${live} tickets`));
     await detail.getByLabel('Include trashed and deleted').check();
     await expectText(summary, new RegExp(`^${live + 1} tickets$`));
 

@@ -63,9 +63,8 @@ export function ticketFilters(onSubmit) {
     ),
   );
   const value = () => {
-    const day = (d, end) => (d ? new Date(`${d}T00:00:00${end ? '' : ''}`).getTime() + (end ? 86_400_000 : 0) : null);
-    const fromMs = day(from.value, false);
-    const toMs = day(to.value, true);
+    // Dates are the user's days: from the start of "from" to the end of "to", in local time.
+    const day = (d, plusDays) => (d ? new Date(new Date(`${d}T00:00:00`).getTime() + plusDays * 86_400_000).toISOString() : null);
     return {
       query: readQuery(search.value),
       text: search.value.trim(),
@@ -73,8 +72,8 @@ export function ticketFilters(onSubmit) {
         status: status.value || null,
         channel: channel.value || null,
         priority: priority.value || null,
-        updatedAfter: fromMs ? new Date(fromMs).toISOString() : null,
-        updatedBefore: toMs ? new Date(toMs).toISOString() : null,
+        updatedAfter: day(from.value, 0),
+        updatedBefore: day(to.value, 1),
         includeDeleted: deleted.checked,
       },
     };
