@@ -30,10 +30,14 @@ export function connectorForm(api, { onSaved, onCancel, existing, focusField }) 
     const hint = existing && f.name === 'apiKey' ? `Leave empty to keep the current key (•••• ${existing.apiKeyLast4}). ${f.hint}` : f.hint;
     rows[f.name] = fieldRow(f, inputs[f.name], hint);
   }
+  const initialInterval = existing?.syncIntervalMinutes ?? 15;
   const interval = el(
     'select',
     { id: 'connector-interval', name: 'syncIntervalMinutes' },
-    INTERVALS.map((m) => el('option', { value: m, selected: m === (existing?.syncIntervalMinutes ?? 15) }, `every ${intervalLabel(m)}`)),
+    // A value set through the API that is not in the list stays selectable (saving must not change it).
+    [...new Set([...INTERVALS, initialInterval])]
+      .sort((a, b) => a - b)
+      .map((m) => el('option', { value: m, selected: m === initialInterval }, `every ${intervalLabel(m)}`)),
   );
   const intervalRow = fieldRow(
     { label: 'Full check' },
@@ -116,7 +120,9 @@ export function connectorForm(api, { onSaved, onCancel, existing, focusField }) 
     let id = draft?.id;
     const activate = activates();
     try {
-      const input = { ...credentials(), name: inputs.name.value.trim() || undefined, syncIntervalMinutes: Number(interval.value) };
+      const input = { ...credentials(), name: inputs.name.value.trim() || undefined };
+      // Only a changed interval is sent: a new connector otherwise gets the gateway's default.
+      if (Number(interval.value) !== initialInterval) input.syncIntervalMinutes = Number(interval.value);
       if (draft) {
         if (!input.apiKey) delete input.apiKey;
         await api.gql(Q.update, { id, input });
