@@ -10,6 +10,7 @@ import { RunClaimToken1764000000073 } from './1764000000073-RunClaimToken';
 import { GorgiasFidelity1764000000080 } from './1764000000080-GorgiasFidelity';
 import { SyncRunChanges1764000000090 } from './1764000000090-SyncRunChanges';
 import { WebhookBudget1764000000091 } from './1764000000091-WebhookBudget';
+import { ConnectorLastCheck1764000000095 } from './1764000000095-ConnectorLastCheck';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and the built app load the same set. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   GorgiasFidelity1764000000080,
   SyncRunChanges1764000000090,
   WebhookBudget1764000000091,
+  ConnectorLastCheck1764000000095,
 ];

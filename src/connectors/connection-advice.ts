@@ -94,7 +94,10 @@ export function adviceFor(error: unknown, subdomain: string): Advice {
       const what = error.details.resource === 'messages' ? 'messages' : error.details.resource === 'account' ? 'the account' : 'tickets';
       // Gorgias has no separate messages permission: a key carries the permissions of the user who
       // created it, so a 403 on messages (rare) means that user's role cannot see ticket conversations.
-      const tail = what === 'messages' ? 'Tickets would sync but their messages would be missing (the guide\'s "Missing Messages"). ' : '';
+      const tail =
+        what === 'messages'
+          ? 'Tickets would sync but their messages would be missing (the guide\'s section "Some messages seem to be missing"). '
+          : '';
       return {
         code: ConnectionCheckCode.PERMISSION_DENIED,
         message:

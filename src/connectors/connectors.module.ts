@@ -10,6 +10,7 @@ import { ConnectorsResolver } from './api/connectors.resolver';
 import { ConnectorsRepository } from './connectors.repository';
 import { ConnectorsService } from './connectors.service';
 import { ConnectorEntity } from './entities/connector.entity';
+import { ConnectorLastCheckResolver } from './api/connector-last-check.resolver';
 import { ConnectorRealtimeResolver } from './webhooks/connector-realtime.resolver';
 import { ConnectorRealtimeService } from './webhooks/connector-realtime.service';
 import { ConnectorWebhookRepository } from './webhooks/connector-webhook.repository';
@@ -34,6 +35,7 @@ import { WebhookSecretResetService } from './webhooks/webhook-secret-reset.servi
     ConnectorRealtimeService,
     ConnectorRealtimeResolver,
     WebhookSecretResetService,
+    ConnectorLastCheckResolver,
   ],
   exports: [
     ConnectorsService,

@@ -135,6 +135,21 @@ export class ConnectorsRepository {
     return row?.next ?? null;
   }
 
+  /** Keeps the result of a connection check on the connector (null: credentials changed unchecked, forget the old one). */
+  async recordCheck(
+    tenantId: string,
+    id: string,
+    check: { ok: boolean; code: string; message: string } | null,
+    m?: EntityManager,
+  ): Promise<void> {
+    await (m ?? this.dataSource.manager).query(
+      `UPDATE connectors SET last_check_ok = $3, last_check_code = $4, last_check_message = $5,
+              last_checked_at = CASE WHEN $3::boolean IS NULL THEN NULL ELSE now() END
+        WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id, check?.ok ?? null, check?.code ?? null, check?.message ?? null],
+    );
+  }
+
   /** API keys stored under another key id than `keyId` (for re-encryption under the current key). */
   async apiKeysNotUnder(keyId: string): Promise<StoredApiKey[]> {
     const rows: { id: string; email: string; subdomain: string; ciphertext: string; key_id: string }[] = await this.dataSource.query(

@@ -100,7 +100,8 @@ export class ConnectorsService {
       (input.subdomain !== undefined && input.subdomain !== current.subdomain) ||
       input.apiKey !== undefined;
     let reactivate = false;
-    if (credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR)) {
+    const checked = credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR);
+    if (checked) {
       // A new key is checked as given: the old one is never decrypted (it may be unreadable, which is why it is replaced).
       const apiKey = input.apiKey ?? (await this.credentialsOrAdvice(current)).apiKey;
       const check = await this.checker.check(
@@ -111,6 +112,7 @@ export class ConnectorsService {
         },
         user.tenantId,
       );
+      await this.connectors.recordCheck(user.tenantId, current.id, check);
       if (!check.ok) throw connectionCheckFailed(check);
       reactivate = current.status === ConnectorStatus.ERROR;
     }
@@ -123,6 +125,8 @@ export class ConnectorsService {
       if (reactivate) Object.assign(patch, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null });
       if (Object.keys(patch).length) await this.connectors.update(m, user.tenantId, current.id, patch);
       if (input.apiKey !== undefined) await this.credentials.store(m, current.id, input.apiKey);
+      // Credentials changed without a check (a draft, a paused connector): the old result no longer applies.
+      if (credentialsChanged && !checked) await this.connectors.recordCheck(user.tenantId, current.id, null, m);
       const updated = await this.connectors.reload(m, current.id);
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
@@ -144,22 +148,28 @@ export class ConnectorsService {
   }
 
   async testConnection(user: AuthUser, id: string): Promise<ConnectionCheck> {
-    const connector = await this.get(user, id);
-    let credentials: GorgiasCredentials;
+    return this.checkAndRecord(user, await this.get(user, id));
+  }
+
+  /** Checks the saved credentials (an unreadable key is an answer too) and keeps the result (Connector.lastCheck). */
+  private async checkAndRecord(user: AuthUser, connector: ConnectorEntity): Promise<ConnectionCheck> {
+    let check: ConnectionCheck;
     try {
-      credentials = await this.credentials.credentialsOf(connector.id);
+      check = await this.checker.check(await this.credentials.credentialsOf(connector.id), user.tenantId);
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
-      return { ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false };
+      check = { ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false };
     }
-    return this.checker.check(credentials, user.tenantId);
+    await this.connectors.recordCheck(user.tenantId, connector.id, check);
+    return check;
   }
 
   /** "Save & Activate": refuses with the check's answer, else ACTIVE and the initial sync is enqueued. */
   async activate(user: AuthUser, id: string): Promise<ConnectorEntity> {
     const connector = await this.get(user, id);
-    const check = await this.checker.check(await this.credentialsOrAdvice(connector), user.tenantId);
+    // Kept on the connector: a draft whose check failed says why (Connector.lastCheck).
+    const check = await this.checkAndRecord(user, connector);
     if (!check.ok) throw connectionCheckFailed(check);
     const activated = await this.dataSource.transaction(async (m) => {
       await this.connectors.update(m, user.tenantId, connector.id, {

@@ -36,6 +36,10 @@ import { WebhookBacklogRepository } from './repositories/webhook-backlog.reposit
 import { WebhookBudgetRepository } from './repositories/webhook-budget.repository';
 import { WebhookRateRepository } from './repositories/webhook-rate.repository';
 import { WebhookBacklogPruner } from './scheduling/webhook-backlog.pruner';
+import { SyncControlResolver } from './api/sync-control.resolver';
+import { SyncControlService } from './api/sync-control.service';
+import { SyncRunRetryResolver } from './api/sync-run-retry.resolver';
+import { SyncRunControlRepository } from './repositories/sync-run-control.repository';
 
 @Module({
   imports: [ConnectorsModule, GorgiasModule, TicketsModule],
@@ -80,6 +84,10 @@ import { WebhookBacklogPruner } from './scheduling/webhook-backlog.pruner';
     WebhookBacklogPruner,
     FreshnessRepository,
     ConnectorFreshnessResolver,
+    SyncRunControlRepository,
+    SyncControlService,
+    SyncControlResolver,
+    SyncRunRetryResolver,
   ],
   controllers: [WebhookController],
   exports: [SyncTriggerService, SyncQueriesService, SyncScheduler, RunObserverRegistry, TicketRefresher],

@@ -9,6 +9,7 @@ const SYNC_MODES = `('INCREMENTAL','FULL')`;
 /** Per connector: the latest success, the failures since, and the latest run (each a short index walk). */
 const FACTS_SQL = `
 SELECT c.id AS "connectorId", c.status, c.sync_interval_minutes AS "syncIntervalMinutes", c.last_error AS "lastError",
+       c.last_check_ok AS "lastCheckOk", c.last_check_code AS "lastCheckCode", c.last_check_message AS "lastCheckMessage",
        coalesce(s.finished_at, c.last_synced_at) AS "lastSuccessAt",
        coalesce(s.started_at, c.last_synced_at) AS "freshAsOf",
        coalesce(f.failures, 0)::int AS "consecutiveFailures",
