@@ -11,7 +11,7 @@ import { ReconcileStage } from './engine/stages/reconcile.stage';
 import { SweepStage } from './engine/stages/sweep.stage';
 import { TicketsStage } from './engine/stages/tickets.stage';
 import { SyncRunExecutor } from './engine/sync-run.executor';
-import { TicketRefresher } from './engine/ticket-refresher';
+import { TicketRefresher } from './engine/source/ticket-refresher';
 import { ProgressPublisher } from './progress/progress.publisher';
 import { SyncProgressBus } from './progress/sync-progress.bus';
 import { SyncCursorRepository } from './repositories/sync-cursor.repository';

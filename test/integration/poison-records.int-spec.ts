@@ -1,7 +1,7 @@
 import { migrations } from '../../migrations';
 import { MAX_STORED_TEXT_CHARS } from '../../src/gorgias/mappers/storable-text';
 import { RunObserverRegistry } from '../../src/sync/engine/run-observer';
-import { RunSession } from '../../src/sync/engine/run-session';
+import { RunSession } from '../../src/sync/engine/session/run-session';
 import { MessagesStage } from '../../src/sync/engine/stages/messages.stage';
 import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
 import { SyncCursorRepository } from '../../src/sync/repositories/sync-cursor.repository';

@@ -1,11 +1,11 @@
 import { EntityManager } from 'typeorm';
 import { PageChanges, RunContext, RunObserverRegistry } from '../../src/sync/engine/run-observer';
-import { RunSession } from '../../src/sync/engine/run-session';
+import { RunSession } from '../../src/sync/engine/session/run-session';
 import { EventsStage } from '../../src/sync/engine/stages/events.stage';
 import { MessagesStage } from '../../src/sync/engine/stages/messages.stage';
 import { ReconcileStage } from '../../src/sync/engine/stages/reconcile.stage';
 import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
-import { TicketRefresher } from '../../src/sync/engine/ticket-refresher';
+import { TicketRefresher } from '../../src/sync/engine/source/ticket-refresher';
 import { SyncCursorRepository } from '../../src/sync/repositories/sync-cursor.repository';
 import { SyncLogRepository } from '../../src/sync/repositories/sync-log.repository';
 import { SyncQuarantineRepository } from '../../src/sync/repositories/sync-quarantine.repository';

@@ -1,6 +1,6 @@
 import { GorgiasPage, GorgiasTicket } from '../../src/gorgias/gorgias.types';
 import { toTicketRows } from '../../src/gorgias/mappers/ticket.mapper';
-import { RunServices } from '../../src/sync/engine/run-session';
+import { RunServices } from '../../src/sync/engine/session/run-session';
 import { SweepStage } from '../../src/sync/engine/stages/sweep.stage';
 import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
 import { SyncMode } from '../../src/sync/sync-run.types';

@@ -19,9 +19,9 @@ import { SyncMode, SyncRunStatus, SyncStage } from '../sync-run.types';
 import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS, PROGRESS_INTERVAL_MS } from '../sync.constants';
 import { inSyncStageSpan } from '../../observability/tracing/sync-page.span';
 import { RunObserverRegistry } from './run-observer';
-import { RunServices, RunSession } from './run-session';
-import { successLine } from './run-summary';
-import { gaveUpLine, retryLine } from './failure-log';
+import { RunServices, RunSession } from './session/run-session';
+import { successLine } from './outcome/run-summary';
+import { gaveUpLine, retryLine } from './outcome/failure-log';
 import { clampWatermark, firstCheckpoint, remainingStages } from './stage-plan';
 import { EventsStage } from './stages/events.stage';
 import { MessagesStage } from './stages/messages.stage';
@@ -30,7 +30,7 @@ import { RefreshStage } from './refresh/refresh.stage';
 import { SweepStage } from './stages/sweep.stage';
 import { SyncStageRunner } from './stages/sync-stage';
 import { TicketsStage } from './stages/tickets.stage';
-import { decideFailure, FailureDecision, needsCurrentCredentials, RunCancelled } from './sync-failure.policy';
+import { decideFailure, FailureDecision, needsCurrentCredentials, RunCancelled } from './outcome/sync-failure.policy';
 
 /**
  * Executes one claimed sync run: its stages in order (stage-plan.ts), each walking Gorgias newest

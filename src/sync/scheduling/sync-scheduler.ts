@@ -9,7 +9,7 @@ import { SyncProgressBus } from '../progress/sync-progress.bus';
 import { SyncRunRepository } from '../repositories/sync-run.repository';
 import { SyncRunRow } from '../repositories/sync-run.row';
 import { REFRESH_BATCH_MAX_TICKETS, REFRESH_COALESCE_MS } from '../engine/refresh/refresh.constants';
-import { ABANDONED_RUN_MESSAGE } from '../engine/sync-failure.policy';
+import { ABANDONED_RUN_MESSAGE } from '../engine/outcome/sync-failure.policy';
 import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
 import { TicketRefreshRequestRepository } from '../repositories/ticket-refresh-request.repository';
 import { MAX_CLAIM_ATTEMPTS, SHORT_RUN_SLOTS } from '../sync.constants';

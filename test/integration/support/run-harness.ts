@@ -1,6 +1,6 @@
 import { GorgiasClient } from '../../../src/gorgias/gorgias-client';
 import { RunObserverRegistry } from '../../../src/sync/engine/run-observer';
-import { RunServices, RunSession } from '../../../src/sync/engine/run-session';
+import { RunServices, RunSession } from '../../../src/sync/engine/session/run-session';
 import { SyncCursorRepository } from '../../../src/sync/repositories/sync-cursor.repository';
 import { SyncLogRepository } from '../../../src/sync/repositories/sync-log.repository';
 import { SyncQuarantineRepository } from '../../../src/sync/repositories/sync-quarantine.repository';

@@ -2,7 +2,7 @@ import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { datetimeMs } from '../../../gorgias/gorgias-datetime';
 import { GorgiasEvent } from '../../../gorgias/gorgias.types';
 import { PAGE_SIZE, SYNC_EVENT_OBJECT_TYPES, SYNC_EVENT_TYPES } from '../../sync.constants';
-import { RunSession } from '../run-session';
+import { RunSession } from '../session/run-session';
 
 const isBadRequest = (e: unknown) => e instanceof GorgiasApiError && e.code === 'BAD_REQUEST';
 

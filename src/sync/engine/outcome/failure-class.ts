@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
-import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
-import { SecretUnreadableError } from '../../secrets/secret-cipher';
+import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
+import { SecretUnreadableError } from '../../../secrets/secret-cipher';
 
 /**
  * What kind of failure stopped a write or a run. Decided here only, from the error's type and, for

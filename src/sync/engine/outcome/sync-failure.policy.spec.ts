@@ -1,8 +1,8 @@
 import { QueryFailedError } from 'typeorm';
-import { SecretUnreadableError } from '../../secrets/secret-cipher';
-import { GorgiasApiError, GorgiasErrorCode } from '../../gorgias/gorgias-api.error';
-import { LeaseLostError } from '../repositories/lease-lost.error';
-import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../sync.constants';
+import { SecretUnreadableError } from '../../../secrets/secret-cipher';
+import { GorgiasApiError, GorgiasErrorCode } from '../../../gorgias/gorgias-api.error';
+import { LeaseLostError } from '../../repositories/lease-lost.error';
+import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../../sync.constants';
 import { decideFailure, failureCode, needsCurrentCredentials, RunCancelled } from './sync-failure.policy';
 
 const gorgias = (code: GorgiasErrorCode) => new GorgiasApiError(code, `gorgias said ${code}`, { resource: 'tickets' });

@@ -1,7 +1,7 @@
-import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
+import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { failureClassOf } from './failure-class';
-import { LeaseLostError } from '../repositories/lease-lost.error';
-import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../sync.constants';
+import { LeaseLostError } from '../../repositories/lease-lost.error';
+import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../../sync.constants';
 
 /** What a run that kept stopping without an outcome (see MAX_CLAIM_ATTEMPTS) says in its connector's lastError. */
 export const ABANDONED_RUN_MESSAGE =

@@ -13,9 +13,9 @@ import { WebhookBudgetRepository } from '../../repositories/webhook-budget.repos
 import { CallAllowance } from './call-allowance';
 import { PAGE_SIZE } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
-import { RunSession } from '../run-session';
+import { RunSession } from '../session/run-session';
 import { SyncStageRunner } from '../stages/sync-stage';
-import { TicketRefresher } from '../ticket-refresher';
+import { TicketRefresher } from '../source/ticket-refresher';
 import { refreshPlan } from './refresh-plan';
 import {
   REFRESH_BATCH_MAX_TICKETS,

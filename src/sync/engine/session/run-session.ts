@@ -1,18 +1,18 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { GorgiasClient } from '../../gorgias/gorgias-client';
-import { GorgiasCredentials } from '../../gorgias/gorgias.types';
-import { inSyncWriteSpan, SyncSpanScope } from '../../observability/tracing/sync-page.span';
-import { SyncCursorRepository } from '../repositories/sync-cursor.repository';
-import { QuarantinedObjectType, SyncQuarantineRepository } from '../repositories/sync-quarantine.repository';
-import { SyncRunRepository } from '../repositories/sync-run.repository';
-import { RunCounters, SyncRunRow } from '../repositories/sync-run.row';
-import { SyncLogScope, SyncLogService } from '../sync-log.service';
-import { SyncCheckpoint, SyncRunStatus, SyncStage } from '../sync-run.types';
-import { dataErrorReason, isDataError, sqlState } from './failure-class';
+import { GorgiasClient } from '../../../gorgias/gorgias-client';
+import { GorgiasCredentials } from '../../../gorgias/gorgias.types';
+import { inSyncWriteSpan, SyncSpanScope } from '../../../observability/tracing/sync-page.span';
+import { SyncCursorRepository } from '../../repositories/sync-cursor.repository';
+import { QuarantinedObjectType, SyncQuarantineRepository } from '../../repositories/sync-quarantine.repository';
+import { SyncRunRepository } from '../../repositories/sync-run.repository';
+import { RunCounters, SyncRunRow } from '../../repositories/sync-run.row';
+import { SyncLogScope, SyncLogService } from '../../sync-log.service';
+import { SyncCheckpoint, SyncRunStatus, SyncStage } from '../../sync-run.types';
+import { dataErrorReason, isDataError, sqlState } from '../outcome/failure-class';
 import { PageChangeSet } from './page-changes';
-import { RunContext, RunObserverRegistry, RunProgress } from './run-observer';
-import { advanceCheckpoint, watermarkCap } from './stage-plan';
-import { RunCancelled } from './sync-failure.policy';
+import { RunContext, RunObserverRegistry, RunProgress } from '../run-observer';
+import { advanceCheckpoint, watermarkCap } from '../stage-plan';
+import { RunCancelled } from '../outcome/sync-failure.policy';
 
 /** What a session needs from the engine's services (one set per executor). */
 export interface RunServices {

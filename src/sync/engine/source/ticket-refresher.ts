@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
-import { GorgiasClient } from '../../gorgias/gorgias-client';
-import { GorgiasMessage, GorgiasTicket } from '../../gorgias/gorgias.types';
-import { toCustomerRows } from '../../gorgias/mappers/customer.mapper';
-import { toMessageRows } from '../../gorgias/mappers/message.mapper';
-import { toTicketRows } from '../../gorgias/mappers/ticket.mapper';
-import { TicketReconcileRepository } from '../../tickets/repositories/ticket-reconcile.repository';
-import { TicketWriteRepository, WriteScope } from '../../tickets/repositories/ticket-write.repository';
-import { PAGE_SIZE } from '../sync.constants';
-import { PageChangeSet } from './page-changes';
+import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
+import { GorgiasClient } from '../../../gorgias/gorgias-client';
+import { GorgiasMessage, GorgiasTicket } from '../../../gorgias/gorgias.types';
+import { toCustomerRows } from '../../../gorgias/mappers/customer.mapper';
+import { toMessageRows } from '../../../gorgias/mappers/message.mapper';
+import { toTicketRows } from '../../../gorgias/mappers/ticket.mapper';
+import { TicketReconcileRepository } from '../../../tickets/repositories/ticket-reconcile.repository';
+import { TicketWriteRepository, WriteScope } from '../../../tickets/repositories/ticket-write.repository';
+import { PAGE_SIZE } from '../../sync.constants';
+import { PageChangeSet } from '../session/page-changes';
 
 /** One ticket and every message Gorgias has for it, as read just now. */
 export interface TicketSnapshot {

@@ -6,8 +6,8 @@ import { MAX_REMEMBERED_EVENT_IDS, WATERMARK_OVERLAP_MS } from '../../sync.const
 import { SyncStage } from '../../sync-run.types';
 import { eventTargets } from '../events/event-targets';
 import { readSyncEvents } from '../events/sync-events.reader';
-import { RunSession } from '../run-session';
-import { storeOrder, TicketRefresher } from '../ticket-refresher';
+import { RunSession } from '../session/run-session';
+import { storeOrder, TicketRefresher } from '../source/ticket-refresher';
 import { SyncStageRunner, Watermarks } from './sync-stage';
 
 /** Tickets re-read per page transaction (the reads happen before it opens). */

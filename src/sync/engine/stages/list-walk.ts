@@ -5,8 +5,8 @@ import { GorgiasPage } from '../../../gorgias/gorgias.types';
 import { SyncPageSpans } from '../../../observability/tracing/sync-page.span';
 import { WATERMARK_OVERLAP_MS } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
-import { PageChangeSet } from '../page-changes';
-import { RunSession } from '../run-session';
+import { PageChangeSet } from '../session/page-changes';
+import { RunSession } from '../session/run-session';
 import { stagePercent, walkFraction } from '../stage-plan';
 import { findMissedOlder } from './walk-completeness';
 

@@ -3,7 +3,7 @@ import { toMessageRows } from '../../../gorgias/mappers/message.mapper';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { PAGE_SIZE } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
-import { RunSession } from '../run-session';
+import { RunSession } from '../session/run-session';
 import { walkList } from './list-walk';
 import { SyncStageRunner, Watermarks } from './sync-stage';
 

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MessageCountMismatch, TicketReconcileRepository } from '../../../tickets/repositories/ticket-reconcile.repository';
 import { MAX_RECONCILED_TICKETS_PER_RUN, MAX_TRASHED_TICKETS_READ_PER_RUN } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
-import { RunSession } from '../run-session';
-import { RefreshResult, storeOrder, TicketRefresher } from '../ticket-refresher';
+import { RunSession } from '../session/run-session';
+import { RefreshResult, storeOrder, TicketRefresher } from '../source/ticket-refresher';
 import { SyncStageRunner } from './sync-stage';
 
 /** Trashed tickets read per page transaction. */

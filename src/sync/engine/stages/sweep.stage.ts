@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { SyncStage } from '../../sync-run.types';
-import { RunSession } from '../run-session';
+import { RunSession } from '../session/run-session';
 import { SyncStageRunner } from './sync-stage';
 
 /** FULL: tickets not seen since the run started have vanished from Gorgias. */

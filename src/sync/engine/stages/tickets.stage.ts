@@ -4,7 +4,7 @@ import { toTicketRows } from '../../../gorgias/mappers/ticket.mapper';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { PAGE_SIZE } from '../../sync.constants';
 import { SyncMode, SyncStage } from '../../sync-run.types';
-import { RunSession } from '../run-session';
+import { RunSession } from '../session/run-session';
 import { walkList } from './list-walk';
 import { SyncStageRunner, Watermarks } from './sync-stage';
 
