@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { SyncFailureCode, syncFailureAdvice } from '../../../connectors/connection-advice';
+import { SyncFailureCode, syncFailureAdvice } from './sync-failure.advice';
 import { SecretUnreadableError } from '../../../secrets/secret-cipher';
 import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { dataErrorReason, failureClassOf, isDataError } from './failure-class';

@@ -4,7 +4,7 @@ import { SecretUnreadableError } from '../../../secrets/secret-cipher';
 
 /**
  * What kind of failure stopped a write or a run. Decided here only, from the error's type and, for
- * database errors, its SQLSTATE class; connection-advice.ts says what each means to the user.
+ * database errors, its SQLSTATE class; sync-failure.advice.ts says what each means to the user.
  *  - gorgias: the Gorgias API refused or could not be reached (GorgiasApiError carries the detail)
  *  - data: PostgreSQL refused a value (classes 22 data exception, 23 integrity, 54 program limit,
  *    e.g. "string is too long for tsvector"): retrying the same record fails the same way
