@@ -1,6 +1,5 @@
 import { GorgiasApiError } from '../gorgias/gorgias-api.error';
 import { SecretUnreadableError } from '../secrets/secret-cipher';
-import { failureClassOf } from '../sync/engine/outcome/failure-class';
 import { ConnectionCheckCode } from './models/connector.models';
 
 export interface Advice {

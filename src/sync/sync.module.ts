@@ -12,6 +12,9 @@ import { SweepStage } from './engine/stages/sweep.stage';
 import { TicketsStage } from './engine/stages/tickets.stage';
 import { SyncRunExecutor } from './engine/sync-run.executor';
 import { TicketRefresher } from './engine/source/ticket-refresher';
+import { RunOutcomeRecorder } from './engine/outcome/run-outcome.recorder';
+import { HELPDESK_SOURCES, HelpdeskSources } from './engine/source/helpdesk-source';
+import { GorgiasClientFactory } from '../gorgias/gorgias-client.factory';
 import { ProgressPublisher } from './progress/progress.publisher';
 import { SyncProgressBus } from './progress/sync-progress.bus';
 import { SyncCursorRepository } from './repositories/sync-cursor.repository';
@@ -60,7 +63,10 @@ import { WebhookBacklogPruner } from './scheduling/webhook-backlog.pruner';
     SweepStage,
     RefreshStage,
     WalkAnswersWebhooksObserver,
+    RunOutcomeRecorder,
     SyncRunExecutor,
+    // the helpdesk behind the engine's source port: Gorgias' client factory fits it as it is
+    { provide: HELPDESK_SOURCES, useFactory: (clients: GorgiasClientFactory): HelpdeskSources => clients, inject: [GorgiasClientFactory] },
     // scheduling
     SyncScheduler,
     SyncTriggerService,

@@ -26,7 +26,7 @@ export class SweepStage implements SyncStageRunner {
     await session.page(async (tx, changes) => {
       const since = session.run.startedAt ?? session.run.createdAt;
       const vanished = changes.addDeletions(await this.write.markTicketsNotSeenSinceDeleted(tx, session.scope, since));
-      session.ticketsDeleted += vanished;
+      session.tally.ticketsDeleted += vanished;
       session.advance(next);
       if (vanished) await session.logs.info(session.scope, `${vanished} tickets no longer in Gorgias were marked deleted.`, tx);
     });
