@@ -4,13 +4,13 @@ import { DataSource } from 'typeorm';
 import { adviceFor } from '../../../connectors/connection-advice';
 import { ConnectorsService } from '../../../connectors/connectors.service';
 import { SecretUnreadableError } from '../../../secrets/secret-cipher';
-import { SyncProgressBus } from '../../progress/sync-progress.bus';
 import { LeaseLostError } from '../../repositories/lease-lost.error';
+import { SyncNotifyRepository } from '../../repositories/sync-notify.repository';
 import { SyncRunRepository } from '../../repositories/sync-run.repository';
 import { SyncRunRow } from '../../repositories/sync-run.row';
 import { SyncLogService } from '../../sync-log.service';
 import { SyncMode, SyncRunStatus } from '../../sync-run.types';
-import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS } from '../../sync.constants';
+import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS, WAKEUP_CHANNEL } from '../../sync.constants';
 import { RunObserverRegistry } from '../run-observer';
 import { RunSession } from '../session/run-session';
 import { RunTally } from '../session/run-tally';
@@ -34,7 +34,8 @@ export class RunOutcomeRecorder {
     private readonly runs: SyncRunRepository,
     private readonly connectors: ConnectorsService,
     private readonly logs: SyncLogService,
-    private readonly bus: SyncProgressBus,
+    /** Wakes the schedulers directly (what SyncProgressBus.wakeUp sends): the engine stays below progress/. */
+    private readonly notify: SyncNotifyRepository,
     private readonly observers: RunObserverRegistry,
   ) {}
 
@@ -125,7 +126,7 @@ export class RunOutcomeRecorder {
           session.scope,
           "The connector's credentials changed during the sync; it continues with the new ones from where it stopped.",
         );
-        await this.bus.wakeUp().catch(() => undefined); // the scheduler's tick picks it up anyway
+        await this.notify.notify(WAKEUP_CHANNEL, '').catch(() => undefined); // the scheduler's tick picks it up anyway
         return advice.code;
       }
       if (decision.action === 'retry') {
