@@ -1,5 +1,4 @@
 import { Advice, adviceFor } from '../../../connectors/connection-advice';
-import { ConnectionCheckCode } from '../../../connectors/models/connector.models';
 import { failureClassOf } from './failure-class';
 
 /** Codes of sync failures that are not about reaching Gorgias (recorded as a run's and connector's error code). */
@@ -11,7 +10,8 @@ export enum SyncFailureCode {
 }
 
 export interface SyncAdvice {
-  code: ConnectionCheckCode | SyncFailureCode;
+  /** The connection check's code for a helpdesk or key failure (connection-advice.ts), else ours. */
+  code: Advice['code'] | SyncFailureCode;
   message: string;
 }
 

@@ -1,12 +1,7 @@
 import { RunCounters, SyncRunRow } from '../../repositories/sync-run.row';
 import { SyncRunStatus } from '../../sync-run.types';
 import type { RunOutcome, RunProgress } from '../run-observer';
-
-/** The calls a run's source made so far on this instance (what the account's rate limit counts). */
-export interface CallCount {
-  requests: number;
-  rateLimitWaits: number;
-}
+import type { CallCount } from '../source/helpdesk-source';
 
 /** Every counter a run stores: RunCounters with nothing left out. */
 export type RunTotals = Required<Omit<RunCounters, 'ticketsTotal'>> & { ticketsTotal: number | null };

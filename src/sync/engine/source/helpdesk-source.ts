@@ -2,11 +2,13 @@
  * The engine's one door to the helpdesk: what the stages read (tickets, messages, events, one
  * ticket), how they store it (rows from the provider's records), and the failures they act on.
  * Stages, the session and the outcome import this file, never `src/gorgias/`, so a second provider
- * would be one adapter plus this file, not a change in thirteen engine files.
+ * would be one adapter plus this file, not a change in fifteen engine files.
  *
  * There is one provider today, so the port speaks its shapes: the records, list pages, datetimes and
  * error codes below are Gorgias', re-exported here and nowhere else in the engine. A second provider
  * maps into them (or this file grows a shape of its own then: not before it is needed).
+ *
+ * This file is the bottom of the engine: it imports nothing else of it (session/ imports it).
  *
  * `src/gorgias/` implements the port without importing it (the arrow runs down: gorgias/ sits below
  * sync/): `GorgiasClient` has these methods, and `GorgiasClientFactory` is bound to HELPDESK_SOURCES
@@ -21,7 +23,6 @@ import type {
   GorgiasPage,
   GorgiasTicket,
 } from '../../../gorgias/gorgias.types';
-import type { CallCount } from '../session/run-tally';
 
 export { GorgiasApiError as HelpdeskApiError } from '../../../gorgias/gorgias-api.error';
 export type { GorgiasErrorCode as HelpdeskErrorCode } from '../../../gorgias/gorgias-api.error';
@@ -42,6 +43,12 @@ export type SourceListParams = GorgiasListParams;
 export type SourceEventListParams = GorgiasEventListParams;
 /** What a connector authenticates with (stored encrypted by connectors/). */
 export type HelpdeskCredentials = GorgiasCredentials;
+
+/** The calls a source made so far (what the account's rate limit counts). */
+export interface CallCount {
+  requests: number;
+  rateLimitWaits: number;
+}
 
 /** One connector's account, as one run reads it. */
 export interface HelpdeskSource {
