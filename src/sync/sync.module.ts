@@ -15,8 +15,8 @@ import { TicketRefresher } from './engine/source/ticket-refresher';
 import { RunOutcomeRecorder } from './engine/outcome/run-outcome.recorder';
 import { HELPDESK_SOURCES, HelpdeskSources } from './engine/source/helpdesk-source';
 import { GorgiasClientFactory } from '../gorgias/gorgias-client.factory';
-import { ProgressPublisher } from './progress/progress.publisher';
-import { SyncProgressBus } from './progress/sync-progress.bus';
+import { ProgressPublisher } from './signals/progress.publisher';
+import { SyncSignals } from './signals/sync-signals';
 import { SyncCursorRepository } from './repositories/sync-cursor.repository';
 import { SyncLogRepository } from './repositories/sync-log.repository';
 import { SyncNotifyRepository } from './repositories/sync-notify.repository';
@@ -50,8 +50,8 @@ import { WebhookBacklogPruner } from './scheduling/webhook-backlog.pruner';
     SyncNotifyRepository,
     SyncQuarantineRepository,
     SyncLogService,
-    // progress
-    SyncProgressBus,
+    // signals: progress and the schedulers' wake-ups
+    SyncSignals,
     ProgressPublisher,
     // engine
     RunObserverRegistry,

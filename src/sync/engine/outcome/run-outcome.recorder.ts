@@ -34,7 +34,7 @@ export class RunOutcomeRecorder {
     private readonly runs: SyncRunRepository,
     private readonly connectors: ConnectorsService,
     private readonly logs: SyncLogService,
-    /** Wakes the schedulers directly (what SyncProgressBus.wakeUp sends): the engine stays below progress/. */
+    /** Wakes the schedulers directly (what SyncSignals.wakeUp sends): the engine stays below signals/. */
     private readonly notify: SyncNotifyRepository,
     private readonly observers: RunObserverRegistry,
   ) {}
