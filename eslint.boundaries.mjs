@@ -76,11 +76,7 @@ export const BOUNDARIES = [
  * Narrow exceptions: files that break their room's rule today, each with the change that removes it.
  * They get no boundary config at all (a file matched by two configs would lose the room's rule anyway).
  */
-const EXCEPTIONS = [
-  // connectors → sync/engine/failure-class.ts (the failure advice): moves into sync/engine/outcome/ with
-  // the engine's rework (issue 22, item 3); what stays here (adviceFor) needs no sync/ import.
-  'src/connectors/connection-advice.ts',
-];
+const EXCEPTIONS = [];
 
 /** The relative path from `dir` (under the repository root) to src/<target>, as an import spells it. */
 function relativeTo(dir, target) {

@@ -11,9 +11,12 @@ import { ReconcileStage } from './engine/stages/reconcile.stage';
 import { SweepStage } from './engine/stages/sweep.stage';
 import { TicketsStage } from './engine/stages/tickets.stage';
 import { SyncRunExecutor } from './engine/sync-run.executor';
-import { TicketRefresher } from './engine/ticket-refresher';
-import { ProgressPublisher } from './progress/progress.publisher';
-import { SyncProgressBus } from './progress/sync-progress.bus';
+import { TicketRefresher } from './engine/source/ticket-refresher';
+import { RunOutcomeRecorder } from './engine/outcome/run-outcome.recorder';
+import { HELPDESK_SOURCES, HelpdeskSources } from './engine/source/helpdesk-source';
+import { GorgiasClientFactory } from '../gorgias/gorgias-client.factory';
+import { ProgressPublisher } from './signals/progress.publisher';
+import { SyncSignals } from './signals/sync-signals';
 import { SyncCursorRepository } from './repositories/sync-cursor.repository';
 import { SyncLogRepository } from './repositories/sync-log.repository';
 import { SyncNotifyRepository } from './repositories/sync-notify.repository';
@@ -51,8 +54,8 @@ import { SyncRunControlRepository } from './repositories/sync-run-control.reposi
     SyncNotifyRepository,
     SyncQuarantineRepository,
     SyncLogService,
-    // progress
-    SyncProgressBus,
+    // signals: progress and the schedulers' wake-ups
+    SyncSignals,
     ProgressPublisher,
     // engine
     RunObserverRegistry,
@@ -64,7 +67,10 @@ import { SyncRunControlRepository } from './repositories/sync-run-control.reposi
     SweepStage,
     RefreshStage,
     WalkAnswersWebhooksObserver,
+    RunOutcomeRecorder,
     SyncRunExecutor,
+    // the helpdesk behind the engine's source port: Gorgias' client factory fits it as it is
+    { provide: HELPDESK_SOURCES, useFactory: (clients: GorgiasClientFactory): HelpdeskSources => clients, inject: [GorgiasClientFactory] },
     // scheduling
     SyncScheduler,
     SyncTriggerService,

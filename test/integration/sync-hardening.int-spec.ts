@@ -2,13 +2,13 @@ import { GorgiasEvent, GorgiasMessage, GorgiasPage, GorgiasTicket } from '../../
 import { toCustomerRows } from '../../src/gorgias/mappers/customer.mapper';
 import { toMessageRows } from '../../src/gorgias/mappers/message.mapper';
 import { toTicketRows } from '../../src/gorgias/mappers/ticket.mapper';
-import { RunServices } from '../../src/sync/engine/run-session';
+import { RunServices } from '../../src/sync/engine/session/run-session';
 import { EventsStage } from '../../src/sync/engine/stages/events.stage';
 import { MessagesStage } from '../../src/sync/engine/stages/messages.stage';
 import { ReconcileStage } from '../../src/sync/engine/stages/reconcile.stage';
 import { SweepStage } from '../../src/sync/engine/stages/sweep.stage';
 import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
-import { TicketRefresher } from '../../src/sync/engine/ticket-refresher';
+import { TicketRefresher } from '../../src/sync/engine/source/ticket-refresher';
 import { LeaseLostError } from '../../src/sync/repositories/lease-lost.error';
 import { SyncMode } from '../../src/sync/sync-run.types';
 import { MAX_CLAIM_ATTEMPTS, WATERMARK_FUTURE_SKEW_MS } from '../../src/sync/sync.constants';

@@ -1,6 +1,6 @@
 import { GorgiasPage, GorgiasTicket } from '../../src/gorgias/gorgias.types';
 import { toTicketRows } from '../../src/gorgias/mappers/ticket.mapper';
-import { RunServices } from '../../src/sync/engine/run-session';
+import { RunServices } from '../../src/sync/engine/session/run-session';
 import { SweepStage } from '../../src/sync/engine/stages/sweep.stage';
 import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
 import { SyncMode } from '../../src/sync/sync-run.types';
@@ -53,7 +53,7 @@ describe('whole-list walks: incomplete only on evidence, never because the last 
     await new SweepStage(write).run(s, 'done');
     const [gone] = await db.ds.query(`SELECT deleted_at FROM tickets WHERE connector_id = $1 AND external_id = 500`, [scope.connectorId]);
     const warns = await db.ds.query(`SELECT message FROM sync_log_entries WHERE run_id = $1 AND level = 'WARN' ORDER BY id`, [run.id]);
-    return { deletedAt: gone.deleted_at, warns: warns.map((w: { message: string }) => w.message), deleted: s.ticketsDeleted };
+    return { deletedAt: gone.deleted_at, warns: warns.map((w: { message: string }) => w.message), deleted: s.tally.ticketsDeleted };
   }
 
   it('200 tickets (two full pages, no next cursor on the second): the walk is complete and the sweep runs, without a WARN', async () => {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user';
 import { ConnectorsService } from '../../connectors/connectors.service';
-import { SyncProgressBus } from '../progress/sync-progress.bus';
+import { SyncSignals } from '../signals/sync-signals';
 import { SyncQuarantineRepository } from '../repositories/sync-quarantine.repository';
 import { SyncRunControlRepository } from '../repositories/sync-run-control.repository';
 import { SyncRunRow } from '../repositories/sync-run.row';
@@ -18,7 +18,7 @@ export class SyncControlService {
     private readonly quarantine: SyncQuarantineRepository,
     private readonly connectors: ConnectorsService,
     private readonly logs: SyncLogService,
-    private readonly bus: SyncProgressBus,
+    private readonly bus: SyncSignals,
   ) {}
 
   /** Cancels the current run, keeping the connector ACTIVE; null when nothing was queued or running. */

@@ -5,11 +5,11 @@ import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { runAsBackgroundWork } from '../../observability/logging/background-log-context';
 import { SyncRunExecutor } from '../engine/sync-run.executor';
-import { SyncProgressBus } from '../progress/sync-progress.bus';
+import { SyncSignals } from '../signals/sync-signals';
 import { SyncRunRepository } from '../repositories/sync-run.repository';
 import { SyncRunRow } from '../repositories/sync-run.row';
 import { REFRESH_BATCH_MAX_TICKETS, REFRESH_COALESCE_MS } from '../engine/refresh/refresh.constants';
-import { ABANDONED_RUN_MESSAGE } from '../engine/sync-failure.policy';
+import { ABANDONED_RUN_MESSAGE } from '../engine/outcome/sync-failure.policy';
 import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
 import { TicketRefreshRequestRepository } from '../repositories/ticket-refresh-request.repository';
 import { MAX_CLAIM_ATTEMPTS, SHORT_RUN_SLOTS } from '../sync.constants';
@@ -44,7 +44,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     private readonly runs: SyncRunRepository,
     private readonly refreshes: TicketRefreshRequestRepository,
     private readonly executor: SyncRunExecutor,
-    private readonly bus: SyncProgressBus,
+    private readonly bus: SyncSignals,
     private readonly registry: SchedulerRegistry,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}

@@ -1,4 +1,4 @@
-import { GorgiasClient } from '../../../gorgias/gorgias-client';
+import { HelpdeskSource } from '../source/helpdesk-source';
 
 /**
  * What one REFRESH run may still spend on Gorgias: the connector's webhook budget for the minute
@@ -12,7 +12,7 @@ export class CallAllowance {
   exhausted = false;
 
   constructor(
-    private readonly client: GorgiasClient,
+    private readonly client: HelpdeskSource,
     readonly allowed: number,
   ) {
     this.start = client.stats.requests;

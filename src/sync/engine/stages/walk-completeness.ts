@@ -1,11 +1,10 @@
-import { datetimeMs } from '../../../gorgias/gorgias-datetime';
-import { GorgiasPage } from '../../../gorgias/gorgias.types';
 import { SyncCheckpoint } from '../../sync-run.types';
+import { SourcePage, sourceTimeMs } from '../source/helpdesk-source';
 
 /** What deciding whether a whole-list walk saw everything needs of the list. */
 export interface CompletenessSpec<T> {
   /** The oldest item Gorgias lists now (the walk's order reversed, one item): at most one cheap call. */
-  fetchOldest: () => Promise<GorgiasPage<T>>;
+  fetchOldest: () => Promise<SourcePage<T>>;
   timestamp: (item: T) => string;
   idOf: (item: T) => number;
 }
@@ -36,8 +35,8 @@ export async function findMissedOlder<T>(cp: SyncCheckpoint, spec: CompletenessS
   const timestamp = spec.timestamp(oldest);
   if (!cp.position) return { id, timestamp }; // Gorgias lists items, the walk saw none
   if (id === cp.positionId) return null;
-  const ms = datetimeMs(timestamp);
-  const endMs = datetimeMs(cp.position);
+  const ms = sourceTimeMs(timestamp);
+  const endMs = sourceTimeMs(cp.position);
   // Lists sort by (timestamp, id): an equal timestamp with a lower id comes after the walk's end
   // (a checkpoint from before positionId was kept compares by timestamp only).
   const older = ms < endMs || (ms === endMs && cp.positionId != null && id < cp.positionId);

@@ -1,21 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
-import { GorgiasClient } from '../../gorgias/gorgias-client';
-import { GorgiasMessage, GorgiasTicket } from '../../gorgias/gorgias.types';
-import { toCustomerRows } from '../../gorgias/mappers/customer.mapper';
-import { toMessageRows } from '../../gorgias/mappers/message.mapper';
-import { toTicketRows } from '../../gorgias/mappers/ticket.mapper';
-import { TicketReconcileRepository } from '../../tickets/repositories/ticket-reconcile.repository';
-import { TicketWriteRepository, WriteScope } from '../../tickets/repositories/ticket-write.repository';
-import { PAGE_SIZE } from '../sync.constants';
-import { PageChangeSet } from './page-changes';
+import { TicketReconcileRepository } from '../../../tickets/repositories/ticket-reconcile.repository';
+import { TicketWriteRepository, WriteScope } from '../../../tickets/repositories/ticket-write.repository';
+import { PAGE_SIZE } from '../../sync.constants';
+import { TicketStore } from './ticket-store';
+import { PageChangeSet } from '../session/page-changes';
+import { HelpdeskApiError, HelpdeskSource, SourceMessage, SourceTicket } from './helpdesk-source';
 
 /** One ticket and every message Gorgias has for it, as read just now. */
 export interface TicketSnapshot {
   /** The ticket without its embedded messages. */
-  ticket: GorgiasTicket;
-  messages: GorgiasMessage[];
+  ticket: SourceTicket;
+  messages: SourceMessage[];
   /**
    * Whether `messages` is the whole conversation, so a stored message missing from it was deleted.
    * False only when the ticket came without embedded messages and is in the trash (whose messages
@@ -68,43 +64,47 @@ const MAX_MERGE_HOPS = 3;
  */
 @Injectable()
 export class TicketRefresher {
+  private readonly rows: TicketStore;
+
   constructor(
     private readonly write: TicketWriteRepository,
     private readonly reconcile: TicketReconcileRepository,
-  ) {}
+  ) {
+    this.rows = new TicketStore(write);
+  }
 
   /** The ticket as Gorgias has it now, or null when Gorgias no longer has it (404). One call when messages come embedded. */
-  async read(client: GorgiasClient, externalId: string): Promise<TicketSnapshot | null> {
-    let raw: GorgiasTicket;
+  async read(client: HelpdeskSource, externalId: string): Promise<TicketSnapshot | null> {
+    let raw: SourceTicket;
     try {
       raw = await client.getTicket(Number(externalId));
     } catch (e) {
-      if (e instanceof GorgiasApiError && e.code === 'NOT_FOUND') return null;
+      if (e instanceof HelpdeskApiError && e.code === 'NOT_FOUND') return null;
       throw e;
     }
     const { messages: embedded, ...ticket } = raw;
     if (Array.isArray(embedded)) {
       return {
-        ticket: ticket as GorgiasTicket,
+        ticket: ticket as SourceTicket,
         messages: embedded.filter(isMessage).map((m) => ({ ...m, ticket_id: raw.id })),
         complete: true,
       };
     }
     // No embedded messages (not what the reference shows, but cheap to survive): list them.
-    const messages: GorgiasMessage[] = [];
+    const messages: SourceMessage[] = [];
     for await (const page of client.paginate((cursor) =>
       client.listMessages({ ticket_id: raw.id, limit: PAGE_SIZE, cursor, order_by: 'created_datetime:asc' }),
     )) {
       messages.push(...page.data.filter(isMessage));
     }
-    return { ticket: ticket as GorgiasTicket, messages, complete: !ticket.trashed_datetime };
+    return { ticket: ticket as SourceTicket, messages, complete: !ticket.trashed_datetime };
   }
 
   /**
    * Reads these tickets, a few calls in flight at once (the client's pacer keeps them within the
    * account's rate limit; the overlap hides each call's latency).
    */
-  async readMany(client: GorgiasClient, externalIds: string[]): Promise<TicketRead[]> {
+  async readMany(client: HelpdeskSource, externalIds: string[]): Promise<TicketRead[]> {
     const out: TicketRead[] = [];
     for (let i = 0; i < externalIds.length; i += READS_IN_FLIGHT) {
       const ids = externalIds.slice(i, i + READS_IN_FLIGHT);
@@ -118,7 +118,7 @@ export class TicketRefresher {
    * messages that Gorgias now embeds in another ticket (Gorgias records no deletion for those; they
    * usually answer 404). `db` is only read, outside any transaction.
    */
-  async readAll(client: GorgiasClient, db: EntityManager, scope: WriteScope, externalIds: string[]): Promise<TicketRead[]> {
+  async readAll(client: HelpdeskSource, db: EntityManager, scope: WriteScope, externalIds: string[]): Promise<TicketRead[]> {
     const reads = new Map<string, TicketRead>();
     let pending = [...new Set(externalIds)];
     for (let hop = 0; pending.length && hop <= MAX_MERGE_HOPS; hop++) {
@@ -143,10 +143,8 @@ export class TicketRefresher {
   /** Stores a snapshot in `tx`, recording what changed in `changes`. */
   async store(tx: EntityManager, scope: WriteScope, snapshot: TicketSnapshot, changes: PageChangeSet): Promise<RefreshResult> {
     const externalId = String(snapshot.ticket.id);
-    const tickets = [snapshot.ticket];
-    const page = { tickets: toTicketRows(tickets), customers: toCustomerRows(tickets) };
-    const ticketChanged = changes.addTickets(await this.write.upsertTickets(tx, scope, page)) > 0;
-    const stored = changes.addMessages(await this.write.upsertMessages(tx, scope, toMessageRows(snapshot.messages)));
+    const ticketChanged = (await this.rows.tickets(tx, scope, [snapshot.ticket], changes)) > 0;
+    const stored = await this.rows.messages(tx, scope, snapshot.messages, changes);
     if (!snapshot.complete) return { stored, removed: 0, ticketChanged };
     const listed = snapshot.messages.map((msg) => msg.id);
     const removed = changes.addOther(await this.write.markUnlistedMessagesDeleted(tx, scope, externalId, listed));
@@ -177,8 +175,8 @@ export class TicketRefresher {
 }
 
 /** Hostile content: an embedded entry without a numeric id or a creation time is skipped, not fatal. */
-function isMessage(m: unknown): m is GorgiasMessage {
-  const msg = m as GorgiasMessage;
+function isMessage(m: unknown): m is SourceMessage {
+  const msg = m as SourceMessage;
   return !!msg && typeof msg === 'object' && Number.isSafeInteger(msg.id) && typeof msg.created_datetime === 'string';
 }
 

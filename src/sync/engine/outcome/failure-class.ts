@@ -1,11 +1,11 @@
 import { QueryFailedError } from 'typeorm';
-import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
-import { SecretUnreadableError } from '../../secrets/secret-cipher';
+import { SecretUnreadableError } from '../../../secrets/secret-cipher';
+import { HelpdeskApiError } from '../source/helpdesk-source';
 
 /**
  * What kind of failure stopped a write or a run. Decided here only, from the error's type and, for
- * database errors, its SQLSTATE class; connection-advice.ts says what each means to the user.
- *  - gorgias: the Gorgias API refused or could not be reached (GorgiasApiError carries the detail)
+ * database errors, its SQLSTATE class; sync-failure.advice.ts says what each means to the user.
+ *  - gorgias: the Gorgias API refused or could not be reached (HelpdeskApiError carries the detail)
  *  - data: PostgreSQL refused a value (classes 22 data exception, 23 integrity, 54 program limit,
  *    e.g. "string is too long for tsvector"): retrying the same record fails the same way
  *  - connector-gone: a write referred to a connector deleted meanwhile (23503 foreign key)
@@ -28,7 +28,7 @@ export function sqlState(e: unknown): string | undefined {
 }
 
 export function failureClassOf(e: unknown): FailureClass {
-  if (e instanceof GorgiasApiError) return 'gorgias';
+  if (e instanceof HelpdeskApiError) return 'gorgias';
   if (e instanceof SecretUnreadableError) return 'credentials';
   const state = sqlState(e);
   if (state === '23503') return 'connector-gone';

@@ -1,4 +1,4 @@
-import { SyncLogLevel } from '../sync-run.types';
+import { SyncLogLevel } from '../../sync-run.types';
 
 /** A sync log line: its level and what it says. */
 export interface FailureLogLine {

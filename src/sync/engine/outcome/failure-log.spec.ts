@@ -1,4 +1,4 @@
-import { SyncLogLevel } from '../sync-run.types';
+import { SyncLogLevel } from '../../sync-run.types';
 import { gaveUpLine, retryLine } from './failure-log';
 
 const now = new Date('2026-12-03T08:00:00.250Z');

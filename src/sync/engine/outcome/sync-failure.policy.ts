@@ -1,7 +1,7 @@
-import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { failureClassOf } from './failure-class';
-import { LeaseLostError } from '../repositories/lease-lost.error';
-import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../sync.constants';
+import { syncFailureCode } from './sync-failure.advice';
+import { LeaseLostError } from '../../repositories/lease-lost.error';
+import { MAX_RUN_ATTEMPTS, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../../sync.constants';
 
 /** What a run that kept stopping without an outcome (see MAX_CLAIM_ATTEMPTS) says in its connector's lastError. */
 export const ABANDONED_RUN_MESSAGE =
@@ -22,11 +22,11 @@ export type FailureDecision =
   /** The connector was paused: the run ends CANCELLED. */
   | { action: 'cancel' }
   /** The user fixed or rotated the key while this run used the old one: go on with the new one at once. */
-  | { action: 'continue-with-new-credentials'; code: string }
+  | { action: 'continue-with-new-credentials' }
   /** Transient: back to the queue, resumed from the checkpoint after `delayMs`. */
-  | { action: 'retry'; code: string; delayMs: number }
+  | { action: 'retry'; delayMs: number }
   /** The run ends FAILED; `needsUser` puts the connector in ERROR until someone acts. */
-  | { action: 'fail'; code: string; needsUser: boolean };
+  | { action: 'fail'; needsUser: boolean };
 
 export interface FailureFacts {
   error: unknown;
@@ -34,19 +34,6 @@ export interface FailureFacts {
   attempts: number;
   /** Whether the connector's credentials now differ from those the run used. */
   credentialsRotated: boolean;
-}
-
-/** The error code of a failure: the Gorgias client's, else its failure class (the codes of connection-advice.ts). */
-export function failureCode(error: unknown): string {
-  if (error instanceof GorgiasApiError) return error.code;
-  const codes = {
-    data: 'DATA_REJECTED',
-    'connector-gone': 'CONNECTOR_DELETED',
-    storage: 'STORAGE_UNAVAILABLE',
-    credentials: 'CREDENTIALS_UNREADABLE',
-  };
-  // The same codes as syncFailureAdvice (connection-advice.ts) records.
-  return codes[failureClassOf(error) as keyof typeof codes] ?? 'INTERNAL';
 }
 
 /** Whether deciding needs the connector's current credentials (every failure but a lost lease or a pause). */
@@ -61,14 +48,14 @@ export function decideFailure(facts: FailureFacts): FailureDecision {
   if (error instanceof RunCancelled) return { action: 'cancel' };
   const kind = failureClassOf(error);
   if (kind === 'connector-gone') return { action: 'connector-gone' };
-  const code = failureCode(error);
   // An unreadable key only the user can replace; a refused record fails the same way on every retry.
-  if (kind === 'credentials') return { action: 'fail', code, needsUser: true };
-  if (kind === 'data') return { action: 'fail', code, needsUser: false };
-  const needsUser = NEEDS_USER.has(code);
-  if (needsUser && facts.credentialsRotated) return { action: 'continue-with-new-credentials', code };
+  if (kind === 'credentials') return { action: 'fail', needsUser: true };
+  if (kind === 'data') return { action: 'fail', needsUser: false };
+  // The code the run records (sync-failure.advice.ts): the decision and the record cannot disagree.
+  const needsUser = NEEDS_USER.has(syncFailureCode(error));
+  if (needsUser && facts.credentialsRotated) return { action: 'continue-with-new-credentials' };
   if (!needsUser && attempts < MAX_RUN_ATTEMPTS) {
-    return { action: 'retry', code, delayMs: Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** (attempts - 1)) };
+    return { action: 'retry', delayMs: Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** (attempts - 1)) };
   }
-  return { action: 'fail', code, needsUser };
+  return { action: 'fail', needsUser };
 }

@@ -1,7 +1,7 @@
 import { QueryFailedError } from 'typeorm';
-import { SyncFailureCode, syncFailureAdvice } from '../../connectors/connection-advice';
-import { SecretUnreadableError } from '../../secrets/secret-cipher';
-import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
+import { SyncFailureCode, syncFailureAdvice } from './sync-failure.advice';
+import { SecretUnreadableError } from '../../../secrets/secret-cipher';
+import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
 import { dataErrorReason, failureClassOf, isDataError } from './failure-class';
 
 const pg = (code: string, message = 'pg says no') => new QueryFailedError('INSERT ...', [], Object.assign(new Error(message), { code }));

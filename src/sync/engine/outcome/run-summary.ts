@@ -1,4 +1,4 @@
-import type { RunCounters } from '../repositories/sync-run.row';
+import type { RunCounters } from '../../repositories/sync-run.row';
 
 type Counts = Required<Pick<RunCounters, 'ticketsSynced' | 'messagesSynced' | 'ticketsRead' | 'messagesRead' | 'ticketsDeleted'>> &
   Pick<RunCounters, 'apiRequests' | 'rateLimitWaits'>;

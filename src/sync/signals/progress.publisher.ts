@@ -1,13 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { RunContext, RunObserver, RunObserverRegistry, RunProgress } from '../engine/run-observer';
-import { SyncProgressBus } from './sync-progress.bus';
+import { SyncSignals } from './sync-signals';
 
 /** A run observer that publishes every run's progress to all instances (syncProgress subscriptions). */
 @Injectable()
 export class ProgressPublisher implements RunObserver, OnModuleInit {
   constructor(
     private readonly registry: RunObserverRegistry,
-    private readonly bus: SyncProgressBus,
+    private readonly bus: SyncSignals,
   ) {}
 
   onModuleInit(): void {

@@ -23,11 +23,12 @@ export interface SyncProgressEvent {
 /**
  * Progress and wake-ups between gateway instances over PostgreSQL LISTEN/NOTIFY: the instance that
  * runs a sync publishes, every instance receives, and each fans out to its own subscribers.
- * Nothing but the database is shared, so any instance may die at any moment.
+ * Nothing but the database is shared, so any instance may die at any moment. Named for both jobs
+ * (it was SyncProgressBus, though the schedulers' wake-ups travel on it too).
  */
 @Injectable()
-export class SyncProgressBus implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(SyncProgressBus.name);
+export class SyncSignals implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SyncSignals.name);
   private readonly local = new LocalPubSub({ eventEmitter: listenersUncapped() });
   private readonly wakeupHandlers: ((payload: string) => void)[] = [];
   private readonly listener: PgListener;

@@ -1,5 +1,5 @@
-import type { WriteResult } from '../../tickets/repositories/ticket-write.repository';
-import { PageChanges } from './run-observer';
+import type { WriteResult } from '../../../tickets/repositories/ticket-write.repository';
+import { PageChanges } from '../run-observer';
 
 /** Collects what the writes of one page transaction changed, for the observers' onPageCommitted. */
 export class PageChangeSet {
