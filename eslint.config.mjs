@@ -45,17 +45,6 @@ export default tseslint.config(
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/require-await': 'off' },
   },
-  {
-    // Narrow exception, to remove after issue 22's parallel changes land: these files are being rewritten
-    // (the engine's source port, item 3; the feed caps in tickets/changes), so their async-without-await
-    // (an async page callback, async iterator return/throw) is fixed there rather than in a conflicting edit.
-    files: [
-      'src/sync/engine/refresh/refresh.stage.ts',
-      'src/sync/engine/stages/reconcile.stage.ts',
-      'src/tickets/changes/ticket-change.stream.ts',
-    ],
-    rules: { '@typescript-eslint/require-await': 'off' },
-  },
   ...boundaryConfigs(),
   prettier,
 );

@@ -85,14 +85,14 @@ export class TicketChangeStream implements AsyncIterableIterator<FeedEntry> {
     return { value: undefined, done: true };
   }
 
-  async return(): Promise<IteratorResult<FeedEntry>> {
+  return(): Promise<IteratorResult<FeedEntry>> {
     this.close();
-    return { value: undefined, done: true };
+    return Promise.resolve({ value: undefined, done: true });
   }
 
-  async throw(error?: unknown): Promise<IteratorResult<FeedEntry>> {
+  throw(error?: unknown): Promise<IteratorResult<FeedEntry>> {
     this.close();
-    throw error;
+    return Promise.reject(error as Error); // the caller's own error, passed back as it came
   }
 
   private close(): void {

@@ -86,7 +86,8 @@ export class RefreshStage implements SyncStageRunner {
           'the tickets still announced are read by the next incremental sync.',
       );
     }
-    await session.page(async () => session.advance(next));
+    // advance() only moves the checkpoint this page commits; nothing to await.
+    await session.page(() => Promise.resolve(session.advance(next)));
   }
 
   /**

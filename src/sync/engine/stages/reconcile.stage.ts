@@ -51,7 +51,8 @@ export class ReconcileStage implements SyncStageRunner {
         `Ticket ${mismatch.externalId}: Gorgias reports ${mismatch.expected} messages but ${mismatch.stored} were stored; ${outcome(result, expected)}.`,
       );
     }
-    await session.page(async () => session.advance(next));
+    // advance() only moves the checkpoint this page commits; nothing to await.
+    await session.page(() => Promise.resolve(session.advance(next)));
   }
 
   /** Reads a batch of trashed tickets (no transaction open), then stores them in one page. Returns the messages stored. */
@@ -97,8 +98,9 @@ export class ReconcileStage implements SyncStageRunner {
         session.tally.messagesSynced += result.stored;
         await this.reconcile.markReconciled(tx, session.scope, mismatch.externalId);
       },
-      then: async () => {
+      then: () => {
         if (counted && snapshot) session.checkpoint.reconciled = (session.checkpoint.reconciled ?? 0) + 1;
+        return Promise.resolve();
       },
     });
     return { result, expected: snapshot?.ticket.messages_count ?? mismatch.expected, quarantined: quarantined > 0 };
