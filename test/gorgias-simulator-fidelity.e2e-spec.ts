@@ -59,6 +59,10 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
       messageChangeMovesTicketUpdatedDatetime: false,
       eventDataIds: false,
       rateLimitBody: 'html',
+      deactivatedUsersListed: false,
+      newObjectListLagMs: 1000,
+      tagMergeRecordsTicketEvents: false,
+      surveyScoreMovesTicketUpdatedDatetime: false,
     });
     expect(() => acct.setBehaviour({ nope: true } as never)).toThrow(/Unknown behaviour option nope/);
   });

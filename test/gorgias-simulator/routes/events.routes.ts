@@ -48,6 +48,21 @@ export const EVENT_TYPES = [
   'ticket-unmarked-spam',
   'ticket-untrashed',
   'ticket-updated',
+  // Issue 24 (users, teams, tags, a ticket's history); docs/gorgias-api.md marks which are confirmed.
+  'user-created',
+  'user-updated',
+  'user-deleted',
+  'team-created',
+  'team-updated',
+  'team-deleted',
+  'tag-created',
+  'tag-deleted',
+  'tag-merged',
+  'ticket-tags-added',
+  'ticket-tags-removed',
+  'ticket-unassigned',
+  'ticket-team-assigned',
+  'ticket-team-unassigned',
 ];
 
 /**
