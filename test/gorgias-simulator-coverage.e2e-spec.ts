@@ -1,51 +1,13 @@
 /**
  * The simulator's users, teams, tags, satisfaction surveys and custom fields (issue 24), over HTTP: lists
- * and cursors, the events each ticket change records, and the worst cases (a survey scored days later, a
- * tag merged, a user deactivated, an event for an object the API does not show yet).
+ * and cursors, the ticket fields, the events and triggers each ticket change records, the control API, stats.
  */
-import { GorgiasSimulator, SimAccount, startGorgiasSimulator } from './gorgias-simulator';
-
-const EMAIL = 'admin@acme.test';
-const KEY = 'sim-coverage-key';
-const headers = { authorization: 'Basic ' + Buffer.from(`${EMAIL}:${KEY}`).toString('base64') };
+import { GorgiasSimulator, startGorgiasSimulator } from './gorgias-simulator';
+import { COVERAGE_EMAIL as EMAIL, coverageHeaders, coverageHttp } from './support/sim-coverage-http';
 
 describe('Gorgias simulator: coverage objects', () => {
   let sim: GorgiasSimulator;
-  let n = 0;
-  const json = async (path: string) => {
-    const r = await fetch(`${sim.baseUrl}${path}`, { headers });
-    return { status: r.status, body: (await r.json()) as any };
-  };
-  const control = async (path: string, body: unknown = {}, method = 'POST') => {
-    const r = await fetch(`${sim.baseUrl}/__control/${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: method === 'GET' ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: (await r.json()) as any };
-  };
-  const fresh = (o: { tickets?: number; behaviour?: Record<string, unknown> } = {}): { acct: SimAccount; sub: string } => {
-    const sub = `cov${++n}`;
-    const acct = sim.addAccount({ subdomain: sub, email: EMAIL, apiKey: KEY, seed: n, tickets: o.tickets ?? 60, behaviour: o.behaviour });
-    return { acct, sub };
-  };
-  /** Every item of a list, page by page with the given limit. */
-  const walk = async (sub: string, path: string, limit: number, query = '') => {
-    const out: any[] = [];
-    let cursor = '';
-    let pages = 0;
-    for (;;) {
-      const sep = path.includes('?') ? '&' : '?';
-      const page = await json(`/${sub}/api/${path}${sep}limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(page.status).toBe(200);
-      pages++;
-      out.push(...page.body.data);
-      if (!page.body.meta.next_cursor) return { items: out, pages };
-      cursor = page.body.meta.next_cursor;
-    }
-  };
-  const events = async (sub: string, query = '') =>
-    (await json(`/${sub}/api/events?limit=100&order_by=created_datetime:asc${query}`)).body.data as any[];
+  const { json, control, fresh, walk, events } = coverageHttp(() => sim, 'cov');
 
   beforeAll(async () => {
     sim = await startGorgiasSimulator({ port: 0, rateLimit: false });
@@ -115,6 +77,23 @@ describe('Gorgias simulator: coverage objects', () => {
     const [team] = acct.coverage.snapshot().teams;
     const [tagA, tagB] = acct.coverage.snapshot().tags;
     const t = acct.createTicket({ subject: 'history' });
+    // Deliveries held back (never sent): only which triggers fire matters here.
+    acct.setWebhookDelivery({ delayMs: 600_000 });
+    const triggers = { 'ticket-assignment-updated': true, 'ticket-status-updated': true };
+    const http = {
+      url: 'http://127.0.0.1:9/hook',
+      method: 'POST',
+      request_content_type: 'application/json',
+      headers: {},
+      form: {},
+      triggers,
+    };
+    const hook = await fetch(`${sim.baseUrl}/${sub}/api/integrations`, {
+      method: 'POST',
+      headers: { ...coverageHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'http', name: 'history', http }),
+    });
+    expect(hook.status).toBe(201);
     const c = acct.coverage;
     c.assignUser(t.id, agent.id, { by: agent.id });
     c.assignTeam(t.id, team.id, { by: agent.id });
@@ -147,6 +126,10 @@ describe('Gorgias simulator: coverage objects', () => {
     // Each change is a ticket update too (12 changes), and the types filter accepts the new types.
     expect((await events(sub, `&object_id=${t.id}&types=ticket-updated`)).length).toBe(11);
     expect((await events(sub, '&types=ticket-team-assigned&types=ticket-tags-removed')).length).toBe(2);
+    // Assignment triggers on user and team changes (4), status triggers on close and reopen (2).
+    const fired = acct.webhookDeliveries().map((d) => d.trigger);
+    expect(fired.filter((x) => x === 'ticket-assignment-updated').length).toBe(4);
+    expect(fired.filter((x) => x === 'ticket-status-updated').length).toBe(2);
 
     acct.setBehaviour({ eventDataIds: true });
     c.assignUser(t.id, agent.id);
@@ -156,93 +139,6 @@ describe('Gorgias simulator: coverage objects', () => {
       { ticket_id: t.id, assignee_user_id: agent.id },
       { ticket_id: t.id, tag_ids: [tagA.id] },
     ]);
-  });
-
-  it('user, team and tag changes record user-*, team-*, tag-* events; a new object is shown only after newObjectListLagMs', async () => {
-    const { acct, sub } = fresh({ tickets: 5, behaviour: { newObjectListLagMs: 400 } });
-    const u = acct.coverage.createUser({ name: 'Nia Newcomer', email: 'nia@acme.test' });
-    const team = acct.coverage.createTeam({ name: 'Night shift' });
-    const tag = acct.coverage.createTag({ name: 'late' });
-    // Worst case: the event names an object that the list and the lookup do not show yet.
-    expect((await events(sub, '&types=user-created&types=team-created&types=tag-created')).map((e) => [e.type, e.object_id])).toEqual([
-      ['user-created', u.id],
-      ['team-created', team.id],
-      ['tag-created', tag.id],
-    ]);
-    expect((await json(`/${sub}/api/users/${u.id}`)).status).toBe(404);
-    expect((await walk(sub, 'users', 100)).items.map((x) => x.id)).not.toContain(u.id);
-    await new Promise((r) => setTimeout(r, 450));
-    expect((await json(`/${sub}/api/users/${u.id}`)).body).toMatchObject({ name: 'Nia Newcomer', active: true });
-    expect((await walk(sub, 'teams', 100)).items.map((x) => x.id)).toContain(team.id);
-    acct.coverage.updateUser(u.id, { name: 'Nia Renamed' });
-    acct.coverage.updateTeam(team.id, { name: 'Night' });
-    acct.coverage.deleteTeam(team.id);
-    acct.coverage.deleteTag(tag.id);
-    const types = (await events(sub, '&object_type=User')).map((e) => e.type);
-    expect(types).toEqual(['user-created', 'user-updated']);
-    expect((await events(sub, '&object_type=Team')).map((e) => e.type)).toEqual(['team-created', 'team-updated', 'team-deleted']);
-    expect((await events(sub, '&object_type=Tag')).map((e) => e.type)).toEqual(['tag-created', 'tag-deleted']);
-    expect((await json(`/${sub}/api/teams/${team.id}`)).status).toBe(404);
-  });
-
-  it('a deactivated user leaves the list (option keeps it) but still answers by id; tickets keep naming it', async () => {
-    const { acct, sub } = fresh({ tickets: 80 });
-    const assigned = acct.snapshot().tickets.find((t) => t.assignee_user)!;
-    const userId = assigned.assignee_user!.id as number;
-    acct.coverage.deactivateUser(userId);
-    expect((await walk(sub, 'users', 100)).items.map((x) => x.id)).not.toContain(userId);
-    expect((await json(`/${sub}/api/users/${userId}`)).body).toMatchObject({ active: false, deactivated_datetime: expect.any(String) });
-    expect((await events(sub, '&object_type=User')).map((e) => [e.type, e.object_id])).toEqual([['user-updated', userId]]);
-    expect((await json(`/${sub}/api/tickets/${assigned.id}`)).body.assignee_user.id).toBe(userId);
-    acct.setBehaviour({ deactivatedUsersListed: true });
-    expect((await walk(sub, 'users', 100)).items.map((x) => x.id)).toContain(userId);
-  });
-
-  it('a tag merge: source gone without tag-deleted, tickets retagged silently; the option records ticket events', async () => {
-    for (const recordsTicketEvents of [false, true]) {
-      const { acct, sub } = fresh({ tickets: 120, behaviour: { tagMergeRecordsTicketEvents: recordsTicketEvents } });
-      const [src, dst] = acct.coverage.snapshot().tags;
-      const carriers = acct.snapshot().tickets.filter((t) => t.tags?.some((x) => x.id === src.id));
-      expect(carriers.length).toBeGreaterThan(0);
-      acct.coverage.mergeTags(src.id, dst.id);
-      expect((await json(`/${sub}/api/tags/${src.id}`)).status).toBe(404);
-      expect((await walk(sub, 'tags', 100)).items.map((x) => x.id)).not.toContain(src.id);
-      const merged = await events(sub, '&object_type=Tag');
-      expect(merged.map((e) => [e.type, e.object_id, e.data])).toEqual([['tag-merged', dst.id, null]]);
-      for (const before of carriers) {
-        const now = (await json(`/${sub}/api/tickets/${before.id}`)).body;
-        expect(now.tags.map((x: any) => x.id)).toContain(dst.id);
-        expect(now.tags.map((x: any) => x.id)).not.toContain(src.id);
-        expect(now.updated_datetime === before.updated_datetime).toBe(!recordsTicketEvents);
-      }
-      expect((await events(sub, '&types=ticket-tags-removed')).length).toBe(recordsTicketEvents ? carriers.length : 0);
-    }
-  });
-
-  it('a survey is created when sent and scored days later: no event, list position and ticket unmoved', async () => {
-    const { acct, sub } = fresh({ tickets: 300 });
-    const pending = acct.coverage.snapshot().surveys.filter((s) => s.score === null);
-    expect(pending.length).toBeGreaterThan(0);
-    const old = pending.sort((a, b) => Date.parse(a.sent_datetime!) - Date.parse(b.sent_datetime!))[0];
-    expect(Date.now() - Date.parse(old.sent_datetime!)).toBeGreaterThan(86_400_000); // sent days ago
-    const ticketBefore = (await json(`/${sub}/api/tickets/${old.ticket_id}`)).body;
-    const eventsBefore = (await events(sub)).length;
-    const listBefore = (await walk(sub, 'satisfaction-surveys', 100)).items.map((s) => s.id);
-    acct.coverage.scoreSurvey(old.id, 2, 'Too slow');
-    expect((await json(`/${sub}/api/satisfaction-surveys/${old.id}`)).body).toMatchObject({
-      score: 2,
-      body_text: 'Too slow',
-      scored_datetime: expect.any(String),
-    });
-    expect((await walk(sub, 'satisfaction-surveys', 100)).items.map((s) => s.id)).toEqual(listBefore);
-    expect((await events(sub)).length).toBe(eventsBefore);
-    expect((await json(`/${sub}/api/tickets/${old.ticket_id}`)).body.updated_datetime).toBe(ticketBefore.updated_datetime);
-    // One per ticket; a new one is unscored and shown after the lag.
-    const t = acct.createTicket({ status: 'closed' });
-    const sent = acct.coverage.sendSurvey(t.id);
-    expect(sent).toMatchObject({ ticket_id: t.id, score: null, scored_datetime: null, sent_datetime: sent.created_datetime });
-    expect(() => acct.coverage.sendSurvey(t.id)).toThrow(/already has/);
-    expect(() => acct.coverage.scoreSurvey(sent.id, 6)).toThrow(/1 to 5/);
   });
 
   it('the control API drives the coverage mutations; stats count the new lists and their pages; scopes guard them', async () => {

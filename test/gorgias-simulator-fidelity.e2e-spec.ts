@@ -260,6 +260,13 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
     expect(snap.messages.filter((m) => m.attachments === null).length).toBeGreaterThan(10);
     expect(snap.messages.some((m) => Array.isArray(m.attachments) && m.attachments.length === 0)).toBe(true);
     expect(snap.messages.some((m) => (m.attachments?.length ?? 0) > 0)).toBe(true);
+    // Users, teams, tags, surveys and fields use the same datetime form, and every *_datetime is a datetime or null.
+    const cov = acct.coverage.snapshot();
+    const objects = [...cov.users, ...cov.teams, ...cov.tags, ...cov.surveys, ...cov.customFields, ...snap.tickets];
+    for (const o of objects) {
+      for (const [k, v] of Object.entries(o)) if (k.endsWith('_datetime') && v !== null) expect(v).toMatch(DATETIME);
+    }
+    expect(cov.surveys.every((s) => s.created_datetime === s.sent_datetime)).toBe(true);
   });
 
   it('the 429 body is an option: HTML by default, JSON or empty on request', async () => {
