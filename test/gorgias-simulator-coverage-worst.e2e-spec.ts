@@ -99,5 +99,12 @@ describe('Gorgias simulator: coverage worst cases', () => {
     expect(sent).toMatchObject({ ticket_id: t.id, score: null, scored_datetime: null, sent_datetime: sent.created_datetime });
     expect(() => acct.coverage.sendSurvey(t.id)).toThrow(/already has/);
     expect(() => acct.coverage.scoreSurvey(sent.id, 6)).toThrow(/1 to 5/);
+    // Default: no survey event types exist, so a filter naming one is refused; the option records and accepts them.
+    expect((await json(`/${sub}/api/events?types=satisfaction-survey-updated`)).status).toBe(400);
+    acct.setBehaviour({ surveyEvents: true, surveyScoreMovesTicketUpdatedDatetime: true });
+    acct.coverage.scoreSurvey(sent.id, 5);
+    const surveyEvents = await events(sub, '&types=satisfaction-survey-created&types=satisfaction-survey-updated');
+    expect(surveyEvents.map((e) => [e.type, e.object_id])).toEqual([['satisfaction-survey-updated', sent.id]]);
+    expect((await json(`/${sub}/api/tickets/${t.id}`)).body.updated_datetime).not.toBe(t.updated_datetime);
   });
 });

@@ -63,6 +63,7 @@ describe('Gorgias simulator: fidelity (trash, merge, message changes, events)', 
       newObjectListLagMs: 1000,
       tagMergeRecordsTicketEvents: false,
       surveyScoreMovesTicketUpdatedDatetime: false,
+      surveyEvents: false,
     });
     expect(() => acct.setBehaviour({ nope: true } as never)).toThrow(/Unknown behaviour option nope/);
   });

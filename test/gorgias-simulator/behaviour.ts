@@ -29,8 +29,14 @@ export interface SimBehaviour {
   newObjectListLagMs: number;
   /** A tag merge records ticket-tags-added/-removed on each retagged ticket and moves its updated_datetime. Default false. */
   tagMergeRecordsTicketEvents: boolean;
-  /** A survey's score moves its ticket's updated_datetime. Default false (and scoring records no event). */
+  /** A survey's score moves its ticket's updated_datetime. Default false. */
   surveyScoreMovesTicketUpdatedDatetime: boolean;
+  /**
+   * Surveys record events: `satisfaction-survey-created` when sent, `satisfaction-survey-updated` when scored
+   * (names assumed; the `types` filter accepts them only then). Default false: no event, and a filter
+   * naming them answers 400 as an unknown type would.
+   */
+  surveyEvents: boolean;
 }
 
 export const WORST_CASE: SimBehaviour = {
@@ -45,6 +51,7 @@ export const WORST_CASE: SimBehaviour = {
   newObjectListLagMs: 1000,
   tagMergeRecordsTicketEvents: false,
   surveyScoreMovesTicketUpdatedDatetime: false,
+  surveyEvents: false,
 };
 
 /** Checks a partial behaviour (from tests or the control API) and merges it over `base`. */

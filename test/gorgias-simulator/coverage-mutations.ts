@@ -139,7 +139,7 @@ export function mergeTags(ctx: MutationContext, sourceId: number, targetId: numb
   return clone(dst.o);
 }
 
-/** Sends a ticket's survey (one per ticket): created now, unscored. Assumed: no event. */
+/** Sends a ticket's survey (one per ticket): created now, unscored. Assumed: no event (option `surveyEvents`). */
 export function sendSurvey(ctx: MutationContext, ticketId: number): GorgiasSatisfactionSurvey {
   const { store } = ctx;
   const rec = store.live(ticketId);
@@ -161,11 +161,13 @@ export function sendSurvey(ctx: MutationContext, ticketId: number): GorgiasSatis
   };
   store.coverage.surveys.set(id, { o: s, c: now, visibleAt: visibleAt(ctx) });
   store.coverage.surveyOfTicket.set(rec.t.id, id);
+  if (ctx.behaviour().surveyEvents)
+    store.recordEvent('satisfaction-survey-created', 'SatisfactionSurvey', id, now, data(ctx, { ticket_id: rec.t.id }));
   return clone(s);
 }
 
 /**
- * The customer answers, possibly days after the survey was sent. Assumed: no event, and its list position
+ * The customer answers, possibly days after the survey was sent. Assumed: no event (option `surveyEvents`); its list position
  * (created_datetime) does not move, so only a re-read sees it; the ticket moves only with the option.
  */
 export function scoreSurvey(
@@ -178,6 +180,9 @@ export function scoreSurvey(
   const rec = ctx.store.coverage.get<GorgiasSatisfactionSurvey>('satisfaction-surveys', surveyId);
   const now = ctx.store.stamp();
   Object.assign(rec.o, { score, body_text: bodyText, scored_datetime: gorgiasDatetime(now) });
+  if (ctx.behaviour().surveyEvents) {
+    ctx.store.recordEvent('satisfaction-survey-updated', 'SatisfactionSurvey', rec.o.id, now, data(ctx, { ticket_id: rec.o.ticket_id }));
+  }
   const ticket = ctx.store.tickets.get(rec.o.ticket_id);
   if (ticket && ctx.behaviour().surveyScoreMovesTicketUpdatedDatetime) {
     ticket.t.updated_datetime = gorgiasDatetime(now);
