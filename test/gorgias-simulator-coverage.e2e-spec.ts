@@ -2,8 +2,10 @@
  * The simulator's users, teams, tags, satisfaction surveys and custom fields (issue 24), over HTTP: lists
  * and cursors, the ticket fields, the events and triggers each ticket change records, the control API, stats.
  */
-import { GorgiasSimulator, startGorgiasSimulator } from './gorgias-simulator';
+import { GorgiasSimulator, startGorgiasSimulator, WORST_CASE } from './gorgias-simulator';
 import { COVERAGE_EMAIL as EMAIL, coverageHeaders, coverageHttp } from './support/sim-coverage-http';
+
+const DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
 
 describe('Gorgias simulator: coverage objects', () => {
   let sim: GorgiasSimulator;
@@ -13,6 +15,33 @@ describe('Gorgias simulator: coverage objects', () => {
     sim = await startGorgiasSimulator({ port: 0, rateLimit: false });
   });
   afterAll(() => sim?.close());
+
+  it('defaults to the worst case of the coverage options; the new objects use the API datetime form', () => {
+    const { acct } = fresh({ tickets: 40 });
+    expect(acct.behaviour()).toEqual(WORST_CASE);
+    expect(WORST_CASE).toEqual({
+      trashMovesUpdatedDatetime: false,
+      trashedTicketMessagesListed: false,
+      mergeRecordsTicketDeleted: false,
+      mergeMovesTargetUpdatedDatetime: false,
+      messageChangeMovesTicketUpdatedDatetime: false,
+      eventDataIds: false,
+      rateLimitBody: 'html',
+      deactivatedUsersListed: false,
+      newObjectListLagMs: 1000,
+      tagMergeRecordsTicketEvents: false,
+      surveyScoreMovesTicketUpdatedDatetime: false,
+      surveyEvents: false,
+    });
+    expect(() => acct.setBehaviour({ newObjectListLagMs: -1 })).toThrow(/newObjectListLagMs/);
+    const cov = acct.coverage.snapshot();
+    const objects = [...cov.users, ...cov.teams, ...cov.tags, ...cov.surveys, ...cov.customFields, ...acct.snapshot().tickets];
+    for (const o of objects) {
+      for (const [k, v] of Object.entries(o)) if (k.endsWith('_datetime') && v !== null) expect(v).toMatch(DATETIME);
+    }
+    expect(cov.surveys.length).toBeGreaterThan(0);
+    expect(cov.surveys.every((s) => s.created_datetime === s.sent_datetime)).toBe(true);
+  });
 
   it('lists users, teams, tags, surveys and fields with cursors: each item once, created_datetime orders only', async () => {
     const { acct, sub } = fresh();

@@ -1,12 +1,12 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GorgiasApiError, GorgiasResource } from './gorgias-api.error';
-import type { GorgiasCallObserver } from './gorgias-call.observer';
+import type { GorgiasClientOptions, GorgiasClientStats, GorgiasEventListParams } from './gorgias-client.types';
 import { normalizeDatetimes } from './gorgias-datetime';
 import { QueryParams as Params, toQuery } from './gorgias-query';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
 import { mapClientError } from './gorgias-error.mapper';
 import { headerOf, looksLikeJson, parseJson } from './gorgias-response';
-import { backoff, retryAfterMs } from './gorgias-retry';
+import { backoff, retryAfterMs, TRANSIENT_NETWORK_CODES } from './gorgias-retry';
 import { MAX_PAGE_LIMIT, MAX_RATE_LIMIT_WAITS_PER_CALL, MAX_RETRY_AFTER_MS, RATE_LIMIT_HEADER } from './gorgias.constants';
 import {
   GorgiasAccount,
@@ -25,48 +25,7 @@ import {
   GorgiasUser,
 } from './gorgias.types';
 
-export interface GorgiasClientOptions {
-  /** `https://{subdomain}.gorgias.com` or a simulator template such as `http://127.0.0.1:4010/{subdomain}`. */
-  baseUrlTemplate: string;
-  timeoutMs: number;
-  maxRetries: number;
-  /** Whose turn this client waits for on the account's shared pacer (see GorgiasRateLimitPacer). */
-  lane?: string;
-  /** Told how long each call waited for the rate-limit budget. */
-  observer?: Pick<GorgiasCallObserver, 'rateLimitWaited'>;
-}
-
-export interface GorgiasEventListParams extends GorgiasListParams {
-  /** Sent as repeated keys (`types=a&types=b`), as Gorgias reads arrays; a comma-joined value would be one unknown type. */
-  types?: string[];
-  /** e.g. `Ticket`, `TicketMessage`. */
-  objectType?: string;
-  /** ISO datetime: only events created at or after it (`created_datetime[gte]`). */
-  createdAfter?: string;
-}
-
-export interface GorgiasClientStats {
-  /** HTTP requests sent, retries included: what the account's rate limit counts. */
-  requests: number;
-  /** 429 answers waited out. */
-  rateLimitWaits: number;
-  /** Retries after 5xx, timeouts and cut connections. */
-  retries: number;
-}
-
-/** Network failures worth another try: the request may not have reached Gorgias, or its answer was lost. */
-const TRANSIENT_NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ERR_BAD_RESPONSE',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
+export type { GorgiasClientOptions, GorgiasClientStats, GorgiasEventListParams } from './gorgias-client.types';
 
 /**
  * One connector's view of its Gorgias account: typed calls, cursor iteration, pacing under the
