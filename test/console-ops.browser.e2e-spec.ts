@@ -203,7 +203,14 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     const detail = page.getByTestId('connector-detail');
     await detail.getByRole('tab', { name: 'Sync log' }).click();
     await detail.getByRole('tab', { name: 'Runs' }).click();
-    await expectText(detail.locator('.runs caption'), new RegExp(`^20 of ${total} runs`));
+    // By default the polls that changed nothing are hidden: the initial sync stays in view.
+    const QUIET = `query($id: ID!) { syncRuns(connectorId: $id, first: 1, includeQuiet: false) { totalCount } }`;
+    const shown = (await t.gql(QUIET, { id: connectorId }, admin())).data.syncRuns.totalCount;
+    expect(shown).toBeLessThan(total);
+    await expectText(detail.locator('.runs caption'), new RegExp(`^${shown} of ${shown} runs that changed data`));
+    await expectText(detail.locator('.runs tr[data-run]').last(), /initial/);
+    await detail.getByLabel('Show syncs that changed nothing').check();
+    await expectText(detail.locator('.runs caption'), new RegExp(`^20 of ${total} runs, newest first`));
     await detail.getByRole('button', { name: 'Show older runs' }).click();
     await expectText(detail.locator('.runs caption'), new RegExp(`^${total} of ${total} runs`));
     await expectText(detail.locator('.runs tr[data-run]').last(), /initial/);

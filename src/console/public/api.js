@@ -144,7 +144,7 @@ export const Q = {
   quarantine: `query($id: ID!) { syncQuarantine(connectorId: $id, first: 100) { objectType externalId reason attempts lastSeenAt } }`,
   pause: `mutation($id: ID!) { pauseConnector(id: $id) { id status } }`,
   trigger: `mutation($id: ID!, $mode: SyncMode!) { triggerSync(connectorId: $id, mode: $mode) { id status } }`,
-  runs: `query($id: ID!, $after: String) { syncRuns(connectorId: $id, first: 20, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ${RUN_FIELDS} } } }`,
+  runs: `query($id: ID!, $after: String, $includeQuiet: Boolean) { syncRuns(connectorId: $id, first: 20, after: $after, includeQuiet: $includeQuiet) { totalCount pageInfo { hasNextPage endCursor } nodes { ${RUN_FIELDS} } } }`,
   logs: `query($id: ID!, $level: SyncLogLevel, $runId: ID, $after: String) {
     syncLogs(connectorId: $id, level: $level, runId: $runId, first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id level message at runId } } }`,
   tickets: `query($filter: TicketFilter, $after: String) {

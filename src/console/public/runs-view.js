@@ -33,10 +33,35 @@ function errorRow(r) {
   );
 }
 
+/** Connectors whose runs list shows the syncs that changed nothing (the checkbox above the list). */
+const quietShown = new Set();
+
 /** Runs of the connector, newest first, 20 a page ("Show older runs"); the running one follows the live figures. */
 export function runsView(api, connector, { openLog = () => undefined } = {}) {
   const body = el('div', { class: 'runs-body' }, el('p', {}, 'Loading runs…'));
-  const root = el('div', { class: 'runs' }, body);
+  // Polls that found nothing new are hidden by default: one a minute would push the real runs (the
+  // initial sync, the ones that changed data or failed) out of the list and the charts.
+  // Kept per connector for the page's life: the view is built again when the connector is re-read.
+  let includeQuiet = quietShown.has(connector.id);
+  const quietToggle = el('input', {
+    type: 'checkbox',
+    id: `runs-quiet-${connector.id}`,
+    checked: includeQuiet,
+    onchange: (e) => {
+      includeQuiet = e.target.checked;
+      if (includeQuiet) quietShown.add(connector.id);
+      else quietShown.delete(connector.id);
+      load(false);
+    },
+  });
+  const filter = el(
+    'p',
+    { class: 'runs-filter' },
+    quietToggle,
+    ' ',
+    el('label', { for: `runs-quiet-${connector.id}` }, 'Show syncs that changed nothing'),
+  );
+  const root = el('div', { class: 'runs' }, filter, body);
   const cells = new Map(); // runId -> { status, tickets, messages }
   let runs = [];
   let page = null;
@@ -100,7 +125,15 @@ export function runsView(api, connector, { openLog = () => undefined } = {}) {
 
   function render() {
     if (!runs.length) {
-      body.replaceChildren(el('p', { class: 'muted' }, 'No runs yet: Save & Activate starts the first sync.'));
+      body.replaceChildren(
+        el(
+          'p',
+          { class: 'muted' },
+          includeQuiet
+            ? 'No runs yet: Save & Activate starts the first sync.'
+            : 'No runs that changed data yet (tick the box above to see every sync).',
+        ),
+      );
       return;
     }
     const more = page.pageInfo.hasNextPage
@@ -115,7 +148,11 @@ export function runsView(api, connector, { openLog = () => undefined } = {}) {
           el(
             'table',
             { class: 'table' },
-            el('caption', {}, `${num(runs.length)} of ${num(page.totalCount)} run${page.totalCount === 1 ? '' : 's'}, newest first`),
+            el(
+              'caption',
+              {},
+              `${num(runs.length)} of ${num(page.totalCount)} run${page.totalCount === 1 ? '' : 's'}${includeQuiet ? '' : ' that changed data, failed or are running'}, newest first`,
+            ),
             el('thead', {}, el('tr', {}, ...HEADERS.map((h) => el('th', { scope: 'col' }, h)))),
             el(
               'tbody',
@@ -131,7 +168,7 @@ export function runsView(api, connector, { openLog = () => undefined } = {}) {
 
   async function load(append) {
     try {
-      const { syncRuns } = await api.gql(Q.runs, { id: connector.id, after: append ? page?.pageInfo.endCursor : null });
+      const { syncRuns } = await api.gql(Q.runs, { id: connector.id, after: append ? page?.pageInfo.endCursor : null, includeQuiet });
       runs = append ? [...runs, ...syncRuns.nodes] : syncRuns.nodes;
       page = syncRuns;
       cells.clear();
