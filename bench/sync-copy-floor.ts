@@ -3,7 +3,7 @@
  * customers, messages, as stored), COPYed into fresh copies of the same tables (`LIKE ... INCLUDING
  * ALL`: same indexes, same defaults, same generated search column) in page-sized transactions (100 rows,
  * a commit each, like the sync's pages), with every row read into memory first, so that only COPY and
- * the commits are timed. Run after the sync, in its database, with the gateway closed.
+ * the commits are timed. The copies get the same foreign keys (LIKE copies none). Run after the sync, in its database, with the gateway closed.
  *
  * Also what the rows cost on disk (heap + TOAST + indexes per row against the JSON the API sent), and,
  * when the run loaded pg_stat_statements, where the server's time went by statement.
@@ -158,6 +158,7 @@ export async function measureCopyFloor(url: string): Promise<CopyFloor> {
     for (const t of TABLES) {
       await c.query(`DROP TABLE IF EXISTS floor_${t}`);
       await c.query(`CREATE TABLE floor_${t} (LIKE ${t} INCLUDING ALL)`);
+      await copyForeignKeys(c, t, `floor_${t}`);
       cols[t] = await columnsOf(c, t);
       const order = t === 'messages' ? 'created_at, external_id' : 'external_id';
       lines[t] = await readLines(c, `SELECT ${cols[t].join(', ')} FROM ${t} ORDER BY ${order}`);
@@ -187,7 +188,7 @@ export async function measureCopyFloor(url: string): Promise<CopyFloor> {
       ms: await messagesWithoutSearch(c, cols.messages, lines.messages),
     });
     messageVariants.push({
-      label: 'COPY, primary key only (no other index, no search column)',
+      label: 'COPY, primary key and foreign key only (no other index, no search column)',
       ms: await messagesKeyOnly(c, cols.messages, lines.messages),
     });
     messageVariants.push({
@@ -216,6 +217,15 @@ export async function measureCopyFloor(url: string): Promise<CopyFloor> {
   }
 }
 
+/** LIKE copies no foreign keys: the floor checks the same ones as the sync's tables (to connectors). */
+async function copyForeignKeys(c: Client, from: string, to: string): Promise<void> {
+  const { rows } = await c.query<{ def: string }>(
+    `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'`,
+    [from],
+  );
+  for (const r of rows) await c.query(`ALTER TABLE ${to} ADD ${r.def}`);
+}
+
 async function pagesOfCopies(c: Client, table: string, columns: string[], lines: string[]): Promise<number> {
   const t0 = performance.now();
   for (let p = 0; p * PAGE < lines.length; p++) {
@@ -229,6 +239,7 @@ async function pagesOfCopies(c: Client, table: string, columns: string[], lines:
 async function messagesWithoutSearch(c: Client, columns: string[], lines: string[]): Promise<number> {
   await c.query('DROP TABLE IF EXISTS floor_messages_nosearch');
   await c.query('CREATE TABLE floor_messages_nosearch (LIKE messages INCLUDING ALL)');
+  await copyForeignKeys(c, 'messages', 'floor_messages_nosearch');
   await c.query('ALTER TABLE floor_messages_nosearch DROP COLUMN search'); // drops the GIN index on it too
   return pagesOfCopies(c, 'floor_messages_nosearch', columns, lines);
 }
@@ -238,6 +249,7 @@ async function messagesKeyOnly(c: Client, columns: string[], lines: string[]): P
   await c.query('CREATE TABLE floor_messages_keyonly (LIKE messages INCLUDING DEFAULTS INCLUDING CONSTRAINTS)');
   await c.query('ALTER TABLE floor_messages_keyonly DROP COLUMN search');
   await c.query('ALTER TABLE floor_messages_keyonly ADD PRIMARY KEY (id)');
+  await copyForeignKeys(c, 'messages', 'floor_messages_keyonly');
   return pagesOfCopies(c, 'floor_messages_keyonly', columns, lines);
 }
 
@@ -245,6 +257,7 @@ async function messagesKeyOnly(c: Client, columns: string[], lines: string[]): P
 async function messagesAsJson(c: Client): Promise<number> {
   await c.query('DROP TABLE IF EXISTS floor_messages_json');
   await c.query('CREATE TABLE floor_messages_json (LIKE messages INCLUDING ALL)');
+  await copyForeignKeys(c, 'messages', 'floor_messages_json');
   const cols = await columnsOf(c, 'messages');
   const { rows } = await c.query<{ page: string }>(
     `SELECT jsonb_agg(to_jsonb(m) - 'search')::text AS page
@@ -272,7 +285,7 @@ export function floorMarkdown(floor: CopyFloor, sync: { rows: number; wallMs: nu
   const floorRate = floorRows / (floor.ms / 1000);
   const syncRate = sync.rows / (sync.wallMs / 1000);
   const row =
-    `| COPY floor: the same rows COPYed into copies of the same tables (LIKE … INCLUDING ALL), ${floor.pages} page transactions of ${PAGE} | ` +
+    `| COPY floor: the same rows COPYed into copies of the same tables (LIKE … INCLUDING ALL, same foreign keys), ${floor.pages} page transactions of ${PAGE} | ` +
     `${Math.round(floorRate).toLocaleString('en')} rows/s (${floorRows} rows + ${floor.customers} customers in ${(floor.ms / 1000).toFixed(1)} s: ` +
     `tickets+customers ${(floor.ticketMs / 1000).toFixed(1)} s, messages ${(floor.messageMs / 1000).toFixed(1)} s) | — |\n` +
     `| sync / COPY floor | **${(syncRate / floorRate).toFixed(2)}x** | ≥ 0.5x (issue 27) |\n`;
