@@ -5,13 +5,15 @@
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module';
 import { signToken } from '../src/auth/auth.service';
 import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { Client } from 'pg';
 
 export const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
 export const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
@@ -72,13 +74,70 @@ export interface RunOptions {
   size?: { tickets: number; messages: number };
   /** Started before Save & Activate, stopped when the run ends. */
   alongside?: (simPort: number, sub: string) => Promise<{ stop(): Promise<unknown> }>;
+  /** Loads pg_stat_statements (one restart of the embedded server before the gateway starts), reset at Save & Activate. */
+  statStatements?: boolean;
+  /** Writes a V8 CPU profile of this (the gateway's) process from Save & Activate to SUCCEEDED to this file. */
+  cpuProfile?: string;
+  /** Runs after the sync, before teardown, against the bench database; its answer is returned as `inspected`. */
+  inspect?: (dbUrl: string) => Promise<unknown>;
+}
+
+/** CPU seconds (user + system) of a process, from /proc; `children` adds its reaped children's. */
+function cpuSeconds(pid: number, children = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+    const ticks = Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
+    return ticks / 100; // USER_HZ
+  } catch {
+    return 0; // gone
+  }
+}
+
+/** The PostgreSQL server's CPU seconds: the postmaster (with its reaped backends) and its live children. */
+function postgresCpuSeconds(dataDir: string): number {
+  const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let total = cpuSeconds(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) total += cpuSeconds(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return total;
+}
+
+/** CPU seconds of the three processes of a run, and the load average, so that a figure says what shared the cores. */
+function cpuSnapshot(simPid: number, pgDir: string) {
+  const own = process.cpuUsage();
+  return { gateway: (own.user + own.system) / 1e6, simulator: cpuSeconds(simPid), postgres: postgresCpuSeconds(pgDir) };
+}
+
+async function withClient<T>(url: string, f: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.end();
+  }
 }
 
 export async function runOnce(label: string, simArgs: string[], opts: RunOptions = {}) {
   const size = opts.size ?? { tickets: TICKETS, messages: MESSAGES };
   const dir = mkdtempSync(path.join(tmpdir(), 'cxconnect-bench-'));
   chmodSync(dir, 0o755);
-  const db = await startEmbeddedPostgres(path.join(dir, 'pg'));
+  const pgDir = path.join(dir, 'pg');
+  let db = await startEmbeddedPostgres(pgDir);
+  if (opts.statStatements) {
+    await withClient(db.url, (c) => c.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`));
+    await db.stop();
+    db = await startEmbeddedPostgres(pgDir);
+    await withClient(db.url, (c) => c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
+  }
   const simPort = await freePort();
   const sub = 'bench';
   const sim = await startSimulator(simPort, sub, simArgs, size);
@@ -123,6 +182,16 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
   const other = await opts.alongside?.(simPort, sub);
   if (other) await new Promise((r) => setTimeout(r, 2000)); // the other integration is already at its pace
   const statsBefore = await control(simPort, `${sub}/stats`);
+  if (opts.statStatements) await withClient(db.url, (c) => c.query('SELECT pg_stat_statements_reset()'));
+  let profiler: Session | undefined;
+  if (opts.cpuProfile) {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+    await profiler.post('Profiler.start');
+  }
+  const cpuBefore = cpuSnapshot(sim.pid!, pgDir);
   const started = Date.now();
   await gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
   let run: any;
@@ -138,14 +207,40 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
     await new Promise((r) => setTimeout(r, 250));
   }
   const wallMs = Date.now() - started;
+  const cpuAfter = cpuSnapshot(sim.pid!, pgDir);
+  const cpu = {
+    gateway: cpuAfter.gateway - cpuBefore.gateway,
+    simulator: cpuAfter.simulator - cpuBefore.simulator,
+    postgres: cpuAfter.postgres - cpuBefore.postgres,
+  };
+  const loadAverage = loadavg();
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(opts.cpuProfile!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   clearInterval(sampler);
   const statsAfter = await control(simPort, `${sub}/stats`);
   const otherCounts = await other?.stop();
   await app.close();
+  const inspected = await opts.inspect?.(db.url);
   sim.kill('SIGTERM');
   await db.stop();
   rmSync(dir, { recursive: true, force: true });
-  return { label, run, wallMs, peakRss, rssBefore, quarterPeaks, statsBefore, statsAfter, other: otherCounts as any };
+  return {
+    label,
+    run,
+    wallMs,
+    peakRss,
+    rssBefore,
+    quarterPeaks,
+    statsBefore,
+    statsAfter,
+    other: otherCounts as any,
+    cpu,
+    loadAverage,
+    inspected: inspected as any,
+  };
 }
 
 export function mb(n: number) {

@@ -7,18 +7,30 @@
  *     messages it leaves out, each read on its own; both from the simulator), wall time against what the
  *     rate limit allows, 429s, peak RSS.
  *  2. With the rate limit off: rows per second into PostgreSQL.
+ *     Beside it, the COPY floor (bench/sync-copy-floor.ts): the same rows COPYed into copies of the same
+ *     tables in page-sized transactions, and the ratio; the CPU seconds of the gateway, the simulator and
+ *     PostgreSQL during the sync (the simulator runs in its own process: its share says what it took from the
+ *     2 cores); server time by statement (pg_stat_statements); bytes per row. BENCH_CPU_PROFILE=file writes a
+ *     V8 CPU profile of the gateway for the sync (bench/cpu-profile-summary.ts reads it).
+ *     `npm run bench:sync -- --only floor` runs this case alone (prints, writes nothing).
  *  3. A shared account on a bad day (bench/sync-shared.ts): another integration uses 60 % of the budget
  *     while Gorgias answers late and fails some calls. `npm run bench:sync -- --only shared` runs it alone.
  *
  * The simulator runs in its own process so that RSS measures the gateway alone (bench/sync-harness.ts).
  */
 import { writeBenchSection } from './bench-report';
+import { CopyFloor, floorMarkdown, measureCopyFloor } from './sync-copy-floor';
 import { CLOCK_SCALE, mb, MESSAGES, RATE_LIMIT, runOnce, TICKETS, WINDOW_SECONDS } from './sync-harness';
 import { runSharedCase } from './sync-shared';
 
 async function main() {
   const only = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  if (only !== undefined && only !== 'shared') throw new Error(`--only takes "shared", not ${only}`);
+  if (only !== undefined && only !== 'shared' && only !== 'floor') throw new Error(`--only takes "shared" or "floor", not ${only}`);
+  if (only === 'floor') {
+    const { rows } = await runUnlimited();
+    process.stdout.write(`${rows}\n`);
+    return;
+  }
   if (only !== 'shared') await runLimitedAndUnlimited();
   // Its own section, so that running it alone rewrites only its figures.
   const shared = await runSharedCase();
@@ -34,13 +46,12 @@ async function runLimitedAndUnlimited() {
   const ticketPages = Math.ceil(data.tickets / 100);
   const messagePages = Math.ceil(data.listedMessages / 100);
   const lowerBound = ticketPages + messagePages + data.trashedWithHiddenMessages;
-  const unlimited = await runOnce('no rate limit', ['--no-rate-limit']);
+  const { rows: floorRows } = await runUnlimited();
   const rate = (RATE_LIMIT / WINDOW_SECONDS) * CLOCK_SCALE; // calls per (real) second allowed
   const calls = limited.run.apiRequests;
   // The bucket starts empty: the first RATE_LIMIT calls pass at once, the rest at the drain rate.
   const allowedMs = (Math.max(0, calls - RATE_LIMIT) / rate) * 1000;
   const served429 = (limited.statsAfter.rateLimited ?? 0) - (limited.statsBefore.rateLimited ?? 0);
-  const rows = unlimited.run.ticketsSynced + unlimited.run.messagesSynced;
   const runMs = Date.parse(limited.run.finishedAt) - Date.parse(limited.run.startedAt);
 
   const table = `## bench:sync
@@ -57,11 +68,33 @@ async function runLimitedAndUnlimited() {
 | rate-limit waits (client) | ${limited.run.rateLimitWaits} | — |
 | run time (first claim to finish, from the run row) | ${(runMs / 1000).toFixed(1)} s | ≤ ${((allowedMs * 1.1) / 1000).toFixed(1)} s (+10%) → ${((runMs / allowedMs - 1) * 100).toFixed(1)}% |
 | peak RSS (gateway process) | ${mb(limited.peakRss)} (start ${mb(limited.rssBefore)}); by quarter of the run: ${limited.quarterPeaks.map(mb).join(' / ')} | flat |
-| rows/s into PostgreSQL, no rate limit | ${Math.round(rows / (unlimited.wallMs / 1000)).toLocaleString('en')} rows/s (${rows} rows in ${(unlimited.wallMs / 1000).toFixed(1)} s, peak RSS ${mb(unlimited.peakRss)}) | — |
-
-`;
+${floorRows}`;
   process.stdout.write(`${table}\n`);
   writeBenchSection('sync', table);
+}
+
+/** The sync without a rate limit, its COPY floor, and what shared the cores meanwhile. */
+async function runUnlimited() {
+  const unlimited = await runOnce('no rate limit', ['--no-rate-limit'], {
+    statStatements: true,
+    cpuProfile: process.env.BENCH_CPU_PROFILE,
+    inspect: measureCopyFloor,
+  });
+  const floor = unlimited.inspected as CopyFloor;
+  const rows = unlimited.run.ticketsSynced + unlimited.run.messagesSynced;
+  const wall = unlimited.wallMs / 1000;
+  const runS = (Date.parse(unlimited.run.finishedAt) - Date.parse(unlimited.run.startedAt)) / 1000;
+  const { gateway, simulator, postgres } = unlimited.cpu;
+  const share = (s: number) => `${((s / (wall * 2)) * 100).toFixed(0)} %`;
+  const md = floorMarkdown(floor, { rows, wallMs: unlimited.wallMs });
+  const table =
+    `| rows/s into PostgreSQL, no rate limit | ${Math.round(rows / wall).toLocaleString('en')} rows/s (${rows} rows in ${wall.toFixed(1)} s from Save & Activate; ` +
+    `${Math.round(rows / runS).toLocaleString('en')} rows/s over the run row's ${runS.toFixed(1)} s; peak RSS ${mb(unlimited.peakRss)}) | — |\n` +
+    md.row +
+    `| CPU during the sync (of 2 cores × ${wall.toFixed(1)} s) | gateway ${gateway.toFixed(1)} s (${share(gateway)}), PostgreSQL ${postgres.toFixed(1)} s (${share(postgres)}), ` +
+    `simulator (own process) ${simulator.toFixed(1)} s (${share(simulator)}); load average at the end ${unlimited.loadAverage.map((l) => l.toFixed(2)).join(' ')} | — |\n\n` +
+    md.detail;
+  return { unlimited, rows: table };
 }
 
 main().then(
