@@ -42,10 +42,10 @@ describe('a dropped webhook delivery while webhooks are live', () => {
       db.url,
       async (c) =>
         (
-          await c.query(
-            `SELECT mode, trigger, status FROM sync_runs WHERE connector_id = $1 AND created_at >= $2 ORDER BY created_at`,
-            [connectorId, since],
-          )
+          await c.query(`SELECT mode, trigger, status FROM sync_runs WHERE connector_id = $1 AND created_at >= $2 ORDER BY created_at`, [
+            connectorId,
+            since,
+          ])
         ).rows as { mode: string; trigger: string; status: string }[],
     );
 
@@ -63,7 +63,12 @@ describe('a dropped webhook delivery while webhooks are live', () => {
       },
     });
     const admin = t.token(tenant);
-    const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: 'dropped-key-01234', subdomain: 'dropped', syncIntervalMinutes: 15 });
+    const id = await createAndActivate(t, admin, {
+      email: EMAIL,
+      apiKey: 'dropped-key-01234',
+      subdomain: 'dropped',
+      syncIntervalMinutes: 15,
+    });
     await waitForRun(t, admin, id);
     const connector = async () =>
       (await t!.gql(`query($id: ID!) { connector(id: $id) { lastSyncedAt nextSyncAt realtime { mode lastWebhookAt } } }`, { id }, admin))
