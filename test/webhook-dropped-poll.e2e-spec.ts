@@ -58,6 +58,7 @@ describe('a dropped webhook delivery while webhooks are live', () => {
       env: {
         GORGIAS_BASE_URL: sim.baseUrlTemplate,
         PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        SYNC_SCHEDULER_ENABLED: 'true',
         SYNC_TICK_SECONDS: '1',
         SYNC_POLL_SECONDS: String(POLL_SECONDS),
       },
@@ -89,6 +90,15 @@ describe('a dropped webhook delivery while webhooks are live', () => {
       return c.realtime.lastWebhookAt ? c : null;
     }, 'the webhook to be recorded');
     expect(live.realtime.mode).toBe('WEBHOOKS');
+    // A poll after the webhook: it used to schedule the next one at the interval (900 s) from here on.
+    const polledWhileLive = await eventually(
+      async () => {
+        const c = await connector();
+        return Date.parse(c.lastSyncedAt) > Date.parse(live.realtime.lastWebhookAt) ? c : null;
+      },
+      { what: 'a poll while webhooks are live', timeoutMs: NEXT_POLL_MS },
+    );
+    expect(gapSeconds(polledWhileLive)).toBe(POLL_SECONDS);
 
     // Gorgias drops the next delivery: only a poll can bring this change.
     acct.setWebhookDelivery({ dropRate: 1 });
@@ -114,5 +124,5 @@ describe('a dropped webhook delivery while webhooks are live', () => {
     }, 'a poll after the change');
     expect(after.realtime).toMatchObject({ mode: 'WEBHOOKS', lastWebhookAt: expect.any(String) });
     expect(gapSeconds(after)).toBe(POLL_SECONDS);
-  });
+  }, 180_000);
 });
