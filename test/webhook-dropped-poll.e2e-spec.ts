@@ -113,8 +113,14 @@ describe('a dropped webhook delivery while webhooks are live', () => {
       timeoutMs: NEXT_POLL_MS,
     });
     // It came by a scheduled poll: nothing was announced, so no REFRESH run was made for it.
-    const runs = await runsSince(id, changedAt);
-    expect(runs).toContainEqual({ mode: 'INCREMENTAL', trigger: 'SCHEDULE', status: 'SUCCEEDED' });
+    // The row is written at the run's page commit, before the run records its end: wait for that.
+    const polled = { mode: 'INCREMENTAL', trigger: 'SCHEDULE', status: 'SUCCEEDED' };
+    const runs = await eventually(() => runsSince(id, changedAt), {
+      what: 'the poll that read it to succeed',
+      timeoutMs: NEXT_POLL_MS,
+      until: (rs) => rs.some((r) => r.mode === polled.mode && r.trigger === polled.trigger && r.status === polled.status),
+    });
+    expect(runs).toContainEqual(polled);
     expect(runs.filter((r) => r.mode === 'REFRESH')).toEqual([]);
 
     // Webhooks still count as arriving, and the next poll is still SYNC_POLL_SECONDS away, not the interval.
