@@ -21,8 +21,10 @@ export function schedule(c) {
   const gap = c.lastSyncedAt && c.nextSyncAt ? (new Date(c.nextSyncAt) - new Date(c.lastSyncedAt)) / 1000 : null;
   // A gap the length of the interval is a poll capped by it; an unknown one (no poll yet, a retry) says only "often".
   const cadence = !(gap > 0) ? 'often' : gap < c.syncIntervalMinutes * 60 - 5 ? `about every ${duration(gap)}` : `every ${every}`;
-  if (c.realtime?.mode === 'POLLING') return `polls Gorgias ${cadence} (no webhooks)${next}`;
-  return `polls Gorgias ${cadence}, webhooks bring changes within seconds${next}`;
+  // The interval (the form's "Full check") is the cap the user chose: named unless it is the cadence itself.
+  const cap = cadence === `every ${every}` ? '' : `at least every ${every}`;
+  if (c.realtime?.mode === 'POLLING') return `polls Gorgias ${cadence} (no webhooks${cap ? `; ${cap}` : ''})${next}`;
+  return `polls Gorgias ${cadence}${cap ? ` (${cap})` : ''}, webhooks bring changes within seconds${next}`;
 }
 
 /**
