@@ -6,8 +6,8 @@
  *     webhooks and with polling only; Gorgias API calls against the account's budget; what a quiet
  *     poll costs. Targets: p95 <= 5 s with webhooks, <= 75 s polling only, nothing missing.
  *  2. Fleet: 200 connectors (one account each) on two gateway instances sharing one database, changes
- *     on every account, 10 % of webhook deliveries dropped: p95 / max, nothing missing once the next
- *     poll has run, memory and CPU per instance. Target p95 <= 10 s.
+ *     on every account, 10 % of webhook deliveries dropped, default settings: p95 / max, nothing missing once
+ *     the next poll has run, memory and CPU per instance. Targets p95 <= 10 s, max <= 75 s.
  *
  * Every part is its own process: PostgreSQL, the simulator, each gateway (the built app,
  * dist/src/main.js) and the load generator (bench/freshness-load.ts), so each figure is its own.
@@ -15,7 +15,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { signToken } from '../src/auth/auth.service';
 import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
@@ -29,8 +29,10 @@ const TENANT = 'bench';
 const FLEET = Number(process.env.BENCH_FLEET ?? 200);
 const FLEET_CHANGES_PER_SECOND = Number(process.env.BENCH_FLEET_RATE ?? 10);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 60);
-/** Fleet connectors' interval: how often they poll while webhooks arrive (5 minutes is the shortest allowed). */
-const FLEET_INTERVAL_MINUTES = 5;
+/** Fleet connectors keep the default interval (15 min): the poll every SYNC_POLL_SECONDS, not the interval, catches dropped deliveries. */
+const FLEET_INTERVAL_MINUTES = 15;
+/** The default poll: the floor of the worst case (a change just after a poll waits for the next one, plus that poll's run). */
+const POLL_SECONDS = 60;
 const ROOT = path.resolve(__dirname, '..');
 
 const token = signToken({ tenantId: TENANT, role: 'admin' }, SECRET, '2h');
@@ -228,7 +230,7 @@ async function singleAccount(webhooks: boolean) {
     const gw = await startGateway({
       DATABASE_URL: databaseUrl,
       GORGIAS_BASE_URL: `${sim.url}/{subdomain}`,
-      SYNC_POLL_SECONDS: '60',
+      SYNC_POLL_SECONDS: String(POLL_SECONDS),
       ...(webhooks ? { PUBLIC_BASE_URL: 'self' } : {}),
     });
     try {
@@ -310,13 +312,13 @@ async function quietPollCost(gatewayUrl: string, connectorId: string) {
 async function fleet() {
   return withDatabase(async (databaseUrl) => {
     const sim = await startSimulator();
-    const common = { DATABASE_URL: databaseUrl, GORGIAS_BASE_URL: `${sim.url}/{subdomain}`, SYNC_POLL_SECONDS: '60' };
+    const common = { DATABASE_URL: databaseUrl, GORGIAS_BASE_URL: `${sim.url}/{subdomain}`, SYNC_POLL_SECONDS: String(POLL_SECONDS) };
     // One public address for both instances would be a load balancer; each connector's webhook points at one of them here.
     const a = await startGateway({ ...common, PUBLIC_BASE_URL: 'self' });
     const b = await startGateway({ ...common, PUBLIC_BASE_URL: 'self' });
     try {
       const setupStarted = Date.now();
-      // Connectors poll every 5 minutes (the shortest interval allowed) while webhooks arrive: a dropped delivery shows within the bench.
+      // Default settings: a dropped delivery waits for the next poll (SYNC_POLL_SECONDS), webhooks or not.
       const half = Math.ceil(FLEET / 2);
       const accounts = [
         ...(await createConnectors(a.url, sim.url, 0, half, 20, FLEET_INTERVAL_MINUTES)),
@@ -335,7 +337,7 @@ async function fleet() {
         accounts,
         changesPerSecond: FLEET_CHANGES_PER_SECOND,
         durationSeconds: DURATION,
-        drainSeconds: FLEET_INTERVAL_MINUTES * 60 + 90,
+        drainSeconds: POLL_SECONDS + 90,
         seed: 11,
       });
       const procs = stop();
@@ -357,6 +359,8 @@ function latencyRow(label: string, r: any, target: string) {
 }
 
 async function main() {
+  // The machine is shared: the load average beside the figures says how much else ran.
+  const loadBefore = loadavg()[0];
   const only = process.env.BENCH_ONLY; // single | fleet | webhooks (diagnosis: the webhooks part alone, nothing written)
   if (only === 'webhooks') {
     const hooks = await singleAccount(true);
@@ -384,7 +388,9 @@ async function main() {
 
 \`npm run bench:freshness\` — from a change made in the simulator to the change visible through GraphQL (the load
 generator polls \`tickets(filter: {updatedAfter})\` every 250 ms, so figures are up to 0.25 s late). Each part is its own
-process: PostgreSQL, the simulator, each gateway (built, NODE_ENV=production) and the load generator. Run on ${new Date().toISOString().slice(0, 10)}.`);
+process: PostgreSQL, the simulator, each gateway (built, NODE_ENV=production) and the load generator. Run on ${new Date().toISOString().slice(0, 10)}
+on ${cpus().length} cores, load average (1 min) ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after; WEBHOOK_REFRESH_CALLS_PER_MINUTE
+${process.env.WEBHOOK_REFRESH_CALLS_PER_MINUTE ?? 'default'}.`);
   if (single) {
     const { hooks, polling } = single;
     const pct = (calls: number, budget: number) => `${calls} of ${Math.round(budget)} (${((100 * calls) / budget).toFixed(0)} %)`;
@@ -408,13 +414,14 @@ ${((100 * polling.quiet.callsPerPoll) / (60 * RATE)).toFixed(1)} % of the budget
     results.push(`### Fleet: ${FLEET} connectors on two gateway instances sharing one database, 10 % of webhook deliveries dropped
 
 ${fleetResult.load.made} changes in ${DURATION} s (${FLEET_CHANGES_PER_SECOND}/s spread over every account); ${fleetResult.dropped} deliveries dropped by the simulator.
-Connectors poll every ${FLEET_INTERVAL_MINUTES} minutes while webhooks arrive (their syncIntervalMinutes, the shortest allowed), so dropped changes show within the bench.
+Default settings: syncIntervalMinutes ${FLEET_INTERVAL_MINUTES}, SYNC_POLL_SECONDS=${POLL_SECONDS}; connectors poll every SYNC_POLL_SECONDS while webhooks arrive too, so a dropped change waits for the next poll.
 Setup (${FLEET} initial syncs of 20 tickets): ${fleetResult.setupSeconds.toFixed(0)} s.
 
 | figure | measured | target |
 |---|---|---|
-| p50 / p95 / max change → GraphQL | ${sec(percentile(l, 50))} / ${sec(percentile(l, 95))} / ${sec(Math.max(...l))} | p95 ≤ 10 s, max bounded by the poll interval (${FLEET_INTERVAL_MINUTES * 60} s) |
-| missing after the drain (${FLEET_INTERVAL_MINUTES * 60 + 90} s) | ${fleetResult.load.missing.length} | 0 |
+| p50 / p95 / max change → GraphQL | ${sec(percentile(l, 50))} / ${sec(percentile(l, 95))} / ${sec(Math.max(...l))} | p95 ≤ 10 s, max ≤ 75 s |
+| max against the floor (one poll interval, ${POLL_SECONDS} s) | ${(Math.max(...l) / 1000 / POLL_SECONDS).toFixed(2)}x | ≤ 1.25x |
+| missing after the drain (${POLL_SECONDS + 90} s) | ${fleetResult.load.missing.length} | 0 |
 | instance A: CPU, peak RSS | ${fleetResult.procs[0].cpuPercent.toFixed(0)} % of a core, ${fleetResult.procs[0].peakRssMb.toFixed(0)} MB | — |
 | instance B: CPU, peak RSS | ${fleetResult.procs[1].cpuPercent.toFixed(0)} % of a core, ${fleetResult.procs[1].peakRssMb.toFixed(0)} MB | — |`);
   }

@@ -39,7 +39,7 @@ describe('parseEnvironment', () => {
     expect(fails({ WEBHOOK_RATE_LIMIT_PER_CONNECTOR: 'lots' })).toMatch(/WEBHOOK_RATE_LIMIT_PER_CONNECTOR: must be a number/);
     expect(fails({ WEBHOOK_RATE_LIMIT_PER_ADDRESS: '10' })).toMatch(/WEBHOOK_RATE_LIMIT_PER_ADDRESS: .*60/);
     const env = parseEnvironment({});
-    expect([env.WEBHOOK_MAX_PENDING_TICKETS, env.WEBHOOK_REFRESH_CALLS_PER_MINUTE]).toEqual([300, 40]);
+    expect([env.WEBHOOK_MAX_PENDING_TICKETS, env.WEBHOOK_REFRESH_CALLS_PER_MINUTE]).toEqual([300, 120]);
     expect([env.WEBHOOK_RATE_LIMIT_PER_CONNECTOR, env.WEBHOOK_RATE_LIMIT_PER_ADDRESS]).toEqual([600, 6000]);
   });
 

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { appConfig, AppConfig } from '../config/app.config';
 import { ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
-import { WEBHOOKS_LIVE_FOR_MS } from './webhooks/webhook.constants';
 
 /**
  * What the sync engine writes on a connector after a run: its health and when it is due again.
@@ -16,12 +15,9 @@ export class ConnectorSyncStatus {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
-  /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again (adaptive: see the repository). */
+  /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after SYNC_POLL_SECONDS (see the repository). */
   recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
-    return this.connectors.recordSyncSuccess(m, connectorId, {
-      pollSeconds: this.config.sync.pollSeconds,
-      webhooksLiveMs: WEBHOOKS_LIVE_FOR_MS,
-    });
+    return this.connectors.recordSyncSuccess(m, connectorId, { pollSeconds: this.config.sync.pollSeconds });
   }
 
   /**

@@ -100,22 +100,19 @@ export class ConnectorsRepository {
   }
 
   /**
-   * A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again:
-   * after its own interval while webhooks arrive (a webhook authenticated within `webhooksLiveMs`;
-   * the poll is then only the safety net), else after `pollSeconds` (at most its interval).
+   * A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after
+   * `pollSeconds` (at most its interval), webhooks or not: a delivery Gorgias dropped has no other
+   * way in, so the cheap poll bounds how old any change can get (issue 27).
    */
-  async recordSyncSuccess(m: EntityManager, connectorId: string, poll: { pollSeconds: number; webhooksLiveMs: number }): Promise<void> {
+  async recordSyncSuccess(m: EntityManager, connectorId: string, poll: { pollSeconds: number }): Promise<void> {
     await m.query(
-      `UPDATE connectors c SET last_synced_at = now(), last_error = NULL, last_error_code = NULL,
+      `UPDATE connectors SET last_synced_at = now(), last_error = NULL, last_error_code = NULL,
               status = CASE WHEN status = 'ERROR' THEN 'ACTIVE' ELSE status END,
-              next_sync_at = CASE WHEN status IN ('ACTIVE','ERROR') THEN now() + CASE
-                WHEN EXISTS (SELECT 1 FROM connector_webhooks w WHERE w.connector_id = c.id
-                                AND w.last_webhook_at > now() - make_interval(secs => $3))
-                THEN make_interval(mins => sync_interval_minutes)
-                ELSE LEAST(make_interval(secs => $2), make_interval(mins => sync_interval_minutes)) END END,
+              next_sync_at = CASE WHEN status IN ('ACTIVE','ERROR')
+                THEN now() + LEAST(make_interval(secs => $2), make_interval(mins => sync_interval_minutes)) END,
               updated_at = now()
         WHERE id = $1`,
-      [connectorId, poll.pollSeconds, poll.webhooksLiveMs / 1000],
+      [connectorId, poll.pollSeconds],
     );
   }
 

@@ -8,7 +8,7 @@ export enum RealtimeMode {
 registerEnumType(RealtimeMode, {
   name: 'RealtimeMode',
   description:
-    'WEBHOOKS: Gorgias announces changes and they are re-read within seconds (polling stays as the safety net). POLLING: changes arrive with the next poll.',
+    'WEBHOOKS: Gorgias announces changes and they are re-read within seconds (polling every SYNC_POLL_SECONDS stays as the safety net for dropped deliveries). POLLING: changes arrive with the next poll.',
 });
 
 @ObjectType('ConnectorRealtime', { description: 'How changes in Gorgias reach this connector.' })

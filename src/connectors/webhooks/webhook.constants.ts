@@ -11,7 +11,8 @@ export const webhookPath = (connectorId: string) => `/webhooks/gorgias/${connect
 /** Stale integrations of ours (same URL, from an attempt whose answer was lost) are looked for in this many pages. */
 export const MAX_INTEGRATION_PAGES = 5;
 /**
- * Webhooks count as arriving while one was received this recently: the connector then polls at its
- * own interval (the safety net for deletions and lost deliveries), otherwise every SYNC_POLL_SECONDS.
+ * Webhooks count as arriving (realtime.mode WEBHOOKS for a hand-made integration) while one was
+ * received this recently. The poll does not depend on it: every SYNC_POLL_SECONDS either way, as
+ * it is the only way in for deletions and for deliveries Gorgias dropped.
  */
 export const WEBHOOKS_LIVE_FOR_MS = 30 * 60_000;

@@ -4,7 +4,11 @@ import { ago, duration, el, plural, when } from './dom.js';
 
 const ACTIVE_RUN = ['RUNNING', 'QUEUED'];
 
-/** When syncs happen, as they really do: polling (no webhooks) checks far more often than the interval. */
+/**
+ * When syncs happen, as they really do: a poll about every SYNC_POLL_SECONDS (the gap the server
+ * scheduled), webhooks or not, since a delivery Gorgias drops has no other way in; the interval only
+ * caps that gap.
+ */
 export function schedule(c) {
   const every = intervalLabel(c.syncIntervalMinutes);
   if (c.status !== 'ACTIVE') return `every ${every} once active (${c.status.toLowerCase()}: no syncs now)`;
@@ -14,12 +18,13 @@ export function schedule(c) {
     const due = new Date(c.nextSyncAt).getTime() <= Date.now();
     next = due ? (running ? ', due: waiting for the current run' : ', due now') : `, next ${ago(c.nextSyncAt)}`;
   }
-  if (c.realtime?.mode === 'POLLING') {
-    const gap = c.lastSyncedAt && c.nextSyncAt ? (new Date(c.nextSyncAt) - new Date(c.lastSyncedAt)) / 1000 : null;
-    const cadence = gap && gap > 0 && gap < c.syncIntervalMinutes * 60 - 5 ? `about every ${duration(gap)}` : 'often';
-    return `polls Gorgias ${cadence} (no webhooks); every ${every} once webhooks arrive${next}`;
-  }
-  return `every ${every}, webhooks bring changes within seconds${next}`;
+  const gap = c.lastSyncedAt && c.nextSyncAt ? (new Date(c.nextSyncAt) - new Date(c.lastSyncedAt)) / 1000 : null;
+  // A gap the length of the interval is a poll capped by it; an unknown one (no poll yet, a retry) says only "often".
+  const cadence = !(gap > 0) ? 'often' : gap < c.syncIntervalMinutes * 60 - 5 ? `about every ${duration(gap)}` : `every ${every}`;
+  // The interval (the form's "Full check") is the cap the user chose: named unless it is the cadence itself.
+  const cap = cadence === `every ${every}` ? '' : `at least every ${every}`;
+  if (c.realtime?.mode === 'POLLING') return `polls Gorgias ${cadence} (no webhooks${cap ? `; ${cap}` : ''})${next}`;
+  return `polls Gorgias ${cadence}${cap ? ` (${cap})` : ''}, webhooks bring changes within seconds${next}`;
 }
 
 /**

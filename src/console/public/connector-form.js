@@ -42,7 +42,7 @@ export function connectorForm(api, { onSaved, onCancel, existing, focusField }) 
   const intervalRow = fieldRow(
     { label: 'Full check' },
     interval,
-    'How often every list is read again from Gorgias, from 5 minutes to a day. Changes arrive sooner: within seconds with webhooks, else at the next poll (about every minute).',
+    'The longest the connector goes without reading every list again, from 5 minutes to a day. It polls sooner anyway, about every minute (SYNC_POLL_SECONDS), webhooks or not; webhooks bring changes within seconds.',
   );
   const title = el('h2', { id: 'add-h', tabindex: '-1' }, existing ? `Edit ${existing.name}` : 'Add a Gorgias connector');
   const intro = el(

@@ -11,7 +11,7 @@ export function realtimePanel(api, c, { role }) {
   const why = r.error
     ? r.error
     : r.mode === 'WEBHOOKS'
-      ? 'Gorgias announces changes; they are read again within seconds. Polling stays as the safety net.'
+      ? 'Gorgias announces changes; they are read again within seconds. Polling about every minute stays as the safety net for deliveries Gorgias drops.'
       : !r.webhookUrl
         ? 'Webhooks are off: the gateway has no public address (PUBLIC_BASE_URL is not set), so Gorgias cannot reach it. Changes arrive with the next poll, about every minute.'
         : r.manualSetup

@@ -25,7 +25,7 @@ export class WebhookLogListener implements OnModuleInit {
         return this.logs.info(
           scope,
           `Webhook registered in Gorgias (integration ${outcome.integrationId}): changes are re-read within seconds; ` +
-            `polling continues at the connector's interval as the safety net (deletions and trash have no webhook).`,
+            `polling continues every ${this.config.sync.pollSeconds} s as the safety net (deliveries Gorgias drops; deletions and trash have no webhook).`,
         );
       case 'REFUSED':
         return this.logs.warn(
