@@ -8,6 +8,7 @@ import { SyncQuarantine1764000000071 } from './1764000000071-SyncQuarantine';
 import { SourceVersions1764000000072 } from './1764000000072-SourceVersions';
 import { RunClaimToken1764000000073 } from './1764000000073-RunClaimToken';
 import { GorgiasFidelity1764000000080 } from './1764000000080-GorgiasFidelity';
+import { TenantKeyedSchema1764000000100 } from './1764000000100-TenantKeyedSchema';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and the built app load the same set. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   SourceVersions1764000000072,
   RunClaimToken1764000000073,
   GorgiasFidelity1764000000080,
+  TenantKeyedSchema1764000000100,
 ];

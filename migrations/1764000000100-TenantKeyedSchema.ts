@@ -1,0 +1,138 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Issue 23: a schema Citus can spread over workers by tenant (see docs/scale-out.md, "Schema status").
+ *
+ * - Per-tenant data tables carry tenant_id in every primary, unique and foreign key, so that each can be
+ *   hash-distributed on tenant_id, co-located with connectors: a tenant's rows of every table live on one
+ *   node, and its reads, writes and joins are answered there.
+ * - The run queue (sync_runs: claims take FOR UPDATE SKIP LOCKED, which Citus refuses on multi-shard
+ *   queries), the small per-connector cursors the claims read (sync_cursors), and the feed's position log
+ *   (ticket_changes: positions are the coordinator's transaction ids, compared with the coordinator's own
+ *   snapshot) stay coordinator-local. A local table cannot reference a distributed one, so these lose their
+ *   foreign key to connectors: ConnectorsRepository.delete removes their rows in the deleting transaction.
+ * - No small shared table exists today, so there is no reference table.
+ *
+ * On plain PostgreSQL the same keys apply and nothing is distributed. Existing rows are kept: only keys
+ * change, and on Citus create_distributed_table copies each table's rows into its shards.
+ */
+export const DISTRIBUTED_TABLES = [
+  'connectors',
+  'customers',
+  'tickets',
+  'messages',
+  'sync_log_entries',
+  'sync_quarantine',
+  'connector_webhooks',
+  'ticket_refresh_requests',
+];
+export const COORDINATOR_LOCAL_TABLES = ['sync_runs', 'sync_cursors', 'ticket_changes'];
+
+/** Keys per distributed table besides connectors: before this migration (for down) and after. */
+interface Keys {
+  oldPrimary: string;
+  oldUnique?: [name: string, columns: string];
+  primary: string;
+  unique?: string;
+}
+const KEYS: Record<string, Keys> = {
+  customers: {
+    oldPrimary: 'id',
+    oldUnique: ['customers_connector_id_external_id_key', 'connector_id, external_id'],
+    primary: 'tenant_id, id',
+    unique: 'tenant_id, connector_id, external_id',
+  },
+  tickets: {
+    oldPrimary: 'id',
+    oldUnique: ['tickets_connector_id_external_id_key', 'connector_id, external_id'],
+    primary: 'tenant_id, id',
+    unique: 'tenant_id, connector_id, external_id',
+  },
+  messages: {
+    oldPrimary: 'id',
+    oldUnique: ['messages_connector_id_external_id_key', 'connector_id, external_id'],
+    primary: 'tenant_id, id',
+    unique: 'tenant_id, connector_id, external_id',
+  },
+  sync_log_entries: { oldPrimary: 'id', primary: 'tenant_id, id' },
+  sync_quarantine: {
+    oldPrimary: 'id',
+    oldUnique: ['sync_quarantine_connector_id_object_type_external_id_key', 'connector_id, object_type, external_id'],
+    primary: 'tenant_id, id',
+    unique: 'tenant_id, connector_id, object_type, external_id',
+  },
+  connector_webhooks: { oldPrimary: 'connector_id', primary: 'tenant_id, connector_id' },
+  ticket_refresh_requests: { oldPrimary: 'connector_id, ticket_external_id', primary: 'tenant_id, connector_id, ticket_external_id' },
+};
+
+export class TenantKeyedSchema1764000000100 implements MigrationInterface {
+  name = 'TenantKeyedSchema1764000000100';
+
+  async up(q: QueryRunner): Promise<void> {
+    // Every foreign key to connectors or sync_runs goes: the referenced keys change (connectors) or the
+    // referenced table stays local while the referencing one is distributed (sync_runs). Found by catalog,
+    // so that a key a later release added under another name is not left blocking the key change.
+    const fks: { tbl: string; conname: string }[] = await q.query(
+      `SELECT conrelid::regclass::text AS tbl, conname FROM pg_constraint
+        WHERE contype = 'f' AND confrelid IN ('connectors'::regclass, 'sync_runs'::regclass)`,
+    );
+    for (const fk of fks) await q.query(`ALTER TABLE ${fk.tbl} DROP CONSTRAINT ${fk.conname}`);
+
+    await q.query(`ALTER TABLE connectors DROP CONSTRAINT connectors_pkey, ADD PRIMARY KEY (tenant_id, id)`);
+    for (const [table, k] of Object.entries(KEYS)) {
+      const changes = [`DROP CONSTRAINT ${table}_pkey`, `ADD PRIMARY KEY (${k.primary})`];
+      if (k.oldUnique) changes.push(`DROP CONSTRAINT ${k.oldUnique[0]}`, `ADD UNIQUE (${k.unique})`);
+      await q.query(`ALTER TABLE ${table} ${changes.join(', ')}`);
+      // Deleting a connector still deletes its data: the cascade now follows the tenant-keyed reference.
+      await q.query(
+        `ALTER TABLE ${table} ADD FOREIGN KEY (tenant_id, connector_id) REFERENCES connectors (tenant_id, id) ON DELETE CASCADE`,
+      );
+    }
+    // The tenant's DataLoader and list reads filter by tenant first; these indexes served reads by connector alone.
+    await q.query(`CREATE INDEX sync_log_entries_tenant_connector_idx ON sync_log_entries (tenant_id, connector_id, id DESC)`);
+
+    const [{ citus }] = await q.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`);
+    if (!citus) return;
+    // Distributing tables linked by foreign keys inside one transaction needs Citus' sequential mode
+    // (one connection per worker), else it refuses the second table for the first one's parallel copy.
+    await q.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+    await q.query(`SELECT create_distributed_table('connectors', 'tenant_id')`);
+    for (const table of DISTRIBUTED_TABLES.slice(1)) {
+      await q.query(`SELECT create_distributed_table($1, 'tenant_id', colocate_with => 'connectors')`, [table]);
+    }
+    // Rows that were already there were copied into the shards; the coordinator's local copies are dropped.
+    await q.query(`SELECT truncate_local_data_after_distributing_table(t) FROM unnest($1::regclass[]) AS t`, [DISTRIBUTED_TABLES]);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    const [{ citus }] = await q.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`);
+    if (citus) {
+      await q.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+      for (const table of [...DISTRIBUTED_TABLES].reverse()) {
+        await q.query(`SELECT undistribute_table($1, cascade_via_foreign_keys => true) FROM citus_tables WHERE table_name = $1::regclass`, [
+          table,
+        ]);
+      }
+    }
+    await q.query(`DROP INDEX IF EXISTS sync_log_entries_tenant_connector_idx`);
+    const fks: { tbl: string; conname: string }[] = await q.query(
+      `SELECT conrelid::regclass::text AS tbl, conname FROM pg_constraint WHERE contype = 'f' AND confrelid = 'connectors'::regclass`,
+    );
+    for (const fk of fks) await q.query(`ALTER TABLE ${fk.tbl} DROP CONSTRAINT ${fk.conname}`);
+    await q.query(`ALTER TABLE connectors DROP CONSTRAINT connectors_pkey, ADD PRIMARY KEY (id)`);
+    for (const [table, k] of Object.entries(KEYS)) {
+      const current: { conname: string }[] = await q.query(
+        `SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p','u')`,
+        [table],
+      );
+      const changes = [...current.map((c) => `DROP CONSTRAINT ${c.conname}`), `ADD PRIMARY KEY (${k.oldPrimary})`];
+      if (k.oldUnique) changes.push(`ADD CONSTRAINT ${k.oldUnique[0]} UNIQUE (${k.oldUnique[1]})`);
+      await q.query(`ALTER TABLE ${table} ${changes.join(', ')}`);
+    }
+    for (const table of [...Object.keys(KEYS), ...COORDINATOR_LOCAL_TABLES]) {
+      await q.query(`ALTER TABLE ${table} ADD FOREIGN KEY (connector_id) REFERENCES connectors (id) ON DELETE CASCADE`);
+    }
+    await q.query(`ALTER TABLE sync_log_entries ADD FOREIGN KEY (run_id) REFERENCES sync_runs (id) ON DELETE CASCADE`);
+    await q.query(`ALTER TABLE sync_quarantine ADD FOREIGN KEY (run_id) REFERENCES sync_runs (id) ON DELETE SET NULL`);
+  }
+}
