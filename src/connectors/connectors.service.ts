@@ -11,7 +11,7 @@ import { SecretCipher, SecretUnreadableError } from '../secrets/secret-cipher';
 import { adviceFor } from './connection-advice';
 import { ConnectionCheckService } from './connection-check.service';
 import { WEBHOOKS_LIVE_FOR_MS } from './webhooks/webhook.constants';
-import { ConnectorPatch, ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
+import { ConnectorKey, ConnectorPatch, ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
 import { ConnectorLifecycle } from './connector-lifecycle';
 import { ConnectionCheck } from './models/connector.models';
 import {
@@ -78,8 +78,8 @@ export class ConnectorsService {
         syncIntervalMinutes: input.syncIntervalMinutes ?? this.config.sync.defaultIntervalMinutes,
       });
       // The id is the cipher's associated data, so the key is encrypted once the row exists.
-      await this.storeApiKey(m, saved.id, input.apiKey);
-      return this.connectors.reload(m, saved.id);
+      await this.storeApiKey(m, { tenantId: user.tenantId, connectorId: saved.id }, input.apiKey);
+      return this.connectors.reload(m, user.tenantId, saved.id);
     });
   }
 
@@ -94,7 +94,7 @@ export class ConnectorsService {
     if (input.subdomain !== undefined && input.subdomain !== current.subdomain) {
       await this.assertSubdomainFree(user, input.subdomain);
       // Another subdomain is another Gorgias account: its ids would mix with the synced ones.
-      if (await this.connectors.hasSyncedData(current.id)) {
+      if (await this.connectors.hasSyncedData({ tenantId: user.tenantId, connectorId: current.id })) {
         throw badUserInput(
           `subdomain: this connector already holds data synced from ${current.subdomain}.gorgias.com. ` +
             `To sync ${input.subdomain}.gorgias.com, add a new connector (or delete this one first).`,
@@ -129,8 +129,8 @@ export class ConnectorsService {
       if (input.syncIntervalMinutes !== undefined) patch.syncIntervalMinutes = input.syncIntervalMinutes;
       if (reactivate) Object.assign(patch, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null });
       if (Object.keys(patch).length) await this.connectors.update(m, user.tenantId, current.id, patch);
-      if (input.apiKey !== undefined) await this.storeApiKey(m, current.id, input.apiKey);
-      const updated = await this.connectors.reload(m, current.id);
+      if (input.apiKey !== undefined) await this.storeApiKey(m, { tenantId: user.tenantId, connectorId: current.id }, input.apiKey);
+      const updated = await this.connectors.reload(m, user.tenantId, current.id);
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
     });
@@ -154,7 +154,7 @@ export class ConnectorsService {
     const connector = await this.get(user, id);
     let credentials: GorgiasCredentials;
     try {
-      credentials = await this.credentialsOf(connector.id);
+      credentials = await this.credentialsOf({ tenantId: connector.tenantId, connectorId: connector.id });
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
@@ -175,7 +175,7 @@ export class ConnectorsService {
         lastErrorCode: null,
         nextSyncAt: 'now',
       });
-      const updated = await this.connectors.reload(m, connector.id);
+      const updated = await this.connectors.reload(m, user.tenantId, connector.id);
       await this.lifecycle.activated(m, updated);
       return updated;
     });
@@ -187,7 +187,7 @@ export class ConnectorsService {
     const connector = await this.get(user, id);
     const paused = await this.dataSource.transaction(async (m) => {
       await this.connectors.update(m, user.tenantId, connector.id, { status: ConnectorStatus.PAUSED, nextSyncAt: null });
-      const updated = await this.connectors.reload(m, connector.id);
+      const updated = await this.connectors.reload(m, user.tenantId, connector.id);
       await this.lifecycle.paused(m, updated);
       return updated;
     });
@@ -195,7 +195,7 @@ export class ConnectorsService {
     return paused;
   }
 
-  /** Removes the connector; its runs, logs, cursors and synced rows go with it (ON DELETE CASCADE). */
+  /** Removes the connector; its runs, logs, cursors and synced rows go with it (see ConnectorsRepository.delete). */
   async delete(user: AuthUser, id: string): Promise<boolean> {
     const connector = await this.get(user, id);
     await this.lifecycle.beforeDeleted(connector);
@@ -208,28 +208,28 @@ export class ConnectorsService {
    * The connector and its decrypted credentials. A key that cannot be decrypted puts the connector
    * in ERROR, asking for the key again, before the error goes up to the caller.
    */
-  async findWithCredentials(connectorId: string): Promise<ConnectorWithCredentials | null> {
-    const connector = await this.connectors.findById(connectorId);
+  async findWithCredentials(c: ConnectorKey): Promise<ConnectorWithCredentials | null> {
+    const connector = await this.connectors.findById(c);
     if (!connector) return null;
     try {
-      return { connector, credentials: await this.credentialsOf(connectorId) };
+      return { connector, credentials: await this.credentialsOf(c) };
     } catch (e) {
       if (e instanceof SecretUnreadableError) {
-        await this.connectors.markCredentialsUnreadable(connectorId, adviceFor(e, connector.subdomain).message);
+        await this.connectors.markCredentialsUnreadable(c, adviceFor(e, connector.subdomain).message);
       }
       throw e;
     }
   }
 
   /** For the sync engine's messages about a connector whose credentials it could not read. */
-  async subdomainOf(connectorId: string): Promise<string | null> {
-    return (await this.connectors.findById(connectorId))?.subdomain ?? null;
+  async subdomainOf(c: ConnectorKey): Promise<string | null> {
+    return (await this.connectors.findById(c))?.subdomain ?? null;
   }
 
   /** The credentials, or the Test Connection answer that asks for the key again (CONNECTION_CHECK_FAILED). */
   private async credentialsOrAdvice(connector: ConnectorEntity): Promise<GorgiasCredentials> {
     try {
-      return await this.credentialsOf(connector.id);
+      return await this.credentialsOf({ tenantId: connector.tenantId, connectorId: connector.id });
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
@@ -245,8 +245,8 @@ export class ConnectorsService {
   }
 
   /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again (adaptive: see the repository). */
-  recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
-    return this.connectors.recordSyncSuccess(m, connectorId, {
+  recordSyncSuccess(m: EntityManager, c: ConnectorKey): Promise<void> {
+    return this.connectors.recordSyncSuccess(m, c, {
       pollSeconds: this.config.sync.pollSeconds,
       webhooksLiveMs: WEBHOOKS_LIVE_FOR_MS,
     });
@@ -256,19 +256,19 @@ export class ConnectorsService {
    * A run failed. `needsUser` failures (credentials, permissions, inactive account) put the
    * connector in ERROR until someone acts; others keep it ACTIVE and retry after `retryInMs`.
    */
-  recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<void> {
-    return this.connectors.recordSyncFailure(m, connectorId, failure);
+  recordSyncFailure(m: EntityManager, c: ConnectorKey, failure: SyncFailureRecord): Promise<void> {
+    return this.connectors.recordSyncFailure(m, c, failure);
   }
 
-  private async credentialsOf(connectorId: string): Promise<GorgiasCredentials> {
-    const row = await this.connectors.storedApiKey(connectorId);
+  private async credentialsOf(c: ConnectorKey): Promise<GorgiasCredentials> {
+    const row = await this.connectors.storedApiKey(c);
     const apiKey = this.cipher.decrypt({ ciphertext: row.apiKeyCiphertext, keyId: row.apiKeyKeyId }, row.id);
     return { email: row.email, subdomain: row.subdomain, apiKey };
   }
 
-  private async storeApiKey(m: EntityManager, connectorId: string, apiKey: string): Promise<void> {
-    const enc = this.cipher.encrypt(apiKey, connectorId);
-    await this.connectors.storeApiKey(m, connectorId, { ciphertext: enc.ciphertext, keyId: enc.keyId, last4: last4(apiKey) });
+  private async storeApiKey(m: EntityManager, c: ConnectorKey, apiKey: string): Promise<void> {
+    const enc = this.cipher.encrypt(apiKey, c.connectorId);
+    await this.connectors.storeApiKey(m, c, { ciphertext: enc.ciphertext, keyId: enc.keyId, last4: last4(apiKey) });
   }
 }
 

@@ -33,11 +33,11 @@ const COLUMNS = `connector_id AS "connectorId", tenant_id AS "tenantId", state, 
 export class ConnectorWebhookRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async find(connectorId: string): Promise<ConnectorWebhookRow | null> {
+  async find(c: { tenantId: string; connectorId: string }): Promise<ConnectorWebhookRow | null> {
     const rows = await queryRows<ConnectorWebhookRow>(
       this.dataSource,
-      `SELECT ${COLUMNS} FROM connector_webhooks WHERE connector_id = $1`,
-      [connectorId],
+      `SELECT ${COLUMNS} FROM connector_webhooks WHERE tenant_id = $2 AND connector_id = $1`,
+      [c.connectorId, c.tenantId],
     );
     return rows[0] ?? null;
   }
@@ -51,13 +51,16 @@ export class ConnectorWebhookRepository {
     );
   }
 
-  /** What the intake needs to authenticate a delivery, in one read. */
+  /**
+   * What the intake needs to authenticate a delivery, in one read. A delivery's URL names the connector
+   * only, so on Citus this one read asks every shard (the tenant is what it learns here).
+   */
   async findSecret(connectorId: string): Promise<WebhookSecretRow | null> {
     const rows = await queryRows<WebhookSecretRow>(
       this.dataSource,
       `SELECT w.connector_id AS "connectorId", w.tenant_id AS "tenantId", c.status AS "connectorStatus",
               w.secret_ciphertext AS "secretCiphertext", w.secret_key_id AS "secretKeyId"
-         FROM connector_webhooks w JOIN connectors c ON c.id = w.connector_id
+         FROM connector_webhooks w JOIN connectors c ON c.tenant_id = w.tenant_id AND c.id = w.connector_id
         WHERE w.connector_id = $1`,
       [connectorId],
     );
@@ -80,7 +83,7 @@ export class ConnectorWebhookRepository {
     await (m ?? this.dataSource.manager).query(
       `INSERT INTO connector_webhooks (connector_id, tenant_id, state, integration_id, url, detail, secret_ciphertext, secret_key_id, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, ''), coalesce($8, ''), now())
-       ON CONFLICT (connector_id) DO UPDATE SET state = EXCLUDED.state, integration_id = EXCLUDED.integration_id,
+       ON CONFLICT (tenant_id, connector_id) DO UPDATE SET state = EXCLUDED.state, integration_id = EXCLUDED.integration_id,
               url = EXCLUDED.url, detail = EXCLUDED.detail, updated_at = now(),
               secret_ciphertext = coalesce($7, connector_webhooks.secret_ciphertext),
               secret_key_id = coalesce($8, connector_webhooks.secret_key_id)`,
@@ -89,12 +92,12 @@ export class ConnectorWebhookRepository {
   }
 
   /** Connectors whose registration could not reach Gorgias: retried after their next successful sync. */
-  async needsRetry(connectorId: string): Promise<boolean> {
+  async needsRetry(k: { tenantId: string; connectorId: string }): Promise<boolean> {
     const rows = await queryRows<{ state: string }>(
       this.dataSource,
-      `SELECT w.state FROM connector_webhooks w JOIN connectors c ON c.id = w.connector_id
-        WHERE w.connector_id = $1 AND w.state = 'FAILED' AND c.status = 'ACTIVE'`,
-      [connectorId],
+      `SELECT w.state FROM connector_webhooks w JOIN connectors c ON c.tenant_id = w.tenant_id AND c.id = w.connector_id
+        WHERE w.tenant_id = $2 AND w.connector_id = $1 AND w.state = 'FAILED' AND c.status = 'ACTIVE'`,
+      [k.connectorId, k.tenantId],
     );
     return rows.length > 0;
   }

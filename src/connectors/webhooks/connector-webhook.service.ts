@@ -35,7 +35,7 @@ export class ConnectorWebhookService implements OnModuleInit {
   async register(connector: ConnectorEntity): Promise<void> {
     if (!this.registration.enabled) return;
     await this.guarded(connector, async () => {
-      const found = await this.connectors.findWithCredentials(connector.id);
+      const found = await this.connectors.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
       if (!found) return { state: 'OFF' };
       return this.registration.register(connector, found.credentials);
     });
@@ -43,16 +43,16 @@ export class ConnectorWebhookService implements OnModuleInit {
 
   async remove(connector: ConnectorEntity): Promise<void> {
     await this.guarded(connector, async () => {
-      const found = await this.connectors.findWithCredentials(connector.id);
+      const found = await this.connectors.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
       if (!found) return { state: 'OFF' };
       return this.registration.remove(connector, found.credentials);
     });
   }
 
   /** After a successful sync: a registration that could not reach Gorgias is tried again. */
-  async retryIfFailed(connectorId: string): Promise<void> {
-    if (!this.registration.enabled || !(await this.webhooks.needsRetry(connectorId))) return;
-    const found = await this.connectors.findWithCredentials(connectorId);
+  async retryIfFailed(c: { tenantId: string; connectorId: string }): Promise<void> {
+    if (!this.registration.enabled || !(await this.webhooks.needsRetry(c))) return;
+    const found = await this.connectors.findWithCredentials(c);
     if (found) await this.register(found.connector);
   }
 
@@ -63,7 +63,7 @@ export class ConnectorWebhookService implements OnModuleInit {
         extensions: { code: 'FAILED_PRECONDITION' },
       });
     }
-    const found = await this.connectors.findWithCredentials(connector.id);
+    const found = await this.connectors.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
     const { secret, outcome } = await this.registration.rotateSecret(connector, found!.credentials);
     await this.lifecycle.webhookChanged(connector, outcome);
     return secret;

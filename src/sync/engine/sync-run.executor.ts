@@ -72,7 +72,7 @@ export class SyncRunExecutor {
     if (!token) throw new Error(`sync run ${run.id} was not claimed`);
     let found;
     try {
-      found = await this.connectors.findWithCredentials(run.connectorId);
+      found = await this.connectors.findWithCredentials(run);
     } catch (e) {
       // The stored key cannot be decrypted (the connector is now in ERROR, asking for it): the run ends
       // here, FAILED, instead of being claimed again and again.
@@ -116,7 +116,7 @@ export class SyncRunExecutor {
   }
 
   private async failUnreadable(run: SyncRunRow, token: string, error: SecretUnreadableError): Promise<void> {
-    const subdomain = (await this.connectors.subdomainOf(run.connectorId)) ?? 'your account';
+    const subdomain = (await this.connectors.subdomainOf(run)) ?? 'your account';
     const advice = adviceFor(error, subdomain);
     const scope = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id };
     await this.services.dataSource.transaction(async (m) => {
@@ -185,7 +185,7 @@ export class SyncRunExecutor {
         );
         return;
       }
-      await this.connectors.recordSyncSuccess(m, session.run.connectorId);
+      await this.connectors.recordSyncSuccess(m, session.run);
       await this.logs.info(
         session.scope,
         `Sync succeeded: ${session.ticketsSynced} tickets and ${session.messagesSynced} messages synced, ${session.ticketsDeleted} deleted, ` +
@@ -201,7 +201,7 @@ export class SyncRunExecutor {
     try {
       const current = needsCurrentCredentials(error)
         ? // Unreadable or deleted credentials: the run ends on the original error, which already says what to do.
-          await this.connectors.findWithCredentials(session.run.connectorId).catch(() => null)
+          await this.connectors.findWithCredentials(session.run).catch(() => null)
         : null;
       const decision: FailureDecision = decideFailure({
         error,
@@ -213,7 +213,7 @@ export class SyncRunExecutor {
       const gone =
         decision.action === 'connector-gone' ||
         (decision.action === 'lease-lost' &&
-          (await this.connectors.findWithCredentials(session.run.connectorId).catch(() => 'unreadable')) === null);
+          (await this.connectors.findWithCredentials(session.run).catch(() => 'unreadable')) === null);
       if (gone) {
         this.logger.log(`sync run ${session.run.id}: its connector was deleted, stopping`);
         session.leaseLost = true;
@@ -265,7 +265,7 @@ export class SyncRunExecutor {
           errorCode: advice.code,
           ...session.counters(),
         });
-        await this.connectors.recordSyncFailure(m, session.run.connectorId, {
+        await this.connectors.recordSyncFailure(m, session.run, {
           message: advice.message,
           code: advice.code,
           needsUser: decision.needsUser,

@@ -33,7 +33,7 @@ export class SyncQuarantineRepository {
     await m.query(
       `INSERT INTO sync_quarantine (tenant_id, connector_id, run_id, object_type, external_id, reason, sqlstate)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (connector_id, object_type, external_id) DO UPDATE SET
+       ON CONFLICT (tenant_id, connector_id, object_type, external_id) DO UPDATE SET
          run_id = EXCLUDED.run_id, reason = EXCLUDED.reason, sqlstate = EXCLUDED.sqlstate,
          attempts = sync_quarantine.attempts + 1, last_seen_at = now()`,
       [e.tenantId, e.connectorId, e.runId, e.objectType, String(e.externalId), e.reason, e.sqlstate],

@@ -21,22 +21,27 @@ export class TicketRefreshRequestRepository {
 
   /**
    * Records a webhook in one statement (one round trip, atomic): the request (a duplicate moves its
-   * `seq`, so a pass already reading the ticket leaves it for another pass), the connector's
-   * `last_webhook_at`, and for a new request a NOTIFY delivered at commit that wakes the schedulers.
+   * `seq`, so a pass already reading the ticket leaves it for another pass) and the connector's
+   * `last_webhook_at`, both on the tenant's node; then, for a new request, a NOTIFY that wakes the
+   * schedulers. The NOTIFY is its own statement so that it runs on the coordinator, where the schedulers
+   * listen (inside a statement Citus routes to a worker it would be sent there); after the commit, the
+   * request is already visible to the run it wakes.
    */
   async record(c: { tenantId: string; connectorId: string }, ticketExternalId: string): Promise<void> {
-    await this.dataSource.query(
+    const rows = await queryRows<{ inserted: boolean }>(
+      this.dataSource,
       `WITH req AS (
          INSERT INTO ticket_refresh_requests (connector_id, ticket_external_id, tenant_id) VALUES ($1, $2, $3)
-         ON CONFLICT (connector_id, ticket_external_id) DO UPDATE
+         ON CONFLICT (tenant_id, connector_id, ticket_external_id) DO UPDATE
            SET last_received_at = now(), seq = nextval('ticket_refresh_seq')
          RETURNING (xmax = 0) AS inserted
        ), seen AS (
-         UPDATE connector_webhooks SET last_webhook_at = now() WHERE connector_id = $1 RETURNING 1
+         UPDATE connector_webhooks SET last_webhook_at = now() WHERE tenant_id = $3 AND connector_id = $1 RETURNING 1
        )
-       SELECT pg_notify($4, $5) FROM req WHERE inserted`,
-      [c.connectorId, ticketExternalId, c.tenantId, WAKEUP_CHANNEL, REFRESH_WAKEUP_PAYLOAD],
+       SELECT inserted FROM req`,
+      [c.connectorId, ticketExternalId, c.tenantId],
     );
+    if (rows[0]?.inserted) await this.dataSource.query(`SELECT pg_notify($1, $2)`, [WAKEUP_CHANNEL, REFRESH_WAKEUP_PAYLOAD]);
   }
 
   /**
@@ -49,9 +54,9 @@ export class TicketRefreshRequestRepository {
       this.dataSource,
       `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger)
        SELECT c.tenant_id, c.id, CASE WHEN p.n > $2 THEN 'INCREMENTAL' ELSE 'REFRESH' END, 'WEBHOOK'
-         FROM (SELECT connector_id, count(*) AS n, min(first_received_at) AS oldest
-                 FROM ticket_refresh_requests GROUP BY connector_id) p
-         JOIN connectors c ON c.id = p.connector_id
+         FROM (SELECT tenant_id, connector_id, count(*) AS n, min(first_received_at) AS oldest
+                 FROM ticket_refresh_requests GROUP BY tenant_id, connector_id) p
+         JOIN connectors c ON c.tenant_id = p.tenant_id AND c.id = p.connector_id
         WHERE c.status = 'ACTIVE' AND p.oldest <= now() - make_interval(secs => $1)
        ON CONFLICT (connector_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING
        RETURNING id`,
@@ -61,16 +66,18 @@ export class TicketRefreshRequestRepository {
   }
 
   /** The oldest `limit` requests of a connector (what one refresh pass works off) and how many there are. */
-  async pending(connectorId: string, limit: number): Promise<{ requests: PendingRefresh[]; total: number }> {
+  async pending(c: { tenantId: string; connectorId: string }, limit: number): Promise<{ requests: PendingRefresh[]; total: number }> {
     const requests = await queryRows<PendingRefresh>(
       this.dataSource,
       `SELECT ticket_external_id::text AS "ticketExternalId", seq::text AS seq, first_received_at AS "firstReceivedAt"
-         FROM ticket_refresh_requests WHERE connector_id = $1 ORDER BY first_received_at, ticket_external_id LIMIT $2`,
-      [connectorId, limit],
+         FROM ticket_refresh_requests WHERE tenant_id = $3 AND connector_id = $1
+        ORDER BY first_received_at, ticket_external_id LIMIT $2`,
+      [c.connectorId, limit, c.tenantId],
     );
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM ticket_refresh_requests WHERE connector_id = $1`, [
-      connectorId,
-    ]);
+    const [{ total }] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM ticket_refresh_requests WHERE tenant_id = $2 AND connector_id = $1`,
+      [c.connectorId, c.tenantId],
+    );
     return { requests, total };
   }
 
@@ -78,17 +85,22 @@ export class TicketRefreshRequestRepository {
    * Done: removed unless another webhook for the ticket arrived since it was read (its seq moved
    * on); such a request stays for another pass, counted from that newer webhook.
    */
-  async complete(m: EntityManager, connectorId: string, done: { ticketExternalId: string; seq: string }[]): Promise<void> {
+  async complete(
+    m: EntityManager,
+    c: { tenantId: string; connectorId: string },
+    done: { ticketExternalId: string; seq: string }[],
+  ): Promise<void> {
     if (!done.length) return;
     const ids = done.map((d) => d.ticketExternalId);
     await m.query(
       `DELETE FROM ticket_refresh_requests r USING unnest($2::bigint[], $3::bigint[]) AS d(ticket_external_id, seq)
-        WHERE r.connector_id = $1 AND r.ticket_external_id = d.ticket_external_id AND r.seq <= d.seq`,
-      [connectorId, ids, done.map((d) => d.seq)],
+        WHERE r.tenant_id = $4 AND r.connector_id = $1 AND r.ticket_external_id = d.ticket_external_id AND r.seq <= d.seq`,
+      [c.connectorId, ids, done.map((d) => d.seq), c.tenantId],
     );
     await m.query(
-      `UPDATE ticket_refresh_requests SET first_received_at = last_received_at WHERE connector_id = $1 AND ticket_external_id = ANY($2::bigint[])`,
-      [connectorId, ids],
+      `UPDATE ticket_refresh_requests SET first_received_at = last_received_at
+        WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = ANY($2::bigint[])`,
+      [c.connectorId, ids, c.tenantId],
     );
   }
 
@@ -96,12 +108,14 @@ export class TicketRefreshRequestRepository {
    * A complete walk (INCREMENTAL or FULL run `runId`) read every change made before it started:
    * requests received before then are answered (a webhook is sent after its change).
    */
-  async completeReceivedBefore(connectorId: string, runId: string): Promise<number> {
+  async completeReceivedBefore(c: { tenantId: string; connectorId: string }, runId: string): Promise<number> {
+    // The run's start is read first: sync_runs stays on the coordinator, the requests on the tenant's node.
+    const [run] = await this.dataSource.query(`SELECT started_at FROM sync_runs WHERE id = $1`, [runId]);
+    if (!run?.started_at) return 0;
     const rows = await queryRows(
       this.dataSource,
-      `DELETE FROM ticket_refresh_requests
-        WHERE connector_id = $1 AND last_received_at < (SELECT started_at FROM sync_runs WHERE id = $2) RETURNING 1`,
-      [connectorId, runId],
+      `DELETE FROM ticket_refresh_requests WHERE tenant_id = $3 AND connector_id = $1 AND last_received_at < $2 RETURNING 1`,
+      [c.connectorId, run.started_at, c.tenantId],
     );
     return rows.length;
   }

@@ -24,6 +24,18 @@ export interface RecordedChange {
   position: FeedPosition;
 }
 
+/** A position of the log, before its ticket is read. */
+interface PositionRow {
+  connector_id: string;
+  ticket_external_id: string;
+  xact_id: string;
+  seq: string;
+  changed_at: Date;
+}
+
+/** Positions counted per read of tickets (bounds the arrays one count statement carries). */
+const COUNT_BATCH = 10_000;
+
 /** NOTIFY channel of the feed: sent inside the writing transaction, so delivered only at its commit. */
 export const TICKET_CHANGES_CHANNEL = 'cxconnect_ticket_changes';
 
@@ -33,7 +45,12 @@ export const TICKET_CHANGES_CHANNEL = 'cxconnect_ticket_changes';
  */
 const HORIZON = `(SELECT pg_snapshot_xmin(pg_current_snapshot()))`;
 
-/** The only SQL of the change feed (table `ticket_changes`). */
+/**
+ * The only SQL of the change feed (table `ticket_changes`). On Citus the table stays on the coordinator
+ * (docs/scale-out.md, "The change feed on Citus"): written in the same transaction as the tickets it
+ * names, its xact_id is the coordinator's transaction id and the horizon the coordinator's snapshot, so
+ * the rule below holds as on one PostgreSQL.
+ */
 @Injectable()
 export class TicketChangeRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -66,31 +83,68 @@ export class TicketChangeRepository {
    * Up to `limit` tickets after `after`, in feed order, each with its current state. Only
    * positions below the horizon: a position a reader has passed can never be filled in later.
    * Feed rows of tickets not stored yet (messages synced before their ticket) wait for the ticket.
+   * Two reads, positions then tickets: on Citus the positions are coordinator-local (the horizon is the
+   * coordinator's) and the tickets on the tenant's node; one horizon, taken first, bounds every batch.
    */
   async page(scope: FeedScope, after: FeedPosition | undefined, limit: number): Promise<FeedEntry[]> {
-    const { where, params } = this.where(scope, after);
-    const rows: any[] = await this.dataSource.query(
-      `SELECT c.xact_id::text AS feed_xact_id, c.seq::text AS feed_seq, c.changed_at AS feed_changed_at, ${TICKET_COLUMNS}
-         FROM ticket_changes c
-         JOIN tickets t ON t.connector_id = c.connector_id AND t.external_id = c.ticket_external_id AND t.tenant_id = c.tenant_id
-        WHERE ${where} AND c.xact_id < ${HORIZON}
-        ORDER BY c.xact_id, c.seq
-        LIMIT $${params.push(limit)}`,
-      params,
-    );
-    return rows.map((r) => ({ position: { xactId: r.feed_xact_id, seq: r.feed_seq }, changedAt: r.feed_changed_at, ticket: toTicket(r) }));
+    const horizon = await this.horizon();
+    const entries: FeedEntry[] = [];
+    let from = after;
+    while (entries.length < limit) {
+      const wanted = limit - entries.length;
+      const positions = await this.positions(scope, from, horizon, wanted);
+      if (!positions.length) break;
+      const tickets = await this.ticketsOf(scope.tenantId, positions);
+      for (const p of positions) {
+        const row = tickets.get(`${p.connector_id}/${p.ticket_external_id}`);
+        if (row) entries.push({ position: { xactId: p.xact_id, seq: p.seq }, changedAt: p.changed_at, ticket: toTicket(row) });
+      }
+      if (positions.length < wanted) break;
+      from = { xactId: positions[positions.length - 1].xact_id, seq: positions[positions.length - 1].seq };
+    }
+    return entries;
   }
 
   /** How many tickets a read from `after` would return, whatever the page size. */
   async count(scope: FeedScope, after: FeedPosition | undefined): Promise<number> {
+    const horizon = await this.horizon();
+    let n = 0;
+    for (let from = after; ;) {
+      const positions = await this.positions(scope, from, horizon, COUNT_BATCH);
+      if (!positions.length) return n;
+      const [row] = await this.dataSource.query(
+        `SELECT count(*)::int AS n FROM tickets t
+          WHERE t.tenant_id = $1 AND (t.connector_id, t.external_id) IN (SELECT * FROM unnest($2::uuid[], $3::bigint[]))`,
+        [scope.tenantId, positions.map((p) => p.connector_id), positions.map((p) => p.ticket_external_id)],
+      );
+      n += row.n;
+      if (positions.length < COUNT_BATCH) return n;
+      from = { xactId: positions[positions.length - 1].xact_id, seq: positions[positions.length - 1].seq };
+    }
+  }
+
+  /** Positions after `after` and below `horizon`, in feed order (the position log alone). */
+  private positions(scope: FeedScope, after: FeedPosition | undefined, horizon: FeedPosition, limit: number): Promise<PositionRow[]> {
     const { where, params } = this.where(scope, after);
-    const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM ticket_changes c
-         JOIN tickets t ON t.connector_id = c.connector_id AND t.external_id = c.ticket_external_id AND t.tenant_id = c.tenant_id
-        WHERE ${where} AND c.xact_id < ${HORIZON}`,
+    return this.dataSource.query(
+      `SELECT c.connector_id, c.ticket_external_id::text AS ticket_external_id, c.xact_id::text AS xact_id, c.seq::text AS seq,
+              c.changed_at
+         FROM ticket_changes c
+        WHERE ${where} AND c.xact_id < $${params.push(horizon.xactId)}::xid8
+        ORDER BY c.xact_id, c.seq
+        LIMIT $${params.push(limit)}`,
       params,
     );
-    return row.n;
+  }
+
+  /** The current state of these tickets, by "connector/external id" (one read on the tenant's node). */
+  private async ticketsOf(tenantId: string, positions: PositionRow[]): Promise<Map<string, any>> {
+    const rows: any[] = await this.dataSource.query(
+      `SELECT ${TICKET_COLUMNS} FROM tickets t
+        WHERE t.tenant_id = $1 AND (t.connector_id, t.external_id) IN (SELECT * FROM unnest($2::uuid[], $3::bigint[]))`,
+      [tenantId, positions.map((p) => p.connector_id), positions.map((p) => p.ticket_external_id)],
+    );
+    return new Map(rows.map((r) => [`${r.connector_id}/${r.external_id}`, r]));
   }
 
   /** Whether committed changes after `after` wait behind the horizon (an older transaction still runs). */
@@ -109,10 +163,13 @@ export class TicketChangeRepository {
    * `connectors` table so that each lookup is a range of the (tenant_id, xact_id, seq) index.
    */
   async waitingBehindHorizon(): Promise<{ waiting: number; oldestSeconds: number }> {
+    // Tenants read first: connectors are distributed on Citus, the position log is coordinator-local.
+    const tenants: { tenant_id: string }[] = await this.dataSource.query(`SELECT DISTINCT tenant_id FROM connectors`);
     const [row] = await this.dataSource.query(
       `SELECT count(*)::int AS waiting, coalesce(extract(epoch FROM clock_timestamp() - min(c.changed_at)), 0)::float8 AS oldest
-       FROM (SELECT DISTINCT tenant_id FROM connectors) k
+       FROM unnest($1::text[]) AS k(tenant_id)
        CROSS JOIN LATERAL (SELECT c.changed_at FROM ticket_changes c WHERE c.tenant_id = k.tenant_id AND c.xact_id >= ${HORIZON}) c`,
+      [tenants.map((t) => t.tenant_id)],
     );
     return { waiting: row.waiting, oldestSeconds: Math.max(0, row.oldest) };
   }

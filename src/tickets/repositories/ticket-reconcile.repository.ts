@@ -42,7 +42,7 @@ export class TicketReconcileRepository {
          -- one index lookup per ticket: right whatever the planner's statistics say (right after a bulk
          -- initial sync they are stale, and a join against the grouped messages went quadratic)
          CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
-                              WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
+                              WHERE m.tenant_id = t.tenant_id AND m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
                                 AND m.deleted_at IS NULL) c
         WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.deleted_at IS NULL
           AND t.messages_count <> coalesce(c.n, 0)
@@ -75,7 +75,7 @@ export class TicketReconcileRepository {
       `SELECT t.external_id::text AS external_id
          FROM tickets t
          CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
-                              WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
+                              WHERE m.tenant_id = t.tenant_id AND m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
                                 AND m.deleted_at IS NULL) c
         WHERE t.connector_id = $1 AND t.tenant_id = $2 AND t.external_id = ANY($3::bigint[]) AND t.deleted_at IS NULL
           AND t.messages_count <> c.n AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count`,

@@ -113,7 +113,7 @@ export class TicketWriteRepository {
        written AS (
          INSERT INTO tickets (tenant_id, connector_id, external_id, ${TICKET_COLUMNS.join(', ')}, synced_at)
          SELECT $1, $2, x.external_id, ${TICKET_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
-         ON CONFLICT (connector_id, external_id) DO UPDATE SET
+         ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
           ${assignments},
           deleted_at = NULL,
           synced_at = now()
@@ -141,7 +141,7 @@ export class TicketWriteRepository {
        written AS (
          INSERT INTO messages (tenant_id, connector_id, external_id, ${MESSAGE_COLUMNS.join(', ')}, synced_at)
          SELECT $1, $2, x.external_id, ${MESSAGE_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
-         ON CONFLICT (connector_id, external_id) DO UPDATE SET
+         ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
           ${MESSAGE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = now()
          -- an older copy (a replay, a run that lost its lease) never overwrites a newer one
          WHERE (messages.source_version IS NULL OR EXCLUDED.source_version >= messages.source_version)
@@ -172,7 +172,8 @@ export class TicketWriteRepository {
     // with no ticket row to soft-delete, those messages are removed, as Gorgias removed them.
     await m.query(
       `DELETE FROM messages m WHERE m.connector_id = $1 AND m.tenant_id = $3 AND m.ticket_external_id = ANY($2::bigint[])
-          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
+          AND NOT EXISTS (SELECT 1 FROM tickets t
+                           WHERE t.tenant_id = m.tenant_id AND t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
       [scope.connectorId, ids, scope.tenantId],
     );
     return { written: rows.length, changedTicketIds: rows.map((r) => r.external_id) };
@@ -183,7 +184,8 @@ export class TicketWriteRepository {
     // After a complete walk every live ticket has a row: messages of tickets that have none are orphans of a deletion.
     await m.query(
       `DELETE FROM messages m WHERE m.connector_id = $1 AND m.tenant_id = $2
-          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
+          AND NOT EXISTS (SELECT 1 FROM tickets t
+                           WHERE t.tenant_id = m.tenant_id AND t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
       [scope.connectorId, scope.tenantId],
     );
     const rows = await queryRows<{ external_id: string }>(
@@ -222,7 +224,7 @@ export class TicketWriteRepository {
       `UPDATE tickets t SET description = coalesce(first.text, t.excerpt)
          FROM (SELECT k.id AS ticket_external_id,
                       (SELECT coalesce(body_text, stripped_text) FROM messages
-                        WHERE connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
+                        WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
                         ORDER BY created_at, external_id LIMIT 1) AS text
                  FROM unnest($2::bigint[]) AS k(id)) first
         WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.external_id = first.ticket_external_id
@@ -245,7 +247,7 @@ export class TicketWriteRepository {
        written AS (
          INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload, source_version, synced_at)
          SELECT $1, $2, x.external_id, x.email, x.name, x.payload, x.source_version, now() FROM x
-         ON CONFLICT (connector_id, external_id) DO UPDATE SET
+         ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
            email = EXCLUDED.email, name = EXCLUDED.name, payload = EXCLUDED.payload, source_version = EXCLUDED.source_version, synced_at = now()
          -- an older copy never overwrites a newer one
          WHERE (customers.source_version IS NULL OR EXCLUDED.source_version >= customers.source_version)

@@ -45,7 +45,7 @@ export class RefreshStage implements SyncStageRunner {
 
   async run(session: RunSession, next: SyncStage): Promise<void> {
     session.phase = 'reading tickets announced by webhooks';
-    const { requests } = await this.requests.pending(session.run.connectorId, REFRESH_BATCH_MAX_TICKETS);
+    const { requests } = await this.requests.pending(session.scope, REFRESH_BATCH_MAX_TICKETS);
     session.ticketsTotal = requests.length;
     const byId = new Map(requests.map((r) => [r.ticketExternalId, r]));
     const recent = (await session.client.listTickets({ limit: PAGE_SIZE, order_by: 'updated_datetime:desc' })).data;
@@ -78,7 +78,7 @@ export class RefreshStage implements SyncStageRunner {
       short = await this.reconcile.messageCountMismatchesAmong(tx, session.scope, [...listed]);
       const done = requests.filter((r) => listed.has(r.ticketExternalId) && !short.includes(r.ticketExternalId));
       session.ticketsSynced += done.length;
-      await this.requests.complete(tx, session.run.connectorId, done);
+      await this.requests.complete(tx, session.scope, done);
     });
     this.progress(session);
     return short;
@@ -99,7 +99,7 @@ export class RefreshStage implements SyncStageRunner {
       const whole = short.filter((id) => !still.includes(id));
       const done = whole.map((id) => byId.get(id)).filter((r): r is PendingRefresh => !!r);
       session.ticketsSynced += done.length;
-      await this.requests.complete(tx, session.run.connectorId, done);
+      await this.requests.complete(tx, session.scope, done);
     });
     return still;
   }
@@ -120,7 +120,7 @@ export class RefreshStage implements SyncStageRunner {
       } else if (await this.refresher.storeGone(tx, session.scope, request.ticketExternalId, changes)) {
         session.ticketsDeleted++;
       }
-      await this.requests.complete(tx, session.run.connectorId, [request]);
+      await this.requests.complete(tx, session.scope, [request]);
     });
     this.progress(session);
   }
@@ -157,7 +157,7 @@ export class RefreshStage implements SyncStageRunner {
       }
       short = await this.reconcile.messageCountMismatchesAmong(tx, session.scope, [...listed]);
       const done = requests.filter((r) => listed.has(r.ticketExternalId) && !short.includes(r.ticketExternalId));
-      await this.requests.complete(tx, session.run.connectorId, done);
+      await this.requests.complete(tx, session.scope, done);
     });
     this.progress(session);
     for (const request of requests.filter((r) => !listed.has(r.ticketExternalId) || short.includes(r.ticketExternalId))) {
