@@ -157,8 +157,8 @@ export class ConnectorsRepository {
       await this.dataSource.query(
         `SELECT id, tenant_id, email, subdomain, api_key_ciphertext AS ciphertext, api_key_key_id AS key_id FROM connectors
         WHERE api_key_key_id <> $1 AND api_key_key_id <> 'pending'`,
-      [keyId],
-    );
+        [keyId],
+      );
     return rows.map((r) => ({
       id: r.id,
       tenantId: r.tenant_id,

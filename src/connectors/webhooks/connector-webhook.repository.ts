@@ -84,7 +84,7 @@ export class ConnectorWebhookRepository {
       `INSERT INTO connector_webhooks (connector_id, tenant_id, state, integration_id, url, detail, secret_ciphertext, secret_key_id, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, ''), coalesce($8, ''), now())
        ON CONFLICT (tenant_id, connector_id) DO UPDATE SET state = EXCLUDED.state, integration_id = EXCLUDED.integration_id,
-              url = EXCLUDED.url, detail = EXCLUDED.detail, updated_at = now(),
+              url = EXCLUDED.url, detail = EXCLUDED.detail, updated_at = EXCLUDED.updated_at, -- Citus: no now() in DO UPDATE
               secret_ciphertext = coalesce($7, connector_webhooks.secret_ciphertext),
               secret_key_id = coalesce($8, connector_webhooks.secret_key_id)`,
       [row.connectorId, row.tenantId, row.state, row.integrationId, row.url, row.detail, secret?.ciphertext ?? null, secret?.keyId ?? null],

@@ -212,8 +212,7 @@ export class SyncRunExecutor {
       // its runs and data went with it. Nothing to record, nothing to report: a cancellation.
       const gone =
         decision.action === 'connector-gone' ||
-        (decision.action === 'lease-lost' &&
-          (await this.connectors.findWithCredentials(session.run).catch(() => 'unreadable')) === null);
+        (decision.action === 'lease-lost' && (await this.connectors.findWithCredentials(session.run).catch(() => 'unreadable')) === null);
       if (gone) {
         this.logger.log(`sync run ${session.run.id}: its connector was deleted, stopping`);
         session.leaseLost = true;

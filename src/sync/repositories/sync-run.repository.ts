@@ -45,11 +45,10 @@ export class SyncRunRepository {
   /**
    * Runs whose lease expired after `maxAttempts` claims: every instance that took them stopped
    * without recording an outcome (it crashed, or something fails before the run can report). They
-   * end FAILED instead of being claimed forever, and their connector waits for its next interval.
+   * end FAILED instead of being claimed forever, and their connector waits for its next interval. Two
+   * statements in one transaction: Citus plans none that modifies a local table (runs) and joins a distributed one.
    */
   async failAbandoned(maxAttempts: number, message: string): Promise<number> {
-    // Two steps in one transaction: runs stay on the coordinator, each connector on its tenant's node
-    // (Citus plans no statement that modifies a local table and joins a distributed one).
     return this.dataSource.transaction(async (m) => {
       const abandoned = await queryRows<{ tenant_id: string; connector_id: string }>(
         m,
@@ -226,9 +225,8 @@ export class SyncRunRepository {
   }
 
   /**
-   * History retention: finished runs older than `days` go (their log lines with them); the latest
-   * run of each connector stays, so `latestRun` never empties. Successful REFRESH runs (one per
-   * burst of webhooks, many a day) go after `refreshDays` already.
+   * History retention: finished runs older than `days` go (their log lines with them); the latest run of each
+   * connector stays, so `latestRun` never empties. Successful REFRESH runs (many a day) go after `refreshDays`.
    */
   async pruneFinished(days: number, refreshDays = days): Promise<number> {
     return this.dataSource.transaction(async (m) => {
@@ -241,12 +239,9 @@ export class SyncRunRepository {
          RETURNING r.id`,
         [days, refreshDays],
       );
-      if (!runs.length) return 0;
-      // No foreign key from the (distributed) log and quarantine to the (coordinator-local) runs: the
-      // cascade and SET NULL it did are done here, in the same transaction.
-      const ids = runs.map((r) => r.id);
-      await m.query(`DELETE FROM sync_log_entries WHERE run_id = ANY($1::uuid[])`, [ids]);
-      await m.query(`UPDATE sync_quarantine SET run_id = NULL WHERE run_id = ANY($1::uuid[])`, [ids]);
+      // No foreign key from the distributed log and quarantine to the coordinator-local runs: their cascade is done here.
+      if (runs.length) await m.query(`DELETE FROM sync_log_entries WHERE run_id = ANY($1::uuid[])`, [runs.map((r) => r.id)]);
+      if (runs.length) await m.query(`UPDATE sync_quarantine SET run_id = NULL WHERE run_id = ANY($1::uuid[])`, [runs.map((r) => r.id)]);
       return runs.length;
     });
   }

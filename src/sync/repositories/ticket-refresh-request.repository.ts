@@ -33,7 +33,8 @@ export class TicketRefreshRequestRepository {
       `WITH req AS (
          INSERT INTO ticket_refresh_requests (connector_id, ticket_external_id, tenant_id) VALUES ($1, $2, $3)
          ON CONFLICT (tenant_id, connector_id, ticket_external_id) DO UPDATE
-           SET last_received_at = now(), seq = nextval('ticket_refresh_seq')
+           -- the inserted row's defaults (now(), a new seq): Citus takes only immutable functions in DO UPDATE
+           SET last_received_at = EXCLUDED.last_received_at, seq = EXCLUDED.seq
          RETURNING (xmax = 0) AS inserted
        ), seen AS (
          UPDATE connector_webhooks SET last_webhook_at = now() WHERE tenant_id = $3 AND connector_id = $1 RETURNING 1

@@ -85,7 +85,9 @@ const differs = (table: string, columns: string[]) =>
  * by the provider's id per connector, so a page replayed after a crash changes nothing. A ticket row
  * never goes back to an older version. A row is only rewritten when something stored differs, and
  * every write says (with RETURNING, inside the caller's transaction) which tickets changed as the
- * API shows them. Every statement is scoped to the tenant and connector.
+ * API shows them. Every statement is scoped to the tenant and connector (so Citus routes it to the
+ * tenant's node). `DO UPDATE SET` takes times from EXCLUDED (the inserted row's now()): Citus accepts
+ * only immutable functions there.
  */
 @Injectable()
 export class TicketWriteRepository {
@@ -116,7 +118,7 @@ export class TicketWriteRepository {
          ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
           ${assignments},
           deleted_at = NULL,
-          synced_at = now()
+          synced_at = EXCLUDED.synced_at
          WHERE tickets.deleted_at IS NOT NULL OR tickets.synced_at < $4::timestamptz
             OR (${newer} AND ${differs('tickets', updatable)})
          RETURNING external_id, ${shown(TICKET_SHOWN)} AS shown)
@@ -142,7 +144,7 @@ export class TicketWriteRepository {
          INSERT INTO messages (tenant_id, connector_id, external_id, ${MESSAGE_COLUMNS.join(', ')}, synced_at)
          SELECT $1, $2, x.external_id, ${MESSAGE_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
          ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
-          ${MESSAGE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = now()
+          ${MESSAGE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = EXCLUDED.synced_at
          -- an older copy (a replay, a run that lost its lease) never overwrites a newer one
          WHERE (messages.source_version IS NULL OR EXCLUDED.source_version >= messages.source_version)
            AND ${differs('messages', MESSAGE_COLUMNS)}
@@ -248,7 +250,7 @@ export class TicketWriteRepository {
          INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload, source_version, synced_at)
          SELECT $1, $2, x.external_id, x.email, x.name, x.payload, x.source_version, now() FROM x
          ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
-           email = EXCLUDED.email, name = EXCLUDED.name, payload = EXCLUDED.payload, source_version = EXCLUDED.source_version, synced_at = now()
+           email = EXCLUDED.email, name = EXCLUDED.name, payload = EXCLUDED.payload, source_version = EXCLUDED.source_version, synced_at = EXCLUDED.synced_at
          -- an older copy never overwrites a newer one
          WHERE (customers.source_version IS NULL OR EXCLUDED.source_version >= customers.source_version)
            AND (customers.email, customers.name, customers.payload) IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.name, EXCLUDED.payload)
