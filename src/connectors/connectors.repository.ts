@@ -124,27 +124,33 @@ export class ConnectorsRepository {
    * the poll is then only the safety net), else after `pollSeconds` (at most its interval).
    */
   async recordSyncSuccess(m: EntityManager, c: ConnectorKey, poll: { pollSeconds: number; webhooksLiveMs: number }): Promise<void> {
+    // Citus refuses non-immutable functions inside CASE in an UPDATE of a distributed table: now() stays
+    // outside each CASE (now() + NULL is NULL), and whether webhooks are live is read first.
+    const [{ live }] = await m.query(
+      `SELECT EXISTS (SELECT 1 FROM connector_webhooks w WHERE w.tenant_id = $1 AND w.connector_id = $2
+                         AND w.last_webhook_at > now() - make_interval(secs => $3)) AS live`,
+      [c.tenantId, c.connectorId, poll.webhooksLiveMs / 1000],
+    );
     await m.query(
       `UPDATE connectors c SET last_synced_at = now(), last_error = NULL, last_error_code = NULL,
               status = CASE WHEN status = 'ERROR' THEN 'ACTIVE' ELSE status END,
-              next_sync_at = CASE WHEN status IN ('ACTIVE','ERROR') THEN now() + CASE
-                WHEN EXISTS (SELECT 1 FROM connector_webhooks w WHERE w.tenant_id = c.tenant_id AND w.connector_id = c.id
-                                AND w.last_webhook_at > now() - make_interval(secs => $3))
+              next_sync_at = now() + CASE WHEN status IN ('ACTIVE','ERROR') THEN CASE WHEN $3
                 THEN make_interval(mins => sync_interval_minutes)
                 ELSE LEAST(make_interval(secs => $2), make_interval(mins => sync_interval_minutes)) END END,
               updated_at = now()
         WHERE tenant_id = $4 AND id = $1`,
-      [c.connectorId, poll.pollSeconds, poll.webhooksLiveMs / 1000, c.tenantId],
+      [c.connectorId, poll.pollSeconds, live === true, c.tenantId],
     );
   }
 
   /** A run failed: `needsUser` puts an ACTIVE connector in ERROR; otherwise it is due again after `retryInMs` at most. */
   async recordSyncFailure(m: EntityManager, c: ConnectorKey, failure: SyncFailureRecord): Promise<void> {
+    // now() outside the CASE (now() + NULL is NULL): Citus refuses non-immutable functions inside one.
     await m.query(
       `UPDATE connectors SET last_error = $2, last_error_code = $3,
               status = CASE WHEN $4 AND status = 'ACTIVE' THEN 'ERROR' ELSE status END,
-              next_sync_at = CASE WHEN $4 OR status <> 'ACTIVE' THEN NULL
-                                  ELSE now() + LEAST(make_interval(secs => $5), make_interval(mins => sync_interval_minutes)) END,
+              next_sync_at = now() + CASE WHEN $4 OR status <> 'ACTIVE' THEN NULL
+                                          ELSE LEAST(make_interval(secs => $5), make_interval(mins => sync_interval_minutes)) END,
               updated_at = now()
         WHERE tenant_id = $6 AND id = $1`,
       [c.connectorId, failure.message, failure.code, failure.needsUser, failure.retryInMs / 1000, c.tenantId],

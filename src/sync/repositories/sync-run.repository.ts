@@ -45,8 +45,9 @@ export class SyncRunRepository {
   /**
    * Runs whose lease expired after `maxAttempts` claims: every instance that took them stopped
    * without recording an outcome (it crashed, or something fails before the run can report). They
-   * end FAILED instead of being claimed forever, and their connector waits for its next interval. Two
-   * statements in one transaction: Citus plans none that modifies a local table (runs) and joins a distributed one.
+   * end FAILED instead of being claimed forever, and their connector waits for its next interval. Several
+   * statements, one transaction: Citus plans none that modifies a local table (runs) and joins a distributed
+   * one, nor an UPDATE with now() inside a CASE (hence the due time apart).
    */
   async failAbandoned(maxAttempts: number, message: string): Promise<number> {
     return this.dataSource.transaction(async (m) => {
@@ -58,12 +59,11 @@ export class SyncRunRepository {
          RETURNING tenant_id, connector_id`,
         [maxAttempts, message],
       );
-      for (const a of abandoned) {
-        await m.query(
-          `UPDATE connectors c SET last_error = $3, last_error_code = 'ABANDONED', updated_at = now(),
-                  next_sync_at = CASE WHEN c.status = 'ACTIVE' THEN now() + make_interval(mins => c.sync_interval_minutes) ELSE c.next_sync_at END
-            WHERE c.tenant_id = $1 AND c.id = $2`,
-          [a.tenant_id, a.connector_id, message],
+      for (const { tenant_id, connector_id } of abandoned) {
+        const set = (sql: string, ...more: unknown[]) => m.query(`UPDATE connectors SET ${sql}`, [tenant_id, connector_id, ...more]);
+        await set(`last_error = $3, last_error_code = 'ABANDONED', updated_at = now() WHERE tenant_id = $1 AND id = $2`, message);
+        await set(
+          `next_sync_at = now() + make_interval(mins => sync_interval_minutes) WHERE tenant_id = $1 AND id = $2 AND status = 'ACTIVE'`,
         );
       }
       return abandoned.length;
