@@ -107,11 +107,11 @@ export class TicketWriteRepository {
     // Fields move only forward in time: an older copy of a ticket (a replay) never overwrites a newer one.
     const newer = `EXCLUDED.updated_at >= tickets.updated_at`;
     const assignments = updatable.map((c) => `${c} = CASE WHEN ${newer} THEN EXCLUDED.${c} ELSE tickets.${c} END`).join(',\n        ');
+    const before = await this.before(m, scope, 'tickets', TICKET_SHOWN, page.tickets);
     const rows = await queryRows<{ external_id: string }>(
       m,
       `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${TICKET_RECORD})),
-       before AS (SELECT t.external_id, ${shown(TICKET_SHOWN, 't.')} AS shown FROM tickets t
-                   WHERE t.connector_id = $2 AND t.tenant_id = $1 AND t.external_id IN (SELECT external_id FROM x)),
+       before AS (SELECT * FROM unnest($5::bigint[], $6::jsonb[]) AS b(external_id, shown)),
        written AS (
          INSERT INTO tickets (tenant_id, connector_id, external_id, ${TICKET_COLUMNS.join(', ')}, synced_at)
          SELECT $1, $2, x.external_id, ${TICKET_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
@@ -124,7 +124,7 @@ export class TicketWriteRepository {
          RETURNING external_id, ${shown(TICKET_SHOWN)} AS shown)
        SELECT w.external_id::text AS external_id FROM written w LEFT JOIN before b ON b.external_id = w.external_id
         WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown`,
-      [scope.tenantId, scope.connectorId, toJson(page.tickets), seenSince],
+      [scope.tenantId, scope.connectorId, toJson(page.tickets), seenSince, ...before],
     );
     const ids = page.tickets.map((t) => String(t.external_id));
     // The description comes from the messages, which an initial sync stores before their tickets.
@@ -135,11 +135,11 @@ export class TicketWriteRepository {
   /** Upserts a page of messages; a message moved to another ticket changes both tickets. */
   async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[]): Promise<WriteResult> {
     if (!messages.length) return { written: 0, changedTicketIds: [] };
+    const before = await this.before(m, scope, 'messages', MESSAGE_SHOWN, messages, 'ticket_external_id');
     const rows = await queryRows<{ ticket_id: string }>(
       m,
       `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${MESSAGE_RECORD})),
-       before AS (SELECT m.external_id, m.ticket_external_id, ${shown(MESSAGE_SHOWN, 'm.')} AS shown FROM messages m
-                   WHERE m.connector_id = $2 AND m.tenant_id = $1 AND m.external_id IN (SELECT external_id FROM x)),
+       before AS (SELECT * FROM unnest($4::bigint[], $5::jsonb[], $6::bigint[]) AS b(external_id, shown, ticket_external_id)),
        written AS (
          INSERT INTO messages (tenant_id, connector_id, external_id, ${MESSAGE_COLUMNS.join(', ')}, synced_at)
          SELECT $1, $2, x.external_id, ${MESSAGE_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
@@ -153,7 +153,7 @@ export class TicketWriteRepository {
                     LEFT JOIN before b ON b.external_id = w.external_id
                    WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown)
        SELECT now_in::text AS ticket_id FROM changed UNION SELECT was_in::text FROM changed WHERE was_in IS NOT NULL`,
-      [scope.tenantId, scope.connectorId, toJson(messages)],
+      [scope.tenantId, scope.connectorId, toJson(messages), ...before],
     );
     await this.refreshDescriptions(m, scope, [...new Set(messages.map((msg) => String(msg.ticket_external_id)))]);
     return { written: messages.length, changedTicketIds: rows.map((r) => r.ticket_id) };
@@ -220,6 +220,29 @@ export class TicketWriteRepository {
     return { written: removed, changedTicketIds: removed ? [ticketExternalId] : [] };
   }
 
+  /**
+   * What the API showed of these rows before the write, as arrays for the upsert's `before`: external ids,
+   * shown values (jsonb text) and, when asked, one more column. Read in a statement of its own: Citus runs a
+   * data-modifying CTE before the other CTEs of its statement, so a `before` CTE beside it saw the new rows.
+   */
+  private async before(
+    m: EntityManager,
+    scope: WriteScope,
+    table: 'tickets' | 'messages' | 'customers',
+    columns: string[],
+    rows: { external_id: number }[],
+    extra?: string,
+  ): Promise<unknown[][]> {
+    const found = await queryRows<{ id: string; shown: string; extra: string | null }>(
+      m,
+      `SELECT external_id::text AS id, ${shown(columns)}::text AS shown, ${extra ?? 'NULL'}::text AS extra FROM ${table}
+        WHERE tenant_id = $1 AND connector_id = $2 AND external_id = ANY($3::bigint[])`,
+      [scope.tenantId, scope.connectorId, rows.map((r) => String(r.external_id))],
+    );
+    const out = [found.map((r) => r.id), found.map((r) => r.shown)];
+    return extra ? [...out, found.map((r) => r.extra)] : out;
+  }
+
   /** A ticket's description is its first (not deleted) message: refresh it for these tickets. */
   private async refreshDescriptions(m: EntityManager, scope: WriteScope, ticketExternalIds: string[]): Promise<void> {
     await m.query(
@@ -241,11 +264,12 @@ export class TicketWriteRepository {
    */
   private async upsertCustomers(m: EntityManager, scope: WriteScope, customers: CustomerWriteRow[]): Promise<string[]> {
     if (!customers.length) return [];
+    const before = await this.before(m, scope, 'customers', ['email', 'name'], customers);
     const changed = await queryRows<{ external_id: string }>(
       m,
       `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(external_id bigint, email text, name text, payload jsonb, source_version timestamptz)),
-       before AS (SELECT c.external_id, c.email, c.name FROM customers c
-                   WHERE c.connector_id = $2 AND c.tenant_id = $1 AND c.external_id IN (SELECT external_id FROM x)),
+       before AS (SELECT b.external_id, b.shown->>0 AS email, b.shown->>1 AS name
+                    FROM unnest($4::bigint[], $5::jsonb[]) AS b(external_id, shown)),
        written AS (
          INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload, source_version, synced_at)
          SELECT $1, $2, x.external_id, x.email, x.name, x.payload, x.source_version, now() FROM x
@@ -257,7 +281,7 @@ export class TicketWriteRepository {
          RETURNING external_id, email, name)
        SELECT w.external_id::text AS external_id FROM written w LEFT JOIN before b ON b.external_id = w.external_id
         WHERE b.external_id IS NULL OR (b.email, b.name) IS DISTINCT FROM (w.email, w.name)`,
-      [scope.tenantId, scope.connectorId, toJson(customers)],
+      [scope.tenantId, scope.connectorId, toJson(customers), ...before],
     );
     if (!changed.length) return [];
     const tickets = await queryRows<{ external_id: string }>(
