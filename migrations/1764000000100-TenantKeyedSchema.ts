@@ -88,6 +88,14 @@ export class TenantKeyedSchema1764000000100 implements MigrationInterface {
         `ALTER TABLE ${table} ADD FOREIGN KEY (tenant_id, connector_id) REFERENCES connectors (tenant_id, id) ON DELETE CASCADE`,
       );
     }
+    // Each ticket carries the feed position of its latest change (written with it): on Citus a feed reader
+    // reads positions on the coordinator and tickets on a worker, and the stamp tells it whether the ticket it
+    // read shows that change (TicketChangeRepository.page). Existing tickets take their current position.
+    await q.query(`ALTER TABLE tickets ADD COLUMN feed_xact_id xid8, ADD COLUMN feed_seq bigint`);
+    await q.query(
+      `UPDATE tickets t SET feed_xact_id = c.xact_id, feed_seq = c.seq FROM ticket_changes c
+        WHERE c.connector_id = t.connector_id AND c.ticket_external_id = t.external_id`,
+    );
     // The tenant's DataLoader and list reads filter by tenant first; these indexes served reads by connector alone.
     await q.query(`CREATE INDEX sync_log_entries_tenant_connector_idx ON sync_log_entries (tenant_id, connector_id, id DESC)`);
 
@@ -115,6 +123,7 @@ export class TenantKeyedSchema1764000000100 implements MigrationInterface {
       }
     }
     await q.query(`DROP INDEX IF EXISTS sync_log_entries_tenant_connector_idx`);
+    await q.query(`ALTER TABLE tickets DROP COLUMN feed_xact_id, DROP COLUMN feed_seq`);
     const fks: { tbl: string; conname: string }[] = await q.query(
       `SELECT conrelid::regclass::text AS tbl, conname FROM pg_constraint WHERE contype = 'f' AND confrelid = 'connectors'::regclass`,
     );

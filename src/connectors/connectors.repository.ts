@@ -124,8 +124,8 @@ export class ConnectorsRepository {
    * the poll is then only the safety net), else after `pollSeconds` (at most its interval).
    */
   async recordSyncSuccess(m: EntityManager, c: ConnectorKey, poll: { pollSeconds: number; webhooksLiveMs: number }): Promise<void> {
-    // Citus refuses non-immutable functions inside CASE in an UPDATE of a distributed table: now() stays
-    // outside each CASE (now() + NULL is NULL), and whether webhooks are live is read first.
+    // Citus refuses, in an UPDATE of a distributed table, now() inside a CASE and now() + a column: the due
+    // time is now() + CASE (...) END (now() + NULL is NULL), and whether webhooks are live is read first.
     const [{ live }] = await m.query(
       `SELECT EXISTS (SELECT 1 FROM connector_webhooks w WHERE w.tenant_id = $1 AND w.connector_id = $2
                          AND w.last_webhook_at > now() - make_interval(secs => $3)) AS live`,
@@ -145,7 +145,7 @@ export class ConnectorsRepository {
 
   /** A run failed: `needsUser` puts an ACTIVE connector in ERROR; otherwise it is due again after `retryInMs` at most. */
   async recordSyncFailure(m: EntityManager, c: ConnectorKey, failure: SyncFailureRecord): Promise<void> {
-    // now() outside the CASE (now() + NULL is NULL): Citus refuses non-immutable functions inside one.
+    // now() + CASE (...) END: Citus refuses now() inside a CASE, and now() + a column (see recordSyncSuccess).
     await m.query(
       `UPDATE connectors SET last_error = $2, last_error_code = $3,
               status = CASE WHEN $4 AND status = 'ACTIVE' THEN 'ERROR' ELSE status END,

@@ -164,14 +164,16 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
   it('the feed: positions on the coordinator alone, then the tickets on the tenant node', async () => {
     const feed = new TicketChangeRepository(recorder as unknown as DataSource);
     const statements = await recorded(async () => {
-      await ds.transaction((m) => feed.record(m, scope, ['1', '2']));
+      await ds.transaction((m) =>
+        feed.record({ query: (sql: string, p: unknown[]) => (log.push({ sql, params: p }), m.query(sql, p)) } as never, scope, ['1', '2']),
+      );
       const page = await feed.page({ tenantId: scope.tenantId }, undefined, 10);
       expect(page.map((e) => e.ticket.externalId)).toEqual(['1', '2']);
       expect(await feed.count({ tenantId: scope.tenantId, connectorId: scope.connectorId }, undefined)).toBe(2);
     });
     const plans = await tasksOf(statements);
-    // The horizon and the position reads are local; each ticket read is one task.
-    expect(plans.filter((p) => p !== 'local')).toEqual(['tasks 1', 'tasks 1']);
+    // The positions given, the log, the horizon and the position reads are local; the stamp and each ticket read one task.
+    expect(plans.filter((p) => p !== 'local')).toEqual(['tasks 1', 'tasks 1', 'tasks 1']);
     expect(plans.filter((p) => p === 'local').length).toBeGreaterThanOrEqual(4);
   });
 });

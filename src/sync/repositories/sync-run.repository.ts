@@ -47,7 +47,7 @@ export class SyncRunRepository {
    * without recording an outcome (it crashed, or something fails before the run can report). They
    * end FAILED instead of being claimed forever, and their connector waits for its next interval. Several
    * statements, one transaction: Citus plans none that modifies a local table (runs) and joins a distributed
-   * one, nor an UPDATE with now() inside a CASE (hence the due time apart).
+   * one, nor now() inside a CASE or now() + a column in an UPDATE (hence the due time apart, as now() + CASE).
    */
   async failAbandoned(maxAttempts: number, message: string): Promise<number> {
     return this.dataSource.transaction(async (m) => {
@@ -62,9 +62,8 @@ export class SyncRunRepository {
       for (const { tenant_id, connector_id } of abandoned) {
         const set = (sql: string, ...more: unknown[]) => m.query(`UPDATE connectors SET ${sql}`, [tenant_id, connector_id, ...more]);
         await set(`last_error = $3, last_error_code = 'ABANDONED', updated_at = now() WHERE tenant_id = $1 AND id = $2`, message);
-        await set(
-          `next_sync_at = now() + make_interval(mins => sync_interval_minutes) WHERE tenant_id = $1 AND id = $2 AND status = 'ACTIVE'`,
-        );
+        await set(`next_sync_at = now() + CASE WHEN status = 'ACTIVE' THEN make_interval(mins => sync_interval_minutes) END
+                    WHERE tenant_id = $1 AND id = $2 AND status = 'ACTIVE'`);
       }
       return abandoned.length;
     });

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Ticket } from '../api/models/ticket.models';
 import { toTicket } from '../queries/ticket-row.mapper';
 import { TICKET_COLUMNS } from '../repositories/ticket.repository';
-import { FeedPosition } from './ticket-change-cursor';
+import { compareFeedPositions, FeedPosition } from './ticket-change-cursor';
 
 /** Which feed a reader follows: a tenant's, or one of its connectors'. */
 export interface FeedScope {
@@ -59,6 +59,9 @@ export class TicketChangeRepository {
    * Moves these tickets to the end of the feed, inside the caller's transaction `m`: the rows
    * commit or roll back with the write that changed the tickets. Ids are sorted so that two
    * transactions touching the same tickets lock their rows in the same order (no deadlock).
+   * Each ticket row is stamped with its position (tickets.feed_xact_id, feed_seq) before the log rows are
+   * locked: a reader on Citus tells from the stamp whether the ticket it read is the state at that
+   * position (see `page`).
    */
   async record(
     m: EntityManager,
@@ -67,13 +70,26 @@ export class TicketChangeRepository {
   ): Promise<RecordedChange[]> {
     const ids = [...new Set(ticketExternalIds)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
     if (!ids.length) return [];
+    // This transaction's id on the coordinator (where the statement runs: it reads no distributed table).
+    const given: { xact_id: string; seq: string }[] = await m.query(
+      `SELECT pg_current_xact_id()::text AS xact_id, nextval('ticket_changes_seq')::text AS seq
+         FROM unnest($1::bigint[]) WITH ORDINALITY AS k(id, ord) ORDER BY k.ord`,
+      [ids],
+    );
+    const params = [scope.connectorId, scope.tenantId, ids, given.map((g) => g.xact_id), given.map((g) => g.seq)];
+    await m.query(
+      `UPDATE tickets t SET feed_xact_id = p.xact_id::xid8, feed_seq = p.seq
+         FROM unnest($3::bigint[], $4::text[], $5::bigint[]) AS p(id, xact_id, seq)
+        WHERE t.tenant_id = $2 AND t.connector_id = $1 AND t.external_id = p.id`,
+      params,
+    );
     const rows: { ticket_external_id: string; xact_id: string; seq: string }[] = await m.query(
-      `INSERT INTO ticket_changes (connector_id, ticket_external_id, tenant_id)
-       SELECT $1, k.id, $2 FROM unnest($3::bigint[]) WITH ORDINALITY AS k(id, ord) ORDER BY k.ord
-       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE SET
-         xact_id = pg_current_xact_id(), seq = nextval('ticket_changes_seq'), changed_at = now()
+      `INSERT INTO ticket_changes (connector_id, ticket_external_id, tenant_id, xact_id, seq)
+       SELECT $1, p.id, $2, p.xact_id::xid8, p.seq
+         FROM unnest($3::bigint[], $4::text[], $5::bigint[]) WITH ORDINALITY AS p(id, xact_id, seq, ord) ORDER BY p.ord
+       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE SET xact_id = EXCLUDED.xact_id, seq = EXCLUDED.seq, changed_at = now()
        RETURNING ticket_external_id::text AS ticket_external_id, xact_id::text AS xact_id, seq::text AS seq`,
-      [scope.connectorId, scope.tenantId, ids],
+      params,
     );
     await m.query(`SELECT pg_notify($1, $2)`, [TICKET_CHANGES_CHANNEL, JSON.stringify({ t: scope.tenantId, c: scope.connectorId })]);
     return rows.map((r) => ({ ticketExternalId: r.ticket_external_id, position: { xactId: r.xact_id, seq: r.seq } }));
@@ -85,6 +101,12 @@ export class TicketChangeRepository {
    * Feed rows of tickets not stored yet (messages synced before their ticket) wait for the ticket.
    * Two reads, positions then tickets: on Citus the positions are coordinator-local (the horizon is the
    * coordinator's) and the tickets on the tenant's node; one horizon, taken first, bounds every batch.
+   * The worker's snapshot is not the coordinator's, so each ticket's stamp says which change it shows:
+   * - the position itself (or no stamp: a row written without the feed): delivered;
+   * - a later one: a change committed since moved the ticket on; it is delivered at that position, which
+   *   lies above this horizon (a transaction below it had finished before the positions were read);
+   * - an earlier one: the tenant's node does not show this change yet (Citus commits on the coordinator
+   *   first, then on the workers): the page ends before it, and the next read starts there.
    */
   async page(scope: FeedScope, after: FeedPosition | undefined, limit: number): Promise<FeedEntry[]> {
     const horizon = await this.horizon();
@@ -97,7 +119,11 @@ export class TicketChangeRepository {
       const tickets = await this.ticketsOf(scope.tenantId, positions);
       for (const p of positions) {
         const row = tickets.get(`${p.connector_id}/${p.ticket_external_id}`);
-        if (row) entries.push({ position: { xactId: p.xact_id, seq: p.seq }, changedAt: p.changed_at, ticket: toTicket(row) });
+        if (!row) continue;
+        const position = { xactId: p.xact_id, seq: p.seq };
+        const shows = row.feed_xact_id == null ? 0 : compareFeedPositions({ xactId: row.feed_xact_id, seq: row.feed_seq }, position);
+        if (shows < 0) return entries;
+        if (shows === 0) entries.push({ position, changedAt: p.changed_at, ticket: toTicket(row) });
       }
       if (positions.length < wanted) break;
       from = { xactId: positions[positions.length - 1].xact_id, seq: positions[positions.length - 1].seq };
@@ -140,7 +166,7 @@ export class TicketChangeRepository {
   /** The current state of these tickets, by "connector/external id" (one read on the tenant's node). */
   private async ticketsOf(tenantId: string, positions: PositionRow[]): Promise<Map<string, any>> {
     const rows: any[] = await this.dataSource.query(
-      `SELECT ${TICKET_COLUMNS} FROM tickets t
+      `SELECT ${TICKET_COLUMNS}, t.feed_xact_id::text AS feed_xact_id, t.feed_seq::text AS feed_seq FROM tickets t
         WHERE t.tenant_id = $1 AND (t.connector_id, t.external_id) IN (SELECT * FROM unnest($2::uuid[], $3::bigint[]))`,
       [tenantId, positions.map((p) => p.connector_id), positions.map((p) => p.ticket_external_id)],
     );
