@@ -101,8 +101,9 @@ export class TenantKeyedSchema1764000000100 implements MigrationInterface {
 
     const [{ citus }] = await q.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`);
     if (!citus) return;
-    // Distributing tables linked by foreign keys inside one transaction needs Citus' sequential mode
-    // (one connection per worker), else it refuses the second table for the first one's parallel copy.
+    // One connection per worker for the whole transaction: it copies existing rows into shards and creates
+    // foreign keys between shards, and Citus refuses shard DDL after parallel multi-shard work in the same
+    // transaction ("there was a parallel operation on a distributed table").
     await q.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
     await q.query(`SELECT create_distributed_table('connectors', 'tenant_id')`);
     for (const table of DISTRIBUTED_TABLES.slice(1)) {
@@ -114,14 +115,9 @@ export class TenantKeyedSchema1764000000100 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     const [{ citus }] = await q.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`);
-    if (citus) {
-      await q.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
-      for (const table of [...DISTRIBUTED_TABLES].reverse()) {
-        await q.query(`SELECT undistribute_table($1, cascade_via_foreign_keys => true) FROM citus_tables WHERE table_name = $1::regclass`, [
-          table,
-        ]);
-      }
-    }
+    // Undoing the distribution is not offered: undistribute_table refuses tables with an identity column
+    // (sync_log_entries, sync_quarantine), and going back to one node is a restore, not a migration.
+    if (citus) throw new Error('migration 1764000000100 cannot be reverted on Citus: restore a single-node database instead');
     await q.query(`DROP INDEX IF EXISTS sync_log_entries_tenant_connector_idx`);
     await q.query(`ALTER TABLE tickets DROP COLUMN feed_xact_id, DROP COLUMN feed_seq`);
     const fks: { tbl: string; conname: string }[] = await q.query(
