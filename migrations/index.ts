@@ -8,6 +8,9 @@ import { SyncQuarantine1764000000071 } from './1764000000071-SyncQuarantine';
 import { SourceVersions1764000000072 } from './1764000000072-SourceVersions';
 import { RunClaimToken1764000000073 } from './1764000000073-RunClaimToken';
 import { GorgiasFidelity1764000000080 } from './1764000000080-GorgiasFidelity';
+import { SyncRunChanges1764000000090 } from './1764000000090-SyncRunChanges';
+import { WebhookBudget1764000000091 } from './1764000000091-WebhookBudget';
+import { ConnectorLastCheck1764000000095 } from './1764000000095-ConnectorLastCheck';
 import { TenantKeyedSchema1764000000100 } from './1764000000100-TenantKeyedSchema';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and the built app load the same set. */
@@ -22,5 +25,8 @@ export const migrations = [
   SourceVersions1764000000072,
   RunClaimToken1764000000073,
   GorgiasFidelity1764000000080,
+  SyncRunChanges1764000000090,
+  WebhookBudget1764000000091,
+  ConnectorLastCheck1764000000095,
   TenantKeyedSchema1764000000100,
 ];

@@ -19,7 +19,7 @@ export interface Runtime {
 export async function prepareRuntime(log: (msg: string) => void): Promise<Runtime> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let env = parseEnvironment(process.env); // throws EnvironmentError naming each bad variable
-  let stop = async () => undefined as void;
+  let stop = (): Promise<void> => Promise.resolve();
   let embedded = false;
   const generatedJwtSecret = !env.AUTH_JWT_SECRET;
   if (!env.AUTH_JWT_SECRET || !env.SECRETS_ENCRYPTION_KEYS) {

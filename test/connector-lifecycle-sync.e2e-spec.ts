@@ -3,19 +3,13 @@ import { GorgiasSimulator } from './gorgias-simulator';
 import { AppProcess, gqlAt, startSyncingAppProcess } from './support/app-process';
 import { withDb } from './support/sync-helpers';
 import { randomTenant, TEST_JWT_SECRET } from './support/test-app';
+import { eventually } from './support/poll';
 
 const EMAIL = 'admin@lifecycle.test';
 const KEY = 'lifecycle-key-0123456789';
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The shared poller with this spec's wording and deadline. */
+const waitFor = <T>(what: string, fn: () => Promise<T>) => eventually(fn, { what, timeoutMs: 90_000 });
 
 /** Lines the process logged at ERROR (pino level 50 and above). */
 const errorLines = (out: string) => out.split('\n').filter((l) => /"level":(5\d|60)/.test(l));

@@ -5,20 +5,15 @@ import { gqlAt, startAppProcess } from './support/app-process';
 import { createAndActivate, diffAgainstGorgias, storedData, waitForRun, withDb } from './support/sync-helpers';
 import { collect, wsClient } from './support/ws-client';
 import { createTestDatabase, TestDatabase } from './support/test-database';
-import { randomTenant, startTestApp, TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { randomTenant, TEST_JWT_SECRET, TestApp } from './support/test-app';
+import { withAppsOnOneDatabase } from './support/apps-on-one-database';
+import { eventually } from './support/poll';
 
 const EMAIL = 'admin@acme.test';
 const KEY = 'reliable-key-0123456789';
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The shared poller with this spec's wording and deadline. */
+const waitFor = <T>(what: string, fn: () => Promise<T>) => eventually(fn, { what, timeoutMs: 90_000 });
 
 /**
  * Where the instance is killed, as a share of the rows of the run: one random point in each third
@@ -40,18 +35,8 @@ const syncingEnv = (sim: GorgiasSimulator) => ({
 });
 
 /** One syncing instance on a fresh database, closed and dropped afterwards whatever happens. */
-async function withSyncingApp(sim: GorgiasSimulator, fn: (app: TestApp, db: TestDatabase) => Promise<void>): Promise<void> {
-  const db = await createTestDatabase();
-  const app = await startTestApp({
-    databaseUrl: db.url,
-    env: syncingEnv(sim),
-  });
-  try {
-    await fn(app, db);
-  } finally {
-    await app.close();
-    await db.drop();
-  }
+function withSyncingApp(sim: GorgiasSimulator, fn: (app: TestApp, db: TestDatabase) => Promise<void>): Promise<void> {
+  return withAppsOnOneDatabase([syncingEnv(sim)], ([app], db) => fn(app, db));
 }
 
 describe('sync reliability: crashes, several instances, progress across instances', () => {
@@ -171,17 +156,8 @@ describe('sync reliability: crashes, several instances, progress across instance
     }
   });
 
-  it('two instances on one database never run the same connector at once, and end with exact data', async () => {
-    const db = await createTestDatabase();
-    const a = await startTestApp({
-      databaseUrl: db.url,
-      env: syncingEnv(sim),
-    });
-    const b = await startTestApp({
-      databaseUrl: db.url,
-      env: syncingEnv(sim),
-    });
-    try {
+  it('two instances on one database never run the same connector at once, and end with exact data', () =>
+    withAppsOnOneDatabase([syncingEnv(sim), syncingEnv(sim)], async ([a, b], db) => {
       const tenant = randomTenant('multi');
       const token = a.token(tenant);
       const accounts = [1, 2, 3, 4, 5, 6].map((i) => {
@@ -207,48 +183,33 @@ describe('sync reliability: crashes, several instances, progress across instance
                   AND x.started_at < y.finished_at AND y.started_at < x.finished_at`),
       );
       expect(overlaps.rows[0].n).toBe(0);
-    } finally {
-      await a.close();
-      await b.close();
-      await db.drop();
-    }
-  });
+    }));
 
-  it('progress published by the syncing instance reaches a subscriber on another instance', async () => {
-    const db = await createTestDatabase();
-    const worker = await startTestApp({
-      databaseUrl: db.url,
-      env: syncingEnv(sim),
-    });
-    const portal = await startTestApp({
-      databaseUrl: db.url,
-      env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'false' },
-    });
-    try {
-      const tenant = randomTenant('xinst');
-      sim.addAccount({ subdomain: 'xinst', email: EMAIL, apiKey: KEY, seed: 70, tickets: 200 });
-      const created = await portal.gql(
-        `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "xinst" }) { id } }`,
-        {},
-        portal.token(tenant),
-      );
-      const id = created.data.createGorgiasConnector.id;
-      const client = wsClient(portal.url, `Bearer ${portal.token(tenant, 'reader')}`);
-      const seen = collect<any>(client, `subscription($id: ID!) { syncProgress(connectorId: $id) { status percent } }`, { id }, (ev) =>
-        ev.some((e) => e.syncProgress.status === 'SUCCEEDED'),
-      );
-      await new Promise((r) => setTimeout(r, 300));
-      await portal.gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id }, portal.token(tenant));
-      const { events, errors } = await seen;
-      await client.dispose();
-      expect(errors).toEqual([]);
-      expect(events[events.length - 1].syncProgress).toEqual({ status: 'SUCCEEDED', percent: 100 });
-    } finally {
-      await portal.close();
-      await worker.close();
-      await db.drop();
-    }
-  });
+  it('progress published by the syncing instance reaches a subscriber on another instance', () =>
+    // A worker that syncs, and a portal that does not: the subscriber is on the portal.
+    withAppsOnOneDatabase(
+      [syncingEnv(sim), { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'false' }],
+      async ([, portal]) => {
+        const tenant = randomTenant('xinst');
+        sim.addAccount({ subdomain: 'xinst', email: EMAIL, apiKey: KEY, seed: 70, tickets: 200 });
+        const created = await portal.gql(
+          `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "xinst" }) { id } }`,
+          {},
+          portal.token(tenant),
+        );
+        const id = created.data.createGorgiasConnector.id;
+        const client = wsClient(portal.url, `Bearer ${portal.token(tenant, 'reader')}`);
+        const seen = collect<any>(client, `subscription($id: ID!) { syncProgress(connectorId: $id) { status percent } }`, { id }, (ev) =>
+          ev.some((e) => e.syncProgress.status === 'SUCCEEDED'),
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        await portal.gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id }, portal.token(tenant));
+        const { events, errors } = await seen;
+        await client.dispose();
+        expect(errors).toEqual([]);
+        expect(events[events.length - 1].syncProgress).toEqual({ status: 'SUCCEEDED', percent: 100 });
+      },
+    ));
 
   it('a key revoked mid-sync fails the run cleanly: connector in ERROR with the guide advice, nothing synced is lost', () =>
     withSyncingApp(sim, async (app, db) => {

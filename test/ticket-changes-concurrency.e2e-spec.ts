@@ -165,7 +165,7 @@ describe('ticket change feed under concurrent writers', () => {
       const w = byToken.get(d.subject);
       expect({ where, committed: !!w }).toEqual({ where, committed: true });
       expect({ where, inScope: inScope(w!), version: d.version }).toEqual({ where, inScope: true, version: w!.version });
-      const position = positionOf(d.cursor);
+      const position = positionOf(d.cursor, consumer.tenantId);
       // Its cursor is the position the write was given, which lies after the consumer's start...
       expect({ where, position }).toEqual({ where, position: w!.position });
       if (consumer.start)
@@ -212,7 +212,7 @@ describe('ticket change feed under concurrent writers', () => {
       name: `${name} (${scoped ? 'connector' : 'tenant'}, from ${after ? (how === 1 ? 'now' : 'a cursor') : 'the start'})`,
       tenantId: c.tenantId,
       connectorId: variables.c,
-      start: after ? positionOf(after) : undefined,
+      start: after ? positionOf(after, c.tenantId) : undefined,
       deliveries: [],
       after,
     };

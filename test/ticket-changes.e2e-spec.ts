@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client as WsClient } from 'graphql-ws';
 import { DataSource } from 'typeorm';
-import { encodeFeedCursor } from '../src/tickets/changes/ticket-change-cursor';
 import { TicketChangeRecorder } from '../src/tickets/changes/ticket-change.recorder';
-import { TicketChangeWakeups } from '../src/tickets/changes/ticket-change.wakeups';
+import { TicketChangeHub } from '../src/tickets/changes/ticket-change.hub';
 import { TicketChangesService } from '../src/tickets/changes/ticket-changes.service';
-import { seedConnector, sleep, writeTicketVersion } from './support/feed-helpers';
+import { positionOf, seedConnector, sleep, writeTicketVersion } from './support/feed-helpers';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
 import { wsClient } from './support/ws-client';
+import { eventually } from './support/poll';
 
 /**
  * The change feed's API: order and cursors, a ticket once at its latest change, tombstones, the
@@ -132,13 +132,36 @@ describe('ticket change feed', () => {
     const badCursor = await t.gql(PAGE, { after: 'not-a-cursor' }, reader);
     expect(badCursor.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(badCursor.errors[0].message).toMatch(/^after: not a valid change feed cursor/);
-    const forged = await t.gql(PAGE, { after: encodeFeedCursor({ xactId: '-1', seq: '1' }) }, reader);
+    const forged = await t.gql(PAGE, { after: legacyCursor('-1', '1') }, reader);
     expect(forged.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     const tooMany = await t.gql(PAGE, { first: 101 }, reader);
     expect(tooMany.errors[0].message).toMatch(/first: must be between 1 and 100/);
     const badId = await t.gql(NOW, { c: 'nope' }, reader);
     expect(badId.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect((await t.gql(NOW, {}, null)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("cursors do not show the database's transaction ids, and another tenant's cursor is refused", async () => {
+    await write(c1, '1', 'sealed');
+    const now = (await t.gql(NOW, {}, reader)).data.ticketChangesCursor;
+    const last = (await readAll(null)).end;
+    for (const cursor of [now, last]) {
+      // The first format was base64url JSON carrying the xid ({"k":"tc1","x":"1042",...}).
+      const [xid] = (await ds.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x`)).map((r: any) => r.x);
+      const inside = Buffer.from(cursor, 'base64url').toString('latin1');
+      expect(inside).not.toMatch(/"x"|tc1/);
+      expect(inside).not.toContain(xid);
+    }
+    const foreignReader = t.token(other, 'reader');
+    for (const cursor of [now, last]) {
+      const foreign = await t.gql(PAGE, { after: cursor }, foreignReader);
+      expect(foreign.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
+      expect(foreign.errors[0].message).toMatch(/^after: not a valid change feed cursor for your tenant/);
+    }
+    // A cursor of the first format is still read, during the transition, at the position it names.
+    const p = positionOf(last, tenant);
+    await write(c1, '2', 'after-legacy');
+    expect((await readAll(legacyCursor(p.xactId, p.seq))).nodes.map((n) => n.ticket.subject)).toEqual(['after-legacy']);
   });
 
   describe('subscription', () => {
@@ -155,8 +178,8 @@ describe('ticket change feed', () => {
       await write(c2, '20', 'replayed');
       const received: any[] = [];
       const errors: unknown[] = [];
-      const wakeups = t.app.get(TicketChangeWakeups) as any;
-      const listenersBefore = wakeups.handlers.size;
+      const hub = t.app.get(TicketChangeHub);
+      const openBefore = hub.openStreams(tenant);
       const stop = ws.subscribe(
         { query: SUB, variables: { c: c2, after: start } },
         {
@@ -173,9 +196,9 @@ describe('ticket change feed', () => {
       await sleep(300);
       expect(errors).toEqual([]);
       expect(received.map((r) => r.ticket.subject)).toEqual(['replayed', 'live-1', 'live-2']);
-      expect(wakeups.handlers.size).toBe(listenersBefore + 1);
+      expect(hub.openStreams(tenant)).toBe(openBefore + 1);
       stop();
-      await waitFor(() => wakeups.handlers.size === listenersBefore);
+      await waitFor(() => hub.openStreams(tenant) === openBefore);
     });
 
     it("refuses another tenant's connector and a malformed cursor", async () => {
@@ -199,10 +222,8 @@ describe('ticket change feed', () => {
   });
 });
 
-async function waitFor(ok: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await sleep(20);
-  }
-}
+/** A cursor of the first, readable format (accepted during the transition, never produced). */
+const legacyCursor = (x: string, s: string) => Buffer.from(JSON.stringify({ k: 'tc1', x, s })).toString('base64url');
+
+/** The shared poller, checking often: the conditions here are in-process counters. */
+const waitFor = (ok: () => boolean) => eventually(ok, { what: 'the condition', timeoutMs: 15_000, intervalMs: 20 });

@@ -4,6 +4,7 @@ import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { AppProcess, gqlAt, startAppProcess, startSyncingAppProcess } from './support/app-process';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { randomTenant, TEST_JWT_SECRET } from './support/test-app';
+import { eventually } from './support/poll';
 
 interface SpanRecord {
   name: string;
@@ -107,6 +108,37 @@ describe('OpenTelemetry tracing (in-memory exporter in a gateway process)', () =
     expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('keeps no query string in any span: a GET /graphql with an API key in it, a webhook post with one', async () => {
+    const key = 'GETSECRETKEY9876';
+    const mutation = `mutation{checkGorgiasCredentials(input:{email:"${EMAIL}",apiKey:"${key}",subdomain:"traced"}){ok}}`;
+    const get = await fetch(`${app.url}/graphql?query=${encodeURIComponent(mutation)}`, {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': '1' },
+    });
+    expect(get.status).toBe(405); // Apollo runs no mutation over GET, yet the request was traced
+    const hook = await fetch(`${app.url}/webhooks/gorgias/${connectorId}?secret=WEBHOOKSECRET5432`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer wrong' },
+      body: '{"ticket_id":"1"}',
+    });
+    expect(hook.status).toBe(401);
+    const spans = await waitForLog(async () => {
+      const all = await spansOf(app);
+      const paths = all.map((s) => s.attributes['url.path']);
+      return paths.includes('/graphql') && paths.includes(`/webhooks/gorgias/${connectorId}`) ? all : undefined;
+    });
+    const servers = spans.filter((s) => s.kind === SERVER && /^\/(graphql|webhooks)/.test(String(s.attributes['url.path'])));
+    // Both requests had a query string: their spans say so, and no more.
+    const queries = servers.map((s) => s.attributes['url.query']).filter((q) => q !== undefined);
+    expect(queries.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(queries)).toEqual(new Set(['REDACTED']));
+    // Nest's controller span records the URL too: its path stays, its query does not.
+    const controller = spans.find((s) => s.name === 'WebhookController.gorgias');
+    expect(controller?.attributes['url.full']).toBe(`/webhooks/gorgias/${connectorId}?REDACTED`);
+    const everything = JSON.stringify(spans);
+    expect(everything).not.toContain(key);
+    expect(everything).not.toContain('WEBHOOKSECRET5432');
+  });
+
   it('one trace per sync page: its Gorgias call, its SQL and its write, never inside the activation request', async () => {
     const spans = await spansOf(app);
     const pages = spans.filter((s) => s.name === 'sync.page' && s.attributes['cxconnect.connector_id'] === connectorId);
@@ -181,12 +213,5 @@ describe('background work logs as itself', () => {
   });
 });
 
-async function waitForLog<T>(find: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('no such log line');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitForLog = <T>(find: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000) =>
+  eventually(find, { what: 'the log line', timeoutMs });

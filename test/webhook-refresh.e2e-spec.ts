@@ -2,19 +2,12 @@ import { startGorgiasSimulator, GorgiasSimulator } from './gorgias-simulator';
 import { createAndActivate, diffAgainstGorgias, RUNS, storedData, TRIGGER, waitForRun, withDb } from './support/sync-helpers';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { freePort, randomTenant, startTestApp, TestApp } from './support/test-app';
+import { eventually as poll } from './support/poll';
 
 const EMAIL = 'admin@acme.test';
 
-/** Until `check` holds (behaviour, not time: the deadline only stops a broken run). */
-async function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Until `check` holds (the shared poller; behaviour, not time: the deadline only stops a broken run). */
+const eventually = <T>(check: () => Promise<T>, what: string) => poll(check, { what, timeoutMs: 60_000 });
 
 /** Webhooks become REFRESH runs that re-read each announced ticket once, through the same writer, without moving watermarks. */
 describe('webhook refresh runs', () => {

@@ -1,9 +1,12 @@
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
-import { WS_MAX_PAYLOAD_BYTES, WS_MAX_SUBSCRIPTIONS_PER_SOCKET } from '../src/common/graphql/graphql-ws.server';
-import { SyncProgressBus } from '../src/sync/progress/sync-progress.bus';
+import { WS_MAX_PAYLOAD_BYTES } from '../src/graphql/graphql-ws.server';
+import { SyncSignals } from '../src/sync/signals/sync-signals';
 import { collect, wsClient } from './support/ws-client';
 import { randomTenant, startTestApp, TestApp } from './support/test-app';
+
+/** The default of WS_MAX_SUBSCRIPTIONS_PER_SOCKET. */
+const WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
 
 const PROGRESS = 'subscription($id: ID!) { syncProgress(connectorId: $id) { status } }';
 const DEEP = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } } } } } } }`;
@@ -94,7 +97,7 @@ describe('WebSocket transport: the limits HTTP has', () => {
   });
 
   it("releases a quiet connector's progress subscription at once when the client completes it (1,000 times, listeners flat)", async () => {
-    const bus = t.app.get(SyncProgressBus);
+    const bus = t.app.get(SyncSignals);
     const client = wsClient(t.url, `Bearer ${t.token(tenant, 'reader')}`);
     const waitFor = async (n: number) => {
       const deadline = Date.now() + 10_000;

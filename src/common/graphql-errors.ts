@@ -15,3 +15,7 @@ export const badUserInput = (message: string, field?: string) =>
 /** Unknown ids and ids of another tenant give the same answer, so existence never leaks. */
 export const notFound = (what: string, id: string) =>
   new GraphQLError(`${what} ${id} was not found.`, { extensions: { code: 'NOT_FOUND' } });
+
+/** A per-tenant or per-socket cap was reached; `limit` names the setting (or constant), `max` its value. */
+export const limitExceeded = (message: string, limit: string, max: number) =>
+  new GraphQLError(message, { extensions: { code: 'LIMIT_EXCEEDED', limit, max } });

@@ -1,6 +1,6 @@
 import { ConfigType, registerAs } from '@nestjs/config';
 import { parseEnvironment } from './environment';
-import { parseOriginList } from '../http-security/origin-policy';
+import { OriginPolicyOptions, ownOrigins, parseOriginList } from './origin-list';
 import { wantsPrettyLogs } from './log-format';
 
 /**
@@ -13,6 +13,13 @@ export const appConfig = registerAs('app', () => {
     // main.ts fills these in for development (embedded database, generated secrets) before Nest starts.
     throw new Error('DATABASE_URL, AUTH_JWT_SECRET and SECRETS_ENCRYPTION_KEYS must be resolved before the app module starts');
   }
+  const publicBaseUrl = env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null;
+  const corsOrigins = parseOriginList(env.CORS_ORIGINS);
+  /** Browser origins that may call the API (see OriginPolicy); loopback pages only outside production. */
+  const originPolicy: OriginPolicyOptions = {
+    origins: ownOrigins(corsOrigins, publicBaseUrl),
+    loopbackOnOwnPort: env.NODE_ENV !== 'production',
+  };
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -22,6 +29,8 @@ export const appConfig = registerAs('app', () => {
     jwtMaxLifetimeSeconds: env.AUTH_JWT_MAX_LIFETIME_HOURS * 3600,
     introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== 'production',
     wsMaxConnectionsPerAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS,
+    wsMaxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+    feed: { maxSubscriptionsPerTenant: env.FEED_MAX_SUBSCRIPTIONS_PER_TENANT },
     database: {
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
@@ -43,13 +52,19 @@ export const appConfig = registerAs('app', () => {
       pollSeconds: env.SYNC_POLL_SECONDS,
       maxConcurrentRuns: env.SYNC_MAX_CONCURRENT_RUNS,
     },
+    webhooks: {
+      maxPendingTickets: env.WEBHOOK_MAX_PENDING_TICKETS,
+      refreshCallsPerMinute: env.WEBHOOK_REFRESH_CALLS_PER_MINUTE,
+      rateLimitPerConnector: env.WEBHOOK_RATE_LIMIT_PER_CONNECTOR,
+      rateLimitPerAddress: env.WEBHOOK_RATE_LIMIT_PER_ADDRESS,
+    },
     /** Webhooks are on when the deployment has a public address (no trailing slash). */
-    publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
+    publicBaseUrl,
     log: {
       level: env.LOG_LEVEL,
       pretty: wantsPrettyLogs(env.LOG_PRETTY, env.NODE_ENV, process.stdout.isTTY === true),
     },
-    corsOrigins: parseOriginList(env.CORS_ORIGINS),
+    originPolicy,
     metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null, host: env.METRICS_HOST },
   };
 });

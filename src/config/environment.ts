@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsNumber, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { productionProblems } from './production-rules';
 
 // Numbers from the environment; integers are enforced by @IsInt where a setting needs one.
 const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -64,6 +65,7 @@ export class Environment {
   /**
    * Where Gorgias can reach this deployment (scheme, host, optional path prefix). Set: activating a
    * connector registers a Gorgias webhook posting to `<PUBLIC_BASE_URL>/webhooks/gorgias/<id>`.
+   * Production requires https (http only for a loopback address): see production-rules.ts.
    */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -78,6 +80,34 @@ export class Environment {
   @Min(0.1, { message: 'must be a number between 0.1 and 1, e.g. 0.8' })
   @Max(1, { message: 'must be a number between 0.1 and 1, e.g. 0.8' })
   GORGIAS_BUDGET_SHARE = 0.8;
+
+  /** Refresh requests one connector may hold; beyond, its webhooks fold into its next incremental walk (security review M-1). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  WEBHOOK_MAX_PENDING_TICKETS = 300;
+
+  /** Gorgias calls a connector's webhook-triggered runs may spend per minute (its account allows 120). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(2)
+  @Max(120)
+  WEBHOOK_REFRESH_CALLS_PER_MINUTE = 40;
+
+  /** Authentic deliveries per connector and minute before 429 (real Gorgias traffic: a few per second at peaks). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(60)
+  @Max(1_000_000)
+  WEBHOOK_RATE_LIMIT_PER_CONNECTOR = 600;
+
+  /** Deliveries per source address and minute before 429 (Gorgias posts every connector's webhooks from a few addresses). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(60)
+  @Max(10_000_000)
+  WEBHOOK_RATE_LIMIT_PER_ADDRESS = 6000;
 
   @Transform(toBool)
   @IsBoolean()
@@ -160,6 +190,20 @@ export class Environment {
   @Max(100_000)
   WS_MAX_CONNECTIONS_PER_ADDRESS = 50;
 
+  /** Subscriptions one WebSocket may hold open at once (any kind). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
+
+  /** `ticketChanges` subscriptions one tenant may hold open at once on one instance (across all its sockets). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  FEED_MAX_SUBSCRIPTIONS_PER_TENANT = 100;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -220,9 +264,16 @@ export function parseEnvironment(raw: NodeJS.ProcessEnv): Environment {
     problems.push(`  METRICS_PORT: must differ from PORT (got ${env.METRICS_PORT}); unset it to serve /metrics on PORT with METRICS_TOKEN`);
   }
   if (env.NODE_ENV === 'production') {
-    if (!env.AUTH_JWT_SECRET) problems.push('  AUTH_JWT_SECRET: is required in production');
-    if (!env.SECRETS_ENCRYPTION_KEYS) problems.push('  SECRETS_ENCRYPTION_KEYS: is required in production');
-    if (!env.DATABASE_URL) problems.push('  DATABASE_URL: is required in production (the embedded database is for development)');
+    // Only for values that passed their own checks: a malformed one already has its line.
+    const wellFormed = (name: string) => !errors.some((e) => e.property === name);
+    problems.push(
+      ...productionProblems({
+        AUTH_JWT_SECRET: env.AUTH_JWT_SECRET,
+        SECRETS_ENCRYPTION_KEYS: env.SECRETS_ENCRYPTION_KEYS,
+        DATABASE_URL: env.DATABASE_URL,
+        PUBLIC_BASE_URL: wellFormed('PUBLIC_BASE_URL') ? env.PUBLIC_BASE_URL : undefined,
+      }).filter((line) => wellFormed(line.trim().split(':')[0])),
+    );
   }
   if (problems.length) {
     throw new EnvironmentError(`Invalid configuration; fix these environment variables (see .env.example):\n${problems.join('\n')}`);

@@ -1,56 +1,10 @@
 import { GorgiasApiError } from '../gorgias/gorgias-api.error';
 import { SecretUnreadableError } from '../secrets/secret-cipher';
-import { failureClassOf } from '../sync/engine/failure-class';
-import { ConnectionCheckCode } from './models/connector.models';
+import { ConnectionCheckCode } from './connection-check.types';
 
 export interface Advice {
   code: ConnectionCheckCode;
   message: string;
-}
-
-/** Codes of sync failures that are not about reaching Gorgias (recorded as a run's and connector's error code). */
-export enum SyncFailureCode {
-  DATA_REJECTED = 'DATA_REJECTED',
-  CONNECTOR_DELETED = 'CONNECTOR_DELETED',
-  STORAGE_UNAVAILABLE = 'STORAGE_UNAVAILABLE',
-  INTERNAL = 'INTERNAL',
-}
-
-export interface SyncAdvice {
-  code: ConnectionCheckCode | SyncFailureCode;
-  message: string;
-}
-
-/**
- * What the user reads about a failed sync, one message per failure class (failure-class.ts decides
- * the class): only a Gorgias failure talks about Gorgias; an unreadable stored key asks for it again.
- */
-export function syncFailureAdvice(error: unknown, subdomain: string): SyncAdvice {
-  switch (failureClassOf(error)) {
-    case 'data':
-      return {
-        code: SyncFailureCode.DATA_REJECTED,
-        message:
-          'A record read from Gorgias could not be stored (the database refused one of its values). ' +
-          'Records that fail on their own are skipped and named in the sync logs; contact support with the record id if it keeps happening.',
-      };
-    case 'connector-gone':
-      return { code: SyncFailureCode.CONNECTOR_DELETED, message: 'The connector was deleted during the sync; the sync stopped.' };
-    case 'storage':
-      return {
-        code: SyncFailureCode.STORAGE_UNAVAILABLE,
-        message: 'The sync database was unavailable, so the sync could not save its progress. It resumes on its own from where it stopped.',
-      };
-    case 'gorgias':
-    case 'credentials':
-      return adviceFor(error, subdomain);
-    default:
-      return {
-        code: SyncFailureCode.INTERNAL,
-        message:
-          'The sync stopped on an internal error (not caused by Gorgias or your account). It is retried automatically; contact support if it keeps failing.',
-      };
-  }
 }
 
 /**
@@ -69,7 +23,8 @@ export function adviceFor(error: unknown, subdomain: string): Advice {
     };
   }
   if (!(error instanceof GorgiasApiError)) {
-    // Test Connection only: the Gorgias client failed in a way it does not classify. Syncs use syncFailureAdvice.
+    // Test Connection only: the Gorgias client failed in a way it does not classify. Syncs use syncFailureAdvice
+    // (sync/engine/outcome/sync-failure.advice.ts), which sends only Gorgias and credential failures here.
     return {
       code: ConnectionCheckCode.UNREACHABLE,
       message: `Could not complete the request to Gorgias (${host}). Try again in a few minutes; contact support if it keeps failing.`,
@@ -94,7 +49,10 @@ export function adviceFor(error: unknown, subdomain: string): Advice {
       const what = error.details.resource === 'messages' ? 'messages' : error.details.resource === 'account' ? 'the account' : 'tickets';
       // Gorgias has no separate messages permission: a key carries the permissions of the user who
       // created it, so a 403 on messages (rare) means that user's role cannot see ticket conversations.
-      const tail = what === 'messages' ? 'Tickets would sync but their messages would be missing (the guide\'s "Missing Messages"). ' : '';
+      const tail =
+        what === 'messages'
+          ? 'Tickets would sync but their messages would be missing (the guide\'s section "Some messages seem to be missing"). '
+          : '';
       return {
         code: ConnectionCheckCode.PERMISSION_DENIED,
         message:

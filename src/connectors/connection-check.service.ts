@@ -3,7 +3,7 @@ import { GorgiasApiError } from '../gorgias/gorgias-api.error';
 import { GorgiasClientFactory } from '../gorgias/gorgias-client.factory';
 import { GorgiasAccount, GorgiasCredentials } from '../gorgias/gorgias.types';
 import { adviceFor } from './connection-advice';
-import { ConnectionCheck, ConnectionCheckCode } from './models/connector.models';
+import { ConnectionCheckCode, ConnectionCheckResult as ConnectionCheck } from './connection-check.types';
 
 /** Reads the account's status whichever shape Gorgias gives it (`{status: 'active'}` or a string). */
 export function accountIsActive(account: GorgiasAccount): boolean {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../database/query-rows';
 import { ConnectorEntity, ConnectorProvider } from './entities/connector.entity';
 
 /** The encrypted key of a connector, as stored (never leaves the connectors module undecrypted). */
@@ -55,10 +56,15 @@ export class ConnectorsRepository {
     return this.entities().findOne({ where: { tenantId, provider: ConnectorProvider.GORGIAS, subdomain } });
   }
 
-  /** Inserts a connector; the key columns are filled by `storeApiKey` once the id exists. */
-  async insert(m: EntityManager, fields: Omit<Partial<ConnectorEntity>, 'id'>): Promise<ConnectorEntity> {
-    const repo = this.entities(m);
-    return repo.save(repo.create(fields));
+  /**
+   * Inserts a connector with its id and encrypted key (one INSERT: the id was chosen before the key was
+   * encrypted, since it is the cipher's associated data). `save` would SELECT first for a given id.
+   */
+  async insert(
+    m: EntityManager,
+    fields: Partial<ConnectorEntity> & Pick<ConnectorEntity, 'id' | 'apiKeyCiphertext' | 'apiKeyKeyId'>,
+  ): Promise<void> {
+    await this.entities(m).insert(fields);
   }
 
   async update(m: EntityManager, tenantId: string, id: string, patch: ConnectorPatch): Promise<void> {
@@ -143,17 +149,36 @@ export class ConnectorsRepository {
     );
   }
 
-  /** A run failed: `needsUser` puts an ACTIVE connector in ERROR; otherwise it is due again after `retryInMs` at most. */
-  async recordSyncFailure(m: EntityManager, c: ConnectorKey, failure: SyncFailureRecord): Promise<void> {
+  /** A run failed: `needsUser` puts an ACTIVE connector in ERROR; otherwise it is due again after `retryInMs` at most.
+   *  Returns when the connector is synced next (null: not until someone acts). */
+  async recordSyncFailure(m: EntityManager, c: ConnectorKey, failure: SyncFailureRecord): Promise<Date | null> {
     // now() + CASE (...) END: Citus refuses now() inside a CASE, and now() + a column (see recordSyncSuccess).
-    await m.query(
+    const [row] = await queryRows<{ next: Date | null }>(
+      m,
       `UPDATE connectors SET last_error = $2, last_error_code = $3,
               status = CASE WHEN $4 AND status = 'ACTIVE' THEN 'ERROR' ELSE status END,
               next_sync_at = now() + CASE WHEN $4 OR status <> 'ACTIVE' THEN NULL
                                           ELSE LEAST(make_interval(secs => $5), make_interval(mins => sync_interval_minutes)) END,
               updated_at = now()
-        WHERE tenant_id = $6 AND id = $1`,
+        WHERE tenant_id = $6 AND id = $1 RETURNING next_sync_at AS next`,
       [c.connectorId, failure.message, failure.code, failure.needsUser, failure.retryInMs / 1000, c.tenantId],
+    );
+    return row?.next ?? null;
+  }
+
+  /** Keeps the result of a connection check on the connector (null: credentials changed unchecked, forget the old one). */
+  async recordCheck(
+    tenantId: string,
+    id: string,
+    check: { ok: boolean; code: string; message: string } | null,
+    m?: EntityManager,
+  ): Promise<void> {
+    await (m ?? this.dataSource.manager).query(
+      `UPDATE connectors SET last_check_ok = $3, last_check_code = $4, last_check_message = $5,
+              last_checked_at = now() + CASE WHEN $3::boolean IS NULL THEN NULL ELSE interval '0' END
+        WHERE tenant_id = $1 AND id = $2`,
+      // now() + CASE (...) END: Citus refuses now() inside a CASE in an UPDATE (see recordSyncSuccess).
+      [tenantId, id, check?.ok ?? null, check?.code ?? null, check?.message ?? null],
     );
   }
 
@@ -162,7 +187,7 @@ export class ConnectorsRepository {
     const rows: { id: string; tenant_id: string; email: string; subdomain: string; ciphertext: string; key_id: string }[] =
       await this.dataSource.query(
         `SELECT id, tenant_id, email, subdomain, api_key_ciphertext AS ciphertext, api_key_key_id AS key_id FROM connectors
-        WHERE api_key_key_id <> $1 AND api_key_key_id <> 'pending'`,
+        WHERE api_key_key_id <> $1`,
         [keyId],
       );
     return rows.map((r) => ({
@@ -181,7 +206,9 @@ export class ConnectorsRepository {
     expected: { ciphertext: string; keyId: string },
     next: { ciphertext: string; keyId: string },
   ): Promise<boolean> {
-    const rows = await this.dataSource.query(
+    // queryRows: TypeORM answers an UPDATE with [rows, count], whose length is 2 whether a row changed or not.
+    const rows = await queryRows(
+      this.dataSource,
       `UPDATE connectors SET api_key_ciphertext = $2, api_key_key_id = $3, updated_at = now()
         WHERE tenant_id = $6 AND id = $1 AND api_key_ciphertext = $4 AND api_key_key_id = $5 RETURNING id`,
       [c.connectorId, next.ciphertext, next.keyId, expected.ciphertext, expected.keyId, c.tenantId],

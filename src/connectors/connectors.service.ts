@@ -1,32 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { GraphQLError } from 'graphql';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { badUserInput, notFound } from '../common/graphql-errors';
 import { assertUuid } from '../common/uuid';
 import { appConfig, AppConfig } from '../config/app.config';
 import { GorgiasCredentials } from '../gorgias/gorgias.types';
-import { SecretCipher, SecretUnreadableError } from '../secrets/secret-cipher';
+import { SecretUnreadableError } from '../secrets/secret-cipher';
 import { adviceFor } from './connection-advice';
 import { ConnectionCheckService } from './connection-check.service';
-import { WEBHOOKS_LIVE_FOR_MS } from './webhooks/webhook.constants';
-import { ConnectorKey, ConnectorPatch, ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
+import { ConnectorPatch, ConnectorsRepository } from './connectors.repository';
+import { ConnectorCredentials } from './credentials/connector-credentials';
 import { ConnectorLifecycle } from './connector-lifecycle';
-import { ConnectionCheck } from './models/connector.models';
+import { ConnectionCheck } from './api/models/connector.models';
 import {
   CreateGorgiasConnectorInput,
   GorgiasCredentialsInput,
   rejectExplicitNulls,
   UpdateGorgiasConnectorInput,
-} from './dto/gorgias-credentials.input';
+} from './api/dto/gorgias-credentials.input';
 import { ConnectorEntity, ConnectorProvider, ConnectorStatus } from './entities/connector.entity';
-
-/** A connector with its decrypted credentials: for the sync engine only, never for GraphQL. */
-export interface ConnectorWithCredentials {
-  connector: ConnectorEntity;
-  credentials: GorgiasCredentials;
-}
 
 export const connectionCheckFailed = (check: ConnectionCheck) =>
   new GraphQLError(check.message, { extensions: { code: 'CONNECTION_CHECK_FAILED', checkCode: check.code } });
@@ -36,7 +30,7 @@ export const connectionCheckFailed = (check: ConnectionCheck) =>
 export class ConnectorsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cipher: SecretCipher,
+    private readonly credentials: ConnectorCredentials,
     private readonly checker: ConnectionCheckService,
     private readonly lifecycle: ConnectorLifecycle,
     private readonly connectors: ConnectorsRepository,
@@ -64,22 +58,21 @@ export class ConnectorsService {
 
   async create(user: AuthUser, input: CreateGorgiasConnectorInput): Promise<ConnectorEntity> {
     await this.assertSubdomainFree(user, input.subdomain);
+    // The id is the cipher's associated data: chosen first, so the row is inserted once, key included.
+    const id = this.credentials.newConnectorId();
     return this.dataSource.transaction(async (m) => {
-      const saved = await this.connectors.insert(m, {
+      await this.connectors.insert(m, {
+        id,
         tenantId: user.tenantId,
         provider: ConnectorProvider.GORGIAS,
         name: input.name ?? `Gorgias (${input.subdomain})`,
         email: input.email,
         subdomain: input.subdomain,
-        apiKeyCiphertext: 'pending',
-        apiKeyKeyId: 'pending',
-        apiKeyLast4: last4(input.apiKey),
+        ...this.credentials.seal(id, input.apiKey),
         status: ConnectorStatus.DRAFT,
         syncIntervalMinutes: input.syncIntervalMinutes ?? this.config.sync.defaultIntervalMinutes,
       });
-      // The id is the cipher's associated data, so the key is encrypted once the row exists.
-      await this.storeApiKey(m, { tenantId: user.tenantId, connectorId: saved.id }, input.apiKey);
-      return this.connectors.reload(m, user.tenantId, saved.id);
+      return this.connectors.reload(m, user.tenantId, id);
     });
   }
 
@@ -107,7 +100,8 @@ export class ConnectorsService {
       (input.subdomain !== undefined && input.subdomain !== current.subdomain) ||
       input.apiKey !== undefined;
     let reactivate = false;
-    if (credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR)) {
+    const checked = credentialsChanged && (current.status === ConnectorStatus.ACTIVE || current.status === ConnectorStatus.ERROR);
+    if (checked) {
       // A new key is checked as given: the old one is never decrypted (it may be unreadable, which is why it is replaced).
       const apiKey = input.apiKey ?? (await this.credentialsOrAdvice(current)).apiKey;
       const check = await this.checker.check(
@@ -118,6 +112,7 @@ export class ConnectorsService {
         },
         user.tenantId,
       );
+      await this.connectors.recordCheck(user.tenantId, current.id, check);
       if (!check.ok) throw connectionCheckFailed(check);
       reactivate = current.status === ConnectorStatus.ERROR;
     }
@@ -129,7 +124,9 @@ export class ConnectorsService {
       if (input.syncIntervalMinutes !== undefined) patch.syncIntervalMinutes = input.syncIntervalMinutes;
       if (reactivate) Object.assign(patch, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null });
       if (Object.keys(patch).length) await this.connectors.update(m, user.tenantId, current.id, patch);
-      if (input.apiKey !== undefined) await this.storeApiKey(m, { tenantId: user.tenantId, connectorId: current.id }, input.apiKey);
+      if (input.apiKey !== undefined) await this.credentials.store(m, { tenantId: user.tenantId, connectorId: current.id }, input.apiKey);
+      // Credentials changed without a check (a draft, a paused connector): the old result no longer applies.
+      if (credentialsChanged && !checked) await this.connectors.recordCheck(user.tenantId, current.id, null, m);
       const updated = await this.connectors.reload(m, user.tenantId, current.id);
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
@@ -151,22 +148,28 @@ export class ConnectorsService {
   }
 
   async testConnection(user: AuthUser, id: string): Promise<ConnectionCheck> {
-    const connector = await this.get(user, id);
-    let credentials: GorgiasCredentials;
+    return this.checkAndRecord(user, await this.get(user, id));
+  }
+
+  /** Checks the saved credentials (an unreadable key is an answer too) and keeps the result (Connector.lastCheck). */
+  private async checkAndRecord(user: AuthUser, connector: ConnectorEntity): Promise<ConnectionCheck> {
+    let check: ConnectionCheck;
     try {
-      credentials = await this.credentialsOf({ tenantId: connector.tenantId, connectorId: connector.id });
+      check = await this.checker.check(await this.credentials.credentialsOf({ tenantId: connector.tenantId, connectorId: connector.id }), user.tenantId);
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
-      return { ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false };
+      check = { ok: false, code: advice.code, message: advice.message, accountDomain: null, canReadTickets: false, canReadMessages: false };
     }
-    return this.checker.check(credentials, user.tenantId);
+    await this.connectors.recordCheck(user.tenantId, connector.id, check);
+    return check;
   }
 
   /** "Save & Activate": refuses with the check's answer, else ACTIVE and the initial sync is enqueued. */
   async activate(user: AuthUser, id: string): Promise<ConnectorEntity> {
     const connector = await this.get(user, id);
-    const check = await this.checker.check(await this.credentialsOrAdvice(connector), user.tenantId);
+    // Kept on the connector: a draft whose check failed says why (Connector.lastCheck).
+    const check = await this.checkAndRecord(user, connector);
     if (!check.ok) throw connectionCheckFailed(check);
     const activated = await this.dataSource.transaction(async (m) => {
       await this.connectors.update(m, user.tenantId, connector.id, {
@@ -202,34 +205,10 @@ export class ConnectorsService {
     return this.connectors.delete(user.tenantId, connector.id);
   }
 
-  // ---- for the sync engine (already authorised through the run it holds) ----
-
-  /**
-   * The connector and its decrypted credentials. A key that cannot be decrypted puts the connector
-   * in ERROR, asking for the key again, before the error goes up to the caller.
-   */
-  async findWithCredentials(c: ConnectorKey): Promise<ConnectorWithCredentials | null> {
-    const connector = await this.connectors.findById(c);
-    if (!connector) return null;
-    try {
-      return { connector, credentials: await this.credentialsOf(c) };
-    } catch (e) {
-      if (e instanceof SecretUnreadableError) {
-        await this.connectors.markCredentialsUnreadable(c, adviceFor(e, connector.subdomain).message);
-      }
-      throw e;
-    }
-  }
-
-  /** For the sync engine's messages about a connector whose credentials it could not read. */
-  async subdomainOf(c: ConnectorKey): Promise<string | null> {
-    return (await this.connectors.findById(c))?.subdomain ?? null;
-  }
-
   /** The credentials, or the Test Connection answer that asks for the key again (CONNECTION_CHECK_FAILED). */
   private async credentialsOrAdvice(connector: ConnectorEntity): Promise<GorgiasCredentials> {
     try {
-      return await this.credentialsOf({ tenantId: connector.tenantId, connectorId: connector.id });
+      return await this.credentials.credentialsOf({ tenantId: connector.tenantId, connectorId: connector.id });
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
@@ -243,35 +222,4 @@ export class ConnectorsService {
       });
     }
   }
-
-  /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again (adaptive: see the repository). */
-  recordSyncSuccess(m: EntityManager, c: ConnectorKey): Promise<void> {
-    return this.connectors.recordSyncSuccess(m, c, {
-      pollSeconds: this.config.sync.pollSeconds,
-      webhooksLiveMs: WEBHOOKS_LIVE_FOR_MS,
-    });
-  }
-
-  /**
-   * A run failed. `needsUser` failures (credentials, permissions, inactive account) put the
-   * connector in ERROR until someone acts; others keep it ACTIVE and retry after `retryInMs`.
-   */
-  recordSyncFailure(m: EntityManager, c: ConnectorKey, failure: SyncFailureRecord): Promise<void> {
-    return this.connectors.recordSyncFailure(m, c, failure);
-  }
-
-  private async credentialsOf(c: ConnectorKey): Promise<GorgiasCredentials> {
-    const row = await this.connectors.storedApiKey(c);
-    const apiKey = this.cipher.decrypt({ ciphertext: row.apiKeyCiphertext, keyId: row.apiKeyKeyId }, row.id);
-    return { email: row.email, subdomain: row.subdomain, apiKey };
-  }
-
-  private async storeApiKey(m: EntityManager, c: ConnectorKey, apiKey: string): Promise<void> {
-    const enc = this.cipher.encrypt(apiKey, c.connectorId);
-    await this.connectors.storeApiKey(m, c, { ciphertext: enc.ciphertext, keyId: enc.keyId, last4: last4(apiKey) });
-  }
-}
-
-function last4(apiKey: string): string {
-  return apiKey.slice(-4);
 }

@@ -12,7 +12,18 @@ export type GorgiasErrorCode =
   | 'NOT_FOUND' // 404 on one object (e.g. a deleted ticket)
   | 'BAD_REQUEST'; // 400/422: our request was wrong
 
-export type GorgiasResource = 'account' | 'tickets' | 'messages' | 'events' | 'customers' | 'integrations';
+export type GorgiasResource =
+  | 'account'
+  | 'tickets'
+  | 'messages'
+  | 'events'
+  | 'customers'
+  | 'integrations'
+  | 'users'
+  | 'teams'
+  | 'tags'
+  | 'satisfaction_surveys'
+  | 'custom_fields';
 
 export class GorgiasApiError extends Error {
   constructor(

@@ -1,67 +1,31 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { GorgiasApiError, GorgiasResource } from './gorgias-api.error';
-import type { GorgiasCallObserver } from './gorgias-call.observer';
+import type { GorgiasClientOptions, GorgiasClientStats, GorgiasEventListParams } from './gorgias-client.types';
 import { normalizeDatetimes } from './gorgias-datetime';
 import { QueryParams as Params, toQuery } from './gorgias-query';
 import { GorgiasRateLimitPacer } from './gorgias-rate-limit.pacer';
 import { mapClientError } from './gorgias-error.mapper';
 import { headerOf, looksLikeJson, parseJson } from './gorgias-response';
-import { backoff, retryAfterMs } from './gorgias-retry';
+import { backoff, retryAfterMs, TRANSIENT_NETWORK_CODES } from './gorgias-retry';
 import { MAX_PAGE_LIMIT, MAX_RATE_LIMIT_WAITS_PER_CALL, MAX_RETRY_AFTER_MS, RATE_LIMIT_HEADER } from './gorgias.constants';
 import {
   GorgiasAccount,
   GorgiasCredentials,
+  GorgiasCustomField,
   GorgiasEvent,
   GorgiasHttpIntegrationInput,
   GorgiasIntegration,
   GorgiasListParams,
   GorgiasMessage,
   GorgiasPage,
+  GorgiasSatisfactionSurvey,
+  GorgiasTagDefinition,
+  GorgiasTeam,
   GorgiasTicket,
+  GorgiasUser,
 } from './gorgias.types';
 
-export interface GorgiasClientOptions {
-  /** `https://{subdomain}.gorgias.com` or a simulator template such as `http://127.0.0.1:4010/{subdomain}`. */
-  baseUrlTemplate: string;
-  timeoutMs: number;
-  maxRetries: number;
-  /** Whose turn this client waits for on the account's shared pacer (see GorgiasRateLimitPacer). */
-  lane?: string;
-  /** Told how long each call waited for the rate-limit budget. */
-  observer?: Pick<GorgiasCallObserver, 'rateLimitWaited'>;
-}
-
-export interface GorgiasEventListParams extends GorgiasListParams {
-  /** Sent as repeated keys (`types=a&types=b`), as Gorgias reads arrays; a comma-joined value would be one unknown type. */
-  types?: string[];
-  /** e.g. `Ticket`, `TicketMessage`. */
-  objectType?: string;
-  /** ISO datetime: only events created at or after it (`created_datetime[gte]`). */
-  createdAfter?: string;
-}
-
-export interface GorgiasClientStats {
-  /** HTTP requests sent, retries included: what the account's rate limit counts. */
-  requests: number;
-  /** 429 answers waited out. */
-  rateLimitWaits: number;
-  /** Retries after 5xx, timeouts and cut connections. */
-  retries: number;
-}
-
-/** Network failures worth another try: the request may not have reached Gorgias, or its answer was lost. */
-const TRANSIENT_NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ERR_BAD_RESPONSE',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
+export type { GorgiasClientOptions, GorgiasClientStats, GorgiasEventListParams } from './gorgias-client.types';
 
 /**
  * One connector's view of its Gorgias account: typed calls, cursor iteration, pacing under the
@@ -114,6 +78,54 @@ export class GorgiasClient {
     );
   }
 
+  /** Agents and admins. Assumed orders: `created_datetime` only (no `updated_datetime`), so edits come from events. */
+  listUsers(params: GorgiasListParams = {}): Promise<GorgiasPage<GorgiasUser>> {
+    return this.list<GorgiasUser>('/users', params, 'users');
+  }
+
+  /** One user, e.g. the one a `user-*` event names; a deactivated user answers with `active: false`. */
+  getUser(id: number): Promise<GorgiasUser> {
+    return this.getOne<GorgiasUser>('/users', id, 'users');
+  }
+
+  listTeams(params: GorgiasListParams = {}): Promise<GorgiasPage<GorgiasTeam>> {
+    return this.list<GorgiasTeam>('/teams', params, 'teams');
+  }
+
+  getTeam(id: number): Promise<GorgiasTeam> {
+    return this.getOne<GorgiasTeam>('/teams', id, 'teams');
+  }
+
+  listTags(params: GorgiasListParams = {}): Promise<GorgiasPage<GorgiasTagDefinition>> {
+    return this.list<GorgiasTagDefinition>('/tags', params, 'tags');
+  }
+
+  /** A merged-away or deleted tag answers NOT_FOUND. */
+  getTag(id: number): Promise<GorgiasTagDefinition> {
+    return this.getOne<GorgiasTagDefinition>('/tags', id, 'tags');
+  }
+
+  /** By `created_datetime` (= sent): a survey listed before its score arrives changes later. */
+  listSatisfactionSurveys(params: GorgiasListParams = {}): Promise<GorgiasPage<GorgiasSatisfactionSurvey>> {
+    return this.list<GorgiasSatisfactionSurvey>('/satisfaction-surveys', params, 'satisfaction_surveys');
+  }
+
+  /** Re-reads one survey (the way to see a score arrive: scoring records no event). */
+  getSatisfactionSurvey(id: number): Promise<GorgiasSatisfactionSurvey> {
+    return this.getOne<GorgiasSatisfactionSurvey>('/satisfaction-surveys', id, 'satisfaction_surveys');
+  }
+
+  /**
+   * Field definitions of one object type (`object_type` is required). `archived: true` lists the archived
+   * ones, which tickets may still carry values for.
+   */
+  listCustomFields(
+    params: GorgiasListParams & { objectType?: 'Ticket' | 'Customer'; archived?: boolean } = {},
+  ): Promise<GorgiasPage<GorgiasCustomField>> {
+    const { objectType, archived, ...rest } = params;
+    return this.list<GorgiasCustomField>('/custom-fields', { ...rest, object_type: objectType ?? 'Ticket', archived }, 'custom_fields');
+  }
+
   /** Registers an HTTP integration (webhook). Gorgias answers 403 unless the key is an admin's. */
   createIntegration(input: GorgiasHttpIntegrationInput): Promise<GorgiasIntegration> {
     return this.send<GorgiasIntegration>('POST', '/integrations', {}, 'integrations', input);
@@ -158,6 +170,10 @@ export class GorgiasClient {
     return page;
   }
 
+  private async getOne<T extends object>(path: string, id: number, resource: GorgiasResource): Promise<T> {
+    return normalizeDatetimes(await this.get<T>(`${path}/${encodeURIComponent(String(id))}`, {}, resource));
+  }
+
   private get<T>(path: string, params: Params, resource: GorgiasResource): Promise<T> {
     return this.send<T>('GET', path, params, resource);
   }
@@ -180,7 +196,7 @@ export class GorgiasClient {
     let rateLimitWaits = 0;
     for (;;) {
       const waitStart = performance.now();
-      await this.pacer.acquire(this.options.lane);
+      const call = await this.pacer.acquire(this.options.lane);
       this.options.observer?.rateLimitWaited((performance.now() - waitStart) / 1000);
       this.stats.requests++;
       let res: AxiosResponse<string>;
@@ -213,7 +229,7 @@ export class GorgiasClient {
         }
         throw new GorgiasApiError('UNREACHABLE', `${method} ${path}: ${reason}`, { resource });
       }
-      this.pacer.observe(headerOf(res, RATE_LIMIT_HEADER));
+      this.pacer.observe(headerOf(res, RATE_LIMIT_HEADER), call);
       const status = res.status;
 
       if (status === 429) {

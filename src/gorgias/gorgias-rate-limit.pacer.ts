@@ -4,15 +4,28 @@ import {
   DEFAULT_RATE_WINDOW_MS,
   PACER_MIN_SAMPLE_CALLS,
   PACER_MIN_SAMPLE_MS,
+  PACER_PROBE_MS,
+  PACER_STALE_READING_MS,
 } from './gorgias.constants';
+
+/** A call `acquire` let through: hand it back to `observe` or `failed`, so that its answer is placed in order. */
+export interface PacedCall {
+  /** Our calls sent so far, this one included. */
+  readonly seq: number;
+}
 
 interface Observation {
   at: number;
   used: number;
 }
 
+/** A reading, with how many of our calls had been sent when its call went (they are in it, or will be soon). */
+interface Sample extends Observation {
+  seq: number;
+}
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (call: PacedCall) => void;
 }
 
 export interface PacerOptions {
@@ -33,6 +46,17 @@ export interface PacerOptions {
  * we never fill the last (1 - share) of the bucket: another client that stays within it is never
  * refused because of us, and when others push the level up, we wait for it to come down.
  *
+ * With Gorgias answering late, a reading is old when it arrives and our calls are in flight:
+ * - every call sent and not yet answered counts in the level, and a call that got no answer, or an
+ *   answer without the header (a 5xx from a proxy), counts as having landed: retries spend budget too;
+ * - an answer that overtook an older call's answer is the newer reading: the older one, arriving after,
+ *   does not replace it (its lower level would hide the calls sent in between);
+ * - a reading is dated when it arrives, the latest it can have been taken: the level then drains from
+ *   there at the net rate, so its age never makes it look emptier than it can be;
+ * - once the reading is stale (PACER_STALE_READING_MS), one call goes and the others wait for its answer
+ *   (after a quiet spell, a queue of calls must not go out at once on a level others have since raised);
+ *   and with nothing in flight, a reading older than PACER_PROBE_MS is checked by one call.
+ *
  * Work of several tenants (or connectors) on one account waits in separate lanes served in turn,
  * so one tenant's Test Connections cannot hold back another tenant's sync.
  */
@@ -44,8 +68,12 @@ export class GorgiasRateLimitPacer {
   /** The last level Gorgias reported (`last` also moves with our own predictions). */
   private lastReading: Observation | null = null;
   /** Readings while the bucket was not empty (an empty bucket hides how fast it drains). */
-  private samples: Observation[] = [];
+  private samples: Sample[] = [];
   private inFlight = 0;
+  /** Our calls sent so far, and which of them gave `lastReading`. */
+  private sent = 0;
+  private readingSeq = 0;
+  private lastSentAt = -Infinity;
   private blockedUntil = 0;
   private readonly lanes = new Map<string, Waiter[]>();
   /** Lanes with waiters, in the order they are served next. */
@@ -67,9 +95,9 @@ export class GorgiasRateLimitPacer {
    * Resolves when one more call fits; callers must then call `observe` (or `failed`) once it
    * answered. `lane` names whose work it is (a tenant); lanes take turns.
    */
-  acquire(lane = 'default'): Promise<void> {
+  acquire(lane = 'default'): Promise<PacedCall> {
     this.lastActivity = this.now();
-    return new Promise<void>((resolve) => {
+    return new Promise<PacedCall>((resolve) => {
       let queue = this.lanes.get(lane);
       if (!queue) {
         queue = [];
@@ -81,19 +109,23 @@ export class GorgiasRateLimitPacer {
     });
   }
 
-  /** A call answered with the header `used/limit` (or without one). */
-  observe(header: string | undefined): void {
+  /** A call answered with the header `used/limit` (or without one); `call` is what `acquire` gave it. */
+  observe(header: string | undefined, call?: PacedCall): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     this.lastActivity = this.now();
     this.wake();
     const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(header ?? '');
-    if (!match) return;
+    if (!match) return this.landedUnseen();
     const used = Number(match[1]);
     const limit = Number(match[2]);
     if (limit > 0) this.limit = limit;
+    const seq = call?.seq ?? this.sent;
+    // Taken before the reading we hold: it misses calls that one counts.
+    if (seq < this.readingSeq) return;
+    this.readingSeq = seq;
     const at = this.now();
     if (this.last && used > 1 && this.last.used > 1) {
-      this.samples.push({ at, used });
+      this.samples.push({ at, used, seq });
       this.estimateDrain();
     } else {
       const reading = this.lastReading;
@@ -101,7 +133,7 @@ export class GorgiasRateLimitPacer {
         // The bucket emptied while we waited: it drains at least this fast (else a slow first guess never improves).
         this.drainPerMs = Math.max(this.drainPerMs, (reading.used - used) / (at - reading.at));
       }
-      this.samples = used > 1 ? [{ at, used }] : [];
+      this.samples = used > 1 ? [{ at, used, seq }] : [];
     }
     this.last = { at, used };
     this.lastReading = { at, used };
@@ -110,7 +142,16 @@ export class GorgiasRateLimitPacer {
   /** A call that got no answer (timeout, cut connection): it may still have counted. */
   failed(): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    this.lastActivity = this.now();
     this.wake();
+    this.landedUnseen();
+  }
+
+  /** A call no reading tells about: Gorgias may have counted it, so it stays in the level until a newer reading. */
+  private landedUnseen(): void {
+    if (!this.last) return; // nothing known yet: the next answer's reading will say
+    const now = this.now();
+    this.last = { at: Math.max(now, this.last.at), used: this.levelOfLast(now) + 1 };
   }
 
   private wake(): void {
@@ -158,8 +199,7 @@ export class GorgiasRateLimitPacer {
         const waiter = queue.shift()!;
         if (queue.length) this.turns.push(lane);
         else this.lanes.delete(lane);
-        this.reserve();
-        waiter.resolve();
+        waiter.resolve(this.reserve());
       }
     } finally {
       this.dispatching = false;
@@ -167,14 +207,14 @@ export class GorgiasRateLimitPacer {
   }
 
   private estimateDrain(): void {
-    // Over consecutive non-empty readings: drained = first.used + our calls in between - last.used.
+    // Over consecutive non-empty readings: drained = first.used + our calls sent in between - last.used.
     while (this.samples.length > 2 && this.samples[this.samples.length - 1].at - this.samples[1].at >= PACER_MIN_SAMPLE_MS * 4) {
       this.samples.shift();
     }
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
     const span = last.at - first.at;
-    const drained = first.used + (this.samples.length - 1) - last.used;
+    const drained = first.used + (last.seq - first.seq) - last.used;
     // Enough evidence: a long enough span, or enough calls drained to measure within ~20%.
     if (span <= 0 || (span < PACER_MIN_SAMPLE_MS && drained < PACER_MIN_SAMPLE_CALLS)) return;
     // Others filling the bucket as fast as it drains leave us nothing: keep a trickle so a reading comes back.
@@ -183,8 +223,13 @@ export class GorgiasRateLimitPacer {
 
   private predictedLevel(at: number): number {
     if (!this.last) return this.inFlight;
-    const drained = Math.max(0, at - this.last.at) * this.drainPerMs;
-    return Math.max(0, this.last.used - drained) + this.inFlight;
+    return this.levelOfLast(at) + this.inFlight;
+  }
+
+  /** `last` drained until `at` (not below 0; not at all before `last.at`, e.g. a Retry-After's end). */
+  private levelOfLast(at: number): number {
+    const last = this.last!;
+    return Math.max(0, last.used - Math.max(0, at - last.at) * this.drainPerMs);
   }
 
   private async waitForRoom(): Promise<void> {
@@ -194,25 +239,40 @@ export class GorgiasRateLimitPacer {
         await sleep(this.blockedUntil - now);
         continue;
       }
-      if (!this.last && this.inFlight > 0) {
-        // Nothing known of the bucket yet (others may have filled it): one call first, its answer tells the level.
-        await new Promise<void>((resolve) => (this.answered = resolve));
+      const age = this.lastReading ? now - this.lastReading.at : Infinity;
+      const sinceSent = now - this.lastSentAt;
+      if (this.inFlight > 0 && (!this.last || age > PACER_STALE_READING_MS) && sinceSent < PACER_PROBE_MS) {
+        // Nothing known of the bucket, or not lately (others may have filled it): one call first, its answer
+        // tells the level. A call that hangs holds the others back only until PACER_PROBE_MS.
+        await this.answerOrTimeout(PACER_PROBE_MS - sinceSent);
         continue;
       }
       // After this call the level must still be within our share of the bucket.
       const excess = this.predictedLevel(now) + 1 - this.ceiling;
       if (excess <= 0) return;
-      await sleep(Math.max(1, Math.ceil(excess / this.drainPerMs)));
+      if (this.inFlight === 0 && age >= PACER_PROBE_MS) return;
+      // Until there is room, or the reading is old enough to be checked by one call, or an answer changes the picture.
+      const probeIn = this.inFlight === 0 ? PACER_PROBE_MS - age : Infinity;
+      await this.answerOrTimeout(Math.max(1, Math.min(Math.ceil(excess / this.drainPerMs), Math.ceil(probeIn))));
     }
   }
 
-  private reserve(): void {
+  private answerOrTimeout(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.answered = () => (clearTimeout(timer), resolve());
+    });
+  }
+
+  private reserve(): PacedCall {
     this.inFlight++;
     if (this.last) {
       // Account for this call in the level so that the next caller queues behind it.
       const now = this.now();
-      this.last = { at: now, used: Math.max(0, this.last.used - Math.max(0, now - this.last.at) * this.drainPerMs) };
+      if (now >= this.last.at) this.last = { at: now, used: this.levelOfLast(now) };
     }
+    this.lastSentAt = this.now();
+    return { seq: ++this.sent };
   }
 }
 

@@ -11,6 +11,17 @@ export const PACER_IDLE_EVICT_MS = 10 * 60_000;
 export const PACER_MIN_SAMPLE_MS = 2_000;
 /** ...or once this many calls have drained between readings. */
 export const PACER_MIN_SAMPLE_CALLS = 5;
+/**
+ * A level read longer ago than this is stale (others may have filled the bucket since): with a call in
+ * flight, the next waits for its answer instead of going on the old reading.
+ */
+export const PACER_STALE_READING_MS = 2_000;
+/**
+ * With nothing in flight and no reading for this long, one call may go to read the level even if the old
+ * reading says there is no room: the bucket has drained 10 calls since at the documented 40 / 20 s, more
+ * than the 20 % of it our share leaves others. Without it a wrong low drain estimate waits for minutes.
+ */
+export const PACER_PROBE_MS = 5_000;
 /** Header carrying `used/limit` on every answer. */
 export const RATE_LIMIT_HEADER = 'x-gorgias-account-api-call-limit';
 /** Largest page the lists accept. */

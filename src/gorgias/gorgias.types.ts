@@ -1,3 +1,7 @@
+import type { GorgiasCustomFieldValue } from './gorgias-coverage.types';
+
+export type * from './gorgias-coverage.types';
+
 /**
  * The Gorgias REST API objects the connector reads (fields per the API reference; see
  * docs/gorgias-api.md). Only what we use is typed; the whole payload is stored as jsonb.
@@ -68,10 +72,12 @@ export interface GorgiasTicket {
   language?: string | null;
   customer?: GorgiasCustomerRef | null;
   assignee_user?: GorgiasParticipant | null;
-  assignee_team?: { id: number; name?: string } | null;
+  assignee_team?: { id: number; name?: string | null; [key: string]: unknown } | null;
   tags?: GorgiasTag[];
   messages_count?: number;
   spam?: boolean;
+  /** Values of the admin-defined fields, keyed by field id (see `GET /api/custom-fields`). */
+  custom_fields?: Record<string, GorgiasCustomFieldValue> | null;
   created_datetime: string;
   updated_datetime: string;
   opened_datetime?: string | null;

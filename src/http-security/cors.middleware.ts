@@ -12,7 +12,7 @@ export const PREFLIGHT_MAX_AGE_SECONDS = 7200;
  */
 export function corsMiddleware(policy: OriginPolicy): RequestHandler {
   return cors((req, callback) => {
-    const allowed = policy.allows(req.headers.origin, req.headers.host);
+    const allowed = policy.allows(req.headers.origin, req.socket.localPort);
     callback(null, {
       origin: allowed ? (req.headers.origin ?? false) : false,
       methods: ['GET', 'POST', 'OPTIONS'],

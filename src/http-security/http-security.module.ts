@@ -12,7 +12,7 @@ export class HttpSecurityModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer
       // Headers first: an answered preflight ends the chain inside the CORS middleware.
-      .apply(securityHeadersMiddleware(), corsMiddleware(new OriginPolicy(this.config.corsOrigins)))
+      .apply(securityHeadersMiddleware(), corsMiddleware(new OriginPolicy(this.config.originPolicy)))
       .forRoutes('{*path}');
   }
 }

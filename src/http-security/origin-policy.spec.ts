@@ -1,7 +1,10 @@
-import { OriginPolicy, parseOriginList } from './origin-policy';
+import { ownOrigins, parseOriginList } from '../config/origin-list';
+import { OriginPolicy } from './origin-policy';
 
 describe('OriginPolicy', () => {
-  const policy = new OriginPolicy(parseOriginList(' https://Portal.Example.com:443 , http://localhost:5173'));
+  const listed = parseOriginList(' https://Portal.Example.com:443 , http://localhost:5173');
+  const production = new OriginPolicy({ origins: ownOrigins(listed, 'https://sync.example.com/base'), loopbackOnOwnPort: false });
+  const development = new OriginPolicy({ origins: listed, loopbackOnOwnPort: true });
 
   it('normalises the allowlist as browsers send Origin', () => {
     expect(parseOriginList('https://Portal.Example.com:443,http://localhost:5173')).toEqual([
@@ -11,16 +14,31 @@ describe('OriginPolicy', () => {
     expect(parseOriginList(undefined)).toEqual([]);
   });
 
-  it('allows listed origins and the gateway itself, refuses others', () => {
-    expect(policy.allows('https://portal.example.com', 'api.example.com')).toBe(true);
-    expect(policy.allows('http://localhost:5173', 'localhost:3000')).toBe(true);
-    expect(policy.allows('http://localhost:3000', 'localhost:3000')).toBe(true); // the console
-    expect(policy.allows('http://localhost:5174', 'localhost:3000')).toBe(false);
-    expect(policy.allows('https://portal.example.com.evil.test', 'api.example.com')).toBe(false);
-    expect(policy.allows('null', 'localhost:3000')).toBe(false);
+  it('allows listed origins and the public address (the console behind it), refuses others', () => {
+    expect(production.allows('https://portal.example.com', 3000)).toBe(true);
+    expect(production.allows('http://localhost:5173', 3000)).toBe(true);
+    expect(production.allows('https://sync.example.com', 3000)).toBe(true);
+    expect(production.allows('http://localhost:5174', 3000)).toBe(false);
+    expect(production.allows('https://portal.example.com.evil.test', 3000)).toBe(false);
+    expect(production.allows('null', 3000)).toBe(false);
+  });
+
+  it('never takes an origin for its own because it names the host the request was sent to (DNS rebinding)', () => {
+    // The request carried Host: rebind.evil:4100 too; the policy does not even look at it.
+    expect(development.allows('http://rebind.evil:4100', 4100)).toBe(false);
+    expect(production.allows('http://rebind.evil:3000', 3000)).toBe(false);
+  });
+
+  it('in development, allows a loopback page on the port the request arrived on (the console of npm start)', () => {
+    expect(development.allows('http://localhost:3000', 3000)).toBe(true);
+    expect(development.allows('http://127.0.0.1:3000', 3000)).toBe(true);
+    expect(development.allows('http://[::1]:3000', 3000)).toBe(true);
+    expect(development.allows('http://localhost:3001', 3000)).toBe(false); // another local app
+    expect(development.allows('https://localhost:3000', 3000)).toBe(false);
+    expect(production.allows('http://localhost:3000', 3000)).toBe(false); // production: configure it
   });
 
   it('leaves requests without Origin (servers, curl) alone', () => {
-    expect(policy.allows(undefined, 'localhost:3000')).toBe(true);
+    expect(production.allows(undefined, 3000)).toBe(true);
   });
 });

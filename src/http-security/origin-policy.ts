@@ -1,34 +1,34 @@
-/**
- * Which browser origins may call the API. One rule for HTTP (CORS) and WebSocket upgrades:
- * the gateway's own origin (the console it serves) always, plus the configured allowlist.
- * Requests without an Origin header are not from a browser page and are not concerned.
- */
-export function parseOriginList(raw: string | undefined): string[] {
-  if (!raw) return [];
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => new URL(s).origin); // lower-cases the host and drops a default port, as browsers send it
-}
+import { OriginPolicyOptions } from '../config/origin-list';
+import { isLoopback } from '../config/production-rules';
 
+/**
+ * Which browser origins may call the API. One rule for HTTP (CORS) and WebSocket upgrades: the
+ * configured allowlist, the origin of PUBLIC_BASE_URL (the console served behind it), and outside
+ * production a loopback page on the very port the request arrived on (the console of `npm start`).
+ *
+ * Never the Host header: a DNS-rebinding page has Origin = Host = the attacker's name, so "the
+ * request's own host" is whatever the attacker says it is. A loopback name cannot be rebound, and
+ * the port is the socket's, not a header. Requests without an Origin header are not from a browser
+ * page and are not concerned.
+ */
 export class OriginPolicy {
   private readonly allowed: Set<string>;
 
-  constructor(origins: readonly string[]) {
-    this.allowed = new Set(origins);
+  constructor(private readonly options: OriginPolicyOptions) {
+    this.allowed = new Set(options.origins);
   }
 
-  /** `host` is the request's Host header: a page served by this gateway calls it from that origin. */
-  allows(origin: string | undefined, host: string | undefined): boolean {
+  /** `localPort` is the port of the socket the request arrived on (never a header). */
+  allows(origin: string | undefined, localPort: number | undefined): boolean {
     if (!origin) return true;
-    let normalized: URL;
+    let url: URL;
     try {
-      normalized = new URL(origin);
+      url = new URL(origin);
     } catch {
       return false; // "null" (sandboxed frames, file://) and garbage
     }
-    if (host && normalized.host === host.toLowerCase()) return true;
-    return this.allowed.has(normalized.origin);
+    if (this.allowed.has(url.origin)) return true;
+    if (!this.options.loopbackOnOwnPort || localPort === undefined || url.protocol !== 'http:') return false;
+    return isLoopback(url.hostname) && Number(url.port || 80) === localPort;
   }
 }

@@ -37,14 +37,18 @@ export interface SyncCheckpoint {
   stopBefore?: string | null;
   /** Oldest timestamp of the stream, for the progress estimate. */
   oldest?: string | null;
+  /** Id of that oldest item: a whole-list walk that ends on it saw everything (walk-completeness.ts). */
+  oldestId?: number | null;
   /** Timestamp of the last item processed, for the progress estimate. */
   position?: string | null;
+  /** Id of the last item processed: where the walk ended, for the completeness check. */
+  positionId?: number | null;
   /** Whether this run reads everything (no watermark yet, or FULL). */
   initial?: boolean;
   reconciled?: number;
   /**
-   * A list walk ended on a page without a next cursor that was nevertheless full: Gorgias may have
-   * cut the walk short. Kept for the whole run: a FULL run then marks nothing deleted.
+   * The tickets walk of the whole list ended while Gorgias still lists an older ticket: Gorgias cut
+   * the walk short. Kept for the whole run: a FULL run then marks nothing deleted.
    */
   incompleteWalk?: boolean;
 }

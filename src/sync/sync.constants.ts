@@ -35,24 +35,6 @@ export const PROGRESS_INTERVAL_MS = 1_000;
 /** PostgreSQL channels (LISTEN/NOTIFY) shared by every gateway instance. */
 export const PROGRESS_CHANNEL = 'cx_sync_progress';
 export const WAKEUP_CHANNEL = 'cx_sync_wakeup';
-/** Gorgias event types that remove a ticket. */
-export const TICKET_DELETION_EVENT_TYPES = ['ticket-deleted'];
-/**
- * Gorgias event types after which a ticket is re-read on its own: changes that need not move its
- * `updated_datetime` (so a walk on it never sees them) or that remove messages from the lists.
- */
-export const TICKET_REFRESH_EVENT_TYPES = [
-  'ticket-trashed',
-  'ticket-untrashed',
-  'ticket-merged',
-  'ticket-message-deleted',
-  'ticket-message-updated',
-  'ticket-message-failed',
-];
-/** Every event type an incremental run reads. */
-export const SYNC_EVENT_TYPES = [...TICKET_DELETION_EVENT_TYPES, ...TICKET_REFRESH_EVENT_TYPES];
-/** Event object types the events above are about (for accounts that refuse the type filter). */
-export const SYNC_EVENT_OBJECT_TYPES = ['Ticket', 'TicketMessage'];
 /** Ids of events already handled within the overlap window, kept so the next run does not handle them again. */
 export const MAX_REMEMBERED_EVENT_IDS = 2_000;
 /** How often an instance deletes sync history past SYNC_HISTORY_RETENTION_DAYS (idempotent across instances). */

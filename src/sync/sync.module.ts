@@ -11,9 +11,12 @@ import { ReconcileStage } from './engine/stages/reconcile.stage';
 import { SweepStage } from './engine/stages/sweep.stage';
 import { TicketsStage } from './engine/stages/tickets.stage';
 import { SyncRunExecutor } from './engine/sync-run.executor';
-import { TicketRefresher } from './engine/ticket-refresher';
-import { ProgressPublisher } from './progress/progress.publisher';
-import { SyncProgressBus } from './progress/sync-progress.bus';
+import { TicketRefresher } from './engine/source/ticket-refresher';
+import { RunOutcomeRecorder } from './engine/outcome/run-outcome.recorder';
+import { HELPDESK_SOURCES, HelpdeskSources } from './engine/source/helpdesk-source';
+import { GorgiasClientFactory } from '../gorgias/gorgias-client.factory';
+import { ProgressPublisher } from './signals/progress.publisher';
+import { SyncSignals } from './signals/sync-signals';
 import { SyncCursorRepository } from './repositories/sync-cursor.repository';
 import { SyncLogRepository } from './repositories/sync-log.repository';
 import { SyncNotifyRepository } from './repositories/sync-notify.repository';
@@ -31,6 +34,15 @@ import { TicketRefreshRequestRepository } from './repositories/ticket-refresh-re
 import { WebhookController } from './intake/webhook.controller';
 import { WebhookIntakeService } from './intake/webhook-intake.service';
 import { WebhookLogListener } from './scheduling/webhook-log.listener';
+import { WebhookRateLimiter } from './intake/webhook-rate-limiter';
+import { WebhookBacklogRepository } from './repositories/webhook-backlog.repository';
+import { WebhookBudgetRepository } from './repositories/webhook-budget.repository';
+import { WebhookRateRepository } from './repositories/webhook-rate.repository';
+import { WebhookBacklogPruner } from './scheduling/webhook-backlog.pruner';
+import { SyncControlResolver } from './api/sync-control.resolver';
+import { SyncControlService } from './api/sync-control.service';
+import { SyncRunRetryResolver } from './api/sync-run-retry.resolver';
+import { SyncRunControlRepository } from './repositories/sync-run-control.repository';
 
 @Module({
   imports: [ConnectorsModule, GorgiasModule, TicketsModule],
@@ -42,8 +54,8 @@ import { WebhookLogListener } from './scheduling/webhook-log.listener';
     SyncNotifyRepository,
     SyncQuarantineRepository,
     SyncLogService,
-    // progress
-    SyncProgressBus,
+    // signals: progress and the schedulers' wake-ups
+    SyncSignals,
     ProgressPublisher,
     // engine
     RunObserverRegistry,
@@ -55,7 +67,10 @@ import { WebhookLogListener } from './scheduling/webhook-log.listener';
     SweepStage,
     RefreshStage,
     WalkAnswersWebhooksObserver,
+    RunOutcomeRecorder,
     SyncRunExecutor,
+    // the helpdesk behind the engine's source port: Gorgias' client factory fits it as it is
+    { provide: HELPDESK_SOURCES, useFactory: (clients: GorgiasClientFactory): HelpdeskSources => clients, inject: [GorgiasClientFactory] },
     // scheduling
     SyncScheduler,
     SyncTriggerService,
@@ -67,8 +82,18 @@ import { WebhookLogListener } from './scheduling/webhook-log.listener';
     WebhookLogListener,
     TicketRefreshRequestRepository,
     WebhookIntakeService,
+    // webhook budget (security review M-1)
+    WebhookRateRepository,
+    WebhookRateLimiter,
+    WebhookBudgetRepository,
+    WebhookBacklogRepository,
+    WebhookBacklogPruner,
     FreshnessRepository,
     ConnectorFreshnessResolver,
+    SyncRunControlRepository,
+    SyncControlService,
+    SyncControlResolver,
+    SyncRunRetryResolver,
   ],
   controllers: [WebhookController],
   exports: [SyncTriggerService, SyncQueriesService, SyncScheduler, RunObserverRegistry, TicketRefresher],

@@ -147,9 +147,9 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
     const statements = await recorded(async () => {
       // Ticket 2 was soft-deleted above: the list shows ticket 1.
       const page = await service.list(user, null, 10);
-      expect(page.map((t) => t.externalId)).toEqual(['1']);
+      expect(page.map((t) => t.external_id)).toEqual(['1']);
       // "parcel" is in ticket 1's subject and message 101: the walk finds it; "nowhere" takes the GIN step too.
-      expect((await service.list(user, { search: 'parcel' } as never, 10)).map((t) => t.externalId)).toEqual(['1']);
+      expect((await service.list(user, { search: 'parcel' } as never, 10)).map((t) => t.external_id)).toEqual(['1']);
       await service.list(user, { search: 'nowhere' } as never, 10);
       await tickets.findById(scope.tenantId, page[0].id);
       await messages.pages(scope.tenantId, [{ id: page[0].id, connectorId: scope.connectorId, externalId: '1' }], 5, undefined, false);
@@ -168,7 +168,7 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
         feed.record({ query: (sql: string, p: unknown[]) => (log.push({ sql, params: p }), m.query(sql, p)) } as never, scope, ['1', '2']),
       );
       const page = await feed.page({ tenantId: scope.tenantId }, undefined, 10);
-      expect(page.map((e) => e.ticket.externalId)).toEqual(['1', '2']);
+      expect(page.map((e) => e.row.external_id)).toEqual(['1', '2']);
       expect(await feed.count({ tenantId: scope.tenantId, connectorId: scope.connectorId }, undefined)).toBe(2);
     });
     const plans = await tasksOf(statements);

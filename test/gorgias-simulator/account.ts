@@ -7,6 +7,9 @@ import { gorgiasDatetime } from './datetime';
 import { FaultConfig, FaultInjector, mulberry32 } from './faults';
 import { KeyGrant, KeyOptions, KeyRing } from './keys';
 import { mergeBehaviour, SimBehaviour, WORST_CASE } from './behaviour';
+import { coverageFacade, SimCoverage } from './account-coverage';
+import { coverageStats } from './coverage-reads';
+import { seedCoverage } from './coverage-seed';
 import * as messages from './message-mutations';
 import type { MessagePatch } from './message-mutations';
 import type { MutationContext } from './mutation-context';
@@ -52,6 +55,8 @@ export interface SimAccountStats {
     listedMessages: number;
     /** Trashed tickets that have messages the messages list leaves out (each read on its own). */
     trashedWithHiddenMessages: number;
+    /** Users, teams, tags, surveys, custom fields (active and archived) the lists show now, and their pages of 100. */
+    coverage: ReturnType<typeof coverageStats>;
   };
 }
 
@@ -81,6 +86,8 @@ export interface SimAccount {
   behaviour(): SimBehaviour;
   snapshot(): { tickets: GorgiasTicket[]; messages: GorgiasMessage[] };
   stats(): SimAccountStats;
+  /** Users, teams, tags, surveys, custom fields, and the ticket changes a history is made of (account-coverage.ts). */
+  readonly coverage: SimCoverage;
   /** HTTP integrations registered through the API (what Gorgias would show in Settings). */
   integrations(): HttpIntegration[];
   /** Delivery delay, timeouts, retries, drop and duplicate shares; returns the active config. */
@@ -103,6 +110,7 @@ export class Account implements SimAccount {
   readonly webhooks = new WebhookDispatcher(this.integrationRegistry);
   private readonly keys: KeyRing;
   private readonly ctx: MutationContext;
+  readonly coverage: SimCoverage;
   private behaviourState: SimBehaviour;
   private readonly statsData: Omit<SimAccountStats, 'data'> = { requests: 0, byRoute: {}, rateLimited: 0, faults: 0 };
 
@@ -120,12 +128,15 @@ export class Account implements SimAccount {
     // One PRNG for the seed and later mutations, so an account's data depends only on its seed and calls.
     const rng = mulberry32((o.seed ?? 1) * 7919 + 17);
     seedAccount(this.store, o, rng);
+    // Its own PRNG: the tickets and messages a seed gives stay what they were before these objects existed.
+    seedCoverage(this.store, mulberry32((o.seed ?? 1) * 104_729 + 3));
     this.ctx = {
       store: this.store,
       rng,
       behaviour: () => this.behaviourState,
       fire: (trigger, payload) => this.webhooks.fire(trigger, payload),
     };
+    this.coverage = coverageFacade(this.ctx);
   }
 
   // ------------------------------------------------------------------ keys, faults, stats
@@ -166,7 +177,13 @@ export class Account implements SimAccount {
         trashedWithHiddenMessages++;
       }
     }
-    const data = { tickets: this.store.tickets.size, messages, listedMessages: messages - hiddenMessages, trashedWithHiddenMessages };
+    const data = {
+      tickets: this.store.tickets.size,
+      messages,
+      listedMessages: messages - hiddenMessages,
+      trashedWithHiddenMessages,
+      coverage: coverageStats(this.store, this.behaviourState),
+    };
     return { ...clone(this.statsData), data };
   }
 

@@ -20,6 +20,23 @@ export interface SimBehaviour {
   eventDataIds: boolean;
   /** Body of a 429: Gorgias' JSON error, an HTML page, or nothing. Default 'html'. */
   rateLimitBody: 'json' | 'html' | 'empty';
+  /** A deactivated user stays in `GET /api/users`. Default false: it leaves the list (`GET /api/users/{id}` still answers). */
+  deactivatedUsersListed: boolean;
+  /**
+   * Real ms during which a user, team, tag or survey created by a mutation is in the events but not yet in
+   * its list or `GET …/{id}` (404). Default 1000: an event can name an object the API does not show yet.
+   */
+  newObjectListLagMs: number;
+  /** A tag merge records ticket-tags-added/-removed on each retagged ticket and moves its updated_datetime. Default false. */
+  tagMergeRecordsTicketEvents: boolean;
+  /** A survey's score moves its ticket's updated_datetime. Default false. */
+  surveyScoreMovesTicketUpdatedDatetime: boolean;
+  /**
+   * Surveys record events: `satisfaction-survey-created` when sent, `satisfaction-survey-updated` when scored
+   * (names assumed; the `types` filter accepts them only then). Default false: no event, and a filter
+   * naming them answers 400 as an unknown type would.
+   */
+  surveyEvents: boolean;
 }
 
 export const WORST_CASE: SimBehaviour = {
@@ -30,6 +47,11 @@ export const WORST_CASE: SimBehaviour = {
   messageChangeMovesTicketUpdatedDatetime: false,
   eventDataIds: false,
   rateLimitBody: 'html',
+  deactivatedUsersListed: false,
+  newObjectListLagMs: 1000,
+  tagMergeRecordsTicketEvents: false,
+  surveyScoreMovesTicketUpdatedDatetime: false,
+  surveyEvents: false,
 };
 
 /** Checks a partial behaviour (from tests or the control API) and merges it over `base`. */
@@ -39,6 +61,8 @@ export function mergeBehaviour(base: SimBehaviour, patch: Partial<SimBehaviour> 
     if (!(k in WORST_CASE)) throw new Error(`Unknown behaviour option ${k}: use one of ${Object.keys(WORST_CASE).join(', ')}`);
     if (k === 'rateLimitBody') {
       if (!['json', 'html', 'empty'].includes(v as string)) throw new Error('rateLimitBody must be json, html or empty');
+    } else if (k === 'newObjectListLagMs') {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error('newObjectListLagMs must be a number >= 0');
     } else if (typeof v !== 'boolean') throw new Error(`${k} must be a boolean`);
     (out as Record<string, unknown>)[k] = v;
   }

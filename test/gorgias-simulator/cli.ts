@@ -3,9 +3,11 @@
  *   npm run gorgias:sim -- --port 4010 --subdomain acme --email admin@acme.test --api-key sim-key-acme \
  *     --tickets 500 [--messages N] [--seed 1] [--clock-scale 1] [--no-rate-limit] [--host 127.0.0.1]
  *     [--behaviour '{"trashMovesUpdatedDatetime":true}']   (undocumented behaviours; default: the worst case)
+ *     [--latency-ms 150] [--error-rate 0.05] [--fault-seed 1]   (every answer delayed; a share answered 5xx; seeded)
  * Then point the app at GORGIAS_BASE_URL=http://127.0.0.1:4010/{subdomain}.
  */
 import type { SimBehaviour } from './behaviour';
+import type { FaultConfig } from './faults';
 import { startGorgiasSimulator } from './server';
 
 function parseArgs(argv: string[]): Record<string, string | true> {
@@ -36,6 +38,9 @@ const KNOWN = [
   'rate-limit',
   'window-seconds',
   'behaviour',
+  'latency-ms',
+  'error-rate',
+  'fault-seed',
   'help',
 ];
 
@@ -56,6 +61,18 @@ function parseBehaviour(v: string | true | undefined): Partial<SimBehaviour> | u
   }
 }
 
+/**
+ * A Gorgias on a bad day: every API answer `--latency-ms` late (the bucket level in its header is read on
+ * arrival, so it is that old when the client sees it) and a share `--error-rate` answered 500/502/503.
+ * Seeded: the same sequence of calls meets the same faults.
+ */
+function faultsOf(args: Record<string, string | true>): FaultConfig | undefined {
+  const slowMs = num(args['latency-ms'], 'latency-ms');
+  const errorRate = num(args['error-rate'], 'error-rate');
+  if (slowMs === undefined && errorRate === undefined) return undefined;
+  return { slowMs, slowRate: slowMs ? 1 : undefined, errorRate, seed: num(args['fault-seed'], 'fault-seed', 1) };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
@@ -63,6 +80,7 @@ async function main(): Promise<void> {
     console.log('              [--tickets 200] [--messages N | --messages-per-ticket 5] [--seed 1] [--clock-scale 1]');
     console.log('              [--no-rate-limit | --rate-limit 40 --window-seconds 20]');
     console.log('              [--behaviour \'{"trashedTicketMessagesListed":true}\'] (see docs/gorgias-api.md, Behaviour options)');
+    console.log('              [--latency-ms 0] [--error-rate 0] [--fault-seed 1] (see docs/gorgias-api.md, Faults)');
     return;
   }
   for (const k of Object.keys(args)) if (!KNOWN.includes(k)) throw new Error(`Unknown flag --${k}`);
@@ -89,6 +107,8 @@ async function main(): Promise<void> {
     messagesPerTicket: num(args['messages-per-ticket'], 'messages-per-ticket'),
     behaviour: parseBehaviour(args.behaviour),
   });
+  const faults = faultsOf(args);
+  if (faults) acct.setFaults(faults);
   const snap = acct.snapshot();
   console.log(`Gorgias simulator listening on ${sim.baseUrl}`);
   console.log(`  GORGIAS_BASE_URL=${sim.baseUrlTemplate}`);
@@ -101,6 +121,7 @@ async function main(): Promise<void> {
       ' (Retry-After is in real seconds)',
   );
   console.log(`  behaviour: ${JSON.stringify(acct.behaviour())}`);
+  if (faults) console.log(`  faults:    ${JSON.stringify(faults)}`);
   console.log(`  control:   ${sim.baseUrl}/__control/${subdomain}/stats`);
 
   let stopping = false;

@@ -6,6 +6,7 @@ import type { Account, AddAccountOptions } from './account';
 import { ApiError, errorBody } from './api-error';
 import type { Reply } from './http-io';
 import type { Query } from './query-params';
+import { coverageControl } from './control-coverage';
 
 export interface ControlDeps {
   addAccount(o: AddAccountOptions): Account;
@@ -52,6 +53,8 @@ function accountControl(a: Account, method: string, rest: string[], json: any, q
     return { status: 200, body: { integrations: a.integrations(), deliveries: a.webhookDeliveries(), stats: a.webhooks.stats() } };
   }
   if (method === 'POST' && path === 'tickets') return { status: 201, body: a.createTicket(json) };
+  const coverage = coverageControl(a, method, rest, json);
+  if (coverage) return coverage;
   if (rest[0] === 'tickets' && Number.isInteger(id)) {
     if (method === 'POST' && rest[2] === 'messages' && rest.length === 3) return { status: 201, body: a.addMessage(id, json) };
     if (method === 'POST' && rest[2] === 'trash' && rest.length === 3) return { status: 200, body: a.trashTicket(id) };

@@ -9,3 +9,4 @@ export type { SimBehaviour } from './behaviour';
 export { WORST_CASE } from './behaviour';
 export type { MessagePatch } from './message-mutations';
 export type { FaultConfig } from './faults';
+export type { ActorOption, SimCoverage } from './account-coverage';

@@ -6,7 +6,17 @@
  * (HTTP integrations) with the same 403.
  */
 export type Scope =
-  'account:read' | 'tickets:read' | 'tickets:write' | 'customers:read' | 'events:read' | 'integrations:read' | 'integrations:write';
+  | 'account:read'
+  | 'tickets:read'
+  | 'tickets:write'
+  | 'customers:read'
+  | 'events:read'
+  | 'integrations:read'
+  | 'integrations:write'
+  | 'users:read'
+  | 'tags:read'
+  | 'satisfaction_survey:read'
+  | 'custom_fields:read';
 export const ALL_SCOPES: Scope[] = [
   'account:read',
   'tickets:read',
@@ -15,11 +25,39 @@ export const ALL_SCOPES: Scope[] = [
   'events:read',
   'integrations:read',
   'integrations:write',
+  // Assumed names (docs/gorgias-api.md, Coverage objects); teams are read with users:read.
+  'users:read',
+  'tags:read',
+  'satisfaction_survey:read',
+  'custom_fields:read',
 ];
 
 /** What a route reads or writes, for `denied`. */
-export type Resource = 'account' | 'tickets' | 'messages' | 'customers' | 'events' | 'integrations';
-export const ALL_RESOURCES: Resource[] = ['account', 'tickets', 'messages', 'customers', 'events', 'integrations'];
+export type Resource =
+  | 'account'
+  | 'tickets'
+  | 'messages'
+  | 'customers'
+  | 'events'
+  | 'integrations'
+  | 'users'
+  | 'teams'
+  | 'tags'
+  | 'satisfaction_surveys'
+  | 'custom_fields';
+export const ALL_RESOURCES: Resource[] = [
+  'account',
+  'tickets',
+  'messages',
+  'customers',
+  'events',
+  'integrations',
+  'users',
+  'teams',
+  'tags',
+  'satisfaction_surveys',
+  'custom_fields',
+];
 
 export interface KeyOptions {
   apiKey: string;

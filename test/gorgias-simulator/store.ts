@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GorgiasEvent, GorgiasMessage, GorgiasTicket } from '../../src/gorgias/gorgias.types';
 import { ApiError } from './api-error';
+import { CoverageStore } from './coverage-store';
 import { gorgiasDatetime } from './datetime';
 
 /** A ticket with its sort keys in ms (c = created, u = updated) and its messages. */
@@ -48,6 +49,8 @@ export class AccountStore {
   readonly agents: AgentRec[] = [];
   readonly tags: { id: number; name: string }[] = [];
   readonly events: EventRec[] = [];
+  /** Users, teams, tag definitions, satisfaction surveys, custom field definitions (issue 24). */
+  readonly coverage = new CoverageStore();
   nextTicketId = 10_000_001;
   nextMessageId = 100_000_001;
   private nextEventId = 900_000_001;
@@ -144,7 +147,15 @@ export class AccountStore {
     return { rec, mr };
   }
 
-  recordEvent(type: string, objectType: string, objectId: number, at: number, data: Record<string, unknown> | null = null): void {
+  /** `userId`: the user who made the change (the event's actor), null for the system or an integration. */
+  recordEvent(
+    type: string,
+    objectType: string,
+    objectId: number,
+    at: number,
+    data: Record<string, unknown> | null = null,
+    userId: number | null = null,
+  ): void {
     const id = this.nextEventId++;
     const e: GorgiasEvent = {
       id,
@@ -155,7 +166,7 @@ export class AccountStore {
       object_id: objectId,
       object_type: objectType,
       type,
-      user_id: null,
+      user_id: userId,
     };
     this.events.push({ e, c: at });
   }

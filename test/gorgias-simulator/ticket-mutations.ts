@@ -7,6 +7,7 @@ import type { GorgiasTicket } from '../../src/gorgias/gorgias.types';
 import { gorgiasDatetime } from './datetime';
 import { customerRef } from './message-builder';
 import type { MutationContext } from './mutation-context';
+import { recordTicketChangeEvents, ticketState } from './ticket-events';
 import { byCreatedThenId, clone, TicketRec } from './store';
 
 export function createTicket({ store, rng, fire }: MutationContext, partial: Partial<GorgiasTicket> = {}): GorgiasTicket {
@@ -40,6 +41,7 @@ export function createTicket({ store, rng, fire }: MutationContext, partial: Par
     closed_datetime: null,
     snooze_datetime: null,
     trashed_datetime: null,
+    custom_fields: {},
     ...clone(partial),
     created_datetime: gorgiasDatetime(now),
     updated_datetime: gorgiasDatetime(now),
@@ -55,10 +57,17 @@ export function createTicket({ store, rng, fire }: MutationContext, partial: Par
   return clone(t);
 }
 
-export function updateTicket({ store, fire }: MutationContext, id: number, patch: Partial<GorgiasTicket>): GorgiasTicket {
+/** `o.userId`: the user making the change, the events' `user_id` (the actor a ticket history shows). */
+export function updateTicket(
+  { store, fire, behaviour }: MutationContext,
+  id: number,
+  patch: Partial<GorgiasTicket>,
+  o: { userId?: number | null } = {},
+): GorgiasTicket {
   const rec = store.live(id);
   const now = store.stamp();
   const statusBefore = rec.t.status;
+  const before = ticketState(rec.t);
   const { id: _i, created_datetime: _c, updated_datetime: _u, messages_count: _m, ...rest } = clone(patch);
   Object.assign(rec.t, rest);
   rec.t.updated_datetime = gorgiasDatetime(now);
@@ -66,8 +75,8 @@ export function updateTicket({ store, fire }: MutationContext, id: number, patch
   if (patch.status === 'open' && patch.closed_datetime === undefined) rec.t.closed_datetime = null;
   rec.u = now;
   store.dirty();
-  store.recordEvent('ticket-updated', 'Ticket', rec.t.id, now);
-  if (patch.status === 'closed') store.recordEvent('ticket-closed', 'Ticket', rec.t.id, now);
+  store.recordEvent('ticket-updated', 'Ticket', rec.t.id, now, null, o.userId ?? null);
+  recordTicketChangeEvents(store, { before, after: rec.t, at: now, withData: behaviour().eventDataIds, userId: o.userId ?? null });
   fire('ticket-updated', { ticket: clone(rec.t) });
   if (rec.t.status !== statusBefore) fire('ticket-status-updated', { ticket: clone(rec.t) });
   if ('assignee_user' in patch || 'assignee_team' in patch) fire('ticket-assignment-updated', { ticket: clone(rec.t) });

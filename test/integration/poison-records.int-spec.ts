@@ -1,7 +1,7 @@
 import { migrations } from '../../migrations';
 import { MAX_STORED_TEXT_CHARS } from '../../src/gorgias/mappers/storable-text';
 import { RunObserverRegistry } from '../../src/sync/engine/run-observer';
-import { RunSession } from '../../src/sync/engine/run-session';
+import { RunSession } from '../../src/sync/engine/session/run-session';
 import { MessagesStage } from '../../src/sync/engine/stages/messages.stage';
 import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
 import { SyncCursorRepository } from '../../src/sync/repositories/sync-cursor.repository';
@@ -140,8 +140,8 @@ describe('poison records', () => {
       );
     expect(await ids('tickets')).toEqual([1, 2, 4, 5]);
     expect(await ids('messages')).toEqual([10, 20, 30, 50]);
-    expect(s.ticketsSynced).toBe(4);
-    expect(s.messagesSynced).toBe(4);
+    expect(s.tally.ticketsSynced).toBe(4);
+    expect(s.tally.messagesSynced).toBe(4);
     const held = await quarantine.list(scope);
     expect(held.map((q) => [q.objectType, q.externalId, q.sqlstate]).sort()).toEqual([
       ['message', '40', '23502'],

@@ -21,11 +21,16 @@ describe('refresh requests and run claiming (real PostgreSQL)', () => {
 
   const synced = async (c: { tenantId: string; connectorId: string }) =>
     db.ds.transaction((m) => cursors.setWatermark(m, c, 'tickets', '2026-01-01T00:00:00Z', new Date()));
-  const age = (connectorId: string, seconds: number) =>
-    db.ds.query(`UPDATE ticket_refresh_requests SET first_received_at = now() - make_interval(secs => $2) WHERE connector_id = $1`, [
+  const age = async (connectorId: string, seconds: number) => {
+    await db.ds.query(`UPDATE ticket_refresh_requests SET first_received_at = now() - make_interval(secs => $2) WHERE connector_id = $1`, [
       connectorId,
       seconds,
     ]);
+    await db.ds.query(`UPDATE webhook_refresh_state SET due_since = now() - make_interval(secs => $2) WHERE connector_id = $1`, [
+      connectorId,
+      seconds,
+    ]);
+  };
 
   it('claims oldest due first, and keeps initial and FULL runs apart from short ones', async () => {
     const initial = await seedConnector(db.ds); // no watermark yet: its first run reads everything
@@ -47,12 +52,12 @@ describe('refresh requests and run claiming (real PostgreSQL)', () => {
       `INSERT INTO connector_webhooks (connector_id, tenant_id, state, url, secret_ciphertext, secret_key_id) VALUES ($1, $2, 'REGISTERED', 'u', 'x', 'x')`,
       [c.connectorId, c.tenantId],
     );
-    for (const id of ['11', '12', '11', '11']) await requests.record(c, id);
+    for (const id of ['11', '12', '11', '11']) await requests.record(c, id, 300);
     const { requests: first, total } = await requests.pending(c, 10);
     expect(total).toBe(2);
     expect(first.map((r) => r.ticketExternalId)).toEqual(['11', '12']);
     // Ticket 11 is announced again after this pass read it: it stays for the next pass.
-    await requests.record(c, '11');
+    await requests.record(c, '11', 300);
     await db.ds.transaction((m) => requests.complete(m, c, first));
     expect((await requests.pending(c, 10)).requests.map((r) => r.ticketExternalId)).toEqual(['11']);
     const [{ last }] = await db.ds.query(`SELECT last_webhook_at IS NOT NULL AS last FROM connector_webhooks WHERE connector_id = $1`, [
@@ -67,16 +72,16 @@ describe('refresh requests and run claiming (real PostgreSQL)', () => {
     const fresh = await seedConnector(db.ds);
     const paused = await seedConnector(db.ds);
     const busy = await seedConnector(db.ds);
-    for (const id of ['1', '2', '3']) await requests.record(few, id);
-    for (let i = 1; i <= 12; i++) await requests.record(many, String(i));
-    await requests.record(fresh, '1');
-    await requests.record(paused, '1');
-    await requests.record(busy, '1');
+    for (const id of ['1', '2', '3']) await requests.record(few, id, 300);
+    for (let i = 1; i <= 12; i++) await requests.record(many, String(i), 300);
+    await requests.record(fresh, '1', 300);
+    await requests.record(paused, '1', 300);
+    await requests.record(busy, '1', 300);
     await db.ds.query(`UPDATE connectors SET status = 'PAUSED' WHERE id = $1`, [paused.connectorId]);
     const running = await db.ds.transaction((m) => runs.enqueue(m, busy, SyncMode.INCREMENTAL, 'SCHEDULE'));
     for (const c of [few, many, paused, busy]) await age(c.connectorId, 5);
 
-    expect(await requests.enqueueRuns(1000, 10)).toBe(2);
+    expect(await requests.enqueueRuns(1000, 10, 30)).toBe(2);
     const modes = async (c: { connectorId: string }) => (await runs.findActive(c.connectorId))?.mode ?? null;
     expect(await modes(few)).toBe(SyncMode.REFRESH);
     expect(await modes(many)).toBe(SyncMode.INCREMENTAL);

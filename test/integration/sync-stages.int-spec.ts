@@ -1,11 +1,11 @@
 import { EntityManager } from 'typeorm';
 import { PageChanges, RunContext, RunObserverRegistry } from '../../src/sync/engine/run-observer';
-import { RunSession } from '../../src/sync/engine/run-session';
+import { RunSession } from '../../src/sync/engine/session/run-session';
 import { EventsStage } from '../../src/sync/engine/stages/events.stage';
 import { MessagesStage } from '../../src/sync/engine/stages/messages.stage';
 import { ReconcileStage } from '../../src/sync/engine/stages/reconcile.stage';
 import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
-import { TicketRefresher } from '../../src/sync/engine/ticket-refresher';
+import { TicketRefresher } from '../../src/sync/engine/source/ticket-refresher';
 import { SyncCursorRepository } from '../../src/sync/repositories/sync-cursor.repository';
 import { SyncLogRepository } from '../../src/sync/repositories/sync-log.repository';
 import { SyncQuarantineRepository } from '../../src/sync/repositories/sync-quarantine.repository';
@@ -91,13 +91,13 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     s.checkpoint = { stage: 'messages', initial: true };
     await new MessagesStage(write).run(s, 'tickets', {});
     expect(s.checkpoint).toEqual({ stage: 'tickets', initial: true, reconciled: undefined });
-    expect(s.messagesSynced).toBe(300);
+    expect(s.tally.messagesSynced).toBe(300);
     expect(pages.map((p) => p.messagesUpserted)).toEqual([100, 100, 100]);
     expect(new Set(pages.flatMap((p) => p.ticketExternalIds)).size).toBe(150);
 
     pages.length = 0;
     await new TicketsStage(write).run(s, 'reconcile', {});
-    expect(s.ticketsSynced).toBe(150);
+    expect(s.tally.ticketsSynced).toBe(150);
     expect(pages.map((p) => p.ticketsUpserted)).toEqual([100, 50]);
     expect(pages.flatMap((p) => p.ticketExternalIds)).toHaveLength(150);
     const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE connector_id = $1 AND description LIKE 'm%'`, [
@@ -143,7 +143,10 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     s.checkpoint = { stage: 'messages', initial: true };
     await new MessagesStage(write).run(s, 'tickets', {});
     await new TicketsStage(write).run(s, 'reconcile', {});
-    expect(s.messagesSynced).toBeGreaterThan(0);
+    // Read again, but nothing changed: counted as read, not as synced.
+    expect(s.tally.messagesRead).toBeGreaterThan(0);
+    expect(s.tally.ticketsRead).toBeGreaterThan(0);
+    expect({ tickets: s.tally.ticketsSynced, messages: s.tally.messagesSynced }).toEqual({ tickets: 0, messages: 0 });
     expect(pages.flatMap((p) => p.ticketExternalIds)).toEqual([]);
   });
   it('re-reads the tickets events name (trash, a message event, a merge), deletes what is gone, and handles each event once', async () => {
@@ -179,7 +182,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     // the refused call, one per object type, then tickets 20, 21, 23 and 22 (merged away: 404)
     expect(gorgias.stats.requests - calls).toBe(1 + 2 + 4);
     expect(s.checkpoint.stage).toBe('reconcile');
-    expect(s.ticketsDeleted).toBe(2);
+    expect(s.tally.ticketsDeleted).toBe(2);
     expect(new Set(pages.flatMap((p) => p.ticketExternalIds))).toEqual(new Set(['20', '21', '22', '23', '24']));
     const tickets = await db.ds.query(
       `SELECT external_id::text AS id, trashed_at IS NOT NULL AS trashed, deleted_at IS NOT NULL AS deleted FROM tickets

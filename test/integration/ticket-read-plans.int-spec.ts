@@ -3,7 +3,7 @@ import type { AppConfig } from '../../src/config/app.config';
 import { PreparedReads } from '../../src/database/prepared-reads';
 import { sqlLimit } from '../../src/database/sql-literal';
 import { searchTickets } from '../../src/tickets/queries/ticket-search';
-import { buildTicketWhere, searchQuery } from '../../src/tickets/queries/ticket-where.builder';
+import { buildTicketWhere, searchQuery } from '../../src/tickets/repositories/ticket-where';
 import { TicketRepository } from '../../src/tickets/repositories/ticket.repository';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
 
@@ -39,7 +39,7 @@ describe('ticket reads keep one generic plan (real PostgreSQL, one pooled connec
 
   it('a list page', async () => {
     for (let i = 0; i < 10; i++) {
-      const w = buildTicketWhere(user, {});
+      const w = buildTicketWhere(user.tenantId, {});
       const rows = await tickets.list(w, sqlLimit(21));
       expect(rows).toHaveLength(21);
     }
@@ -50,7 +50,7 @@ describe('ticket reads keep one generic plan (real PostgreSQL, one pooled connec
   it('a search, whatever the words', async () => {
     const words = ['refund', 'damaged box', 'order', 'refund', 'nothing-like-this', 'box', 'refund', 'order', 'where', 'refund'];
     for (const search of words) {
-      const w = buildTicketWhere(user, { search });
+      const w = buildTicketWhere(user.tenantId, { search });
       const rows = await searchTickets(tickets, w, searchQuery(w, { search })!, sqlLimit(21), 20);
       expect(rows).toHaveLength(search === 'nothing-like-this' ? 0 : 21);
     }

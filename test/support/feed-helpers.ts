@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { decodeFeedCursor, FeedPosition } from '../../src/tickets/changes/ticket-change-cursor';
+import { FeedCursorCodec, FeedPosition } from '../../src/tickets/changes/ticket-change-cursor';
 import { TicketChangeRecorder } from '../../src/tickets/changes/ticket-change.recorder';
+import { TEST_ENCRYPTION_KEYS } from './test-app';
 
 /** A connector row, as the setup flow would leave it (no Gorgias behind it: the feed tests write rows directly). */
 export async function seedConnector(
@@ -51,5 +52,8 @@ export async function writeTicketVersion(
   return { externalId, version: row.messages_count, token, position: recorded.position };
 }
 
-export const positionOf = (cursor: string): FeedPosition => decodeFeedCursor(cursor)!;
+/** The feed cursors of the test apps (sealed with their SECRETS_ENCRYPTION_KEYS). */
+export const testFeedCursors = new FeedCursorCodec(TEST_ENCRYPTION_KEYS);
+/** The position inside a cursor the gateway gave `tenantId` (cursors are opaque to clients, not to tests). */
+export const positionOf = (cursor: string, tenantId: string): FeedPosition => testFeedCursors.decode(tenantId, cursor)!;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -4,7 +4,7 @@ import type { TestApp } from './test-app';
 export const CREATE_CONNECTOR = `mutation($input: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $input) { id } }`;
 export const ACTIVATE = `mutation($id: ID!) { activateConnector(id: $id) { id status latestRun { id } } }`;
 export const TRIGGER = `mutation($id: ID!, $mode: SyncMode) { triggerSync(connectorId: $id, mode: $mode) { id status mode } }`;
-export const RUNS = `query($id: ID!) { syncRuns(connectorId: $id, first: 50) { totalCount nodes { id status mode phase percent ticketsSynced messagesSynced ticketsDeleted apiRequests rateLimitWaits error startedAt finishedAt } } }`;
+export const RUNS = `query($id: ID!) { syncRuns(connectorId: $id, first: 50) { totalCount nodes { id status mode phase percent ticketsSynced messagesSynced ticketsRead messagesRead changed ticketsDeleted apiRequests rateLimitWaits error startedAt finishedAt } } }`;
 
 export async function createAndActivate(t: TestApp, token: string, input: Record<string, unknown>): Promise<string> {
   const created = await t.gql(CREATE_CONNECTOR, { input }, token);

@@ -36,17 +36,17 @@ export function jitExecutionPlugin(): ApolloServerPlugin {
   const runs = new Map<string, number>();
   const compiled = new Map<string, CompiledQuery | null>();
   return {
-    async serverWillStart() {
-      return {
+    serverWillStart() {
+      return Promise.resolve({
         schemaDidLoadOrUpdate: ({ apiSchema }) => {
           schema = apiSchema;
           compiled.clear();
           runs.clear();
         },
-      };
+      });
     },
-    async requestDidStart() {
-      return {
+    requestDidStart() {
+      return Promise.resolve({
         async responseForOperation(rc) {
           const operation = rc.operation;
           if (!operation || operation.operation !== 'query' || !rc.queryHash) return null;
@@ -74,7 +74,7 @@ export function jitExecutionPlugin(): ApolloServerPlugin {
           answered.add(rc.request);
           return { http: rc.response.http, body: { kind: 'single', singleResult: { data: result.data } } };
         },
-      };
+      });
     },
   };
 }

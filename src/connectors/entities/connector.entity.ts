@@ -29,6 +29,11 @@ export class ConnectorEntity {
   @Column({ name: 'next_sync_at', type: 'timestamptz', nullable: true }) nextSyncAt: Date | null;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
   @Column({ name: 'last_error_code', type: 'text', nullable: true }) lastErrorCode: string | null;
+  /** The last connection check (Test Connection, Save & Activate, new credentials): see migration 095. */
+  @Column({ name: 'last_check_ok', type: 'boolean', nullable: true }) lastCheckOk: boolean | null;
+  @Column({ name: 'last_check_code', type: 'text', nullable: true }) lastCheckCode: string | null;
+  @Column({ name: 'last_check_message', type: 'text', nullable: true }) lastCheckMessage: string | null;
+  @Column({ name: 'last_checked_at', type: 'timestamptz', nullable: true }) lastCheckedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

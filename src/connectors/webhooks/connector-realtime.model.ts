@@ -14,7 +14,8 @@ registerEnumType(RealtimeMode, {
 @ObjectType('ConnectorRealtime', { description: 'How changes in Gorgias reach this connector.' })
 export class ConnectorRealtime {
   @Field(() => RealtimeMode, {
-    description: 'WEBHOOKS when our webhook is registered in Gorgias or one added by hand has posted in the last 30 minutes; else POLLING.',
+    description:
+      'WEBHOOKS when our webhook is registered in Gorgias or one added by hand has posted in the last 30 minutes, and its secret can be read; else POLLING.',
   })
   mode: RealtimeMode;
 
@@ -34,4 +35,12 @@ export class ConnectorRealtime {
       'The secret is never shown here: `rotateWebhookSecret` makes a new one and returns it once.',
   })
   manualSetup: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why Gorgias' webhooks cannot reach this connector now, and the fix (e.g. a webhook secret no configured " +
+      'encryption key decrypts: rotate it with `rotateWebhookSecret`). Null when nothing is wrong.',
+  })
+  error: string | null;
 }

@@ -3,17 +3,17 @@ import DataLoader from 'dataloader';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { GraphqlContext } from '../../auth/graphql-context';
-import { Connector } from '../models/connector.models';
+import { Connector } from '../api/models/connector.models';
 import { ConnectorRealtime } from './connector-realtime.model';
 import { ConnectorRealtimeService } from './connector-realtime.service';
-import { ConnectorWebhookService } from './connector-webhook.service';
+import { WebhookSecretResetService } from './webhook-secret-reset.service';
 
 /** Connector.realtime (batched per request) and the webhook secret for a manual setup. */
 @Resolver(() => Connector)
 export class ConnectorRealtimeResolver {
   constructor(
     private readonly service: ConnectorRealtimeService,
-    private readonly webhooks: ConnectorWebhookService,
+    private readonly secrets: WebhookSecretResetService,
   ) {}
 
   @ResolveField(() => ConnectorRealtime, { description: 'How changes in Gorgias reach this connector: webhooks or polling.' })
@@ -35,6 +35,6 @@ export class ConnectorRealtimeResolver {
       'a webhook we registered ourselves is registered again with the new one.',
   })
   rotateWebhookSecret(@CurrentUser() user: AuthUser, @Args('connectorId', { type: () => ID }) connectorId: string) {
-    return this.webhooks.rotateSecret(user, connectorId);
+    return this.secrets.rotateSecret(user, connectorId);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
+import type { EncryptedSecret } from '../../secrets/secret-cipher';
 
 export type WebhookState = 'REGISTERED' | 'REFUSED' | 'FAILED' | 'REMOVED';
 
@@ -42,13 +43,37 @@ export class ConnectorWebhookRepository {
     return rows[0] ?? null;
   }
 
-  /** Batch for GraphQL (Connector.realtime), scoped to the caller's tenant. */
-  findMany(tenantId: string, connectorIds: readonly string[]): Promise<ConnectorWebhookRow[]> {
-    return queryRows<ConnectorWebhookRow>(
+  /** Batch for GraphQL (Connector.realtime), scoped to the caller's tenant; with the encrypted secret, to tell whether it still decrypts. */
+  findMany(tenantId: string, connectorIds: readonly string[]): Promise<(ConnectorWebhookRow & { secret: EncryptedSecret | null })[]> {
+    return queryRows<ConnectorWebhookRow & { secret: EncryptedSecret | null }>(
       this.dataSource,
-      `SELECT ${COLUMNS} FROM connector_webhooks WHERE tenant_id = $1 AND connector_id = ANY($2::uuid[])`,
+      `SELECT ${COLUMNS}, CASE WHEN secret_ciphertext = '' THEN NULL
+                               ELSE json_build_object('ciphertext', secret_ciphertext, 'keyId', secret_key_id) END AS secret
+         FROM connector_webhooks WHERE tenant_id = $1 AND connector_id = ANY($2::uuid[])`,
       [tenantId, connectorIds],
     );
+  }
+
+  /** Secrets stored under another key id than `keyId` (for re-encryption under the current key; every tenant). */
+  secretsNotUnder(keyId: string): Promise<{ connectorId: string; tenantId: string; secret: EncryptedSecret }[]> {
+    return queryRows(
+      this.dataSource,
+      `SELECT connector_id AS "connectorId", tenant_id AS "tenantId",
+              json_build_object('ciphertext', secret_ciphertext, 'keyId', secret_key_id) AS secret
+         FROM connector_webhooks WHERE secret_ciphertext <> '' AND secret_key_id <> $1`,
+      [keyId],
+    );
+  }
+
+  /** Replaces the stored secret only if it is still `expected` (a rotation meanwhile, or another instance, wins); true when replaced. */
+  async replaceSecretIf(c: { tenantId: string; connectorId: string }, expected: EncryptedSecret, next: EncryptedSecret): Promise<boolean> {
+    const rows = await queryRows(
+      this.dataSource,
+      `UPDATE connector_webhooks SET secret_ciphertext = $2, secret_key_id = $3, updated_at = now()
+        WHERE tenant_id = $6 AND connector_id = $1 AND secret_ciphertext = $4 AND secret_key_id = $5 RETURNING connector_id`,
+      [c.connectorId, next.ciphertext, next.keyId, expected.ciphertext, expected.keyId, c.tenantId],
+    );
+    return rows.length > 0;
   }
 
   /**

@@ -1,8 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { GraphQLError } from 'graphql';
-import type { AuthUser } from '../../auth/auth-user';
 import { ConnectorLifecycle } from '../connector-lifecycle';
-import { ConnectorsService } from '../connectors.service';
+import { ConnectorCredentials } from '../credentials/connector-credentials';
 import { ConnectorEntity } from '../entities/connector.entity';
 import { ConnectorWebhookRepository } from './connector-webhook.repository';
 import { WebhookOutcome, WebhookRegistrationService } from './webhook-registration.service';
@@ -20,7 +18,7 @@ export class ConnectorWebhookService implements OnModuleInit {
   constructor(
     private readonly registration: WebhookRegistrationService,
     private readonly webhooks: ConnectorWebhookRepository,
-    private readonly connectors: ConnectorsService,
+    private readonly credentials: ConnectorCredentials,
     private readonly lifecycle: ConnectorLifecycle,
   ) {}
 
@@ -35,7 +33,7 @@ export class ConnectorWebhookService implements OnModuleInit {
   async register(connector: ConnectorEntity): Promise<void> {
     if (!this.registration.enabled) return;
     await this.guarded(connector, async () => {
-      const found = await this.connectors.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
+      const found = await this.credentials.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
       if (!found) return { state: 'OFF' };
       return this.registration.register(connector, found.credentials);
     });
@@ -43,7 +41,7 @@ export class ConnectorWebhookService implements OnModuleInit {
 
   async remove(connector: ConnectorEntity): Promise<void> {
     await this.guarded(connector, async () => {
-      const found = await this.connectors.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
+      const found = await this.credentials.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
       if (!found) return { state: 'OFF' };
       return this.registration.remove(connector, found.credentials);
     });
@@ -52,21 +50,8 @@ export class ConnectorWebhookService implements OnModuleInit {
   /** After a successful sync: a registration that could not reach Gorgias is tried again. */
   async retryIfFailed(c: { tenantId: string; connectorId: string }): Promise<void> {
     if (!this.registration.enabled || !(await this.webhooks.needsRetry(c))) return;
-    const found = await this.connectors.findWithCredentials(c);
+    const found = await this.credentials.findWithCredentials(c);
     if (found) await this.register(found.connector);
-  }
-
-  async rotateSecret(user: AuthUser, connectorId: string): Promise<string> {
-    const connector = await this.connectors.get(user, connectorId);
-    if (!this.registration.enabled) {
-      throw new GraphQLError('Webhooks are off in this deployment (PUBLIC_BASE_URL is not set), so there is no webhook secret.', {
-        extensions: { code: 'FAILED_PRECONDITION' },
-      });
-    }
-    const found = await this.connectors.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
-    const { secret, outcome } = await this.registration.rotateSecret(connector, found!.credentials);
-    await this.lifecycle.webhookChanged(connector, outcome);
-    return secret;
   }
 
   private async guarded(connector: ConnectorEntity, work: () => Promise<WebhookOutcome>): Promise<void> {

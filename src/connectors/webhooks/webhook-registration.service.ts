@@ -4,7 +4,7 @@ import { GorgiasApiError } from '../../gorgias/gorgias-api.error';
 import { GorgiasClient } from '../../gorgias/gorgias-client';
 import { GorgiasClientFactory } from '../../gorgias/gorgias-client.factory';
 import { GorgiasCredentials, GorgiasHttpIntegrationInput } from '../../gorgias/gorgias.types';
-import { SecretCipher } from '../../secrets/secret-cipher';
+import { SecretCipher, SecretUnreadableError } from '../../secrets/secret-cipher';
 import { ConnectorWebhookRepository } from './connector-webhook.repository';
 import { MAX_INTEGRATION_PAGES, WEBHOOK_FORM, WEBHOOK_INTEGRATION_NAME, WEBHOOK_TRIGGERS, webhookPath } from './webhook.constants';
 import { newWebhookSecret, webhookSecretContext } from './webhook-secret';
@@ -17,11 +17,15 @@ export type WebhookOutcome =
   | { state: 'FAILED'; reason: string }
   | { state: 'REMOVED' }
   | { state: 'KEPT'; reason: string }
-  | { state: 'ROTATED' };
+  | { state: 'ROTATED' }
+  /** The stored secret no configured key decrypts (`reason` says why): a new one is needed (rotateWebhookSecret). */
+  | { state: 'UNREADABLE'; reason: string };
 
 interface ConnectorRef {
   id: string;
   tenantId: string;
+  /** When known: a rotation registers our webhook again for a connector that syncs. */
+  status?: string;
 }
 
 /**
@@ -56,10 +60,16 @@ export class WebhookRegistrationService {
     let secret: string;
     let encrypted: { ciphertext: string; keyId: string } | undefined;
     if (existing?.secretCiphertext) {
-      secret = this.cipher.decrypt(
-        { ciphertext: existing.secretCiphertext, keyId: existing.secretKeyId },
-        webhookSecretContext(connector.id),
-      );
+      try {
+        secret = this.cipher.decrypt(
+          { ciphertext: existing.secretCiphertext, keyId: existing.secretKeyId },
+          webhookSecretContext(connector.id),
+        );
+      } catch (e) {
+        // Registering a secret we cannot read would only produce 401s; the sync log tells the user to rotate it.
+        if (e instanceof SecretUnreadableError) return { state: 'UNREADABLE', reason: e.message };
+        throw e;
+      }
     } else {
       secret = newWebhookSecret();
       encrypted = this.cipher.encrypt(secret, webhookSecretContext(connector.id));
@@ -124,7 +134,11 @@ export class WebhookRegistrationService {
       detail: row?.detail ?? null,
       secret: encrypted,
     });
-    const outcome: WebhookOutcome = row?.state === 'REGISTERED' ? await this.register(connector, credentials) : { state: 'ROTATED' };
+    // Ours is registered again: the one in Gorgias, or the one an unreadable secret kept from registering
+    // (the connector syncs, and Gorgias did not refuse it). One added by hand gets the secret from the answer.
+    const syncing = connector.status === 'ACTIVE' || connector.status === 'ERROR';
+    const ours = row?.state === 'REGISTERED' || (syncing && row?.state !== 'REFUSED');
+    const outcome: WebhookOutcome = ours ? await this.register(connector, credentials) : { state: 'ROTATED' };
     return { secret, outcome };
   }
 

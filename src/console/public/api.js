@@ -4,22 +4,31 @@
 const TOKEN_KEY = 'cxconnect.console.token';
 
 export class ApiError extends Error {
-  constructor(message, code) {
+  constructor(message, code, extensions = {}) {
     super(message);
     this.code = code;
+    this.extensions = extensions;
   }
 }
 
-/** A token in the URL fragment (`/console#token=...`, printed by `npm start`) wins, then the tab's stored one. */
+/** Called when the gateway no longer accepts the token (expired, revoked, another gateway's). */
+let onUnauthenticated = () => undefined;
+export const whenUnauthenticated = (fn) => {
+  onUnauthenticated = fn;
+};
+
+/** The token in the URL fragment (`/console#token=...`, printed by `npm start`), dropped from the address bar. */
+export function tokenFromHash() {
+  const fromUrl = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (!fromUrl) return null;
+  sessionStorage.setItem(TOKEN_KEY, fromUrl);
+  history.replaceState(null, '', location.pathname + location.search); // keep it out of the address bar
+  return fromUrl;
+}
+
+/** A token in the URL fragment wins, then the tab's stored one. */
 export function takeToken() {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const fromUrl = params.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    history.replaceState(null, '', location.pathname + location.search); // keep it out of the address bar
-    return fromUrl;
-  }
-  return sessionStorage.getItem(TOKEN_KEY);
+  return tokenFromHash() ?? sessionStorage.getItem(TOKEN_KEY);
 }
 
 export function saveToken(token) {
@@ -48,7 +57,9 @@ export function createApi(token) {
     if (body.errors?.length) {
       // The API's own words: they name the field and the fix.
       const first = body.errors[0];
-      throw new ApiError(body.errors.map((e) => e.message).join(' '), first.extensions?.code);
+      const error = new ApiError(body.errors.map((e) => e.message).join(' '), first.extensions?.code, first.extensions ?? {});
+      if (error.code === 'UNAUTHENTICATED') onUnauthenticated(error);
+      throw error;
     }
     return body.data;
   }
@@ -92,14 +103,15 @@ export async function detectFeatures(api) {
   };
   return {
     health: pick('health', ['state', 'reason', 'consecutiveFailures', 'lastSuccessAt']),
-    realtime: pick('realtime', ['mode', 'webhookUrl', 'lastWebhookAt', 'manualSetup']),
+    realtime: pick('realtime', ['mode', 'webhookUrl', 'lastWebhookAt', 'manualSetup', 'error']),
     dataFreshAsOf: fields.has('dataFreshAsOf'),
     freshnessLagSeconds: fields.has('freshnessLagSeconds'),
+    lastCheck: fields.has('lastCheck'),
   };
 }
 
 const RUN_FIELDS =
-  'id status mode phase percent ticketsSynced messagesSynced ticketsDeleted ticketsTotal apiRequests error startedAt finishedAt createdAt';
+  'id status mode phase percent ticketsSynced messagesSynced ticketsDeleted ticketsTotal apiRequests error startedAt finishedAt createdAt retry { attempt nextTryAt }';
 
 export function connectorFields(features) {
   const extra = [];
@@ -107,9 +119,14 @@ export function connectorFields(features) {
   if (features.realtime?.length) extra.push(`realtime { ${features.realtime.join(' ')} }`);
   if (features.dataFreshAsOf) extra.push('dataFreshAsOf');
   if (features.freshnessLagSeconds) extra.push('freshnessLagSeconds');
+  if (features.lastCheck) extra.push('lastCheck { ok code message checkedAt }');
   return `id name status email subdomain apiKeyLast4 syncIntervalMinutes lastSyncedAt nextSyncAt lastError
     ticketCount messageCount latestRun { ${RUN_FIELDS} } ${extra.join(' ')}`;
 }
+
+const TICKET_ROW = 'id externalId subject description status priority channel messagesCount updatedAt deletedAt customer { email name }';
+const MESSAGES = `totalCount pageInfo { hasPreviousPage startCursor }
+  nodes { id fromAgent public channel subject bodyText createdAt sender { email name } attachments { url name contentType } }`;
 
 export const Q = {
   viewer: `{ viewer { tenantId role } }`,
@@ -120,17 +137,22 @@ export const Q = {
   create: `mutation($input: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $input) { id } }`,
   update: `mutation($id: ID!, $input: UpdateGorgiasConnectorInput!) { updateGorgiasConnector(id: $id, input: $input) { id status } }`,
   activate: `mutation($id: ID!) { activateConnector(id: $id) { id status } }`,
+  cancel: `mutation($id: ID!) { cancelSync(connectorId: $id) { id status } }`,
+  retry: `mutation($id: ID!) { retrySyncNow(connectorId: $id) { id status } }`,
+  remove: `mutation($id: ID!) { deleteConnector(id: $id) }`,
+  rotate: `mutation($id: ID!) { rotateWebhookSecret(connectorId: $id) }`,
+  quarantine: `query($id: ID!) { syncQuarantine(connectorId: $id, first: 100) { objectType externalId reason attempts lastSeenAt } }`,
   pause: `mutation($id: ID!) { pauseConnector(id: $id) { id status } }`,
   trigger: `mutation($id: ID!, $mode: SyncMode!) { triggerSync(connectorId: $id, mode: $mode) { id status } }`,
-  runs: `query($id: ID!) { syncRuns(connectorId: $id, first: 20) { totalCount nodes { ${RUN_FIELDS} } } }`,
+  runs: `query($id: ID!, $after: String) { syncRuns(connectorId: $id, first: 20, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ${RUN_FIELDS} } } }`,
   logs: `query($id: ID!, $level: SyncLogLevel, $runId: ID, $after: String) {
     syncLogs(connectorId: $id, level: $level, runId: $runId, first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id level message at runId } } }`,
   tickets: `query($filter: TicketFilter, $after: String) {
     tickets(filter: $filter, first: 25, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-      nodes { id externalId subject status priority channel messagesCount updatedAt deletedAt customer { email name } } } }`,
-  ticket: `query($id: ID!, $after: String) { ticket(id: $id) { id externalId subject status priority channel tags createdAt updatedAt
-    customer { email name }
-    messages(first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-      nodes { id fromAgent public channel subject bodyText createdAt sender { email name } attachments { url name } } } } }`,
+      nodes { ${TICKET_ROW} } } }`,
+  byExternalId: `query($id: ID!, $ext: ID!) { ticketByExternalId(connectorId: $id, externalId: $ext) { ${TICKET_ROW} } }`,
+  ticket: `query($id: ID!) { ticket(id: $id) { id externalId subject status priority channel tags createdAt updatedAt deletedAt
+    customer { email name } messages(last: 50) { ${MESSAGES} } } }`,
+  olderMessages: `query($id: ID!, $before: String) { ticket(id: $id) { id messages(last: 50, before: $before) { ${MESSAGES} } } }`,
   progress: `subscription($id: ID!) { syncProgress(connectorId: $id) { connectorId runId status phase ticketsSynced messagesSynced ticketsTotal percent at } }`,
 };

@@ -1,109 +1,69 @@
 import { Q } from './api.js';
+import { checkResult } from './check-result.js';
+import { FIELDS, fieldProblem, fieldRow, INTERVALS, intervalLabel } from './connector-fields.js';
 import { el, showError } from './dom.js';
 
-/** The setup guide's hint for each field, beside the field. */
-const FIELDS = [
-  {
-    name: 'email',
-    label: 'Email',
-    type: 'email',
-    autocomplete: 'username',
-    required: true,
-    hint: 'Your Gorgias account email: the one you log in to Gorgias with.',
-  },
-  {
-    name: 'apiKey',
-    label: 'API key',
-    type: 'password',
-    autocomplete: 'off',
-    required: true,
-    hint: 'In Gorgias, as an administrator: Settings › REST API › Create API Key, named “cxconnect.ai Sync”, with read access to tickets and messages. Copy it at once: Gorgias shows it only once. We store it encrypted and never show it again.',
-  },
-  {
-    name: 'subdomain',
-    label: 'Subdomain',
-    type: 'text',
-    autocomplete: 'off',
-    required: true,
-    placeholder: 'company',
-    hint: 'The first part of your Gorgias URL: company for https://company.gorgias.com, acme-support for https://acme-support.gorgias.com. A pasted URL works too.',
-  },
-  {
-    name: 'name',
-    label: 'Name (optional)',
-    type: 'text',
-    autocomplete: 'off',
-    hint: 'How this connector is listed here; defaults to “Gorgias (subdomain)”.',
-  },
-];
-
-export function checkResult(check) {
-  const abilities = check.ok
-    ? ` Can read tickets: ${check.canReadTickets ? 'yes' : 'no'}; messages: ${check.canReadMessages ? 'yes' : 'no'}.`
-    : '';
-  return el(
-    'div',
-    { class: `check ${check.ok ? 'check-ok' : 'check-bad'}`, role: check.ok ? 'status' : 'alert', 'data-code': check.code },
-    el(
-      'p',
-      {},
-      el(
-        'strong',
-        {},
-        check.ok ? `Connected${check.accountDomain ? ` to ${check.accountDomain}` : ''}` : `Connection failed: ${check.code}`,
-      ),
-    ),
-    el('p', {}, check.message + abilities),
-  );
-}
+export { checkResult };
 
 /**
  * Add Connector: Test Connection (nothing stored), then Save & Activate (saved, checked again, first
  * sync starts). With `existing`, the same form edits a saved connector (e.g. a new API key after
- * the old one was revoked): an empty API key keeps the stored one.
+ * the old one was revoked): an empty API key keeps the stored one. When Save & Activate saved a
+ * draft but its check failed, the form goes on editing that draft, so the next Save & Activate
+ * updates and activates it (never a second connector).
  */
-export function connectorForm(api, { onSaved, onCancel, existing }) {
+export function connectorForm(api, { onSaved, onCancel, existing, focusField }) {
+  let draft = existing ?? null;
   const inputs = {};
-  const rows = FIELDS.map((f) => {
-    const id = `connector-${f.name}`;
-    const keepKey = existing && f.name === 'apiKey';
+  const rows = {};
+  for (const f of FIELDS) {
     inputs[f.name] = el('input', {
-      id,
+      id: `connector-${f.name}`,
       name: f.name,
       type: f.type,
       autocomplete: f.autocomplete,
-      required: f.required && !keepKey,
+      required: f.required && !(existing && f.name === 'apiKey'),
       placeholder: f.placeholder,
-      'aria-describedby': `${id}-hint`,
       spellcheck: 'false',
     });
     if (existing && f.name !== 'apiKey') inputs[f.name].value = existing[f.name] ?? '';
-    const hint = keepKey ? `Leave empty to keep the current key (•••• ${existing.apiKeyLast4}). ${f.hint}` : f.hint;
-    return el(
-      'div',
-      { class: 'field' },
-      el('label', { for: id }, f.label),
-      inputs[f.name],
-      el('p', { class: 'hint', id: `${id}-hint` }, hint),
-    );
-  });
-  const activates = !existing || existing.status !== 'ACTIVE';
+    const hint = existing && f.name === 'apiKey' ? `Leave empty to keep the current key (•••• ${existing.apiKeyLast4}). ${f.hint}` : f.hint;
+    rows[f.name] = fieldRow(f, inputs[f.name], hint);
+  }
+  const initialInterval = existing?.syncIntervalMinutes ?? 15;
+  const interval = el(
+    'select',
+    { id: 'connector-interval', name: 'syncIntervalMinutes' },
+    // A value set through the API that is not in the list stays selectable (saving must not change it).
+    [...new Set([...INTERVALS, initialInterval])]
+      .sort((a, b) => a - b)
+      .map((m) => el('option', { value: m, selected: m === initialInterval }, `every ${intervalLabel(m)}`)),
+  );
+  const intervalRow = fieldRow(
+    { label: 'Full check' },
+    interval,
+    'How often every list is read again from Gorgias, from 5 minutes to a day. Changes arrive sooner: within seconds with webhooks, else at the next poll (about every minute).',
+  );
+  const title = el('h2', { id: 'add-h', tabindex: '-1' }, existing ? `Edit ${existing.name}` : 'Add a Gorgias connector');
+  const intro = el(
+    'p',
+    { class: 'muted' },
+    existing
+      ? 'Change what Gorgias needs, test the connection, then save.'
+      : 'Syncs tickets and messages from your Gorgias helpdesk. Test the connection first, then save it: the first sync starts at once.',
+  );
+  const activates = () => !draft || draft.status !== 'ACTIVE';
   const result = el('div', { class: 'form-result', 'aria-live': 'polite' });
   const test = el('button', { type: 'button', class: 'secondary' }, 'Test connection');
-  const save = el('button', { type: 'submit' }, activates ? 'Save & Activate' : 'Save');
+  const save = el('button', { type: 'submit' }, activates() ? 'Save & Activate' : 'Save');
   const cancel = el('button', { type: 'button', class: 'link' }, 'Cancel');
   const form = el(
     'form',
     { class: 'connector-form', 'aria-labelledby': 'add-h', novalidate: true },
-    el('h2', { id: 'add-h', tabindex: '-1' }, existing ? `Edit ${existing.name}` : 'Add a Gorgias connector'),
-    el(
-      'p',
-      { class: 'muted' },
-      existing
-        ? 'Change what Gorgias needs, test the connection, then save.'
-        : 'Syncs tickets and messages from your Gorgias helpdesk. Test the connection first, then save it: the first sync starts at once.',
-    ),
-    ...rows,
+    title,
+    intro,
+    ...FIELDS.map((f) => rows[f.name].row),
+    intervalRow.row,
     result,
     el('div', { class: 'actions' }, test, save, cancel),
   );
@@ -113,19 +73,37 @@ export function connectorForm(api, { onSaved, onCancel, existing }) {
     apiKey: inputs.apiKey.value.trim(),
     subdomain: inputs.subdomain.value.trim(),
   });
+  /** Marks each field's own problem; true when all are fine. */
+  const valid = (names) => {
+    let first = null;
+    for (const f of FIELDS.filter((x) => names.includes(x.name))) {
+      const problem = fieldProblem(f, inputs[f.name].value.trim(), { keepKey: !!draft });
+      rows[f.name].setError(problem);
+      if (problem && !first) first = inputs[f.name];
+    }
+    first?.focus();
+    return !first;
+  };
   const busy = (on, what) => {
     for (const b of [test, save]) b.disabled = on;
     form.setAttribute('aria-busy', String(on));
     if (on) result.replaceChildren(el('p', { class: 'muted' }, what));
   };
+  /** The check's own box (title and the guide's code) when Save & Activate's check refused. */
+  const showFailure = (err) => {
+    if (err.code === 'CONNECTION_CHECK_FAILED' && err.extensions?.checkCode) {
+      result.replaceChildren(checkResult({ ok: false, code: err.extensions.checkCode, message: err.message }));
+    } else showError(result, err);
+  };
 
   test.addEventListener('click', async () => {
-    busy(true, 'Testing the connection with Gorgias…');
+    if (!valid(draft && !inputs.apiKey.value.trim() ? [] : ['email', 'apiKey', 'subdomain'])) return;
+    busy(true, 'Testing the connection with Gorgias… (up to a few seconds if Gorgias is slow or rate-limiting)');
     try {
       // Editing without a new key: only the saved connector can be tested (the key is not readable).
       const check =
-        existing && !inputs.apiKey.value.trim()
-          ? (await api.gql(Q.testSaved, { id: existing.id })).testConnectorConnection
+        draft && !inputs.apiKey.value.trim()
+          ? (await api.gql(Q.testSaved, { id: draft.id })).testConnectorConnection
           : (await api.gql(Q.check, { input: credentials() })).checkGorgiasCredentials;
       result.replaceChildren(checkResult(check));
     } catch (e) {
@@ -137,30 +115,49 @@ export function connectorForm(api, { onSaved, onCancel, existing }) {
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    busy(true, 'Saving, checking the connection and starting the first sync…');
-    let id = existing?.id;
+    if (!valid(['email', 'apiKey', 'subdomain'])) return;
+    busy(true, activates() ? 'Saving, checking the connection and starting the first sync…' : 'Saving…');
+    let id = draft?.id;
+    const activate = activates();
     try {
       const input = { ...credentials(), name: inputs.name.value.trim() || undefined };
-      if (existing) {
+      // Only a changed interval is sent: a new connector otherwise gets the gateway's default.
+      if (Number(interval.value) !== initialInterval) input.syncIntervalMinutes = Number(interval.value);
+      if (draft) {
         if (!input.apiKey) delete input.apiKey;
         await api.gql(Q.update, { id, input });
       } else {
         id = (await api.gql(Q.create, { input })).createGorgiasConnector.id;
+        draft = { id, status: 'DRAFT', name: input.name ?? `Gorgias (${input.subdomain})`, apiKeyLast4: input.apiKey.slice(-4) };
       }
-      if (activates) await api.gql(Q.activate, { id });
+      if (activate) await api.gql(Q.activate, { id });
       onSaved(id);
     } catch (err) {
-      showError(result, err);
-      if (id && !existing) {
-        result.append(
-          el('p', { class: 'muted' }, 'The connector was saved as a draft; fix the problem above, then use Save & Activate on it.'),
-        );
-        onSaved(id, { keepForm: true });
-      }
+      showFailure(err);
+      if (id && !existing) becomeDraftEditor();
     } finally {
       busy(false);
     }
   });
+
+  /** After a first Save & Activate saved the draft: the same form now edits it. */
+  function becomeDraftEditor() {
+    if (existing) return;
+    existing = draft;
+    title.textContent = `Finish setting up ${draft.name}`;
+    intro.textContent =
+      'Saved as a draft. Fix what the check says above, then choose Save & Activate again: it updates this draft and activates it.';
+    rows.apiKey.setError(null);
+    inputs.apiKey.required = false;
+    onSaved(draft.id, { keepForm: true });
+  }
+
   cancel.addEventListener('click', onCancel);
-  return { root: form, focus: () => form.querySelector('h2').focus() };
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') onCancel();
+  });
+  return {
+    root: form,
+    focus: () => (focusField && inputs[focusField] ? inputs[focusField] : title).focus(),
+  };
 }

@@ -24,8 +24,22 @@ export function connectorsList(connectors, selectedId, onSelect) {
           },
           el('span', { class: 'connector-name' }, c.name),
           connectorBadges(c),
-          el('span', { class: 'connector-meta' }, `${c.subdomain}.gorgias.com · ${num(c.ticketCount)} tickets · ${freshness(c)}`),
-          c.status === 'ACTIVE' && c.nextSyncAt ? el('span', { class: 'connector-meta' }, `next sync ${ago(c.nextSyncAt)}`) : null,
+          el(
+            'span',
+            { class: 'connector-meta' },
+            `${c.subdomain}.gorgias.com · ${num(c.ticketCount)} ticket${c.ticketCount === 1 ? '' : 's'} · ${freshness(c)}`,
+          ),
+          c.status === 'ACTIVE' && c.nextSyncAt
+            ? el(
+                'span',
+                { class: 'connector-meta' },
+                new Date(c.nextSyncAt).getTime() <= Date.now()
+                  ? ['RUNNING', 'QUEUED'].includes(c.latestRun?.status)
+                    ? 'next sync due, after the current one'
+                    : 'next sync due now'
+                  : `next sync ${ago(c.nextSyncAt)}`,
+              )
+            : null,
         ),
       ),
     ),

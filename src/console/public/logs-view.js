@@ -12,7 +12,8 @@ export function logsView(api, connector, { runId = null } = {}) {
     el('option', { value: 'ERROR' }, 'Errors'),
   );
   const list = el('ol', { class: 'log', 'aria-label': 'Sync log lines' });
-  const summary = el('p', { class: 'muted', 'aria-live': 'polite' });
+  const summary = el('p', { class: 'muted', 'aria-live': 'polite' }, 'Loading the sync log…');
+  const hint = el('p', { class: 'hint', hidden: true });
   const more = el('button', { type: 'button', class: 'secondary', hidden: true }, 'Load more');
   const errors = el('div');
   let after = null;
@@ -35,7 +36,12 @@ export function logsView(api, connector, { runId = null } = {}) {
       else list.replaceChildren(...lines);
       after = syncLogs.pageInfo.endCursor;
       more.hidden = !syncLogs.pageInfo.hasNextPage;
-      summary.textContent = `${num(syncLogs.totalCount)} ${level.value ? level.value.toLowerCase() + ' ' : ''}lines${runId ? ' of one run' : ''}`;
+      const n = syncLogs.totalCount;
+      summary.textContent = `${num(n)} ${level.value ? level.value.toLowerCase() + ' ' : ''}line${n === 1 ? '' : 's'}${runId ? ' of one run' : ''}`;
+      // While Gorgias is unreachable the sync retries: those lines are warnings, not errors.
+      hint.hidden = level.value !== 'ERROR';
+      hint.textContent =
+        'Errors are what stopped a sync. Retries while Gorgias is slow or unreachable are Warnings: choose Warnings to see them.';
       errors.replaceChildren();
     } catch (e) {
       showError(errors, e);
@@ -54,6 +60,7 @@ export function logsView(api, connector, { runId = null } = {}) {
     'div',
     { class: 'logs' },
     el('div', { class: 'toolbar' }, el('label', { for: 'log-level' }, 'Level'), level, summary, allRuns),
+    hint,
     errors,
     list,
     more,

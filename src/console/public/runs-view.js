@@ -1,123 +1,170 @@
 import { Q } from './api.js';
 import { badge, duration, el, num, showError, STATUS_TONE, when } from './dom.js';
+import { runsChart, seconds } from './runs-chart.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
-const svg = (tag, attrs = {}, ...children) => {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  node.append(...children);
-  return node;
-};
+const HEADERS = ['Started', 'Mode', 'Status', 'Tickets', 'Messages', 'Deleted', 'API calls', 'Duration', 'Log'];
 
-const seconds = (run) => (run.startedAt && run.finishedAt ? (new Date(run.finishedAt) - new Date(run.startedAt)) / 1000 : null);
-const records = (run) => run.ticketsSynced + run.messagesSynced;
-
-/** Two small bar charts, oldest run on the left: records written and duration of each run. */
-export function runsChart(runs) {
-  const data = runs
-    .filter((r) => r.finishedAt)
-    .slice(0, 20)
-    .reverse();
-  const W = 320,
-    H = 90,
-    PAD = 18;
-  const chart = (title, value, format, cls) => {
-    const max = Math.max(1, ...data.map(value));
-    const step = data.length ? (W - 2 * PAD) / data.length : 0;
-    const bars = data.map((r, i) => {
-      const v = value(r) ?? 0;
-      const h = Math.max(1, ((H - 2 * PAD) * v) / max);
-      return svg(
-        'rect',
-        { x: PAD + i * step + 2, y: H - PAD - h, width: Math.max(2, step - 4), height: h, class: `${cls} run-${r.status.toLowerCase()}` },
-        svg('title', {}, `${when(r.startedAt)}: ${format(v)} (${r.status.toLowerCase()})`),
-      );
-    });
-    return svg(
-      'svg',
-      {
-        viewBox: `0 0 ${W} ${H}`,
-        width: W,
-        height: H,
-        role: 'img',
-        'aria-label': `${title}, last ${data.length} runs, up to ${format(max)}`,
-        class: 'chart',
-      },
-      svg('text', { x: PAD, y: 12, class: 'chart-title' }, `${title} (max ${format(max)})`),
-      svg('line', { x1: PAD, y1: H - PAD, x2: W - PAD, y2: H - PAD, class: 'axis' }),
-      ...bars,
-    );
-  };
+/** A run's error, shortened with a control to read it whole, on its own line under the row. */
+function errorRow(r) {
+  if (!r.error) return null;
+  const short = r.error.length > 120 ? `${r.error.slice(0, 117)}…` : null;
+  const text = el('span', { class: 'wrap' }, short ?? r.error);
+  const more = short
+    ? el(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          'aria-expanded': 'false',
+          onclick: (e) => {
+            const open = e.target.getAttribute('aria-expanded') !== 'true';
+            text.textContent = open ? r.error : short;
+            e.target.setAttribute('aria-expanded', String(open));
+            e.target.textContent = open ? 'Show less' : 'Show all';
+          },
+        },
+        'Show all',
+      )
+    : null;
   return el(
-    'div',
-    { class: 'charts', 'data-testid': 'runs-chart' },
-    chart('Records per run', records, num, 'bar-records'),
-    chart('Duration per run', seconds, duration, 'bar-duration'),
+    'tr',
+    { class: 'run-error' },
+    el('td', { colspan: HEADERS.length }, el('span', { class: 'muted' }, 'Error: '), text, ' ', more),
   );
 }
 
+/** Runs of the connector, newest first, 20 a page ("Show older runs"); the running one follows the live figures. */
 export function runsView(api, connector, { openLog = () => undefined } = {}) {
   const body = el('div', { class: 'runs-body' }, el('p', {}, 'Loading runs…'));
   const root = el('div', { class: 'runs' }, body);
+  const cells = new Map(); // runId -> { status, tickets, messages }
+  let runs = [];
+  let page = null;
+  const reread = new Set();
+  let latest = null; // the last progress event: a row loaded after it shows its figures, not the older saved ones
 
-  async function load() {
-    try {
-      const { syncRuns } = await api.gql(Q.runs, { id: connector.id });
-      const rows = syncRuns.nodes.map((r) =>
+  function row(r, isFirstEver) {
+    const retrying = r.status === 'QUEUED' && r.error;
+    const status = el(
+      'td',
+      {},
+      retrying
+        ? badge(`RETRYING${r.retry ? ` (attempt ${r.retry.attempt + 1})` : ''}`, 'warn', 'Run status')
+        : badge(r.status, STATUS_TONE[r.status], 'Run status'),
+    );
+    const tickets = el('td', { class: 'n' }, num(r.ticketsSynced));
+    const messages = el('td', { class: 'n' }, num(r.messagesSynced));
+    cells.set(r.id, { status, tickets, messages });
+    const started = when(r.startedAt ?? r.createdAt);
+    return [
+      el(
+        'tr',
+        { 'data-run': r.id },
+        el('td', {}, started),
+        el('td', {}, isFirstEver && r.mode === 'INCREMENTAL' ? 'initial' : r.mode.toLowerCase()),
+        status,
+        tickets,
+        messages,
+        el('td', { class: 'n' }, num(r.ticketsDeleted)),
+        el('td', { class: 'n' }, num(r.apiRequests)),
+        el('td', { class: 'n' }, duration(seconds(r))),
         el(
-          'tr',
+          'td',
           {},
-          el('td', {}, when(r.startedAt ?? r.createdAt)),
-          el('td', {}, r.mode.toLowerCase()),
-          el('td', {}, badge(r.status, STATUS_TONE[r.status], 'Run status')),
-          el('td', { class: 'n' }, num(r.ticketsSynced)),
-          el('td', { class: 'n' }, num(r.messagesSynced)),
-          el('td', { class: 'n' }, num(r.ticketsDeleted)),
-          el('td', { class: 'n' }, num(r.apiRequests)),
-          el('td', { class: 'n' }, duration(seconds(r))),
-          el('td', { class: 'wrap' }, r.error ?? ''),
           el(
-            'td',
-            {},
-            el(
-              'button',
-              {
-                type: 'button',
-                class: 'link',
-                'aria-label': `Log of the run started ${when(r.startedAt ?? r.createdAt)}`,
-                onclick: () => openLog(r.id),
-              },
-              'Log',
-            ),
+            'button',
+            { type: 'button', class: 'link log-link', 'aria-label': `Log of the run started ${started}`, onclick: () => openLog(r.id) },
+            'Log',
           ),
         ),
-      );
-      body.replaceChildren(
-        syncRuns.nodes.some((r) => r.finishedAt)
-          ? runsChart(syncRuns.nodes)
-          : el('p', { class: 'muted' }, 'The charts appear when the first run has finished.'),
-        el(
-          'table',
-          { class: 'table' },
-          el('caption', {}, `${num(syncRuns.totalCount)} run${syncRuns.totalCount === 1 ? '' : 's'}, newest first`),
+      ),
+      errorRow(r),
+    ];
+  }
+
+  /** One tab stop for all the Log buttons (roving tabindex): arrow keys move between runs. */
+  function rove(table) {
+    const logs = [...table.querySelectorAll('button.log-link')];
+    logs.forEach((b, i) => (b.tabIndex = i === 0 ? 0 : -1));
+    table.addEventListener('keydown', (e) => {
+      const i = logs.indexOf(document.activeElement);
+      const next = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: logs.length - 1 }[e.key];
+      if (i < 0 || next === undefined || !logs[next]) return;
+      e.preventDefault();
+      logs[i].tabIndex = -1;
+      logs[next].tabIndex = 0;
+      logs[next].focus();
+    });
+    return table;
+  }
+
+  function render() {
+    if (!runs.length) {
+      body.replaceChildren(el('p', { class: 'muted' }, 'No runs yet: Save & Activate starts the first sync.'));
+      return;
+    }
+    const more = page.pageInfo.hasNextPage
+      ? el('button', { type: 'button', class: 'secondary', onclick: () => load(true) }, 'Show older runs')
+      : null;
+    body.replaceChildren(
+      runs.some((r) => r.finishedAt) ? runsChart(runs) : el('p', { class: 'muted' }, 'The charts appear when the first run has finished.'),
+      el(
+        'div',
+        { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Runs table (scrolls sideways)' },
+        rove(
           el(
-            'thead',
-            {},
+            'table',
+            { class: 'table' },
+            el('caption', {}, `${num(runs.length)} of ${num(page.totalCount)} run${page.totalCount === 1 ? '' : 's'}, newest first`),
+            el('thead', {}, el('tr', {}, ...HEADERS.map((h) => el('th', { scope: 'col' }, h)))),
             el(
-              'tr',
+              'tbody',
               {},
-              ...['Started', 'Mode', 'Status', 'Tickets', 'Messages', 'Deleted', 'API calls', 'Duration', 'Error', 'Log'].map((h) =>
-                el('th', { scope: 'col' }, h),
-              ),
+              runs.map((r, i) => row(r, !page.pageInfo.hasNextPage && i === runs.length - 1)),
             ),
           ),
-          el('tbody', {}, rows),
         ),
-      );
+      ),
+      more ?? '',
+    );
+  }
+
+  async function load(append) {
+    try {
+      const { syncRuns } = await api.gql(Q.runs, { id: connector.id, after: append ? page?.pageInfo.endCursor : null });
+      runs = append ? [...runs, ...syncRuns.nodes] : syncRuns.nodes;
+      page = syncRuns;
+      cells.clear();
+      render();
+      if (latest) apply(latest);
     } catch (e) {
       showError(body, e);
     }
   }
-  load();
-  return { root, refresh: load };
+  load(false);
+  return {
+    root,
+    refresh: () => load(false),
+    /** A progress event: the running run's row reads the bar's figures. */
+    live(p) {
+      latest = p;
+      apply(p);
+    },
+  };
+  function apply(p) {
+    const c = cells.get(p.runId);
+    if (!c) return;
+    // A run that ended: read the runs again (its duration, the chart), once.
+    if (
+      ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(p.status) &&
+      !reread.has(p.runId) &&
+      runs.some((r) => r.id === p.runId && !r.finishedAt)
+    ) {
+      reread.add(p.runId);
+      load(false);
+    }
+    c.status.replaceChildren(badge(p.status, STATUS_TONE[p.status], 'Run status'));
+    c.tickets.textContent = num(p.ticketsSynced);
+    c.messages.textContent = num(p.messagesSynced);
+  }
 }

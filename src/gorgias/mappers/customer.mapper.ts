@@ -1,4 +1,4 @@
-import type { CustomerWriteRow } from '../../tickets/repositories/ticket-write.rows';
+import type { CustomerWriteRow } from '../../tickets/model/customer.table';
 import { GorgiasCustomerRef, GorgiasTicket } from '../gorgias.types';
 import { latestById } from './latest-by-id';
 import { MAX_SHORT_TEXT_CHARS, storableOrNull, storablePayload } from './storable-text';

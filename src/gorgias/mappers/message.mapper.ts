@@ -1,4 +1,4 @@
-import type { MessageWriteRow } from '../../tickets/repositories/ticket-write.rows';
+import type { MessageWriteRow } from '../../tickets/model/message.table';
 import { GorgiasMessage } from '../gorgias.types';
 import { datetimeMs } from '../gorgias-datetime';
 import { latestById } from './latest-by-id';

@@ -1,4 +1,4 @@
-import type { TicketWriteRow } from '../../tickets/repositories/ticket-write.rows';
+import type { TicketWriteRow } from '../../tickets/model/ticket.table';
 import { GorgiasTicket } from '../gorgias.types';
 import { customerName } from './customer.mapper';
 import { latestById } from './latest-by-id';

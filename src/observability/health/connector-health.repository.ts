@@ -34,7 +34,9 @@ SELECT k.id AS "connectorId",
         ORDER BY r.created_at DESC, r.id DESC LIMIT 1) l ON true`;
 
 const CONNECTORS_SQL = `SELECT c.id AS "connectorId", c.status, c.sync_interval_minutes AS "syncIntervalMinutes",
-       c.last_error AS "lastError", c.last_synced_at AS "lastSyncedAt" FROM connectors c`;
+       c.last_error AS "lastError", c.last_synced_at AS "lastSyncedAt",
+       c.last_check_ok AS "lastCheckOk", c.last_check_code AS "lastCheckCode", c.last_check_message AS "lastCheckMessage"
+  FROM connectors c`;
 
 /** The only SQL of connector health. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphqlContext } from '../../auth/graphql-context';
-import { Connector } from '../../connectors/models/connector.models';
+import { Connector } from '../../connectors/api/models/connector.models';
 import { ConnectorHealthValue } from './connector-health';
 import { ConnectorHealthService } from './connector-health.service';
 import { ConnectorHealth } from './connector-health.types';

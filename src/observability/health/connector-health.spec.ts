@@ -69,4 +69,16 @@ describe('connectorHealth', () => {
       reason: expect.stringMatching(/initial sync/),
     });
   });
+
+  it('a draft whose connection check failed is DEGRADED with the check’s code, never HEALTHY', () => {
+    const draft = facts({
+      status: ConnectorStatus.DRAFT,
+      lastSuccessAt: null,
+      lastCheckOk: false,
+      lastCheckCode: 'INVALID_CREDENTIALS',
+      lastCheckMessage: 'Gorgias refused the email and API key.',
+    });
+    expect(connectorHealth(draft, NOW)).toMatchObject({ state: 'DEGRADED', reason: expect.stringMatching(/INVALID_CREDENTIALS.*refused/) });
+    expect(connectorHealth({ ...draft, lastCheckOk: true }, NOW).state).toBe('HEALTHY');
+  });
 });

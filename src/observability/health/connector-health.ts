@@ -28,6 +28,10 @@ export interface ConnectorHealthFacts {
   latestRunErrorCode: string | null;
   /** 429 answers the latest run waited out. */
   latestRunRateLimitWaits: number;
+  /** The last connection check (Connector.lastCheck), when one is kept. */
+  lastCheckOk?: boolean | null;
+  lastCheckCode?: string | null;
+  lastCheckMessage?: string | null;
 }
 
 export interface ConnectorHealthValue {
@@ -48,6 +52,13 @@ export function connectorHealth(f: ConnectorHealthFacts, now: Date = new Date())
   const at = (state: ConnectorHealthState, reason: string | null): ConnectorHealthValue => ({ state, reason, ...base });
   const lastError = f.latestRunError ?? f.lastError ?? 'unknown error';
 
+  if (f.status === ConnectorStatus.DRAFT && f.lastCheckOk === false) {
+    // Save & Activate (or Test Connection) failed: the draft needs attention, never a green badge.
+    return at(
+      ConnectorHealthState.DEGRADED,
+      `Not activated: the connection check failed (${f.lastCheckCode}). ${f.lastCheckMessage ?? ''}`.trim(),
+    );
+  }
   if (f.status === ConnectorStatus.DRAFT) return at(ConnectorHealthState.HEALTHY, 'Not activated yet: nothing syncs.');
   if (f.status === ConnectorStatus.ERROR) {
     return at(ConnectorHealthState.FAILING, `Syncing stopped until the connector is fixed: ${f.lastError ?? lastError}`);

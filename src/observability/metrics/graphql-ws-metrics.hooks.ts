@@ -11,7 +11,8 @@ export interface GraphqlWsMetricsHooks {
   onOperation(ctx: { extra: object }, id: string, payload: unknown, args: any, result: any): any;
 }
 
-type Extra = { metricsStarted?: Map<string, number> };
+/** `user` is set once the socket's connection_init carried a valid token (GraphqlWsServer). */
+type Extra = { metricsStarted?: Map<string, number>; user?: unknown };
 
 /**
  * Counts operations sent over the WebSocket (Apollo's plugins never see them) and keeps each
@@ -31,13 +32,20 @@ export function graphqlWsMetricsHooks(metrics: GraphqlMetrics): GraphqlWsMetrics
     },
     refused: (ctx, id, payload) => {
       const operation = operationOf(payload);
-      metrics.operationDone(operation?.operation, operation?.name?.value ?? payload.operationName, 'invalid', elapsed(ctx, id));
+      const authenticated = !!(ctx.extra as Extra).user;
+      metrics.operationDone(
+        operation?.operation,
+        operation?.name?.value ?? payload.operationName,
+        'invalid',
+        elapsed(ctx, id),
+        authenticated,
+      );
     },
     onOperation: (ctx, id, _payload, args, result) => {
       const operation = getOperationAST(args.document, args.operationName);
       const stream = Symbol.asyncIterator in Object(result);
       const outcome = !stream && result?.errors?.length ? 'error' : 'success';
-      metrics.operationDone(operation?.operation, operation?.name?.value, outcome, elapsed(ctx, id));
+      metrics.operationDone(operation?.operation, operation?.name?.value, outcome, elapsed(ctx, id), !!(ctx.extra as Extra).user);
       return stream ? metrics.trackSubscription(result) : undefined;
     },
   };

@@ -12,16 +12,30 @@ describe('GraphqlMetrics', () => {
   it('labels operations by name, but keeps client-chosen names from growing the label set without bound', async () => {
     const registry = new MetricsRegistry();
     const metrics = new GraphqlMetrics(registry);
-    metrics.operationDone('query', 'Tickets', 'success', 0.01);
-    metrics.operationDone('query', undefined, 'success', 0.01);
-    metrics.operationDone('query', 'not a name!', 'invalid', 0.01);
-    for (let i = 0; i < 250; i++) metrics.operationDone('query', `Op${i}`, 'success', 0.01);
+    metrics.operationDone('query', 'Tickets', 'success', 0.01, true);
+    metrics.operationDone('query', undefined, 'success', 0.01, true);
+    metrics.operationDone('query', 'not a name!', 'invalid', 0.01, true);
+    for (let i = 0; i < 250; i++) metrics.operationDone('query', `Op${i}`, 'success', 0.01, true);
     const text = await value(registry, 'cxconnect_graphql_operations_total{');
     expect(text).toContain('operation_name="Tickets",outcome="success"} 1');
     expect(text).toContain('operation_name="_anonymous"');
     expect(text).toContain('operation_name="_other",outcome="invalid"} 1');
     expect(text).toContain('operation_name="_other",outcome="success"} 51');
     expect(text.split('\n').length).toBeLessThanOrEqual(203);
+  });
+
+  it('gives unauthenticated callers one label of their own: their names never take the slots of named operations', async () => {
+    const registry = new MetricsRegistry();
+    const metrics = new GraphqlMetrics(registry);
+    for (let i = 0; i < 205; i++) metrics.operationDone('query', `Junk${i}`, 'success', 0.01, false);
+    metrics.operationDone('query', 'PortalConnectors', 'success', 0.01, true);
+    metrics.operationDone('query', 'PortalConnectors', 'error', 0.01, false); // the portal's name, without a token
+    const text = await value(registry, 'cxconnect_graphql_operations_total{');
+    expect(text).toContain('operation_name="PortalConnectors",outcome="success"} 1');
+    expect(text).toContain('operation_name="_unauthenticated",outcome="success"} 205');
+    expect(text).toContain('operation_name="_unauthenticated",outcome="error"} 1');
+    expect(text).not.toMatch(/Junk/);
+    expect(text).not.toMatch(/_other/);
   });
 
   it('counts a subscription open until the client closes it, even while it waits for an event', async () => {

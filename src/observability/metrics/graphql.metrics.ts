@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { METRIC_PREFIX, MetricsRegistry } from './metrics.registry';
 
-/** Distinct operation names kept as label values; past this, names count as `_other` (clients choose names). */
+/**
+ * Distinct operation names kept as label values; past this, names count as `_other` (clients choose
+ * names). Only authenticated callers' names take a slot: anyone can send `query JunkN`, and slots
+ * are never given back, so anonymous traffic could otherwise push the portal's operations into `_other`.
+ */
 const MAX_OPERATION_NAMES = 200;
 const NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
 
@@ -38,8 +42,15 @@ export class GraphqlMetrics {
     });
   }
 
-  operationDone(type: string | undefined, name: string | undefined | null, outcome: GraphqlOutcome, seconds: number): void {
-    const labels = { operation_type: type ?? 'unknown', operation_name: this.labelFor(name) };
+  /** `authenticated`: the caller presented a valid token; otherwise the name is `_unauthenticated`, whatever it says. */
+  operationDone(
+    type: string | undefined,
+    name: string | undefined | null,
+    outcome: GraphqlOutcome,
+    seconds: number,
+    authenticated: boolean,
+  ): void {
+    const labels = { operation_type: type ?? 'unknown', operation_name: authenticated ? this.labelFor(name) : '_unauthenticated' };
     this.operations.inc({ ...labels, outcome });
     this.duration.observe(labels, seconds);
   }

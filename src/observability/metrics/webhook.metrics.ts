@@ -2,9 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { METRIC_PREFIX, MetricsRegistry } from './metrics.registry';
 
-/** Why a webhook delivery was refused: a short fixed set, so the label stays small. */
+/** How an accepted delivery was kept: a refresh request, or folded into the connector's next walk (over its cap). */
+export type WebhookAcceptance = 'none' | 'folded';
+
+/**
+ * Why a webhook delivery was refused (answered 4xx, or 202 and dropped): a short fixed set, so the
+ * label stays small. `unknown_connector` and `unauthorized` are the same 401 to the sender.
+ */
 export type WebhookRefusal =
-  'unauthorized' | 'unknown_connector' | 'inactive_connector' | 'invalid_body' | 'too_large' | 'rate_limited' | 'other';
+  | 'unauthorized'
+  | 'unknown_connector'
+  | 'inactive_connector'
+  | 'invalid_body'
+  | 'too_large'
+  | 'rate_limited'
+  | 'missing_ticket'
+  | 'unavailable';
 
 /** Gorgias webhook deliveries, counted by the webhook intake. */
 @Injectable()
@@ -20,8 +33,8 @@ export class WebhookMetrics {
     });
   }
 
-  accepted(): void {
-    this.deliveries.inc({ outcome: 'accepted', reason: 'none' });
+  accepted(reason: WebhookAcceptance = 'none'): void {
+    this.deliveries.inc({ outcome: 'accepted', reason });
   }
 
   refused(reason: WebhookRefusal): void {

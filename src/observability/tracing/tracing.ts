@@ -1,5 +1,6 @@
 import type { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { redactedQueryAttributes, withoutQueryStrings } from './query-string-redaction';
 
 export const DEFAULT_SERVICE_NAME = 'cxconnect-sync-engine';
 /** Scrapes and probes would drown the traces worth reading. */
@@ -46,6 +47,7 @@ export function startTracing(opts: { spanProcessors?: SpanProcessor[]; env?: Nod
   const { NestInstrumentation } =
     require('@opentelemetry/instrumentation-nestjs-core') as typeof import('@opentelemetry/instrumentation-nestjs-core');
 
+  const nest = new NestInstrumentation();
   sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME,
     spanProcessors: opts.spanProcessors,
@@ -54,14 +56,19 @@ export function startTracing(opts: { spanProcessors?: SpanProcessor[]; env?: Nod
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]),
+        // No query string in a server span: clients put secrets there (see query-string-redaction.ts).
+        startIncomingSpanHook: (req) => redactedQueryAttributes(req),
       }),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
       // allowValues false: literals and variables (an API key in a mutation) never reach a span.
       new GraphQLInstrumentation({ allowValues: false, ignoreTrivialResolveSpans: true, mergeItems: true }),
-      new NestInstrumentation(),
+      nest,
     ],
   });
   sdk.start();
+  // Nest's controller span records the request's URL with its query string, and offers no hook.
+  const { trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  nest.setTracerProvider(withoutQueryStrings(trace.getTracerProvider()));
   return true;
 }
 

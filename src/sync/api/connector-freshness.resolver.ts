@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { GraphqlContext } from '../../auth/graphql-context';
-import { Connector } from '../../connectors/models/connector.models';
+import { Connector } from '../../connectors/api/models/connector.models';
 import { FreshnessRepository } from '../repositories/freshness.repository';
 
 const FRESH_AS_OF = `Every change Gorgias made before this instant is in our database. It is the start of the last sync run

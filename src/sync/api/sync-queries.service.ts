@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user';
 import { ConnectorsService } from '../../connectors/connectors.service';
-import { SyncProgressBus, SyncProgressEvent } from '../progress/sync-progress.bus';
+import { SyncSignals, SyncProgressEvent } from '../signals/sync-signals';
 import { SyncLogRepository } from '../repositories/sync-log.repository';
 import { SyncRunRepository } from '../repositories/sync-run.repository';
 import { SyncRunRow } from '../repositories/sync-run.row';
@@ -14,12 +14,12 @@ export class SyncQueriesService {
     private readonly runs: SyncRunRepository,
     private readonly logs: SyncLogRepository,
     private readonly connectors: ConnectorsService,
-    private readonly bus: SyncProgressBus,
+    private readonly bus: SyncSignals,
   ) {}
 
-  async listRuns(user: AuthUser, connectorId: string, first: number, after?: { createdAt: string; id: string }) {
+  async listRuns(user: AuthUser, connectorId: string, first: number, after?: { createdAt: string; id: string }, includeQuiet = true) {
     await this.connectors.get(user, connectorId);
-    return this.runs.listPage({ tenantId: user.tenantId, connectorId }, first, after);
+    return this.runs.listPage({ tenantId: user.tenantId, connectorId }, first, after, includeQuiet);
   }
 
   async listLogs(user: AuthUser, connectorId: string, filter: { runId?: string; level?: SyncLogLevel }, first: number, afterId?: string) {

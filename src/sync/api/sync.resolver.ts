@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor, isCursorInstant } from '../../common/pagina
 import { isUuid } from '../../common/uuid';
 import { checkPageSize } from '../../common/pagination/page-size';
 import { toConnection } from '../../common/pagination/paginated';
-import { Connector } from '../../connectors/models/connector.models';
+import { Connector } from '../../connectors/api/models/connector.models';
 import { SyncRunRow } from '../repositories/sync-run.row';
 import { SyncTriggerService } from '../scheduling/sync-trigger.service';
 import { SyncLogEntryConnection, SyncRunConnection } from './dto/sync-connections';
@@ -33,7 +33,7 @@ export class SyncResolver {
     const after = decodeCursor(args.after, ['createdAt', 'id']);
     // Decodable but not ours (a date PostgreSQL cannot read, an id that is no UUID): the same answer as garbage.
     if (after && (!isCursorInstant(after.createdAt) || !isUuid(after.id))) decodeCursor('invalid', ['id']);
-    const { rows, totalCount } = await this.sync.listRuns(user, args.connectorId, first, after);
+    const { rows, totalCount } = await this.sync.listRuns(user, args.connectorId, first, after, args.includeQuiet ?? true);
     return toConnection(rows, first, totalCount, (r) => encodeCursor({ createdAt: new Date(r.createdAt).toISOString(), id: r.id }));
   }
 

@@ -1,6 +1,6 @@
-import { datetimeMs } from '../../gorgias/gorgias-datetime';
 import { SyncCheckpoint, SyncMode, SyncStage } from '../sync-run.types';
 import { WATERMARK_FUTURE_SKEW_MS } from '../sync.constants';
+import { sourceTimeMs } from './source/helpdesk-source';
 
 /**
  * Messages first: a ticket read after its messages has a `messages_count` that includes them.
@@ -64,7 +64,7 @@ export function watermarkCap(runStartedAt: Date): Date {
 /** `watermark` no later than `cap`. */
 export function clampWatermark<T extends string | Date | null | undefined>(watermark: T, cap: Date): T | Date {
   if (watermark === null || watermark === undefined) return watermark;
-  const ms = watermark instanceof Date ? watermark.getTime() : datetimeMs(watermark);
+  const ms = watermark instanceof Date ? watermark.getTime() : sourceTimeMs(watermark);
   return ms > cap.getTime() ? cap : watermark;
 }
 
@@ -76,9 +76,9 @@ export function stagePercent(stage: SyncStage, fraction: number): number {
 
 /** How far a newest-first walk has come, by time: from the top timestamp down to the watermark or the oldest item. */
 export function walkFraction(cp: SyncCheckpoint): number {
-  const top = datetimeMs(cp.pendingWatermark);
-  const bottom = cp.stopBefore ? datetimeMs(cp.stopBefore) : datetimeMs(cp.oldest);
-  const at = datetimeMs(cp.position);
+  const top = sourceTimeMs(cp.pendingWatermark);
+  const bottom = cp.stopBefore ? sourceTimeMs(cp.stopBefore) : sourceTimeMs(cp.oldest);
+  const at = sourceTimeMs(cp.position);
   if (!(top > bottom) || Number.isNaN(at)) return 0;
   return Math.min(1, Math.max(0, (top - at) / (top - bottom)));
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Ip, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Public } from '../../auth/public.decorator';
 import { WebhookIntakeService } from './webhook-intake.service';
 
@@ -17,8 +18,17 @@ export class WebhookController {
     @Param('connectorId') connectorId: string,
     @Headers('authorization') authorization: string | undefined,
     @Body() body: unknown,
+    @Ip() address: string,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
-    // The same empty 202 whether recorded, ignored (paused) or not recorded: the sender learns nothing more.
-    await this.intake.accept(connectorId, authorization, body);
+    // The same empty 202 whether recorded, folded, ignored (inactive) or not recorded: the sender learns nothing more.
+    const result = await this.intake.accept(connectorId, authorization, body, address);
+    if (result.status === 429) {
+      res.setHeader('Retry-After', String(result.retryAfterSeconds));
+      throw new HttpException(
+        { statusCode: 429, message: `Too many webhook deliveries; retry in ${result.retryAfterSeconds} s.` },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
   }
 }

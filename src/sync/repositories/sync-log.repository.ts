@@ -51,10 +51,12 @@ export class SyncLogRepository {
       `SELECT count(*)::int AS count FROM sync_log_entries WHERE ${where.join(' AND ')}`,
       params,
     );
-    if (afterId) where.push(`id < $${params.push(afterId)}`);
+    if (afterId) where.push(`e.id < $${params.push(afterId)}::bigint`);
+    // ORDER BY names the table's column (e.id): a bare `id` would be the text output alias, and text
+    // order ("9" > "10") breaks both newest-first and the keyset.
     const rows: SyncLogRow[] = await this.dataSource.query(
-      `SELECT id::text AS id, connector_id AS "connectorId", run_id AS "runId", level, message, at
-         FROM sync_log_entries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.push(first + 1)}`,
+      `SELECT e.id::text AS id, connector_id AS "connectorId", run_id AS "runId", level, message, at
+         FROM sync_log_entries e WHERE ${where.join(' AND ')} ORDER BY e.id DESC LIMIT $${params.push(first + 1)}`,
       params,
     );
     return { rows, totalCount: count as number };

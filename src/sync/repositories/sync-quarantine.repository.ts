@@ -23,6 +23,12 @@ export interface QuarantineRow {
   attempts: number;
 }
 
+interface RecentFields {
+  runId: string | null;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
 /** Records a sync skipped because the database refused them (`sync_quarantine`): the only SQL for that table. */
 @Injectable()
 export class SyncQuarantineRepository {
@@ -40,6 +46,16 @@ export class SyncQuarantineRepository {
          run_id = EXCLUDED.run_id, reason = EXCLUDED.reason, sqlstate = EXCLUDED.sqlstate,
          attempts = sync_quarantine.attempts + 1, last_seen_at = EXCLUDED.last_seen_at`,
       [e.tenantId, e.connectorId, e.runId, e.objectType, String(e.externalId), e.reason, e.sqlstate],
+    );
+  }
+
+  /** The newest `limit` records, with when they were last refused and by which run (the API's syncQuarantine). */
+  async recent(scope: { tenantId: string; connectorId: string }, limit: number): Promise<(QuarantineRow & RecentFields)[]> {
+    return this.dataSource.query(
+      `SELECT object_type AS "objectType", external_id AS "externalId", reason, sqlstate, attempts,
+              run_id AS "runId", first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt"
+         FROM sync_quarantine WHERE tenant_id = $1 AND connector_id = $2 ORDER BY last_seen_at DESC, id DESC LIMIT $3`,
+      [scope.tenantId, scope.connectorId, limit],
     );
   }
 

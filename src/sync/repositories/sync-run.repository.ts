@@ -124,7 +124,8 @@ export class SyncRunRepository {
               tickets_synced = coalesce($5, tickets_synced), messages_synced = coalesce($6, messages_synced),
               tickets_deleted = coalesce($7, tickets_deleted), api_requests = coalesce($8, api_requests),
               rate_limit_waits = coalesce($9, rate_limit_waits), tickets_total = coalesce($10, tickets_total),
-              lease_expires_at = now() + make_interval(secs => $11), percent = coalesce($12, percent)
+              lease_expires_at = now() + make_interval(secs => $11), percent = coalesce($12, percent),
+              tickets_read = coalesce($13, tickets_read), messages_read = coalesce($14, messages_read)
         WHERE r.id = $1 AND r.lease_token = $2 AND r.status = 'RUNNING'
       RETURNING r.tenant_id AS "tenantId", r.connector_id AS "connectorId"`,
       [
@@ -140,6 +141,8 @@ export class SyncRunRepository {
         counters.ticketsTotal ?? null,
         run.leaseSeconds,
         counters.percent ?? null,
+        counters.ticketsRead ?? null,
+        counters.messagesRead ?? null,
       ],
     );
     if (!rows.length) throw new LeaseLostError(run.id);
@@ -177,6 +180,7 @@ export class SyncRunRepository {
               tickets_synced = coalesce($7, tickets_synced), messages_synced = coalesce($8, messages_synced),
               tickets_deleted = coalesce($9, tickets_deleted), api_requests = coalesce($10, api_requests),
               rate_limit_waits = coalesce($11, rate_limit_waits),
+              tickets_read = coalesce($12, tickets_read), messages_read = coalesce($13, messages_read),
               percent = CASE WHEN $3 = 'SUCCEEDED' THEN 100 ELSE percent END
         WHERE id = $1 AND lease_token = $2 AND status = 'RUNNING' RETURNING id`,
       [
@@ -191,6 +195,8 @@ export class SyncRunRepository {
         fields.ticketsDeleted ?? null,
         fields.apiRequests ?? null,
         fields.rateLimitWaits ?? null,
+        fields.ticketsRead ?? null,
+        fields.messagesRead ?? null,
       ],
     );
     if (!rows.length) throw new LeaseLostError(run.id);
@@ -260,13 +266,19 @@ export class SyncRunRepository {
       .then((rows) => rows[0]);
   }
 
-  /** One page of a connector's runs, newest first (keyset on created_at, id), and their total. */
+  /**
+   * One page of a connector's runs, newest first (keyset on created_at, id), and their total.
+   * `includeQuiet: false` leaves out runs that succeeded without changing anything (quiet polls),
+   * through the partial index that holds only the others (the predicate is repeated verbatim for it).
+   */
   async listPage(
     scope: { tenantId: string; connectorId: string },
     first: number,
     after?: { createdAt: string; id: string },
+    includeQuiet = true,
   ): Promise<{ rows: SyncRunRow[]; totalCount: number }> {
     const params: unknown[] = [scope.tenantId, scope.connectorId, first + 1];
+    const quiet = includeQuiet ? '' : `AND (changed OR status <> 'SUCCEEDED')`;
     let keyset = '';
     if (after) {
       params.push(after.createdAt, after.id);
@@ -274,12 +286,12 @@ export class SyncRunRepository {
     }
     const rows: SyncRunRow[] = await this.dataSource.query(
       `SELECT ${RUN_SUMMARY_COLUMNS}
-         FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2 ${keyset}
+         FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2 ${quiet} ${keyset}
         ORDER BY created_at DESC, id DESC LIMIT $3`,
       params,
     );
     const [{ count }] = await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2`,
+      `SELECT count(*)::int AS count FROM sync_runs WHERE tenant_id = $1 AND connector_id = $2 ${quiet}`,
       [scope.tenantId, scope.connectorId],
     );
     return { rows, totalCount: count as number };

@@ -1,8 +1,12 @@
 import { SyncCheckpoint, SyncMode, SyncRunStatus } from '../sync-run.types';
 
 export interface RunCounters {
+  /** Rows the run inserted or changed (an identical re-read is not counted). */
   ticketsSynced?: number;
   messagesSynced?: number;
+  /** Records the run read from Gorgias, changed or not. */
+  ticketsRead?: number;
+  messagesRead?: number;
   ticketsDeleted?: number;
   apiRequests?: number;
   rateLimitWaits?: number;
@@ -29,6 +33,10 @@ export interface SyncRunRow {
   percent: number;
   ticketsSynced: number;
   messagesSynced: number;
+  ticketsRead: number;
+  messagesRead: number;
+  /** Whether the run changed any row so far (synced or deleted something). */
+  changed: boolean;
   ticketsDeleted: number;
   apiRequests: number;
   rateLimitWaits: number;
@@ -42,6 +50,7 @@ export interface SyncRunRow {
 /** What a run shows (GraphQL SyncRun, progress). */
 export const RUN_SUMMARY_COLUMNS = `id, tenant_id AS "tenantId", connector_id AS "connectorId", mode, status, phase,
   tickets_total AS "ticketsTotal", percent, tickets_synced AS "ticketsSynced", messages_synced AS "messagesSynced",
+  tickets_read AS "ticketsRead", messages_read AS "messagesRead", changed,
   tickets_deleted AS "ticketsDeleted", api_requests AS "apiRequests", rate_limit_waits AS "rateLimitWaits", error,
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 

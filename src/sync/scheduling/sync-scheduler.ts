@@ -5,11 +5,11 @@ import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { runAsBackgroundWork } from '../../observability/logging/background-log-context';
 import { SyncRunExecutor } from '../engine/sync-run.executor';
-import { SyncProgressBus } from '../progress/sync-progress.bus';
+import { SyncSignals } from '../signals/sync-signals';
 import { SyncRunRepository } from '../repositories/sync-run.repository';
 import { SyncRunRow } from '../repositories/sync-run.row';
 import { REFRESH_BATCH_MAX_TICKETS, REFRESH_COALESCE_MS } from '../engine/refresh/refresh.constants';
-import { ABANDONED_RUN_MESSAGE } from '../engine/sync-failure.policy';
+import { ABANDONED_RUN_MESSAGE } from '../engine/outcome/sync-failure.policy';
 import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
 import { TicketRefreshRequestRepository } from '../repositories/ticket-refresh-request.repository';
 import { MAX_CLAIM_ATTEMPTS, SHORT_RUN_SLOTS } from '../sync.constants';
@@ -35,6 +35,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   /** Which of the active runs are initial or FULL. */
   private readonly long = new Set<string>();
   private refreshTimer: NodeJS.Timeout | null = null;
+  private deferredTimer: NodeJS.Timeout | null = null;
   private ticking = false;
   private again = false;
   private stopped = false;
@@ -43,7 +44,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     private readonly runs: SyncRunRepository,
     private readonly refreshes: TicketRefreshRequestRepository,
     private readonly executor: SyncRunExecutor,
-    private readonly bus: SyncProgressBus,
+    private readonly bus: SyncSignals,
     private readonly registry: SchedulerRegistry,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
@@ -75,9 +76,10 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     await Promise.race([Promise.allSettled(this.active.values()), new Promise((r) => setTimeout(r, 2000))]);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.stopped = true;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.deferredTimer) clearTimeout(this.deferredTimer);
     if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
   }
 
@@ -94,7 +96,8 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         this.again = false;
         await this.runs.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_RUN_MESSAGE);
         await this.runs.enqueueDue();
-        await this.refreshes.enqueueRuns(REFRESH_COALESCE_MS, REFRESH_BATCH_MAX_TICKETS);
+        await this.refreshes.enqueueRuns(REFRESH_COALESCE_MS, REFRESH_BATCH_MAX_TICKETS, this.config.webhooks.refreshCallsPerMinute);
+        this.tickWhenDue(await this.refreshes.nextDueAt());
         const cap = this.config.sync.maxConcurrentRuns;
         const lease = this.config.sync.leaseSeconds;
         // A run this instance still executes (stalled past its lease) is never claimed by it again.
@@ -134,6 +137,21 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
       this.refreshTimer = null;
       void this.tick();
     }, REFRESH_COALESCE_MS + 20);
+  }
+
+  /**
+   * Requests due a little later (an id re-read seconds ago waits REFRESH_REREAD_DEFER_MS): tick when
+   * they are, rather than at the next interval tick.
+   */
+  private tickWhenDue(dueAt: Date | null): void {
+    if (!dueAt || this.stopped) return;
+    const ms = Math.max(0, new Date(dueAt).getTime() - Date.now()) + REFRESH_COALESCE_MS + 20;
+    if (ms >= this.config.sync.tickSeconds * 1000) return; // the interval tick comes first
+    if (this.deferredTimer) clearTimeout(this.deferredTimer);
+    this.deferredTimer = setTimeout(() => {
+      this.deferredTimer = null;
+      void this.tick();
+    }, ms);
   }
 
   /** For tests and shutdown: the runs this instance is executing. */

@@ -7,7 +7,7 @@ import { badUserInput } from '../../common/graphql-errors';
 import { ConnectorLifecycle } from '../../connectors/connector-lifecycle';
 import { ConnectorsService } from '../../connectors/connectors.service';
 import { ConnectorEntity } from '../../connectors/entities/connector.entity';
-import { SyncProgressBus } from '../progress/sync-progress.bus';
+import { SyncSignals } from '../signals/sync-signals';
 import { SyncRunRepository } from '../repositories/sync-run.repository';
 import { SyncRunRow } from '../repositories/sync-run.row';
 import { SyncLogService } from '../sync-log.service';
@@ -22,7 +22,7 @@ export class SyncTriggerService implements OnModuleInit {
     private readonly connectors: ConnectorsService,
     private readonly lifecycle: ConnectorLifecycle,
     private readonly logs: SyncLogService,
-    private readonly bus: SyncProgressBus,
+    private readonly bus: SyncSignals,
   ) {}
 
   onModuleInit(): void {

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { ConnectorLifecycle } from '../../connectors/connector-lifecycle';
 import type { WebhookOutcome } from '../../connectors/webhooks/webhook-registration.service';
+import { unreadableWebhookSecretAdvice } from '../../connectors/webhooks/webhook-secret-unreadable';
 import { SyncLogService } from '../sync-log.service';
 
 /** Tells the sync log what happened to the connector's webhook, in the user's words. */
@@ -42,6 +43,8 @@ export class WebhookLogListener implements OnModuleInit {
         );
       case 'ROTATED':
         return this.logs.info(scope, 'A new webhook secret was made; the previous one no longer works.');
+      case 'UNREADABLE':
+        return this.logs.error(scope, unreadableWebhookSecretAdvice(outcome.reason));
       case 'OFF':
         return;
     }

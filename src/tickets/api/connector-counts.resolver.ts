@@ -1,6 +1,6 @@
 import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphqlContext } from '../../auth/graphql-context';
-import { Connector } from '../../connectors/models/connector.models';
+import { Connector } from '../../connectors/api/models/connector.models';
 import { messageCountLoader, ticketCountLoader } from './tickets.loaders';
 import { TicketsService } from '../queries/tickets.service';
 

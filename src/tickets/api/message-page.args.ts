@@ -2,7 +2,7 @@ import { decodeCursor } from '../../common/pagination/cursor';
 import { checkPageSize } from '../../common/pagination/page-size';
 import { badUserInput } from '../../common/graphql-errors';
 import { isValidKey } from '../queries/ticket-input';
-import type { MessageKey } from '../queries/tickets.service';
+import type { MessagePageArgs } from '../model/ticket-read.types';
 import { DEFAULT_MESSAGES_PAGE } from './dto/tickets-args';
 
 /** Keyset cursor of a ticket list or a conversation: BAD_USER_INPUT naming the argument unless it is one of ours. */
@@ -19,17 +19,6 @@ export interface MessagesArgs {
   after?: string | null;
   last?: number | null;
   before?: string | null;
-}
-
-/** What page of a conversation `Ticket.messages` asks for, checked (BAD_USER_INPUT naming the argument otherwise). */
-export interface MessagePageArgs {
-  size: number;
-  /** The decoded cursor (after, or before when backward). */
-  at?: MessageKey;
-  /** The cursor as given ('' when none): batches with the same arguments share one query. */
-  atRaw: string;
-  /** last/before: the newest `size` messages before `at`. */
-  backward: boolean;
 }
 
 export function messagePageArgs(args: MessagesArgs): MessagePageArgs {

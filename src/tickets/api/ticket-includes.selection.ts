@@ -1,6 +1,7 @@
 import { FieldNode, getArgumentValues, getNamedType, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
-import { MessagesInclude, ticketColumnsFor, TicketIncludes } from '../queries/ticket-includes';
+import { ticketColumnsFor } from '../model/ticket.table';
+import type { MessagesInclude, TicketIncludes } from '../model/ticket-read.types';
 import { messagePageArgs, MessagesArgs } from './message-page.args';
 
 type Fields = Map<string, readonly FieldNode[]>;

@@ -2,8 +2,16 @@ import DataLoader from 'dataloader';
 import type { AuthUser } from '../../auth/auth-user';
 import { GraphqlContext } from '../../auth/graphql-context';
 import { unauthenticated } from '../../common/graphql-errors';
-import { MessageKey, MessagePage, TicketRef, TicketsService } from '../queries/tickets.service';
-import { Customer } from './models/ticket.models';
+import type { MessageKey, TicketRef } from '../model/ticket-read.types';
+import { TicketsService } from '../queries/tickets.service';
+import { Customer, Message } from './models/ticket.models';
+import { toCustomer, toMessage } from './ticket-row.mapper';
+
+/** One ticket's page of messages, as `Ticket.messages` answers it. */
+export interface MessagePage {
+  rows: Message[];
+  totalCount: number;
+}
 
 /**
  * Per-request DataLoaders of the tickets module, kept in `ctx.loaders` under these names: one SQL
@@ -38,7 +46,10 @@ export function customerLoader(ctx: GraphqlContext, service: TicketsService) {
       new DataLoader(
         async (keys) => {
           const found = await service.customers(user, keys);
-          return keys.map((k) => found.get(`${k.connectorId}:${k.externalId}`) ?? null);
+          return keys.map((k) => {
+            const row = found.get(`${k.connectorId}:${k.externalId}`);
+            return row ? toCustomer(row) : null;
+          });
         },
         { cacheKeyFn: (k) => `${k.connectorId}:${k.externalId}` },
       ),
@@ -58,7 +69,15 @@ export function messagesLoader(
   return loader<TicketRef, MessagePage, string>(
     ctx,
     `tickets.messages:${direction}:${size}:${atRaw}`,
-    () => new DataLoader((tickets) => service.messagePages(user, tickets, size, at, direction), { cacheKeyFn: (t) => t.id }),
+    () =>
+      new DataLoader(
+        async (tickets) =>
+          (await service.messagePages(user, tickets, size, at, direction)).map((page): MessagePage => ({
+            rows: page.rows.map((r) => toMessage(r, r.ticket_id)),
+            totalCount: page.totalCount,
+          })),
+        { cacheKeyFn: (t) => t.id },
+      ),
   );
 }
 

@@ -9,11 +9,13 @@ import { Connection, toConnection } from '../../common/pagination/paginated';
 import { MessageConnection, TicketConnection } from './dto/ticket-connections';
 import { listComplexity, ticketsComplexity } from './dto/tickets-cost';
 import { DEFAULT_MESSAGES_PAGE, DEFAULT_TICKETS_PAGE, TicketArgs, TicketByExternalIdArgs, TicketsArgs } from './dto/tickets-args';
-import { customerOf, messageConnection } from '../queries/ticket-includes';
-import { TicketKey, TicketsService } from '../queries/tickets.service';
+import type { TicketKey } from '../model/ticket-read.types';
+import { TicketsService } from '../queries/tickets.service';
 import { Customer, Message, Ticket } from './models/ticket.models';
 import { decodeKey, messagePageArgs } from './message-page.args';
+import { attachIncludes, customerOf, messageConnection } from './ticket-includes.preload';
 import { ticketIncludes } from './ticket-includes.selection';
+import { toTicket } from './ticket-row.mapper';
 import { customerLoader, messagesLoader } from './tickets.loaders';
 
 @Resolver(() => Ticket)
@@ -28,7 +30,8 @@ export class TicketsResolver {
     const first = checkPageSize(args.first, DEFAULT_TICKETS_PAGE);
     const after: TicketKey | undefined = decodeKey(args.after, 'updatedAt');
     // The customer and message pages asked come in the page's own statement (preloaded, see ticketIncludes).
-    const rows = await this.service.list(user, args.filter, first, after, ticketIncludes(info));
+    const includes = ticketIncludes(info);
+    const rows = (await this.service.list(user, args.filter, first, after, includes)).map((r) => attachIncludes(toTicket(r), r, includes));
     const conn = toConnection(rows, first, 0, (t) => encodeCursor({ updatedAt: t.updatedAtKey, id: t.id }));
     // Counted only when asked for: the field reads this getter, which starts the count once.
     let counted: Promise<number> | undefined;
@@ -40,16 +43,18 @@ export class TicketsResolver {
   }
 
   @Query(() => Ticket, { nullable: true, description: 'A ticket by id, deleted or not (deletedAt says). Null when not found.' })
-  ticket(@CurrentUser() user: AuthUser, @Args() args: TicketArgs) {
-    return this.service.findById(user, args.id);
+  async ticket(@CurrentUser() user: AuthUser, @Args() args: TicketArgs): Promise<Ticket | null> {
+    const row = await this.service.findById(user, args.id);
+    return row ? toTicket(row) : null;
   }
 
   @Query(() => Ticket, {
     nullable: true,
     description: 'A ticket by its Gorgias id within a connector, deleted or not. Null when not found.',
   })
-  ticketByExternalId(@CurrentUser() user: AuthUser, @Args() args: TicketByExternalIdArgs) {
-    return this.service.findByExternalId(user, args.connectorId, args.externalId);
+  async ticketByExternalId(@CurrentUser() user: AuthUser, @Args() args: TicketByExternalIdArgs): Promise<Ticket | null> {
+    const row = await this.service.findByExternalId(user, args.connectorId, args.externalId);
+    return row ? toTicket(row) : null;
   }
 
   /** Answered from the page's statement under `tickets`; this resolver serves single tickets (and anything not preloaded). */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Ticket } from '../api/models/ticket.models';
-import { toTicket } from '../queries/ticket-row.mapper';
+import type { TicketRow } from '../model/ticket.table';
 import { TICKET_COLUMNS } from '../repositories/ticket.repository';
 import { compareFeedPositions, FeedPosition } from './ticket-change-cursor';
 
@@ -15,7 +14,8 @@ export interface FeedScope {
 export interface FeedEntry {
   position: FeedPosition;
   changedAt: Date;
-  ticket: Ticket;
+  /** The ticket as it is now (the API maps it, see toTicketChange). */
+  row: TicketRow;
 }
 
 /** The position a writer gave a ticket (as committed, if its transaction commits). */
@@ -32,6 +32,9 @@ interface PositionRow {
   seq: string;
   changed_at: Date;
 }
+
+/** Newest positions the probe looks at for one whose ticket is stored. */
+const PROBE_TAIL = 50;
 
 /** Positions counted per read of tickets (bounds the arrays one count statement carries). */
 const COUNT_BATCH = 10_000;
@@ -123,7 +126,7 @@ export class TicketChangeRepository {
         const position = { xactId: p.xact_id, seq: p.seq };
         const shows = row.feed_xact_id == null ? 0 : compareFeedPositions({ xactId: row.feed_xact_id, seq: row.feed_seq }, position);
         if (shows < 0) return entries;
-        if (shows === 0) entries.push({ position, changedAt: p.changed_at, ticket: toTicket(row) });
+        if (shows === 0) entries.push({ position, changedAt: p.changed_at, row });
       }
       if (positions.length < wanted) break;
       from = { xactId: positions[positions.length - 1].xact_id, seq: positions[positions.length - 1].seq };
@@ -173,14 +176,33 @@ export class TicketChangeRepository {
     return new Map(rows.map((r) => [`${r.connector_id}/${r.external_id}`, r]));
   }
 
-  /** Whether committed changes after `after` wait behind the horizon (an older transaction still runs). */
-  async hasPending(scope: FeedScope, after: FeedPosition | undefined): Promise<boolean> {
-    const { where, params } = this.where(scope, after);
-    const [row] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM ticket_changes c WHERE ${where} AND c.xact_id >= ${HORIZON}) AS pending`,
+  /**
+   * Where the scope stands, for its shared poll: the last position a page can return now (null: none),
+   * and whether committed changes wait behind the horizon. The positions and the horizon in one statement
+   * (one snapshot, on the coordinator), then which of the newest positions have their ticket stored (one
+   * read on the tenant's node). Among PROBE_TAIL positions without any ticket, the oldest is the tip: a
+   * reader behind it reads a page (and finds what is there), which is all a tip is for.
+   */
+  async probe(scope: FeedScope): Promise<{ tip: FeedPosition | null; pending: boolean }> {
+    const { where, params } = this.where(scope, undefined);
+    const tail: (PositionRow & { pending: boolean })[] = await this.dataSource.query(
+      `SELECT p.connector_id, p.ticket_external_id, p.xact_id, p.seq, p.changed_at, w.pending
+         FROM (SELECT EXISTS (SELECT 1 FROM ticket_changes c WHERE ${where} AND c.xact_id >= ${HORIZON}) AS pending) w
+         LEFT JOIN LATERAL (
+           SELECT c.connector_id, c.ticket_external_id::text AS ticket_external_id, c.xact_id::text AS xact_id, c.seq::text AS seq,
+                  c.changed_at
+             FROM ticket_changes c
+            WHERE ${where} AND c.xact_id < ${HORIZON}
+            ORDER BY c.xact_id DESC, c.seq DESC
+            LIMIT ${PROBE_TAIL}) p ON true`,
       params,
     );
-    return row.pending;
+    const pending = tail[0]?.pending === true;
+    const positions = tail.filter((p) => p.xact_id !== null);
+    if (!positions.length) return { tip: null, pending };
+    const stored = await this.ticketsOf(scope.tenantId, positions);
+    const tip = positions.find((p) => stored.has(`${p.connector_id}/${p.ticket_external_id}`)) ?? positions[positions.length - 1];
+    return { tip: { xactId: tip.xact_id, seq: tip.seq }, pending };
   }
 
   /**

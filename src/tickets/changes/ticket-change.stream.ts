@@ -1,13 +1,11 @@
 import { FeedPosition } from './ticket-change-cursor';
-import { FeedEntry, FeedScope } from './ticket-change.repository';
-import { FeedWakeup } from './ticket-change.wakeups';
+import { FeedEntry } from './ticket-change.repository';
 
-/** What a stream needs from the feed (the service, bound to one tenant and connector). */
+/** What a stream needs from its scope's shared poll (see FeedScopePoll). */
 export interface FeedSource {
   page(after: FeedPosition | undefined, limit: number): Promise<FeedEntry[]>;
-  hasPending(after: FeedPosition | undefined): Promise<boolean>;
-  /** Calls `wake` on every feed notification until the returned function is called. */
-  onWakeup(wake: (w: FeedWakeup) => void): () => void;
+  /** The stream closed: stop waking it and forget it. */
+  leave(): void;
 }
 
 export interface StreamTimings {
@@ -28,11 +26,13 @@ const CLOSED = Symbol('closed');
 
 /**
  * The subscription's iterator: replays the feed after a cursor, then follows it live, in feed order,
- * by paging from the last delivered position whenever a NOTIFY (or a poll) says something may have
- * become visible. Live and replay are the same read, so nothing falls between them.
+ * by paging from the last read position whenever its scope's shared poll (notifications, the
+ * horizon watch and the idle poll, one per scope for all its streams) says something may have become
+ * visible past it. Live and replay are the same read, so nothing falls between them; a late or lost
+ * wake-up can only delay a delivery.
  *
  * Not an async generator on purpose: `return()` (the client unsubscribed, the socket closed) must
- * release the listener and timers at once and end a `next()` that is waiting, whereas a generator
+ * release the stream and end a `next()` that is waiting at once, whereas a generator
  * suspended in an `await` only sees `return()` after that await completes.
  */
 export class TicketChangeStream implements AsyncIterableIterator<FeedEntry> {
@@ -40,32 +40,27 @@ export class TicketChangeStream implements AsyncIterableIterator<FeedEntry> {
   private closed = false;
   /** Something may have changed since the last read started. */
   private dirty = true;
-  /** Consecutive waits behind the horizon without a delivery (the poll backs off). */
-  private pendingWaits = 0;
-  /** Waiting behind the horizon: a commit of another connector of the tenant may be what holds it. */
-  private waitingOnHorizon = false;
   private wakeWaiter?: () => void;
-  private timer?: NodeJS.Timeout;
-  private readonly stopListening: () => void;
   private readonly closedSignal: Promise<typeof CLOSED>;
   private signalClosed!: () => void;
 
   constructor(
     private readonly source: FeedSource,
-    private readonly scope: FeedScope,
     private after: FeedPosition | undefined,
-    private readonly timings: StreamTimings = DEFAULT_STREAM_TIMINGS,
+    private readonly pageSize: number = DEFAULT_STREAM_TIMINGS.pageSize,
   ) {
     this.closedSignal = new Promise((resolve) => (this.signalClosed = () => resolve(CLOSED)));
-    // Listening starts before the first read: a change committed during the replay wakes the loop.
-    // Other tenants' notifications are ignored: when one of their transactions holds our changes back,
-    // the backing-off poll finds them once it ends (waking every subscriber on every commit would not
-    // scale). The tenant's other connectors' commits wake us only while we wait behind the horizon.
-    this.stopListening = source.onWakeup((w) => {
-      if (w && w.tenantId !== scope.tenantId) return;
-      if (w && scope.connectorId && w.connectorId !== scope.connectorId && !this.waitingOnHorizon) return;
-      this.wake();
-    });
+  }
+
+  /** The last position read (delivered or buffered): the poll wakes the stream when the feed moves past it. */
+  get position(): FeedPosition | undefined {
+    return this.after;
+  }
+
+  /** Look again: a read in progress is followed by another one, a waiting `next()` reads now. */
+  wake(): void {
+    this.dirty = true;
+    this.wakeWaiter?.();
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<FeedEntry> {
@@ -77,61 +72,45 @@ export class TicketChangeStream implements AsyncIterableIterator<FeedEntry> {
       const entry = this.buffer.shift();
       if (entry) return { value: entry, done: false };
       this.dirty = false;
-      const page = await this.untilClosed(this.source.page(this.after, this.timings.pageSize));
+      const page = await this.untilClosed(this.source.page(this.after, this.pageSize));
       if (page === CLOSED) break;
       if (page.length) {
         this.buffer.push(...page);
         this.after = page[page.length - 1].position;
-        this.pendingWaits = 0;
         continue;
       }
       if (this.dirty) continue;
-      const pending = await this.untilClosed(this.source.hasPending(this.after));
-      if (pending === CLOSED) break;
-      if (this.dirty) continue;
-      const { pendingPollMs, maxPendingPollMs, idlePollMs } = this.timings;
-      this.waitingOnHorizon = pending;
-      await this.sleep(pending ? Math.min(pendingPollMs * 2 ** this.pendingWaits++, maxPendingPollMs) : idlePollMs);
-      this.waitingOnHorizon = false;
+      await this.untilWoken();
     }
     return { value: undefined, done: true };
   }
 
-  async return(): Promise<IteratorResult<FeedEntry>> {
+  return(): Promise<IteratorResult<FeedEntry>> {
     this.close();
-    return { value: undefined, done: true };
+    return Promise.resolve({ value: undefined, done: true });
   }
 
-  async throw(error?: unknown): Promise<IteratorResult<FeedEntry>> {
+  throw(error?: unknown): Promise<IteratorResult<FeedEntry>> {
     this.close();
-    throw error;
+    return Promise.reject(error as Error); // the caller's own error, passed back as it came
   }
 
   private close(): void {
     if (this.closed) return;
     this.closed = true;
     this.buffer.length = 0;
-    this.stopListening();
-    clearTimeout(this.timer);
+    this.source.leave();
     this.signalClosed();
     this.wakeWaiter?.();
   }
 
-  private wake(): void {
-    this.dirty = true;
-    this.wakeWaiter?.();
-  }
-
-  /** Resolves on a wake-up, after `ms`, or on close, whichever comes first. */
-  private sleep(ms: number): Promise<void> {
+  /** Resolves on the next wake-up or on close. */
+  private untilWoken(): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(this.timer);
+      this.wakeWaiter = () => {
         this.wakeWaiter = undefined;
         resolve();
       };
-      this.wakeWaiter = done;
-      this.timer = setTimeout(done, ms);
     });
   }
 

@@ -9,7 +9,7 @@ export type FeedWakeupHandler = (w: FeedWakeup) => void;
 
 /**
  * One LISTEN connection per instance for the change feed's NOTIFYs (sent at commit by whichever
- * instance wrote), fanned out to this instance's subscribers. A notification only says "look
+ * instance wrote), handed to the TicketChangeHub, which routes each to the polls of the tenant it names. A notification only says "look
  * again": subscribers always re-read the feed from their own cursor, so a lost or duplicated
  * notification can delay a delivery but never lose or repeat one. After a reconnect everyone is
  * woken, since notifications sent meanwhile were missed.

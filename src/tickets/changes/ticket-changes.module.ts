@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConnectorsModule } from '../../connectors/connectors.module';
+import { appConfig, AppConfig } from '../../config/app.config';
 import { SyncModule } from '../../sync/sync.module';
+import { FeedCursorCodec } from './ticket-change-cursor';
+import { TicketChangeHub } from './ticket-change.hub';
 import { TicketChangeMetrics } from './ticket-change.metrics';
 import { TicketChangeRecorder } from './ticket-change.recorder';
 import { TicketChangeRepository } from './ticket-change.repository';
@@ -14,10 +17,12 @@ import { TicketChangesService } from './ticket-changes.service';
   providers: [
     TicketChangeRepository,
     TicketChangeWakeups,
+    TicketChangeHub,
     TicketChangesService,
     TicketChangesResolver,
     TicketChangeRecorder,
     TicketChangeMetrics,
+    { provide: FeedCursorCodec, inject: [appConfig.KEY], useFactory: (c: AppConfig) => new FeedCursorCodec(c.encryptionKeys) },
   ],
   exports: [TicketChangeRecorder, TicketChangesService],
 })

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { listComplexity } from '../api/dto/tickets-cost';
-import { assertExternalId, hasSearch, isValidKey } from './ticket-input';
+import { hasSearch } from '../model/ticket-read.types';
+import { assertExternalId, isValidKey } from './ticket-input';
 
 describe('tickets service helpers', () => {
   it.each(['1', '12345', '9223372036854775807'])('accepts Gorgias id %s', (id) => {
@@ -29,12 +29,5 @@ describe('tickets service helpers', () => {
     expect(isValidKey({ id: '0a000000-0000-4000-8000-0000000000a1', updatedAt: '2025-01-01T00:00:00.000123Z' }, 'updatedAt')).toBe(true);
     expect(isValidKey({ id: 'nope', updatedAt: '2025-01-01T00:00:00Z' }, 'updatedAt')).toBe(false);
     expect(isValidKey({ id: '0a000000-0000-4000-8000-0000000000a1', updatedAt: 'yesterday' }, 'updatedAt')).toBe(false);
-  });
-
-  it('prices lists by page size, capped at the maximum page', () => {
-    const c = listComplexity(20);
-    expect(c({ args: {}, childComplexity: 3 } as never)).toBe(61);
-    expect(c({ args: { first: 5 }, childComplexity: 3 } as never)).toBe(16);
-    expect(c({ args: { first: 1000 }, childComplexity: 1 } as never)).toBe(101);
   });
 });

@@ -3,11 +3,6 @@ import { badUserInput } from '../../common/graphql-errors';
 const MAX_BIGINT = 9223372036854775807n;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** True when `search` has something to search for (blank searches are ignored). */
-export function hasSearch(search: string | null | undefined): search is string {
-  return typeof search === 'string' && search.trim().length > 0;
-}
-
 /** A Gorgias id: a positive integer that fits PostgreSQL's bigint. BAD_USER_INPUT naming `field` otherwise. */
 export function assertExternalId(value: string, field: string): void {
   if (typeof value !== 'string' || !/^\d{1,19}$/.test(value) || BigInt(value) > MAX_BIGINT) {

@@ -1,7 +1,7 @@
 import type { IncludeSql } from '../repositories/ticket-includes.repository';
-import { TicketRow } from '../repositories/ticket-rows';
+import type { TicketRow } from '../model/ticket.table';
 import { TicketRepository } from '../repositories/ticket.repository';
-import { TicketWhere } from './ticket-where.builder';
+import type { TicketWhere } from '../repositories/ticket-where';
 
 /** A search first checks this many of the newest tickets one by one (see `searchTickets`). */
 export const SEARCH_WALK = 2000;

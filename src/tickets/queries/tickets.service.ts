@@ -2,28 +2,21 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user';
 import { assertUuid } from '../../common/uuid';
 import { sqlLimit } from '../../database/sql-literal';
-import { TicketFilter } from '../api/dto/ticket-filter.input';
-import { Customer, Message, Ticket } from '../api/models/ticket.models';
+import { MessageKey, NO_INCLUDES, TicketIncludes, TicketKey, TicketListFilter, TicketRef } from '../model/ticket-read.types';
+import type { CustomerRow } from '../model/customer.table';
+import type { MessageRow } from '../model/message.table';
+import type { TicketRow } from '../model/ticket.table';
 import { CustomerRepository } from '../repositories/customer.repository';
-import { MessageKey, MessageRepository, TicketRef } from '../repositories/message.repository';
+import { MessageRepository } from '../repositories/message.repository';
 import { ticketIncludesSql } from '../repositories/ticket-includes.repository';
 import { TicketRepository } from '../repositories/ticket.repository';
-import { attachIncludes, NO_INCLUDES, TicketIncludes } from './ticket-includes';
+import { buildTicketWhere, searchQuery } from '../repositories/ticket-where';
 import { assertExternalId } from './ticket-input';
-import { toMessage, toTicket } from './ticket-row.mapper';
 import { searchTickets } from './ticket-search';
-import { buildTicketWhere, searchQuery } from './ticket-where.builder';
 
-export type { MessageKey, TicketRef } from '../repositories/message.repository';
-
-/** Keyset position in the ticket list (updated_at DESC, id DESC); `updatedAt` keeps microseconds. */
-export interface TicketKey {
-  updatedAt: string;
-  id: string;
-}
-
-export interface MessagePage {
-  rows: Message[];
+/** One ticket's page of messages: the rows (with the id of their ticket) and the conversation's total. */
+export interface MessagePageRows {
+  rows: (MessageRow & { ticket_id: string })[];
   totalCount: number;
 }
 
@@ -39,45 +32,42 @@ export class TicketsService {
     private readonly customerRows: CustomerRepository,
   ) {}
 
-  /** One page of the ticket list, newest update first; `first + 1` rows say whether there is more. */
+  /**
+   * One page of the ticket list, newest update first; `first + 1` rows say whether there is more.
+   * Each row also holds what `includes` asked (see ticketIncludesSql).
+   */
   async list(
     user: AuthUser,
-    filter: TicketFilter | null | undefined,
+    filter: TicketListFilter | null | undefined,
     first: number,
     after?: TicketKey,
     includes: TicketIncludes = NO_INCLUDES,
-  ): Promise<Ticket[]> {
-    const w = buildTicketWhere(user, filter);
-    if (after) {
-      w.add(`(t.updated_at, t.id) < (${w.param(after.updatedAt)}::timestamptz, ${w.param(after.id)}::uuid)`);
-    }
+  ): Promise<TicketRow[]> {
+    const w = buildTicketWhere(user.tenantId, filter, after);
     const q = searchQuery(w, filter);
     const limit = sqlLimit(first + 1);
     // What the fields under the page ask of each ticket comes in the page's own statement.
     const withIncludes = ticketIncludesSql((v) => w.param(v), includes);
-    const rows = q ? await searchTickets(this.tickets, w, q, limit, first, withIncludes) : await this.tickets.list(w, limit, withIncludes);
-    return rows.map((r) => attachIncludes(toTicket(r), r, includes));
+    return q ? searchTickets(this.tickets, w, q, limit, first, withIncludes) : this.tickets.list(w, limit, withIncludes);
   }
 
   /** How many tickets match `filter` (whatever the page). */
-  count(user: AuthUser, filter: TicketFilter | null | undefined): Promise<number> {
-    const w = buildTicketWhere(user, filter);
+  count(user: AuthUser, filter: TicketListFilter | null | undefined): Promise<number> {
+    const w = buildTicketWhere(user.tenantId, filter);
     return this.tickets.count(w, searchQuery(w, filter));
   }
 
   /** A ticket by id, deleted or not; another tenant's ticket is simply not found. */
-  async findById(user: AuthUser, id: string): Promise<Ticket | null> {
+  findById(user: AuthUser, id: string): Promise<TicketRow | null> {
     assertUuid(id, 'id');
-    const row = await this.tickets.findById(user.tenantId, id);
-    return row ? toTicket(row) : null;
+    return this.tickets.findById(user.tenantId, id);
   }
 
   /** A ticket by its Gorgias id within a connector, deleted or not. */
-  async findByExternalId(user: AuthUser, connectorId: string, externalId: string): Promise<Ticket | null> {
+  findByExternalId(user: AuthUser, connectorId: string, externalId: string): Promise<TicketRow | null> {
     assertUuid(connectorId, 'connectorId');
     assertExternalId(externalId, 'externalId');
-    const row = await this.tickets.findByExternalId(user.tenantId, connectorId, externalId);
-    return row ? toTicket(row) : null;
+    return this.tickets.findByExternalId(user.tenantId, connectorId, externalId);
   }
 
   /**
@@ -90,25 +80,23 @@ export class TicketsService {
     size: number,
     at?: MessageKey,
     direction: 'forward' | 'backward' = 'forward',
-  ): Promise<MessagePage[]> {
+  ): Promise<MessagePageRows[]> {
     if (!tickets.length) return [];
     const rows = await this.messages.pages(user.tenantId, tickets, size, at, direction === 'backward');
-    const pages: MessagePage[] = tickets.map(() => ({ rows: [], totalCount: 0 }));
+    const pages: MessagePageRows[] = tickets.map(() => ({ rows: [], totalCount: 0 }));
     for (const r of rows) {
       const page = pages[Number(r.ord) - 1];
       page.totalCount = r.total;
-      if (r.id) page.rows.push(toMessage(r, r.ticket_id));
+      if (r.id) page.rows.push(r);
     }
     return pages;
   }
 
   /** Customers by (connector, Gorgias customer id), in one query; keys are `connectorId:externalId`. */
-  async customers(user: AuthUser, keys: readonly { connectorId: string; externalId: string }[]): Promise<Map<string, Customer>> {
-    const found = new Map<string, Customer>();
+  async customers(user: AuthUser, keys: readonly { connectorId: string; externalId: string }[]): Promise<Map<string, CustomerRow>> {
+    const found = new Map<string, CustomerRow>();
     if (!keys.length) return found;
-    for (const r of await this.customerRows.findByKeys(user.tenantId, keys)) {
-      found.set(`${r.connector_id}:${r.external_id}`, { externalId: r.external_id, email: r.email, name: r.name });
-    }
+    for (const r of await this.customerRows.findByKeys(user.tenantId, keys)) found.set(`${r.connector_id}:${r.external_id}`, r);
     return found;
   }
 

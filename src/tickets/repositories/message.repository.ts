@@ -2,26 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { PreparedReads } from '../../database/prepared-reads';
 import { sqlLimit } from '../../database/sql-literal';
 import { isoMicrosSql } from '../../database/sql-timestamps';
-import { MessagePageRow } from './ticket-rows';
+import { MESSAGE_READ_COLUMNS, MessagePageRow } from '../model/message.table';
+import type { MessageKey, TicketRef } from '../model/ticket-read.types';
+import { selectList } from './column-sql';
 
+/** The columns of MessageRow (alias `m`), from the column table. */
 const MESSAGE_COLUMNS = `
-  m.id, m.external_id::text AS external_id, m.channel, m.via, m.from_agent, m.public,
-  m.sender_email, m.sender_name, m.receiver_email, m.receiver_name, m.subject, m.body_text, m.body_html,
-  m.attachments, m.created_at, m.sent_at, m.failed_at,
-  ${isoMicrosSql('m.created_at')} AS created_at_key`;
-
-/** What the messages batch needs to know about a ticket. */
-export interface TicketRef {
-  id: string;
-  connectorId: string;
-  externalId: string;
-}
-
-/** Keyset position in a ticket's conversation (created_at ASC, id ASC). */
-export interface MessageKey {
-  createdAt: string;
-  id: string;
-}
+  ${selectList('m', MESSAGE_READ_COLUMNS, { created_at_key: isoMicrosSql('m.created_at') })}`;
 
 /** Reads of `messages`, always scoped by the tenant. */
 @Injectable()

@@ -1,32 +1,43 @@
 import { sqlLimit } from '../../database/sql-literal';
 import { isoInstantSql, isoMicrosSql } from '../../database/sql-timestamps';
-import type { TicketIncludes } from '../queries/ticket-includes';
+import { CUSTOMER_COLUMNS } from '../model/customer.table';
+import { MESSAGE_COLUMNS, MESSAGE_FIELD_COLUMNS } from '../model/message.table';
+import { TICKET_READ_COLUMNS } from '../model/ticket.table';
+import type { TicketIncludes } from '../model/ticket-read.types';
 
 /** Wraps a ticket page statement so that it brings its includes along. */
 export type IncludeSql = (pageSql: string) => string;
 
 /** Ticket timestamp columns: a page reads them as the API's text (see Instant), not as Dates to format again. */
-const INSTANT_COLUMNS = new Set(['created_at', 'updated_at', 'closed_at', 'last_message_at', 'trashed_at', 'deleted_at']);
+const INSTANT_COLUMNS = new Set(TICKET_READ_COLUMNS.filter((c) => c.type === 'timestamptz').map((c) => c.column));
 const participant = (email: string, name: string) =>
   `CASE WHEN ${email} IS NULL AND ${name} IS NULL THEN NULL ELSE json_build_object('email', ${email}, 'name', ${name}) END`;
-
-/** Message fields as the JSON of a page carries them: GraphQL names, values ready but for attachments. */
-const MESSAGE_FIELDS: Record<string, string> = {
-  id: 'm.id',
-  externalId: 'm.external_id::text',
-  channel: 'm.channel',
-  via: 'm.via',
-  fromAgent: 'm.from_agent',
-  public: 'm.public',
+/** Message fields read from two columns. */
+const COMPOSITE_MESSAGE_FIELDS: Record<string, string> = {
   sender: participant('m.sender_email', 'm.sender_name'),
   receiver: participant('m.receiver_email', 'm.receiver_name'),
-  subject: 'm.subject',
-  bodyText: 'm.body_text',
-  bodyHtml: 'm.body_html',
-  attachments: 'm.attachments',
-  createdAt: isoInstantSql('m.created_at'),
-  sentAt: isoInstantSql('m.sent_at'),
 };
+
+const MESSAGE_TYPES = new Map<string, string>(MESSAGE_COLUMNS.map((c) => [c.column, c.type]));
+
+/** Message fields as the JSON of a page carries them: GraphQL names, values ready but for attachments. */
+const MESSAGE_FIELDS: Record<string, string> = Object.fromEntries(
+  [...MESSAGE_FIELD_COLUMNS].map(([field, [column, ...more]]) => {
+    const type = MESSAGE_TYPES.get(column);
+    if (more.length) {
+      if (!COMPOSITE_MESSAGE_FIELDS[field])
+        throw new Error(`Message.${field} is read from several columns: say how in COMPOSITE_MESSAGE_FIELDS`);
+      return [field, COMPOSITE_MESSAGE_FIELDS[field]];
+    }
+    if (type === 'bigint') return [field, `m.${column}::text`];
+    return [field, type === 'timestamptz' ? isoInstantSql(`m.${column}`) : `m.${column}`];
+  }),
+);
+
+/** The customers row's columns a page brings along (prefixed `cust_`). */
+const CUSTOMER_INCLUDE = CUSTOMER_COLUMNS.filter((c) => 'field' in c).map((c) =>
+  c.type === 'bigint' ? `c.${c.column}::text AS cust_${c.column}` : `c.${c.column} AS cust_${c.column}`,
+);
 
 /**
  * Wraps a ticket page statement (alias `t`, TICKET_COLUMNS, tenant in $1) so that the same statement
@@ -39,7 +50,7 @@ export function ticketIncludesSql(param: (value: unknown) => string, includes: T
   const columns: string[] = [];
   const joins: string[] = [];
   if (includes.customerKeys.length) {
-    columns.push('c.external_id::text AS cust_external_id', 'c.email AS cust_email', 'c.name AS cust_name');
+    columns.push(...CUSTOMER_INCLUDE);
     joins.push(
       'LEFT JOIN customers c ON c.tenant_id = $1 AND c.connector_id = t.connector_id AND c.external_id = t.customer_external_id::bigint',
     );

@@ -1,11 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
-import { CustomerWriteRow, MessageWriteRow, TicketWriteRow, WriteResult } from './ticket-write.rows';
+import { recordColumns, shownWriteColumns, writeColumns } from '../model/columns';
+import { CUSTOMER_COLUMNS as CUSTOMER_TABLE, CustomerWriteRow } from '../model/customer.table';
+import { MESSAGE_COLUMNS as MESSAGE_TABLE, MessageWriteRow } from '../model/message.table';
+import { TICKET_COLUMNS as TICKET_TABLE, TicketWriteRow } from '../model/ticket.table';
 
 export interface WriteScope {
   tenantId: string;
   connectorId: string;
+}
+
+/** What one write did: items written (as a run counts them) and the tickets whose API-visible state changed. */
+export interface WriteResult {
+  /**
+   * Rows this write inserted or changed as the API shows them. A record read again unchanged (the
+   * incremental overlap window, a FULL re-read) is not counted: a run's "synced" figures are these.
+   */
+  written: number;
+  /** Ticket ids (bigint as decimal string) whose API-visible state changed. */
+  changedTicketIds: string[];
 }
 
 /** PostgreSQL text and jsonb refuse NUL characters; Gorgias bodies pasted from elsewhere may hold them. */
@@ -13,66 +27,23 @@ function toJson(rows: unknown[]): string {
   return JSON.stringify(rows, (_k, v) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v));
 }
 
-const TICKET_COLUMNS = [
-  'subject',
-  'excerpt',
-  'status',
-  'priority',
-  'channel',
-  'via',
-  'language',
-  'customer_external_id',
-  'customer_email',
-  'customer_name',
-  'tags',
-  'messages_count',
-  'spam',
-  'created_at',
-  'updated_at',
-  'opened_at',
-  'closed_at',
-  'last_message_at',
-  'trashed_at',
-  'payload',
-];
-/** Stored for fidelity, not shown by the API (Ticket has no spam or openedAt field): changing them is no change for the feed. */
-const NOT_SHOWN = new Set(['spam', 'opened_at', 'payload']);
-/** What the API shows of a ticket row (a change to any of these is a change for the feed). */
-const TICKET_SHOWN = [...TICKET_COLUMNS.filter((c) => !NOT_SHOWN.has(c)), 'deleted_at'];
-const TICKET_RECORD = `external_id bigint, subject text, excerpt text, status text, priority text, channel text, via text,
-  language text, customer_external_id bigint, customer_email text, customer_name text, tags text[],
-  messages_count int, spam boolean, created_at timestamptz, updated_at timestamptz, opened_at timestamptz,
-  closed_at timestamptz, last_message_at timestamptz, trashed_at timestamptz, payload jsonb`;
+/** The columns the upsert writes (besides the key), from the column table. */
+const TICKET_COLUMNS = writeColumns(TICKET_TABLE);
+/** What the API shows of a ticket row (a change to any of these is a change for the feed); the upsert also clears deleted_at. */
+const TICKET_SHOWN = [...shownWriteColumns(TICKET_TABLE), 'deleted_at'];
+const TICKET_RECORD = recordColumns(TICKET_TABLE).join(', ');
 
-const MESSAGE_COLUMNS = [
-  'ticket_external_id',
-  'channel',
-  'via',
-  'from_agent',
-  'public',
-  'sender_email',
-  'sender_name',
-  'receiver_email',
-  'receiver_name',
-  'subject',
-  'body_text',
-  'body_html',
-  'stripped_text',
-  'body_original_length',
-  'attachments',
-  'created_at',
-  'sent_at',
-  'failed_at',
-  'deleted_at',
-  'source_version',
-  'payload',
-];
+const MESSAGE_COLUMNS = writeColumns(MESSAGE_TABLE);
 /** What the API shows of a message row (stripped_text feeds the ticket's description). */
-const MESSAGE_SHOWN = MESSAGE_COLUMNS.filter((c) => !['payload', 'source_version', 'body_original_length'].includes(c));
-const MESSAGE_RECORD = `external_id bigint, ticket_external_id bigint, channel text, via text, from_agent boolean, public boolean,
-  sender_email text, sender_name text, receiver_email text, receiver_name text, subject text, body_text text,
-  body_html text, stripped_text text, body_original_length int, attachments jsonb, created_at timestamptz, sent_at timestamptz,
-  failed_at timestamptz, deleted_at timestamptz, source_version timestamptz, payload jsonb`;
+const MESSAGE_SHOWN = shownWriteColumns(MESSAGE_TABLE);
+const MESSAGE_RECORD = recordColumns(MESSAGE_TABLE).join(', ');
+
+const CUSTOMER_COLUMNS = writeColumns(CUSTOMER_TABLE);
+/** What the API shows of a customers row (name and email). */
+const CUSTOMER_SHOWN = shownWriteColumns(CUSTOMER_TABLE);
+const CUSTOMER_RECORD = recordColumns(CUSTOMER_TABLE).join(', ');
+/** A newer copy that differs in these is written (its source_version alone is no change). */
+const CUSTOMER_STORED = CUSTOMER_COLUMNS.filter((c) => c !== 'source_version');
 
 /** The shown columns as one comparable value (`alias.` prefixes them when given). */
 const shown = (columns: string[], alias = '') => `jsonb_build_array(${columns.map((c) => alias + c).join(', ')})`;
@@ -129,14 +100,15 @@ export class TicketWriteRepository {
     const ids = page.tickets.map((t) => String(t.external_id));
     // The description comes from the messages, which an initial sync stores before their tickets.
     await this.refreshDescriptions(m, scope, ids);
-    return { written: page.tickets.length, changedTicketIds: [...new Set([...customerChanged, ...rows.map((r) => r.external_id)])] };
+    // Counted: ticket rows of this page inserted or changed (not those only stamped for the sweep).
+    return { written: rows.length, changedTicketIds: [...new Set([...customerChanged, ...rows.map((r) => r.external_id)])] };
   }
 
   /** Upserts a page of messages; a message moved to another ticket changes both tickets. */
   async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[]): Promise<WriteResult> {
     if (!messages.length) return { written: 0, changedTicketIds: [] };
     const before = await this.before(m, scope, 'messages', MESSAGE_SHOWN, messages, 'ticket_external_id');
-    const rows = await queryRows<{ ticket_id: string }>(
+    const rows = await queryRows<{ ticket_id: string; messages: number }>(
       m,
       `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${MESSAGE_RECORD})),
        before AS (SELECT * FROM unnest($4::bigint[], $5::jsonb[], $6::bigint[]) AS b(external_id, shown, ticket_external_id)),
@@ -151,12 +123,14 @@ export class TicketWriteRepository {
          RETURNING external_id, ticket_external_id, ${shown(MESSAGE_SHOWN)} AS shown),
        changed AS (SELECT w.ticket_external_id AS now_in, b.ticket_external_id AS was_in FROM written w
                     LEFT JOIN before b ON b.external_id = w.external_id
-                   WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown)
-       SELECT now_in::text AS ticket_id FROM changed UNION SELECT was_in::text FROM changed WHERE was_in IS NOT NULL`,
+                   WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown),
+       touched AS (SELECT now_in AS id FROM changed UNION SELECT was_in FROM changed WHERE was_in IS NOT NULL)
+       -- every row also says how many messages changed (no changed message: no row)
+       SELECT id::text AS ticket_id, (SELECT count(*) FROM changed)::int AS messages FROM touched`,
       [scope.tenantId, scope.connectorId, toJson(messages), ...before],
     );
     await this.refreshDescriptions(m, scope, [...new Set(messages.map((msg) => String(msg.ticket_external_id)))]);
-    return { written: messages.length, changedTicketIds: rows.map((r) => r.ticket_id) };
+    return { written: rows[0]?.messages ?? 0, changedTicketIds: rows.map((r) => r.ticket_id) };
   }
 
   /** Soft-deletes; `written` counts those live until now (they are the changed ones). */
@@ -264,23 +238,22 @@ export class TicketWriteRepository {
    */
   private async upsertCustomers(m: EntityManager, scope: WriteScope, customers: CustomerWriteRow[]): Promise<string[]> {
     if (!customers.length) return [];
-    const before = await this.before(m, scope, 'customers', ['email', 'name'], customers);
+    const before = await this.before(m, scope, 'customers', CUSTOMER_SHOWN, customers);
     const changed = await queryRows<{ external_id: string }>(
       m,
-      `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(external_id bigint, email text, name text, payload jsonb, source_version timestamptz)),
-       before AS (SELECT b.external_id, b.shown->>0 AS email, b.shown->>1 AS name
-                    FROM unnest($4::bigint[], $5::jsonb[]) AS b(external_id, shown)),
+      `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${CUSTOMER_RECORD})),
+       before AS (SELECT * FROM unnest($4::bigint[], $5::jsonb[]) AS b(external_id, shown)),
        written AS (
-         INSERT INTO customers (tenant_id, connector_id, external_id, email, name, payload, source_version, synced_at)
-         SELECT $1, $2, x.external_id, x.email, x.name, x.payload, x.source_version, now() FROM x
+         INSERT INTO customers (tenant_id, connector_id, external_id, ${CUSTOMER_COLUMNS.join(', ')}, synced_at)
+         SELECT $1, $2, x.external_id, ${CUSTOMER_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
          ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
-           email = EXCLUDED.email, name = EXCLUDED.name, payload = EXCLUDED.payload, source_version = EXCLUDED.source_version, synced_at = EXCLUDED.synced_at
+           ${CUSTOMER_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = EXCLUDED.synced_at
          -- an older copy never overwrites a newer one
          WHERE (customers.source_version IS NULL OR EXCLUDED.source_version >= customers.source_version)
-           AND (customers.email, customers.name, customers.payload) IS DISTINCT FROM (EXCLUDED.email, EXCLUDED.name, EXCLUDED.payload)
-         RETURNING external_id, email, name)
+           AND ${differs('customers', CUSTOMER_STORED)}
+         RETURNING external_id, ${shown(CUSTOMER_SHOWN)} AS shown)
        SELECT w.external_id::text AS external_id FROM written w LEFT JOIN before b ON b.external_id = w.external_id
-        WHERE b.external_id IS NULL OR (b.email, b.name) IS DISTINCT FROM (w.email, w.name)`,
+        WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown`,
       [scope.tenantId, scope.connectorId, toJson(customers), ...before],
     );
     if (!changed.length) return [];

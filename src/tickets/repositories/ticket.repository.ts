@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedReads } from '../../database/prepared-reads';
 import { isoMicrosSql } from '../../database/sql-timestamps';
-import type { TicketWhere } from '../queries/ticket-where.builder';
+import { TICKET_READ_COLUMNS, TicketRow } from '../model/ticket.table';
+import { selectList } from './column-sql';
 import type { IncludeSql } from './ticket-includes.repository';
-import { TicketRow } from './ticket-rows';
+import type { TicketWhere } from './ticket-where';
 
+/** The columns of TicketRow (alias `t`), from the column table. */
 export const TICKET_COLUMNS = `
-  t.id, t.connector_id, t.external_id::text AS external_id, t.subject,
-  coalesce(nullif(t.description, ''), t.excerpt) AS description,
-  t.status, t.priority, t.channel, t.via, t.language, t.tags, t.messages_count,
-  t.created_at, t.updated_at, t.closed_at, t.last_message_at, t.trashed_at, t.deleted_at,
-  t.customer_external_id::text AS customer_external_id, t.customer_email, t.customer_name,
-  ${isoMicrosSql('t.updated_at')} AS updated_at_key`;
+  ${selectList('t', TICKET_READ_COLUMNS, {
+    description: `coalesce(nullif(t.description, ''), t.excerpt)`,
+    updated_at_key: isoMicrosSql('t.updated_at'),
+  })}`;
 
 const ORDER = 'ORDER BY t.updated_at DESC, t.id DESC';
 /** No includes: the page statement as it is. */

@@ -48,16 +48,34 @@ export const EVENT_TYPES = [
   'ticket-unmarked-spam',
   'ticket-untrashed',
   'ticket-updated',
+  // Issue 24 (users, teams, tags, a ticket's history); docs/gorgias-api.md marks which are confirmed.
+  'user-created',
+  'user-updated',
+  'user-deleted',
+  'team-created',
+  'team-updated',
+  'team-deleted',
+  'tag-created',
+  'tag-deleted',
+  'tag-merged',
+  'ticket-tags-added',
+  'ticket-tags-removed',
+  'ticket-unassigned',
+  'ticket-team-assigned',
+  'ticket-team-unassigned',
 ];
+
+/** Survey event types: assumed names, known only with the `surveyEvents` option. */
+const SURVEY_EVENT_TYPES = ['satisfaction-survey-created', 'satisfaction-survey-updated'];
 
 /**
  * `types` is an array sent as repeated keys (`types=a&types=b`); each value is one type, so a
  * comma-joined value is an unknown type and answers 400 like the real validation.
  */
-function parseTypes(values: string[]): string[] | undefined {
+function parseTypes(values: string[], known: string[]): string[] | undefined {
   const errors: Record<string, string[]> = {};
   values.forEach((v, i) => {
-    if (!EVENT_TYPES.includes(v)) errors[String(i)] = [`Must be one of: ${EVENT_TYPES.join(', ')}.`];
+    if (!known.includes(v)) errors[String(i)] = [`Must be one of: ${known.join(', ')}.`];
   });
   if (Object.keys(errors).length) throw new ApiError(400, 'Invalid query parameters.', { types: errors });
   return values.length ? values : undefined;
@@ -83,7 +101,7 @@ export const eventRoutes: Route[] = [
           order,
           limit: parseLimit(q),
           cursor: parseCursor(q),
-          types: parseTypes(q.getAll('types')),
+          types: parseTypes(q.getAll('types'), acct.behaviour().surveyEvents ? [...EVENT_TYPES, ...SURVEY_EVENT_TYPES] : EVENT_TYPES),
           objectType: one(q, 'object_type'),
           objectId: parseIntParam(q, 'object_id'),
           userId: parseUserIds(q.getAll('user_ids')),

@@ -1,5 +1,6 @@
 /** The route table of the simulated REST API and the lookup that tells 404 (no such path) from 405. */
 import { accountRoutes } from './account.routes';
+import { coverageRoutes } from './coverage.routes';
 import { customerRoutes } from './customers.routes';
 import { eventRoutes } from './events.routes';
 import { integrationRoutes } from './integrations.routes';
@@ -9,7 +10,15 @@ import { ticketRoutes } from './tickets.routes';
 
 export type { Route, RouteContext } from './route';
 
-const ROUTES: Route[] = [...accountRoutes, ...ticketRoutes, ...messageRoutes, ...customerRoutes, ...eventRoutes, ...integrationRoutes];
+const ROUTES: Route[] = [
+  ...accountRoutes,
+  ...ticketRoutes,
+  ...messageRoutes,
+  ...customerRoutes,
+  ...eventRoutes,
+  ...integrationRoutes,
+  ...coverageRoutes,
+];
 
 export interface RouteMatch {
   route: Route | null;

@@ -1,21 +1,22 @@
 import { GorgiasApiError } from '../../../src/gorgias/gorgias-api.error';
-import type { GorgiasClient } from '../../../src/gorgias/gorgias-client';
 import { GorgiasEvent, GorgiasMessage, GorgiasPage, GorgiasTicket } from '../../../src/gorgias/gorgias.types';
+import type { HelpdeskSource } from '../../../src/sync/engine/source/helpdesk-source';
 
 type Order = string | undefined;
 
 /**
- * An in-memory Gorgias account behind the GorgiasClient methods the stages call: cursor pages in
+ * An in-memory Gorgias account behind the engine's helpdesk source port (what the stages call): cursor pages in
  * the asked order, GET of one ticket (404 once removed). Not an HTTP server: for the integration tier only.
  */
-export class FakeGorgiasClient {
+export class FakeGorgiasClient implements HelpdeskSource {
   readonly stats = { requests: 0, rateLimitWaits: 0, retries: 0 };
   readonly tickets = new Map<number, GorgiasTicket>();
   readonly messages = new Map<number, GorgiasMessage>();
   readonly events: GorgiasEvent[] = [];
 
-  asClient(): GorgiasClient {
-    return this as unknown as GorgiasClient;
+  /** The port the stages are given (the fake implements it; no cast). */
+  asClient(): HelpdeskSource {
+    return this;
   }
 
   putTicket(t: GorgiasTicket): void {

@@ -1,6 +1,6 @@
-import { GorgiasClient } from '../../../src/gorgias/gorgias-client';
 import { RunObserverRegistry } from '../../../src/sync/engine/run-observer';
-import { RunServices, RunSession } from '../../../src/sync/engine/run-session';
+import { RunServices, RunSession } from '../../../src/sync/engine/session/run-session';
+import type { HelpdeskSource } from '../../../src/sync/engine/source/helpdesk-source';
 import { SyncCursorRepository } from '../../../src/sync/repositories/sync-cursor.repository';
 import { SyncLogRepository } from '../../../src/sync/repositories/sync-log.repository';
 import { SyncQuarantineRepository } from '../../../src/sync/repositories/sync-quarantine.repository';
@@ -32,6 +32,6 @@ export async function claimedRun(db: IntegrationDb, services: RunServices, owner
 }
 
 /** A session for the claim `run` was returned by (fenced by its token). */
-export function sessionOf(run: SyncRunRow, client: GorgiasClient, services: RunServices): RunSession {
+export function sessionOf(run: SyncRunRow, client: HelpdeskSource, services: RunServices): RunSession {
   return new RunSession(run, run.leaseToken!, client, { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
 }

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, Int } from '@nestjs/graphql';
-import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { SyncLogLevel, SyncMode } from '../../sync-run.types';
 
 const UUID_MESSAGE = 'must be the id of a connector (a UUID), as returned by the connectors query';
@@ -15,8 +15,9 @@ export class TriggerSyncArgs {
   mode: SyncMode = SyncMode.INCREMENTAL;
 }
 
+/** A page of something of one connector. */
 @ArgsType()
-export class SyncRunsArgs {
+class ConnectorPageArgs {
   @Field(() => ID)
   @IsUUID('all', { message: UUID_MESSAGE })
   connectorId: string;
@@ -26,7 +27,21 @@ export class SyncRunsArgs {
 }
 
 @ArgsType()
-export class SyncLogsArgs extends SyncRunsArgs {
+export class SyncRunsArgs extends ConnectorPageArgs {
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description:
+      'false: leave out quiet runs (succeeded without changing anything, e.g. a poll that only re-read its overlap window). ' +
+      'Failed, cancelled, queued and running runs are always listed.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  includeQuiet?: boolean = true;
+}
+
+@ArgsType()
+export class SyncLogsArgs extends ConnectorPageArgs {
   @Field(() => ID, { nullable: true })
   @IsOptional()
   @IsUUID('all', { message: 'must be the id of a sync run (a UUID)' })

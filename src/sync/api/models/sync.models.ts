@@ -18,8 +18,14 @@ export class SyncRun {
   @Field({ description: 'What the run is doing now, e.g. "reading messages".' }) phase: string;
   @Field(() => GraphQLISODateTime, { nullable: true }) startedAt: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt: Date | null;
-  @Field(() => Int) ticketsSynced: number;
-  @Field(() => Int) messagesSynced: number;
+  @Field(() => Int, {
+    description: 'Tickets the run stored new or changed (a ticket read again unchanged is not counted; see ticketsRead).',
+  })
+  ticketsSynced: number;
+  @Field(() => Int, { description: 'Messages the run stored new or changed (see messagesRead).' }) messagesSynced: number;
+  @Field(() => Int, { description: 'Tickets the run read from Gorgias, changed or not.' }) ticketsRead: number;
+  @Field(() => Int, { description: 'Messages the run read from Gorgias, changed or not.' }) messagesRead: number;
+  @Field({ description: 'Whether the run changed any stored ticket or message (synced or deleted something).' }) changed: boolean;
   @Field(() => Int) ticketsDeleted: number;
   @Field(() => Int) apiRequests: number;
   @Field(() => Int, { description: 'Times the run waited for the Gorgias rate limit.' }) rateLimitWaits: number;

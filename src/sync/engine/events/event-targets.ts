@@ -1,6 +1,4 @@
-import { datetimeMs } from '../../../gorgias/gorgias-datetime';
-import { GorgiasEvent } from '../../../gorgias/gorgias.types';
-import { SYNC_EVENT_TYPES, TICKET_DELETION_EVENT_TYPES } from '../../sync.constants';
+import { SourceEvent, sourceTimeMs, SYNC_EVENT_TYPES, TICKET_DELETION_EVENT_TYPES } from '../source/helpdesk-source';
 
 /** What a batch of Gorgias events asks the connector to do. */
 export interface EventTargets {
@@ -26,7 +24,7 @@ export function idOf(value: unknown): string | null {
  * Message events name only the message unless the account puts `ticket_id` in `data`;
  * `ticket-merged` names the target (and the source only in `data.merged_ticket_id`).
  */
-export function eventTargets(events: GorgiasEvent[], sinceMs: number, alreadyHandled: ReadonlySet<string>): EventTargets {
+export function eventTargets(events: SourceEvent[], sinceMs: number, alreadyHandled: ReadonlySet<string>): EventTargets {
   const deleted = new Set<string>();
   const tickets = new Set<string>();
   const messages = new Set<string>();
@@ -34,7 +32,7 @@ export function eventTargets(events: GorgiasEvent[], sinceMs: number, alreadyHan
   for (const e of events) {
     if (!e || typeof e !== 'object' || !SYNC_EVENT_TYPES.includes(e.type)) continue;
     const at = e.created_datetime;
-    if (!(datetimeMs(at) >= sinceMs)) continue;
+    if (!(sourceTimeMs(at) >= sinceMs)) continue;
     const eventId = idOf(e.id);
     if (eventId) {
       handled.push({ id: eventId, at });

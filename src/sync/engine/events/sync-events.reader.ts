@@ -1,10 +1,8 @@
-import { GorgiasApiError } from '../../../gorgias/gorgias-api.error';
-import { datetimeMs } from '../../../gorgias/gorgias-datetime';
-import { GorgiasEvent } from '../../../gorgias/gorgias.types';
-import { PAGE_SIZE, SYNC_EVENT_OBJECT_TYPES, SYNC_EVENT_TYPES } from '../../sync.constants';
-import { RunSession } from '../run-session';
+import { PAGE_SIZE } from '../../sync.constants';
+import { RunSession } from '../session/run-session';
+import { HelpdeskApiError, SourceEvent, sourceTimeMs, SYNC_EVENT_OBJECT_TYPES, SYNC_EVENT_TYPES } from '../source/helpdesk-source';
 
-const isBadRequest = (e: unknown) => e instanceof GorgiasApiError && e.code === 'BAD_REQUEST';
+const isBadRequest = (e: unknown) => e instanceof HelpdeskApiError && e.code === 'BAD_REQUEST';
 
 /**
  * Reads the events an incremental run acts on, created since `since`, in as few calls as the
@@ -14,15 +12,15 @@ const isBadRequest = (e: unknown) => e instanceof GorgiasApiError && e.code === 
  * date on its side. Without access to events (403) or when even that is refused, it warns and
  * returns nothing: deletions are then only found by a FULL sync.
  */
-export async function readSyncEvents(session: RunSession, since: Date): Promise<GorgiasEvent[]> {
-  const client = session.client;
+export async function readSyncEvents(session: RunSession, since: Date): Promise<SourceEvent[]> {
+  const client = session.source;
   const createdAfter = since.toISOString();
-  const events: GorgiasEvent[] = [];
+  const events: SourceEvent[] = [];
   const walk = async (fetch: (cursor?: string) => ReturnType<typeof client.listEvents>, stopAtSince = false) => {
     for await (const page of client.paginate(fetch)) {
       events.push(...page.data);
       const oldest = page.data[page.data.length - 1];
-      if (stopAtSince && (!oldest || datetimeMs(oldest.created_datetime) < since.getTime())) break;
+      if (stopAtSince && (!oldest || sourceTimeMs(oldest.created_datetime) < since.getTime())) break;
     }
   };
   try {
@@ -50,7 +48,7 @@ export async function readSyncEvents(session: RunSession, since: Date): Promise<
     await walk((cursor) => client.listEvents({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' }), true);
     return events;
   } catch (e) {
-    if (!(e instanceof GorgiasApiError && (e.code === 'PERMISSION_DENIED' || e.code === 'BAD_REQUEST'))) throw e;
+    if (!(e instanceof HelpdeskApiError && (e.code === 'PERMISSION_DENIED' || e.code === 'BAD_REQUEST'))) throw e;
     await session.logs.warn(
       session.scope,
       e.code === 'PERMISSION_DENIED'

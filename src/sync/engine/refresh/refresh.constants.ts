@@ -15,3 +15,20 @@ export const REFRESH_MESSAGES_MARGIN_MS = 30_000;
 export const REFRESH_MAX_MESSAGE_PAGES = 3;
 /** Successful REFRESH runs (and their log line) are kept this long, the other runs SYNC_HISTORY_RETENTION_DAYS. */
 export const REFRESH_RUN_RETENTION_DAYS = 2;
+/** A refresh request held this long (its connector not ACTIVE since) is deleted: the connector's next walk reads the change. */
+export const WEBHOOK_REQUEST_MAX_AGE_MS = 24 * 60 * 60_000;
+/** How often each scheduler instance deletes what webhooks left behind (old requests, rate counters, 404 memories). */
+export const WEBHOOK_BACKLOG_PRUNE_INTERVAL_MS = 5 * 60_000;
+/**
+ * A ticket id Gorgias answered 404 for (forged, deleted or merged away) is skipped at the intake this
+ * long: repeating it costs the sender nothing but the 202. Short, as a forged id just above the newest
+ * ticket may become real; the refresh's first page and the polls read such a ticket anyway.
+ */
+export const WEBHOOK_MISSING_TICKET_TTL_MS = 60 * 60_000;
+/**
+ * A webhook for a ticket re-read less than this ago is due only this long after that read: one id
+ * posted over and over makes a run every few seconds, not one per delivery, while a real second
+ * change (a reply, then a status change) shows at most this much later. Under
+ * REFRESH_MESSAGES_MARGIN_MS, so the batch's messages window still covers the change.
+ */
+export const REFRESH_REREAD_DEFER_MS = 3_000;

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { datetimeMs } from '../../../gorgias/gorgias-datetime';
 import { TicketReconcileRepository } from '../../../tickets/repositories/ticket-reconcile.repository';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { MAX_REMEMBERED_EVENT_IDS, WATERMARK_OVERLAP_MS } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
 import { eventTargets } from '../events/event-targets';
 import { readSyncEvents } from '../events/sync-events.reader';
-import { RunSession } from '../run-session';
-import { storeOrder, TicketRefresher } from '../ticket-refresher';
+import { RunSession } from '../session/run-session';
+import { storeOrder, TicketRefresher } from '../source/ticket-refresher';
 import { SyncStageRunner, Watermarks } from './sync-stage';
+import { sourceTimeMs } from '../source/helpdesk-source';
 
 /** Tickets re-read per page transaction (the reads happen before it opens). */
 const REFRESH_BATCH = 20;
@@ -38,12 +38,12 @@ export class EventsStage implements SyncStageRunner {
     let handled: { id: string; at: string }[] = [];
     if (since) {
       const events = await readSyncEvents(session, since);
-      for (const e of events) if (!newest || datetimeMs(e?.created_datetime) > datetimeMs(newest)) newest = e.created_datetime;
+      for (const e of events) if (!newest || sourceTimeMs(e?.created_datetime) > sourceTimeMs(newest)) newest = e.created_datetime;
       const targets = eventTargets(events, since.getTime(), await cursors.handledIds(session.scope.connectorId, 'events'));
       handled = targets.handled;
       if (targets.deletedTicketIds.length) {
         await session.page(async (tx, changes) => {
-          session.ticketsDeleted += changes.addDeletions(
+          session.tally.ticketsDeleted += changes.addDeletions(
             await this.write.markTicketsDeleted(tx, session.scope, targets.deletedTicketIds, new Date()),
           );
         });
@@ -53,11 +53,11 @@ export class EventsStage implements SyncStageRunner {
       await this.refresh(session, ticketIds);
     }
     // The first run starts the events watermark now: nothing synced before can have been deleted since.
-    const candidate = newest && datetimeMs(newest) > 0 ? new Date(datetimeMs(newest)) : (session.run.startedAt ?? new Date());
+    const candidate = newest && sourceTimeMs(newest) > 0 ? new Date(sourceTimeMs(newest)) : (session.run.startedAt ?? new Date());
     const effective = watermark && watermark > candidate ? watermark : candidate;
     const windowStart = effective.getTime() - WATERMARK_OVERLAP_MS;
     const remembered = handled
-      .filter((h) => datetimeMs(h.at) >= windowStart)
+      .filter((h) => sourceTimeMs(h.at) >= windowStart)
       .map((h) => h.id)
       .slice(-MAX_REMEMBERED_EVENT_IDS);
     await session.page(async (tx) => {
@@ -73,7 +73,7 @@ export class EventsStage implements SyncStageRunner {
     const totals = { tickets: 0, messages: 0, removed: 0, deleted: 0 };
     for (let i = 0; i < ticketIds.length; i += REFRESH_BATCH) {
       const reads = await this.refresher.readAll(
-        session.client,
+        session.source,
         session.services.dataSource.manager,
         session.scope,
         ticketIds.slice(i, i + REFRESH_BATCH),
@@ -84,9 +84,10 @@ export class EventsStage implements SyncStageRunner {
         identify: (read) => ({ type: 'ticket', id: read.externalId }),
         store: async (tx, items, changes) => {
           const r = await this.refresher.storeAll(tx, session.scope, items, changes);
-          session.ticketsSynced += r.tickets;
-          session.messagesSynced += r.messages;
-          session.ticketsDeleted += r.deleted;
+          session.tally.ticketsRead += r.tickets;
+          session.tally.ticketsSynced += r.ticketsChanged;
+          session.tally.messagesSynced += r.messages;
+          session.tally.ticketsDeleted += r.deleted;
           totals.tickets += r.tickets;
           totals.messages += r.messages;
           totals.removed += r.removed;

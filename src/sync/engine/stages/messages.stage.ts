@@ -1,19 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { toMessageRows } from '../../../gorgias/mappers/message.mapper';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
+import { TicketStore } from '../source/ticket-store';
 import { PAGE_SIZE } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
-import { RunSession } from '../run-session';
+import { RunSession } from '../session/run-session';
 import { walkList } from './list-walk';
 import { SyncStageRunner, Watermarks } from './sync-stage';
 
 /** `GET /api/messages`, 100 per page across all tickets (not one call per ticket), newest first. */
 @Injectable()
 export class MessagesStage implements SyncStageRunner {
-  constructor(private readonly write: TicketWriteRepository) {}
+  private readonly store: TicketStore;
+
+  constructor(write: TicketWriteRepository) {
+    this.store = new TicketStore(write);
+  }
 
   run(session: RunSession, next: SyncStage, watermarks: Watermarks): Promise<void> {
-    const client = session.client;
+    const client = session.source;
     return walkList(session, next, watermarks.messages, {
       stream: 'messages',
       fetch: (cursor) => client.listMessages({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' }),
@@ -21,7 +25,7 @@ export class MessagesStage implements SyncStageRunner {
       timestamp: (msg) => msg.created_datetime,
       idOf: (item) => item.id,
       apply: async (tx, items, changes) => {
-        session.messagesSynced += changes.addMessages(await this.write.upsertMessages(tx, session.scope, toMessageRows(items)));
+        session.tally.messagesSynced += await this.store.messages(tx, session.scope, items, changes);
       },
     });
   }

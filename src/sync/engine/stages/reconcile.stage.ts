@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MessageCountMismatch, TicketReconcileRepository } from '../../../tickets/repositories/ticket-reconcile.repository';
 import { MAX_RECONCILED_TICKETS_PER_RUN, MAX_TRASHED_TICKETS_READ_PER_RUN } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
-import { RunSession } from '../run-session';
-import { RefreshResult, storeOrder, TicketRefresher } from '../ticket-refresher';
+import { RunSession } from '../session/run-session';
+import { RefreshResult, storeOrder, TicketRefresher } from '../source/ticket-refresher';
 import { SyncStageRunner } from './sync-stage';
 
 /** Trashed tickets read per page transaction. */
@@ -51,13 +51,14 @@ export class ReconcileStage implements SyncStageRunner {
         `Ticket ${mismatch.externalId}: Gorgias reports ${mismatch.expected} messages but ${mismatch.stored} were stored; ${outcome(result, expected)}.`,
       );
     }
-    await session.page(async () => session.advance(next));
+    // advance() only moves the checkpoint this page commits; nothing to await.
+    await session.page(() => Promise.resolve(session.advance(next)));
   }
 
   /** Reads a batch of trashed tickets (no transaction open), then stores them in one page. Returns the messages stored. */
   private async readTrashed(session: RunSession, batch: MessageCountMismatch[]): Promise<number> {
     const reads = await this.refresher.readMany(
-      session.client,
+      session.source,
       batch.map((m) => m.externalId),
     );
     let stored = 0;
@@ -68,8 +69,8 @@ export class ReconcileStage implements SyncStageRunner {
       store: async (tx, items, changes) => {
         const r = await this.refresher.storeAll(tx, session.scope, items, changes);
         for (const { externalId, snapshot } of items) if (snapshot) await this.reconcile.markReconciled(tx, session.scope, externalId);
-        session.messagesSynced += r.messages;
-        session.ticketsDeleted += r.deleted;
+        session.tally.messagesSynced += r.messages;
+        session.tally.ticketsDeleted += r.deleted;
         stored += r.messages;
       },
     });
@@ -82,7 +83,7 @@ export class ReconcileStage implements SyncStageRunner {
     mismatch: MessageCountMismatch,
     counted: boolean,
   ): Promise<{ result: RefreshResult | null; expected: number; quarantined: boolean }> {
-    const snapshot = await this.refresher.read(session.client, mismatch.externalId);
+    const snapshot = await this.refresher.read(session.source, mismatch.externalId);
     let result: RefreshResult | null = null;
     // The ticket and its messages are one item: refused by the database, it is quarantined (and named in the log).
     const { quarantined } = await session.itemPage({
@@ -90,15 +91,16 @@ export class ReconcileStage implements SyncStageRunner {
       identify: (externalId) => ({ type: 'ticket', id: externalId }),
       store: async (tx, _items, changes) => {
         if (!snapshot) {
-          if (await this.refresher.storeGone(tx, session.scope, mismatch.externalId, changes)) session.ticketsDeleted += 1;
+          if (await this.refresher.storeGone(tx, session.scope, mismatch.externalId, changes)) session.tally.ticketsDeleted += 1;
           return;
         }
         result = await this.refresher.store(tx, session.scope, snapshot, changes);
-        session.messagesSynced += result.stored;
+        session.tally.messagesSynced += result.stored;
         await this.reconcile.markReconciled(tx, session.scope, mismatch.externalId);
       },
-      then: async () => {
+      then: () => {
         if (counted && snapshot) session.checkpoint.reconciled = (session.checkpoint.reconciled ?? 0) + 1;
+        return Promise.resolve();
       },
     });
     return { result, expected: snapshot?.ticket.messages_count ?? mismatch.expected, quarantined: quarantined > 0 };

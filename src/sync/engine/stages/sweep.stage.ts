@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { SyncStage } from '../../sync-run.types';
-import { RunSession } from '../run-session';
+import { RunSession } from '../session/run-session';
 import { SyncStageRunner } from './sync-stage';
 
 /** FULL: tickets not seen since the run started have vanished from Gorgias. */
@@ -26,7 +26,7 @@ export class SweepStage implements SyncStageRunner {
     await session.page(async (tx, changes) => {
       const since = session.run.startedAt ?? session.run.createdAt;
       const vanished = changes.addDeletions(await this.write.markTicketsNotSeenSinceDeleted(tx, session.scope, since));
-      session.ticketsDeleted += vanished;
+      session.tally.ticketsDeleted += vanished;
       session.advance(next);
       if (vanished) await session.logs.info(session.scope, `${vanished} tickets no longer in Gorgias were marked deleted.`, tx);
     });

@@ -1,5 +1,5 @@
 import { SyncStage, SyncStream } from '../../sync-run.types';
-import { RunSession } from '../run-session';
+import { RunSession } from '../session/run-session';
 
 /** The streams' watermarks when the run started this attempt. */
 export type Watermarks = Partial<Record<SyncStream, Date | null>>;

@@ -1,20 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { toCustomerRows } from '../../../gorgias/mappers/customer.mapper';
-import { toTicketRows } from '../../../gorgias/mappers/ticket.mapper';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
+import { TicketStore } from '../source/ticket-store';
 import { PAGE_SIZE } from '../../sync.constants';
 import { SyncMode, SyncStage } from '../../sync-run.types';
-import { RunSession } from '../run-session';
+import { RunSession } from '../session/run-session';
 import { walkList } from './list-walk';
 import { SyncStageRunner, Watermarks } from './sync-stage';
 
 /** `GET /api/tickets`, newest first, down to the watermark (everything on an initial or FULL run). */
 @Injectable()
 export class TicketsStage implements SyncStageRunner {
-  constructor(private readonly write: TicketWriteRepository) {}
+  private readonly store: TicketStore;
+
+  constructor(write: TicketWriteRepository) {
+    this.store = new TicketStore(write);
+  }
 
   run(session: RunSession, next: SyncStage, watermarks: Watermarks): Promise<void> {
-    const client = session.client;
+    const client = session.source;
     const initial = !!session.checkpoint.initial;
     // A FULL run's sweep marks what it did not stamp since the run started: every ticket seen is stamped.
     const seenSince = session.run.mode === SyncMode.FULL ? (session.run.startedAt ?? session.run.createdAt) : null;
@@ -30,8 +33,7 @@ export class TicketsStage implements SyncStageRunner {
       watermarkOf: (t) => t.updated_datetime,
       idOf: (item) => item.id,
       apply: async (tx, items, changes) => {
-        const page = { tickets: toTicketRows(items), customers: toCustomerRows(items) };
-        session.ticketsSynced += changes.addTickets(await this.write.upsertTickets(tx, session.scope, page, seenSince));
+        session.tally.ticketsSynced += await this.store.tickets(tx, session.scope, items, changes, seenSince);
       },
     });
   }

@@ -1,0 +1,153 @@
+/**
+ * What every case of `npm run bench:sync` runs on: the simulator in its own process (so RSS measures the
+ * gateway alone), an embedded PostgreSQL, the gateway in this process, and one initial sync from Save &
+ * Activate to SUCCEEDED, with the simulator's counts before and after.
+ */
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../src/app.module';
+import { signToken } from '../src/auth/auth.service';
+import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+
+export const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
+export const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
+export const CLOCK_SCALE = Number(process.env.BENCH_CLOCK_SCALE ?? 10);
+export const RATE_LIMIT = 40;
+export const WINDOW_SECONDS = 20;
+export const EMAIL = 'bench@acme.test';
+export const KEY = 'bench-key-0001';
+const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
+
+async function startSimulator(
+  port: number,
+  subdomain: string,
+  extra: string[],
+  size = { tickets: TICKETS, messages: MESSAGES },
+): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.resolve(__dirname, '../test/gorgias-simulator/cli.ts'),
+      '--port',
+      String(port),
+      '--subdomain',
+      subdomain,
+      '--email',
+      EMAIL,
+      '--api-key',
+      KEY,
+      '--tickets',
+      String(size.tickets),
+      '--messages',
+      String(size.messages),
+      '--seed',
+      '42',
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes(`127.0.0.1:${port}`)) resolve();
+    });
+    child.on('exit', (c) => reject(new Error(`simulator exited ${c}: ${out}`)));
+  });
+  return child;
+}
+
+export async function control(port: number, route: string): Promise<any> {
+  const res = await fetch(`http://127.0.0.1:${port}/__control/${route}`);
+  return res.json();
+}
+
+export interface RunOptions {
+  size?: { tickets: number; messages: number };
+  /** Started before Save & Activate, stopped when the run ends. */
+  alongside?: (simPort: number, sub: string) => Promise<{ stop(): Promise<unknown> }>;
+}
+
+export async function runOnce(label: string, simArgs: string[], opts: RunOptions = {}) {
+  const size = opts.size ?? { tickets: TICKETS, messages: MESSAGES };
+  const dir = mkdtempSync(path.join(tmpdir(), 'cxconnect-bench-'));
+  chmodSync(dir, 0o755);
+  const db = await startEmbeddedPostgres(path.join(dir, 'pg'));
+  const simPort = await freePort();
+  const sub = 'bench';
+  const sim = await startSimulator(simPort, sub, simArgs, size);
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    AUTH_JWT_SECRET: SECRET,
+    SECRETS_ENCRYPTION_KEYS: `b1:${Buffer.alloc(32, 1).toString('base64')}`,
+    GORGIAS_BASE_URL: `http://127.0.0.1:${simPort}/{subdomain}`,
+    SYNC_SCHEDULER_ENABLED: 'true',
+    SYNC_TICK_SECONDS: '1',
+    LOG_LEVEL: 'warn',
+  });
+  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const token = signToken({ tenantId: 'bench', role: 'admin' }, SECRET);
+  const gql = async (query: string, variables?: object) =>
+    (
+      await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      })
+    ).json() as Promise<any>;
+
+  let peakRss = process.memoryUsage().rss;
+  const rssBefore = peakRss;
+  // RSS by quarter of the run: flat memory means the later quarters do not keep growing.
+  const quarterPeaks = [0, 0, 0, 0];
+  let progress = 0;
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    peakRss = Math.max(peakRss, rss);
+    const q = Math.min(3, Math.floor(progress * 4));
+    quarterPeaks[q] = Math.max(quarterPeaks[q], rss);
+  }, 100);
+  const created = await gql(
+    `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "${sub}" }) { id } }`,
+  );
+  const id = created.data.createGorgiasConnector.id;
+  const other = await opts.alongside?.(simPort, sub);
+  if (other) await new Promise((r) => setTimeout(r, 2000)); // the other integration is already at its pace
+  const statsBefore = await control(simPort, `${sub}/stats`);
+  const started = Date.now();
+  await gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
+  let run: any;
+  for (;;) {
+    run = (
+      await gql(
+        `query($id: ID!) { connector(id: $id) { latestRun { status apiRequests rateLimitWaits ticketsSynced messagesSynced error startedAt finishedAt } } }`,
+        { id },
+      )
+    ).data.connector.latestRun;
+    if (run && ['SUCCEEDED', 'FAILED'].includes(run.status)) break;
+    if (run) progress = (run.ticketsSynced + run.messagesSynced) / (size.tickets + size.messages);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const wallMs = Date.now() - started;
+  clearInterval(sampler);
+  const statsAfter = await control(simPort, `${sub}/stats`);
+  const otherCounts = await other?.stop();
+  await app.close();
+  sim.kill('SIGTERM');
+  await db.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return { label, run, wallMs, peakRss, rssBefore, quarterPeaks, statsBefore, statsAfter, other: otherCounts as any };
+}
+
+export function mb(n: number) {
+  return `${(n / 1024 / 1024).toFixed(0)} MB`;
+}

@@ -1,0 +1,90 @@
+import { freshnessNode } from './connector-badges.js';
+import { intervalLabel } from './connector-fields.js';
+import { ago, duration, el, plural, when } from './dom.js';
+
+const ACTIVE_RUN = ['RUNNING', 'QUEUED'];
+
+/** When syncs happen, as they really do: polling (no webhooks) checks far more often than the interval. */
+export function schedule(c) {
+  const every = intervalLabel(c.syncIntervalMinutes);
+  if (c.status !== 'ACTIVE') return `every ${every} once active (${c.status.toLowerCase()}: no syncs now)`;
+  const running = c.latestRun && ACTIVE_RUN.includes(c.latestRun.status);
+  let next = '';
+  if (c.nextSyncAt) {
+    const due = new Date(c.nextSyncAt).getTime() <= Date.now();
+    next = due ? (running ? ', due: waiting for the current run' : ', due now') : `, next ${ago(c.nextSyncAt)}`;
+  }
+  if (c.realtime?.mode === 'POLLING') {
+    const gap = c.lastSyncedAt && c.nextSyncAt ? (new Date(c.nextSyncAt) - new Date(c.lastSyncedAt)) / 1000 : null;
+    const cadence = gap && gap > 0 && gap < c.syncIntervalMinutes * 60 - 5 ? `about every ${duration(gap)}` : 'often';
+    return `polls Gorgias ${cadence} (no webhooks); every ${every} once webhooks arrive${next}`;
+  }
+  return `every ${every}, webhooks bring changes within seconds${next}`;
+}
+
+/**
+ * The facts of a connector. `update` takes a fresher copy (the list's 10 s poll, so list and facts
+ * agree); `live` takes a progress event, so "this sync" reads the same figures as the bar and the
+ * runs row.
+ */
+export function connectorFacts(c) {
+  const root = el('dl', { class: 'facts', 'data-testid': 'facts' });
+  let thisSync = null;
+  const fact = (k, v, testid) => [el('dt', {}, k), el('dd', { 'data-testid': testid }, v)];
+  function render(x) {
+    const run = x.latestRun;
+    const live = thisSync ?? (run ? { ...run, runId: run.id } : null);
+    root.replaceChildren(
+      ...fact('Gorgias', `${x.subdomain}.gorgias.com`),
+      ...fact('Email', x.email),
+      ...fact('API key', `•••• ${x.apiKeyLast4}`),
+      ...fact(
+        'Stored',
+        [
+          `${plural(x.ticketCount, 'ticket')} · ${plural(x.messageCount, 'message')}`,
+          // Step 1 reads messages; they count here once their tickets are stored in step 2.
+          thisSync && thisSync.status === 'RUNNING' && /^reading messages/.test(thisSync.phase ?? '')
+            ? el('span', { class: 'muted' }, ' (messages read so far count here once their tickets are stored, in step 2)')
+            : null,
+        ],
+        'fact-stored',
+      ),
+      ...(live && ACTIVE_RUN.includes(live.status) ? fact('This sync', liveText(live), 'fact-this-sync') : []),
+      ...fact('Freshness', freshnessNode(x)),
+      ...fact('Last sync', when(x.lastSyncedAt)),
+      ...fact('Schedule', schedule(x), 'fact-schedule'),
+      ...(x.health?.state && x.status === 'ACTIVE'
+        ? fact(
+            'Health',
+            [
+              x.health.state.toLowerCase(),
+              x.health.reason,
+              x.health.consecutiveFailures
+                ? `${x.health.consecutiveFailures} failed sync${x.health.consecutiveFailures === 1 ? '' : 's'} in a row`
+                : null,
+              x.health.lastSuccessAt ? `last success ${ago(x.health.lastSuccessAt)}` : null,
+            ]
+              .filter(Boolean)
+              .join(' · '),
+          )
+        : []),
+    );
+  }
+  let current = c;
+  render(c);
+  return {
+    root,
+    update(next) {
+      current = next;
+      render(next);
+    },
+    live(p) {
+      thisSync = p;
+      render(current);
+    },
+  };
+}
+
+export function liveText(p) {
+  return `so far ${plural(p.ticketsSynced, 'ticket')} · ${plural(p.messagesSynced, 'message')}`;
+}

@@ -1,0 +1,187 @@
+import { ENQUEUE_WEBHOOK_RUNS_SQL, TicketRefreshRequestRepository } from '../../src/sync/repositories/ticket-refresh-request.repository';
+import { WebhookBudgetRepository } from '../../src/sync/repositories/webhook-budget.repository';
+import { WebhookRateRepository } from '../../src/sync/repositories/webhook-rate.repository';
+import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
+
+type Connector = { tenantId: string; connectorId: string };
+
+/** What webhooks may cost a connector (security review M-1), against real PostgreSQL. */
+describe('webhook budget (real PostgreSQL)', () => {
+  let db: IntegrationDb;
+  let requests: TicketRefreshRequestRepository;
+  let budgets: WebhookBudgetRepository;
+
+  beforeAll(async () => {
+    db = await openIntegrationDb();
+    requests = new TicketRefreshRequestRepository(db.ds);
+    budgets = new WebhookBudgetRepository(db.ds);
+  });
+  afterAll(() => db?.close());
+
+  const held = async (c: Connector) =>
+    (
+      await db.ds.query(`SELECT ticket_external_id::text AS id FROM ticket_refresh_requests WHERE connector_id = $1 ORDER BY 1`, [
+        c.connectorId,
+      ])
+    ).map((r: { id: string }) => r.id);
+  const state = async (c: Connector) =>
+    (await db.ds.query(`SELECT due_since, walk_requested_at FROM webhook_refresh_state WHERE connector_id = $1`, [c.connectorId]))[0];
+  const makeDue = (c: Connector) =>
+    db.ds.query(`UPDATE webhook_refresh_state SET due_since = now() - interval '5 seconds' WHERE connector_id = $1`, [c.connectorId]);
+  const activeRun = async (c: Connector) =>
+    (await db.ds.query(`SELECT mode FROM sync_runs WHERE connector_id = $1 AND status IN ('QUEUED','RUNNING')`, [c.connectorId]))[0]
+      ?.mode ?? null;
+
+  it('holds at most the cap of requests per connector; beyond, one walk marker, and the scheduler queues the incremental walk', async () => {
+    const c = await seedConnector(db.ds);
+    const outcomes = [];
+    for (const id of ['1', '2', '3', '4', '5', '2']) outcomes.push(await requests.record(c, id, 3));
+    // A duplicate of a held ticket still folds into its request; new ids past the cap only keep the marker.
+    expect(outcomes).toEqual(['RECORDED', 'RECORDED', 'RECORDED', 'FOLDED', 'FOLDED', 'RECORDED']);
+    expect(await held(c)).toEqual(['1', '2', '3']);
+    expect((await state(c)).walk_requested_at).not.toBeNull();
+    await makeDue(c);
+    expect(await requests.enqueueRuns(1000, 300, 30)).toBe(1);
+    expect(await activeRun(c)).toBe('INCREMENTAL');
+  });
+
+  it('keeps the cap exact when deliveries for one connector arrive at once on several connections', async () => {
+    const c = await seedConnector(db.ds);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => requests.record(c, String(100 + i), 5)));
+    expect(outcomes.filter((o) => o === 'RECORDED')).toHaveLength(5);
+    expect(outcomes.filter((o) => o === 'FOLDED')).toHaveLength(15);
+    expect(await held(c)).toHaveLength(5);
+  });
+
+  it('a walk answers the requests and the marker received before it started; later ones stay due', async () => {
+    const c = await seedConnector(db.ds);
+    for (const id of ['1', '2', '3']) await requests.record(c, id, 2);
+    const [run] = await db.ds.query(
+      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger, status, started_at) VALUES ($1, $2, 'INCREMENTAL', 'WEBHOOK', 'RUNNING', now() + interval '1 second') RETURNING id`,
+      [c.tenantId, c.connectorId],
+    );
+    expect(await requests.completeReceivedBefore(c, run.id)).toBe(2);
+    expect(await held(c)).toEqual([]);
+    expect(await state(c)).toEqual({ due_since: null, walk_requested_at: null });
+
+    await db.ds.query(`UPDATE sync_runs SET started_at = now() - interval '1 minute' WHERE id = $1`, [run.id]);
+    await requests.record(c, '9', 2);
+    expect(await requests.completeReceivedBefore(c, run.id)).toBe(0);
+    expect(await held(c)).toEqual(['9']);
+    expect((await state(c)).due_since).not.toBeNull();
+  });
+
+  it('skips an id Gorgias answered 404 for until that memory expires', async () => {
+    const c = await seedConnector(db.ds);
+    await db.ds.transaction((m) => budgets.rememberMissing(m, c, '777', 60_000));
+    expect(await requests.record(c, '777', 10)).toBe('MISSING');
+    expect(await held(c)).toEqual([]);
+    await db.ds.query(`UPDATE webhook_answered_tickets SET until = now() - interval '1 second' WHERE connector_id = $1`, [c.connectorId]);
+    expect(await requests.record(c, '777', 10)).toBe('RECORDED');
+  });
+
+  it('defers a webhook for an id re-read seconds ago instead of making a run of every delivery', async () => {
+    const c = await seedConnector(db.ds);
+    await requests.record(c, '5', 10);
+    const [first] = (await requests.pending(c, 10)).requests;
+    await requests.record(c, '5', 10); // announced again while this pass reads it
+    await db.ds.transaction((m) => requests.complete(m, c, [first]));
+    const due = async () =>
+      (await db.ds.query(`SELECT due_since > now() AS later FROM webhook_refresh_state WHERE connector_id = $1`, [c.connectorId]))[0].later;
+    expect(await held(c)).toEqual(['5']);
+    expect(await due()).toBe(true); // a few seconds after the read, not now
+    await requests.enqueueRuns(0, 300, 30);
+    expect(await activeRun(c)).toBeNull();
+
+    const [second] = (await requests.pending(c, 10)).requests;
+    await db.ds.transaction((m) => requests.complete(m, c, [second]));
+    expect(await held(c)).toEqual([]);
+    expect(await state(c)).toMatchObject({ due_since: null });
+    // A new delivery right after the read is held, and due when the few seconds have passed.
+    expect(await requests.record(c, '5', 10)).toBe('RECORDED');
+    expect(await held(c)).toEqual(['5']);
+    expect(await due()).toBe(true);
+    await requests.enqueueRuns(0, 300, 30);
+    expect(await activeRun(c)).toBeNull();
+    await db.ds.query(`UPDATE webhook_answered_tickets SET until = now() - interval '1 second' WHERE connector_id = $1`, [c.connectorId]);
+    await db.ds.query(`UPDATE ticket_refresh_requests SET first_received_at = now() - interval '1 second' WHERE connector_id = $1`, [
+      c.connectorId,
+    ]);
+    await db.ds.query(`UPDATE webhook_refresh_state SET due_since = now() - interval '1 second' WHERE connector_id = $1`, [c.connectorId]);
+    await requests.enqueueRuns(0, 300, 30);
+    expect(await activeRun(c)).toBe('REFRESH');
+  });
+
+  it("queues no webhook run while the connector's webhook runs spent the minute's budget", async () => {
+    const c = await seedConnector(db.ds);
+    const other = await seedConnector(db.ds);
+    await requests.record(c, '1', 10);
+    await requests.record(other, '1', 10);
+    await makeDue(c);
+    await makeDue(other);
+    const [spent] = await db.ds.query(
+      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger, status, api_requests, started_at, finished_at)
+       VALUES ($1, $2, 'REFRESH', 'WEBHOOK', 'SUCCEEDED', 30, now() - interval '20 seconds', now() - interval '10 seconds') RETURNING id`,
+      [c.tenantId, c.connectorId],
+    );
+    expect(await budgets.callsSpent(c.connectorId, null)).toBe(30);
+    expect(await budgets.callsSpent(c.connectorId, spent.id)).toBe(0);
+    expect(await requests.enqueueRuns(1000, 300, 30)).toBe(1);
+    expect(await activeRun(c)).toBeNull();
+    expect(await activeRun(other)).toBe('REFRESH');
+    // A minute later the budget is back.
+    await db.ds.query(`UPDATE sync_runs SET finished_at = now() - interval '61 seconds' WHERE id = $1`, [spent.id]);
+    expect(await requests.enqueueRuns(1000, 300, 30)).toBe(1);
+    expect(await activeRun(c)).toBe('REFRESH');
+  });
+
+  it('the scheduler reads only due connectors through an index, never the whole request table (EXPLAIN)', async () => {
+    // 300 connectors holding 40 requests each, none due; one due connector.
+    const many: Connector[] = [];
+    for (let i = 0; i < 300; i++) many.push(await seedConnector(db.ds));
+    await db.ds.query(
+      `INSERT INTO ticket_refresh_requests (connector_id, ticket_external_id, tenant_id)
+       SELECT c, n, 't' FROM unnest($1::uuid[]) AS c, generate_series(1, 40) AS n`,
+      [many.map((c) => c.connectorId)],
+    );
+    await db.ds.query(`INSERT INTO webhook_refresh_state (connector_id, due_since) SELECT unnest($1::uuid[]), NULL`, [
+      many.map((c) => c.connectorId),
+    ]);
+    // ...and a history of runs, as a fleet has (read per connector through sync_runs_connector_idx).
+    await db.ds.query(
+      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger, status, created_at, finished_at)
+       SELECT 't', c, 'REFRESH', 'WEBHOOK', 'SUCCEEDED', now() - make_interval(mins => n), now() - make_interval(mins => n)
+         FROM unnest($1::uuid[]) AS c, generate_series(1, 20) AS n`,
+      [many.map((c) => c.connectorId)],
+    );
+    const due = await seedConnector(db.ds);
+    await requests.record(due, '1', 10);
+    await makeDue(due);
+    await db.ds.query(`ANALYZE ticket_refresh_requests; ANALYZE webhook_refresh_state; ANALYZE connectors; ANALYZE sync_runs`);
+    const [{ 'QUERY PLAN': plan }] = await db.ds.query(`EXPLAIN (FORMAT JSON) ${ENQUEUE_WEBHOOK_RUNS_SQL}`, [1, 300, 30]);
+    const nodes: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string }[] = [];
+    const walk = (n: any) => {
+      nodes.push(n);
+      (n.Plans ?? []).forEach(walk);
+    };
+    walk(plan[0].Plan);
+    const scans = nodes
+      .filter((n) => n['Node Type'].includes('Scan'))
+      .map((n) => `${n['Node Type']} ${n['Relation Name'] ?? n['Index Name']}`);
+    expect(nodes.map((n) => n['Index Name'])).toContain('webhook_refresh_state_due_idx');
+    expect(scans.filter((s) => s.startsWith('Seq Scan'))).toEqual([]);
+  });
+
+  it('counts deliveries per subject and minute in one shared window', async () => {
+    const rates = new WebhookRateRepository(db.ds);
+    const again = new WebhookRateRepository(db.ds); // as another instance would
+    const first = await rates.hit('connector', 'c-1');
+    const second = await again.hit('connector', 'c-1');
+    const elsewhere = await rates.hit('address', 'c-1');
+    // The same window unless the minute turned between the two calls.
+    expect(second.hits === first.hits + 1 || second.hits === 1).toBe(true);
+    expect(elsewhere.hits).toBe(1);
+    expect(first.secondsLeft).toBeGreaterThanOrEqual(1);
+    expect(first.secondsLeft).toBeLessThanOrEqual(60);
+  });
+});
