@@ -11,6 +11,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   (ticket_changes: positions are the coordinator's transaction ids, compared with the coordinator's own
  *   snapshot) stay coordinator-local. A local table cannot reference a distributed one, so these lose their
  *   foreign key to connectors: ConnectorsRepository.delete removes their rows in the deleting transaction.
+ * - Migration 091's webhook tables: the per-connector state row and the answered-ticket memory take a
+ *   tenant_id (filled from their connector) and are distributed like the requests they go with; the rate
+ *   counters (UNLOGGED, keyed by address or connector before any tenant is known, a few rows a minute) stay
+ *   coordinator-local.
  * - No small shared table exists today, so there is no reference table.
  *
  * On plain PostgreSQL the same keys apply and nothing is distributed. Existing rows are kept: only keys
@@ -25,8 +29,14 @@ export const DISTRIBUTED_TABLES = [
   'sync_quarantine',
   'connector_webhooks',
   'ticket_refresh_requests',
+  'webhook_refresh_state',
+  'webhook_answered_tickets',
 ];
-export const COORDINATOR_LOCAL_TABLES = ['sync_runs', 'sync_cursors', 'ticket_changes'];
+export const COORDINATOR_LOCAL_TABLES = ['sync_runs', 'sync_cursors', 'ticket_changes', 'webhook_rate_counters'];
+/** Per-connector tables made before this migration without a tenant_id: it is added, from their connector. */
+const TENANT_ADDED = ['webhook_refresh_state', 'webhook_answered_tickets'];
+/** Local tables that referenced connectors before this migration (down restores their foreign key). */
+const LOCAL_WITH_CONNECTOR = ['sync_runs', 'sync_cursors', 'ticket_changes'];
 
 /** Keys per distributed table besides connectors: before this migration (for down) and after. */
 interface Keys {
@@ -63,6 +73,8 @@ const KEYS: Record<string, Keys> = {
   },
   connector_webhooks: { oldPrimary: 'connector_id', primary: 'tenant_id, connector_id' },
   ticket_refresh_requests: { oldPrimary: 'connector_id, ticket_external_id', primary: 'tenant_id, connector_id, ticket_external_id' },
+  webhook_refresh_state: { oldPrimary: 'connector_id', primary: 'tenant_id, connector_id' },
+  webhook_answered_tickets: { oldPrimary: 'connector_id, ticket_external_id', primary: 'tenant_id, connector_id, ticket_external_id' },
 };
 
 export class TenantKeyedSchema1764000000100 implements MigrationInterface {
@@ -77,6 +89,12 @@ export class TenantKeyedSchema1764000000100 implements MigrationInterface {
         WHERE contype = 'f' AND confrelid IN ('connectors'::regclass, 'sync_runs'::regclass)`,
     );
     for (const fk of fks) await q.query(`ALTER TABLE ${fk.tbl} DROP CONSTRAINT ${fk.conname}`);
+    // Their foreign key (dropped above, cascading from connectors) guarantees every row a connector.
+    for (const table of TENANT_ADDED) {
+      await q.query(`ALTER TABLE ${table} ADD COLUMN tenant_id text`);
+      await q.query(`UPDATE ${table} x SET tenant_id = c.tenant_id FROM connectors c WHERE c.id = x.connector_id`);
+      await q.query(`ALTER TABLE ${table} ALTER COLUMN tenant_id SET NOT NULL`);
+    }
 
     await q.query(`ALTER TABLE connectors DROP CONSTRAINT connectors_pkey, ADD PRIMARY KEY (tenant_id, id)`);
     for (const [table, k] of Object.entries(KEYS)) {
@@ -134,10 +152,11 @@ export class TenantKeyedSchema1764000000100 implements MigrationInterface {
       if (k.oldUnique) changes.push(`ADD CONSTRAINT ${k.oldUnique[0]} UNIQUE (${k.oldUnique[1]})`);
       await q.query(`ALTER TABLE ${table} ${changes.join(', ')}`);
     }
-    for (const table of [...Object.keys(KEYS), ...COORDINATOR_LOCAL_TABLES]) {
+    for (const table of [...Object.keys(KEYS), ...LOCAL_WITH_CONNECTOR]) {
       await q.query(`ALTER TABLE ${table} ADD FOREIGN KEY (connector_id) REFERENCES connectors (id) ON DELETE CASCADE`);
     }
     await q.query(`ALTER TABLE sync_log_entries ADD FOREIGN KEY (run_id) REFERENCES sync_runs (id) ON DELETE CASCADE`);
     await q.query(`ALTER TABLE sync_quarantine ADD FOREIGN KEY (run_id) REFERENCES sync_runs (id) ON DELETE SET NULL`);
+    for (const table of TENANT_ADDED) await q.query(`ALTER TABLE ${table} DROP COLUMN tenant_id`);
   }
 }

@@ -29,7 +29,7 @@ export const DUE_WEBHOOK_CONNECTORS_SQL = `SELECT c.tenant_id AS "tenantId", c.i
  */
 export const ENQUEUE_WEBHOOK_RUNS_SQL = `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger)
   SELECT d.tenant_id, d.connector_id, d.mode, 'WEBHOOK'
-    FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS d(tenant_id, connector_id, mode)
+    FROM unnest($1::text[], $2::uuid[], $3::text[]) AS d(tenant_id, connector_id, mode)
    WHERE (${webhookCallsSpentSql('d.connector_id')}) < $4
   ON CONFLICT (connector_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING
   RETURNING id`;
