@@ -155,7 +155,10 @@ export class ConnectorsService {
   private async checkAndRecord(user: AuthUser, connector: ConnectorEntity): Promise<ConnectionCheck> {
     let check: ConnectionCheck;
     try {
-      check = await this.checker.check(await this.credentials.credentialsOf({ tenantId: connector.tenantId, connectorId: connector.id }), user.tenantId);
+      check = await this.checker.check(
+        await this.credentials.credentialsOf({ tenantId: connector.tenantId, connectorId: connector.id }),
+        user.tenantId,
+      );
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);

@@ -1,4 +1,8 @@
-import { DUE_WEBHOOK_CONNECTORS_SQL, ENQUEUE_WEBHOOK_RUNS_SQL, TicketRefreshRequestRepository } from '../../src/sync/repositories/ticket-refresh-request.repository';
+import {
+  DUE_WEBHOOK_CONNECTORS_SQL,
+  ENQUEUE_WEBHOOK_RUNS_SQL,
+  TicketRefreshRequestRepository,
+} from '../../src/sync/repositories/ticket-refresh-request.repository';
 import { WebhookBudgetRepository } from '../../src/sync/repositories/webhook-budget.repository';
 import { WebhookRateRepository } from '../../src/sync/repositories/webhook-rate.repository';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';

@@ -42,7 +42,9 @@ describe('ConnectorCredentials', () => {
       subdomain: 'acme',
       apiKey: 'gorgias-key-0123456789',
     });
-    await expect(credentials.findWithCredentials({ tenantId: 't1', connectorId: '00000000-0000-4000-8000-000000000000' })).resolves.toBeNull();
+    await expect(
+      credentials.findWithCredentials({ tenantId: 't1', connectorId: '00000000-0000-4000-8000-000000000000' }),
+    ).resolves.toBeNull();
   });
 
   it('puts the connector in ERROR when its key cannot be read, then throws', async () => {

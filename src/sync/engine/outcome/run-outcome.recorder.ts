@@ -83,7 +83,6 @@ export class RunOutcomeRecorder {
   /** Carries out what the failure policy decides; returns the advice code recorded, if any. */
   async fail(session: RunSession, error: unknown): Promise<string | null> {
     const run = { id: session.run.id, token: session.claimToken };
-    const connectorId = session.run.connectorId;
     try {
       const current = needsCurrentCredentials(error)
         ? // Unreadable or deleted credentials: the run ends on the original error, which already says what to do.
