@@ -3,6 +3,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { migrations } from '../../migrations';
 import { runMigrationsLocked } from '../../src/database/database-migration.service';
 import { PreparedReads } from '../../src/database/prepared-reads';
+import { ConnectorsRepository } from '../../src/connectors/connectors.repository';
+import { ConnectorWebhookRepository } from '../../src/connectors/webhooks/connector-webhook.repository';
+import { SyncRunControlRepository } from '../../src/sync/repositories/sync-run-control.repository';
+import { TicketRefreshRequestRepository } from '../../src/sync/repositories/ticket-refresh-request.repository';
+import { WebhookBudgetRepository } from '../../src/sync/repositories/webhook-budget.repository';
 import { TicketChangeRepository } from '../../src/tickets/changes/ticket-change.repository';
 import { TicketsService } from '../../src/tickets/queries/tickets.service';
 import { CustomerRepository } from '../../src/tickets/repositories/customer.repository';
@@ -175,5 +180,40 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
     // The positions given, the log, the horizon and the position reads are local; the stamp and each ticket read one task.
     expect(plans.filter((p) => p !== 'local')).toEqual(['tasks 1', 'tasks 1', 'tasks 1']);
     expect(plans.filter((p) => p === 'local').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("main's webhook budget, operator actions, last check, secret replacement and the feed probe: one task or local", async () => {
+    const wrap = (m: EntityManager) => ({ query: (sql: string, p: unknown[] = []) => (log.push({ sql, params: p }), m.query(sql, p)) });
+    const source = {
+      ...recorder,
+      manager: recorder,
+      transaction: <T>(work: (m: EntityManager) => Promise<T>) => ds.transaction((m) => work(wrap(m) as unknown as EntityManager)),
+    } as unknown as DataSource;
+    const [run] = await ds.query(
+      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger, status, started_at) VALUES ($1, $2, 'INCREMENTAL', 'WEBHOOK', 'RUNNING', now()) RETURNING id`,
+      [scope.tenantId, scope.connectorId],
+    );
+    const requests = new TicketRefreshRequestRepository(source);
+    const budgets = new WebhookBudgetRepository(source);
+    const statements = await recorded(async () => {
+      expect(await requests.record(scope, '1', 10)).toBe('RECORDED');
+      await requests.record(scope, '2', 1); // over the cap: the walk marker
+      const { requests: first } = await requests.pending(scope, 10);
+      await ds.transaction((m) => requests.complete(wrap(m) as unknown as EntityManager, scope, first));
+      await ds.transaction((m) => budgets.rememberMissing(wrap(m) as unknown as EntityManager, scope, '3', 60_000));
+      await budgets.requestWalk(scope);
+      await budgets.callsSpent(scope.connectorId, null);
+      await requests.completeReceivedBefore(scope, run.id);
+      await new ConnectorsRepository(source).recordCheck(scope.tenantId, scope.connectorId, { ok: true, code: 'OK', message: 'ok' });
+      await new ConnectorsRepository(source).recordCheck(scope.tenantId, scope.connectorId, null);
+      await new ConnectorWebhookRepository(source).replaceSecretIf(scope, { ciphertext: 'a', keyId: 'k' }, { ciphertext: 'b', keyId: 'k' });
+      const control = new SyncRunControlRepository(source);
+      await ds.transaction((m) => control.retryNow(wrap(m) as unknown as EntityManager, scope));
+      await ds.transaction((m) => control.cancelActive(wrap(m) as unknown as EntityManager, scope));
+      await new TicketChangeRepository(source).probe({ tenantId: scope.tenantId, connectorId: scope.connectorId });
+    });
+    const plans = await tasksOf(statements);
+    expect(plans.filter((p) => p !== 'local' && p !== 'tasks 1')).toEqual([]);
+    expect(plans.filter((p) => p === 'tasks 1').length).toBeGreaterThanOrEqual(15);
   });
 });

@@ -34,13 +34,19 @@ export class SyncRunControlRepository {
       [c.connectorId, c.tenantId],
     );
     if (!rows.length) return null;
-    // Runs stay on the Citus coordinator, connectors on the tenant's node: two statements. now() + CASE (...) END:
-    // Citus refuses now() + a column in an UPDATE of a distributed table (see ConnectorsRepository.recordSyncSuccess).
-    await m.query(
-      `UPDATE connectors SET next_sync_at = now() + CASE WHEN true THEN make_interval(mins => sync_interval_minutes) END, updated_at = now()
-        WHERE tenant_id = $2 AND id = $1 AND status = 'ACTIVE'`,
-      [c.connectorId, c.tenantId],
-    );
+    // Runs stay on the Citus coordinator, connectors on the tenant's node: separate statements. The interval is
+    // read first: Citus refuses now() + a column in an UPDATE of a distributed table.
+    const [connector] = await m.query(`SELECT sync_interval_minutes AS minutes FROM connectors WHERE tenant_id = $2 AND id = $1`, [
+      c.connectorId,
+      c.tenantId,
+    ]);
+    if (connector) {
+      await m.query(
+        `UPDATE connectors SET next_sync_at = now() + make_interval(mins => $3), updated_at = now()
+          WHERE tenant_id = $2 AND id = $1 AND status = 'ACTIVE'`,
+        [c.connectorId, c.tenantId, connector.minutes],
+      );
+    }
     return rows[0];
   }
 

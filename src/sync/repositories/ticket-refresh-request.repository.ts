@@ -189,13 +189,19 @@ export class TicketRefreshRequestRepository {
         WHERE tenant_id = $5 AND connector_id = $1 AND ticket_external_id = ANY($2::bigint[])`,
       [c.connectorId, ids, REFRESH_REREAD_DEFER_MS / 1000, now, c.tenantId],
     );
-    // Remembered as re-read (a 404 memory, written before in the same page, stays).
+    // Remembered as re-read (a 404 memory, written before in the same page, stays). Two statements, as Citus
+    // takes no parameter and no stable function in the WHERE of ON CONFLICT: the memories there, then the new ones.
+    const until = new Date(now.getTime() + REFRESH_REREAD_DEFER_MS);
+    await m.query(
+      `UPDATE webhook_answered_tickets SET until = $3, not_found = false
+        WHERE tenant_id = $4 AND connector_id = $1 AND ticket_external_id = ANY($2::bigint[]) AND (NOT not_found OR until < $5)`,
+      [c.connectorId, ids, until, c.tenantId, now],
+    );
     await m.query(
       `INSERT INTO webhook_answered_tickets (tenant_id, connector_id, ticket_external_id, not_found, until)
-       SELECT $5, $1, unnest($2::bigint[]), false, $4::timestamptz + make_interval(secs => $3)
-       ON CONFLICT (tenant_id, connector_id, ticket_external_id) DO UPDATE SET until = EXCLUDED.until, not_found = false
-        WHERE NOT webhook_answered_tickets.not_found OR webhook_answered_tickets.until < $4::timestamptz`,
-      [c.connectorId, ids, REFRESH_REREAD_DEFER_MS / 1000, now, c.tenantId],
+       SELECT $4::text, $1::uuid, x.id, false, $3::timestamptz FROM unnest($2::bigint[]) AS x(id)
+       ON CONFLICT (tenant_id, connector_id, ticket_external_id) DO NOTHING`,
+      [c.connectorId, ids, until, c.tenantId],
     );
     await settleDue(m, c);
   }
