@@ -5,6 +5,7 @@ import { runMigrationsLocked } from '../../src/database/database-migration.servi
 import { PreparedReads } from '../../src/database/prepared-reads';
 import { ConnectorsRepository } from '../../src/connectors/connectors.repository';
 import { ConnectorWebhookRepository } from '../../src/connectors/webhooks/connector-webhook.repository';
+import { SyncQuarantineRepository } from '../../src/sync/repositories/sync-quarantine.repository';
 import { SyncRunControlRepository } from '../../src/sync/repositories/sync-run-control.repository';
 import { TicketRefreshRequestRepository } from '../../src/sync/repositories/ticket-refresh-request.repository';
 import { WebhookBudgetRepository } from '../../src/sync/repositories/webhook-budget.repository';
@@ -210,6 +211,7 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
       const control = new SyncRunControlRepository(source);
       await ds.transaction((m) => control.retryNow(wrap(m) as unknown as EntityManager, scope));
       await ds.transaction((m) => control.cancelActive(wrap(m) as unknown as EntityManager, scope));
+      await new SyncQuarantineRepository(source).recent(scope, 10);
       await new TicketChangeRepository(source).probe({ tenantId: scope.tenantId, connectorId: scope.connectorId });
     });
     const plans = await tasksOf(statements);
