@@ -28,6 +28,9 @@ const INTEGRATION_ON_CITUS = [
   'sync-repositories',
   'refresh-scheduling',
   'pg-listener',
+  'webhook-budget',
+  'webhook-backlog',
+  'secret-replacement',
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two
