@@ -34,7 +34,8 @@ const INTEGRATION_ON_CITUS = [
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two
- * instances (leases, advisory locks, LISTEN/NOTIFY on the coordinator), webhooks, the feed (with the
+ * instances (leases, advisory locks, LISTEN/NOTIFY on the coordinator), webhooks (with their caps under a
+ * flood and the endpoint's rate limits), the feed (with the
  * randomized concurrency proof), the tickets API with search.
  */
 const E2E_ON_CITUS = [
@@ -43,6 +44,8 @@ const E2E_ON_CITUS = [
   'sync-reliability',
   'sync-claims',
   'webhook-refresh',
+  'webhook-flood',
+  'webhook-limits',
   'ticket-changes',
   'ticket-changes-concurrency',
   'ticket-changes-sync',
