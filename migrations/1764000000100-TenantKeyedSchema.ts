@@ -14,7 +14,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - Migration 091's webhook tables: the per-connector state row and the answered-ticket memory take a
  *   tenant_id (filled from their connector) and are distributed like the requests they go with; the rate
  *   counters (UNLOGGED, keyed by address or connector before any tenant is known, a few rows a minute) stay
- *   coordinator-local.
+ *   coordinator-local (Citus could distribute an UNLOGGED table; it has no tenant to distribute on).
  * - No small shared table exists today, so there is no reference table.
  *
  * On plain PostgreSQL the same keys apply and nothing is distributed. Existing rows are kept: only keys
