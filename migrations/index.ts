@@ -11,6 +11,7 @@ import { GorgiasFidelity1764000000080 } from './1764000000080-GorgiasFidelity';
 import { SyncRunChanges1764000000090 } from './1764000000090-SyncRunChanges';
 import { WebhookBudget1764000000091 } from './1764000000091-WebhookBudget';
 import { ConnectorLastCheck1764000000095 } from './1764000000095-ConnectorLastCheck';
+import { TenantKeyedSchema1764000000100 } from './1764000000100-TenantKeyedSchema';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and the built app load the same set. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   SyncRunChanges1764000000090,
   WebhookBudget1764000000091,
   ConnectorLastCheck1764000000095,
+  TenantKeyedSchema1764000000100,
 ];

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { appConfig, AppConfig } from '../config/app.config';
-import { ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
+import { ConnectorKey, ConnectorsRepository, SyncFailureRecord } from './connectors.repository';
 
 /**
  * What the sync engine writes on a connector after a run: its health and when it is due again.
@@ -16,8 +16,8 @@ export class ConnectorSyncStatus {
   ) {}
 
   /** A poll succeeded: the connector is healthy (back to ACTIVE if it was in ERROR) and due again after SYNC_POLL_SECONDS (see the repository). */
-  recordSyncSuccess(m: EntityManager, connectorId: string): Promise<void> {
-    return this.connectors.recordSyncSuccess(m, connectorId, { pollSeconds: this.config.sync.pollSeconds });
+  recordSyncSuccess(m: EntityManager, c: ConnectorKey): Promise<void> {
+    return this.connectors.recordSyncSuccess(m, c, { pollSeconds: this.config.sync.pollSeconds });
   }
 
   /**
@@ -25,7 +25,7 @@ export class ConnectorSyncStatus {
    * connector in ERROR until someone acts; others keep it ACTIVE and retry after `retryInMs`.
    * Answers the connector's next scheduled sync (null in ERROR), which the failure's log line names.
    */
-  recordSyncFailure(m: EntityManager, connectorId: string, failure: SyncFailureRecord): Promise<Date | null> {
-    return this.connectors.recordSyncFailure(m, connectorId, failure);
+  recordSyncFailure(m: EntityManager, c: ConnectorKey, failure: SyncFailureRecord): Promise<Date | null> {
+    return this.connectors.recordSyncFailure(m, c, failure);
   }
 }

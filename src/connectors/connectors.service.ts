@@ -72,7 +72,7 @@ export class ConnectorsService {
         status: ConnectorStatus.DRAFT,
         syncIntervalMinutes: input.syncIntervalMinutes ?? this.config.sync.defaultIntervalMinutes,
       });
-      return this.connectors.reload(m, id);
+      return this.connectors.reload(m, user.tenantId, id);
     });
   }
 
@@ -87,7 +87,7 @@ export class ConnectorsService {
     if (input.subdomain !== undefined && input.subdomain !== current.subdomain) {
       await this.assertSubdomainFree(user, input.subdomain);
       // Another subdomain is another Gorgias account: its ids would mix with the synced ones.
-      if (await this.connectors.hasSyncedData(current.id)) {
+      if (await this.connectors.hasSyncedData({ tenantId: user.tenantId, connectorId: current.id })) {
         throw badUserInput(
           `subdomain: this connector already holds data synced from ${current.subdomain}.gorgias.com. ` +
             `To sync ${input.subdomain}.gorgias.com, add a new connector (or delete this one first).`,
@@ -124,10 +124,10 @@ export class ConnectorsService {
       if (input.syncIntervalMinutes !== undefined) patch.syncIntervalMinutes = input.syncIntervalMinutes;
       if (reactivate) Object.assign(patch, { status: ConnectorStatus.ACTIVE, lastError: null, lastErrorCode: null });
       if (Object.keys(patch).length) await this.connectors.update(m, user.tenantId, current.id, patch);
-      if (input.apiKey !== undefined) await this.credentials.store(m, current.id, input.apiKey);
+      if (input.apiKey !== undefined) await this.credentials.store(m, { tenantId: user.tenantId, connectorId: current.id }, input.apiKey);
       // Credentials changed without a check (a draft, a paused connector): the old result no longer applies.
       if (credentialsChanged && !checked) await this.connectors.recordCheck(user.tenantId, current.id, null, m);
-      const updated = await this.connectors.reload(m, current.id);
+      const updated = await this.connectors.reload(m, user.tenantId, current.id);
       if (reactivate) await this.lifecycle.activated(m, updated);
       return updated;
     });
@@ -155,7 +155,10 @@ export class ConnectorsService {
   private async checkAndRecord(user: AuthUser, connector: ConnectorEntity): Promise<ConnectionCheck> {
     let check: ConnectionCheck;
     try {
-      check = await this.checker.check(await this.credentials.credentialsOf(connector.id), user.tenantId);
+      check = await this.checker.check(
+        await this.credentials.credentialsOf({ tenantId: connector.tenantId, connectorId: connector.id }),
+        user.tenantId,
+      );
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);
@@ -178,7 +181,7 @@ export class ConnectorsService {
         lastErrorCode: null,
         nextSyncAt: 'now',
       });
-      const updated = await this.connectors.reload(m, connector.id);
+      const updated = await this.connectors.reload(m, user.tenantId, connector.id);
       await this.lifecycle.activated(m, updated);
       return updated;
     });
@@ -190,7 +193,7 @@ export class ConnectorsService {
     const connector = await this.get(user, id);
     const paused = await this.dataSource.transaction(async (m) => {
       await this.connectors.update(m, user.tenantId, connector.id, { status: ConnectorStatus.PAUSED, nextSyncAt: null });
-      const updated = await this.connectors.reload(m, connector.id);
+      const updated = await this.connectors.reload(m, user.tenantId, connector.id);
       await this.lifecycle.paused(m, updated);
       return updated;
     });
@@ -198,7 +201,7 @@ export class ConnectorsService {
     return paused;
   }
 
-  /** Removes the connector; its runs, logs, cursors and synced rows go with it (ON DELETE CASCADE). */
+  /** Removes the connector; its runs, logs, cursors and synced rows go with it (see ConnectorsRepository.delete). */
   async delete(user: AuthUser, id: string): Promise<boolean> {
     const connector = await this.get(user, id);
     await this.lifecycle.beforeDeleted(connector);
@@ -208,7 +211,7 @@ export class ConnectorsService {
   /** The credentials, or the Test Connection answer that asks for the key again (CONNECTION_CHECK_FAILED). */
   private async credentialsOrAdvice(connector: ConnectorEntity): Promise<GorgiasCredentials> {
     try {
-      return await this.credentials.credentialsOf(connector.id);
+      return await this.credentials.credentialsOf({ tenantId: connector.tenantId, connectorId: connector.id });
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
       const advice = adviceFor(e, connector.subdomain);

@@ -53,13 +53,13 @@ describe('refresh requests and run claiming (real PostgreSQL)', () => {
       [c.connectorId, c.tenantId],
     );
     for (const id of ['11', '12', '11', '11']) await requests.record(c, id, 300);
-    const { requests: first, total } = await requests.pending(c.connectorId, 10);
+    const { requests: first, total } = await requests.pending(c, 10);
     expect(total).toBe(2);
     expect(first.map((r) => r.ticketExternalId)).toEqual(['11', '12']);
     // Ticket 11 is announced again after this pass read it: it stays for the next pass.
     await requests.record(c, '11', 300);
-    await db.ds.transaction((m) => requests.complete(m, c.connectorId, first));
-    expect((await requests.pending(c.connectorId, 10)).requests.map((r) => r.ticketExternalId)).toEqual(['11']);
+    await db.ds.transaction((m) => requests.complete(m, c, first));
+    expect((await requests.pending(c, 10)).requests.map((r) => r.ticketExternalId)).toEqual(['11']);
     const [{ last }] = await db.ds.query(`SELECT last_webhook_at IS NOT NULL AS last FROM connector_webhooks WHERE connector_id = $1`, [
       c.connectorId,
     ]);

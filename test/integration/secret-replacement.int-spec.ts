@@ -15,12 +15,16 @@ describe('compare-and-replace of stored secrets', () => {
   afterAll(() => db?.close());
 
   it('replaces an API key still as read, and leaves one saved meanwhile alone (and says so)', async () => {
-    const { connectorId } = await seedConnector(db.ds); // key columns: 'x' / 'x'
+    const { tenantId, connectorId } = await seedConnector(db.ds); // key columns: 'x' / 'x'
     const repo = new ConnectorsRepository(db.ds);
-    expect(await repo.replaceApiKeyIf(connectorId, { ciphertext: 'stale', keyId: 'x' }, { ciphertext: 'new', keyId: 'k2' })).toBe(false);
+    expect(
+      await repo.replaceApiKeyIf({ tenantId, connectorId }, { ciphertext: 'stale', keyId: 'x' }, { ciphertext: 'new', keyId: 'k2' }),
+    ).toBe(false);
     const [kept] = await db.ds.query(`SELECT api_key_ciphertext, api_key_key_id FROM connectors WHERE id = $1`, [connectorId]);
     expect(kept).toEqual({ api_key_ciphertext: 'x', api_key_key_id: 'x' });
-    expect(await repo.replaceApiKeyIf(connectorId, { ciphertext: 'x', keyId: 'x' }, { ciphertext: 'new', keyId: 'k2' })).toBe(true);
+    expect(await repo.replaceApiKeyIf({ tenantId, connectorId }, { ciphertext: 'x', keyId: 'x' }, { ciphertext: 'new', keyId: 'k2' })).toBe(
+      true,
+    );
     const [replaced] = await db.ds.query(`SELECT api_key_ciphertext, api_key_key_id FROM connectors WHERE id = $1`, [connectorId]);
     expect(replaced).toEqual({ api_key_ciphertext: 'new', api_key_key_id: 'k2' });
   });
@@ -40,8 +44,12 @@ describe('compare-and-replace of stored secrets', () => {
     const mine = async (keyId: string) => (await repo.secretsNotUnder(keyId)).filter((r) => r.connectorId === connectorId);
     expect(await mine('k2')).toEqual([{ connectorId, tenantId, secret: { ciphertext: 'old', keyId: 'k1' } }]);
     expect(await mine('k1')).toEqual([]);
-    expect(await repo.replaceSecretIf(connectorId, { ciphertext: 'stale', keyId: 'k1' }, { ciphertext: 'new', keyId: 'k2' })).toBe(false);
-    expect(await repo.replaceSecretIf(connectorId, { ciphertext: 'old', keyId: 'k1' }, { ciphertext: 'new', keyId: 'k2' })).toBe(true);
+    expect(
+      await repo.replaceSecretIf({ tenantId, connectorId }, { ciphertext: 'stale', keyId: 'k1' }, { ciphertext: 'new', keyId: 'k2' }),
+    ).toBe(false);
+    expect(
+      await repo.replaceSecretIf({ tenantId, connectorId }, { ciphertext: 'old', keyId: 'k1' }, { ciphertext: 'new', keyId: 'k2' }),
+    ).toBe(true);
     expect(await mine('k2')).toEqual([]);
   });
 });

@@ -35,8 +35,9 @@ describe('webhook backlog pruning (real PostgreSQL)', () => {
       [errored.connectorId],
     );
     await db.ds.query(
-      `INSERT INTO webhook_answered_tickets (connector_id, ticket_external_id, not_found, until) VALUES ($1, 8, true, now() - interval '1 second'), ($1, 9, true, now() + interval '1 hour')`,
-      [live.connectorId],
+      `INSERT INTO webhook_answered_tickets (tenant_id, connector_id, ticket_external_id, not_found, until)
+       VALUES ($2, $1, 8, true, now() - interval '1 second'), ($2, $1, 9, true, now() + interval '1 hour')`,
+      [live.connectorId, live.tenantId],
     );
     await db.ds.query(
       `INSERT INTO webhook_rate_counters (scope, subject, window_start, hits) VALUES
@@ -64,8 +65,8 @@ describe('webhook backlog pruning (real PostgreSQL)', () => {
     const gone = await seedConnector(db.ds);
     await requests.record(gone, '1', 10);
     await db.ds.query(
-      `INSERT INTO webhook_answered_tickets (connector_id, ticket_external_id, not_found, until) VALUES ($1, 2, true, now() + interval '1 hour')`,
-      [gone.connectorId],
+      `INSERT INTO webhook_answered_tickets (tenant_id, connector_id, ticket_external_id, not_found, until) VALUES ($2, $1, 2, true, now() + interval '1 hour')`,
+      [gone.connectorId, gone.tenantId],
     );
     await db.ds.query(`DELETE FROM connectors WHERE id = $1`, [gone.connectorId]);
     for (const table of ['ticket_refresh_requests', 'webhook_refresh_state', 'webhook_answered_tickets']) {

@@ -28,7 +28,8 @@ export interface WrittenVersion {
 
 /**
  * One write of a ticket as the sync does it: the ticket row and its feed row in the caller's
- * transaction. The version is `messages_count`, bumped by each write.
+ * transaction. The version is `messages_count`, bumped by each write. Written as Citus takes it too
+ * (tenant-keyed conflict target, no now() inside CASE or DO UPDATE).
  */
 export async function writeTicketVersion(
   m: EntityManager,
@@ -40,9 +41,9 @@ export async function writeTicketVersion(
 ): Promise<WrittenVersion> {
   const [row] = await m.query(
     `INSERT INTO tickets (tenant_id, connector_id, external_id, subject, status, messages_count, created_at, updated_at, trashed_at, deleted_at, payload)
-     VALUES ($1, $2, $3, $4, 'open', 1, now(), now(), CASE WHEN $5 THEN now() END, CASE WHEN $6 THEN now() END, '{}')
-     ON CONFLICT (connector_id, external_id) DO UPDATE SET
-       subject = EXCLUDED.subject, messages_count = tickets.messages_count + 1, updated_at = now(),
+     VALUES ($1, $2, $3, $4, 'open', 1, now(), now(), now() + CASE WHEN $5 THEN interval '0' END, now() + CASE WHEN $6 THEN interval '0' END, '{}')
+     ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
+       subject = EXCLUDED.subject, messages_count = tickets.messages_count + 1, updated_at = EXCLUDED.updated_at,
        trashed_at = EXCLUDED.trashed_at, deleted_at = EXCLUDED.deleted_at
      RETURNING messages_count`,
     [scope.tenantId, scope.connectorId, externalId, token, !!extra.trashed, !!extra.deleted],

@@ -71,7 +71,8 @@ export async function storedData(url: string, connectorId: string) {
               public, created_at, attachments, payload
          FROM messages m WHERE connector_id = $1 AND deleted_at IS NULL
           -- a deleted ticket's messages are gone from Gorgias; we keep them under the soft-deleted ticket
-          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id
+          -- (joined on the tenant too: on Citus a join must follow the distribution column)
+          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.tenant_id = m.tenant_id AND t.connector_id = m.connector_id
                              AND t.external_id = m.ticket_external_id AND t.deleted_at IS NOT NULL)
         ORDER BY external_id`,
       [connectorId],

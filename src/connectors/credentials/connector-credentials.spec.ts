@@ -10,8 +10,9 @@ function vault(stored?: StoredApiKey, cipher = newCipher()) {
   const unreadable: string[] = [];
   const repo = {
     storedApiKey: () => Promise.resolve(stored!),
-    findById: (id: string) => Promise.resolve(stored && id === stored.id ? { id, subdomain: stored.subdomain } : null),
-    markCredentialsUnreadable: (id: string) => Promise.resolve(void unreadable.push(id)),
+    findById: ({ connectorId: id }: { connectorId: string }) =>
+      Promise.resolve(stored && id === stored.id ? { id, subdomain: stored.subdomain } : null),
+    markCredentialsUnreadable: ({ connectorId: id }: { connectorId: string }) => Promise.resolve(void unreadable.push(id)),
   } as unknown as ConnectorsRepository;
   return { cipher, unreadable, credentials: new ConnectorCredentials(cipher, repo) };
 }
@@ -36,18 +37,20 @@ describe('ConnectorCredentials', () => {
     const sealed = vault(undefined, cipher).credentials.seal(id, 'gorgias-key-0123456789');
     const stored = { id, email: 'a@b.test', subdomain: 'acme', apiKeyCiphertext: sealed.apiKeyCiphertext, apiKeyKeyId: 'k1' };
     const { credentials } = vault(stored, cipher);
-    await expect(credentials.credentialsOf(id)).resolves.toEqual({
+    await expect(credentials.credentialsOf({ tenantId: 't1', connectorId: id })).resolves.toEqual({
       email: 'a@b.test',
       subdomain: 'acme',
       apiKey: 'gorgias-key-0123456789',
     });
-    await expect(credentials.findWithCredentials('00000000-0000-4000-8000-000000000000')).resolves.toBeNull();
+    await expect(
+      credentials.findWithCredentials({ tenantId: 't1', connectorId: '00000000-0000-4000-8000-000000000000' }),
+    ).resolves.toBeNull();
   });
 
   it('puts the connector in ERROR when its key cannot be read, then throws', async () => {
     const id = '11111111-1111-4111-8111-111111111111';
     const { credentials, unreadable } = vault({ id, email: 'a@b.test', subdomain: 'acme', apiKeyCiphertext: 'garbage', apiKeyKeyId: 'k0' });
-    await expect(credentials.findWithCredentials(id)).rejects.toBeInstanceOf(SecretUnreadableError);
+    await expect(credentials.findWithCredentials({ tenantId: 't1', connectorId: id })).rejects.toBeInstanceOf(SecretUnreadableError);
     expect(unreadable).toEqual([id]);
   });
 });

@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { GorgiasCredentials } from '../../gorgias/gorgias.types';
 import { SecretCipher, SecretUnreadableError } from '../../secrets/secret-cipher';
 import { adviceFor } from '../connection-advice';
-import { ConnectorsRepository } from '../connectors.repository';
+import { ConnectorKey, ConnectorsRepository } from '../connectors.repository';
 import { ConnectorEntity } from '../entities/connector.entity';
 
 /** A connector with its decrypted credentials: for the sync engine and the connection checks, never for GraphQL. */
@@ -21,7 +21,7 @@ export interface SealedApiKey {
 }
 
 /**
- * The credential vault: reads and writes a connector's API key by connector id. Callers have already
+ * The credential vault: reads and writes a connector's API key by connector key (tenant and id). Callers have already
  * authorised the id (the engine holds a run of the connector; the API checked the tenant), so there is
  * no AuthUser here, and failures are plain errors (`SecretUnreadableError`), never GraphQL errors.
  */
@@ -47,9 +47,9 @@ export class ConnectorCredentials {
   }
 
   /** Replaces the stored key of an existing connector (inside the caller's transaction). */
-  async store(m: EntityManager, connectorId: string, apiKey: string): Promise<void> {
-    const sealed = this.seal(connectorId, apiKey);
-    await this.connectors.storeApiKey(m, connectorId, {
+  async store(m: EntityManager, c: ConnectorKey, apiKey: string): Promise<void> {
+    const sealed = this.seal(c.connectorId, apiKey);
+    await this.connectors.storeApiKey(m, c, {
       ciphertext: sealed.apiKeyCiphertext,
       keyId: sealed.apiKeyKeyId,
       last4: sealed.apiKeyLast4,
@@ -57,8 +57,8 @@ export class ConnectorCredentials {
   }
 
   /** The decrypted credentials; throws `SecretUnreadableError` when no configured key reads them. */
-  async credentialsOf(connectorId: string): Promise<GorgiasCredentials> {
-    const row = await this.connectors.storedApiKey(connectorId);
+  async credentialsOf(c: ConnectorKey): Promise<GorgiasCredentials> {
+    const row = await this.connectors.storedApiKey(c);
     const apiKey = this.cipher.decrypt({ ciphertext: row.apiKeyCiphertext, keyId: row.apiKeyKeyId }, row.id);
     return { email: row.email, subdomain: row.subdomain, apiKey };
   }
@@ -67,22 +67,22 @@ export class ConnectorCredentials {
    * The connector and its decrypted credentials, or null when it is gone. A key that cannot be decrypted
    * puts the connector in ERROR, asking for the key again, before the error goes up to the caller.
    */
-  async findWithCredentials(connectorId: string): Promise<ConnectorWithCredentials | null> {
-    const connector = await this.connectors.findById(connectorId);
+  async findWithCredentials(c: ConnectorKey): Promise<ConnectorWithCredentials | null> {
+    const connector = await this.connectors.findById(c);
     if (!connector) return null;
     try {
-      return { connector, credentials: await this.credentialsOf(connectorId) };
+      return { connector, credentials: await this.credentialsOf(c) };
     } catch (e) {
       if (e instanceof SecretUnreadableError) {
-        await this.connectors.markCredentialsUnreadable(connectorId, adviceFor(e, connector.subdomain).message);
+        await this.connectors.markCredentialsUnreadable(c, adviceFor(e, connector.subdomain).message);
       }
       throw e;
     }
   }
 
   /** For the engine's messages about a connector whose credentials it could not read. */
-  async subdomainOf(connectorId: string): Promise<string | null> {
-    return (await this.connectors.findById(connectorId))?.subdomain ?? null;
+  async subdomainOf(c: ConnectorKey): Promise<string | null> {
+    return (await this.connectors.findById(c))?.subdomain ?? null;
   }
 }
 

@@ -29,17 +29,18 @@ export async function reencryptRetiredKeys(
 ): Promise<RotationResult> {
   const result: RotationResult = { reencrypted: 0, unreadable: 0, webhookSecrets: { reencrypted: 0, unreadable: [] } };
   for (const row of await connectors.apiKeysNotUnder(cipher.currentKeyId)) {
+    const key = { tenantId: row.tenantId, connectorId: row.id };
     const stored = { ciphertext: row.apiKeyCiphertext, keyId: row.apiKeyKeyId };
     let plaintext: string;
     try {
       plaintext = cipher.decrypt(stored, row.id);
     } catch (e) {
       if (!(e instanceof SecretUnreadableError)) throw e;
-      await connectors.markCredentialsUnreadable(row.id, adviceFor(e, row.subdomain).message);
+      await connectors.markCredentialsUnreadable(key, adviceFor(e, row.subdomain).message);
       result.unreadable++;
       continue;
     }
-    if (await connectors.replaceApiKeyIf(row.id, stored, cipher.encrypt(plaintext, row.id))) result.reencrypted++;
+    if (await connectors.replaceApiKeyIf(key, stored, cipher.encrypt(plaintext, row.id))) result.reencrypted++;
   }
   result.webhookSecrets = await reencryptWebhookSecrets(webhooks, cipher);
   return result;

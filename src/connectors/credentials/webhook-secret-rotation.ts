@@ -37,7 +37,7 @@ export async function reencryptWebhookSecrets(
       result.unreadable.push({ connectorId: row.connectorId, tenantId: row.tenantId, reason: e.message });
       continue;
     }
-    if (await webhooks.replaceSecretIf(row.connectorId, row.secret, cipher.encrypt(plaintext, context))) result.reencrypted++;
+    if (await webhooks.replaceSecretIf(row, row.secret, cipher.encrypt(plaintext, context))) result.reencrypted++;
   }
   return result;
 }

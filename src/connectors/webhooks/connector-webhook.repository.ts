@@ -34,11 +34,11 @@ const COLUMNS = `connector_id AS "connectorId", tenant_id AS "tenantId", state, 
 export class ConnectorWebhookRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async find(connectorId: string): Promise<ConnectorWebhookRow | null> {
+  async find(c: { tenantId: string; connectorId: string }): Promise<ConnectorWebhookRow | null> {
     const rows = await queryRows<ConnectorWebhookRow>(
       this.dataSource,
-      `SELECT ${COLUMNS} FROM connector_webhooks WHERE connector_id = $1`,
-      [connectorId],
+      `SELECT ${COLUMNS} FROM connector_webhooks WHERE tenant_id = $2 AND connector_id = $1`,
+      [c.connectorId, c.tenantId],
     );
     return rows[0] ?? null;
   }
@@ -54,7 +54,7 @@ export class ConnectorWebhookRepository {
     );
   }
 
-  /** Secrets stored under another key id than `keyId` (for re-encryption under the current key). */
+  /** Secrets stored under another key id than `keyId` (for re-encryption under the current key; every tenant). */
   secretsNotUnder(keyId: string): Promise<{ connectorId: string; tenantId: string; secret: EncryptedSecret }[]> {
     return queryRows(
       this.dataSource,
@@ -66,23 +66,26 @@ export class ConnectorWebhookRepository {
   }
 
   /** Replaces the stored secret only if it is still `expected` (a rotation meanwhile, or another instance, wins); true when replaced. */
-  async replaceSecretIf(connectorId: string, expected: EncryptedSecret, next: EncryptedSecret): Promise<boolean> {
+  async replaceSecretIf(c: { tenantId: string; connectorId: string }, expected: EncryptedSecret, next: EncryptedSecret): Promise<boolean> {
     const rows = await queryRows(
       this.dataSource,
       `UPDATE connector_webhooks SET secret_ciphertext = $2, secret_key_id = $3, updated_at = now()
-        WHERE connector_id = $1 AND secret_ciphertext = $4 AND secret_key_id = $5 RETURNING connector_id`,
-      [connectorId, next.ciphertext, next.keyId, expected.ciphertext, expected.keyId],
+        WHERE tenant_id = $6 AND connector_id = $1 AND secret_ciphertext = $4 AND secret_key_id = $5 RETURNING connector_id`,
+      [c.connectorId, next.ciphertext, next.keyId, expected.ciphertext, expected.keyId, c.tenantId],
     );
     return rows.length > 0;
   }
 
-  /** What the intake needs to authenticate a delivery, in one read. */
+  /**
+   * What the intake needs to authenticate a delivery, in one read. A delivery's URL names the connector
+   * only, so on Citus this one read asks every shard (the tenant is what it learns here).
+   */
   async findSecret(connectorId: string): Promise<WebhookSecretRow | null> {
     const rows = await queryRows<WebhookSecretRow>(
       this.dataSource,
       `SELECT w.connector_id AS "connectorId", w.tenant_id AS "tenantId", c.status AS "connectorStatus",
               w.secret_ciphertext AS "secretCiphertext", w.secret_key_id AS "secretKeyId"
-         FROM connector_webhooks w JOIN connectors c ON c.id = w.connector_id
+         FROM connector_webhooks w JOIN connectors c ON c.tenant_id = w.tenant_id AND c.id = w.connector_id
         WHERE w.connector_id = $1`,
       [connectorId],
     );
@@ -105,8 +108,8 @@ export class ConnectorWebhookRepository {
     await (m ?? this.dataSource.manager).query(
       `INSERT INTO connector_webhooks (connector_id, tenant_id, state, integration_id, url, detail, secret_ciphertext, secret_key_id, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, ''), coalesce($8, ''), now())
-       ON CONFLICT (connector_id) DO UPDATE SET state = EXCLUDED.state, integration_id = EXCLUDED.integration_id,
-              url = EXCLUDED.url, detail = EXCLUDED.detail, updated_at = now(),
+       ON CONFLICT (tenant_id, connector_id) DO UPDATE SET state = EXCLUDED.state, integration_id = EXCLUDED.integration_id,
+              url = EXCLUDED.url, detail = EXCLUDED.detail, updated_at = EXCLUDED.updated_at, -- Citus: no now() in DO UPDATE
               secret_ciphertext = coalesce($7, connector_webhooks.secret_ciphertext),
               secret_key_id = coalesce($8, connector_webhooks.secret_key_id)`,
       [row.connectorId, row.tenantId, row.state, row.integrationId, row.url, row.detail, secret?.ciphertext ?? null, secret?.keyId ?? null],
@@ -114,12 +117,12 @@ export class ConnectorWebhookRepository {
   }
 
   /** Connectors whose registration could not reach Gorgias: retried after their next successful sync. */
-  async needsRetry(connectorId: string): Promise<boolean> {
+  async needsRetry(k: { tenantId: string; connectorId: string }): Promise<boolean> {
     const rows = await queryRows<{ state: string }>(
       this.dataSource,
-      `SELECT w.state FROM connector_webhooks w JOIN connectors c ON c.id = w.connector_id
-        WHERE w.connector_id = $1 AND w.state = 'FAILED' AND c.status = 'ACTIVE'`,
-      [connectorId],
+      `SELECT w.state FROM connector_webhooks w JOIN connectors c ON c.tenant_id = w.tenant_id AND c.id = w.connector_id
+        WHERE w.tenant_id = $2 AND w.connector_id = $1 AND w.state = 'FAILED' AND c.status = 'ACTIVE'`,
+      [k.connectorId, k.tenantId],
     );
     return rows.length > 0;
   }

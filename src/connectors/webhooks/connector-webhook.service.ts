@@ -33,7 +33,7 @@ export class ConnectorWebhookService implements OnModuleInit {
   async register(connector: ConnectorEntity): Promise<void> {
     if (!this.registration.enabled) return;
     await this.guarded(connector, async () => {
-      const found = await this.credentials.findWithCredentials(connector.id);
+      const found = await this.credentials.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
       if (!found) return { state: 'OFF' };
       return this.registration.register(connector, found.credentials);
     });
@@ -41,16 +41,16 @@ export class ConnectorWebhookService implements OnModuleInit {
 
   async remove(connector: ConnectorEntity): Promise<void> {
     await this.guarded(connector, async () => {
-      const found = await this.credentials.findWithCredentials(connector.id);
+      const found = await this.credentials.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
       if (!found) return { state: 'OFF' };
       return this.registration.remove(connector, found.credentials);
     });
   }
 
   /** After a successful sync: a registration that could not reach Gorgias is tried again. */
-  async retryIfFailed(connectorId: string): Promise<void> {
-    if (!this.registration.enabled || !(await this.webhooks.needsRetry(connectorId))) return;
-    const found = await this.credentials.findWithCredentials(connectorId);
+  async retryIfFailed(c: { tenantId: string; connectorId: string }): Promise<void> {
+    if (!this.registration.enabled || !(await this.webhooks.needsRetry(c))) return;
+    const found = await this.credentials.findWithCredentials(c);
     if (found) await this.register(found.connector);
   }
 

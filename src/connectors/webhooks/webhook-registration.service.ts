@@ -102,7 +102,7 @@ export class WebhookRegistrationService {
 
   /** Pause and delete: the integration goes from Gorgias, so Gorgias stops posting. */
   async remove(connector: ConnectorRef, credentials: GorgiasCredentials): Promise<WebhookOutcome> {
-    const row = await this.webhooks.find(connector.id);
+    const row = await this.webhooks.find({ tenantId: connector.tenantId, connectorId: connector.id });
     if (!row || row.state !== 'REGISTERED' || !row.integrationId) return { state: 'OFF' };
     try {
       await this.clients.create(credentials).deleteIntegration(Number(row.integrationId));
@@ -124,7 +124,7 @@ export class WebhookRegistrationService {
     if (!url) throw new Error('webhooks are off (PUBLIC_BASE_URL is not set)');
     const secret = newWebhookSecret();
     const encrypted = this.cipher.encrypt(secret, webhookSecretContext(connector.id));
-    const row = await this.webhooks.find(connector.id);
+    const row = await this.webhooks.find({ tenantId: connector.tenantId, connectorId: connector.id });
     await this.webhooks.save(undefined, {
       connectorId: connector.id,
       tenantId: connector.tenantId,

@@ -27,7 +27,7 @@ export class WebhookSecretResetService {
         extensions: { code: 'FAILED_PRECONDITION' },
       });
     }
-    const found = await this.credentials.findWithCredentials(connector.id);
+    const found = await this.credentials.findWithCredentials({ tenantId: connector.tenantId, connectorId: connector.id });
     const { secret, outcome } = await this.registration.rotateSecret(connector, found!.credentials);
     await this.lifecycle.webhookChanged(connector, outcome);
     return secret;

@@ -25,7 +25,7 @@ export class SyncControlService {
   async cancel(user: AuthUser, connectorId: string): Promise<SyncRunRow | null> {
     const connector = await this.connectors.get(user, connectorId);
     const run = await this.dataSource.transaction(async (m) => {
-      const cancelled = await this.control.cancelActive(m, connector.id);
+      const cancelled = await this.control.cancelActive(m, { tenantId: connector.tenantId, connectorId: connector.id });
       if (cancelled) {
         await this.logs.info(
           { tenantId: connector.tenantId, connectorId: connector.id, runId: cancelled.id },
@@ -56,7 +56,7 @@ export class SyncControlService {
   async retryNow(user: AuthUser, connectorId: string): Promise<SyncRunRow | null> {
     const connector = await this.connectors.get(user, connectorId);
     return this.dataSource.transaction(async (m) => {
-      const run = await this.control.retryNow(m, connector.id);
+      const run = await this.control.retryNow(m, { tenantId: connector.tenantId, connectorId: connector.id });
       if (run) await this.bus.wakeUp(m);
       return run;
     });

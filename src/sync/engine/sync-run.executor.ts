@@ -67,7 +67,7 @@ export class SyncRunExecutor {
     if (!token) throw new Error(`sync run ${run.id} was not claimed`);
     let found;
     try {
-      found = await this.connectors.findWithCredentials(run.connectorId);
+      found = await this.connectors.findWithCredentials(run);
     } catch (e) {
       // The stored key cannot be decrypted (the connector is now in ERROR, asking for it): the run ends
       // here, FAILED, instead of being claimed again and again.

@@ -34,14 +34,17 @@ interface RecentFields {
 export class SyncQuarantineRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Inside the page's transaction: the record is skipped in the same commit that moves the checkpoint past it. */
+  /**
+   * Inside the page's transaction: the record is skipped in the same commit that moves the checkpoint past it.
+   * Times in DO UPDATE come from EXCLUDED (its default now()): Citus takes only immutable functions there.
+   */
   async record(m: EntityManager, e: QuarantineEntry): Promise<void> {
     await m.query(
       `INSERT INTO sync_quarantine (tenant_id, connector_id, run_id, object_type, external_id, reason, sqlstate)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (connector_id, object_type, external_id) DO UPDATE SET
+       ON CONFLICT (tenant_id, connector_id, object_type, external_id) DO UPDATE SET
          run_id = EXCLUDED.run_id, reason = EXCLUDED.reason, sqlstate = EXCLUDED.sqlstate,
-         attempts = sync_quarantine.attempts + 1, last_seen_at = now()`,
+         attempts = sync_quarantine.attempts + 1, last_seen_at = EXCLUDED.last_seen_at`,
       [e.tenantId, e.connectorId, e.runId, e.objectType, String(e.externalId), e.reason, e.sqlstate],
     );
   }

@@ -24,32 +24,40 @@ export class SyncRunControlRepository {
   }
 
   /** Cancels the queued or running run, if any; the connector is next due after its interval. */
-  async cancelActive(m: EntityManager, connectorId: string): Promise<SyncRunRow | null> {
+  async cancelActive(m: EntityManager, c: { tenantId: string; connectorId: string }): Promise<SyncRunRow | null> {
     const rows = await queryRows<SyncRunRow>(
       m,
       `UPDATE sync_runs SET status = 'CANCELLED', phase = 'cancelled', finished_at = now(),
               lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-        WHERE connector_id = $1 AND status IN ('QUEUED','RUNNING')
+        WHERE tenant_id = $2 AND connector_id = $1 AND status IN ('QUEUED','RUNNING')
       RETURNING ${RUN_COLUMNS}`,
-      [connectorId],
+      [c.connectorId, c.tenantId],
     );
     if (!rows.length) return null;
-    await m.query(
-      `UPDATE connectors SET next_sync_at = now() + make_interval(mins => sync_interval_minutes), updated_at = now()
-        WHERE id = $1 AND status = 'ACTIVE'`,
-      [connectorId],
-    );
+    // Runs stay on the Citus coordinator, connectors on the tenant's node: separate statements. The interval is
+    // read first: Citus refuses now() + a column in an UPDATE of a distributed table.
+    const [connector] = await m.query(`SELECT sync_interval_minutes AS minutes FROM connectors WHERE tenant_id = $2 AND id = $1`, [
+      c.connectorId,
+      c.tenantId,
+    ]);
+    if (connector) {
+      await m.query(
+        `UPDATE connectors SET next_sync_at = now() + make_interval(mins => $3), updated_at = now()
+          WHERE tenant_id = $2 AND id = $1 AND status = 'ACTIVE'`,
+        [c.connectorId, c.tenantId, connector.minutes],
+      );
+    }
     return rows[0];
   }
 
   /** A run waiting to retry (QUEUED with a later time) may be claimed at once. */
-  async retryNow(m: EntityManager, connectorId: string): Promise<SyncRunRow | null> {
+  async retryNow(m: EntityManager, c: { tenantId: string; connectorId: string }): Promise<SyncRunRow | null> {
     const rows = await queryRows<SyncRunRow>(
       m,
       `UPDATE sync_runs SET lease_expires_at = now()
-        WHERE connector_id = $1 AND status = 'QUEUED'
+        WHERE tenant_id = $2 AND connector_id = $1 AND status = 'QUEUED'
       RETURNING ${RUN_COLUMNS}`,
-      [connectorId],
+      [c.connectorId, c.tenantId],
     );
     return rows[0] ?? null;
   }

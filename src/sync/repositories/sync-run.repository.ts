@@ -45,22 +45,28 @@ export class SyncRunRepository {
   /**
    * Runs whose lease expired after `maxAttempts` claims: every instance that took them stopped
    * without recording an outcome (it crashed, or something fails before the run can report). They
-   * end FAILED instead of being claimed forever, and their connector waits for its next interval.
+   * end FAILED instead of being claimed forever, and their connector waits for its next interval. Several
+   * statements, one transaction: Citus plans none that modifies a local table (runs) and joins a distributed
+   * one, nor now() inside a CASE or now() + a column in an UPDATE (hence the due time apart, as now() + CASE).
    */
   async failAbandoned(maxAttempts: number, message: string): Promise<number> {
-    const rows = await this.dataSource.query(
-      `WITH abandoned AS (
-         UPDATE sync_runs SET status = 'FAILED', phase = 'failed', error = $2, error_code = 'ABANDONED', finished_at = now(),
+    return this.dataSource.transaction(async (m) => {
+      const abandoned = await queryRows<{ tenant_id: string; connector_id: string }>(
+        m,
+        `UPDATE sync_runs SET status = 'FAILED', phase = 'failed', error = $2, error_code = 'ABANDONED', finished_at = now(),
                 lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
           WHERE status = 'RUNNING' AND lease_expires_at < now() AND attempts >= $1
-         RETURNING connector_id)
-       UPDATE connectors c SET last_error = $2, last_error_code = 'ABANDONED', updated_at = now(),
-              next_sync_at = CASE WHEN c.status = 'ACTIVE' THEN now() + make_interval(mins => c.sync_interval_minutes) ELSE c.next_sync_at END
-         FROM abandoned a WHERE c.id = a.connector_id
-       RETURNING c.id`,
-      [maxAttempts, message],
-    );
-    return rows.length;
+         RETURNING tenant_id, connector_id`,
+        [maxAttempts, message],
+      );
+      for (const { tenant_id, connector_id } of abandoned) {
+        const set = (sql: string, ...more: unknown[]) => m.query(`UPDATE connectors SET ${sql}`, [tenant_id, connector_id, ...more]);
+        await set(`last_error = $3, last_error_code = 'ABANDONED', updated_at = now() WHERE tenant_id = $1 AND id = $2`, message);
+        await set(`next_sync_at = now() + CASE WHEN status = 'ACTIVE' THEN make_interval(mins => sync_interval_minutes) END
+                    WHERE tenant_id = $1 AND id = $2 AND status = 'ACTIVE'`);
+      }
+      return abandoned.length;
+    });
   }
 
   /**
@@ -112,7 +118,7 @@ export class SyncRunRepository {
     checkpoint: SyncCheckpoint,
     counters: RunCounters,
   ): Promise<{ connectorStatus: string }> {
-    const rows = await queryRows<{ connectorStatus: string }>(
+    const rows = await queryRows<{ tenantId: string; connectorId: string }>(
       m,
       `UPDATE sync_runs r SET phase = $3, checkpoint = $4,
               tickets_synced = coalesce($5, tickets_synced), messages_synced = coalesce($6, messages_synced),
@@ -121,7 +127,7 @@ export class SyncRunRepository {
               lease_expires_at = now() + make_interval(secs => $11), percent = coalesce($12, percent),
               tickets_read = coalesce($13, tickets_read), messages_read = coalesce($14, messages_read)
         WHERE r.id = $1 AND r.lease_token = $2 AND r.status = 'RUNNING'
-      RETURNING (SELECT status FROM connectors c WHERE c.id = r.connector_id) AS "connectorStatus"`,
+      RETURNING r.tenant_id AS "tenantId", r.connector_id AS "connectorId"`,
       [
         run.id,
         run.token,
@@ -140,7 +146,13 @@ export class SyncRunRepository {
       ],
     );
     if (!rows.length) throw new LeaseLostError(run.id);
-    return rows[0];
+    // Read apart from the run's update: the run is coordinator-local, the connector on its tenant's node.
+    const [connector] = await queryRows<{ connectorStatus: string }>(
+      m,
+      `SELECT status AS "connectorStatus" FROM connectors WHERE tenant_id = $1 AND id = $2`,
+      [rows[0].tenantId, rows[0].connectorId],
+    );
+    return { connectorStatus: connector?.connectorStatus };
   }
 
   /** Keeps the lease alive while one page takes long (rate-limit waits, retries). False: the lease is gone. */
@@ -218,20 +230,25 @@ export class SyncRunRepository {
   }
 
   /**
-   * History retention: finished runs older than `days` go (their log lines with them); the latest
-   * run of each connector stays, so `latestRun` never empties. Successful REFRESH runs (one per
-   * burst of webhooks, many a day) go after `refreshDays` already.
+   * History retention: finished runs older than `days` go (their log lines with them); the latest run of each
+   * connector stays, so `latestRun` never empties. Successful REFRESH runs (many a day) go after `refreshDays`.
    */
   async pruneFinished(days: number, refreshDays = days): Promise<number> {
-    // TypeORM answers DELETE with [rows, affected].
-    const [, runs] = await this.dataSource.query(
-      `DELETE FROM sync_runs r
-        WHERE r.status IN ('SUCCEEDED','FAILED','CANCELLED')
-          AND r.finished_at < now() - make_interval(days => CASE WHEN r.mode = 'REFRESH' AND r.status = 'SUCCEEDED' THEN least($1::int, $2::int) ELSE $1::int END)
-          AND r.id <> (SELECT l.id FROM sync_runs l WHERE l.connector_id = r.connector_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1)`,
-      [days, refreshDays],
-    );
-    return Number(runs) || 0;
+    return this.dataSource.transaction(async (m) => {
+      const runs = await queryRows<{ id: string }>(
+        m,
+        `DELETE FROM sync_runs r
+          WHERE r.status IN ('SUCCEEDED','FAILED','CANCELLED')
+            AND r.finished_at < now() - make_interval(days => CASE WHEN r.mode = 'REFRESH' AND r.status = 'SUCCEEDED' THEN least($1::int, $2::int) ELSE $1::int END)
+            AND r.id <> (SELECT l.id FROM sync_runs l WHERE l.connector_id = r.connector_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1)
+         RETURNING r.id`,
+        [days, refreshDays],
+      );
+      // No foreign key from the distributed log and quarantine to the coordinator-local runs: their cascade is done here.
+      if (runs.length) await m.query(`DELETE FROM sync_log_entries WHERE run_id = ANY($1::uuid[])`, [runs.map((r) => r.id)]);
+      if (runs.length) await m.query(`UPDATE sync_quarantine SET run_id = NULL WHERE run_id = ANY($1::uuid[])`, [runs.map((r) => r.id)]);
+      return runs.length;
+    });
   }
 
   /** Cancels queued runs of a paused connector (a running one notices the pause at its next page). */

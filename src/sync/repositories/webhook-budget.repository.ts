@@ -30,23 +30,29 @@ export class WebhookBudgetRepository {
   }
 
   /** The budget ran out with requests left: the next webhook run is the connector's incremental walk. */
-  async requestWalk(connectorId: string): Promise<void> {
+  async requestWalk(c: { tenantId: string; connectorId: string }): Promise<void> {
+    // EXCLUDED's times, not now(): Citus takes only immutable functions in ON CONFLICT DO UPDATE.
     await this.dataSource.query(
-      `INSERT INTO webhook_refresh_state (connector_id, due_since, walk_requested_at) VALUES ($1, now(), now())
-       ON CONFLICT (connector_id) DO UPDATE
-         SET walk_requested_at = coalesce(webhook_refresh_state.walk_requested_at, now()),
-             due_since = coalesce(webhook_refresh_state.due_since, now())`,
-      [connectorId],
+      `INSERT INTO webhook_refresh_state (tenant_id, connector_id, due_since, walk_requested_at) VALUES ($2, $1, now(), now())
+       ON CONFLICT (tenant_id, connector_id) DO UPDATE
+         SET walk_requested_at = coalesce(webhook_refresh_state.walk_requested_at, EXCLUDED.walk_requested_at),
+             due_since = coalesce(webhook_refresh_state.due_since, EXCLUDED.due_since)`,
+      [c.connectorId, c.tenantId],
     );
   }
 
   /** Gorgias answered 404 for this announced id: further webhooks naming it are skipped until `ttlMs` has passed. */
-  async rememberMissing(m: EntityManager, connectorId: string, ticketExternalId: string, ttlMs: number): Promise<void> {
+  async rememberMissing(
+    m: EntityManager,
+    c: { tenantId: string; connectorId: string },
+    ticketExternalId: string,
+    ttlMs: number,
+  ): Promise<void> {
     await m.query(
-      `INSERT INTO webhook_answered_tickets (connector_id, ticket_external_id, not_found, until)
-       VALUES ($1, $2, true, now() + make_interval(secs => $3))
-       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE SET until = EXCLUDED.until, not_found = true`,
-      [connectorId, ticketExternalId, ttlMs / 1000],
+      `INSERT INTO webhook_answered_tickets (tenant_id, connector_id, ticket_external_id, not_found, until)
+       VALUES ($4, $1, $2, true, now() + make_interval(secs => $3))
+       ON CONFLICT (tenant_id, connector_id, ticket_external_id) DO UPDATE SET until = EXCLUDED.until, not_found = true`,
+      [c.connectorId, ticketExternalId, ttlMs / 1000, c.tenantId],
     );
   }
 }

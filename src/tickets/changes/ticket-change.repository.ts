@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { TicketRow } from '../model/ticket.table';
 import { TICKET_COLUMNS } from '../repositories/ticket.repository';
-import { FeedPosition } from './ticket-change-cursor';
+import { compareFeedPositions, FeedPosition } from './ticket-change-cursor';
 
 /** Which feed a reader follows: a tenant's, or one of its connectors'. */
 export interface FeedScope {
@@ -24,6 +24,21 @@ export interface RecordedChange {
   position: FeedPosition;
 }
 
+/** A position of the log, before its ticket is read. */
+interface PositionRow {
+  connector_id: string;
+  ticket_external_id: string;
+  xact_id: string;
+  seq: string;
+  changed_at: Date;
+}
+
+/** Newest positions the probe looks at for one whose ticket is stored. */
+const PROBE_TAIL = 50;
+
+/** Positions counted per read of tickets (bounds the arrays one count statement carries). */
+const COUNT_BATCH = 10_000;
+
 /** NOTIFY channel of the feed: sent inside the writing transaction, so delivered only at its commit. */
 export const TICKET_CHANGES_CHANNEL = 'cxconnect_ticket_changes';
 
@@ -33,7 +48,12 @@ export const TICKET_CHANGES_CHANNEL = 'cxconnect_ticket_changes';
  */
 const HORIZON = `(SELECT pg_snapshot_xmin(pg_current_snapshot()))`;
 
-/** The only SQL of the change feed (table `ticket_changes`). */
+/**
+ * The only SQL of the change feed (table `ticket_changes`). On Citus the table stays on the coordinator
+ * (docs/scale-out.md, "The change feed on Citus"): written in the same transaction as the tickets it
+ * names, its xact_id is the coordinator's transaction id and the horizon the coordinator's snapshot, so
+ * the rule below holds as on one PostgreSQL.
+ */
 @Injectable()
 export class TicketChangeRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -42,6 +62,9 @@ export class TicketChangeRepository {
    * Moves these tickets to the end of the feed, inside the caller's transaction `m`: the rows
    * commit or roll back with the write that changed the tickets. Ids are sorted so that two
    * transactions touching the same tickets lock their rows in the same order (no deadlock).
+   * Each ticket row is stamped with its position (tickets.feed_xact_id, feed_seq) before the log rows are
+   * locked: a reader on Citus tells from the stamp whether the ticket it read is the state at that
+   * position (see `page`).
    */
   async record(
     m: EntityManager,
@@ -50,13 +73,26 @@ export class TicketChangeRepository {
   ): Promise<RecordedChange[]> {
     const ids = [...new Set(ticketExternalIds)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
     if (!ids.length) return [];
+    // This transaction's id on the coordinator (where the statement runs: it reads no distributed table).
+    const given: { xact_id: string; seq: string }[] = await m.query(
+      `SELECT pg_current_xact_id()::text AS xact_id, nextval('ticket_changes_seq')::text AS seq
+         FROM unnest($1::bigint[]) WITH ORDINALITY AS k(id, ord) ORDER BY k.ord`,
+      [ids],
+    );
+    const params = [scope.connectorId, scope.tenantId, ids, given.map((g) => g.xact_id), given.map((g) => g.seq)];
+    await m.query(
+      `UPDATE tickets t SET feed_xact_id = p.xact_id::xid8, feed_seq = p.seq
+         FROM unnest($3::bigint[], $4::text[], $5::bigint[]) AS p(id, xact_id, seq)
+        WHERE t.tenant_id = $2 AND t.connector_id = $1 AND t.external_id = p.id`,
+      params,
+    );
     const rows: { ticket_external_id: string; xact_id: string; seq: string }[] = await m.query(
-      `INSERT INTO ticket_changes (connector_id, ticket_external_id, tenant_id)
-       SELECT $1, k.id, $2 FROM unnest($3::bigint[]) WITH ORDINALITY AS k(id, ord) ORDER BY k.ord
-       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE SET
-         xact_id = pg_current_xact_id(), seq = nextval('ticket_changes_seq'), changed_at = now()
+      `INSERT INTO ticket_changes (connector_id, ticket_external_id, tenant_id, xact_id, seq)
+       SELECT $1, p.id, $2, p.xact_id::xid8, p.seq
+         FROM unnest($3::bigint[], $4::text[], $5::bigint[]) WITH ORDINALITY AS p(id, xact_id, seq, ord) ORDER BY p.ord
+       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE SET xact_id = EXCLUDED.xact_id, seq = EXCLUDED.seq, changed_at = now()
        RETURNING ticket_external_id::text AS ticket_external_id, xact_id::text AS xact_id, seq::text AS seq`,
-      [scope.connectorId, scope.tenantId, ids],
+      params,
     );
     await m.query(`SELECT pg_notify($1, $2)`, [TICKET_CHANGES_CHANNEL, JSON.stringify({ t: scope.tenantId, c: scope.connectorId })]);
     return rows.map((r) => ({ ticketExternalId: r.ticket_external_id, position: { xactId: r.xact_id, seq: r.seq } }));
@@ -66,52 +102,107 @@ export class TicketChangeRepository {
    * Up to `limit` tickets after `after`, in feed order, each with its current state. Only
    * positions below the horizon: a position a reader has passed can never be filled in later.
    * Feed rows of tickets not stored yet (messages synced before their ticket) wait for the ticket.
+   * Two reads, positions then tickets: on Citus the positions are coordinator-local (the horizon is the
+   * coordinator's) and the tickets on the tenant's node; one horizon, taken first, bounds every batch.
+   * The worker's snapshot is not the coordinator's, so each ticket's stamp says which change it shows:
+   * - the position itself (or no stamp: a row written without the feed): delivered;
+   * - a later one: a change committed since moved the ticket on; it is delivered at that position, which
+   *   lies above this horizon (a transaction below it had finished before the positions were read);
+   * - an earlier one: the tenant's node does not show this change yet (Citus commits on the coordinator
+   *   first, then on the workers): the page ends before it, and the next read starts there.
    */
   async page(scope: FeedScope, after: FeedPosition | undefined, limit: number): Promise<FeedEntry[]> {
-    const { where, params } = this.where(scope, after);
-    const rows: any[] = await this.dataSource.query(
-      `SELECT c.xact_id::text AS feed_xact_id, c.seq::text AS feed_seq, c.changed_at AS feed_changed_at, ${TICKET_COLUMNS}
-         FROM ticket_changes c
-         JOIN tickets t ON t.connector_id = c.connector_id AND t.external_id = c.ticket_external_id AND t.tenant_id = c.tenant_id
-        WHERE ${where} AND c.xact_id < ${HORIZON}
-        ORDER BY c.xact_id, c.seq
-        LIMIT $${params.push(limit)}`,
-      params,
-    );
-    return rows.map((r) => ({ position: { xactId: r.feed_xact_id, seq: r.feed_seq }, changedAt: r.feed_changed_at, row: r }));
+    const horizon = await this.horizon();
+    const entries: FeedEntry[] = [];
+    let from = after;
+    while (entries.length < limit) {
+      const wanted = limit - entries.length;
+      const positions = await this.positions(scope, from, horizon, wanted);
+      if (!positions.length) break;
+      const tickets = await this.ticketsOf(scope.tenantId, positions);
+      for (const p of positions) {
+        const row = tickets.get(`${p.connector_id}/${p.ticket_external_id}`);
+        if (!row) continue;
+        const position = { xactId: p.xact_id, seq: p.seq };
+        const shows = row.feed_xact_id == null ? 0 : compareFeedPositions({ xactId: row.feed_xact_id, seq: row.feed_seq }, position);
+        if (shows < 0) return entries;
+        if (shows === 0) entries.push({ position, changedAt: p.changed_at, row });
+      }
+      if (positions.length < wanted) break;
+      from = { xactId: positions[positions.length - 1].xact_id, seq: positions[positions.length - 1].seq };
+    }
+    return entries;
   }
 
   /** How many tickets a read from `after` would return, whatever the page size. */
   async count(scope: FeedScope, after: FeedPosition | undefined): Promise<number> {
+    const horizon = await this.horizon();
+    let n = 0;
+    for (let from = after; ;) {
+      const positions = await this.positions(scope, from, horizon, COUNT_BATCH);
+      if (!positions.length) return n;
+      const [row] = await this.dataSource.query(
+        `SELECT count(*)::int AS n FROM tickets t
+          WHERE t.tenant_id = $1 AND (t.connector_id, t.external_id) IN (SELECT * FROM unnest($2::uuid[], $3::bigint[]))`,
+        [scope.tenantId, positions.map((p) => p.connector_id), positions.map((p) => p.ticket_external_id)],
+      );
+      n += row.n;
+      if (positions.length < COUNT_BATCH) return n;
+      from = { xactId: positions[positions.length - 1].xact_id, seq: positions[positions.length - 1].seq };
+    }
+  }
+
+  /** Positions after `after` and below `horizon`, in feed order (the position log alone). */
+  private positions(scope: FeedScope, after: FeedPosition | undefined, horizon: FeedPosition, limit: number): Promise<PositionRow[]> {
     const { where, params } = this.where(scope, after);
-    const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM ticket_changes c
-         JOIN tickets t ON t.connector_id = c.connector_id AND t.external_id = c.ticket_external_id AND t.tenant_id = c.tenant_id
-        WHERE ${where} AND c.xact_id < ${HORIZON}`,
+    return this.dataSource.query(
+      `SELECT c.connector_id, c.ticket_external_id::text AS ticket_external_id, c.xact_id::text AS xact_id, c.seq::text AS seq,
+              c.changed_at
+         FROM ticket_changes c
+        WHERE ${where} AND c.xact_id < $${params.push(horizon.xactId)}::xid8
+        ORDER BY c.xact_id, c.seq
+        LIMIT $${params.push(limit)}`,
       params,
     );
-    return row.n;
+  }
+
+  /** The current state of these tickets, by "connector/external id" (one read on the tenant's node). */
+  private async ticketsOf(tenantId: string, positions: PositionRow[]): Promise<Map<string, any>> {
+    const rows: any[] = await this.dataSource.query(
+      `SELECT ${TICKET_COLUMNS}, t.feed_xact_id::text AS feed_xact_id, t.feed_seq::text AS feed_seq FROM tickets t
+        WHERE t.tenant_id = $1 AND (t.connector_id, t.external_id) IN (SELECT * FROM unnest($2::uuid[], $3::bigint[]))`,
+      [tenantId, positions.map((p) => p.connector_id), positions.map((p) => p.ticket_external_id)],
+    );
+    return new Map(rows.map((r) => [`${r.connector_id}/${r.external_id}`, r]));
   }
 
   /**
-   * Where the scope stands, for its shared poll (one statement, so one snapshot): the last position a
-   * page can return now (null: none), and whether committed changes wait behind the horizon.
+   * Where the scope stands, for its shared poll: the last position a page can return now (null: none),
+   * and whether committed changes wait behind the horizon. The positions and the horizon in one statement
+   * (one snapshot, on the coordinator), then which of the newest positions have their ticket stored (one
+   * read on the tenant's node). Among PROBE_TAIL positions without any ticket, the oldest is the tip: a
+   * reader behind it reads a page (and finds what is there), which is all a tip is for.
    */
   async probe(scope: FeedScope): Promise<{ tip: FeedPosition | null; pending: boolean }> {
     const { where, params } = this.where(scope, undefined);
-    const [row] = await this.dataSource.query(
-      `SELECT tip.xact_id::text AS xact_id, tip.seq::text AS seq,
-              EXISTS (SELECT 1 FROM ticket_changes c WHERE ${where} AND c.xact_id >= ${HORIZON}) AS pending
-         FROM (SELECT 1) one
+    const tail: (PositionRow & { pending: boolean })[] = await this.dataSource.query(
+      `SELECT p.connector_id, p.ticket_external_id, p.xact_id, p.seq, p.changed_at, w.pending
+         FROM (SELECT EXISTS (SELECT 1 FROM ticket_changes c WHERE ${where} AND c.xact_id >= ${HORIZON}) AS pending) w
          LEFT JOIN LATERAL (
-           SELECT c.xact_id, c.seq FROM ticket_changes c
-             JOIN tickets t ON t.connector_id = c.connector_id AND t.external_id = c.ticket_external_id AND t.tenant_id = c.tenant_id
+           SELECT c.connector_id, c.ticket_external_id::text AS ticket_external_id, c.xact_id::text AS xact_id, c.seq::text AS seq,
+                  c.changed_at
+             FROM ticket_changes c
             WHERE ${where} AND c.xact_id < ${HORIZON}
             ORDER BY c.xact_id DESC, c.seq DESC
-            LIMIT 1) tip ON true`,
+            LIMIT ${PROBE_TAIL}) p ON true`,
       params,
     );
-    return { tip: row.xact_id === null ? null : { xactId: row.xact_id, seq: row.seq }, pending: row.pending };
+    const pending = tail[0]?.pending === true;
+    const positions = tail.filter((p) => p.xact_id !== null);
+    if (!positions.length) return { tip: null, pending };
+    const stored = await this.ticketsOf(scope.tenantId, positions);
+    const tip = positions.find((p) => stored.has(`${p.connector_id}/${p.ticket_external_id}`)) ?? positions[positions.length - 1];
+    return { tip: { xactId: tip.xact_id, seq: tip.seq }, pending };
   }
 
   /**
@@ -120,10 +211,13 @@ export class TicketChangeRepository {
    * `connectors` table so that each lookup is a range of the (tenant_id, xact_id, seq) index.
    */
   async waitingBehindHorizon(): Promise<{ waiting: number; oldestSeconds: number }> {
+    // Tenants read first: connectors are distributed on Citus, the position log is coordinator-local.
+    const tenants: { tenant_id: string }[] = await this.dataSource.query(`SELECT DISTINCT tenant_id FROM connectors`);
     const [row] = await this.dataSource.query(
       `SELECT count(*)::int AS waiting, coalesce(extract(epoch FROM clock_timestamp() - min(c.changed_at)), 0)::float8 AS oldest
-       FROM (SELECT DISTINCT tenant_id FROM connectors) k
+       FROM unnest($1::text[]) AS k(tenant_id)
        CROSS JOIN LATERAL (SELECT c.changed_at FROM ticket_changes c WHERE c.tenant_id = k.tenant_id AND c.xact_id >= ${HORIZON}) c`,
+      [tenants.map((t) => t.tenant_id)],
     );
     return { waiting: row.waiting, oldestSeconds: Math.max(0, row.oldest) };
   }

@@ -59,7 +59,7 @@ export class MessageRepository {
     const rows: { id: string; n: number }[] = await this.reads.rows(
       `SELECT k.id, (
          SELECT count(*) FROM messages m
-         JOIN tickets t ON t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id
+         JOIN tickets t ON t.tenant_id = m.tenant_id AND t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id
          WHERE m.connector_id = k.id AND m.tenant_id = $2 AND m.deleted_at IS NULL AND t.deleted_at IS NULL
        )::int AS n
        FROM unnest($1::uuid[]) AS k(id)`,

@@ -19,7 +19,8 @@ export interface MessagePlacement {
 /**
  * What tells the sync which stored tickets to read again on their own: tickets whose stored messages
  * disagree with Gorgias' count, the tickets that hold given messages, and the mark a re-read leaves
- * (so that a gap Gorgias itself keeps is not read again and again). Scoped to the tenant and connector.
+ * (so that a gap Gorgias itself keeps is not read again and again). Scoped to the tenant and connector; the
+ * tenant is repeated inside each LATERAL subquery, where Citus does not infer it from the join.
  */
 @Injectable()
 export class TicketReconcileRepository {
@@ -42,7 +43,7 @@ export class TicketReconcileRepository {
          -- one index lookup per ticket: right whatever the planner's statistics say (right after a bulk
          -- initial sync they are stale, and a join against the grouped messages went quadratic)
          CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
-                              WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
+                              WHERE m.tenant_id = $3 AND m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
                                 AND m.deleted_at IS NULL) c
         WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.deleted_at IS NULL
           AND t.messages_count <> coalesce(c.n, 0)
@@ -75,7 +76,7 @@ export class TicketReconcileRepository {
       `SELECT t.external_id::text AS external_id
          FROM tickets t
          CROSS JOIN LATERAL (SELECT count(*) AS n FROM messages m
-                              WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
+                              WHERE m.tenant_id = $2 AND m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
                                 AND m.deleted_at IS NULL) c
         WHERE t.connector_id = $1 AND t.tenant_id = $2 AND t.external_id = ANY($3::bigint[]) AND t.deleted_at IS NULL
           AND t.messages_count <> c.n AND t.reconciled_messages_count IS DISTINCT FROM t.messages_count`,

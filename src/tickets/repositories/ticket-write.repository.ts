@@ -56,7 +56,9 @@ const differs = (table: string, columns: string[]) =>
  * by the provider's id per connector, so a page replayed after a crash changes nothing. A ticket row
  * never goes back to an older version. A row is only rewritten when something stored differs, and
  * every write says (with RETURNING, inside the caller's transaction) which tickets changed as the
- * API shows them. Every statement is scoped to the tenant and connector.
+ * API shows them. Every statement is scoped to the tenant and connector (so Citus routes it to the
+ * tenant's node). `DO UPDATE SET` takes times from EXCLUDED (the inserted row's now()): Citus accepts
+ * only immutable functions there.
  */
 @Injectable()
 export class TicketWriteRepository {
@@ -76,24 +78,24 @@ export class TicketWriteRepository {
     // Fields move only forward in time: an older copy of a ticket (a replay) never overwrites a newer one.
     const newer = `EXCLUDED.updated_at >= tickets.updated_at`;
     const assignments = updatable.map((c) => `${c} = CASE WHEN ${newer} THEN EXCLUDED.${c} ELSE tickets.${c} END`).join(',\n        ');
+    const before = await this.before(m, scope, 'tickets', TICKET_SHOWN, page.tickets);
     const rows = await queryRows<{ external_id: string }>(
       m,
       `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${TICKET_RECORD})),
-       before AS (SELECT t.external_id, ${shown(TICKET_SHOWN, 't.')} AS shown FROM tickets t
-                   WHERE t.connector_id = $2 AND t.tenant_id = $1 AND t.external_id IN (SELECT external_id FROM x)),
+       before AS (SELECT * FROM unnest($5::bigint[], $6::jsonb[]) AS b(external_id, shown)),
        written AS (
          INSERT INTO tickets (tenant_id, connector_id, external_id, ${TICKET_COLUMNS.join(', ')}, synced_at)
          SELECT $1, $2, x.external_id, ${TICKET_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
-         ON CONFLICT (connector_id, external_id) DO UPDATE SET
+         ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
           ${assignments},
           deleted_at = NULL,
-          synced_at = now()
+          synced_at = EXCLUDED.synced_at
          WHERE tickets.deleted_at IS NOT NULL OR tickets.synced_at < $4::timestamptz
             OR (${newer} AND ${differs('tickets', updatable)})
          RETURNING external_id, ${shown(TICKET_SHOWN)} AS shown)
        SELECT w.external_id::text AS external_id FROM written w LEFT JOIN before b ON b.external_id = w.external_id
         WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown`,
-      [scope.tenantId, scope.connectorId, toJson(page.tickets), seenSince],
+      [scope.tenantId, scope.connectorId, toJson(page.tickets), seenSince, ...before],
     );
     const ids = page.tickets.map((t) => String(t.external_id));
     // The description comes from the messages, which an initial sync stores before their tickets.
@@ -105,16 +107,16 @@ export class TicketWriteRepository {
   /** Upserts a page of messages; a message moved to another ticket changes both tickets. */
   async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[]): Promise<WriteResult> {
     if (!messages.length) return { written: 0, changedTicketIds: [] };
+    const before = await this.before(m, scope, 'messages', MESSAGE_SHOWN, messages, 'ticket_external_id');
     const rows = await queryRows<{ ticket_id: string; messages: number }>(
       m,
       `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${MESSAGE_RECORD})),
-       before AS (SELECT m.external_id, m.ticket_external_id, ${shown(MESSAGE_SHOWN, 'm.')} AS shown FROM messages m
-                   WHERE m.connector_id = $2 AND m.tenant_id = $1 AND m.external_id IN (SELECT external_id FROM x)),
+       before AS (SELECT * FROM unnest($4::bigint[], $5::jsonb[], $6::bigint[]) AS b(external_id, shown, ticket_external_id)),
        written AS (
          INSERT INTO messages (tenant_id, connector_id, external_id, ${MESSAGE_COLUMNS.join(', ')}, synced_at)
          SELECT $1, $2, x.external_id, ${MESSAGE_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
-         ON CONFLICT (connector_id, external_id) DO UPDATE SET
-          ${MESSAGE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = now()
+         ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
+          ${MESSAGE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = EXCLUDED.synced_at
          -- an older copy (a replay, a run that lost its lease) never overwrites a newer one
          WHERE (messages.source_version IS NULL OR EXCLUDED.source_version >= messages.source_version)
            AND ${differs('messages', MESSAGE_COLUMNS)}
@@ -125,7 +127,7 @@ export class TicketWriteRepository {
        touched AS (SELECT now_in AS id FROM changed UNION SELECT was_in FROM changed WHERE was_in IS NOT NULL)
        -- every row also says how many messages changed (no changed message: no row)
        SELECT id::text AS ticket_id, (SELECT count(*) FROM changed)::int AS messages FROM touched`,
-      [scope.tenantId, scope.connectorId, toJson(messages)],
+      [scope.tenantId, scope.connectorId, toJson(messages), ...before],
     );
     await this.refreshDescriptions(m, scope, [...new Set(messages.map((msg) => String(msg.ticket_external_id)))]);
     return { written: rows[0]?.messages ?? 0, changedTicketIds: rows.map((r) => r.ticket_id) };
@@ -146,7 +148,8 @@ export class TicketWriteRepository {
     // with no ticket row to soft-delete, those messages are removed, as Gorgias removed them.
     await m.query(
       `DELETE FROM messages m WHERE m.connector_id = $1 AND m.tenant_id = $3 AND m.ticket_external_id = ANY($2::bigint[])
-          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
+          AND NOT EXISTS (SELECT 1 FROM tickets t
+                           WHERE t.tenant_id = m.tenant_id AND t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
       [scope.connectorId, ids, scope.tenantId],
     );
     return { written: rows.length, changedTicketIds: rows.map((r) => r.external_id) };
@@ -157,7 +160,8 @@ export class TicketWriteRepository {
     // After a complete walk every live ticket has a row: messages of tickets that have none are orphans of a deletion.
     await m.query(
       `DELETE FROM messages m WHERE m.connector_id = $1 AND m.tenant_id = $2
-          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
+          AND NOT EXISTS (SELECT 1 FROM tickets t
+                           WHERE t.tenant_id = m.tenant_id AND t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id)`,
       [scope.connectorId, scope.tenantId],
     );
     const rows = await queryRows<{ external_id: string }>(
@@ -190,13 +194,36 @@ export class TicketWriteRepository {
     return { written: removed, changedTicketIds: removed ? [ticketExternalId] : [] };
   }
 
+  /**
+   * What the API showed of these rows before the write, as arrays for the upsert's `before`: external ids,
+   * shown values (jsonb text) and, when asked, one more column. Read in a statement of its own: Citus runs a
+   * data-modifying CTE before the other CTEs of its statement, so a `before` CTE beside it saw the new rows.
+   */
+  private async before(
+    m: EntityManager,
+    scope: WriteScope,
+    table: 'tickets' | 'messages' | 'customers',
+    columns: string[],
+    rows: { external_id: number }[],
+    extra?: string,
+  ): Promise<unknown[][]> {
+    const found = await queryRows<{ id: string; shown: string; extra: string | null }>(
+      m,
+      `SELECT external_id::text AS id, ${shown(columns)}::text AS shown, ${extra ?? 'NULL'}::text AS extra FROM ${table}
+        WHERE tenant_id = $1 AND connector_id = $2 AND external_id = ANY($3::bigint[])`,
+      [scope.tenantId, scope.connectorId, rows.map((r) => String(r.external_id))],
+    );
+    const out = [found.map((r) => r.id), found.map((r) => r.shown)];
+    return extra ? [...out, found.map((r) => r.extra)] : out;
+  }
+
   /** A ticket's description is its first (not deleted) message: refresh it for these tickets. */
   private async refreshDescriptions(m: EntityManager, scope: WriteScope, ticketExternalIds: string[]): Promise<void> {
     await m.query(
       `UPDATE tickets t SET description = coalesce(first.text, t.excerpt)
          FROM (SELECT k.id AS ticket_external_id,
                       (SELECT coalesce(body_text, stripped_text) FROM messages
-                        WHERE connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
+                        WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
                         ORDER BY created_at, external_id LIMIT 1) AS text
                  FROM unnest($2::bigint[]) AS k(id)) first
         WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.external_id = first.ticket_external_id
@@ -211,23 +238,23 @@ export class TicketWriteRepository {
    */
   private async upsertCustomers(m: EntityManager, scope: WriteScope, customers: CustomerWriteRow[]): Promise<string[]> {
     if (!customers.length) return [];
+    const before = await this.before(m, scope, 'customers', CUSTOMER_SHOWN, customers);
     const changed = await queryRows<{ external_id: string }>(
       m,
       `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${CUSTOMER_RECORD})),
-       before AS (SELECT c.external_id, ${CUSTOMER_SHOWN.map((c) => `c.${c}`).join(', ')} FROM customers c
-                   WHERE c.connector_id = $2 AND c.tenant_id = $1 AND c.external_id IN (SELECT external_id FROM x)),
+       before AS (SELECT * FROM unnest($4::bigint[], $5::jsonb[]) AS b(external_id, shown)),
        written AS (
          INSERT INTO customers (tenant_id, connector_id, external_id, ${CUSTOMER_COLUMNS.join(', ')}, synced_at)
          SELECT $1, $2, x.external_id, ${CUSTOMER_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
-         ON CONFLICT (connector_id, external_id) DO UPDATE SET
-           ${CUSTOMER_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = now()
+         ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
+           ${CUSTOMER_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = EXCLUDED.synced_at
          -- an older copy never overwrites a newer one
          WHERE (customers.source_version IS NULL OR EXCLUDED.source_version >= customers.source_version)
            AND ${differs('customers', CUSTOMER_STORED)}
-         RETURNING external_id, ${CUSTOMER_SHOWN.join(', ')})
+         RETURNING external_id, ${shown(CUSTOMER_SHOWN)} AS shown)
        SELECT w.external_id::text AS external_id FROM written w LEFT JOIN before b ON b.external_id = w.external_id
-        WHERE b.external_id IS NULL OR (${CUSTOMER_SHOWN.map((c) => `b.${c}`).join(', ')}) IS DISTINCT FROM (${CUSTOMER_SHOWN.map((c) => `w.${c}`).join(', ')})`,
-      [scope.tenantId, scope.connectorId, toJson(customers)],
+        WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown`,
+      [scope.tenantId, scope.connectorId, toJson(customers), ...before],
     );
     if (!changed.length) return [];
     const tickets = await queryRows<{ external_id: string }>(

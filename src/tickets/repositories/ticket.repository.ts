@@ -51,7 +51,7 @@ export class TicketRepository {
          SELECT t.id FROM tickets t WHERE t.tenant_id = $1 AND t.search @@ ${q}
          UNION
          SELECT t.id FROM messages m
-         JOIN tickets t ON t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id
+         JOIN tickets t ON t.tenant_id = m.tenant_id AND t.connector_id = m.connector_id AND t.external_id = m.ticket_external_id
          WHERE m.tenant_id = $1 AND m.deleted_at IS NULL AND m.search @@ ${q}
        )
        SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id IN (SELECT id FROM hit) AND ${w.sql} ${ORDER} LIMIT ${limit}`),

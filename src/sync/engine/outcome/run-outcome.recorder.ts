@@ -57,14 +57,14 @@ export class RunOutcomeRecorder {
         );
         return;
       }
-      await this.connectorStatus.recordSyncSuccess(m, session.run.connectorId);
+      await this.connectorStatus.recordSyncSuccess(m, session.run);
       await this.logs.info(session.scope, successLine(c), m);
     });
   }
 
   /** The stored key cannot be decrypted: the run ends FAILED before it started, asking for the key again. */
   async failUnreadable(run: SyncRunRow, token: string, error: SecretUnreadableError): Promise<void> {
-    const subdomain = (await this.connectors.subdomainOf(run.connectorId)) ?? 'your account';
+    const subdomain = (await this.connectors.subdomainOf(run)) ?? 'your account';
     const advice = adviceFor(error, subdomain);
     const scope = { tenantId: run.tenantId, connectorId: run.connectorId, runId: run.id };
     await this.dataSource.transaction(async (m) => {
@@ -83,11 +83,10 @@ export class RunOutcomeRecorder {
   /** Carries out what the failure policy decides; returns the advice code recorded, if any. */
   async fail(session: RunSession, error: unknown): Promise<string | null> {
     const run = { id: session.run.id, token: session.claimToken };
-    const connectorId = session.run.connectorId;
     try {
       const current = needsCurrentCredentials(error)
         ? // Unreadable or deleted credentials: the run ends on the original error, which already says what to do.
-          await this.connectors.findWithCredentials(connectorId).catch(() => null)
+          await this.connectors.findWithCredentials(session.run).catch(() => null)
         : null;
       const decision = decideFailure({
         error,
@@ -98,7 +97,7 @@ export class RunOutcomeRecorder {
       // its runs and data went with it. Nothing to record, nothing to report: a cancellation.
       const gone =
         decision.action === 'connector-gone' ||
-        (decision.action === 'lease-lost' && (await this.connectors.findWithCredentials(connectorId).catch(() => 'unreadable')) === null);
+        (decision.action === 'lease-lost' && (await this.connectors.findWithCredentials(session.run).catch(() => 'unreadable')) === null);
       if (gone) {
         this.logger.log(`sync run ${session.run.id}: its connector was deleted, stopping`);
         session.leaseLost = true;
@@ -154,7 +153,7 @@ export class RunOutcomeRecorder {
           errorCode: advice.code,
           ...session.tally.counters(),
         });
-        const nextTryAt = await this.connectorStatus.recordSyncFailure(m, connectorId, {
+        const nextTryAt = await this.connectorStatus.recordSyncFailure(m, session.run, {
           message: advice.message,
           code: advice.code,
           needsUser: decision.needsUser,

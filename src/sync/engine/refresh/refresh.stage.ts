@@ -55,7 +55,7 @@ export class RefreshStage implements SyncStageRunner {
 
   async run(session: RunSession, next: SyncStage): Promise<void> {
     session.phase = 'reading tickets announced by webhooks';
-    const { requests } = await this.requests.pending(session.run.connectorId, REFRESH_BATCH_MAX_TICKETS);
+    const { requests } = await this.requests.pending(session.scope, REFRESH_BATCH_MAX_TICKETS);
     session.tally.ticketsTotal = requests.length;
     const byId = new Map(requests.map((r) => [r.ticketExternalId, r]));
     const connectorId = session.run.connectorId;
@@ -79,7 +79,7 @@ export class RefreshStage implements SyncStageRunner {
     // WALK is never planned here: the scheduler queues the connector's incremental run instead.
     else if (plan === 'BATCH' || plan === 'WALK') await this.batch(session, allowance, rest);
     if (allowance.exhausted) {
-      await this.budgets.requestWalk(connectorId);
+      await this.budgets.requestWalk(session.scope);
       await session.logs.info(
         session.scope,
         `The webhook budget of ${this.config.webhooks.refreshCallsPerMinute} Gorgias calls per minute is spent: ` +
@@ -103,7 +103,7 @@ export class RefreshStage implements SyncStageRunner {
       short = await this.reconcile.messageCountMismatchesAmong(tx, session.scope, [...listed]);
       const done = requests.filter((r) => listed.has(r.ticketExternalId) && !short.includes(r.ticketExternalId));
       session.tally.ticketsSynced += done.length;
-      await this.requests.complete(tx, session.run.connectorId, done);
+      await this.requests.complete(tx, session.scope, done);
     });
     this.progress(session);
     return short;
@@ -123,7 +123,7 @@ export class RefreshStage implements SyncStageRunner {
       const whole = short.filter((id) => !still.includes(id));
       const done = whole.map((id) => byId.get(id)).filter((r): r is PendingRefresh => !!r);
       session.tally.ticketsSynced += done.length;
-      await this.requests.complete(tx, session.run.connectorId, done);
+      await this.requests.complete(tx, session.scope, done);
     });
     return still;
   }
@@ -145,9 +145,9 @@ export class RefreshStage implements SyncStageRunner {
         session.tally.messagesSynced += stored;
       } else {
         if (await this.refresher.storeGone(tx, session.scope, request.ticketExternalId, changes)) session.tally.ticketsDeleted++;
-        await this.budgets.rememberMissing(tx, session.run.connectorId, request.ticketExternalId, WEBHOOK_MISSING_TICKET_TTL_MS);
+        await this.budgets.rememberMissing(tx, session.scope, request.ticketExternalId, WEBHOOK_MISSING_TICKET_TTL_MS);
       }
-      await this.requests.complete(tx, session.run.connectorId, [request]);
+      await this.requests.complete(tx, session.scope, [request]);
     });
     this.progress(session);
   }
@@ -180,7 +180,7 @@ export class RefreshStage implements SyncStageRunner {
       if (tickets.length) session.tally.ticketsSynced += await this.store.tickets(tx, session.scope, tickets, changes);
       short = await this.reconcile.messageCountMismatchesAmong(tx, session.scope, [...listed]);
       const done = requests.filter((r) => listed.has(r.ticketExternalId) && !short.includes(r.ticketExternalId));
-      await this.requests.complete(tx, session.run.connectorId, done);
+      await this.requests.complete(tx, session.scope, done);
     });
     this.progress(session);
     for (const request of requests.filter((r) => !listed.has(r.ticketExternalId) || short.includes(r.ticketExternalId))) {

@@ -25,8 +25,8 @@ export class WalkAnswersWebhooksObserver implements RunObserver, OnModuleInit {
 
   async onFinished(ctx: RunContext, outcome: RunOutcome): Promise<void> {
     if (outcome.status !== SyncRunStatus.SUCCEEDED || ctx.mode === SyncMode.REFRESH) return;
-    const answered = await this.requests.completeReceivedBefore(ctx.connectorId, ctx.runId);
+    const answered = await this.requests.completeReceivedBefore(ctx, ctx.runId);
     if (answered) this.logger.debug(`run ${ctx.runId} answered ${answered} webhook refresh requests`);
-    await this.webhooks.retryIfFailed(ctx.connectorId);
+    await this.webhooks.retryIfFailed(ctx);
   }
 }
