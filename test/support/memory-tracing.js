@@ -1,5 +1,5 @@
 /**
- * Preloaded (`node --require`) into a built gateway by test/tracing.e2e-spec.ts: starts the app's
+ * Preloaded (`node --require`) into a built gateway by test/e2e/ops/tracing.e2e-spec.ts: starts the app's
  * own tracing (dist/src/observability/tracing) with an in-memory span exporter instead of OTLP,
  * and hands the finished spans to the test over IPC on request. Plain JavaScript: it runs before
  * anything else in the child process, where OpenTelemetry can patch modules (it cannot in Jest).

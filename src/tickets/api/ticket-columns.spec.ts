@@ -9,7 +9,7 @@ import { toCustomer, toMessage, toTicket } from './ticket-row.mapper';
 
 /**
  * The column tables (src/tickets/model/*.table.ts) against the GraphQL schema the API serves (the
- * committed schema.gql, which test/schema.e2e-spec.ts holds to the code): a column given a field that
+ * committed schema.gql, which test/e2e/tickets/schema.e2e-spec.ts holds to the code): a column given a field that
  * does not exist, a GraphQL field no column gives, a filter argument on one side only, or a read column
  * the row mappers drop fails here instead of silently reading every column or hiding a change.
  */

@@ -1,0 +1,246 @@
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { GorgiasSimulator, SimAccount, startGorgiasSimulator } from '../../gorgias-simulator';
+import { hasChromium, launchChromium } from '../../support/browser';
+import { expectText, firstNumber, horizontalOverflow, seriousViolations } from '../../support/console-page';
+import { createAndActivate, waitForRun } from '../../support/sync-helpers';
+import { startTestApp, TestApp } from '../../support/test-app';
+
+/**
+ * The console at phone width (390 px) as an admin and as a reader (issue 26): the reader's view,
+ * every screen without sideways scrolling, a 120-message conversation read to its newest message,
+ * ticket lookup and filters, the sync interval, cancelling a sync, deleting a connector, and a
+ * session that expires. axe-core on each screen. Screenshots with UPDATE_SCREENSHOTS=1.
+ */
+const describeInBrowser = hasChromium ? describe : describe.skip;
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(__dirname, '../../../docs/console') : null;
+
+describeInBrowser('operator console: phone width, admin actions, reader, expired session', () => {
+  let sim: GorgiasSimulator;
+  let acct: SimAccount;
+  let t: TestApp;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let connectorId: string;
+  let long: { id: number; email: string };
+  const admin = () => t.token('ops', 'admin');
+
+  beforeAll(async () => {
+    sim = await startGorgiasSimulator({ port: 0, rateLimit: false });
+    acct = sim.addAccount({ subdomain: 'ops', email: 'admin@ops.test', apiKey: 'sim-key-ops', seed: 9, tickets: 30, messagesPerTicket: 2 });
+    const ticket = acct.createTicket({ subject: 'A long conversation' });
+    for (let i = 1; i <= 120; i++) {
+      acct.addMessage(ticket.id, {
+        body_text: `Message ${i} of 120`,
+        from_agent: i % 2 === 0,
+        attachments:
+          i === 120
+            ? [
+                { url: 'https://files.example.test/invoice.pdf', name: 'invoice.pdf' },
+                { url: 'javascript:alert(1)', name: 'not-a-link.pdf' },
+              ]
+            : [],
+      });
+    }
+    long = { id: ticket.id, email: ticket.customer!.email! };
+    acct.trashTicket(acct.snapshot().tickets[0].id);
+    t = await startTestApp({ env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' } });
+    connectorId = await createAndActivate(t, admin(), { email: 'admin@ops.test', apiKey: 'sim-key-ops', subdomain: 'ops' });
+    expect((await waitForRun(t, admin(), connectorId)).status).toBe('SUCCEEDED');
+    browser = await launchChromium();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.setViewportSize({ width: 390, height: 844 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await sim?.close();
+  });
+
+  const shot = async (name: string) => SHOTS && page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+  /** No sideways scrolling and no serious axe violation on the screen as it is. */
+  const screenIsSound = async () => {
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await horizontalOverflow(page)).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+  };
+  const signInByLink = async (token: string) => {
+    // The printed link opened in a tab already on the console: only the fragment changes (hashchange).
+    await page.evaluate((tok) => (location.hash = `token=${tok}`), token);
+    await page.waitForFunction(() => document.body.dataset.signedIn === 'true');
+    expect(page.url()).not.toContain('token=');
+  };
+
+  it('a reader (signed in by the link, in a tab already on the console) sees no admin action', async () => {
+    await page.goto(`${t.url}/console`);
+    await screenIsSound(); // the sign-in form at 390 px
+    await signInByLink(t.token('ops', 'reader'));
+    const detail = page.getByTestId('connector-detail');
+    await expectText(detail.getByTestId('read-only'), /admin only/);
+    expect(await page.getByRole('button', { name: 'Add connector' }).isVisible()).toBe(false);
+    for (const name of ['Sync now', 'Full resync', 'Pause', 'Edit', 'Delete', 'Test connection'])
+      expect(await detail.getByRole('button', { name, exact: true }).count()).toBe(0);
+    await screenIsSound();
+    await shot('08-reader.png');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+  });
+
+  it('at 390 px every screen fits: connector, runs, sync log, refused records, the form', async () => {
+    await signInByLink(admin());
+    const detail = page.getByTestId('connector-detail');
+    await detail.locator('.runs tr[data-run]').first().waitFor();
+    await screenIsSound();
+    await shot('09-phone.png');
+    for (const tab of ['Sync log', 'Refused records']) {
+      await detail.getByRole('tab', { name: tab }).click();
+      await expectText(detail.getByRole('tabpanel'), /line|refused records|every record/);
+      await screenIsSound();
+    }
+    await page.getByRole('button', { name: 'Add connector' }).click();
+    await page.getByRole('button', { name: 'Save & Activate' }).click(); // empty: each field says what it needs
+    await expectText(page.locator('#connector-email-error'), /Email is required/);
+    await expect(page.getByLabel('Email').getAttribute('aria-invalid')).resolves.toBe('true');
+    await screenIsSound();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('a 120-message conversation opens on the newest message and reads back to the first; #number, email, trashed', async () => {
+    const detail = page.getByTestId('connector-detail');
+    await detail.getByRole('tab', { name: 'Tickets' }).click();
+    const summary = detail.locator('.tickets > .muted');
+    await expectText(summary, /^\d+ tickets \(trashed and deleted tickets hidden\)/);
+    const live = firstNumber(await summary.textContent());
+    // Filters: status, then a date range after every update, then back.
+    const closed = (await t.gql('{ tickets(filter: { status: "closed" }) { totalCount } }', {}, admin())).data.tickets.totalCount;
+    await detail.getByLabel('Status', { exact: true }).selectOption('closed');
+    await expectText(summary, new RegExp(`^${closed} tickets? \\(trashed`));
+    await detail.getByLabel('Status', { exact: true }).selectOption('');
+    await detail.getByLabel('Updated from').fill('2999-01-01');
+    await expectText(summary, /^0 tickets/);
+    await detail.getByLabel('Updated from').fill('');
+    await expectText(summary, new RegExp(`^${live} tickets`));
+    await detail.getByLabel('Include trashed and deleted').check();
+    await expectText(summary, new RegExp(`^${live + 1} tickets$`));
+
+    await detail.getByLabel('Search', { exact: true }).fill(long.email);
+    await detail.getByLabel('Search', { exact: true }).press('Enter');
+    const byEmail = (
+      await t.gql(
+        'query($e: String) { tickets(filter: { customerEmail: $e, includeDeleted: true }) { totalCount } }',
+        { e: long.email },
+        admin(),
+      )
+    ).data.tickets.totalCount;
+    await expectText(summary, new RegExp(`^${byEmail} tickets?`));
+
+    await detail.getByLabel('Search', { exact: true }).fill(`#${long.id}`);
+    await detail.getByLabel('Search', { exact: true }).press('Enter');
+    const conversation = detail.locator('.conversation');
+    await expectText(conversation.getByTestId('message-count'), /The newest 50 of 120 messages/);
+    await expectText(conversation.locator('.message').last(), /Message 120 of 120/);
+    await expect(conversation.getByRole('link', { name: 'Open in Gorgias' }).getAttribute('href')).resolves.toBe(
+      `https://ops.gorgias.com/app/ticket/${long.id}`,
+    );
+    await expect(conversation.getByRole('link', { name: 'invoice.pdf' }).getAttribute('href')).resolves.toBe(
+      'https://files.example.test/invoice.pdf',
+    );
+    expect(await conversation.getByRole('link', { name: 'not-a-link.pdf' }).count()).toBe(0); // javascript: stays text
+    await expectText(conversation.locator('.attachments'), /not-a-link\.pdf/);
+    await screenIsSound();
+    await shot('10-conversation.png');
+    for (const shown of [100, 120]) {
+      await conversation.getByRole('button', { name: 'Show older messages' }).click();
+      await expectText(conversation.getByTestId('message-count'), shown === 120 ? /All 120 messages/ : /The newest 100 of 120/);
+    }
+    await expect(conversation.locator('.message').count()).resolves.toBe(120);
+    await expectText(conversation.locator('.message').first(), /Message 1 of 120/);
+    expect(await conversation.getByRole('button', { name: 'Show older messages' }).isVisible()).toBe(false);
+    await conversation.getByRole('heading').press('Escape');
+    expect(await conversation.isHidden()).toBe(true);
+  });
+
+  it('changes the sync interval, and cancels a running sync without pausing', async () => {
+    const detail = page.getByTestId('connector-detail');
+    await detail.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Full check').selectOption('60');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expectText(page.getByTestId('fact-schedule'), /every 1 h/);
+    expect(
+      (await t.gql('query($id: ID!) { connector(id: $id) { syncIntervalMinutes } }', { id: connectorId }, admin())).data.connector,
+    ).toEqual({ syncIntervalMinutes: 60 });
+
+    acct.setFaults({ slowMs: 1500 }); // long enough to cancel it midway
+    await page.getByTestId('connector-detail').getByRole('button', { name: 'Full resync' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Run a full resync?' });
+    await expectText(dialog, /reads every ticket and message/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Run full resync' }).click();
+    // Pause during a run asks first; saying no keeps it running.
+    await page.getByTestId('connector-detail').getByRole('button', { name: 'Cancel sync' }).waitFor(); // the panel of the running sync
+    await page.getByTestId('connector-detail').getByRole('button', { name: 'Pause' }).click();
+    const pause = page.getByRole('dialog', { name: 'Pause during a sync?' });
+    await expectText(pause, /running sync is cancelled/);
+    await pause.getByRole('button', { name: 'Cancel', exact: true }).click();
+    expect((await t.gql('query($id: ID!) { connector(id: $id) { status } }', { id: connectorId }, admin())).data.connector.status).toBe(
+      'ACTIVE',
+    );
+    await page.getByTestId('connector-detail').getByRole('button', { name: 'Cancel sync' }).click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'CANCELLED');
+    acct.setFaults({});
+    await expectText(page.locator('.connector-item'), /Gorgias \(ops\)[\s\S]*Status: active/);
+    await expectText(page.getByTestId('connector-detail').locator('.runs tr[data-run]').first(), /CANCELLED/);
+    await screenIsSound();
+  });
+
+  it('runs history pages beyond 20 runs, one tab stop for all their Log buttons', async () => {
+    const RUNS = `query($id: ID!) { syncRuns(connectorId: $id, first: 1) { totalCount } }`;
+    while ((await t.gql(RUNS, { id: connectorId }, admin())).data.syncRuns.totalCount < 22) {
+      const run = (await t.gql(`mutation($id: ID!) { triggerSync(connectorId: $id) { id } }`, { id: connectorId }, admin())).data
+        .triggerSync;
+      await waitForRun(t, admin(), connectorId, run.id);
+    }
+    const total = (await t.gql(RUNS, { id: connectorId }, admin())).data.syncRuns.totalCount;
+    const detail = page.getByTestId('connector-detail');
+    await detail.getByRole('tab', { name: 'Sync log' }).click();
+    await detail.getByRole('tab', { name: 'Runs' }).click();
+    // By default the polls that changed nothing are hidden: the initial sync stays in view.
+    const QUIET = `query($id: ID!) { syncRuns(connectorId: $id, first: 1, includeQuiet: false) { totalCount } }`;
+    const shown = (await t.gql(QUIET, { id: connectorId }, admin())).data.syncRuns.totalCount;
+    expect(shown).toBeLessThan(total);
+    await expectText(detail.locator('.runs caption'), new RegExp(`^${shown} of ${shown} runs that changed data`));
+    await expectText(detail.locator('.runs tr[data-run]').last(), /initial/);
+    await detail.getByLabel('Show syncs that changed nothing').check();
+    await expectText(detail.locator('.runs caption'), new RegExp(`^20 of ${total} runs, newest first`));
+    await detail.getByRole('button', { name: 'Show older runs' }).click();
+    await expectText(detail.locator('.runs caption'), new RegExp(`^${total} of ${total} runs`));
+    await expectText(detail.locator('.runs tr[data-run]').last(), /initial/);
+    const logs = detail.getByRole('button', { name: /^Log of the run/ });
+    await expect(logs.count()).resolves.toBe(total);
+    await expect(detail.locator('button.log-link[tabindex="0"]').count()).resolves.toBe(1);
+    await logs.first().focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe(
+      await logs.nth(1).getAttribute('aria-label'),
+    );
+  });
+
+  it('deletes the connector after a confirmation that names what is removed', async () => {
+    await page.getByTestId('connector-detail').getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete Gorgias (ops)?' });
+    await expectText(dialog, /ops\.gorgias\.com and everything it copied: [\d,]+ tickets, [\d,]+ messages, its sync runs and sync log/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await t.gql('{ connectors { id } }', {}, admin())).data.connectors).toHaveLength(1);
+    await page.getByTestId('connector-detail').getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete connector and its data' }).click();
+    await page.getByRole('heading', { name: 'Add a Gorgias connector' }).waitFor();
+    expect((await t.gql('{ connectors { id } }', {}, admin())).data.connectors).toEqual([]);
+  });
+
+  it('an expired session returns to sign-in with a plain message', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInByLink(t.token('ops', 'admin', 3));
+    await page.waitForFunction(() => document.body.dataset.signedIn === 'false', undefined, { timeout: 30_000 });
+    await expectText(page.locator('#token-error'), /Your session expired\. Paste a new token/);
+    await screenIsSound();
+  });
+});
