@@ -53,13 +53,19 @@ export function ticketsView(api, connector) {
     conversation.open(id);
   }
 
+  // Filters fire a read on every change: only the newest read may draw, or a slow answer to an older
+  // filter would overwrite the list of the current one.
+  let latestRead = 0;
   async function load(append) {
+    const read = ++latestRead;
+    const stale = () => read !== latestRead;
     const { query, text, filter } = filters.value();
     words = query.search ?? null;
     if (!append) summary.textContent = 'Loading tickets…';
     try {
       if (query.externalId) {
         const { ticketByExternalId: t } = await api.gql(Q.byExternalId, { id: connector.id, ext: query.externalId });
+        if (stale()) return;
         list.replaceChildren(...(t ? [item(t)] : []));
         more.hidden = true;
         summary.textContent = t ? `Gorgias ticket #${query.externalId}` : `No synced ticket has the Gorgias number #${query.externalId}.`;
@@ -71,6 +77,7 @@ export function ticketsView(api, connector) {
         filter: { connectorId: connector.id, ...filter, search: query.search ?? null, customerEmail: query.customerEmail ?? null },
         after: append ? after : null,
       });
+      if (stale()) return;
       const items = tickets.nodes.map(item);
       if (append) list.append(...items);
       else list.replaceChildren(...items);
@@ -84,6 +91,7 @@ export function ticketsView(api, connector) {
           : `0 tickets${hidden}`;
       errors.replaceChildren();
     } catch (e) {
+      if (stale()) return;
       summary.textContent = '';
       showError(errors, e);
     }
