@@ -1,5 +1,6 @@
-import { startGorgiasSimulator, GorgiasSimulator } from '../../gorgias-simulator';
-import { randomTenant, startTestApp, TestApp } from '../../support/test-app';
+import { GorgiasSimulator } from '../../gorgias-simulator';
+import { TestApp } from '../../support/test-app';
+import { useSyncingApp } from '../../support/syncing-app';
 import { createAndActivate, TRIGGER, waitForRun } from '../../support/sync-helpers';
 
 const EMAIL = 'admin@counts.test';
@@ -8,20 +9,11 @@ const RUN_FIELDS = 'id status ticketsSynced messagesSynced ticketsRead messagesR
 const RUNS = `query($id: ID!, $quiet: Boolean) { syncRuns(connectorId: $id, first: 50, includeQuiet: $quiet) { totalCount nodes { ${RUN_FIELDS} } } }`;
 
 describe('run counts say what changed, and quiet runs can be left out of the history', () => {
+  const app = useSyncingApp('counts');
   let sim: GorgiasSimulator;
   let t: TestApp;
-  const tenant = randomTenant('counts');
   let admin: string;
-
-  beforeAll(async () => {
-    sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
-    t = await startTestApp({ env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' } });
-    admin = t.token(tenant, 'admin');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  beforeAll(() => ({ sim, t, admin } = app));
 
   const runOf = async (id: string, runId: string) => {
     await waitForRun(t, admin, id, runId);

@@ -1,5 +1,6 @@
-import { GorgiasSimulator, SimAccount, startGorgiasSimulator, WORST_CASE } from '../../gorgias-simulator';
-import { randomTenant, startTestApp, TestApp } from '../../support/test-app';
+import { GorgiasSimulator, SimAccount, WORST_CASE } from '../../gorgias-simulator';
+import { TestApp } from '../../support/test-app';
+import { useSyncingApp } from '../../support/syncing-app';
 import { createAndActivate, diffAgainstGorgias, storedData, TRIGGER, waitForRun } from '../../support/sync-helpers';
 
 const EMAIL = 'admin@fidelity.test';
@@ -17,20 +18,11 @@ const TICKET = `query($c: ID!, $e: ID!) { ticketByExternalId(connectorId: $c, ex
  * Calls are counted by the simulator (what the account's rate limit sees), and must match the run's own count.
  */
 describe('Gorgias fidelity: trash, restore, merges and message changes (worst-case simulator)', () => {
+  const app = useSyncingApp('fidelity');
   let sim: GorgiasSimulator;
   let t: TestApp;
-  const tenant = randomTenant('fidelity');
   let admin: string;
-
-  beforeAll(async () => {
-    sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
-    t = await startTestApp({ env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' } });
-    admin = t.token(tenant, 'admin');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  beforeAll(() => ({ sim, t, admin } = app));
 
   async function connect(subdomain: string, seed: number): Promise<{ acct: SimAccount; id: string }> {
     const acct = sim.addAccount({ subdomain, email: EMAIL, apiKey: KEY, seed, tickets: 40 });

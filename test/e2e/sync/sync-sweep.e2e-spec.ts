@@ -1,25 +1,17 @@
-import { startGorgiasSimulator, GorgiasSimulator } from '../../gorgias-simulator';
-import { randomTenant, startTestApp, TestApp } from '../../support/test-app';
+import { GorgiasSimulator } from '../../gorgias-simulator';
+import { TestApp } from '../../support/test-app';
+import { useSyncingApp } from '../../support/syncing-app';
 import { createAndActivate, diffAgainstGorgias, storedData, TRIGGER, waitForRun } from '../../support/sync-helpers';
 
 const EMAIL = 'admin@sweep.test';
 const KEY = 'sweep-key-0123456789';
 
 describe('FULL sweep on an account whose ticket count is a multiple of 100', () => {
+  const app = useSyncingApp('sweep');
   let sim: GorgiasSimulator;
   let t: TestApp;
-  const tenant = randomTenant('sweep');
   let admin: string;
-
-  beforeAll(async () => {
-    sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
-    t = await startTestApp({ env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' } });
-    admin = t.token(tenant, 'admin');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  beforeAll(() => ({ sim, t, admin } = app));
 
   it('200 tickets: a ticket that vanished without an event is marked deleted, and no run logs a WARN', async () => {
     const acct = sim.addAccount({ subdomain: 'hundreds', email: EMAIL, apiKey: KEY, seed: 31, tickets: 200, messagesPerTicket: 1 });
