@@ -1,35 +1,28 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { REFRESH_RUN_RETENTION_DAYS } from '../engine/refresh/refresh.constants';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { SyncLogRepository } from '../repositories/sync-log.repository';
 import { SyncRunRepository } from '../repositories/sync-run.repository';
 import { HISTORY_PRUNE_INTERVAL_MS } from '../sync.constants';
-
-const PRUNE_JOB = 'sync-history-prune';
+import { IntervalJob } from './interval-job';
 
 /** Sync history retention: runs and log lines past SYNC_HISTORY_RETENTION_DAYS go, hourly (idempotent across instances). */
 @Injectable()
-export class SyncHistoryPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class SyncHistoryPruner extends IntervalJob {
   private readonly logger = new Logger(SyncHistoryPruner.name);
 
   constructor(
     private readonly runs: SyncRunRepository,
     private readonly logs: SyncLogRepository,
-    private readonly registry: SchedulerRegistry,
+    registry: SchedulerRegistry,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.sync.schedulerEnabled) return;
-    this.registry.addInterval(
-      PRUNE_JOB,
-      setInterval(() => void this.pruneHistory(), HISTORY_PRUNE_INTERVAL_MS),
-    );
+  ) {
+    super(registry, { name: 'sync-history-prune', intervalMs: HISTORY_PRUNE_INTERVAL_MS, enabled: config.sync.schedulerEnabled });
   }
 
-  beforeApplicationShutdown(): void {
-    if (this.registry.doesExist('interval', PRUNE_JOB)) this.registry.deleteInterval(PRUNE_JOB);
+  protected runOnce(): Promise<unknown> {
+    return this.pruneHistory();
   }
 
   /** Deletes sync runs and log lines past the retention period; the latest run of each connector stays. */

@@ -1,35 +1,32 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { WEBHOOK_BACKLOG_PRUNE_INTERVAL_MS, WEBHOOK_REQUEST_MAX_AGE_MS } from '../engine/refresh/refresh.constants';
 import { WebhookBacklogPruned, WebhookBacklogRepository } from '../repositories/webhook-backlog.repository';
-
-const PRUNE_JOB = 'webhook-backlog-prune';
+import { IntervalJob } from './interval-job';
 
 /**
  * Every few minutes, on every instance that runs the scheduler: deletes refresh requests older than
  * a day and what else webhooks leave behind (see WebhookBacklogRepository; safe on several instances).
  */
 @Injectable()
-export class WebhookBacklogPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookBacklogPruner extends IntervalJob {
   private readonly logger = new Logger(WebhookBacklogPruner.name);
 
   constructor(
     private readonly backlog: WebhookBacklogRepository,
-    private readonly registry: SchedulerRegistry,
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.sync.schedulerEnabled) return;
-    this.registry.addInterval(
-      PRUNE_JOB,
-      setInterval(() => void this.prune(), WEBHOOK_BACKLOG_PRUNE_INTERVAL_MS),
-    );
+    registry: SchedulerRegistry,
+    @Inject(appConfig.KEY) config: AppConfig,
+  ) {
+    super(registry, {
+      name: 'webhook-backlog-prune',
+      intervalMs: WEBHOOK_BACKLOG_PRUNE_INTERVAL_MS,
+      enabled: config.sync.schedulerEnabled,
+    });
   }
 
-  beforeApplicationShutdown(): void {
-    if (this.registry.doesExist('interval', PRUNE_JOB)) this.registry.deleteInterval(PRUNE_JOB);
+  protected runOnce(): Promise<unknown> {
+    return this.prune();
   }
 
   async prune(): Promise<WebhookBacklogPruned | null> {
