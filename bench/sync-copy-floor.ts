@@ -61,7 +61,8 @@ function kindOf(q: string): string {
     if (new RegExp(`^SELECT external_id::text AS id, .* FROM ${table} WHERE`, 'i').test(s)) return `${table}: read before the upsert`;
   }
   if (/^UPDATE tickets t SET description/i.test(s)) return 'ticket descriptions refresh';
-  if (/CROSS JOIN LATERAL \(SELECT coalesce\(body_text, stripped_text\) AS text/i.test(s)) return "tickets: first messages' text (description)";
+  if (/CROSS JOIN LATERAL \(SELECT coalesce\(body_text, stripped_text\) AS text/i.test(s))
+    return "tickets: first messages' text (description)";
   if (/^UPDATE tickets t SET feed_xact_id/i.test(s)) return 'change feed: stamp on the ticket row';
   if (/customer_external_id = ANY/i.test(s)) return 'tickets of changed customers';
   if (/ticket_changes/i.test(s)) return 'change feed row(s)';

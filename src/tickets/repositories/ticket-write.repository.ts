@@ -81,7 +81,11 @@ export class TicketWriteRepository {
     const customerChanged = await this.upsertCustomers(m, scope, page.customers);
     // The description is the first message's text: an initial sync stores the messages before their
     // tickets, so it is read here and written with the row (once, not rewritten by a refresh).
-    const first = await this.firstMessageTexts(m, scope, page.tickets.map((t) => String(t.external_id)));
+    const first = await this.firstMessageTexts(
+      m,
+      scope,
+      page.tickets.map((t) => String(t.external_id)),
+    );
     const rows = page.tickets.map((t) => ({ ...t, first_message_text: first.get(String(t.external_id)) ?? null }));
     const inserted = await queryRows<{ external_id: string }>(
       m,
