@@ -31,7 +31,7 @@ const TICKET_SHOWN = [...shownWriteColumns(TICKET_TABLE), 'deleted_at'];
 const TICKETS: UpsertTable = {
   table: 'tickets',
   record: [...recordColumns(TICKET_TABLE), 'first_message_text text'],
-  columns: [...TICKET_COLUMNS, 'description'],
+  columns: [...TICKET_COLUMNS, 'description', 'feed_xact_id'],
 };
 const TICKET_UPDATABLE = TICKET_COLUMNS.filter((c) => c !== 'created_at');
 // Fields move only forward in time: an older copy of a ticket (a replay) never overwrites a newer one.
@@ -87,10 +87,17 @@ export class TicketWriteRepository {
       page.tickets.map((t) => String(t.external_id)),
     );
     const rows = page.tickets.map((t) => ({ ...t, first_message_text: first.get(String(t.external_id)) ?? null }));
+    // A new ticket is a change for the feed, which stamps each changed ticket with its position in this
+    // transaction (TicketChangeRepository.record): the insert stamps it already (this transaction, its
+    // seq to come), so that the row is written once. The id is the coordinator's on Citus (no table read).
+    const [{ xact }] = await queryRows<{ xact: string }>(m, `SELECT pg_current_xact_id()::text AS xact`);
     const inserted = await queryRows<{ external_id: string }>(
       m,
-      insertNew(TICKETS, 'external_id::text AS external_id', { description: 'coalesce(x.first_message_text, x.excerpt)' }),
-      [scope.tenantId, scope.connectorId, pageJson(rows)],
+      insertNew(TICKETS, 'external_id::text AS external_id', {
+        description: 'coalesce(x.first_message_text, x.excerpt)',
+        feed_xact_id: '$4::xid8',
+      }),
+      [scope.tenantId, scope.connectorId, pageJson(rows), xact],
     );
     const stored = notIn(rows, inserted);
     const updated = stored.length
