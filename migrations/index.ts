@@ -12,7 +12,6 @@ import { SyncRunChanges1764000000090 } from './1764000000090-SyncRunChanges';
 import { WebhookBudget1764000000091 } from './1764000000091-WebhookBudget';
 import { ConnectorLastCheck1764000000095 } from './1764000000095-ConnectorLastCheck';
 import { TenantKeyedSchema1764000000100 } from './1764000000100-TenantKeyedSchema';
-import { MessageBodiesOnce1764000000130 } from './1764000000130-MessageBodiesOnce';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and the built app load the same set. */
 export const migrations = [
@@ -30,5 +29,4 @@ export const migrations = [
   WebhookBudget1764000000091,
   ConnectorLastCheck1764000000095,
   TenantKeyedSchema1764000000100,
-  MessageBodiesOnce1764000000130,
 ];

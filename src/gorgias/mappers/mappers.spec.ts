@@ -123,10 +123,7 @@ describe('Gorgias mappers', () => {
     expect(row.attachments).toEqual([{ url: 'u\uFFFD' }]);
     const payload = JSON.stringify(row.payload);
     expect(payload).not.toMatch(/\\u0000|\\ud[89a-f][0-9a-f]{2}/i);
-    // The bodies are stored once, in their columns; the payload keeps the other fields.
-    expect(row.payload).not.toHaveProperty('body_text');
-    expect(row.payload).not.toHaveProperty('body_html');
-    expect(row.payload).toMatchObject({ subject: 'x\uFFFD', sender: { email: 'a@x' } });
+    expect((row.payload as { body_text: string }).body_text.length).toBeLessThan(huge.length);
     expect(toMessageRows([message({ body_text: 'short' })])[0].body_original_length).toBeNull();
 
     const [t] = toTicketRows([

@@ -35,22 +35,9 @@ export function toMessageRows(messages: GorgiasMessage[]): MessageWriteRow[] {
       failed_at: msg.failed_datetime ?? null,
       deleted_at: msg.deleted_datetime ?? null,
       source_version: messageVersion(msg),
-      payload: storablePayload(withoutBodies(msg)),
+      payload: storablePayload(msg),
     }),
   );
-}
-
-/**
- * The bodies have their own columns, which keep them whole up to MAX_STORED_TEXT_CHARS (more than a
- * payload string keeps): stored in the payload too they were 40 % of a message row's bytes, sent and
- * written twice per message. The payload keeps every other field.
- */
-export const MESSAGE_BODY_FIELDS = ['body_text', 'body_html', 'stripped_text'] as const;
-
-function withoutBodies(msg: GorgiasMessage): Partial<GorgiasMessage> {
-  const rest: Partial<GorgiasMessage> = { ...msg };
-  for (const f of MESSAGE_BODY_FIELDS) delete rest[f];
-  return rest;
 }
 
 /** Which version of a message this copy is: its latest datetime (Gorgias gives messages no updated_datetime). */
