@@ -23,6 +23,7 @@ const cluster = {
 const INTEGRATION_ON_CITUS = [
   'tenant-keyed-migration',
   'ticket-write\\.repository',
+  'ticket-feed-stamp',
   'sync-stages',
   'sync-hardening',
   'sync-repositories',

@@ -54,10 +54,16 @@ export interface CopyFloor {
 /** Which write of a page a statement is (pg_stat_statements normalises the text; the first words name it). */
 function kindOf(q: string): string {
   const s = q.replace(/\s+/g, ' ').trim();
-  if (/INSERT INTO customers/i.test(s)) return 'customers upsert (before/after CTE)';
-  if (/INSERT INTO tickets/i.test(s)) return 'tickets upsert (before/after CTE)';
-  if (/INSERT INTO messages/i.test(s)) return 'messages upsert (before/after CTE)';
+  for (const table of ['customers', 'tickets', 'messages']) {
+    if (new RegExp(`^INSERT INTO ${table} .*DO NOTHING`, 'i').test(s)) return `${table}: INSERT of new rows`;
+    if (new RegExp(`^UPDATE ${table} t SET .* FROM jsonb_to_recordset`, 'i').test(s)) return `${table}: UPDATE of stored rows`;
+    if (new RegExp(`INSERT INTO ${table}`, 'i').test(s)) return `${table} upsert (before/after CTE)`;
+    if (new RegExp(`^SELECT external_id::text AS id, .* FROM ${table} WHERE`, 'i').test(s)) return `${table}: read before the upsert`;
+  }
   if (/^UPDATE tickets t SET description/i.test(s)) return 'ticket descriptions refresh';
+  if (/CROSS JOIN LATERAL \(SELECT coalesce\(body_text, stripped_text\) AS text/i.test(s))
+    return "tickets: first messages' text (description)";
+  if (/^UPDATE tickets t SET feed_xact_id/i.test(s)) return 'change feed: stamp on the ticket row';
   if (/customer_external_id = ANY/i.test(s)) return 'tickets of changed customers';
   if (/ticket_changes/i.test(s)) return 'change feed row(s)';
   if (/sync_runs/i.test(s)) return 'checkpoint / run row (lease-fenced)';

@@ -137,12 +137,22 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
       await writer.upsertMessages(m, scope, [message(101, 1), message(102, 2)]);
       const customers = [{ external_id: 7, email: 'c@example.com', name: 'C', payload: {}, source_version: '2026-01-01T00:00:00Z' }];
       await writer.upsertTickets(m, scope, { tickets: [ticket(1, 'parcel lost'), ticket(2, 'refund')], customers });
+      // Stored rows again, changed: the UPDATE of stored rows (joined to themselves as they were) and the description refresh.
+      await writer.upsertMessages(m, scope, [{ ...message(101, 1), body_text: 'the parcel arrived' }, message(102, 2)]);
+      const renamed = [{ ...customers[0], name: 'C2', source_version: '2026-01-02T00:00:00Z' }];
+      await writer.upsertTickets(m, scope, {
+        tickets: [{ ...ticket(1, 'parcel found'), updated_at: '2026-01-05T00:00:00Z' }],
+        customers: renamed,
+      });
       await writer.markTicketsDeleted(m, scope, ['2'], new Date());
       await reconcile.findMessageCountMismatches(m, scope, 10);
       await reconcile.findMessagePlacements(m, scope, ['101']);
     });
     expect(statements.length).toBeGreaterThanOrEqual(8);
-    expect(await tasksOf(statements)).toEqual(statements.map(() => 'tasks 1'));
+    expect(statements.filter((s) => /^UPDATE (tickets|messages|customers) t SET .* FROM jsonb_to_recordset/s.test(s.sql))).toHaveLength(3);
+    // The transaction's id for a new ticket's feed stamp is the coordinator's: read there, on its own.
+    const local = (s: Statement) => /^SELECT pg_current_xact_id\(\)/.test(s.sql);
+    expect(await tasksOf(statements)).toEqual(statements.map((s) => (local(s) ? 'local' : 'tasks 1')));
   });
 
   it('the ticket reads: list, search (both steps), by id, message pages, customers, counts', async () => {

@@ -112,6 +112,57 @@ describe('TicketWriteRepository (real PostgreSQL)', () => {
     expect((await stored(3)).description).toBeNull();
   });
 
+  it('stores an initial page once: one statement for new messages, no before-read, no ticket row written twice', async () => {
+    const statements: string[] = [];
+    const tuples = (m: { query: (s: string) => Promise<{ n: string }[]> }, table: string) =>
+      m.query(`SELECT pg_stat_get_xact_tuples_updated('${table}'::regclass)::text AS n`).then((r) => Number(r[0].n));
+    await db.ds.transaction(async (m) => {
+      // Counts pending in this backend (earlier transactions' may not be flushed yet): compared before and after.
+      const updatedBefore = { tickets: await tuples(m, 'tickets'), messages: await tuples(m, 'messages') };
+      const recording = { query: (sql: string, params?: unknown[]) => (statements.push(sql), m.query(sql, params)) } as typeof m;
+      // An initial sync reads the messages first, then their tickets.
+      expect(
+        await repo.upsertMessages(recording, scope, toMessageRows([message(61, 60), message(62, 60, { body_text: 'later' })])),
+      ).toEqual({
+        written: 2,
+        changedTicketIds: ['60'],
+      });
+      // The INSERT first (no read before it); then only the description refresh of stored tickets (none yet).
+      expect(statements[0]).toMatch(/^INSERT INTO messages/);
+      expect(statements.slice(1).map((s) => s.trim().slice(0, 27))).toEqual(['UPDATE tickets t SET descri']);
+      const page = [ticket(60, { excerpt: 'the excerpt' } as Partial<GorgiasTicket>), ticket(63)];
+      expect(await repo.upsertTickets(recording, scope, { tickets: toTicketRows(page), customers: toCustomerRows(page) })).toEqual({
+        written: 2,
+        changedTicketIds: expect.arrayContaining(['60', '63']),
+      });
+      // Each row was inserted with its description, not rewritten after (the old refresh updated every ticket of the page).
+      expect(await tuples(m, 'tickets')).toBe(updatedBefore.tickets);
+      expect(await tuples(m, 'messages')).toBe(updatedBefore.messages);
+      expect(statements.filter((s) => /^\s*UPDATE (tickets|messages) t SET (?!description)/.test(s))).toEqual([]);
+    });
+    expect((await stored(60)).description).toBe('body 61');
+    expect((await stored(63)).description).toBeNull();
+  });
+
+  it('reports a change of a shown column only, when the stored row differs just in what the API does not show', async () => {
+    await upsertTickets([ticket(70)]);
+    await upsertMessages([message(71, 70)]);
+    // A newer version whose only difference is in the payload (not shown): rewritten, yet no change for the feed.
+    expect(await upsertMessages([message(71, 70, { opened_datetime: '2025-02-01T00:00:00Z', meta: { x: 1 } })])).toEqual({
+      written: 0,
+      changedTicketIds: [],
+    });
+    const [row] = await db.ds.query(`SELECT payload->'meta' AS meta FROM messages WHERE connector_id = $1 AND external_id = 71`, [
+      scope.connectorId,
+    ]);
+    expect(row.meta).toEqual({ x: 1 });
+    // Then the same message moved to ticket 72: both tickets changed.
+    expect((await upsertMessages([message(71, 72, { opened_datetime: '2025-02-02T00:00:00Z' })])).changedTicketIds.sort()).toEqual([
+      '70',
+      '72',
+    ]);
+  });
+
   it('finds tickets whose stored messages differ from their count until they are reconciled', async () => {
     await db.ds.transaction(async (m) => {
       const reconcile = new TicketReconcileRepository();

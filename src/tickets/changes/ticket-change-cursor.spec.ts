@@ -1,4 +1,4 @@
-import { compareFeedPositions, FeedCursorCodec } from './ticket-change-cursor';
+import { compareFeedPositions, FeedCursorCodec, stampShows } from './ticket-change-cursor';
 
 const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
 const codec = new FeedCursorCodec(`k1:${key(1)}`);
@@ -65,5 +65,15 @@ describe('change feed cursor', () => {
     expect(compareFeedPositions({ xactId: '9', seq: '100' }, { xactId: '10', seq: '1' })).toBeLessThan(0);
     expect(compareFeedPositions({ xactId: '10', seq: '2' }, { xactId: '10', seq: '1' })).toBeGreaterThan(0);
     expect(compareFeedPositions({ xactId: '10', seq: '1' }, { xactId: '10', seq: '1' })).toBe(0);
+  });
+
+  it("tells from a ticket's stamp whether it shows a position; an insert's stamp (no seq) shows its own transaction's", () => {
+    const at = { xactId: '10', seq: '5' };
+    expect(stampShows({ feed_xact_id: null, feed_seq: null }, at)).toBe(0);
+    expect(stampShows({ feed_xact_id: '10', feed_seq: '5' }, at)).toBe(0);
+    expect(stampShows({ feed_xact_id: '10', feed_seq: '4' }, at)).toBeLessThan(0);
+    expect(stampShows({ feed_xact_id: '10', feed_seq: null }, at)).toBe(0);
+    expect(stampShows({ feed_xact_id: '9', feed_seq: null }, at)).toBeLessThan(0);
+    expect(stampShows({ feed_xact_id: '11', feed_seq: null }, at)).toBeGreaterThan(0);
   });
 });

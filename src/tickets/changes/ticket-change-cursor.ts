@@ -128,3 +128,16 @@ export function compareFeedPositions(a: FeedPosition, b: FeedPosition): number {
   const s = BigInt(a.seq) - BigInt(b.seq);
   return s === 0n ? 0 : s < 0n ? -1 : 1;
 }
+
+/**
+ * Whether a ticket row read on its node shows the change at `position`, from the row's stamp: 0 it
+ * does, negative it does not yet (its node has not committed that change), positive a later change
+ * moved it on. No stamp: a row written without the feed, taken as showing it. A stamp with no seq
+ * was written by the transaction that inserted the row (the insert stamps its own transaction; its
+ * position's seq is drawn later in that transaction): it shows every position of that transaction.
+ */
+export function stampShows(row: { feed_xact_id: string | null; feed_seq: string | null }, position: FeedPosition): number {
+  if (row.feed_xact_id == null) return 0;
+  if (row.feed_seq == null) return compareFeedPositions({ xactId: row.feed_xact_id, seq: '0' }, { xactId: position.xactId, seq: '0' });
+  return compareFeedPositions({ xactId: row.feed_xact_id, seq: row.feed_seq }, position);
+}

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { TicketRow } from '../model/ticket.table';
 import { TICKET_COLUMNS } from '../repositories/ticket.repository';
-import { compareFeedPositions, FeedPosition } from './ticket-change-cursor';
+import { FeedPosition, stampShows } from './ticket-change-cursor';
 
 /** Which feed a reader follows: a tenant's, or one of its connectors'. */
 export interface FeedScope {
@@ -80,10 +80,13 @@ export class TicketChangeRepository {
       [ids],
     );
     const params = [scope.connectorId, scope.tenantId, ids, given.map((g) => g.xact_id), given.map((g) => g.seq)];
+    // A ticket this transaction inserted already carries its stamp (this transaction, no seq: see
+    // TicketWriteRepository.upsertTickets): stamping it again would write the row a second time.
     await m.query(
       `UPDATE tickets t SET feed_xact_id = p.xact_id::xid8, feed_seq = p.seq
          FROM unnest($3::bigint[], $4::text[], $5::bigint[]) AS p(id, xact_id, seq)
-        WHERE t.tenant_id = $2 AND t.connector_id = $1 AND t.external_id = p.id`,
+        WHERE t.tenant_id = $2 AND t.connector_id = $1 AND t.external_id = p.id
+          AND (t.feed_xact_id, t.feed_seq) IS DISTINCT FROM (p.xact_id::xid8, NULL::bigint)`,
       params,
     );
     const rows: { ticket_external_id: string; xact_id: string; seq: string }[] = await m.query(
@@ -124,7 +127,7 @@ export class TicketChangeRepository {
         const row = tickets.get(`${p.connector_id}/${p.ticket_external_id}`);
         if (!row) continue;
         const position = { xactId: p.xact_id, seq: p.seq };
-        const shows = row.feed_xact_id == null ? 0 : compareFeedPositions({ xactId: row.feed_xact_id, seq: row.feed_seq }, position);
+        const shows = stampShows(row, position);
         if (shows < 0) return entries;
         if (shows === 0) entries.push({ position, changedAt: p.changed_at, row });
       }

@@ -5,6 +5,7 @@ import { recordColumns, shownWriteColumns, writeColumns } from '../model/columns
 import { CUSTOMER_COLUMNS as CUSTOMER_TABLE, CustomerWriteRow } from '../model/customer.table';
 import { MESSAGE_COLUMNS as MESSAGE_TABLE, MessageWriteRow } from '../model/message.table';
 import { TICKET_COLUMNS as TICKET_TABLE, TicketWriteRow } from '../model/ticket.table';
+import { differs, insertNew, pageJson, updateExisting, UpsertTable } from './upsert-statements';
 
 export interface WriteScope {
   tenantId: string;
@@ -22,43 +23,47 @@ export interface WriteResult {
   changedTicketIds: string[];
 }
 
-/** PostgreSQL text and jsonb refuse NUL characters; Gorgias bodies pasted from elsewhere may hold them. */
-function toJson(rows: unknown[]): string {
-  return JSON.stringify(rows, (_k, v) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v));
-}
-
 /** The columns the upsert writes (besides the key), from the column table. */
 const TICKET_COLUMNS = writeColumns(TICKET_TABLE);
 /** What the API shows of a ticket row (a change to any of these is a change for the feed); the upsert also clears deleted_at. */
 const TICKET_SHOWN = [...shownWriteColumns(TICKET_TABLE), 'deleted_at'];
-const TICKET_RECORD = recordColumns(TICKET_TABLE).join(', ');
+/** The ticket record carries the text of its first stored message (read just before), for the description. */
+const TICKETS: UpsertTable = {
+  table: 'tickets',
+  record: [...recordColumns(TICKET_TABLE), 'first_message_text text'],
+  columns: [...TICKET_COLUMNS, 'description', 'feed_xact_id'],
+};
+const TICKET_UPDATABLE = TICKET_COLUMNS.filter((c) => c !== 'created_at');
+// Fields move only forward in time: an older copy of a ticket (a replay) never overwrites a newer one.
+const NEWER = `x.updated_at >= t.updated_at`;
 
 const MESSAGE_COLUMNS = writeColumns(MESSAGE_TABLE);
 /** What the API shows of a message row (stripped_text feeds the ticket's description). */
 const MESSAGE_SHOWN = shownWriteColumns(MESSAGE_TABLE);
-const MESSAGE_RECORD = recordColumns(MESSAGE_TABLE).join(', ');
+const MESSAGES: UpsertTable = { table: 'messages', record: recordColumns(MESSAGE_TABLE), columns: MESSAGE_COLUMNS };
 
 const CUSTOMER_COLUMNS = writeColumns(CUSTOMER_TABLE);
 /** What the API shows of a customers row (name and email). */
 const CUSTOMER_SHOWN = shownWriteColumns(CUSTOMER_TABLE);
-const CUSTOMER_RECORD = recordColumns(CUSTOMER_TABLE).join(', ');
+const CUSTOMERS: UpsertTable = { table: 'customers', record: recordColumns(CUSTOMER_TABLE), columns: CUSTOMER_COLUMNS };
 /** A newer copy that differs in these is written (its source_version alone is no change). */
 const CUSTOMER_STORED = CUSTOMER_COLUMNS.filter((c) => c !== 'source_version');
+/** An older copy (a replay, a run that lost its lease) never overwrites a newer one. */
+const NOT_OLDER = `(t.source_version IS NULL OR x.source_version >= t.source_version)`;
 
-/** The shown columns as one comparable value (`alias.` prefixes them when given). */
-const shown = (columns: string[], alias = '') => `jsonb_build_array(${columns.map((c) => alias + c).join(', ')})`;
-
-const differs = (table: string, columns: string[]) =>
-  `(${columns.map((c) => `${table}.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `EXCLUDED.${c}`).join(', ')})`;
+/** The page's rows the INSERT did not store (they were stored before): the UPDATE's rows. */
+const notIn = <R extends { external_id: number }>(rows: R[], inserted: { external_id: string }[]) => {
+  const done = new Set(inserted.map((r) => r.external_id));
+  return rows.filter((r) => !done.has(String(r.external_id)));
+};
 
 /**
- * Writes what a sync reads, in bulk and idempotently: one `INSERT ... ON CONFLICT` per page, keyed
- * by the provider's id per connector, so a page replayed after a crash changes nothing. A ticket row
- * never goes back to an older version. A row is only rewritten when something stored differs, and
- * every write says (with RETURNING, inside the caller's transaction) which tickets changed as the
- * API shows them. Every statement is scoped to the tenant and connector (so Citus routes it to the
- * tenant's node). `DO UPDATE SET` takes times from EXCLUDED (the inserted row's now()): Citus accepts
- * only immutable functions there.
+ * Writes what a sync reads, in bulk and idempotently, keyed by the provider's id per connector, so a
+ * page replayed after a crash changes nothing. Per table a page is one INSERT of the rows not stored
+ * yet and, only when some were, one UPDATE of those that differ (upsert-statements.ts): each says with
+ * RETURNING, inside the caller's transaction, which tickets changed as the API shows them. A ticket
+ * row never goes back to an older version; a row is only rewritten when something stored differs.
+ * Every statement is scoped to the tenant and connector (so Citus routes it to the tenant's node).
  */
 @Injectable()
 export class TicketWriteRepository {
@@ -74,63 +79,76 @@ export class TicketWriteRepository {
   ): Promise<WriteResult> {
     if (!page.tickets.length) return { written: 0, changedTicketIds: [] };
     const customerChanged = await this.upsertCustomers(m, scope, page.customers);
-    const updatable = TICKET_COLUMNS.filter((c) => c !== 'created_at');
-    // Fields move only forward in time: an older copy of a ticket (a replay) never overwrites a newer one.
-    const newer = `EXCLUDED.updated_at >= tickets.updated_at`;
-    const assignments = updatable.map((c) => `${c} = CASE WHEN ${newer} THEN EXCLUDED.${c} ELSE tickets.${c} END`).join(',\n        ');
-    const before = await this.before(m, scope, 'tickets', TICKET_SHOWN, page.tickets);
-    const rows = await queryRows<{ external_id: string }>(
+    // The description is the first message's text: an initial sync stores the messages before their
+    // tickets, so it is read here and written with the row (once, not rewritten by a refresh).
+    const first = await this.firstMessageTexts(
       m,
-      `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${TICKET_RECORD})),
-       before AS (SELECT * FROM unnest($5::bigint[], $6::jsonb[]) AS b(external_id, shown)),
-       written AS (
-         INSERT INTO tickets (tenant_id, connector_id, external_id, ${TICKET_COLUMNS.join(', ')}, synced_at)
-         SELECT $1, $2, x.external_id, ${TICKET_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
-         ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
-          ${assignments},
-          deleted_at = NULL,
-          synced_at = EXCLUDED.synced_at
-         WHERE tickets.deleted_at IS NOT NULL OR tickets.synced_at < $4::timestamptz
-            OR (${newer} AND ${differs('tickets', updatable)})
-         RETURNING external_id, ${shown(TICKET_SHOWN)} AS shown)
-       SELECT w.external_id::text AS external_id FROM written w LEFT JOIN before b ON b.external_id = w.external_id
-        WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown`,
-      [scope.tenantId, scope.connectorId, toJson(page.tickets), seenSince, ...before],
+      scope,
+      page.tickets.map((t) => String(t.external_id)),
     );
-    const ids = page.tickets.map((t) => String(t.external_id));
-    // The description comes from the messages, which an initial sync stores before their tickets.
-    await this.refreshDescriptions(m, scope, ids);
+    const rows = page.tickets.map((t) => ({ ...t, first_message_text: first.get(String(t.external_id)) ?? null }));
+    // A new ticket is a change for the feed, which stamps each changed ticket with its position in this
+    // transaction (TicketChangeRepository.record): the insert stamps it already (this transaction, its
+    // seq to come), so that the row is written once. The id is the coordinator's on Citus (no table read).
+    const [{ xact }] = await queryRows<{ xact: string }>(m, `SELECT pg_current_xact_id()::text AS xact`);
+    const inserted = await queryRows<{ external_id: string }>(
+      m,
+      insertNew(TICKETS, 'external_id::text AS external_id', {
+        description: 'coalesce(x.first_message_text, x.excerpt)',
+        feed_xact_id: '$4::xid8',
+      }),
+      [scope.tenantId, scope.connectorId, pageJson(rows), xact],
+    );
+    const stored = notIn(rows, inserted);
+    const updated = stored.length
+      ? await queryRows<{ external_id: string; shown_changed: boolean }>(
+          m,
+          updateExisting(
+            TICKETS,
+            [
+              ...TICKET_UPDATABLE.map((c) => `${c} = CASE WHEN ${NEWER} THEN x.${c} ELSE t.${c} END`),
+              `description = coalesce(x.first_message_text, CASE WHEN ${NEWER} THEN x.excerpt ELSE t.excerpt END)`,
+              'deleted_at = NULL',
+            ],
+            `t.deleted_at IS NOT NULL OR t.synced_at < $4::timestamptz OR (${NEWER} AND ${differs('t', 'x', TICKET_UPDATABLE)})`,
+            `t.external_id::text AS external_id, ${differs('o', 't', TICKET_SHOWN)} AS shown_changed`,
+          ),
+          [scope.tenantId, scope.connectorId, pageJson(stored), seenSince],
+        )
+      : [];
     // Counted: ticket rows of this page inserted or changed (not those only stamped for the sweep).
-    return { written: rows.length, changedTicketIds: [...new Set([...customerChanged, ...rows.map((r) => r.external_id)])] };
+    const changed = [...inserted, ...updated.filter((r) => r.shown_changed)].map((r) => r.external_id);
+    return { written: changed.length, changedTicketIds: [...new Set([...customerChanged, ...changed])] };
   }
 
   /** Upserts a page of messages; a message moved to another ticket changes both tickets. */
   async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[]): Promise<WriteResult> {
     if (!messages.length) return { written: 0, changedTicketIds: [] };
-    const before = await this.before(m, scope, 'messages', MESSAGE_SHOWN, messages, 'ticket_external_id');
-    const rows = await queryRows<{ ticket_id: string; messages: number }>(
+    const inserted = await queryRows<{ external_id: string; now_in: string }>(
       m,
-      `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${MESSAGE_RECORD})),
-       before AS (SELECT * FROM unnest($4::bigint[], $5::jsonb[], $6::bigint[]) AS b(external_id, shown, ticket_external_id)),
-       written AS (
-         INSERT INTO messages (tenant_id, connector_id, external_id, ${MESSAGE_COLUMNS.join(', ')}, synced_at)
-         SELECT $1, $2, x.external_id, ${MESSAGE_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
-         ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
-          ${MESSAGE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = EXCLUDED.synced_at
-         -- an older copy (a replay, a run that lost its lease) never overwrites a newer one
-         WHERE (messages.source_version IS NULL OR EXCLUDED.source_version >= messages.source_version)
-           AND ${differs('messages', MESSAGE_COLUMNS)}
-         RETURNING external_id, ticket_external_id, ${shown(MESSAGE_SHOWN)} AS shown),
-       changed AS (SELECT w.ticket_external_id AS now_in, b.ticket_external_id AS was_in FROM written w
-                    LEFT JOIN before b ON b.external_id = w.external_id
-                   WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown),
-       touched AS (SELECT now_in AS id FROM changed UNION SELECT was_in FROM changed WHERE was_in IS NOT NULL)
-       -- every row also says how many messages changed (no changed message: no row)
-       SELECT id::text AS ticket_id, (SELECT count(*) FROM changed)::int AS messages FROM touched`,
-      [scope.tenantId, scope.connectorId, toJson(messages), ...before],
+      insertNew(MESSAGES, 'external_id::text AS external_id, ticket_external_id::text AS now_in'),
+      [scope.tenantId, scope.connectorId, pageJson(messages)],
     );
-    await this.refreshDescriptions(m, scope, [...new Set(messages.map((msg) => String(msg.ticket_external_id)))]);
-    return { written: rows[0]?.messages ?? 0, changedTicketIds: rows.map((r) => r.ticket_id) };
+    const stored = notIn(messages, inserted);
+    const updated = stored.length
+      ? await queryRows<{ external_id: string; now_in: string; was_in: string; shown_changed: boolean }>(
+          m,
+          updateExisting(
+            MESSAGES,
+            MESSAGE_COLUMNS.map((c) => `${c} = x.${c}`),
+            `${NOT_OLDER} AND ${differs('t', 'x', MESSAGE_COLUMNS)}`,
+            `t.external_id::text AS external_id, t.ticket_external_id::text AS now_in, o.ticket_external_id::text AS was_in,
+             ${differs('o', 't', MESSAGE_SHOWN)} AS shown_changed`,
+          ),
+          [scope.tenantId, scope.connectorId, pageJson(stored)],
+        )
+      : [];
+    const changed = [...inserted, ...updated.filter((r) => r.shown_changed)];
+    const tickets = new Set(changed.map((r) => r.now_in));
+    for (const r of updated) if (r.shown_changed && r.was_in !== r.now_in) tickets.add(r.was_in);
+    // Only the tickets whose messages changed, and only those stored: in an initial sync none are yet.
+    if (tickets.size) await this.refreshDescriptions(m, scope, [...tickets]);
+    return { written: changed.length, changedTicketIds: [...tickets] };
   }
 
   /** Soft-deletes; `written` counts those live until now (they are the changed ones). */
@@ -194,40 +212,30 @@ export class TicketWriteRepository {
     return { written: removed, changedTicketIds: removed ? [ticketExternalId] : [] };
   }
 
-  /**
-   * What the API showed of these rows before the write, as arrays for the upsert's `before`: external ids,
-   * shown values (jsonb text) and, when asked, one more column. Read in a statement of its own: Citus runs a
-   * data-modifying CTE before the other CTEs of its statement, so a `before` CTE beside it saw the new rows.
-   */
-  private async before(
-    m: EntityManager,
-    scope: WriteScope,
-    table: 'tickets' | 'messages' | 'customers',
-    columns: string[],
-    rows: { external_id: number }[],
-    extra?: string,
-  ): Promise<unknown[][]> {
-    const found = await queryRows<{ id: string; shown: string; extra: string | null }>(
+  /** The text of each ticket's first (not deleted) stored message, for those that have one. */
+  private async firstMessageTexts(m: EntityManager, scope: WriteScope, ticketExternalIds: string[]): Promise<Map<string, string>> {
+    const rows = await queryRows<{ id: string; text: string }>(
       m,
-      `SELECT external_id::text AS id, ${shown(columns)}::text AS shown, ${extra ?? 'NULL'}::text AS extra FROM ${table}
-        WHERE tenant_id = $1 AND connector_id = $2 AND external_id = ANY($3::bigint[])`,
-      [scope.tenantId, scope.connectorId, rows.map((r) => String(r.external_id))],
+      `SELECT k.id::text AS id, f.text FROM unnest($3::bigint[]) AS k(id)
+       CROSS JOIN LATERAL (SELECT coalesce(body_text, stripped_text) AS text FROM messages
+                            WHERE tenant_id = $1 AND connector_id = $2 AND ticket_external_id = k.id AND deleted_at IS NULL
+                            ORDER BY created_at, external_id LIMIT 1) f
+        WHERE f.text IS NOT NULL`,
+      [scope.tenantId, scope.connectorId, ticketExternalIds],
     );
-    const out = [found.map((r) => r.id), found.map((r) => r.shown)];
-    return extra ? [...out, found.map((r) => r.extra)] : out;
+    return new Map(rows.map((r) => [r.id, r.text]));
   }
 
-  /** A ticket's description is its first (not deleted) message: refresh it for these tickets. */
+  /** A ticket's description is its first (not deleted) message: refresh it for these tickets (those stored). */
   private async refreshDescriptions(m: EntityManager, scope: WriteScope, ticketExternalIds: string[]): Promise<void> {
     await m.query(
-      `UPDATE tickets t SET description = coalesce(first.text, t.excerpt)
-         FROM (SELECT k.id AS ticket_external_id,
-                      (SELECT coalesce(body_text, stripped_text) FROM messages
-                        WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
-                        ORDER BY created_at, external_id LIMIT 1) AS text
-                 FROM unnest($2::bigint[]) AS k(id)) first
-        WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.external_id = first.ticket_external_id
-          AND t.description IS DISTINCT FROM coalesce(first.text, t.excerpt)`,
+      `UPDATE tickets t SET description = first.text
+         FROM (SELECT s.id, coalesce((SELECT coalesce(body_text, stripped_text) FROM messages
+                                       WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = s.external_id
+                                         AND deleted_at IS NULL
+                                       ORDER BY created_at, external_id LIMIT 1), s.excerpt) AS text
+                 FROM tickets s WHERE s.tenant_id = $3 AND s.connector_id = $1 AND s.external_id = ANY($2::bigint[])) first
+        WHERE t.tenant_id = $3 AND t.id = first.id AND t.description IS DISTINCT FROM first.text`,
       [scope.connectorId, ticketExternalIds, scope.tenantId],
     );
   }
@@ -238,24 +246,25 @@ export class TicketWriteRepository {
    */
   private async upsertCustomers(m: EntityManager, scope: WriteScope, customers: CustomerWriteRow[]): Promise<string[]> {
     if (!customers.length) return [];
-    const before = await this.before(m, scope, 'customers', CUSTOMER_SHOWN, customers);
-    const changed = await queryRows<{ external_id: string }>(
-      m,
-      `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${CUSTOMER_RECORD})),
-       before AS (SELECT * FROM unnest($4::bigint[], $5::jsonb[]) AS b(external_id, shown)),
-       written AS (
-         INSERT INTO customers (tenant_id, connector_id, external_id, ${CUSTOMER_COLUMNS.join(', ')}, synced_at)
-         SELECT $1, $2, x.external_id, ${CUSTOMER_COLUMNS.map((c) => `x.${c}`).join(', ')}, now() FROM x
-         ON CONFLICT (tenant_id, connector_id, external_id) DO UPDATE SET
-           ${CUSTOMER_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, synced_at = EXCLUDED.synced_at
-         -- an older copy never overwrites a newer one
-         WHERE (customers.source_version IS NULL OR EXCLUDED.source_version >= customers.source_version)
-           AND ${differs('customers', CUSTOMER_STORED)}
-         RETURNING external_id, ${shown(CUSTOMER_SHOWN)} AS shown)
-       SELECT w.external_id::text AS external_id FROM written w LEFT JOIN before b ON b.external_id = w.external_id
-        WHERE b.external_id IS NULL OR b.shown IS DISTINCT FROM w.shown`,
-      [scope.tenantId, scope.connectorId, toJson(customers), ...before],
-    );
+    const inserted = await queryRows<{ external_id: string }>(m, insertNew(CUSTOMERS, 'external_id::text AS external_id'), [
+      scope.tenantId,
+      scope.connectorId,
+      pageJson(customers),
+    ]);
+    const stored = notIn(customers, inserted);
+    const updated = stored.length
+      ? await queryRows<{ external_id: string; shown_changed: boolean }>(
+          m,
+          updateExisting(
+            CUSTOMERS,
+            CUSTOMER_COLUMNS.map((c) => `${c} = x.${c}`),
+            `${NOT_OLDER} AND ${differs('t', 'x', CUSTOMER_STORED)}`,
+            `t.external_id::text AS external_id, ${differs('o', 't', CUSTOMER_SHOWN)} AS shown_changed`,
+          ),
+          [scope.tenantId, scope.connectorId, pageJson(stored)],
+        )
+      : [];
+    const changed = [...inserted, ...updated.filter((r) => r.shown_changed)];
     if (!changed.length) return [];
     const tickets = await queryRows<{ external_id: string }>(
       m,

@@ -25,6 +25,7 @@ export class ReconcileStage implements SyncStageRunner {
     session.phase = 'checking message counts';
     session.checkpoint.reconciled ??= 0;
     const db = session.services.dataSource.manager;
+    if (session.checkpoint.initial) await this.reconcile.analyzeIfNeverAnalyzed(db);
     const trashed = await this.reconcile.findMessageCountMismatches(db, session.scope, MAX_TRASHED_TICKETS_READ_PER_RUN, { trashed: true });
     let messages = 0;
     for (let i = 0; i < trashed.length; i += TRASHED_BATCH)
