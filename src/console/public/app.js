@@ -2,6 +2,7 @@ import { createApi, detectFeatures, Q, saveToken, takeToken, tokenFromHash, when
 import { connectorDetail } from './connector-detail.js';
 import { connectorForm } from './connector-form.js';
 import { connectorsList } from './connectors-list.js';
+import { liveRuns, withLiveRun } from './live-run.js';
 import { $, el, showError } from './dom.js';
 
 const state = { api: null, features: null, role: null, connectors: [], selectedId: null, detail: null };
@@ -72,11 +73,30 @@ async function signIn(token) {
 async function refreshList() {
   if (!state.api) return;
   try {
-    state.connectors = (await state.api.gql(Q.connectors(state.features))).connectors;
-    listRegion.replaceChildren(connectorsList(state.connectors, state.selectedId, select));
+    const read = (await state.api.gql(Q.connectors(state.features))).connectors;
+    // The list may be a moment behind the live progress (or ahead of it): one merge decides for both.
+    state.connectors = read.map((c) => withLiveRun(c, liveRuns.get(c.id)));
+    renderList();
   } catch (e) {
     if (state.api) showError(listRegion, e);
   }
+}
+
+function renderList() {
+  const focused = document.activeElement?.closest?.('.connector-item')?.dataset.id;
+  listRegion.replaceChildren(connectorsList(state.connectors, state.selectedId, select));
+  if (focused) listRegion.querySelector(`.connector-item[data-id="${CSS.escape(focused)}"]`)?.focus();
+}
+
+/** A progress event of the open connector: its list entry follows at once, as the badges above do. */
+function onLive(p) {
+  liveRuns.set(p.connectorId, p);
+  const i = state.connectors.findIndex((c) => c.id === p.connectorId);
+  if (i < 0) return;
+  const merged = withLiveRun(state.connectors[i], p);
+  if (merged === state.connectors[i]) return;
+  state.connectors[i] = merged;
+  renderList();
 }
 
 async function select(id, { focus = true, tab } = {}) {
@@ -108,6 +128,7 @@ async function select(id, { focus = true, tab } = {}) {
       else openForm();
     },
     announce,
+    onLive,
     tab,
   });
   main.replaceChildren(state.detail.root);

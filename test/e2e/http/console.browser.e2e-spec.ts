@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { GorgiasSimulator, SimAccount, startGorgiasSimulator } from '../../gorgias-simulator';
 import { CHROMIUM_PATH, hasChromium, launchChromium, startBlankOrigin } from '../../support/browser';
-import { expectText, firstNumber, liveFigures, seriousViolations } from '../../support/console-page';
+import { expectText, firstNumber, liveFigures, seriousViolations, watchAgreement } from '../../support/console-page';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 /**
@@ -159,6 +159,7 @@ describeInBrowser('operator console in Chromium', () => {
 
   it('Save & Activate starts the first sync; bar, facts and the runs row show the same live figures', async () => {
     acct.setFaults({ slowMs: 400 }); // slow enough to watch the bar move
+    const agreement = await watchAgreement(page); // every frame from here to the end of the sync
     await page.getByRole('button', { name: 'Save & Activate' }).click();
     const detail = page.getByTestId('connector-detail');
     await detail.getByRole('heading', { name: 'Gorgias (acme)' }).waitFor();
@@ -176,6 +177,8 @@ describeInBrowser('operator console in Chromium', () => {
       const f = await figures();
       expect(f.status).toBe('RUNNING');
       expect(f.row).toBe(f.bar);
+      expect(f.percents).toEqual([f.percents[0], f.percents[0], f.percents[0]]); // label, aria-valuenow, bar width
+      expect(f.badges).toEqual({ heading: true, list: true }); // "syncing" above and in the list
       const [tickets, messages] = f.bar.split('/').map(Number);
       const n = (x: number, word: string) => `${x.toLocaleString('en-US')} ${word}${x === 1 ? '' : 's'}`;
       expect(f.facts).toBe(`so far ${n(tickets, 'ticket')} · ${n(messages, 'message')}`);
@@ -207,7 +210,12 @@ describeInBrowser('operator console in Chromium', () => {
     });
     const end = await figures();
     expect(end.row).toBe(end.bar);
+    expect(end.percents).toEqual([100, 100, 100]);
+    expect(end.badges).toEqual({ heading: false, list: false });
     expect(seen).toHaveLength(2);
+    const watched = await agreement.stop();
+    expect(watched.disagreements).toEqual([]);
+    expect(watched.finished).toBeGreaterThan(0);
     const stored = firstNumber(await detail.getByTestId('fact-stored').textContent());
     await expectText(page.locator('.connector-item'), new RegExp(`${stored.toLocaleString('en-US')} tickets`));
     await expectText(page.locator('.connector-item'), /active[\s\S]*240 tickets · /);
@@ -225,7 +233,26 @@ describeInBrowser('operator console in Chromium', () => {
   it('runs history with a chart of records and duration per run', async () => {
     const detail = page.getByTestId('connector-detail');
     await detail.getByLabel('Show syncs that changed nothing').check(); // a Sync now that finds nothing new is one of them
+    const before = await page.evaluate(() => document.querySelectorAll('.runs tr[data-run]').length);
+    const agreement = await watchAgreement(page);
     await detail.getByRole('button', { name: 'Sync now' }).click();
+    // A quick run, at the frame it ends: done, 100 %, the bar full (not gliding there), no "syncing" anywhere.
+    await page.waitForFunction(
+      (n) =>
+        document.querySelectorAll('.runs tr[data-run]').length > n &&
+        (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'SUCCEEDED',
+      before,
+      { timeout: 60_000, polling: 'raf' },
+    );
+    const quick = await liveFigures(page);
+    expect(quick.label).toMatch(/^100% · done · \d+ tickets? · \d+ messages?$/);
+    expect(quick.percents).toEqual([100, 100, 100]);
+    expect(quick.full).toBe(true);
+    expect(quick.badges).toEqual({ heading: false, list: false });
+    await page.waitForTimeout(1500); // the page rebuilt after the run's end: still in agreement
+    const watched = await agreement.stop();
+    expect(watched.disagreements).toEqual([]);
+    expect(watched.finished).toBeGreaterThan(0);
     await page.waitForFunction(
       () =>
         document.querySelectorAll('.runs tr[data-run]').length >= 2 &&
