@@ -166,9 +166,11 @@ window.addEventListener('hashchange', () => {
 // Badges, counts and facts stay current (every 3 s while a sync runs, else 10 s) without
 // rebuilding the open panel, unless the open connector's run changed unseen.
 // A run that starts (QUEUED to RUNNING) goes on live in the open panel; one that ends or a new one rebuilds it.
+// A run that starts waiting to retry rebuilds it too: its actions gain Retry now.
 const runKey = (c) => {
   const r = c?.latestRun;
-  return `${r?.id}:${r && ['RUNNING', 'QUEUED'].includes(r.status) ? 'active' : r?.status}`;
+  const active = r && ['RUNNING', 'QUEUED'].includes(r.status);
+  return `${r?.id}:${active ? (r.error ? 'retrying' : 'active') : r?.status}`;
 };
 const syncing = () => state.connectors.some((c) => ['RUNNING', 'QUEUED'].includes(c.latestRun?.status));
 let ticks = 0;

@@ -3,8 +3,9 @@ import type { Page } from 'playwright-core';
 import { GorgiasSimulator, SimAccount, startGorgiasSimulator } from '../../gorgias-simulator';
 import { hasChromium, launchChromium } from '../../support/browser';
 import { expectText, firstNumber, horizontalOverflow, seriousViolations } from '../../support/console-page';
+import { eventually } from '../../support/poll';
 import { createAndActivate, waitForRun } from '../../support/sync-helpers';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { freePort, startTestApp, TestApp } from '../../support/test-app';
 
 /**
  * The console at phone width (390 px) as an admin and as a reader (issue 26): the reader's view,
@@ -44,7 +45,19 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     }
     long = { id: ticket.id, email: ticket.customer!.email! };
     acct.trashTicket(acct.snapshot().tickets[0].id);
-    t = await startTestApp({ env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' } });
+    // A public address, so that webhooks register (and a secret can be rotated); no client retries, so a
+    // Gorgias error fails the run's attempt at once and the run waits to retry.
+    const port = await freePort();
+    t = await startTestApp({
+      port,
+      env: {
+        GORGIAS_BASE_URL: sim.baseUrlTemplate,
+        SYNC_SCHEDULER_ENABLED: 'true',
+        SYNC_TICK_SECONDS: '1',
+        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        GORGIAS_MAX_RETRIES: '0',
+      },
+    });
     connectorId = await createAndActivate(t, admin(), { email: 'admin@ops.test', apiKey: 'sim-key-ops', subdomain: 'ops' });
     expect((await waitForRun(t, admin(), connectorId)).status).toBe('SUCCEEDED');
     browser = await launchChromium();
@@ -224,6 +237,68 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe(
       await logs.nth(1).getAttribute('aria-label'),
     );
+  });
+
+  it('a record the database refuses is listed under Refused records with its Gorgias id and the reason', async () => {
+    // What no cleaning can fix (a date PostgreSQL cannot read), as test/e2e/sync/poison-records does.
+    const bad = acct.createTicket({ subject: 'Bad date', opened_datetime: 'the day before yesterday' } as any);
+    const detail = page.getByTestId('connector-detail');
+    await detail.getByRole('tab', { name: 'Refused records' }).click();
+    await expectText(detail.getByRole('tabpanel'), /No refused records/);
+    await detail.getByRole('button', { name: 'Sync now' }).click();
+    const QUARANTINE = `query($id: ID!) { syncQuarantine(connectorId: $id) { externalId reason } }`;
+    await eventually(async () => (await t.gql(QUARANTINE, { id: connectorId }, admin())).data.syncQuarantine.length > 0);
+    const [refused] = (await t.gql(QUARANTINE, { id: connectorId }, admin())).data.syncQuarantine;
+    expect(refused.externalId).toBe(String(bad.id));
+    // The panel is read again when the run ends (the page is rebuilt on the same tab).
+    const row = page.getByTestId('connector-detail').getByRole('list', { name: 'Refused records' }).getByRole('listitem');
+    await expectText(row, new RegExp(`ticket #${bad.id} · refused \\d+ times?, last`, 'i'));
+    await expectText(row.locator('p'), new RegExp(refused.reason.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await screenIsSound();
+    await shot('11-refused-records.png');
+  });
+
+  it('a sync waiting to retry after a Gorgias failure: Retry now starts it at once', async () => {
+    acct.setFaults({ errorRate: 1 }); // every call answered 5xx: the run's first attempt fails
+    const detail = () => page.getByTestId('connector-detail');
+    await detail().getByRole('tab', { name: 'Runs' }).click();
+    await detail().getByRole('button', { name: 'Sync now' }).click();
+    // The run waits 30 s before its next attempt; the page says so and offers Retry now.
+    const retry = detail().getByRole('button', { name: 'Retry now' });
+    await retry.waitFor({ timeout: 30_000 });
+    await expectText(detail().getByTestId('progress'), /^Sync retrying[\s\S]*attempt 2, next try in [\d.]+ s[\s\S]*last error: /);
+    await expectText(page.locator('.connector-item'), /Sync: retrying/);
+    await screenIsSound();
+    acct.setFaults({});
+    await retry.click();
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'SUCCEEDED',
+      undefined,
+      { timeout: 20_000 }, // well before the 30 s the run would have waited
+    );
+    await expectText(detail().locator('.runs tr[data-run]').first(), /SUCCEEDED/);
+    await page.waitForFunction(() => ![...document.querySelectorAll('button')].some((b) => b.textContent === 'Retry now'));
+  });
+
+  it('rotates the webhook secret: the new one is shown once, and the webhook registered in Gorgias carries it', async () => {
+    const realtime = page.getByTestId('realtime');
+    await expectText(realtime, /Real-time updates: webhooks/);
+    const old = acct.integrations()[0].http.headers.Authorization;
+    await realtime.getByRole('button', { name: 'Rotate webhook secret' }).click();
+    await expectText(realtime, /The new secret, shown this once[\s\S]*registered in Gorgias was given it/);
+    const secret = (await realtime.locator('code.secret').textContent())!.trim();
+    expect(secret.length).toBeGreaterThanOrEqual(16);
+    expect(acct.integrations()[0].http.headers.Authorization).toBe(`Bearer ${secret}`);
+    // The secret the gateway now expects: a delivery with it is taken, one with the old is refused.
+    const post = (authorization: string) =>
+      fetch(`${t.url}/webhooks/gorgias/${connectorId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: '{"ticket_id":"1"}',
+      }).then((r) => r.status);
+    expect(await post(old)).toBe(401);
+    expect(await post(`Bearer ${secret}`)).toBe(202);
+    await screenIsSound();
   });
 
   it('deletes the connector after a confirmation that names what is removed', async () => {
