@@ -1,5 +1,6 @@
 import { Q } from './api.js';
 import { checkResult } from './check-result.js';
+import { runCheck } from './check-runner.js';
 import { FIELDS, fieldProblem, fieldRow } from './connector-fields.js';
 import { el, showError } from './dom.js';
 
@@ -86,16 +87,16 @@ export function connectorForm(api, { onSaved, onCancel, existing, focusField }) 
 
   test.addEventListener('click', async () => {
     if (!valid(draft && !inputs.apiKey.value.trim() ? [] : ['email', 'apiKey', 'subdomain'])) return;
-    busy(true, 'Testing the connection with Gorgias… (up to a few seconds if Gorgias is slow or rate-limiting)');
+    busy(true);
     try {
       // Editing without a new key: only the saved connector can be tested (the key is not readable).
-      const check =
-        draft && !inputs.apiKey.value.trim()
-          ? (await api.gql(Q.testSaved, { id: draft.id })).testConnectorConnection
-          : (await api.gql(Q.check, { input: credentials() })).checkGorgiasCredentials;
-      result.replaceChildren(checkResult(check));
-    } catch (e) {
-      showError(result, e);
+      const saved = draft && !inputs.apiKey.value.trim() ? draft.id : null;
+      const input = credentials();
+      await runCheck(result, async (signal) =>
+        saved
+          ? (await api.gql(Q.testSaved, { id: saved }, { signal })).testConnectorConnection
+          : (await api.gql(Q.check, { input }, { signal })).checkGorgiasCredentials,
+      );
     } finally {
       busy(false);
     }

@@ -124,6 +124,27 @@ describeInBrowser('operator console in Chromium', () => {
     await expectText(form.locator('.check-ok'), /Connected[\s\S]*✓ can read messages/);
   });
 
+  it('a Test connection that hangs (Gorgias slow) can be cancelled, with what it means', async () => {
+    const form = page.locator('form.connector-form');
+    acct.setFaults({ slowMs: 60_000 }); // Gorgias takes a minute to answer
+    try {
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      const stop = form.getByRole('button', { name: 'Cancel test' });
+      await stop.waitFor();
+      expect(await page.getByRole('button', { name: 'Test connection' }).isDisabled()).toBe(true);
+      await stop.click();
+      await expectText(form.locator('.check-cancelled'), /^Test cancelled after \d+ s: Gorgias had not answered\. Nothing was saved\./);
+      expect(await page.getByRole('button', { name: 'Test connection' }).isDisabled()).toBe(false);
+      expect(await form.getByRole('button', { name: 'Cancel test' }).count()).toBe(0);
+      expect(await page.locator('.connector-item').count()).toBe(0); // a test saves nothing
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      acct.setFaults({});
+    }
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expectText(form.locator('.check-ok'), /Connected/);
+  });
+
   it('setup dead end: a failed Save & Activate saves a draft, and Save & Activate again updates that draft', async () => {
     const form = page.locator('form.connector-form');
     await page.getByLabel('API key').fill('wrong-key');
