@@ -288,7 +288,7 @@ describeInBrowser('operator console in Chromium', () => {
       if (rows.length < 2 || !document.querySelector('[data-testid="runs-chart"]')) return null; // (re)loading
       const done = rows.filter((r) => /SUCCEEDED|FAILED|CANCELLED/.test(r.children[2]?.textContent ?? '')).length;
       const svg = document.querySelector('[data-testid="runs-chart"] svg[aria-label^="Records per run"]');
-      const rects = document.querySelectorAll('[data-testid="runs-chart"] svg[aria-label^="Duration per run"] rect').length;
+      const rects = document.querySelectorAll('[data-testid="runs-chart"] svg[aria-label^="Duration per run"] .chart-bar').length;
       const label = svg?.getAttribute('aria-label') ?? '';
       // A run that just ended is in the rows at once; the chart follows when the runs are read again.
       return label.includes(`last ${done} runs`) ? { done, label, rects } : null;
@@ -299,6 +299,20 @@ describeInBrowser('operator console in Chromium', () => {
     expect(seen.rects).toBe(seen.done);
     await expectText(detail.locator('.runs tr[data-run]').last(), /initial/); // the first sync, as the guide calls it
     await expectText(chart.locator('.chart-summary'), /Last \d+ finished runs: 0 failed, median/);
+    // Each bar's value by keyboard (one tab stop per chart, arrow keys) and by a tap, in words on the page.
+    await expect(chart.locator('.chart-bar[tabindex="0"]').count()).resolves.toBe(2);
+    const records = chart.locator('svg[aria-label^="Records per run"] .chart-bar');
+    await records.last().focus();
+    await page.keyboard.press('ArrowLeft');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    expect(focused).toBe(await records.nth(seen.done - 2).getAttribute('aria-label'));
+    expect(focused).toMatch(/^Records: [\d,]+, run started .+ \(succeeded\)$/);
+    await expectText(chart.getByTestId('chart-value'), new RegExp(`^${focused!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    const duration = chart.locator('svg[aria-label^="Duration per run"] .chart-bar').first();
+    await duration.click();
+    await expectText(chart.getByTestId('chart-value'), /^Duration: [\d.]+ s, run started .+ \(succeeded\)$/);
+    expect(await chart.getByTestId('chart-value').textContent()).toBe(await duration.getAttribute('aria-label'));
+    expect(await seriousViolations(page)).toEqual([]);
     await shot('04-runs.png');
   });
 
