@@ -50,7 +50,7 @@ export function ticketsView(api, connector) {
       if (b.dataset.id === id) b.setAttribute('aria-current', 'true');
       else b.removeAttribute('aria-current');
     }
-    conversation.open(id);
+    conversation.open(id, { search: words });
   }
 
   // Filters fire a read on every change: only the newest read may draw, or a slow answer to an older

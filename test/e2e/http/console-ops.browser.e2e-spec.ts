@@ -24,6 +24,7 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
   let page: Page;
   let connectorId: string;
   let long: { id: number; email: string };
+  let hostile: number;
   const admin = () => t.token('ops', 'admin');
 
   beforeAll(async () => {
@@ -44,6 +45,12 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
       });
     }
     long = { id: ticket.id, email: ticket.customer!.email! };
+    // A body with markup and the searched word twice: marked as text, the markup shown as typed.
+    hostile = acct.createTicket({ subject: 'Order question' }).id;
+    acct.addMessage(hostile, {
+      body_text: 'Where is my <b>zebrafish</b> order? <img src=x onerror="window.__xss=1"> Zebrafish tank too.',
+      from_agent: false,
+    });
     acct.trashTicket(acct.snapshot().tickets[0].id);
     // A public address, so that webhooks register (and a secret can be rotated); no client retries, so a
     // Gorgias error fails the run's attempt at once and the run waits to retry.
@@ -170,6 +177,26 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     expect(await conversation.getByRole('button', { name: 'Show older messages' }).isVisible()).toBe(false);
     await conversation.getByRole('heading').press('Escape');
     expect(await conversation.isHidden()).toBe(true);
+  });
+
+  it('marks the searched word in message bodies, as text (a body’s markup stays text)', async () => {
+    const detail = page.getByTestId('connector-detail');
+    await detail.getByLabel('Search', { exact: true }).fill('zebrafish');
+    await detail.getByLabel('Search', { exact: true }).press('Enter');
+    await expectText(detail.locator('.tickets > .muted'), /^1 ticket/);
+    await detail.locator('.ticket-list .ticket').first().click();
+    const conversation = detail.locator('.conversation');
+    await expectText(conversation.getByRole('heading'), new RegExp(`#${hostile} Order question`));
+    const body = conversation.locator('.message-body').last();
+    await expectText(body, /Where is my <b>zebrafish<\/b> order\? <img src=x onerror="window.__xss=1"> Zebrafish tank too\./);
+    await expect(body.locator('mark').allTextContents()).resolves.toEqual(['zebrafish', 'Zebrafish']);
+    expect(await conversation.locator('b, img').count()).toBe(0); // no element from the body
+    expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+    await screenIsSound();
+    await shot('12-search-highlight.png');
+    await conversation.getByRole('heading').press('Escape');
+    await detail.getByLabel('Search', { exact: true }).fill('');
+    await detail.getByLabel('Search', { exact: true }).press('Enter');
   });
 
   it('names the schedule as it is (no interval that changes nothing), and cancels a running sync without pausing', async () => {
