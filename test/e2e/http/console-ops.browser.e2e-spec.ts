@@ -121,6 +121,21 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     await expectText(page.locator('#connector-email-error'), /Email is required/);
     await expect(page.getByLabel('Email').getAttribute('aria-invalid')).resolves.toBe('true');
     await screenIsSound();
+    // A Test connection that hangs, then cancelled: both states fit too.
+    await page.getByLabel('Email').fill('admin@ops.test');
+    await page.getByLabel('API key').fill('sim-key-ops');
+    await page.getByLabel('Subdomain').fill('ops');
+    acct.setFaults({ slowMs: 60_000 });
+    try {
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByRole('button', { name: 'Cancel test' }).waitFor();
+      await screenIsSound();
+      await page.getByRole('button', { name: 'Cancel test' }).click();
+      await expectText(page.locator('.check-cancelled'), /Test cancelled/);
+      await screenIsSound();
+    } finally {
+      acct.setFaults({});
+    }
     await page.getByRole('button', { name: 'Cancel' }).click();
   });
 
