@@ -71,7 +71,9 @@ export function runsChart(runs) {
     figure.addEventListener('focusin', (e) => e.target.dataset?.value && show(e.target));
     figure.addEventListener('click', (e) => {
       const bar = e.target.closest('.chart-bar');
-      if (bar) (bar.focus(), show(bar));
+      if (!bar) return;
+      bar.focus();
+      show(bar);
     });
     figure.addEventListener('keydown', (e) => {
       const i = bars.indexOf(document.activeElement);
