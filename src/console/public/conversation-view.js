@@ -63,7 +63,11 @@ export function conversationView(api, connector, { onClose }) {
     before = messages.pageInfo.startCursor;
     older.hidden = !messages.pageInfo.hasPreviousPage;
     count.textContent =
-      shown >= total ? `All ${num(total)} messages, oldest first.` : `The newest ${num(shown)} of ${num(total)} messages, oldest first.`;
+      shown >= total
+        ? total === 1
+          ? 'Its only message.'
+          : `All ${num(total)} messages, oldest first.`
+        : `The newest ${num(shown)} of ${num(total)} messages, oldest first.`;
   };
 
   older.addEventListener('click', async () => {

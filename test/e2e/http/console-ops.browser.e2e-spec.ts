@@ -45,13 +45,13 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
       });
     }
     long = { id: ticket.id, email: ticket.customer!.email! };
+    acct.trashTicket(acct.snapshot().tickets[0].id);
     // A body with markup and the searched word twice: marked as text, the markup shown as typed.
     hostile = acct.createTicket({ subject: 'Order question' }).id;
     acct.addMessage(hostile, {
       body_text: 'Where is my <b>zebrafish</b> order? <img src=x onerror="window.__xss=1"> Zebrafish tank too.',
       from_agent: false,
     });
-    acct.trashTicket(acct.snapshot().tickets[0].id);
     // A public address, so that webhooks register (and a secret can be rotated); no client retries, so a
     // Gorgias error fails the run's attempt at once and the run waits to retry.
     const port = await freePort();
