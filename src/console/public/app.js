@@ -21,6 +21,7 @@ function signOut(message) {
   state.api = null;
   state.detail?.dispose?.();
   state.detail = null;
+  liveRuns.clear();
   document.body.dataset.signedIn = 'false';
   main.replaceChildren();
   listRegion.replaceChildren();
