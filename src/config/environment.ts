@@ -135,7 +135,7 @@ export class Environment {
   @Max(1440)
   SYNC_DEFAULT_INTERVAL_MINUTES = 15;
 
-  /** Poll interval of a connector whose webhooks are not arriving (off, refused, or silent). */
+  /** How often every connector polls, webhooks or not (capped by its syncIntervalMinutes). */
   @Transform(toNumber)
   @IsInt()
   @Min(10)

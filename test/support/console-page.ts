@@ -55,7 +55,19 @@ export const liveFigures = (page: Page) =>
     const p = document.querySelector('[data-testid="progress"]') as HTMLElement;
     const row = document.querySelector('.runs tr[data-run]');
     const cells = row ? [...row.querySelectorAll('td.n')].map((td) => td.textContent) : [];
+    const fill = p.querySelector('.bar-fill') as HTMLElement;
+    const label = p.querySelector('.progress-label')?.textContent ?? '';
+    const syncing = (sel: string) => /Sync: (syncing|retrying)/.test(document.querySelector(sel)?.textContent ?? '');
     return {
+      /** The percent as the label, aria-valuenow and the bar's width say it. */
+      percents: [
+        Number(label.match(/^(\d+)%/)?.[1]),
+        Number(p.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')),
+        Math.round(parseFloat(fill.style.width)),
+      ],
+      /** The bar drawn full (not on its way there). */
+      full: Math.abs(fill.getBoundingClientRect().width - (fill.parentElement as HTMLElement).clientWidth) <= 1,
+      badges: { heading: syncing('[data-testid="connector-detail"] .detail-head'), list: syncing('.connector-item[aria-current="true"]') },
       status: p.dataset.status,
       bar: `${p.dataset.tickets}/${p.dataset.messages}`,
       row: `${(cells[0] ?? '').replace(/,/g, '')}/${(cells[1] ?? '').replace(/,/g, '')}`,
@@ -63,3 +75,63 @@ export const liveFigures = (page: Page) =>
       label: p.querySelector('.progress-label')?.textContent ?? '',
     };
   });
+
+/**
+ * Watches the connector page from now on, frame by frame, and keeps every picture in which the progress bar, its
+ * label, the badges of the page and of the list disagree: the percent written three ways, a
+ * finished bar not full (or still gliding), "of about" on a finished run, "syncing" beside a
+ * finished run. `stop` returns what was seen.
+ */
+export async function watchAgreement(
+  page: Page,
+): Promise<{ stop(): Promise<{ pictures: number; finished: number; disagreements: string[] }> }> {
+  await page.evaluate(() => {
+    const seen = { pictures: 0, finished: 0, disagreements: [] as string[] };
+    const look = () => {
+      const p = document.querySelector('[data-testid="progress"]') as HTMLElement | null;
+      const fill = p?.querySelector('.bar-fill') as HTMLElement | null;
+      const meter = p?.querySelector('[role="progressbar"]');
+      const label = p?.querySelector('.progress-label')?.textContent ?? '';
+      if (!p || !fill || !meter || p.hidden || !/^\d+%/.test(label)) return;
+      seen.pictures++;
+      const status = p.dataset.status ?? '';
+      const says = Number(label.match(/^(\d+)%/)![1]);
+      const now = Number(meter.getAttribute('aria-valuenow'));
+      const set = Math.round(parseFloat(fill.style.width));
+      const head = document.querySelector('[data-testid="connector-detail"] .detail-head')?.textContent ?? '';
+      const item = document.querySelector('.connector-item[aria-current="true"]')?.textContent ?? '';
+      const wrong: string[] = [];
+      if (says !== now || now !== set) wrong.push(`percent ${says} / ${now} / ${set}`);
+      if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(status)) {
+        seen.finished++;
+        const track = (fill.parentElement as HTMLElement).clientWidth;
+        const drawn = fill.getBoundingClientRect().width;
+        if (Math.abs(drawn - (track * now) / 100) > 2) wrong.push(`bar drawn ${drawn.toFixed(0)} of ${track} px at ${now}%`);
+        if (/of about/.test(label)) wrong.push('"of about" on a finished run');
+        if (/Sync: (syncing|retrying)/.test(head)) wrong.push('"syncing" in the heading');
+        if (/Sync: (syncing|retrying)/.test(item)) wrong.push('"syncing" in the list');
+      } else if (status === 'RUNNING') {
+        if (!/Sync: syncing/.test(head)) wrong.push('no "syncing" in the heading');
+        if (!/Sync: syncing/.test(item)) wrong.push('no "syncing" in the list');
+      }
+      if (wrong.length) seen.disagreements.push(`${status} "${label}": ${wrong.join('; ')}`);
+    };
+    // Every frame, as the operator sees it (a change and its follow-up in one task are never painted apart).
+    const state = { on: true };
+    const frame = () => {
+      if (!state.on) return;
+      look();
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    (window as any).__agreement = { seen, state };
+  });
+  return {
+    stop: () =>
+      page.evaluate(() => {
+        const a = (window as any).__agreement;
+        a.state.on = false;
+        return a.seen;
+      }),
+  };
+}

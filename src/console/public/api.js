@@ -37,21 +37,26 @@ export function saveToken(token) {
 }
 
 export function createApi(token) {
-  async function gql(query, variables) {
+  /** `signal` (an AbortController's) stops waiting: the promise rejects with code ABORTED. */
+  async function gql(query, variables, { signal } = {}) {
     let res;
+    const aborted = () => new ApiError('Cancelled before the gateway answered.', 'ABORTED');
     try {
       res = await fetch('/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query, variables }),
+        signal,
       });
     } catch (e) {
+      if (signal?.aborted) throw aborted();
       throw new ApiError(`The gateway did not answer (${e.message}). Is it running?`, 'NETWORK');
     }
     let body;
     try {
       body = await res.json();
     } catch {
+      if (signal?.aborted) throw aborted();
       throw new ApiError(`The gateway answered ${res.status} ${res.statusText} without a GraphQL body.`, 'HTTP');
     }
     if (body.errors?.length) {

@@ -2,6 +2,7 @@ import { createApi, detectFeatures, Q, saveToken, takeToken, tokenFromHash, when
 import { connectorDetail } from './connector-detail.js';
 import { connectorForm } from './connector-form.js';
 import { connectorsList } from './connectors-list.js';
+import { liveRuns, withLiveRun } from './live-run.js';
 import { $, el, showError } from './dom.js';
 
 const state = { api: null, features: null, role: null, connectors: [], selectedId: null, detail: null };
@@ -20,6 +21,7 @@ function signOut(message) {
   state.api = null;
   state.detail?.dispose?.();
   state.detail = null;
+  liveRuns.clear();
   document.body.dataset.signedIn = 'false';
   main.replaceChildren();
   listRegion.replaceChildren();
@@ -72,11 +74,30 @@ async function signIn(token) {
 async function refreshList() {
   if (!state.api) return;
   try {
-    state.connectors = (await state.api.gql(Q.connectors(state.features))).connectors;
-    listRegion.replaceChildren(connectorsList(state.connectors, state.selectedId, select));
+    const read = (await state.api.gql(Q.connectors(state.features))).connectors;
+    // The list may be a moment behind the live progress (or ahead of it): one merge decides for both.
+    state.connectors = read.map((c) => withLiveRun(c, liveRuns.get(c.id)));
+    renderList();
   } catch (e) {
     if (state.api) showError(listRegion, e);
   }
+}
+
+function renderList() {
+  const focused = document.activeElement?.closest?.('.connector-item')?.dataset.id;
+  listRegion.replaceChildren(connectorsList(state.connectors, state.selectedId, select));
+  if (focused) listRegion.querySelector(`.connector-item[data-id="${CSS.escape(focused)}"]`)?.focus();
+}
+
+/** A progress event of the open connector: its list entry follows at once, as the badges above do. */
+function onLive(p) {
+  liveRuns.set(p.connectorId, p);
+  const i = state.connectors.findIndex((c) => c.id === p.connectorId);
+  if (i < 0) return;
+  const merged = withLiveRun(state.connectors[i], p);
+  if (merged === state.connectors[i]) return;
+  state.connectors[i] = merged;
+  renderList();
 }
 
 async function select(id, { focus = true, tab } = {}) {
@@ -108,6 +129,7 @@ async function select(id, { focus = true, tab } = {}) {
       else openForm();
     },
     announce,
+    onLive,
     tab,
   });
   main.replaceChildren(state.detail.root);
@@ -145,9 +167,11 @@ window.addEventListener('hashchange', () => {
 // Badges, counts and facts stay current (every 3 s while a sync runs, else 10 s) without
 // rebuilding the open panel, unless the open connector's run changed unseen.
 // A run that starts (QUEUED to RUNNING) goes on live in the open panel; one that ends or a new one rebuilds it.
+// A run that starts waiting to retry rebuilds it too: its actions gain Retry now.
 const runKey = (c) => {
   const r = c?.latestRun;
-  return `${r?.id}:${r && ['RUNNING', 'QUEUED'].includes(r.status) ? 'active' : r?.status}`;
+  const active = r && ['RUNNING', 'QUEUED'].includes(r.status);
+  return `${r?.id}:${active ? (r.error ? 'retrying' : 'active') : r?.status}`;
 };
 const syncing = () => state.connectors.some((c) => ['RUNNING', 'QUEUED'].includes(c.latestRun?.status));
 let ticks = 0;

@@ -1,5 +1,5 @@
 import { Q } from './api.js';
-import { checkResult } from './check-result.js';
+import { runCheck } from './check-runner.js';
 import { confirmAction } from './confirm-dialog.js';
 import { el, num, showError } from './dom.js';
 
@@ -53,9 +53,9 @@ export function connectorActions(api, c, { role, onChanged, onEdit, onDeleted, a
   };
 
   const buttons = [
-    act('Test connection', async () => {
-      result.replaceChildren(checkResult((await api.gql(Q.testSaved, { id: c.id })).testConnectorConnection));
-    }),
+    act('Test connection', () =>
+      runCheck(result, async (signal) => (await api.gql(Q.testSaved, { id: c.id }, { signal })).testConnectorConnection),
+    ),
   ];
   if (c.status === 'PAUSED') buttons.push(act('Resume', () => activate(`${c.name} is active again; a sync has started.`), 'primary'));
   else if (c.status !== 'ACTIVE')

@@ -3,6 +3,7 @@ import { connectorActions } from './connector-actions.js';
 import { connectorBadges } from './connector-badges.js';
 import { connectorFacts } from './connector-facts.js';
 import { el } from './dom.js';
+import { withLiveRun } from './live-run.js';
 import { logsView } from './logs-view.js';
 import { progressView } from './progress-view.js';
 import { quarantineView } from './quarantine-view.js';
@@ -18,22 +19,25 @@ const TABS = [
 ];
 
 /** One connector: what needs attention, its facts, actions, live progress, real-time state and the tabs. */
-export function connectorDetail(api, c, { role, onChanged, onEdit, onDeleted, announce, tab = 'runs' }) {
+export function connectorDetail(api, c, { role, onChanged, onEdit, onDeleted, announce, onLive = () => undefined, tab = 'runs' }) {
   const result = el('div', { class: 'form-result', 'aria-live': 'polite' });
   const facts = connectorFacts(c);
   const badges = el('span', {}, connectorBadges(c));
   let current = null;
   let lastProgress = null;
+  let shown = c; // the connector as last read, the badges follow its run live
   const progress = progressView(api, c, {
     onRunFinished: (p) => {
       announce(`Sync ${p.status.toLowerCase()}: ${p.ticketsSynced} tickets, ${p.messagesSynced} messages.`);
       onChanged();
     },
-    // One event, every place: the bar, "This sync" in the facts and the running row of Runs.
+    // One event, every place: the bar, "This sync" in the facts, the running row of Runs, the badges and the list.
     onProgress: (p) => {
       lastProgress = p;
       facts.live(p);
       current?.live?.(p);
+      badges.replaceChildren(connectorBadges(withLiveRun(shown, p)));
+      onLive({ ...p, connectorId: c.id });
     },
   });
 
@@ -92,8 +96,9 @@ export function connectorDetail(api, c, { role, onChanged, onEdit, onDeleted, an
     currentTab: () => TABS.find((t, i) => tabs[i].getAttribute('aria-selected') === 'true')?.id,
     /** A fresher copy of the connector (the list's poll): facts and badges follow, the open tab stays. */
     update(next) {
+      shown = next;
       facts.update(next);
-      badges.replaceChildren(connectorBadges(next));
+      badges.replaceChildren(connectorBadges(withLiveRun(next, lastProgress)));
     },
     dispose: () => progress.dispose(),
   };

@@ -1,17 +1,15 @@
 import { freshnessNode } from './connector-badges.js';
-import { intervalLabel } from './connector-fields.js';
 import { ago, duration, el, plural, when } from './dom.js';
 
 const ACTIVE_RUN = ['RUNNING', 'QUEUED'];
 
 /**
  * When syncs happen, as they really do: a poll about every SYNC_POLL_SECONDS (the gap the server
- * scheduled), webhooks or not, since a delivery Gorgias drops has no other way in; the interval only
- * caps that gap.
+ * scheduled), webhooks or not, since a delivery Gorgias drops has no other way in. The connector's
+ * interval is not named: it only caps that gap, and at default settings the poll is shorter.
  */
 export function schedule(c) {
-  const every = intervalLabel(c.syncIntervalMinutes);
-  if (c.status !== 'ACTIVE') return `every ${every} once active (${c.status.toLowerCase()}: no syncs now)`;
+  if (c.status !== 'ACTIVE') return `polls Gorgias once active (${c.status.toLowerCase()}: no syncs now)`;
   const running = c.latestRun && ACTIVE_RUN.includes(c.latestRun.status);
   let next = '';
   if (c.nextSyncAt) {
@@ -19,12 +17,10 @@ export function schedule(c) {
     next = due ? (running ? ', due: waiting for the current run' : ', due now') : `, next ${ago(c.nextSyncAt)}`;
   }
   const gap = c.lastSyncedAt && c.nextSyncAt ? (new Date(c.nextSyncAt) - new Date(c.lastSyncedAt)) / 1000 : null;
-  // A gap the length of the interval is a poll capped by it; an unknown one (no poll yet, a retry) says only "often".
-  const cadence = !(gap > 0) ? 'often' : gap < c.syncIntervalMinutes * 60 - 5 ? `about every ${duration(gap)}` : `every ${every}`;
-  // The interval (the form's "Full check") is the cap the user chose: named unless it is the cadence itself.
-  const cap = cadence === `every ${every}` ? '' : `at least every ${every}`;
-  if (c.realtime?.mode === 'POLLING') return `polls Gorgias ${cadence} (no webhooks${cap ? `; ${cap}` : ''})${next}`;
-  return `polls Gorgias ${cadence}${cap ? ` (${cap})` : ''}, webhooks bring changes within seconds${next}`;
+  // An unknown gap (no poll yet, a retry) says only "often".
+  const cadence = gap > 0 ? `about every ${duration(gap)}` : 'often';
+  if (c.realtime?.mode === 'POLLING') return `polls Gorgias ${cadence} (no webhooks)${next}`;
+  return `polls Gorgias ${cadence}, webhooks bring changes within seconds${next}`;
 }
 
 /**

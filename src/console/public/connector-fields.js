@@ -36,10 +36,6 @@ export const FIELDS = [
   },
 ];
 
-/** Minutes between full checks of Gorgias (the API takes 5 to 1440). */
-export const INTERVALS = [5, 10, 15, 30, 60, 120, 240, 480, 720, 1440];
-export const intervalLabel = (m) => (m % 60 === 0 ? (m === 1440 ? '1 day' : `${m / 60} h`) : `${m} min`);
-
 /** One labelled field with its hint and a place for its own error (aria-describedby names both). */
 export function fieldRow(f, input, hintText) {
   const id = input.id;

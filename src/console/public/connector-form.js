@@ -1,6 +1,7 @@
 import { Q } from './api.js';
 import { checkResult } from './check-result.js';
-import { FIELDS, fieldProblem, fieldRow, INTERVALS, intervalLabel } from './connector-fields.js';
+import { runCheck } from './check-runner.js';
+import { FIELDS, fieldProblem, fieldRow } from './connector-fields.js';
 import { el, showError } from './dom.js';
 
 export { checkResult };
@@ -30,20 +31,9 @@ export function connectorForm(api, { onSaved, onCancel, existing, focusField }) 
     const hint = existing && f.name === 'apiKey' ? `Leave empty to keep the current key (•••• ${existing.apiKeyLast4}). ${f.hint}` : f.hint;
     rows[f.name] = fieldRow(f, inputs[f.name], hint);
   }
-  const initialInterval = existing?.syncIntervalMinutes ?? 15;
-  const interval = el(
-    'select',
-    { id: 'connector-interval', name: 'syncIntervalMinutes' },
-    // A value set through the API that is not in the list stays selectable (saving must not change it).
-    [...new Set([...INTERVALS, initialInterval])]
-      .sort((a, b) => a - b)
-      .map((m) => el('option', { value: m, selected: m === initialInterval }, `every ${intervalLabel(m)}`)),
-  );
-  const intervalRow = fieldRow(
-    { label: 'Full check' },
-    interval,
-    'The longest the connector goes without reading every list again, from 5 minutes to a day. It polls sooner anyway, about every minute (SYNC_POLL_SECONDS), webhooks or not; webhooks bring changes within seconds.',
-  );
+  // No interval field: the connector polls every SYNC_POLL_SECONDS (a minute by default) webhooks or
+  // not, and the interval (5 minutes at least) only caps that gap, so at default settings it changes
+  // nothing. It stays in the API (syncIntervalMinutes) for a gateway whose poll is set longer.
   const title = el('h2', { id: 'add-h', tabindex: '-1' }, existing ? `Edit ${existing.name}` : 'Add a Gorgias connector');
   const intro = el(
     'p',
@@ -63,7 +53,6 @@ export function connectorForm(api, { onSaved, onCancel, existing, focusField }) 
     title,
     intro,
     ...FIELDS.map((f) => rows[f.name].row),
-    intervalRow.row,
     result,
     el('div', { class: 'actions' }, test, save, cancel),
   );
@@ -98,16 +87,16 @@ export function connectorForm(api, { onSaved, onCancel, existing, focusField }) 
 
   test.addEventListener('click', async () => {
     if (!valid(draft && !inputs.apiKey.value.trim() ? [] : ['email', 'apiKey', 'subdomain'])) return;
-    busy(true, 'Testing the connection with Gorgias… (up to a few seconds if Gorgias is slow or rate-limiting)');
+    busy(true);
     try {
       // Editing without a new key: only the saved connector can be tested (the key is not readable).
-      const check =
-        draft && !inputs.apiKey.value.trim()
-          ? (await api.gql(Q.testSaved, { id: draft.id })).testConnectorConnection
-          : (await api.gql(Q.check, { input: credentials() })).checkGorgiasCredentials;
-      result.replaceChildren(checkResult(check));
-    } catch (e) {
-      showError(result, e);
+      const saved = draft && !inputs.apiKey.value.trim() ? draft.id : null;
+      const input = credentials();
+      await runCheck(result, async (signal) =>
+        saved
+          ? (await api.gql(Q.testSaved, { id: saved }, { signal })).testConnectorConnection
+          : (await api.gql(Q.check, { input }, { signal })).checkGorgiasCredentials,
+      );
     } finally {
       busy(false);
     }
@@ -121,8 +110,6 @@ export function connectorForm(api, { onSaved, onCancel, existing, focusField }) 
     const activate = activates();
     try {
       const input = { ...credentials(), name: inputs.name.value.trim() || undefined };
-      // Only a changed interval is sent: a new connector otherwise gets the gateway's default.
-      if (Number(interval.value) !== initialInterval) input.syncIntervalMinutes = Number(interval.value);
       if (draft) {
         if (!input.apiKey) delete input.apiKey;
         await api.gql(Q.update, { id, input });

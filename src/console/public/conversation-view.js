@@ -1,5 +1,6 @@
 import { Q } from './api.js';
 import { badge, el, num, showError, when } from './dom.js';
+import { highlighted } from './search-snippet.js';
 
 /** Only web links become links: a javascript:, data: or other scheme from a stranger stays text. */
 export function safeUrl(url) {
@@ -24,7 +25,7 @@ function attachments(m) {
   );
 }
 
-function message(m) {
+function message(m, search) {
   return el(
     'li',
     { class: `message ${m.fromAgent ? 'from-agent' : 'from-customer'}${m.public ? '' : ' internal'}`, 'data-id': m.id },
@@ -35,8 +36,8 @@ function message(m) {
       ` · ${m.fromAgent ? 'agent' : 'customer'}${m.public ? '' : ' · internal note'}${m.channel ? ` · ${m.channel}` : ''} · `,
       el('time', { datetime: m.createdAt }, when(m.createdAt)),
     ),
-    // Bodies come from strangers: always text, never HTML.
-    el('p', { class: 'message-body' }, m.bodyText ?? ''),
+    // Bodies come from strangers: always text, never HTML; the search's words marked (text in <mark>).
+    el('p', { class: 'message-body' }, highlighted(m.bodyText ?? '', search)),
     attachments(m),
   );
 }
@@ -52,6 +53,7 @@ export function conversationView(api, connector, { onClose }) {
   let total = 0;
   let before = null;
   let ticketId = null;
+  let search = null; // the list's search: its words are marked in the bodies
   const older = el('button', { type: 'button', class: 'secondary', hidden: true }, 'Show older messages');
   const count = el('p', { class: 'muted', 'aria-live': 'polite', 'data-testid': 'message-count' });
 
@@ -61,7 +63,11 @@ export function conversationView(api, connector, { onClose }) {
     before = messages.pageInfo.startCursor;
     older.hidden = !messages.pageInfo.hasPreviousPage;
     count.textContent =
-      shown >= total ? `All ${num(total)} messages, oldest first.` : `The newest ${num(shown)} of ${num(total)} messages, oldest first.`;
+      shown >= total
+        ? total === 1
+          ? 'Its only message.'
+          : `All ${num(total)} messages, oldest first.`
+        : `The newest ${num(shown)} of ${num(total)} messages, oldest first.`;
   };
 
   older.addEventListener('click', async () => {
@@ -69,7 +75,7 @@ export function conversationView(api, connector, { onClose }) {
     try {
       const { ticket } = await api.gql(Q.olderMessages, { id: ticketId, before });
       const first = list.firstElementChild;
-      list.prepend(...ticket.messages.nodes.map(message));
+      list.prepend(...ticket.messages.nodes.map((m) => message(m, search)));
       setPage(ticket.messages);
       first?.querySelector('.message-head')?.scrollIntoView({ block: 'start' });
     } catch (e) {
@@ -87,15 +93,20 @@ export function conversationView(api, connector, { onClose }) {
     onClose();
   }
 
-  async function open(id) {
+  async function open(id, options = {}) {
     ticketId = id;
+    search = options.search ?? null;
     shown = 0;
     root.hidden = false;
     root.replaceChildren(el('p', {}, 'Loading conversation…'));
     try {
       const { ticket } = await api.gql(Q.ticket, { id });
       if (!ticket) throw new Error('This ticket no longer exists.');
-      list = el('ol', { class: 'messages', 'aria-label': 'Conversation' }, ticket.messages.nodes.map(message));
+      list = el(
+        'ol',
+        { class: 'messages', 'aria-label': 'Conversation' },
+        ticket.messages.nodes.map((m) => message(m, search)),
+      );
       setPage(ticket.messages);
       const gorgias = `https://${connector.subdomain}.gorgias.com/app/ticket/${encodeURIComponent(ticket.externalId)}`;
       root.replaceChildren(

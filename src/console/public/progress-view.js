@@ -8,14 +8,16 @@ export function step(phase) {
   if (/^reading messages/.test(phase)) return { n: 1, text: 'reading messages' };
   if (/^reading tickets/.test(phase)) return { n: 2, text: 'reading tickets' };
   if (!phase || /waiting|queued/.test(phase)) return { n: 0, text: phase || 'waiting to start' };
+  if (phase === 'starting') return { n: 0, text: 'starting' };
   return { n: 3, text: `finishing: ${phase}` };
 }
 
 /** The run's figures, in the order they grow: messages during step 1, tickets after. */
 export function counts(p) {
   const messages = plural(p.messagesSynced, 'message');
-  // An estimate already passed is no estimate: "500 of about 400" never shows.
-  const about = p.ticketsTotal && p.ticketsTotal > p.ticketsSynced ? ` of about ${num(p.ticketsTotal)}` : '';
+  // An estimate already passed is no estimate: "500 of about 400" never shows; a finished run has its real figures.
+  const about =
+    !FINISHED.includes(p.status) && p.ticketsTotal && p.ticketsTotal > p.ticketsSynced ? ` of about ${num(p.ticketsTotal)}` : '';
   const tickets = `${plural(p.ticketsSynced, 'ticket')}${about}`;
   if (p.status === 'RUNNING' && step(p.phase).n === 1) return `${messages} · tickets come next`;
   return `${tickets} · ${messages}`;
@@ -55,10 +57,12 @@ export function progressView(api, connector, { onRunFinished, onProgress = () =>
       : p.status === 'QUEUED' && connector.latestRun?.id === p.runId && connector.latestRun.error
         ? 'Sync retrying'
         : 'Sync in progress';
+    root.dataset.percent = String(Math.round(percent));
     let where = p.phase || p.status.toLowerCase();
     let eta = '';
     if (!FINISHED.includes(p.status)) {
-      const s = step(p.phase ?? '');
+      // A claimed run's first report still carries the queue's phase: it is starting, not queued.
+      const s = step(p.status === 'RUNNING' && /queued/.test(p.phase ?? '') ? 'starting' : (p.phase ?? ''));
       where = s.n ? `step ${s.n} of 3, ${s.text}` : s.text;
       const now = new Date(p.at ?? Date.now()).getTime();
       if (!first || first.runId !== p.runId) first = { runId: p.runId, at: now, percent };

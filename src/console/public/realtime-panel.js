@@ -29,8 +29,12 @@ export function realtimePanel(api, c, { role }) {
               e.target.disabled = true;
               try {
                 const value = (await api.gql(Q.rotate, { id: c.id })).rotateWebhookSecret;
+                // A webhook we registered is registered again with it; one added by hand needs it pasted.
+                const where = r.manualSetup
+                  ? 'put it in the Authorization header of the webhook you added by hand.'
+                  : 'the webhook registered in Gorgias was given it; a webhook added by hand needs it in its Authorization header.';
                 secret.replaceChildren(
-                  el('p', {}, 'The new secret, shown this once (the old one stops working): put it in the webhook’s Authorization header.'),
+                  el('p', {}, `The new secret, shown this once (the old one stops working): ${where}`),
                   el('code', { class: 'secret wrap' }, value),
                 );
               } catch (err) {

@@ -9,6 +9,19 @@ export function searchWords(search) {
     .map((w) => w.toLowerCase());
 }
 
+const escaped = (w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * `text` with the search's words marked: text pieces (the caller appends them as text nodes, see
+ * dom.js `el`) and <mark> elements holding text. Never HTML: a body saying `<b>` shows `<b>`.
+ */
+export function highlighted(text, search) {
+  const words = searchWords(search);
+  if (!text || !words.length) return [text ?? ''];
+  const pattern = new RegExp(`(${words.map(escaped).join('|')})`, 'gi');
+  return text.split(pattern).map((piece, i) => (i % 2 === 1 ? el('mark', {}, piece) : piece));
+}
+
 /**
  * Why a ticket matched: the subject or description around the first word found, with the words
  * marked (built as text nodes and <mark> elements: never HTML). Search also reads message bodies,
@@ -23,7 +36,5 @@ export function searchSnippet(ticket, search) {
   if (!Number.isFinite(at)) return el('span', { class: 'snippet muted' }, 'Matched in its messages.');
   const start = Math.max(0, at - 60);
   const part = text.slice(start, start + 180);
-  const pattern = new RegExp(`(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'gi');
-  const nodes = part.split(pattern).map((piece, i) => (i % 2 === 1 ? el('mark', {}, piece) : piece));
-  return el('span', { class: 'snippet' }, start > 0 ? '…' : '', nodes, start + 180 < text.length ? '…' : '');
+  return el('span', { class: 'snippet' }, start > 0 ? '…' : '', highlighted(part, search), start + 180 < text.length ? '…' : '');
 }

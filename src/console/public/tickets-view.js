@@ -1,6 +1,6 @@
 import { Q } from './api.js';
 import { conversationView } from './conversation-view.js';
-import { badge, el, num, showError, when } from './dom.js';
+import { badge, el, num, plural, showError, when } from './dom.js';
 import { searchSnippet } from './search-snippet.js';
 import { ticketFilters } from './ticket-filters.js';
 
@@ -38,7 +38,7 @@ export function ticketsView(api, connector) {
           badge(t.status, t.status === 'open' ? 'info' : 'muted', 'Ticket status'),
           t.deletedAt ? [' ', badge('trashed/deleted', 'warn', 'In Gorgias')] : null,
           ' ',
-          `#${t.externalId} · ${t.customer?.email ?? 'unknown customer'} · ${num(t.messagesCount)} messages · updated ${when(t.updatedAt)}`,
+          `#${t.externalId} · ${t.customer?.email ?? 'unknown customer'} · ${plural(t.messagesCount, 'message')} · updated ${when(t.updatedAt)}`,
         ),
         searchSnippet(t, words),
       ),
@@ -50,7 +50,7 @@ export function ticketsView(api, connector) {
       if (b.dataset.id === id) b.setAttribute('aria-current', 'true');
       else b.removeAttribute('aria-current');
     }
-    conversation.open(id);
+    conversation.open(id, { search: words });
   }
 
   // Filters fire a read on every change: only the newest read may draw, or a slow answer to an older

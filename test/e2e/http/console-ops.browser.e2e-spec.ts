@@ -3,13 +3,14 @@ import type { Page } from 'playwright-core';
 import { GorgiasSimulator, SimAccount, startGorgiasSimulator } from '../../gorgias-simulator';
 import { hasChromium, launchChromium } from '../../support/browser';
 import { expectText, firstNumber, horizontalOverflow, seriousViolations } from '../../support/console-page';
+import { eventually } from '../../support/poll';
 import { createAndActivate, waitForRun } from '../../support/sync-helpers';
-import { startTestApp, TestApp } from '../../support/test-app';
+import { freePort, startTestApp, TestApp } from '../../support/test-app';
 
 /**
  * The console at phone width (390 px) as an admin and as a reader (issue 26): the reader's view,
  * every screen without sideways scrolling, a 120-message conversation read to its newest message,
- * ticket lookup and filters, the sync interval, cancelling a sync, deleting a connector, and a
+ * ticket lookup and filters, the schedule as it is, cancelling a sync, deleting a connector, and a
  * session that expires. axe-core on each screen. Screenshots with UPDATE_SCREENSHOTS=1.
  */
 const describeInBrowser = hasChromium ? describe : describe.skip;
@@ -23,6 +24,7 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
   let page: Page;
   let connectorId: string;
   let long: { id: number; email: string };
+  let hostile: number;
   const admin = () => t.token('ops', 'admin');
 
   beforeAll(async () => {
@@ -44,7 +46,25 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     }
     long = { id: ticket.id, email: ticket.customer!.email! };
     acct.trashTicket(acct.snapshot().tickets[0].id);
-    t = await startTestApp({ env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' } });
+    // A body with markup and the searched word twice: marked as text, the markup shown as typed.
+    hostile = acct.createTicket({ subject: 'Order question' }).id;
+    acct.addMessage(hostile, {
+      body_text: 'Where is my <b>zebrafish</b> order? <img src=x onerror="window.__xss=1"> Zebrafish tank too.',
+      from_agent: false,
+    });
+    // A public address, so that webhooks register (and a secret can be rotated); no client retries, so a
+    // Gorgias error fails the run's attempt at once and the run waits to retry.
+    const port = await freePort();
+    t = await startTestApp({
+      port,
+      env: {
+        GORGIAS_BASE_URL: sim.baseUrlTemplate,
+        SYNC_SCHEDULER_ENABLED: 'true',
+        SYNC_TICK_SECONDS: '1',
+        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        GORGIAS_MAX_RETRIES: '0',
+      },
+    });
     connectorId = await createAndActivate(t, admin(), { email: 'admin@ops.test', apiKey: 'sim-key-ops', subdomain: 'ops' });
     expect((await waitForRun(t, admin(), connectorId)).status).toBe('SUCCEEDED');
     browser = await launchChromium();
@@ -101,6 +121,21 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     await expectText(page.locator('#connector-email-error'), /Email is required/);
     await expect(page.getByLabel('Email').getAttribute('aria-invalid')).resolves.toBe('true');
     await screenIsSound();
+    // A Test connection that hangs, then cancelled: both states fit too.
+    await page.getByLabel('Email').fill('admin@ops.test');
+    await page.getByLabel('API key').fill('sim-key-ops');
+    await page.getByLabel('Subdomain').fill('ops');
+    acct.setFaults({ slowMs: 60_000 });
+    try {
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByRole('button', { name: 'Cancel test' }).waitFor();
+      await screenIsSound();
+      await page.getByRole('button', { name: 'Cancel test' }).click();
+      await expectText(page.locator('.check-cancelled'), /Test cancelled/);
+      await screenIsSound();
+    } finally {
+      acct.setFaults({});
+    }
     await page.getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -159,15 +194,37 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     expect(await conversation.isHidden()).toBe(true);
   });
 
-  it('changes the sync interval, and cancels a running sync without pausing', async () => {
+  it('marks the searched word in message bodies, as text (a body’s markup stays text)', async () => {
     const detail = page.getByTestId('connector-detail');
+    await detail.getByLabel('Search', { exact: true }).fill('zebrafish');
+    await detail.getByLabel('Search', { exact: true }).press('Enter');
+    await expectText(detail.locator('.tickets > .muted'), /^1 ticket/);
+    await detail.locator('.ticket-list .ticket').first().click();
+    const conversation = detail.locator('.conversation');
+    await expectText(conversation.getByRole('heading'), new RegExp(`#${hostile} Order question`));
+    const body = conversation.locator('.message-body').last();
+    await expectText(body, /Where is my <b>zebrafish<\/b> order\? <img src=x onerror="window.__xss=1"> Zebrafish tank too\./);
+    await expect(body.locator('mark').allTextContents()).resolves.toEqual(['zebrafish', 'Zebrafish']);
+    expect(await conversation.locator('b, img').count()).toBe(0); // no element from the body
+    expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+    await screenIsSound();
+    await shot('12-search-highlight.png');
+    await conversation.getByRole('heading').press('Escape');
+    await detail.getByLabel('Search', { exact: true }).fill('');
+    await detail.getByLabel('Search', { exact: true }).press('Enter');
+  });
+
+  it('names the schedule as it is (no interval that changes nothing), and cancels a running sync without pausing', async () => {
+    const detail = page.getByTestId('connector-detail');
+    // The poll runs every SYNC_POLL_SECONDS webhooks or not; an interval (5 min at least) that only caps it is not offered.
+    await expectText(page.getByTestId('fact-schedule'), /^polls Gorgias about every (1 min|[\d.]+ s)/);
+    expect(await page.getByTestId('fact-schedule').textContent()).not.toMatch(/at least every|every 15 min/);
     await detail.getByRole('button', { name: 'Edit' }).click();
-    await page.getByLabel('Full check').selectOption('60');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expectText(page.getByTestId('fact-schedule'), /every 1 h/);
-    expect(
-      (await t.gql('query($id: ID!) { connector(id: $id) { syncIntervalMinutes } }', { id: connectorId }, admin())).data.connector,
-    ).toEqual({ syncIntervalMinutes: 60 });
+    await page.getByRole('heading', { name: 'Edit Gorgias (ops)' }).waitFor();
+    expect(await page.locator('form.connector-form select').count()).toBe(0);
+    expect(await page.locator('form.connector-form').textContent()).not.toMatch(/Full check|interval/i);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('connector-detail').waitFor();
 
     acct.setFaults({ slowMs: 1500 }); // long enough to cancel it midway
     await page.getByTestId('connector-detail').getByRole('button', { name: 'Full resync' }).click();
@@ -222,6 +279,68 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe(
       await logs.nth(1).getAttribute('aria-label'),
     );
+  });
+
+  it('a record the database refuses is listed under Refused records with its Gorgias id and the reason', async () => {
+    // What no cleaning can fix (a date PostgreSQL cannot read), as test/e2e/sync/poison-records does.
+    const bad = acct.createTicket({ subject: 'Bad date', opened_datetime: 'the day before yesterday' } as any);
+    const detail = page.getByTestId('connector-detail');
+    await detail.getByRole('tab', { name: 'Refused records' }).click();
+    await expectText(detail.getByRole('tabpanel'), /No refused records/);
+    await detail.getByRole('button', { name: 'Sync now' }).click();
+    const QUARANTINE = `query($id: ID!) { syncQuarantine(connectorId: $id) { externalId reason } }`;
+    await eventually(async () => (await t.gql(QUARANTINE, { id: connectorId }, admin())).data.syncQuarantine.length > 0);
+    const [refused] = (await t.gql(QUARANTINE, { id: connectorId }, admin())).data.syncQuarantine;
+    expect(refused.externalId).toBe(String(bad.id));
+    // The panel is read again when the run ends (the page is rebuilt on the same tab).
+    const row = page.getByTestId('connector-detail').getByRole('list', { name: 'Refused records' }).getByRole('listitem');
+    await expectText(row, new RegExp(`ticket #${bad.id} · refused \\d+ times?, last`, 'i'));
+    await expectText(row.locator('p'), new RegExp(refused.reason.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await screenIsSound();
+    await shot('11-refused-records.png');
+  });
+
+  it('a sync waiting to retry after a Gorgias failure: Retry now starts it at once', async () => {
+    acct.setFaults({ errorRate: 1 }); // every call answered 5xx: the run's first attempt fails
+    const detail = () => page.getByTestId('connector-detail');
+    await detail().getByRole('tab', { name: 'Runs' }).click();
+    await detail().getByRole('button', { name: 'Sync now' }).click();
+    // The run waits 30 s before its next attempt; the page says so and offers Retry now.
+    const retry = detail().getByRole('button', { name: 'Retry now' });
+    await retry.waitFor({ timeout: 30_000 });
+    await expectText(detail().getByTestId('progress'), /^Sync retrying[\s\S]*attempt 2, next try in [\d.]+ s[\s\S]*last error: /);
+    await expectText(page.locator('.connector-item'), /Sync: retrying/);
+    await screenIsSound();
+    acct.setFaults({});
+    await retry.click();
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'SUCCEEDED',
+      undefined,
+      { timeout: 20_000 }, // well before the 30 s the run would have waited
+    );
+    await expectText(detail().locator('.runs tr[data-run]').first(), /SUCCEEDED/);
+    await page.waitForFunction(() => ![...document.querySelectorAll('button')].some((b) => b.textContent === 'Retry now'));
+  });
+
+  it('rotates the webhook secret: the new one is shown once, and the webhook registered in Gorgias carries it', async () => {
+    const realtime = page.getByTestId('realtime');
+    await expectText(realtime, /Real-time updates: webhooks/);
+    const old = acct.integrations()[0].http.headers.Authorization;
+    await realtime.getByRole('button', { name: 'Rotate webhook secret' }).click();
+    await expectText(realtime, /The new secret, shown this once[\s\S]*registered in Gorgias was given it/);
+    const secret = (await realtime.locator('code.secret').textContent())!.trim();
+    expect(secret.length).toBeGreaterThanOrEqual(16);
+    expect(acct.integrations()[0].http.headers.Authorization).toBe(`Bearer ${secret}`);
+    // The secret the gateway now expects: a delivery with it is taken, one with the old is refused.
+    const post = (authorization: string) =>
+      fetch(`${t.url}/webhooks/gorgias/${connectorId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: '{"ticket_id":"1"}',
+      }).then((r) => r.status);
+    expect(await post(old)).toBe(401);
+    expect(await post(`Bearer ${secret}`)).toBe(202);
+    await screenIsSound();
   });
 
   it('deletes the connector after a confirmation that names what is removed', async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { GorgiasSimulator, SimAccount, startGorgiasSimulator } from '../../gorgias-simulator';
 import { CHROMIUM_PATH, hasChromium, launchChromium, startBlankOrigin } from '../../support/browser';
-import { expectText, firstNumber, liveFigures, seriousViolations } from '../../support/console-page';
+import { expectText, firstNumber, liveFigures, seriousViolations, watchAgreement } from '../../support/console-page';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 /**
@@ -124,6 +124,27 @@ describeInBrowser('operator console in Chromium', () => {
     await expectText(form.locator('.check-ok'), /Connected[\s\S]*✓ can read messages/);
   });
 
+  it('a Test connection that hangs (Gorgias slow) can be cancelled, with what it means', async () => {
+    const form = page.locator('form.connector-form');
+    acct.setFaults({ slowMs: 60_000 }); // Gorgias takes a minute to answer
+    try {
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      const stop = form.getByRole('button', { name: 'Cancel test' });
+      await stop.waitFor();
+      expect(await page.getByRole('button', { name: 'Test connection' }).isDisabled()).toBe(true);
+      await stop.click();
+      await expectText(form.locator('.check-cancelled'), /^Test cancelled after \d+ s: Gorgias had not answered\. Nothing was saved\./);
+      expect(await page.getByRole('button', { name: 'Test connection' }).isDisabled()).toBe(false);
+      expect(await form.getByRole('button', { name: 'Cancel test' }).count()).toBe(0);
+      expect(await page.locator('.connector-item').count()).toBe(0); // a test saves nothing
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      acct.setFaults({});
+    }
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expectText(form.locator('.check-ok'), /Connected/);
+  });
+
   it('setup dead end: a failed Save & Activate saves a draft, and Save & Activate again updates that draft', async () => {
     const form = page.locator('form.connector-form');
     await page.getByLabel('API key').fill('wrong-key');
@@ -159,6 +180,7 @@ describeInBrowser('operator console in Chromium', () => {
 
   it('Save & Activate starts the first sync; bar, facts and the runs row show the same live figures', async () => {
     acct.setFaults({ slowMs: 400 }); // slow enough to watch the bar move
+    const agreement = await watchAgreement(page); // every frame from here to the end of the sync
     await page.getByRole('button', { name: 'Save & Activate' }).click();
     const detail = page.getByTestId('connector-detail');
     await detail.getByRole('heading', { name: 'Gorgias (acme)' }).waitFor();
@@ -176,6 +198,8 @@ describeInBrowser('operator console in Chromium', () => {
       const f = await figures();
       expect(f.status).toBe('RUNNING');
       expect(f.row).toBe(f.bar);
+      expect(f.percents).toEqual([f.percents[0], f.percents[0], f.percents[0]]); // label, aria-valuenow, bar width
+      expect(f.badges).toEqual({ heading: true, list: true }); // "syncing" above and in the list
       const [tickets, messages] = f.bar.split('/').map(Number);
       const n = (x: number, word: string) => `${x.toLocaleString('en-US')} ${word}${x === 1 ? '' : 's'}`;
       expect(f.facts).toBe(`so far ${n(tickets, 'ticket')} · ${n(messages, 'message')}`);
@@ -207,7 +231,12 @@ describeInBrowser('operator console in Chromium', () => {
     });
     const end = await figures();
     expect(end.row).toBe(end.bar);
+    expect(end.percents).toEqual([100, 100, 100]);
+    expect(end.badges).toEqual({ heading: false, list: false });
     expect(seen).toHaveLength(2);
+    const watched = await agreement.stop();
+    expect(watched.disagreements).toEqual([]);
+    expect(watched.finished).toBeGreaterThan(0);
     const stored = firstNumber(await detail.getByTestId('fact-stored').textContent());
     await expectText(page.locator('.connector-item'), new RegExp(`${stored.toLocaleString('en-US')} tickets`));
     await expectText(page.locator('.connector-item'), /active[\s\S]*240 tickets · /);
@@ -225,7 +254,26 @@ describeInBrowser('operator console in Chromium', () => {
   it('runs history with a chart of records and duration per run', async () => {
     const detail = page.getByTestId('connector-detail');
     await detail.getByLabel('Show syncs that changed nothing').check(); // a Sync now that finds nothing new is one of them
+    const before = await page.evaluate(() => document.querySelectorAll('.runs tr[data-run]').length);
+    const agreement = await watchAgreement(page);
     await detail.getByRole('button', { name: 'Sync now' }).click();
+    // A quick run, at the frame it ends: done, 100 %, the bar full (not gliding there), no "syncing" anywhere.
+    await page.waitForFunction(
+      (n) =>
+        document.querySelectorAll('.runs tr[data-run]').length > n &&
+        (document.querySelector('[data-testid="progress"]') as HTMLElement)?.dataset.status === 'SUCCEEDED',
+      before,
+      { timeout: 60_000, polling: 'raf' },
+    );
+    const quick = await liveFigures(page);
+    expect(quick.label).toMatch(/^100% · done · \d+ tickets? · \d+ messages?$/);
+    expect(quick.percents).toEqual([100, 100, 100]);
+    expect(quick.full).toBe(true);
+    expect(quick.badges).toEqual({ heading: false, list: false });
+    await page.waitForTimeout(1500); // the page rebuilt after the run's end: still in agreement
+    const watched = await agreement.stop();
+    expect(watched.disagreements).toEqual([]);
+    expect(watched.finished).toBeGreaterThan(0);
     await page.waitForFunction(
       () =>
         document.querySelectorAll('.runs tr[data-run]').length >= 2 &&
@@ -240,7 +288,7 @@ describeInBrowser('operator console in Chromium', () => {
       if (rows.length < 2 || !document.querySelector('[data-testid="runs-chart"]')) return null; // (re)loading
       const done = rows.filter((r) => /SUCCEEDED|FAILED|CANCELLED/.test(r.children[2]?.textContent ?? '')).length;
       const svg = document.querySelector('[data-testid="runs-chart"] svg[aria-label^="Records per run"]');
-      const rects = document.querySelectorAll('[data-testid="runs-chart"] svg[aria-label^="Duration per run"] rect').length;
+      const rects = document.querySelectorAll('[data-testid="runs-chart"] svg[aria-label^="Duration per run"] .chart-bar').length;
       const label = svg?.getAttribute('aria-label') ?? '';
       // A run that just ended is in the rows at once; the chart follows when the runs are read again.
       return label.includes(`last ${done} runs`) ? { done, label, rects } : null;
@@ -251,6 +299,20 @@ describeInBrowser('operator console in Chromium', () => {
     expect(seen.rects).toBe(seen.done);
     await expectText(detail.locator('.runs tr[data-run]').last(), /initial/); // the first sync, as the guide calls it
     await expectText(chart.locator('.chart-summary'), /Last \d+ finished runs: 0 failed, median/);
+    // Each bar's value by keyboard (one tab stop per chart, arrow keys) and by a tap, in words on the page.
+    await expect(chart.locator('.chart-bar[tabindex="0"]').count()).resolves.toBe(2);
+    const records = chart.locator('svg[aria-label^="Records per run"] .chart-bar');
+    await records.last().focus();
+    await page.keyboard.press('ArrowLeft');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    expect(focused).toBe(await records.nth(seen.done - 2).getAttribute('aria-label'));
+    expect(focused).toMatch(/^Records: [\d,]+, run started .+ \(succeeded\)$/);
+    await expectText(chart.getByTestId('chart-value'), new RegExp(`^${focused!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    const duration = chart.locator('svg[aria-label^="Duration per run"] .chart-bar').first();
+    await duration.click();
+    await expectText(chart.getByTestId('chart-value'), /^Duration: [\d.]+ s, run started .+ \(succeeded\)$/);
+    expect(await chart.getByTestId('chart-value').textContent()).toBe(await duration.getAttribute('aria-label'));
+    expect(await seriousViolations(page)).toEqual([]);
     await shot('04-runs.png');
   });
 

@@ -44,7 +44,11 @@ export class CreateGorgiasConnectorInput extends GorgiasCredentialsInput {
   @MaxLength(200, { message: 'must be at most 200 characters' })
   name?: string;
 
-  @Field(() => Int, { nullable: true, description: 'Minutes between syncs (5 to 1440).' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The longest gap between two polls, 5 to 1440 minutes: a connector polls every SYNC_POLL_SECONDS (60 by default) or this, whichever is shorter, webhooks or not.',
+  })
   @IsOptional()
   @IsInt()
   @Min(MIN_SYNC_INTERVAL_MINUTES, { message: `must be at least ${MIN_SYNC_INTERVAL_MINUTES} minutes` })
