@@ -31,6 +31,7 @@ const INTEGRATION_ON_CITUS = [
   'webhook-budget',
   'webhook-backlog',
   'secret-replacement',
+  'connector-directory',
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two

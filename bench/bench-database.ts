@@ -43,5 +43,8 @@ export async function openBenchDatabase(dataDir: string, opts: Parameters<typeof
     return { url: databaseUrl(EXTERNAL_SERVER, name), stop: () => dropCitusDatabase(nodes, name) };
   }
   await withClient(EXTERNAL_SERVER, `CREATE DATABASE ${name}`);
-  return { url: databaseUrl(EXTERNAL_SERVER, name), stop: () => withClient(EXTERNAL_SERVER, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    url: databaseUrl(EXTERNAL_SERVER, name),
+    stop: () => withClient(EXTERNAL_SERVER, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }

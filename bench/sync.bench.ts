@@ -33,7 +33,9 @@ async function main() {
   if (only === 'ingest') {
     const { run, wallMs } = await runOnce('no rate limit', ['--no-rate-limit']);
     const rows = run.ticketsSynced + run.messagesSynced;
-    process.stdout.write(`ingest: ${run.status}, ${rows} rows in ${(wallMs / 1000).toFixed(1)} s: ${Math.round(rows / (wallMs / 1000))} rows/s\n`);
+    process.stdout.write(
+      `ingest: ${run.status}, ${rows} rows in ${(wallMs / 1000).toFixed(1)} s: ${Math.round(rows / (wallMs / 1000))} rows/s\n`,
+    );
     return;
   }
   if (only === 'floor') {

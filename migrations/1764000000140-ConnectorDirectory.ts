@@ -1,0 +1,24 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Which tenant a connector belongs to, by connector id alone: what a webhook delivery's URL names
+ * (`/webhooks/gorgias/{connectorId}`). On a Citus coordinator this table is not distributed (the
+ * migration never calls create_distributed_table for it): a coordinator-local table, so the intake
+ * learns the tenant from the coordinator alone and then reads the connector's secret from the tenant's
+ * node, instead of asking every shard of `connector_webhooks`. Written with the connector
+ * (ConnectorsRepository.insert/delete, in the same transaction); filled here from the connectors there are.
+ * Its key has no tenant: it is a directory from a globally unique id to the tenant, not per-tenant data,
+ * like `sync_runs` and `sync_cursors` (docs/scale-out.md, Schema status).
+ */
+export class ConnectorDirectory1764000000140 implements MigrationInterface {
+  name = 'ConnectorDirectory1764000000140';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE connector_directory (connector_id uuid PRIMARY KEY, tenant_id text NOT NULL)`);
+    await q.query(`INSERT INTO connector_directory (connector_id, tenant_id) SELECT id, tenant_id FROM connectors`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE connector_directory`);
+  }
+}
