@@ -1,7 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Which tenant a connector belongs to, by connector id alone: what a webhook delivery's URL names
+ * Two cuts in the statements that ask every shard of a Citus cluster (docs/scale-out.md).
+ *
+ * 1. `connector_directory`: which tenant a connector belongs to, by connector id alone: what a webhook delivery's URL names
  * (`/webhooks/gorgias/{connectorId}`). On a Citus coordinator this table is not distributed (the
  * migration never calls create_distributed_table for it): a coordinator-local table, so the intake
  * learns the tenant from the coordinator alone and then reads the connector's secret from the tenant's
@@ -9,16 +11,22 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (ConnectorsRepository.insert/delete, in the same transaction); filled here from the connectors there are.
  * Its key has no tenant: it is a directory from a globally unique id to the tenant, not per-tenant data,
  * like `sync_runs` and `sync_cursors` (docs/scale-out.md, Schema status).
+ *
+ * 2. `sync_log_entries_at_idx`: retention deletes the log lines older than SYNC_HISTORY_RETENTION_DAYS
+ *    (`at < now() - n days`), which without it read the whole log table, on every shard, every hour; with it
+ *    each shard reads only the expired lines.
  */
-export class ConnectorDirectory1764000000140 implements MigrationInterface {
-  name = 'ConnectorDirectory1764000000140';
+export class CitusFanOut1764000000140 implements MigrationInterface {
+  name = 'CitusFanOut1764000000140';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE TABLE connector_directory (connector_id uuid PRIMARY KEY, tenant_id text NOT NULL)`);
     await q.query(`INSERT INTO connector_directory (connector_id, tenant_id) SELECT id, tenant_id FROM connectors`);
+    await q.query(`CREATE INDEX sync_log_entries_at_idx ON sync_log_entries (at)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX sync_log_entries_at_idx`);
     await q.query(`DROP TABLE connector_directory`);
   }
 }
