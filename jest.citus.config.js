@@ -32,6 +32,7 @@ const INTEGRATION_ON_CITUS = [
   'webhook-backlog',
   'secret-replacement',
   'connector-directory',
+  'feed-unseen-ticket',
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two

@@ -15,6 +15,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * 2. `sync_log_entries_at_idx`: retention deletes the log lines older than SYNC_HISTORY_RETENTION_DAYS
  *    (`at < now() - n days`), which without it read the whole log table, on every shard, every hour; with it
  *    each shard reads only the expired lines.
+ *
+ * And one for the feed on Citus: `ticket_changes.ticket_stored`, whether the ticket was stored when its change
+ * was recorded (TicketChangeRepository.record stamps it in that transaction). A reader that does not find such
+ * a ticket on its node waits for it instead of skipping it (a first-ever ticket read between the coordinator's
+ * commit and the worker's). Existing positions are false: read as before.
  */
 export class CitusFanOut1764000000140 implements MigrationInterface {
   name = 'CitusFanOut1764000000140';
@@ -23,9 +28,11 @@ export class CitusFanOut1764000000140 implements MigrationInterface {
     await q.query(`CREATE TABLE connector_directory (connector_id uuid PRIMARY KEY, tenant_id text NOT NULL)`);
     await q.query(`INSERT INTO connector_directory (connector_id, tenant_id) SELECT id, tenant_id FROM connectors`);
     await q.query(`CREATE INDEX sync_log_entries_at_idx ON sync_log_entries (at)`);
+    await q.query(`ALTER TABLE ticket_changes ADD COLUMN ticket_stored boolean NOT NULL DEFAULT false`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE ticket_changes DROP COLUMN ticket_stored`);
     await q.query(`DROP INDEX sync_log_entries_at_idx`);
     await q.query(`DROP TABLE connector_directory`);
   }
