@@ -25,7 +25,7 @@ import { Pool } from 'pg';
 import WebSocket from 'ws';
 import { AppModule } from '../src/app.module';
 import { signToken } from '../src/auth/auth.service';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { openBenchDatabase } from './bench-database';
 import { writeBenchSection } from './bench-report';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
@@ -53,7 +53,7 @@ async function main() {
   const started = performance.now();
   const dir = mkdtempSync(path.join(tmpdir(), 'cxconnect-fbench-'));
   chmodSync(dir, 0o755);
-  const db = await startEmbeddedPostgres(path.join(dir, 'pg'));
+  const db = await openBenchDatabase(path.join(dir, 'pg'));
   try {
     Object.assign(process.env, {
       NODE_ENV: 'production',

@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module';
 import { signToken } from '../src/auth/auth.service';
-import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { freePort } from '../src/database/embedded-postgres';
+import { openBenchDatabase } from './bench-database';
 import { Client } from 'pg';
 
 export const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
@@ -111,9 +112,10 @@ function postgresCpuSeconds(dataDir: string): number {
 }
 
 /** CPU seconds of the three processes of a run, and the load average, so that a figure says what shared the cores. */
-function cpuSnapshot(simPid: number, pgDir: string) {
+function cpuSnapshot(simPid: number, pgDir: string | undefined) {
   const own = process.cpuUsage();
-  return { gateway: (own.user + own.system) / 1e6, simulator: cpuSeconds(simPid), postgres: postgresCpuSeconds(pgDir) };
+  // An external server (BENCH_DATABASE_URL) is not this machine's process to measure: NaN.
+  return { gateway: (own.user + own.system) / 1e6, simulator: cpuSeconds(simPid), postgres: pgDir ? postgresCpuSeconds(pgDir) : NaN };
 }
 
 async function withClient<T>(url: string, f: (c: Client) => Promise<T>): Promise<T> {
@@ -131,11 +133,12 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
   const dir = mkdtempSync(path.join(tmpdir(), 'cxconnect-bench-'));
   chmodSync(dir, 0o755);
   const pgDir = path.join(dir, 'pg');
-  let db = await startEmbeddedPostgres(pgDir);
-  if (opts.statStatements) {
+  let db = await openBenchDatabase(pgDir);
+  // Only on the embedded server: loading pg_stat_statements restarts it.
+  if (opts.statStatements && db.dataDir) {
     await withClient(db.url, (c) => c.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`));
     await db.stop();
-    db = await startEmbeddedPostgres(pgDir);
+    db = await openBenchDatabase(pgDir);
     await withClient(db.url, (c) => c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
   }
   const simPort = await freePort();
@@ -182,7 +185,7 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
   const other = await opts.alongside?.(simPort, sub);
   if (other) await new Promise((r) => setTimeout(r, 2000)); // the other integration is already at its pace
   const statsBefore = await control(simPort, `${sub}/stats`);
-  if (opts.statStatements) await withClient(db.url, (c) => c.query('SELECT pg_stat_statements_reset()'));
+  if (opts.statStatements && db.dataDir) await withClient(db.url, (c) => c.query('SELECT pg_stat_statements_reset()'));
   let profiler: Session | undefined;
   if (opts.cpuProfile) {
     profiler = new Session();
@@ -191,7 +194,7 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
     await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
     await profiler.post('Profiler.start');
   }
-  const cpuBefore = cpuSnapshot(sim.pid!, pgDir);
+  const cpuBefore = cpuSnapshot(sim.pid!, db.dataDir);
   const started = Date.now();
   await gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
   let run: any;
@@ -207,7 +210,7 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
     await new Promise((r) => setTimeout(r, 250));
   }
   const wallMs = Date.now() - started;
-  const cpuAfter = cpuSnapshot(sim.pid!, pgDir);
+  const cpuAfter = cpuSnapshot(sim.pid!, db.dataDir);
   const cpu = {
     gateway: cpuAfter.gateway - cpuBefore.gateway,
     simulator: cpuAfter.simulator - cpuBefore.simulator,

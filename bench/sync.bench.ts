@@ -12,7 +12,9 @@
  *     PostgreSQL during the sync (the simulator runs in its own process: its share says what it took from the
  *     2 cores); server time by statement (pg_stat_statements); bytes per row. BENCH_CPU_PROFILE=file writes a
  *     V8 CPU profile of the gateway for the sync (bench/cpu-profile-summary.ts reads it).
- *     `npm run bench:sync -- --only floor` runs this case alone (prints, writes nothing).
+ *     `npm run bench:sync -- --only floor` runs this case alone (prints, writes nothing);
+ *     `--only ingest` prints its rows/s alone, without the COPY floor and pg_stat_statements, so that it
+ *     runs against any server: BENCH_DATABASE_URL (bench/bench-database.ts), e.g. a Citus coordinator.
  *  3. A shared account on a bad day (bench/sync-shared.ts): another integration uses 60 % of the budget
  *     while Gorgias answers late and fails some calls. `npm run bench:sync -- --only shared` runs it alone.
  *
@@ -25,7 +27,17 @@ import { runSharedCase } from './sync-shared';
 
 async function main() {
   const only = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-  if (only !== undefined && only !== 'shared' && only !== 'floor') throw new Error(`--only takes "shared" or "floor", not ${only}`);
+  if (only !== undefined && !['shared', 'floor', 'ingest'].includes(only)) {
+    throw new Error(`--only takes "shared", "floor" or "ingest", not ${only}`);
+  }
+  if (only === 'ingest') {
+    const { run, wallMs } = await runOnce('no rate limit', ['--no-rate-limit']);
+    const rows = run.ticketsSynced + run.messagesSynced;
+    process.stdout.write(
+      `ingest: ${run.status}, ${rows} rows in ${(wallMs / 1000).toFixed(1)} s: ${Math.round(rows / (wallMs / 1000))} rows/s\n`,
+    );
+    return;
+  }
   if (only === 'floor') {
     const { rows } = await runUnlimited();
     process.stdout.write(`${rows}\n`);

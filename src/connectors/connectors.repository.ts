@@ -59,12 +59,14 @@ export class ConnectorsRepository {
   /**
    * Inserts a connector with its id and encrypted key (one INSERT: the id was chosen before the key was
    * encrypted, since it is the cipher's associated data). `save` would SELECT first for a given id.
+   * Its row in `connector_directory` (connector id to tenant, for the webhook intake) in the same transaction.
    */
   async insert(
     m: EntityManager,
-    fields: Partial<ConnectorEntity> & Pick<ConnectorEntity, 'id' | 'apiKeyCiphertext' | 'apiKeyKeyId'>,
+    fields: Partial<ConnectorEntity> & Pick<ConnectorEntity, 'id' | 'tenantId' | 'apiKeyCiphertext' | 'apiKeyKeyId'>,
   ): Promise<void> {
     await this.entities(m).insert(fields);
+    await m.query(`INSERT INTO connector_directory (connector_id, tenant_id) VALUES ($1, $2)`, [fields.id, fields.tenantId]);
   }
 
   async update(m: EntityManager, tenantId: string, id: string, patch: ConnectorPatch): Promise<void> {
@@ -81,13 +83,13 @@ export class ConnectorsRepository {
   /**
    * Deletes the connector; its synced data goes with it (ON DELETE CASCADE on the tenant-keyed foreign
    * keys). Its runs, cursors and feed positions stay on the Citus coordinator, where no foreign key can
-   * reach a distributed table: they are deleted here, in the same transaction.
+   * reach a distributed table: they are deleted here, in the same transaction, with its directory row.
    */
   async delete(tenantId: string, id: string): Promise<boolean> {
     return this.dataSource.transaction(async (m) => {
       const result = await this.entities(m).delete({ id, tenantId });
       if (!result.affected) return false;
-      for (const table of ['sync_runs', 'sync_cursors', 'ticket_changes']) {
+      for (const table of ['sync_runs', 'sync_cursors', 'ticket_changes', 'connector_directory']) {
         await m.query(`DELETE FROM ${table} WHERE tenant_id = $1 AND connector_id = $2`, [tenantId, id]);
       }
       return true;

@@ -71,14 +71,14 @@ describe('the tenant-keyed schema on Citus', () => {
     expect(placed).toHaveLength(1);
   });
 
-  it('keeps the run queue, the cursors and the feed position log on the coordinator, as plain tables', async () => {
+  it('keeps the run queue, the cursors, the feed position log and the connector directory on the coordinator, as plain tables', async () => {
+    // connector_directory: migration 1764000000140 (the webhook intake's tenant lookup by connector id).
+    const local = [...COORDINATOR_LOCAL_TABLES, 'connector_directory'];
     const { rows } = await client.query(`SELECT relname::text AS t FROM pg_class WHERE relname = ANY($1) AND relkind = 'r' ORDER BY 1`, [
-      COORDINATOR_LOCAL_TABLES,
+      local,
     ]);
-    expect(rows.map((r) => r.t)).toEqual([...COORDINATOR_LOCAL_TABLES].sort());
-    const { rows: citus } = await client.query(`SELECT count(*)::int AS n FROM citus_tables WHERE table_name::text = ANY($1)`, [
-      COORDINATOR_LOCAL_TABLES,
-    ]);
+    expect(rows.map((r) => r.t)).toEqual([...local].sort());
+    const { rows: citus } = await client.query(`SELECT count(*)::int AS n FROM citus_tables WHERE table_name::text = ANY($1)`, [local]);
     expect(citus[0].n).toBe(0);
   });
 });

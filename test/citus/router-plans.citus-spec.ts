@@ -228,4 +228,23 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
     expect(plans.filter((p) => p !== 'local' && p !== 'tasks 1')).toEqual([]);
     expect(plans.filter((p) => p === 'tasks 1').length).toBeGreaterThanOrEqual(15);
   });
+
+  it("the webhook intake's secret lookup: the tenant from the coordinator's directory, then one task", async () => {
+    // What ConnectorsService's create writes beside the connector (the seed above inserts connectors directly).
+    await ds.query(`INSERT INTO connector_directory (connector_id, tenant_id) SELECT id, tenant_id FROM connectors ON CONFLICT DO NOTHING`);
+    await ds.query(
+      `INSERT INTO connector_webhooks (connector_id, tenant_id, state, url, secret_ciphertext, secret_key_id)
+       SELECT id, tenant_id, 'REGISTERED', 'https://gw.example/webhooks', 'cipher-' || tenant_id, 'k' FROM connectors`,
+    );
+    const webhooks = new ConnectorWebhookRepository(recorder as unknown as DataSource);
+    const statements = await recorded(async () => {
+      expect(await webhooks.findSecret(scope.connectorId)).toMatchObject({
+        tenantId: scope.tenantId,
+        secretCiphertext: 'cipher-tenant-router',
+      });
+      expect(await webhooks.findSecret('00000000-0000-4000-8000-000000000000')).toBeNull();
+    });
+    // Before the directory, the one lookup by connector id read every shard of connector_webhooks and connectors.
+    expect(await tasksOf(statements)).toEqual(['local', 'tasks 1', 'local']);
+  });
 });

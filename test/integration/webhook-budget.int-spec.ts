@@ -3,6 +3,7 @@ import {
   ENQUEUE_WEBHOOK_RUNS_SQL,
   TicketRefreshRequestRepository,
 } from '../../src/sync/repositories/ticket-refresh-request.repository';
+import { REFRESH_COALESCE_MAX_MS } from '../../src/sync/engine/refresh/refresh.constants';
 import { WebhookBudgetRepository } from '../../src/sync/repositories/webhook-budget.repository';
 import { WebhookRateRepository } from '../../src/sync/repositories/webhook-rate.repository';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
@@ -82,6 +83,41 @@ describe('webhook budget (real PostgreSQL)', () => {
     expect(await held(c)).toEqual([]);
     await db.ds.query(`UPDATE webhook_answered_tickets SET until = now() - interval '1 second' WHERE connector_id = $1`, [c.connectorId]);
     expect(await requests.record(c, '777', 10)).toBe('RECORDED');
+  });
+
+  it('a burst recorded over time makes one run: each new ticket moves the due time, a duplicate or the cap does not', async () => {
+    const c = await seedConnector(db.ds);
+    await requests.record(c, '1', 10);
+    // The first request was recorded a while ago, as when a burst is recorded at a slow database's pace.
+    await db.ds.query(`UPDATE webhook_refresh_state SET due_since = now() - interval '1 second' WHERE connector_id = $1`, [c.connectorId]);
+    await db.ds.query(`UPDATE ticket_refresh_requests SET first_received_at = now() - interval '1 second' WHERE connector_id = $1`, [
+      c.connectorId,
+    ]);
+    const age = async () =>
+      Number(
+        (
+          await db.ds.query(`SELECT extract(epoch FROM now() - due_since) AS s FROM webhook_refresh_state WHERE connector_id = $1`, [
+            c.connectorId,
+          ])
+        )[0].s,
+      );
+    await requests.record(c, '1', 10); // a duplicate: still due a second ago
+    expect(await age()).toBeGreaterThanOrEqual(1);
+    await requests.record(c, '2', 10); // a new ticket of the burst: due from its arrival
+    expect(await age()).toBeLessThan(1);
+    await requests.enqueueRuns(300, 300, 30);
+    expect(await activeRun(c)).toBeNull();
+    // A stream that never pauses is read REFRESH_COALESCE_MAX_MS after its oldest request at the latest.
+    await db.ds.query(`UPDATE webhook_refresh_state SET due_since = now() - interval '10 seconds' WHERE connector_id = $1`, [
+      c.connectorId,
+    ]);
+    await db.ds.query(`UPDATE ticket_refresh_requests SET first_received_at = now() - interval '10 seconds' WHERE connector_id = $1`, [
+      c.connectorId,
+    ]);
+    await requests.record(c, '3', 10);
+    expect(await age()).toBeCloseTo(10 - REFRESH_COALESCE_MAX_MS / 1000, 0);
+    await requests.enqueueRuns(300, 300, 30);
+    expect(await activeRun(c)).toBe('REFRESH');
   });
 
   it('defers a webhook for an id re-read seconds ago instead of making a run of every delivery', async () => {

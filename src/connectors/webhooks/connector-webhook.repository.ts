@@ -26,6 +26,12 @@ export interface WebhookSecretRow {
   secretKeyId: string;
 }
 
+/** Step 2 of findSecret, with the tenant step 1 found: one task on the tenant's node. Exported for the test that EXPLAINs it. */
+export const FIND_SECRET_SQL = `SELECT w.connector_id AS "connectorId", w.tenant_id AS "tenantId", c.status AS "connectorStatus",
+       w.secret_ciphertext AS "secretCiphertext", w.secret_key_id AS "secretKeyId"
+  FROM connector_webhooks w JOIN connectors c ON c.tenant_id = w.tenant_id AND c.id = w.connector_id
+ WHERE w.connector_id = $1 AND w.tenant_id = $2`;
+
 const COLUMNS = `connector_id AS "connectorId", tenant_id AS "tenantId", state, integration_id::text AS "integrationId",
   url, detail, last_webhook_at AS "lastWebhookAt", updated_at AS "updatedAt"`;
 
@@ -77,18 +83,18 @@ export class ConnectorWebhookRepository {
   }
 
   /**
-   * What the intake needs to authenticate a delivery, in one read. A delivery's URL names the connector
-   * only, so on Citus this one read asks every shard (the tenant is what it learns here).
+   * What the intake needs to authenticate a delivery. A delivery's URL names the connector only: its
+   * tenant comes first from `connector_directory` (coordinator-local on Citus), then the secret from the
+   * tenant's node, so neither read asks every shard (test/citus/router-plans.citus-spec.ts).
    */
   async findSecret(connectorId: string): Promise<WebhookSecretRow | null> {
-    const rows = await queryRows<WebhookSecretRow>(
+    const [owner] = await queryRows<{ tenantId: string }>(
       this.dataSource,
-      `SELECT w.connector_id AS "connectorId", w.tenant_id AS "tenantId", c.status AS "connectorStatus",
-              w.secret_ciphertext AS "secretCiphertext", w.secret_key_id AS "secretKeyId"
-         FROM connector_webhooks w JOIN connectors c ON c.tenant_id = w.tenant_id AND c.id = w.connector_id
-        WHERE w.connector_id = $1`,
+      `SELECT tenant_id AS "tenantId" FROM connector_directory WHERE connector_id = $1`,
       [connectorId],
     );
+    if (!owner) return null;
+    const rows = await queryRows<WebhookSecretRow>(this.dataSource, FIND_SECRET_SQL, [connectorId, owner.tenantId]);
     return rows[0] ?? null;
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
 import { REFRESH_REREAD_DEFER_MS } from '../engine/refresh/refresh.constants';
+import { burstDueAt } from '../engine/refresh/burst-due';
 import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
 import { WAKEUP_CHANNEL } from '../sync.constants';
 import { webhookCallsSpentSql } from './webhook-budget.repository';
@@ -78,6 +79,8 @@ export class TicketRefreshRequestRepository {
             AND NOT not_found AND until > now()) AS "deferUntil",
         EXISTS (SELECT 1 FROM ticket_refresh_requests WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = $2) AS held,
         (SELECT count(*) FROM ticket_refresh_requests WHERE tenant_id = $3 AND connector_id = $1)::int AS total,
+        (SELECT min(first_received_at) FROM ticket_refresh_requests WHERE tenant_id = $3 AND connector_id = $1) AS oldest,
+        (SELECT due_since FROM webhook_refresh_state WHERE tenant_id = $3 AND connector_id = $1) AS "dueSince",
         (SELECT walk_requested_at IS NOT NULL FROM webhook_refresh_state WHERE tenant_id = $3 AND connector_id = $1) AS walking`;
     return this.dataSource.transaction(async (m) => {
       const now = await txNow(m);
@@ -103,10 +106,12 @@ export class TicketRefreshRequestRepository {
         return 'FOLDED';
       }
       const dueAt = later(now, seen.deferUntil);
-      await m.query(
-        `UPDATE webhook_refresh_state SET due_since = coalesce(due_since, $3::timestamptz) WHERE tenant_id = $2 AND connector_id = $1`,
-        [c.connectorId, c.tenantId, dueAt],
-      );
+      const due = burstDueAt({ now, ownDueAt: dueAt, dueSince: seen.dueSince, oldest: seen.oldest, held: seen.held });
+      await m.query(`UPDATE webhook_refresh_state SET due_since = $3::timestamptz WHERE tenant_id = $2 AND connector_id = $1`, [
+        c.connectorId,
+        c.tenantId,
+        due,
+      ]);
       const rows = await queryRows<{ inserted: boolean }>(
         m,
         `INSERT INTO ticket_refresh_requests (connector_id, ticket_external_id, tenant_id, first_received_at, last_received_at)
@@ -147,9 +152,15 @@ export class TicketRefreshRequestRepository {
     return rows.length;
   }
 
-  /** When the next connector becomes due that is not due yet (through webhook_refresh_state_due_idx), or null. */
-  async nextDueAt(): Promise<Date | null> {
-    const [{ at }] = await this.dataSource.query(`SELECT min(due_since) AS at FROM webhook_refresh_state WHERE due_since > now()`);
+  /**
+   * The due time of the next connector whose run `enqueueRuns(coalesceMs)` does not start yet (through
+   * webhook_refresh_state_due_idx), or null: a burst's due time moves while it arrives (burst-due.ts).
+   */
+  async nextDueAt(coalesceMs: number): Promise<Date | null> {
+    const [{ at }] = await this.dataSource.query(
+      `SELECT min(due_since) AS at FROM webhook_refresh_state WHERE due_since > now() - make_interval(secs => $1)`,
+      [coalesceMs / 1000],
+    );
     return at ?? null;
   }
 

@@ -97,7 +97,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         await this.runs.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_RUN_MESSAGE);
         await this.runs.enqueueDue();
         await this.refreshes.enqueueRuns(REFRESH_COALESCE_MS, REFRESH_BATCH_MAX_TICKETS, this.config.webhooks.refreshCallsPerMinute);
-        this.tickWhenDue(await this.refreshes.nextDueAt());
+        this.tickWhenDue(await this.refreshes.nextDueAt(REFRESH_COALESCE_MS));
         const cap = this.config.sync.maxConcurrentRuns;
         const lease = this.config.sync.leaseSeconds;
         // A run this instance still executes (stalled past its lease) is never claimed by it again.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../../database/query-rows';
 import type { TicketRow } from '../model/ticket.table';
 import { TICKET_COLUMNS } from '../repositories/ticket.repository';
 import { FeedPosition, stampShows } from './ticket-change-cursor';
@@ -31,7 +32,17 @@ interface PositionRow {
   xact_id: string;
   seq: string;
   changed_at: Date;
+  /** The ticket was stored when this change was recorded, recently: a reader that does not find it waits for it. */
+  await_ticket?: boolean;
 }
+
+/**
+ * How long a page waits for a ticket that was stored when its change was recorded but that its node does not
+ * show yet (on Citus, between the coordinator's commit and the worker's): the moment is milliseconds, or up to
+ * Citus' recovery of a prepared transaction after a crash (citus.recover_2pc_interval, 60 s). After it, such a
+ * position is skipped as one whose ticket is not stored, so nothing can hold the feed for longer.
+ */
+const FEED_UNSEEN_TICKET_WAIT_SECONDS = 120;
 
 /** Newest positions the probe looks at for one whose ticket is stored. */
 const PROBE_TAIL = 50;
@@ -81,21 +92,29 @@ export class TicketChangeRepository {
     );
     const params = [scope.connectorId, scope.tenantId, ids, given.map((g) => g.xact_id), given.map((g) => g.seq)];
     // A ticket this transaction inserted already carries its stamp (this transaction, no seq: see
-    // TicketWriteRepository.upsertTickets): stamping it again would write the row a second time.
-    await m.query(
-      `UPDATE tickets t SET feed_xact_id = p.xact_id::xid8, feed_seq = p.seq
-         FROM unnest($3::bigint[], $4::text[], $5::bigint[]) AS p(id, xact_id, seq)
-        WHERE t.tenant_id = $2 AND t.connector_id = $1 AND t.external_id = p.id
-          AND (t.feed_xact_id, t.feed_seq) IS DISTINCT FROM (p.xact_id::xid8, NULL::bigint)`,
+    // TicketWriteRepository.upsertTickets): stamping it again would write the row a second time. The
+    // SELECT (same snapshot, before the UPDATE) says which tickets are stored, stamped now or not.
+    const stamped = await queryRows<{ id: string }>(
+      m,
+      `WITH stamp AS (
+         UPDATE tickets t SET feed_xact_id = p.xact_id::xid8, feed_seq = p.seq
+           FROM unnest($3::bigint[], $4::text[], $5::bigint[]) AS p(id, xact_id, seq)
+          WHERE t.tenant_id = $2 AND t.connector_id = $1 AND t.external_id = p.id
+            AND (t.feed_xact_id, t.feed_seq) IS DISTINCT FROM (p.xact_id::xid8, NULL::bigint))
+       SELECT t.external_id::text AS id FROM tickets t
+        WHERE t.tenant_id = $2 AND t.connector_id = $1 AND t.external_id = ANY($3::bigint[])`,
       params,
     );
+    // Whether each ticket is stored as of this change (its row exists in this transaction): see `page`.
+    const stored = new Set(stamped.map((s) => s.id));
     const rows: { ticket_external_id: string; xact_id: string; seq: string }[] = await m.query(
-      `INSERT INTO ticket_changes (connector_id, ticket_external_id, tenant_id, xact_id, seq)
-       SELECT $1, p.id, $2, p.xact_id::xid8, p.seq
-         FROM unnest($3::bigint[], $4::text[], $5::bigint[]) WITH ORDINALITY AS p(id, xact_id, seq, ord) ORDER BY p.ord
-       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE SET xact_id = EXCLUDED.xact_id, seq = EXCLUDED.seq, changed_at = now()
+      `INSERT INTO ticket_changes (connector_id, ticket_external_id, tenant_id, xact_id, seq, ticket_stored)
+       SELECT $1, p.id, $2, p.xact_id::xid8, p.seq, p.stored
+         FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::boolean[]) WITH ORDINALITY AS p(id, xact_id, seq, stored, ord) ORDER BY p.ord
+       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE
+         SET xact_id = EXCLUDED.xact_id, seq = EXCLUDED.seq, ticket_stored = EXCLUDED.ticket_stored, changed_at = now()
        RETURNING ticket_external_id::text AS ticket_external_id, xact_id::text AS xact_id, seq::text AS seq`,
-      params,
+      [...params, ids.map((id) => stored.has(id))],
     );
     await m.query(`SELECT pg_notify($1, $2)`, [TICKET_CHANGES_CHANNEL, JSON.stringify({ t: scope.tenantId, c: scope.connectorId })]);
     return rows.map((r) => ({ ticketExternalId: r.ticket_external_id, position: { xactId: r.xact_id, seq: r.seq } }));
@@ -104,7 +123,10 @@ export class TicketChangeRepository {
   /**
    * Up to `limit` tickets after `after`, in feed order, each with its current state. Only
    * positions below the horizon: a position a reader has passed can never be filled in later.
-   * Feed rows of tickets not stored yet (messages synced before their ticket) wait for the ticket.
+   * Feed rows of tickets not stored yet (messages synced before their ticket) wait for the ticket. A ticket
+   * that was stored when its change was recorded (ticket_changes.ticket_stored) but is not found is not shown
+   * by its node yet (on Citus: a first-ever ticket, between the coordinator's commit and the worker's): the
+   * page ends before it, as for an earlier stamp below, for at most FEED_UNSEEN_TICKET_WAIT_SECONDS.
    * Two reads, positions then tickets: on Citus the positions are coordinator-local (the horizon is the
    * coordinator's) and the tickets on the tenant's node; one horizon, taken first, bounds every batch.
    * The worker's snapshot is not the coordinator's, so each ticket's stamp says which change it shows:
@@ -125,7 +147,10 @@ export class TicketChangeRepository {
       const tickets = await this.ticketsOf(scope.tenantId, positions);
       for (const p of positions) {
         const row = tickets.get(`${p.connector_id}/${p.ticket_external_id}`);
-        if (!row) continue;
+        if (!row) {
+          if (p.await_ticket) return entries;
+          continue;
+        }
         const position = { xactId: p.xact_id, seq: p.seq };
         const shows = stampShows(row, position);
         if (shows < 0) return entries;
@@ -160,7 +185,7 @@ export class TicketChangeRepository {
     const { where, params } = this.where(scope, after);
     return this.dataSource.query(
       `SELECT c.connector_id, c.ticket_external_id::text AS ticket_external_id, c.xact_id::text AS xact_id, c.seq::text AS seq,
-              c.changed_at
+              c.changed_at, c.ticket_stored AND c.changed_at > now() - make_interval(secs => ${FEED_UNSEEN_TICKET_WAIT_SECONDS}) AS await_ticket
          FROM ticket_changes c
         WHERE ${where} AND c.xact_id < $${params.push(horizon.xactId)}::xid8
         ORDER BY c.xact_id, c.seq

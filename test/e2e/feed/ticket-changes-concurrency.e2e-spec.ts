@@ -90,6 +90,18 @@ describe('ticket change feed under concurrent writers', () => {
     await t?.close();
   });
 
+  /**
+   * Lets the writers run at least 6 s and until they committed 250 changes and rolled back 15 (behaviour, not
+   * time: on a loaded machine or a cluster they write fewer per second); 60 s at most, then the counts fail.
+   */
+  async function enoughWritten(w: { committed: unknown[]; rolledBack: Set<string> }): Promise<void> {
+    const started = Date.now();
+    while (Date.now() - started < 6_000 || w.committed.length < 250 || w.rolledBack.size < 15) {
+      if (Date.now() - started > 60_000) return;
+      await sleep(200);
+    }
+  }
+
   /** Runs `writers` concurrent writer loops until `stop()`; returns what committed and what rolled back. */
   function startWriters(writers: number) {
     const committed: Committed[] = [];
@@ -266,7 +278,7 @@ describe('ticket change feed under concurrent writers', () => {
       }
     };
     const reading = Promise.all(Array.from({ length: 6 }, (_, i) => readerLoop(i)));
-    await sleep(6_000);
+    await enoughWritten(writers);
     await writers.stop();
     writing = false; // only now is `committed` complete
     drainDeadline = Date.now() + DRAIN_MS;
@@ -331,7 +343,7 @@ describe('ticket change feed under concurrent writers', () => {
       }
     };
     const subscribing = Promise.all(Array.from({ length: 4 }, (_, i) => subscriberLoop(i)));
-    await sleep(6_000);
+    await enoughWritten(writers);
     await writers.stop();
     writing = false; // only now is `committed` complete
     drainDeadline = Date.now() + DRAIN_MS;

@@ -52,7 +52,8 @@ export class RunOutcomeRecorder {
         // Not a poll: the connector's schedule and health are the polls' to set.
         await this.logs.info(
           session.scope,
-          `Re-read ${c.ticketsSynced} tickets announced by webhooks (${c.messagesSynced} messages, ${c.ticketsDeleted} deleted): ${c.apiRequests} Gorgias API calls.`,
+          `Re-read ${c.ticketsTotal ?? 0} tickets announced by webhooks (read ${c.ticketsRead} tickets, ${c.ticketsSynced} changed; ` +
+            `${c.messagesSynced} messages, ${c.ticketsDeleted} deleted): ${c.apiRequests} Gorgias API calls.`,
           m,
         );
         return;

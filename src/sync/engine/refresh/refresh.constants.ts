@@ -2,6 +2,8 @@
 
 /** The first webhook of a quiet connector waits this long for the others of the same burst: they make one run. */
 export const REFRESH_COALESCE_MS = 300;
+/** ...each new ticket of the burst restarting that wait, but at most this long after its oldest request (burst-due.ts). */
+export const REFRESH_COALESCE_MAX_MS = 3_000;
 /** Up to this many distinct tickets: one `GET /api/tickets/{id}` each (messages embedded). */
 export const REFRESH_GET_MAX_TICKETS = 5;
 /**

@@ -34,6 +34,10 @@ import { HelpdeskApiError, SourceMessage, SourceTicket, sourceTimeMs } from '../
  * get their messages (the newest messages page when several, else their own GET); announced
  * tickets not in that page are read as before: one GET each for a few, in batches by id for more.
  *
+ * Counts as in a sync: `ticketsRead` every ticket read from Gorgias (the first page's included),
+ * `ticketsSynced` those whose stored state changed (a ticket read again unchanged counts 0). The
+ * progress bar is the share of the announced tickets answered.
+ *
  * Within the connector's webhook budget (CallAllowance): a read that does not fit is left, and the
  * connector's next webhook run is its incremental walk instead. A 404 is remembered against the
  * sender: webhooks naming that id are skipped at the intake for a while.
@@ -41,6 +45,8 @@ import { HelpdeskApiError, SourceMessage, SourceTicket, sourceTimeMs } from '../
 @Injectable()
 export class RefreshStage implements SyncStageRunner {
   private readonly store: TicketStore;
+  /** Announced tickets answered so far, per run being executed (for the progress bar only). */
+  private readonly answered = new WeakMap<RunSession, number>();
 
   constructor(
     private readonly requests: TicketRefreshRequestRepository,
@@ -99,10 +105,11 @@ export class RefreshStage implements SyncStageRunner {
     const listed = new Set(tickets.map((t) => String(t.id)));
     let short: string[] = [];
     await session.page(async (tx, changes) => {
-      await this.store.tickets(tx, session.scope, tickets, changes);
+      session.tally.ticketsSynced += await this.store.tickets(tx, session.scope, tickets, changes);
+      session.tally.ticketsRead += tickets.length;
       short = await this.reconcile.messageCountMismatchesAmong(tx, session.scope, [...listed]);
       const done = requests.filter((r) => listed.has(r.ticketExternalId) && !short.includes(r.ticketExternalId));
-      session.tally.ticketsSynced += done.length;
+      this.answer(session, done.length);
       await this.requests.complete(tx, session.scope, done);
     });
     this.progress(session);
@@ -122,7 +129,7 @@ export class RefreshStage implements SyncStageRunner {
       still = await this.reconcile.messageCountMismatchesAmong(tx, session.scope, short);
       const whole = short.filter((id) => !still.includes(id));
       const done = whole.map((id) => byId.get(id)).filter((r): r is PendingRefresh => !!r);
-      session.tally.ticketsSynced += done.length;
+      this.answer(session, done.length); // their ticket rows were counted when the page stored them
       await this.requests.complete(tx, session.scope, done);
     });
     return still;
@@ -139,9 +146,11 @@ export class RefreshStage implements SyncStageRunner {
     const snapshot = await this.refresher.read(session.source, request.ticketExternalId);
     await session.page(async (tx, changes) => {
       if (snapshot) {
-        const { stored } = await this.refresher.store(tx, session.scope, snapshot, changes);
+        const { stored, ticketChanged } = await this.refresher.store(tx, session.scope, snapshot, changes);
         await this.reconcile.markReconciled(tx, session.scope, request.ticketExternalId);
-        session.tally.ticketsSynced++;
+        session.tally.ticketsRead++;
+        if (ticketChanged) session.tally.ticketsSynced++;
+        this.answer(session, 1);
         session.tally.messagesSynced += stored;
       } else {
         if (await this.refresher.storeGone(tx, session.scope, request.ticketExternalId, changes)) session.tally.ticketsDeleted++;
@@ -178,8 +187,10 @@ export class RefreshStage implements SyncStageRunner {
       // Messages first, as in a sync: a ticket stored after its messages has a count that includes them.
       if (messages.length) session.tally.messagesSynced += await this.store.messages(tx, session.scope, messages, changes);
       if (tickets.length) session.tally.ticketsSynced += await this.store.tickets(tx, session.scope, tickets, changes);
+      session.tally.ticketsRead += tickets.length;
       short = await this.reconcile.messageCountMismatchesAmong(tx, session.scope, [...listed]);
       const done = requests.filter((r) => listed.has(r.ticketExternalId) && !short.includes(r.ticketExternalId));
+      this.answer(session, done.length);
       await this.requests.complete(tx, session.scope, done);
     });
     this.progress(session);
@@ -202,8 +213,12 @@ export class RefreshStage implements SyncStageRunner {
     return out;
   }
 
+  private answer(session: RunSession, n: number): void {
+    this.answered.set(session, (this.answered.get(session) ?? 0) + n);
+  }
+
   private progress(session: RunSession): void {
     const total = session.tally.ticketsTotal || 1;
-    session.tally.percent = Math.min(99, (100 * (session.tally.ticketsSynced + session.tally.ticketsDeleted)) / total);
+    session.tally.percent = Math.min(99, (100 * ((this.answered.get(session) ?? 0) + session.tally.ticketsDeleted)) / total);
   }
 }
