@@ -216,7 +216,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     again.checkpoint = { stage: 'events', initial: false };
     calls = gorgias.stats.requests;
     await stage.run(again, 'reconcile', watermarks);
-    expect(gorgias.stats.requests - calls).toBe(1 + 2);
+    expect(gorgias.stats.requests - calls).toBe(1 + 5);
     expect(pages.flatMap((p) => p.ticketExternalIds)).toEqual([]);
   });
 });
