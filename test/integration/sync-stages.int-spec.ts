@@ -17,6 +17,7 @@ import { TicketReconcileRepository } from '../../src/tickets/repositories/ticket
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
+import { coverageEvents } from './support/run-harness';
 
 const OWNER = 'integration-test';
 
@@ -173,14 +174,15 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
       { id: 6, type: 'ticket-trashed', object_type: 'Ticket', object_id: 'x' as never, created_datetime: at(6) },
     );
     gorgias.refusedEventFilters.add('types'); // an account that refuses a type: read by object type, checked here
-    const stage = new EventsStage(write, reconcile, new TicketRefresher(write, reconcile));
+    const stage = new EventsStage(write, reconcile, new TicketRefresher(write, reconcile), coverageEvents());
     const watermarks = { events: new Date(Date.now() - 120_000) };
     const s = session(await claimRun(SyncMode.INCREMENTAL));
     s.checkpoint = { stage: 'events', initial: false };
     let calls = gorgias.stats.requests;
     await stage.run(s, 'reconcile', watermarks);
-    // the refused call, one per object type, then tickets 20, 21, 23 and 22 (merged away: 404)
-    expect(gorgias.stats.requests - calls).toBe(1 + 2 + 4);
+    // the refused call, one per object type (Ticket, TicketMessage, and since issue 24 User, Team, Tag),
+    // then tickets 20, 21, 23 and 22 (merged away: 404)
+    expect(gorgias.stats.requests - calls).toBe(1 + 5 + 4);
     expect(s.checkpoint.stage).toBe('reconcile');
     expect(s.tally.ticketsDeleted).toBe(2);
     expect(new Set(pages.flatMap((p) => p.ticketExternalIds))).toEqual(new Set(['20', '21', '22', '23', '24']));
@@ -215,7 +217,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     again.checkpoint = { stage: 'events', initial: false };
     calls = gorgias.stats.requests;
     await stage.run(again, 'reconcile', watermarks);
-    expect(gorgias.stats.requests - calls).toBe(1 + 2);
+    expect(gorgias.stats.requests - calls).toBe(1 + 5);
     expect(pages.flatMap((p) => p.ticketExternalIds)).toEqual([]);
   });
 });

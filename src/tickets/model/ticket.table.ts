@@ -24,6 +24,14 @@ export const TICKET_COLUMNS = [
   { column: 'tags', type: 'text[]', field: 'tags', write: true },
   { column: 'messages_count', type: 'int', field: 'messagesCount', write: true },
   { column: 'spam', type: 'boolean', write: true },
+  // Issue 24: who and which team the ticket is assigned to (provider ids; agents, teams), and until when it
+  // sleeps. Shown (a change is a change for the feed) before the API gives them fields.
+  { column: 'assignee_external_id', type: 'bigint', write: true, shown: true },
+  { column: 'team_external_id', type: 'bigint', write: true, shown: true },
+  { column: 'snoozed_until', type: 'timestamptz', write: true, shown: true },
+  // The first public message from an agent (created_at): set by the message write path
+  // (TicketWriteRepository), like the description; not written by the ticket upsert.
+  { column: 'first_agent_reply_at', type: 'timestamptz' },
   { column: 'created_at', type: 'timestamptz', field: 'createdAt', write: true },
   { column: 'updated_at', type: 'timestamptz', field: 'updatedAt', always: true, write: true },
   { column: 'opened_at', type: 'timestamptz', write: true },
@@ -93,6 +101,9 @@ export interface TicketWriteRow {
   tags: string[];
   messages_count: number;
   spam: boolean;
+  assignee_external_id: number | null;
+  team_external_id: number | null;
+  snoozed_until: string | null;
   created_at: string;
   updated_at: string;
   opened_at: string | null;

@@ -27,11 +27,14 @@ export interface WriteResult {
 const TICKET_COLUMNS = writeColumns(TICKET_TABLE);
 /** What the API shows of a ticket row (a change to any of these is a change for the feed); the upsert also clears deleted_at. */
 const TICKET_SHOWN = [...shownWriteColumns(TICKET_TABLE), 'deleted_at'];
-/** The ticket record carries the text of its first stored message (read just before), for the description. */
+/**
+ * The ticket record carries what its stored messages say (read just before): the first message's text,
+ * for the description, and the first public agent reply's time (issue 24).
+ */
 const TICKETS: UpsertTable = {
   table: 'tickets',
-  record: [...recordColumns(TICKET_TABLE), 'first_message_text text'],
-  columns: [...TICKET_COLUMNS, 'description', 'feed_xact_id'],
+  record: [...recordColumns(TICKET_TABLE), 'first_message_text text', 'first_reply_at timestamptz'],
+  columns: [...TICKET_COLUMNS, 'description', 'first_agent_reply_at', 'feed_xact_id'],
 };
 const TICKET_UPDATABLE = TICKET_COLUMNS.filter((c) => c !== 'created_at');
 // Fields move only forward in time: an older copy of a ticket (a replay) never overwrites a newer one.
@@ -79,14 +82,18 @@ export class TicketWriteRepository {
   ): Promise<WriteResult> {
     if (!page.tickets.length) return { written: 0, changedTicketIds: [] };
     const customerChanged = await this.upsertCustomers(m, scope, page.customers);
-    // The description is the first message's text: an initial sync stores the messages before their
-    // tickets, so it is read here and written with the row (once, not rewritten by a refresh).
-    const first = await this.firstMessageTexts(
+    // The description is the first message's text (and first_agent_reply_at the first public agent
+    // reply's time): an initial sync stores the messages before their tickets, so they are read here and
+    // written with the row (once, not rewritten by a refresh).
+    const first = await this.firstMessages(
       m,
       scope,
       page.tickets.map((t) => String(t.external_id)),
     );
-    const rows = page.tickets.map((t) => ({ ...t, first_message_text: first.get(String(t.external_id)) ?? null }));
+    const rows = page.tickets.map((t) => {
+      const f = first.get(String(t.external_id));
+      return { ...t, first_message_text: f?.text ?? null, first_reply_at: f?.replyAt ?? null };
+    });
     // A new ticket is a change for the feed, which stamps each changed ticket with its position in this
     // transaction (TicketChangeRepository.record): the insert stamps it already (this transaction, its
     // seq to come), so that the row is written once. The id is the coordinator's on Citus (no table read).
@@ -95,6 +102,7 @@ export class TicketWriteRepository {
       m,
       insertNew(TICKETS, 'external_id::text AS external_id', {
         description: 'coalesce(x.first_message_text, x.excerpt)',
+        first_agent_reply_at: 'x.first_reply_at',
         feed_xact_id: '$4::xid8',
       }),
       [scope.tenantId, scope.connectorId, pageJson(rows), xact],
@@ -108,6 +116,8 @@ export class TicketWriteRepository {
             [
               ...TICKET_UPDATABLE.map((c) => `${c} = CASE WHEN ${NEWER} THEN x.${c} ELSE t.${c} END`),
               `description = coalesce(x.first_message_text, CASE WHEN ${NEWER} THEN x.excerpt ELSE t.excerpt END)`,
+              // Messages stored: their first agent reply (or none); no message stored: unchanged.
+              'first_agent_reply_at = CASE WHEN x.first_message_text IS NULL THEN t.first_agent_reply_at ELSE x.first_reply_at END',
               'deleted_at = NULL',
             ],
             `t.deleted_at IS NOT NULL OR t.synced_at < $4::timestamptz OR (${NEWER} AND ${differs('t', 'x', TICKET_UPDATABLE)})`,
@@ -212,30 +222,47 @@ export class TicketWriteRepository {
     return { written: removed, changedTicketIds: removed ? [ticketExternalId] : [] };
   }
 
-  /** The text of each ticket's first (not deleted) stored message, for those that have one. */
-  private async firstMessageTexts(m: EntityManager, scope: WriteScope, ticketExternalIds: string[]): Promise<Map<string, string>> {
-    const rows = await queryRows<{ id: string; text: string }>(
+  /**
+   * For those of these tickets with a stored (not deleted) message: the first one's text, and the time of
+   * the first public one from an agent (null when none).
+   */
+  private async firstMessages(
+    m: EntityManager,
+    scope: WriteScope,
+    ticketExternalIds: string[],
+  ): Promise<Map<string, { text: string; replyAt: string | null }>> {
+    const rows = await queryRows<{ id: string; text: string; reply_at: string | null }>(
       m,
-      `SELECT k.id::text AS id, f.text FROM unnest($3::bigint[]) AS k(id)
+      `SELECT k.id::text AS id, f.text, r.reply_at FROM unnest($3::bigint[]) AS k(id)
        CROSS JOIN LATERAL (SELECT coalesce(body_text, stripped_text) AS text FROM messages
                             WHERE tenant_id = $1 AND connector_id = $2 AND ticket_external_id = k.id AND deleted_at IS NULL
                             ORDER BY created_at, external_id LIMIT 1) f
+       CROSS JOIN LATERAL (SELECT min(created_at) AS reply_at FROM messages
+                            WHERE tenant_id = $1 AND connector_id = $2 AND ticket_external_id = k.id AND deleted_at IS NULL
+                              AND from_agent AND public) r
         WHERE f.text IS NOT NULL`,
       [scope.tenantId, scope.connectorId, ticketExternalIds],
     );
-    return new Map(rows.map((r) => [r.id, r.text]));
+    return new Map(rows.map((r) => [r.id, { text: r.text, replyAt: r.reply_at }]));
   }
 
-  /** A ticket's description is its first (not deleted) message: refresh it for these tickets (those stored). */
+  /**
+   * A ticket's description is its first (not deleted) message, and its first_agent_reply_at the time of
+   * its first public (not deleted) message from an agent (issue 24): refresh both for these tickets.
+   */
   private async refreshDescriptions(m: EntityManager, scope: WriteScope, ticketExternalIds: string[]): Promise<void> {
     await m.query(
-      `UPDATE tickets t SET description = first.text
-         FROM (SELECT s.id, coalesce((SELECT coalesce(body_text, stripped_text) FROM messages
-                                       WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = s.external_id
-                                         AND deleted_at IS NULL
-                                       ORDER BY created_at, external_id LIMIT 1), s.excerpt) AS text
-                 FROM tickets s WHERE s.tenant_id = $3 AND s.connector_id = $1 AND s.external_id = ANY($2::bigint[])) first
-        WHERE t.tenant_id = $3 AND t.id = first.id AND t.description IS DISTINCT FROM first.text`,
+      `UPDATE tickets t SET description = coalesce(first.text, t.excerpt), first_agent_reply_at = first.reply_at
+         FROM (SELECT k.id AS ticket_external_id,
+                      (SELECT coalesce(body_text, stripped_text) FROM messages
+                        WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
+                        ORDER BY created_at, external_id LIMIT 1) AS text,
+                      (SELECT min(created_at) FROM messages
+                        WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
+                          AND from_agent AND public) AS reply_at
+                 FROM unnest($2::bigint[]) AS k(id)) first
+        WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.external_id = first.ticket_external_id
+          AND (t.description, t.first_agent_reply_at) IS DISTINCT FROM (coalesce(first.text, t.excerpt), first.reply_at)`,
       [scope.connectorId, ticketExternalIds, scope.tenantId],
     );
   }
