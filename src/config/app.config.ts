@@ -52,6 +52,7 @@ export const appConfig = registerAs('app', () => {
       pollSeconds: env.SYNC_POLL_SECONDS,
       maxConcurrentRuns: env.SYNC_MAX_CONCURRENT_RUNS,
     },
+    verify: { everyHours: env.VERIFY_EVERY_HOURS, windowDays: env.VERIFY_WINDOW_DAYS, budgetShare: env.VERIFY_BUDGET_SHARE },
     webhooks: {
       maxPendingTickets: env.WEBHOOK_MAX_PENDING_TICKETS,
       refreshCallsPerMinute: env.WEBHOOK_REFRESH_CALLS_PER_MINUTE,

@@ -48,6 +48,11 @@ export class GorgiasClient {
     this.subdomainInHost = /:\/\/[^/]*\{subdomain\}/.test(options.baseUrlTemplate);
   }
 
+  /** The call rate the account's pacer has measured as left to us (calls per second): a verification spends a share of it. */
+  get callsPerSecond(): number {
+    return this.pacer.callsPerSecond;
+  }
+
   getAccount(): Promise<GorgiasAccount> {
     return this.get<GorgiasAccount>('/account', {}, 'account');
   }

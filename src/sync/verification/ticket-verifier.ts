@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { RowComparison, TicketCompareRepository } from '../../tickets/repositories/ticket-compare.repository';
+import { TicketWriteRepository } from '../../tickets/repositories/ticket-write.repository';
+import { toTicketRows } from '../engine/source/helpdesk-source';
+import { TicketRead, TicketRefresher } from '../engine/source/ticket-refresher';
+import { TicketStore } from '../engine/source/ticket-store';
+import { PAGE_SIZE } from '../sync.constants';
+import { VerificationJob, PageFindings } from './verification-job';
+import { VerificationDifference, VerificationQuarantined } from './verification.types';
+import { VerificationWindow } from './verification-window';
+
+/**
+ * The tickets of a verification: lists the window's tickets newest first (created_datetime, 100 a call),
+ * compares each with our row, and finds the tickets live here that Gorgias no longer lists ("extra"),
+ * slice by slice of creation time: each page judges the stored tickets created between its oldest
+ * ticket and the previous page's, so no list of every id is held and a resumed walk continues from
+ * its checkpoint. With repair, missing and stale tickets are upserted through the sync's TicketStore,
+ * and each extra one is read on its own (TicketRefresher: deleted here on a 404, stored as it is
+ * otherwise, e.g. trashed), all in the page's transaction with its checkpoint and feed entry.
+ */
+@Injectable()
+export class TicketVerifier {
+  private readonly store: TicketStore;
+
+  constructor(
+    private readonly compare: TicketCompareRepository,
+    private readonly refresher: TicketRefresher,
+    write: TicketWriteRepository,
+  ) {
+    this.store = new TicketStore(write);
+  }
+
+  async run(job: VerificationJob, window: VerificationWindow): Promise<void> {
+    const { scope } = job;
+    for (;;) {
+      const cp = job.checkpoint;
+      await job.nextCall();
+      const page = await job.source.listTickets({ limit: PAGE_SIZE, cursor: cp.cursor ?? undefined, order_by: 'created_datetime:desc' });
+      const inWindow = page.data.filter((t) => window.holds(t.created_datetime));
+      const last = !page.meta.next_cursor || page.data.some((t) => window.isBefore(t.created_datetime));
+      const lowest = inWindow.length ? inWindow[inWindow.length - 1].created_datetime : null;
+      const listed = [...inWindow.map((t) => String(t.id)), ...(cp.idsAtBelow ?? [])];
+      const slice = last
+        ? { from: window.fromIso, fromExclusive: false, to: cp.ticketsBelow ?? window.toIso }
+        : { from: lowest, fromExclusive: true, to: cp.ticketsBelow ?? window.toIso };
+      const judged = last || lowest !== null;
+      // Reads outside the page's transaction: an extra ticket is read from Gorgias before the transaction opens.
+      const db = job.services.dataSource.manager;
+      const differing = await this.compare.compareTickets(db, scope, toTicketRows(inWindow));
+      const extra = judged ? await this.compare.unlistedTickets(db, scope, slice, listed) : [];
+      const reasons = await job.services.quarantine.reasonsFor(db, scope, 'ticket', missingIds(differing));
+      const extraReads: TicketRead[] = job.row.repair
+        ? await Promise.all(extra.map(async (externalId) => ({ externalId, snapshot: await this.readExtra(job, externalId) })))
+        : [];
+      const next = last
+        ? { stage: 'messages' as const }
+        : {
+            stage: 'tickets' as const,
+            cursor: page.meta.next_cursor,
+            ticketsBelow: lowest ?? cp.ticketsBelow ?? null,
+            idsAtBelow: lowest ? inWindow.filter((t) => t.created_datetime === lowest).map((t) => String(t.id)) : (cp.idsAtBelow ?? []),
+          };
+      await job.page(last ? 'verifying messages' : 'verifying tickets', next, async (tx, changes) => {
+        const found = findings(inWindow.length, differing, extra, reasons);
+        if (!job.row.repair) return found;
+        const repair = inWindow.filter((t) => differing.some((d) => d.externalId === String(t.id) && !reasons.has(d.externalId)));
+        let repaired = await this.store.tickets(tx, scope, repair, changes);
+        const result = await this.refresher.storeAll(tx, scope, extraReads, changes);
+        repaired += result.ticketsChanged + result.messages + result.removed + result.deleted;
+        return { ...found, repaired };
+      });
+      if (last) return;
+    }
+  }
+
+  /** An extra ticket read on its own (one call): null when Gorgias no longer has it. */
+  private async readExtra(job: VerificationJob, externalId: string) {
+    await job.nextCall();
+    return this.refresher.read(job.source, externalId);
+  }
+}
+
+function missingIds(differing: RowComparison[]): string[] {
+  return differing.filter((d) => d.missing).map((d) => d.externalId);
+}
+
+/** Counts and report lines of one page of tickets: quarantined records count apart, with their reason. */
+function findings(checked: number, differing: RowComparison[], extra: string[], reasons: Map<string, string>): PageFindings {
+  const quarantinedRecords: VerificationQuarantined[] = [...reasons].map(([externalId, reason]) => ({ object: 'ticket', externalId, reason }));
+  const counted = differing.filter((d) => !reasons.has(d.externalId));
+  const differences: VerificationDifference[] = [
+    ...counted.map((d) => difference('ticket', d)),
+    ...extra.map((externalId): VerificationDifference => ({ object: 'ticket', externalId, kind: 'extra', fields: [] })),
+  ];
+  return {
+    ticketsChecked: checked,
+    ticketsMissing: counted.filter((d) => d.missing).length,
+    ticketsStale: counted.filter((d) => !d.missing).length,
+    ticketsExtra: extra.length,
+    quarantined: quarantinedRecords.length,
+    differences,
+    quarantinedRecords,
+  };
+}
+
+/** A report line: a missing record names no field (all of them differ). */
+export function difference(object: 'ticket' | 'message', d: RowComparison): VerificationDifference {
+  return { object, externalId: d.externalId, kind: d.missing ? 'missing' : 'stale', fields: d.missing ? [] : d.fields };
+}
