@@ -98,6 +98,11 @@ export class SyncVerificationRepository {
     return rows.length;
   }
 
+  /** ACTIVE connectors, for the schedule (read on their own: connectors is distributed on Citus, this table local). */
+  activeConnectors(): Promise<Scope[]> {
+    return queryRows<Scope>(this.dataSource, `SELECT tenant_id AS "tenantId", id AS "connectorId" FROM connectors WHERE status = 'ACTIVE'`);
+  }
+
   /**
    * Takes up to `limit` verifications, oldest first: queued ones, and running ones whose lease expired
    * (their instance died) fewer than `maxAttempts` times: those resume from their checkpoint.
