@@ -4,6 +4,7 @@ import { TicketWriteRepository } from '../../tickets/repositories/ticket-write.r
 import { toMessageRows } from '../engine/source/helpdesk-source';
 import { TicketStore } from '../engine/source/ticket-store';
 import { PAGE_SIZE } from '../sync.constants';
+import { compareOrRefuse, quarantinedOf } from './compare-or-refuse';
 import { difference } from './ticket-verifier';
 import { VerificationJob } from './verification-job';
 import { VerificationQuarantined } from './verification.types';
@@ -38,14 +39,12 @@ export class MessageVerifier {
       const inWindow = page.data.filter((m) => window.holds(m.created_datetime));
       const last = !page.meta.next_cursor || page.data.some((m) => window.isBefore(m.created_datetime));
       const db = job.services.dataSource.manager;
-      const differing = await this.compare.compareMessages(db, scope, toMessageRows(inWindow));
-      const reasons = await job.services.quarantine.reasonsFor(
-        db,
-        scope,
-        'message',
-        differing.filter((d) => d.missing).map((d) => d.externalId),
+      const compared = await compareOrRefuse(toMessageRows(inWindow), (r) => String(r.external_id), (rows) =>
+        this.compare.compareMessages(db, scope, rows),
       );
-      const counted = differing.filter((d) => !reasons.has(d.externalId));
+      const missing = compared.differing.filter((d) => d.missing).map((d) => d.externalId);
+      const reasons = quarantinedOf(compared, await job.services.quarantine.reasonsFor(db, scope, 'message', missing));
+      const counted = compared.differing.filter((d) => !reasons.has(d.externalId));
       const next = last ? { stage: 'done' as const } : { stage: 'messages' as const, cursor: page.meta.next_cursor };
       await job.page(last ? 'finishing' : 'verifying messages', next, async (tx, changes) => {
         const quarantinedRecords = [...reasons].map(([externalId, reason]): VerificationQuarantined => ({ object: 'message', externalId, reason }));

@@ -5,6 +5,7 @@ import { toTicketRows } from '../engine/source/helpdesk-source';
 import { TicketRead, TicketRefresher } from '../engine/source/ticket-refresher';
 import { TicketStore } from '../engine/source/ticket-store';
 import { PAGE_SIZE } from '../sync.constants';
+import { compareOrRefuse, quarantinedOf } from './compare-or-refuse';
 import { VerificationJob, PageFindings } from './verification-job';
 import { VerificationDifference, VerificationQuarantined } from './verification.types';
 import { VerificationWindow } from './verification-window';
@@ -46,9 +47,13 @@ export class TicketVerifier {
       const judged = last || lowest !== null;
       // Reads outside the page's transaction: an extra ticket is read from Gorgias before the transaction opens.
       const db = job.services.dataSource.manager;
-      const differing = await this.compare.compareTickets(db, scope, toTicketRows(inWindow));
+      const compared = await compareOrRefuse(toTicketRows(inWindow), (r) => String(r.external_id), (rows) =>
+        this.compare.compareTickets(db, scope, rows),
+      );
       const extra = judged ? await this.compare.unlistedTickets(db, scope, slice, listed) : [];
-      const reasons = await job.services.quarantine.reasonsFor(db, scope, 'ticket', missingIds(differing));
+      const recorded = await job.services.quarantine.reasonsFor(db, scope, 'ticket', missingIds(compared.differing));
+      const reasons = quarantinedOf(compared, recorded);
+      const differing = compared.differing.filter((d) => !reasons.has(d.externalId));
       const extraReads: TicketRead[] = job.row.repair
         ? await Promise.all(extra.map(async (externalId) => ({ externalId, snapshot: await this.readExtra(job, externalId) })))
         : [];
@@ -63,7 +68,8 @@ export class TicketVerifier {
       await job.page(last ? 'verifying messages' : 'verifying tickets', next, async (tx, changes) => {
         const found = findings(inWindow.length, differing, extra, reasons);
         if (!job.row.repair) return found;
-        const repair = inWindow.filter((t) => differing.some((d) => d.externalId === String(t.id) && !reasons.has(d.externalId)));
+        const ids = new Set(differing.map((d) => d.externalId));
+        const repair = inWindow.filter((t) => ids.has(String(t.id)));
         let repaired = await this.store.tickets(tx, scope, repair, changes);
         const result = await this.refresher.storeAll(tx, scope, extraReads, changes);
         repaired += result.ticketsChanged + result.messages + result.removed + result.deleted;
@@ -87,7 +93,7 @@ function missingIds(differing: RowComparison[]): string[] {
 /** Counts and report lines of one page of tickets: quarantined records count apart, with their reason. */
 function findings(checked: number, differing: RowComparison[], extra: string[], reasons: Map<string, string>): PageFindings {
   const quarantinedRecords: VerificationQuarantined[] = [...reasons].map(([externalId, reason]) => ({ object: 'ticket', externalId, reason }));
-  const counted = differing.filter((d) => !reasons.has(d.externalId));
+  const counted = differing;
   const differences: VerificationDifference[] = [
     ...counted.map((d) => difference('ticket', d)),
     ...extra.map((externalId): VerificationDifference => ({ object: 'ticket', externalId, kind: 'extra', fields: [] })),
