@@ -24,7 +24,7 @@ export const EMAIL = 'bench@acme.test';
 export const KEY = 'bench-key-0001';
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 
-async function startSimulator(
+export async function startSimulator(
   port: number,
   subdomain: string,
   extra: string[],

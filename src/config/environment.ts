@@ -169,7 +169,10 @@ export class Environment {
   @Max(3650, { message: 'must be an integer from 1 to 3650, e.g. 7' })
   VERIFY_WINDOW_DAYS = 7;
 
-  /** Share of the connector's call rate a verification may spend; its polls and webhook refreshes keep the rest. */
+  /**
+   * Share of the account's bucket (of the part GORGIAS_BUDGET_SHARE lets us fill) below which a verification may call:
+   * the rest is always free for the connector's polls and webhook refreshes, which never wait behind a verification.
+   */
   @Transform(toNumber)
   @IsNumber({}, { message: 'must be a number between 0.05 and 1, e.g. 0.25' })
   @Min(0.05, { message: 'must be a number between 0.05 and 1, e.g. 0.25' })

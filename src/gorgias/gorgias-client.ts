@@ -48,9 +48,9 @@ export class GorgiasClient {
     this.subdomainInHost = /:\/\/[^/]*\{subdomain\}/.test(options.baseUrlTemplate);
   }
 
-  /** The call rate the account's pacer has measured as left to us (calls per second): a verification spends a share of it. */
-  get callsPerSecond(): number {
-    return this.pacer.callsPerSecond;
+  /** Share of the account's bucket in use now, as its pacer predicts it (0 to 1): a verification calls only below its share. */
+  budgetInUse(): number {
+    return this.pacer.budgetInUse();
   }
 
   getAccount(): Promise<GorgiasAccount> {

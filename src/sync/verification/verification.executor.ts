@@ -54,7 +54,9 @@ export class VerificationExecutor {
     }
     if (!found) return; // the connector was deleted: its verifications went with it
     const source = this.sources.create(found.credentials, { tenantId: row.tenantId, connectorId: row.connectorId });
-    const spacer = new CallSpacer(this.config.verify.budgetShare, () => source.callsPerSecond);
+    // Below this share of the whole bucket the verification may call; above it, the bucket is the polls' and webhooks'.
+    const gate = this.config.verify.budgetShare * this.config.gorgias.budgetShare;
+    const spacer = new CallSpacer(gate, () => source.budgetInUse?.());
     const job = new VerificationJob(row, token, source, spacer, this.services);
     const timer = this.keepAlive(claim);
     try {
