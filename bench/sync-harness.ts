@@ -149,6 +149,7 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
     GORGIAS_BASE_URL: `http://127.0.0.1:${simPort}/{subdomain}`,
     SYNC_SCHEDULER_ENABLED: 'true',
     SYNC_TICK_SECONDS: '1',
+    VERIFY_EVERY_HOURS: '0',
     LOG_LEVEL: 'warn',
   });
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });

@@ -65,11 +65,14 @@ export async function withSyncedAccount<T>(simArgs: string[], fn: (env: VerifyBe
         await c.end();
       }
     };
-    const created = await gql(`mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "${SUB}" }) { id } }`);
+    const created = await gql(
+      `mutation { createGorgiasConnector(input: { email: "${EMAIL}", apiKey: "${KEY}", subdomain: "${SUB}" }) { id } }`,
+    );
     const connectorId = created.data.createGorgiasConnector.id;
     await gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id: connectorId });
     for (;;) {
-      const run = (await gql(`query($id: ID!) { connector(id: $id) { latestRun { status error } } }`, { id: connectorId })).data.connector.latestRun;
+      const run = (await gql(`query($id: ID!) { connector(id: $id) { latestRun { status error } } }`, { id: connectorId })).data.connector
+        .latestRun;
       if (run?.status === 'SUCCEEDED') break;
       if (run?.status === 'FAILED') throw new Error(`initial sync failed: ${run.error}`);
       await new Promise((r) => setTimeout(r, 500));
@@ -118,24 +121,44 @@ export async function damageOnePercent(env: VerifyBenchEnv, tickets: number, mes
   const ghosts = t - stale - gone;
   return env.db(async (c) => {
     const id = env.connectorId;
-    const ids = (await c.query(`SELECT external_id::text AS x FROM tickets WHERE connector_id = $1 AND deleted_at IS NULL ORDER BY md5(external_id::text) LIMIT $2`, [id, stale + gone])).rows.map((r) => r.x);
-    await c.query(`UPDATE tickets SET subject = 'damaged' WHERE connector_id = $1 AND external_id = ANY($2::bigint[])`, [id, ids.slice(0, stale)]);
+    const ids = (
+      await c.query(
+        `SELECT external_id::text AS x FROM tickets WHERE connector_id = $1 AND deleted_at IS NULL ORDER BY md5(external_id::text) LIMIT $2`,
+        [id, stale + gone],
+      )
+    ).rows.map((r) => r.x);
+    await c.query(`UPDATE tickets SET subject = 'damaged' WHERE connector_id = $1 AND external_id = ANY($2::bigint[])`, [
+      id,
+      ids.slice(0, stale),
+    ]);
     const goneIds = ids.slice(stale);
-    const goneMessages = (await c.query(`DELETE FROM messages WHERE connector_id = $1 AND ticket_external_id = ANY($2::bigint[])`, [id, goneIds])).rowCount ?? 0;
+    const goneMessages =
+      (await c.query(`DELETE FROM messages WHERE connector_id = $1 AND ticket_external_id = ANY($2::bigint[])`, [id, goneIds])).rowCount ??
+      0;
     await c.query(`DELETE FROM tickets WHERE connector_id = $1 AND external_id = ANY($2::bigint[])`, [id, goneIds]);
     const cols = (
       await c.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'tickets' AND is_generated = 'NEVER'
                         AND column_name NOT IN ('id', 'external_id', 'feed_xact_id', 'feed_seq') AND table_schema = current_schema()`)
-    ).rows.map((r) => r.column_name).join(', ');
+    ).rows
+      .map((r) => r.column_name)
+      .join(', ');
     await c.query(
       `INSERT INTO tickets (external_id, ${cols}) SELECT 900000000 + row_number() OVER (), ${cols}
          FROM (SELECT * FROM tickets WHERE connector_id = $1 AND deleted_at IS NULL ORDER BY external_id LIMIT $2) s`,
       [id, ghosts],
     );
-    const msgIds = (await c.query(`SELECT external_id::text AS x FROM messages WHERE connector_id = $1 AND deleted_at IS NULL ORDER BY md5(external_id::text) LIMIT $2`, [id, m])).rows.map((r) => r.x);
+    const msgIds = (
+      await c.query(
+        `SELECT external_id::text AS x FROM messages WHERE connector_id = $1 AND deleted_at IS NULL ORDER BY md5(external_id::text) LIMIT $2`,
+        [id, m],
+      )
+    ).rows.map((r) => r.x);
     const half = Math.floor(m / 2);
     await c.query(`DELETE FROM messages WHERE connector_id = $1 AND external_id = ANY($2::bigint[])`, [id, msgIds.slice(0, half)]);
-    await c.query(`UPDATE messages SET body_text = 'damaged' WHERE connector_id = $1 AND external_id = ANY($2::bigint[])`, [id, msgIds.slice(half)]);
+    await c.query(`UPDATE messages SET body_text = 'damaged' WHERE connector_id = $1 AND external_id = ANY($2::bigint[])`, [
+      id,
+      msgIds.slice(half),
+    ]);
     return { staleTickets: stale, goneTickets: gone, goneMessages, ghosts, deletedMessages: half, staleMessages: msgIds.length - half };
   });
 }
@@ -150,7 +173,9 @@ export async function listEverything(simPort: number): Promise<{ ms: number; cal
     let cursor: string | null = null;
     do {
       const q = new URLSearchParams({ limit: '100', order_by: 'created_datetime:desc', ...(cursor ? { cursor } : {}) });
-      const page = (await (await fetch(`http://127.0.0.1:${simPort}/${SUB}/api/${list}?${q}`, { headers: { authorization: auth } })).json()) as any;
+      const page = (await (
+        await fetch(`http://127.0.0.1:${simPort}/${SUB}/api/${list}?${q}`, { headers: { authorization: auth } })
+      ).json()) as any;
       calls++;
       rows += page.data.length;
       cursor = page.meta.next_cursor;

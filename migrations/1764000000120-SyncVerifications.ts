@@ -58,8 +58,12 @@ export class SyncVerifications1764000000120 implements MigrationInterface {
     await q.query(
       `CREATE UNIQUE INDEX sync_verifications_one_active ON sync_verifications (tenant_id, connector_id) WHERE status IN ('QUEUED','RUNNING')`,
     );
-    await q.query(`CREATE INDEX sync_verifications_connector_idx ON sync_verifications (tenant_id, connector_id, created_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX sync_verifications_claim_idx ON sync_verifications (status, lease_expires_at) WHERE status IN ('QUEUED','RUNNING')`);
+    await q.query(
+      `CREATE INDEX sync_verifications_connector_idx ON sync_verifications (tenant_id, connector_id, created_at DESC, id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX sync_verifications_claim_idx ON sync_verifications (status, lease_expires_at) WHERE status IN ('QUEUED','RUNNING')`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

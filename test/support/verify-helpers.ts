@@ -39,10 +39,11 @@ const VOLATILE = ['id', 'synced_at', 'feed_xact_id', 'feed_seq', 'search'];
 
 /** A stored row as jsonb without its volatile columns: what "the exact row" means. */
 export async function storedRow(db: Client, table: 'tickets' | 'messages', connectorId: string, externalId: string): Promise<any> {
-  const { rows } = await db.query(
-    `SELECT to_jsonb(x) - $3::text[] AS row FROM ${table} x WHERE connector_id = $1 AND external_id = $2`,
-    [connectorId, externalId, VOLATILE],
-  );
+  const { rows } = await db.query(`SELECT to_jsonb(x) - $3::text[] AS row FROM ${table} x WHERE connector_id = $1 AND external_id = $2`, [
+    connectorId,
+    externalId,
+    VOLATILE,
+  ]);
   return rows[0]?.row ?? null;
 }
 

@@ -44,7 +44,8 @@ export class VerificationMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const v of await read()) for (const [kind, key] of Object.entries(KINDS)) this.set({ connector_id: v.connectorId, kind }, v[key]);
+        for (const v of await read())
+          for (const [kind, key] of Object.entries(KINDS)) this.set({ connector_id: v.connectorId, kind }, v[key]);
       },
     });
     new Gauge({
@@ -78,7 +79,8 @@ export class VerificationMetrics {
       async collect() {
         this.reset();
         const now = Date.now();
-        for (const v of await read()) if (v.finishedAt) this.set({ connector_id: v.connectorId }, (now - new Date(v.finishedAt).getTime()) / 1000);
+        for (const v of await read())
+          if (v.finishedAt) this.set({ connector_id: v.connectorId }, (now - new Date(v.finishedAt).getTime()) / 1000);
       },
     });
     new Gauge({

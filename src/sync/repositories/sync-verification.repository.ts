@@ -228,7 +228,11 @@ export class SyncVerificationRepository {
   }
 
   /** One page of a connector's verifications, newest first (keyset on created_at, id), and their total. */
-  async listPage(c: Scope, first: number, after?: { createdAt: string; id: string }): Promise<{ rows: VerificationRow[]; totalCount: number }> {
+  async listPage(
+    c: Scope,
+    first: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<{ rows: VerificationRow[]; totalCount: number }> {
     const params: unknown[] = [c.tenantId, c.connectorId, first + 1];
     let keyset = '';
     if (after) {

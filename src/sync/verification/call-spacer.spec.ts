@@ -4,7 +4,11 @@ describe('CallSpacer: a verification calls only while the bucket is below its ga
   it('goes at once below the gate, waits while the bucket is at or above it, and counts the wait', async () => {
     const levels = [0.5, 0.3, 0.25, 0.1];
     const sleeps: number[] = [];
-    const spacer = new CallSpacer(0.2, () => levels.shift(), async (ms) => void sleeps.push(ms));
+    const spacer = new CallSpacer(
+      0.2,
+      () => levels.shift(),
+      async (ms) => void sleeps.push(ms),
+    );
     await spacer.next();
     expect(sleeps).toEqual([BUDGET_POLL_MS, BUDGET_POLL_MS, BUDGET_POLL_MS]);
     expect(spacer.waitedMs).toBe(3 * BUDGET_POLL_MS);

@@ -39,15 +39,21 @@ export class MessageVerifier {
       const inWindow = page.data.filter((m) => window.holds(m.created_datetime));
       const last = !page.meta.next_cursor || page.data.some((m) => window.isBefore(m.created_datetime));
       const db = job.services.dataSource.manager;
-      const compared = await compareOrRefuse(toMessageRows(inWindow), (r) => String(r.external_id), (rows) =>
-        this.compare.compareMessages(db, scope, rows),
+      const compared = await compareOrRefuse(
+        toMessageRows(inWindow),
+        (r) => String(r.external_id),
+        (rows) => this.compare.compareMessages(db, scope, rows),
       );
       const missing = compared.differing.filter((d) => d.missing).map((d) => d.externalId);
       const reasons = quarantinedOf(compared, await job.services.quarantine.reasonsFor(db, scope, 'message', missing));
       const counted = compared.differing.filter((d) => !reasons.has(d.externalId));
       const next = last ? { stage: 'done' as const } : { stage: 'messages' as const, cursor: page.meta.next_cursor };
       await job.page(last ? 'finishing' : 'verifying messages', next, async (tx, changes) => {
-        const quarantinedRecords = [...reasons].map(([externalId, reason]): VerificationQuarantined => ({ object: 'message', externalId, reason }));
+        const quarantinedRecords = [...reasons].map(([externalId, reason]): VerificationQuarantined => ({
+          object: 'message',
+          externalId,
+          reason,
+        }));
         const found = {
           messagesChecked: inWindow.length,
           messagesMissing: counted.filter((d) => d.missing).length,
@@ -58,7 +64,12 @@ export class MessageVerifier {
         };
         if (!job.row.repair || !counted.length) return found;
         const ids = new Set(counted.map((d) => d.externalId));
-        const repaired = await this.store.messages(tx, scope, inWindow.filter((m) => ids.has(String(m.id))), changes);
+        const repaired = await this.store.messages(
+          tx,
+          scope,
+          inWindow.filter((m) => ids.has(String(m.id))),
+          changes,
+        );
         return { ...found, repaired };
       });
       if (last) return;

@@ -47,8 +47,10 @@ export class TicketVerifier {
       const judged = last || lowest !== null;
       // Reads outside the page's transaction: an extra ticket is read from Gorgias before the transaction opens.
       const db = job.services.dataSource.manager;
-      const compared = await compareOrRefuse(toTicketRows(inWindow), (r) => String(r.external_id), (rows) =>
-        this.compare.compareTickets(db, scope, rows),
+      const compared = await compareOrRefuse(
+        toTicketRows(inWindow),
+        (r) => String(r.external_id),
+        (rows) => this.compare.compareTickets(db, scope, rows),
       );
       const extra = judged ? await this.compare.unlistedTickets(db, scope, slice, listed) : [];
       const recorded = await job.services.quarantine.reasonsFor(db, scope, 'ticket', missingIds(compared.differing));
@@ -90,18 +92,21 @@ function missingIds(differing: RowComparison[]): string[] {
   return differing.filter((d) => d.missing).map((d) => d.externalId);
 }
 
-/** Counts and report lines of one page of tickets: quarantined records count apart, with their reason. */
+/** Counts and report lines of one page of tickets (`differing` without the quarantined: they count apart, with their reason). */
 function findings(checked: number, differing: RowComparison[], extra: string[], reasons: Map<string, string>): PageFindings {
-  const quarantinedRecords: VerificationQuarantined[] = [...reasons].map(([externalId, reason]) => ({ object: 'ticket', externalId, reason }));
-  const counted = differing;
+  const quarantinedRecords: VerificationQuarantined[] = [...reasons].map(([externalId, reason]) => ({
+    object: 'ticket',
+    externalId,
+    reason,
+  }));
   const differences: VerificationDifference[] = [
-    ...counted.map((d) => difference('ticket', d)),
+    ...differing.map((d) => difference('ticket', d)),
     ...extra.map((externalId): VerificationDifference => ({ object: 'ticket', externalId, kind: 'extra', fields: [] })),
   ];
   return {
     ticketsChecked: checked,
-    ticketsMissing: counted.filter((d) => d.missing).length,
-    ticketsStale: counted.filter((d) => !d.missing).length,
+    ticketsMissing: differing.filter((d) => d.missing).length,
+    ticketsStale: differing.filter((d) => !d.missing).length,
     ticketsExtra: extra.length,
     quarantined: quarantinedRecords.length,
     differences,

@@ -48,13 +48,22 @@ describe('verification survives a kill -9 of its instance', () => {
     };
     const first = await start();
     const gql = (url: string) => (q: string, v: Record<string, unknown>, tok: string) => gqlAt(url, tok, q, v);
-    const created = await gqlAt(first.url, token, `mutation($i: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $i) { id } }`, {
-      i: { email: EMAIL, apiKey: KEY, subdomain: 'vcrash' },
-    });
+    const created = await gqlAt(
+      first.url,
+      token,
+      `mutation($i: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $i) { id } }`,
+      {
+        i: { email: EMAIL, apiKey: KEY, subdomain: 'vcrash' },
+      },
+    );
     const id = created.data.createGorgiasConnector.id;
     await gqlAt(first.url, token, `mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
     await eventually(
-      () => withDb(db.url, async (c) => (await c.query(`SELECT status FROM sync_runs WHERE connector_id = $1`, [id])).rows[0]?.status === 'SUCCEEDED'),
+      () =>
+        withDb(
+          db.url,
+          async (c) => (await c.query(`SELECT status FROM sync_runs WHERE connector_id = $1`, [id])).rows[0]?.status === 'SUCCEEDED',
+        ),
       { what: 'the initial sync', timeoutMs: 120_000 },
     );
     // Some damage in both lists, so the counts say something.
@@ -68,7 +77,11 @@ describe('verification survives a kill -9 of its instance', () => {
         [id],
       );
     });
-    const reference = await waitForVerification(gql(first.url), token, (await gqlAt(first.url, token, VERIFY, { id, repair: false })).data.verifyConnector.id);
+    const reference = await waitForVerification(
+      gql(first.url),
+      token,
+      (await gqlAt(first.url, token, VERIFY, { id, repair: false })).data.verifyConnector.id,
+    );
     expect(reference.status).toBe('SUCCEEDED');
 
     acct.setFaults({ slowMs: 150, slowRate: 1 });
@@ -78,13 +91,18 @@ describe('verification survives a kill -9 of its instance', () => {
     await eventually(
       () =>
         withDb(db.url, async (c) => {
-          const { rows } = await c.query(`SELECT checkpoint->>'stage' AS stage, messages_checked FROM sync_verifications WHERE id = $1`, [vid]);
+          const { rows } = await c.query(`SELECT checkpoint->>'stage' AS stage, messages_checked FROM sync_verifications WHERE id = $1`, [
+            vid,
+          ]);
           return rows[0]?.stage === 'messages' && rows[0].messages_checked >= 500;
         }),
       { what: 'the verification to be into its messages', timeoutMs: 120_000 },
     );
     await first.kill9();
-    const stranded = await withDb(db.url, async (c) => (await c.query(`SELECT status, messages_checked FROM sync_verifications WHERE id = $1`, [vid])).rows[0]);
+    const stranded = await withDb(
+      db.url,
+      async (c) => (await c.query(`SELECT status, messages_checked FROM sync_verifications WHERE id = $1`, [vid])).rows[0],
+    );
     expect(stranded.status).toBe('RUNNING');
     expect(stranded.messages_checked).toBeLessThan(reference.messagesChecked);
 
@@ -94,7 +112,10 @@ describe('verification survives a kill -9 of its instance', () => {
     expect(done.status).toBe('SUCCEEDED');
     for (const k of COUNTS) expect([k, done[k]]).toEqual([k, reference[k]]);
     expect(done.repaired).toBe(3 + 4);
-    const { attempts } = await withDb(db.url, async (c) => (await c.query(`SELECT attempts FROM sync_verifications WHERE id = $1`, [vid])).rows[0]);
+    const { attempts } = await withDb(
+      db.url,
+      async (c) => (await c.query(`SELECT attempts FROM sync_verifications WHERE id = $1`, [vid])).rows[0],
+    );
     expect(attempts).toBe(2);
     // At most the page in flight at the kill is read again.
     expect(done.apiRequests).toBeGreaterThanOrEqual(reference.apiRequests);

@@ -24,7 +24,10 @@ async function rowsOf(c: Client, connectorId: string, ids: string[]) {
  * The messages `GET /api/messages` lists: the simulator leaves out those of trashed tickets (the worst case
  * docs/gorgias-api.md assumes), so a verification compares those (docs/operations.md says so).
  */
-function listedMessages(snap: { tickets: { id: number; trashed_datetime?: string | null }[]; messages: { ticket_id: number; created_datetime: string }[] }) {
+function listedMessages(snap: {
+  tickets: { id: number; trashed_datetime?: string | null }[];
+  messages: { ticket_id: number; created_datetime: string }[];
+}) {
   const trashed = new Set(snap.tickets.filter((x) => x.trashed_datetime).map((x) => x.id));
   return snap.messages.filter((m) => !trashed.has(m.ticket_id));
 }
@@ -70,13 +73,18 @@ describe('verifyConnector: counts what differs, repairs it through the sync writ
       goneMessages: await rowsOf(c, connectorId, goneMessages),
     }));
     await db(async (c) => {
-      await c.query(`UPDATE tickets SET subject = 'damaged behind the API' WHERE connector_id = $1 AND external_id = $2`, [connectorId, stale]);
+      await c.query(`UPDATE tickets SET subject = 'damaged behind the API' WHERE connector_id = $1 AND external_id = $2`, [
+        connectorId,
+        stale,
+      ]);
       await c.query(`DELETE FROM messages WHERE connector_id = $1 AND external_id = $2`, [connectorId, lostMessage]);
       await c.query(`DELETE FROM messages WHERE connector_id = $1 AND ticket_external_id = $2`, [connectorId, gone]);
       await c.query(`DELETE FROM tickets WHERE connector_id = $1 AND external_id = $2`, [connectorId, gone]);
       await insertTicketCopy(c, connectorId, template, GHOST);
     });
-    const feedBefore = await db(async (c) => (await c.query(`SELECT count(*)::int AS n FROM ticket_changes WHERE connector_id = $1`, [connectorId])).rows[0].n);
+    const feedBefore = await db(
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM ticket_changes WHERE connector_id = $1`, [connectorId])).rows[0].n,
+    );
     const expected = {
       status: 'SUCCEEDED',
       ticketsChecked: TICKETS,
@@ -103,7 +111,9 @@ describe('verifyConnector: counts what differs, repairs it through the sync writ
       expect(await storedRow(c, 'tickets', connectorId, gone)).toBeNull();
       expect(await storedRow(c, 'messages', connectorId, lostMessage)).toBeNull();
       expect((await storedRow(c, 'tickets', connectorId, GHOST)).deleted_at).toBeNull();
-      expect((await c.query(`SELECT count(*)::int AS n FROM ticket_changes WHERE connector_id = $1`, [connectorId])).rows[0].n).toBe(feedBefore);
+      expect((await c.query(`SELECT count(*)::int AS n FROM ticket_changes WHERE connector_id = $1`, [connectorId])).rows[0].n).toBe(
+        feedBefore,
+      );
     });
 
     const repaired = await verify(gql, admin, connectorId, { repair: true });
@@ -152,7 +162,10 @@ describe('verifyConnector: counts what differs, repairs it through the sync writ
   });
 
   it('resyncTicket re-reads one ticket now; null when Gorgias has none, which is then deleted here', async () => {
-    const [keep, drop] = acct.snapshot().tickets.filter((x) => !x.trashed_datetime).slice(20, 22);
+    const [keep, drop] = acct
+      .snapshot()
+      .tickets.filter((x) => !x.trashed_datetime)
+      .slice(20, 22);
     await withDb(t.databaseUrl, (c) =>
       c.query(`UPDATE tickets SET subject = 'wrong' WHERE connector_id = $1 AND external_id = $2`, [connectorId, keep.id]),
     );

@@ -11,7 +11,12 @@ const KEY = 'verify-schedule-key-0123456789';
 const METRICS_TOKEN = 'verify-metrics-token-0123456789';
 
 describe('scheduled verification, its metrics, and polls beside a running verification', () => {
-  const app = useSyncingApp('verify-schedule', { VERIFY_EVERY_HOURS: '1', VERIFY_WINDOW_DAYS: '7', VERIFY_BUDGET_SHARE: '1', METRICS_TOKEN });
+  const app = useSyncingApp('verify-schedule', {
+    VERIFY_EVERY_HOURS: '1',
+    VERIFY_WINDOW_DAYS: '7',
+    VERIFY_BUDGET_SHARE: '1',
+    METRICS_TOKEN,
+  });
   let sim: GorgiasSimulator;
   let t: TestApp;
   let admin: string;
@@ -45,9 +50,11 @@ describe('scheduled verification, its metrics, and polls beside a running verifi
     expect((await gql(VERIFICATIONS, { id }, admin)).data.syncVerifications.totalCount).toBe(1);
   });
 
-  it('/metrics shows the last verification\'s counts and age; the streak of differing ones reaches 2 (the alert)', async () => {
+  it("/metrics shows the last verification's counts and age; the streak of differing ones reaches 2 (the alert)", async () => {
     const ticket = String(acct.snapshot().tickets[5].id);
-    await withDb(t.databaseUrl, (c) => c.query(`UPDATE tickets SET subject = 'x' WHERE connector_id = $1 AND external_id = $2`, [id, ticket]));
+    await withDb(t.databaseUrl, (c) =>
+      c.query(`UPDATE tickets SET subject = 'x' WHERE connector_id = $1 AND external_id = $2`, [id, ticket]),
+    );
     await verify(gql, admin, id, { repair: false });
     expect(await metric('cxconnect_verification_differences', { kind: 'tickets_stale' })).toBe(1);
     expect(await metric('cxconnect_verification_differing_streak', {})).toBe(1);

@@ -19,7 +19,7 @@ export class VerifyConnectorArgs {
   @IsDate({ message: 'must be a date-time, e.g. 2026-01-31T00:00:00Z' })
   to?: Date | null;
 
-  @Field(() => Boolean, { defaultValue: true, description: 'Write what differs through the sync\'s write path; false: count only.' })
+  @Field(() => Boolean, { defaultValue: true, description: "Write what differs through the sync's write path; false: count only." })
   @IsBoolean()
   repair: boolean = true;
 }

@@ -27,7 +27,7 @@ export class SyncVerificationModel {
   @Field(() => ID) id: string;
   @Field(() => ID) connectorId: string;
   @Field(() => VerificationStatus) status: VerificationStatus;
-  @Field({ description: 'Whether what differs is written (through the sync\'s own write path).' }) repair: boolean;
+  @Field({ description: "Whether what differs is written (through the sync's own write path)." }) repair: boolean;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Window start (Gorgias created_datetime); null: from the first.' })
   from: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Window end; null: up to now.' }) to: Date | null;

@@ -31,7 +31,7 @@ export class VerificationResolver {
 
   @Mutation(() => SyncVerificationModel, {
     description:
-      'Compares the tickets and messages Gorgias created in [from, to] (all when omitted) with ours and, with repair, writes what differs through the sync\'s write path. One at a time per connector: while one is queued or running, that one is returned.',
+      "Compares the tickets and messages Gorgias created in [from, to] (all when omitted) with ours and, with repair, writes what differs through the sync's write path. One at a time per connector: while one is queued or running, that one is returned.",
   })
   async verifyConnector(@CurrentUser() user: AuthUser, @Args() args: VerifyConnectorArgs) {
     return toModel(await this.service.verify(user, args.connectorId, args));
@@ -39,7 +39,8 @@ export class VerificationResolver {
 
   @Mutation(() => SyncVerificationModel, {
     nullable: true,
-    description: 'Cancels the queued or running verification (a running one stops after its current page; repairs made are kept). Null when none.',
+    description:
+      'Cancels the queued or running verification (a running one stops after its current page; repairs made are kept). Null when none.',
   })
   async cancelSyncVerification(@CurrentUser() user: AuthUser, @Args() args: ConnectorVerificationArgs) {
     const row = await this.service.cancel(user, args.connectorId);
@@ -48,7 +49,8 @@ export class VerificationResolver {
 
   @Mutation(() => Ticket, {
     nullable: true,
-    description: 'Re-reads one ticket with its messages from Gorgias now and stores it; null when Gorgias has no such ticket (it is then marked deleted here).',
+    description:
+      'Re-reads one ticket with its messages from Gorgias now and stores it; null when Gorgias has no such ticket (it is then marked deleted here).',
   })
   async resyncTicket(@CurrentUser() user: AuthUser, @Args() args: ResyncTicketArgs) {
     const row = await this.service.resyncTicket(user, args.connectorId, args.externalId);
@@ -67,6 +69,8 @@ export class VerificationResolver {
     const after = decodeCursor(args.after, ['createdAt', 'id']);
     if (after && (!isCursorInstant(after.createdAt) || !isUuid(after.id))) decodeCursor('invalid', ['id']);
     const { rows, totalCount } = await this.service.list(user, args.connectorId, first, after);
-    return toConnection(rows.map(toModel), first, totalCount, (r) => encodeCursor({ createdAt: new Date(r.createdAt).toISOString(), id: r.id }));
+    return toConnection(rows.map(toModel), first, totalCount, (r) =>
+      encodeCursor({ createdAt: new Date(r.createdAt).toISOString(), id: r.id }),
+    );
   }
 }

@@ -21,7 +21,11 @@ export class VerificationService {
   ) {}
 
   /** Queues a verification (or returns the one queued or running) and lets this instance's scheduler claim it now. */
-  async verify(user: AuthUser, connectorId: string, window: { from?: Date | null; to?: Date | null; repair: boolean }): Promise<VerificationRow> {
+  async verify(
+    user: AuthUser,
+    connectorId: string,
+    window: { from?: Date | null; to?: Date | null; repair: boolean },
+  ): Promise<VerificationRow> {
     const from = window.from ?? null;
     const to = window.to ?? null;
     if (from && to && from.getTime() > to.getTime()) throw badUserInput('from must not be after to', 'from');
