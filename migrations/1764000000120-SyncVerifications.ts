@@ -13,6 +13,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * so it has no foreign key to the distributed connectors: ConnectorsRepository.delete removes its rows.
  * Tenant-keyed all the same: tenant_id first in the primary key and in the one-active-per-connector index.
  *
+ * `tickets_live_created_idx` serves the verification's one read by creation time (the live tickets of a slice).
+ *
  * `report` keeps the first 100 differing ids with the fields that differed, and the quarantined records
  * of the window with their reasons (a small jsonb: the counts are columns).
  */
@@ -67,6 +69,7 @@ export class SyncVerifications1764000000120 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX tickets_live_created_idx`);
     await q.query(`DROP TABLE sync_verifications`);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TicketCompareRepository } from '../../tickets/repositories/ticket-compare.repository';
 import { TicketWriteRepository } from '../../tickets/repositories/ticket-write.repository';
-import { toMessageRows } from '../engine/source/helpdesk-source';
+import { SourceMessage, SourcePage, toMessageRows } from '../engine/source/helpdesk-source';
+import { prefetchingPages } from './prefetching-pages';
 import { TicketStore } from '../engine/source/ticket-store';
 import { PAGE_SIZE } from '../sync.constants';
 import { compareOrRefuse, quarantinedOf } from './compare-or-refuse';
@@ -29,15 +30,13 @@ export class MessageVerifier {
 
   async run(job: VerificationJob, window: VerificationWindow): Promise<void> {
     const { scope } = job;
-    for (;;) {
+    const fetch = async (cursor: string | undefined) => {
       await job.nextCall();
-      const page = await job.source.listMessages({
-        limit: PAGE_SIZE,
-        cursor: job.checkpoint.cursor ?? undefined,
-        order_by: 'created_datetime:desc',
-      });
+      return job.source.listMessages({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' });
+    };
+    const ends = (page: SourcePage<SourceMessage>) => page.data.some((m) => window.isBefore(m.created_datetime));
+    for await (const { page, last } of prefetchingPages(job.checkpoint.cursor ?? undefined, fetch, ends)) {
       const inWindow = page.data.filter((m) => window.holds(m.created_datetime));
-      const last = !page.meta.next_cursor || page.data.some((m) => window.isBefore(m.created_datetime));
       const db = job.services.dataSource.manager;
       const compared = await compareOrRefuse(
         toMessageRows(inWindow),
@@ -72,7 +71,6 @@ export class MessageVerifier {
         );
         return { ...found, repaired };
       });
-      if (last) return;
     }
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { RowComparison, TicketCompareRepository } from '../../tickets/repositories/ticket-compare.repository';
 import { TicketWriteRepository } from '../../tickets/repositories/ticket-write.repository';
-import { toTicketRows } from '../engine/source/helpdesk-source';
+import { SourcePage, SourceTicket, toTicketRows } from '../engine/source/helpdesk-source';
+import { prefetchingPages } from './prefetching-pages';
 import { TicketRead, TicketRefresher } from '../engine/source/ticket-refresher';
 import { TicketStore } from '../engine/source/ticket-store';
 import { PAGE_SIZE } from '../sync.constants';
@@ -33,12 +34,14 @@ export class TicketVerifier {
 
   async run(job: VerificationJob, window: VerificationWindow): Promise<void> {
     const { scope } = job;
-    for (;;) {
-      const cp = job.checkpoint;
+    const fetch = async (cursor: string | undefined) => {
       await job.nextCall();
-      const page = await job.source.listTickets({ limit: PAGE_SIZE, cursor: cp.cursor ?? undefined, order_by: 'created_datetime:desc' });
+      return job.source.listTickets({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' });
+    };
+    const ends = (page: SourcePage<SourceTicket>) => page.data.some((t) => window.isBefore(t.created_datetime));
+    for await (const { page, last } of prefetchingPages(job.checkpoint.cursor ?? undefined, fetch, ends)) {
+      const cp = job.checkpoint;
       const inWindow = page.data.filter((t) => window.holds(t.created_datetime));
-      const last = !page.meta.next_cursor || page.data.some((t) => window.isBefore(t.created_datetime));
       const lowest = inWindow.length ? inWindow[inWindow.length - 1].created_datetime : null;
       const listed = [...inWindow.map((t) => String(t.id)), ...(cp.idsAtBelow ?? [])];
       const slice = last
@@ -77,7 +80,6 @@ export class TicketVerifier {
         repaired += result.ticketsChanged + result.messages + result.removed + result.deleted;
         return { ...found, repaired };
       });
-      if (last) return;
     }
   }
 
