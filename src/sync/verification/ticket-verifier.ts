@@ -44,9 +44,10 @@ export class TicketVerifier {
       const inWindow = page.data.filter((t) => window.holds(t.created_datetime));
       const lowest = inWindow.length ? inWindow[inWindow.length - 1].created_datetime : null;
       const listed = [...inWindow.map((t) => String(t.id)), ...(cp.idsAtBelow ?? [])];
-      const slice = last
-        ? { from: window.fromIso, fromExclusive: false, to: cp.ticketsBelow ?? window.toIso }
-        : { from: lowest, fromExclusive: true, to: cp.ticketsBelow ?? window.toIso };
+      // The first slice ends at the window's end or, open-ended, at the newest ticket Gorgias listed: one created
+      // since (and stored by a poll meanwhile) is not "extra".
+      const to = cp.ticketsBelow ?? window.toIso ?? page.data[0]?.created_datetime ?? job.row.startedAt?.toISOString() ?? null;
+      const slice = last ? { from: window.fromIso, fromExclusive: false, to } : { from: lowest, fromExclusive: true, to };
       const judged = last || lowest !== null;
       // Reads outside the page's transaction: an extra ticket is read from Gorgias before the transaction opens.
       const db = job.services.dataSource.manager;
