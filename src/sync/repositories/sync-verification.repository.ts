@@ -218,6 +218,20 @@ export class SyncVerificationRepository {
     return row ?? null;
   }
 
+  /** Finished verifications older than `days` go; each connector's latest finished one stays. */
+  async pruneFinished(days: number): Promise<number> {
+    const rows = await queryRows(
+      this.dataSource,
+      `DELETE FROM sync_verifications v
+        WHERE v.status IN ('SUCCEEDED','FAILED','CANCELLED') AND v.finished_at < now() - make_interval(days => $1)
+          AND v.id <> (SELECT l.id FROM sync_verifications l WHERE l.tenant_id = v.tenant_id AND l.connector_id = v.connector_id
+                        AND l.status IN ('SUCCEEDED','FAILED','CANCELLED') ORDER BY l.finished_at DESC, l.id DESC LIMIT 1)
+       RETURNING v.id`,
+      [days],
+    );
+    return rows.length;
+  }
+
   async findById(tenantId: string, id: string): Promise<VerificationRow | null> {
     const [row] = await queryRows<VerificationRow>(
       this.dataSource,

@@ -17,6 +17,7 @@ import { MessageVerifier } from './message-verifier';
 import { TicketResyncService } from './ticket-resync.service';
 import { TicketVerifier } from './ticket-verifier';
 import { VerificationExecutor } from './verification.executor';
+import { VerificationHistoryPruner } from './verification-history.pruner';
 import { VerificationScheduler } from './verification.scheduler';
 
 /**
@@ -38,6 +39,7 @@ import { VerificationScheduler } from './verification.scheduler';
     MessageVerifier,
     VerificationExecutor,
     VerificationScheduler,
+    VerificationHistoryPruner,
     TicketResyncService,
     VerificationService,
     VerificationResolver,

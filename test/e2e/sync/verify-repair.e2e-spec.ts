@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { VerificationHistoryPruner } from '../../../src/sync/verification/verification-history.pruner';
 import { GorgiasSimulator } from '../../gorgias-simulator';
 import { useSyncingApp } from '../../support/syncing-app';
 import { createAndActivate, waitForRun, withDb } from '../../support/sync-helpers';
@@ -177,6 +178,18 @@ describe('verifyConnector: counts what differs, repairs it through the sync writ
     expect(dropped.errors).toBeUndefined();
     expect(dropped.data.resyncTicket).toBeNull();
     expect((await db((c) => storedRow(c, 'tickets', connectorId, String(drop.id)))).deleted_at).not.toBeNull();
+  });
+
+  it('reports older than SYNC_HISTORY_RETENTION_DAYS are pruned; the latest of the connector stays', async () => {
+    const all = (await gql(VERIFICATIONS, { id: connectorId, first: 50 }, admin)).data.syncVerifications;
+    expect(all.totalCount).toBeGreaterThan(3);
+    const [newest] = all.nodes;
+    await db((c) =>
+      c.query(`UPDATE sync_verifications SET finished_at = finished_at - interval '400 days' WHERE connector_id = $1`, [connectorId]),
+    );
+    expect(await t.app.get(VerificationHistoryPruner).prune()).toBe(all.totalCount - 1);
+    const left = (await gql(VERIFICATIONS, { id: connectorId }, admin)).data.syncVerifications;
+    expect(left.nodes.map((n: any) => n.id)).toEqual([newest.id]);
   });
 
   it('only admins verify and re-sync; readers read; another tenant sees nothing', async () => {
