@@ -41,6 +41,9 @@ export async function withSyncedAccount<T>(simArgs: string[], fn: (env: VerifyBe
     SYNC_SCHEDULER_ENABLED: 'true',
     SYNC_TICK_SECONDS: '1',
     VERIFY_EVERY_HOURS: '0',
+    // No poll during the bench: a poll's overlap re-read and its reconcile would repair some damage between verifications.
+    SYNC_POLL_SECONDS: '86400',
+    SYNC_DEFAULT_INTERVAL_MINUTES: '1440',
     LOG_LEVEL: 'warn',
   });
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });

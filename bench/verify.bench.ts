@@ -19,7 +19,27 @@ import { damageOnePercent, listEverything, SUB, timedVerification, withSyncedAcc
 const differences = (v: any) => v.ticketsMissing + v.ticketsStale + v.ticketsExtra + v.messagesMissing + v.messagesStale;
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** The unlimited case alone (`npm run bench:verify -- --only unlimited`): prints, writes nothing. */
+async function unlimitedCase() {
+  return withSyncedAccount(['--no-rate-limit'], async (env) => {
+    await damageOnePercent(env, TICKETS, MESSAGES);
+    const floor = await listEverything(env.simPort);
+    const counted = await timedVerification(env, false);
+    const floorAfter = await listEverything(env.simPort);
+    return { floor, floorAfter, counted };
+  });
+}
+
 async function main() {
+  if (process.argv.includes('--only')) {
+    const u = await unlimitedCase();
+    const floorMs = Math.min(u.floor.ms, u.floorAfter.ms);
+    const rows = u.counted.ticketsChecked + u.counted.messagesChecked;
+    process.stdout.write(
+      `${rows} rows in ${u.counted.runMs} ms (${Math.round((rows / u.counted.runMs) * 1000)}/s); floor ${floorMs} ms; ${(u.counted.runMs / floorMs).toFixed(2)}x\n`,
+    );
+    return;
+  }
   const limited = await withSyncedAccount(['--clock-scale', String(CLOCK_SCALE)], async (env) => {
     const stats = (await control(env.simPort, `${SUB}/stats`)).data as { tickets: number; listedMessages: number };
     const damage = await damageOnePercent(env, TICKETS, MESSAGES);
@@ -28,13 +48,7 @@ async function main() {
     const clean = await timedVerification(env, false);
     return { stats, damage, counted, repaired, clean };
   });
-  const unlimited = await withSyncedAccount(['--no-rate-limit'], async (env) => {
-    await damageOnePercent(env, TICKETS, MESSAGES);
-    const floor = await listEverything(env.simPort);
-    const counted = await timedVerification(env, false);
-    const floorAfter = await listEverything(env.simPort);
-    return { floor, floorAfter, counted };
-  });
+  const unlimited = await unlimitedCase();
 
   const { stats, damage, counted, repaired, clean } = limited;
   const bound = Math.ceil(stats.tickets / 100) + Math.ceil(stats.listedMessages / 100);

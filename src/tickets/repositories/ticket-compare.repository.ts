@@ -41,10 +41,13 @@ function toJson(rows: unknown[]): string {
 function compareSql(table: string, spec: readonly ColumnSpec[], liveCheck: string): string {
   const columns = writeColumns(spec);
   const differing = columns.map((c) => `CASE WHEN x.${c} IS DISTINCT FROM s.${c} THEN '${c}' END`).join(', ');
-  return `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${recordColumns(spec).join(', ')}))
+  // The stored rows are read by their keys (an index scan of the page's ids), not joined: a join on the
+  // record set let the planner scan the connector's whole table for each page.
+  return `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(${recordColumns(spec).join(', ')})),
+       s AS MATERIALIZED (SELECT * FROM ${table} WHERE tenant_id = $1 AND connector_id = $2 AND external_id = ANY($4::bigint[]))
     SELECT x.external_id::text AS "externalId", (s.external_id IS NULL ${liveCheck}) AS missing,
            array_remove(ARRAY[${differing}]::text[], NULL) AS fields
-      FROM x LEFT JOIN ${table} s ON s.tenant_id = $1 AND s.connector_id = $2 AND s.external_id = x.external_id`;
+      FROM x LEFT JOIN s ON s.external_id = x.external_id`;
 }
 
 const COMPARE_TICKETS = compareSql('tickets', TICKET_COLUMNS, 'OR s.deleted_at IS NOT NULL');
@@ -85,9 +88,10 @@ export class TicketCompareRepository {
     return rows.map((r) => r.externalId);
   }
 
-  private async compare(m: EntityManager, sql: string, scope: CompareScope, rows: unknown[]): Promise<RowComparison[]> {
+  private async compare(m: EntityManager, sql: string, scope: CompareScope, rows: { external_id: number }[]): Promise<RowComparison[]> {
     if (!rows.length) return [];
-    const out = await queryRows<RowComparison>(m, sql, [scope.tenantId, scope.connectorId, toJson(rows)]);
+    const ids = rows.map((r) => String(r.external_id));
+    const out = await queryRows<RowComparison>(m, sql, [scope.tenantId, scope.connectorId, toJson(rows), ids]);
     return out.filter((r) => r.missing || r.fields.length > 0);
   }
 }
