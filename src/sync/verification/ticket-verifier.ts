@@ -60,9 +60,9 @@ export class TicketVerifier {
       const recorded = await job.services.quarantine.reasonsFor(db, scope, 'ticket', missingIds(compared.differing));
       const reasons = quarantinedOf(compared, recorded);
       const differing = compared.differing.filter((d) => !reasons.has(d.externalId));
-      const extraReads: TicketRead[] = job.row.repair
-        ? await Promise.all(extra.map(async (externalId) => ({ externalId, snapshot: await this.readExtra(job, externalId) })))
-        : [];
+      // One at a time, each through the budget gate (a page can hold many extra tickets).
+      const extraReads: TicketRead[] = [];
+      if (job.row.repair) for (const externalId of extra) extraReads.push({ externalId, snapshot: await this.readExtra(job, externalId) });
       const next = last
         ? { stage: 'messages' as const }
         : {
