@@ -69,7 +69,7 @@ export class SyncVerifications1764000000120 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX tickets_live_created_idx`);
+    await q.query(`DROP INDEX IF EXISTS tickets_live_created_idx`);
     await q.query(`DROP TABLE sync_verifications`);
   }
 }
