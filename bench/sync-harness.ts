@@ -25,7 +25,7 @@ export const EMAIL = 'bench@acme.test';
 export const KEY = 'bench-key-0001';
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 
-async function startSimulator(
+export async function startSimulator(
   port: number,
   subdomain: string,
   extra: string[],
@@ -152,6 +152,7 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
     GORGIAS_BASE_URL: `http://127.0.0.1:${simPort}/{subdomain}`,
     SYNC_SCHEDULER_ENABLED: 'true',
     SYNC_TICK_SECONDS: '1',
+    VERIFY_EVERY_HOURS: '0',
     LOG_LEVEL: 'warn',
   });
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });

@@ -13,6 +13,7 @@ import { WebhookBudget1764000000091 } from './1764000000091-WebhookBudget';
 import { ConnectorLastCheck1764000000095 } from './1764000000095-ConnectorLastCheck';
 import { TenantKeyedSchema1764000000100 } from './1764000000100-TenantKeyedSchema';
 import { CoverageObjects1764000000110 } from './1764000000110-CoverageObjects';
+import { SyncVerifications1764000000120 } from './1764000000120-SyncVerifications';
 import { CitusFanOut1764000000140 } from './1764000000140-CitusFanOut';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and the built app load the same set. */
@@ -32,5 +33,6 @@ export const migrations = [
   ConnectorLastCheck1764000000095,
   TenantKeyedSchema1764000000100,
   CoverageObjects1764000000110,
+  SyncVerifications1764000000120,
   CitusFanOut1764000000140,
 ];

@@ -23,6 +23,7 @@ import { ObservabilityModule } from './observability/observability.module';
 import { SyncObservabilityModule } from './observability/sync/sync-observability.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { SyncModule } from './sync/sync.module';
+import { VerificationModule } from './sync/verification/verification.module';
 import { TicketChangesModule } from './tickets/changes/ticket-changes.module';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -46,6 +47,7 @@ import { TicketsModule } from './tickets/tickets.module';
     TicketsModule,
     TicketChangesModule,
     SyncModule,
+    VerificationModule,
     SyncObservabilityModule,
     HttpSecurityModule,
     ConsoleModule,

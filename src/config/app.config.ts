@@ -59,6 +59,7 @@ export const appConfig = registerAs('app', () => {
         customFieldsSeconds: env.SYNC_CUSTOM_FIELDS_SECONDS,
       },
     },
+    verify: { everyHours: env.VERIFY_EVERY_HOURS, windowDays: env.VERIFY_WINDOW_DAYS, budgetShare: env.VERIFY_BUDGET_SHARE },
     webhooks: {
       maxPendingTickets: env.WEBHOOK_MAX_PENDING_TICKETS,
       refreshCallsPerMinute: env.WEBHOOK_REFRESH_CALLS_PER_MINUTE,

@@ -187,6 +187,30 @@ export class Environment {
   @Max(3650)
   SYNC_HISTORY_RETENTION_DAYS = 90;
 
+  /** Scheduled verification: each ACTIVE connector compares its last VERIFY_WINDOW_DAYS with Gorgias every VERIFY_EVERY_HOURS (0: never scheduled). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0, { message: 'must be an integer from 0 (off) to 720, e.g. 24' })
+  @Max(720, { message: 'must be an integer from 0 (off) to 720, e.g. 24' })
+  VERIFY_EVERY_HOURS = 24;
+
+  /** The rolling window a scheduled verification compares: tickets and messages created in the last N days. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1, { message: 'must be an integer from 1 to 3650, e.g. 7' })
+  @Max(3650, { message: 'must be an integer from 1 to 3650, e.g. 7' })
+  VERIFY_WINDOW_DAYS = 7;
+
+  /**
+   * Share of the account's bucket (of the part GORGIAS_BUDGET_SHARE lets us fill) below which a verification may call:
+   * the rest is always free for the connector's polls and webhook refreshes, which never wait behind a verification.
+   */
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'must be a number between 0.05 and 1, e.g. 0.25' })
+  @Min(0.05, { message: 'must be a number between 0.05 and 1, e.g. 0.25' })
+  @Max(1, { message: 'must be a number between 0.05 and 1, e.g. 0.25' })
+  VERIFY_BUDGET_SHARE = 0.25;
+
   /** Longest a single SQL statement may run before PostgreSQL cancels it (a slow query must not hold a pooled connection). */
   @Transform(toNumber)
   @IsInt()

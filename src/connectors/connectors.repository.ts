@@ -89,7 +89,7 @@ export class ConnectorsRepository {
     return this.dataSource.transaction(async (m) => {
       const result = await this.entities(m).delete({ id, tenantId });
       if (!result.affected) return false;
-      for (const table of ['sync_runs', 'sync_cursors', 'ticket_changes', 'connector_directory']) {
+      for (const table of ['sync_runs', 'sync_cursors', 'ticket_changes', 'sync_verifications', 'connector_directory']) {
         await m.query(`DELETE FROM ${table} WHERE tenant_id = $1 AND connector_id = $2`, [tenantId, id]);
       }
       return true;

@@ -48,6 +48,11 @@ export class GorgiasClient {
     this.subdomainInHost = /:\/\/[^/]*\{subdomain\}/.test(options.baseUrlTemplate);
   }
 
+  /** Share of the account's bucket in use now, as its pacer predicts it (0 to 1): a verification calls only below its share. */
+  budgetInUse(): number {
+    return this.pacer.budgetInUse();
+  }
+
   getAccount(): Promise<GorgiasAccount> {
     return this.get<GorgiasAccount>('/account', {}, 'account');
   }

@@ -75,8 +75,9 @@ describe('the tenant-keyed schema on Citus', () => {
   });
 
   it('keeps the run queue, the cursors, the feed position log and the connector directory on the coordinator, as plain tables', async () => {
-    // connector_directory: migration 1764000000140 (the webhook intake's tenant lookup by connector id).
-    const local = [...COORDINATOR_LOCAL_TABLES, 'connector_directory'];
+    // connector_directory: migration 1764000000140 (the webhook intake's tenant lookup by connector id);
+    // sync_verifications: migration 1764000000120 (a leased queue, claimed with SKIP LOCKED like sync_runs).
+    const local = [...COORDINATOR_LOCAL_TABLES, 'connector_directory', 'sync_verifications'];
     const { rows } = await client.query(`SELECT relname::text AS t FROM pg_class WHERE relname = ANY($1) AND relkind = 'r' ORDER BY 1`, [
       local,
     ]);

@@ -28,6 +28,8 @@ export async function startAppProcess(env: Record<string, string>, opts: { prelo
       AUTH_JWT_SECRET: TEST_JWT_SECRET,
       SECRETS_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
       LOG_LEVEL: 'info',
+      // No scheduled verification unless asked: its calls would add to the counts specs and benches measure.
+      VERIFY_EVERY_HOURS: '0',
       ...env,
     },
     stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

@@ -36,6 +36,8 @@ export async function startTestApp(
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     SECRETS_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     SYNC_SCHEDULER_ENABLED: 'false',
+    // No scheduled verification unless a spec asks: its calls would add to every spec's call counts.
+    VERIFY_EVERY_HOURS: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     ...opts.env,

@@ -10,12 +10,14 @@ import { quarantineView } from './quarantine-view.js';
 import { realtimePanel } from './realtime-panel.js';
 import { runsView } from './runs-view.js';
 import { ticketsView } from './tickets-view.js';
+import { verificationView } from './verification-view.js';
 
 const TABS = [
   { id: 'runs', label: 'Runs', view: runsView },
   { id: 'logs', label: 'Sync log', view: logsView },
   { id: 'tickets', label: 'Tickets', view: ticketsView },
   { id: 'refused', label: 'Refused records', view: quarantineView },
+  { id: 'verify', label: 'Verification', view: verificationView },
 ];
 
 /** One connector: what needs attention, its facts, actions, live progress, real-time state and the tabs. */

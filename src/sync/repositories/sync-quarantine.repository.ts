@@ -67,4 +67,20 @@ export class SyncQuarantineRepository {
       [scope.tenantId, scope.connectorId],
     );
   }
+
+  /** Of these records, those quarantined, with the reason the database gave (verification reports them apart). */
+  async reasonsFor(
+    m: EntityManager,
+    scope: { tenantId: string; connectorId: string },
+    objectType: QuarantinedObjectType,
+    externalIds: string[],
+  ): Promise<Map<string, string>> {
+    if (!externalIds.length) return new Map();
+    const rows: { externalId: string; reason: string }[] = await m.query(
+      `SELECT external_id AS "externalId", reason FROM sync_quarantine
+        WHERE tenant_id = $1 AND connector_id = $2 AND object_type = $3 AND external_id = ANY($4::text[])`,
+      [scope.tenantId, scope.connectorId, objectType, externalIds],
+    );
+    return new Map(rows.map((r) => [r.externalId, r.reason]));
+  }
 }

@@ -255,6 +255,11 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
       'cxconnect_db_pool_max_connections',
       'cxconnect_ticket_changes_waiting',
       'cxconnect_ticket_changes_oldest_waiting_seconds',
+      'cxconnect_verification_differences',
+      'cxconnect_verification_checked',
+      'cxconnect_verification_repaired',
+      'cxconnect_verification_age_seconds',
+      'cxconnect_verification_differing_streak',
       'process_cpu_seconds_total',
     ]) {
       expect([name, text.includes(`# TYPE ${name} `)]).toEqual([name, true]);
@@ -272,7 +277,7 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     const doc = readFileSync(path.resolve(__dirname, '../../../docs/operations.md'), 'utf8');
     const rules = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.startsWith('groups:'));
     expect(rules).toBeDefined();
-    expect(rules!.match(/- alert: /g)).toHaveLength(4);
+    expect(rules!.match(/- alert: /g)).toHaveLength(5);
     const { families } = await metrics();
     for (const name of new Set(rules!.match(/cxconnect_[a-z_]+/g))) expect([name, families.has(name)]).toEqual([name, true]);
     const problems = await promtoolCheck('rules', rules!);

@@ -84,6 +84,8 @@ export interface CallCount {
 export interface HelpdeskSource {
   /** Calls made so far (a run stores them, and a webhook refresh spends its budget by them). */
   readonly stats: CallCount;
+  /** Share of the account's rate-limit bucket in use now (0 to 1), as its pacer predicts it; a verification calls only below its share. */
+  budgetInUse?(): number;
   /** Newest or oldest first by `order_by`; `ticket_ids` reads those tickets only. */
   listTickets(params: SourceListParams & { ticket_ids?: string[] }): Promise<SourcePage<SourceTicket>>;
   /** Every message of the account; `ticket_id` narrows to one ticket. */
