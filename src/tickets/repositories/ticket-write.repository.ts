@@ -224,7 +224,7 @@ export class TicketWriteRepository {
 
   /**
    * For those of these tickets with a stored (not deleted) message: the first one's text, and the time of
-   * the first public one from an agent (null when none).
+   * the first public one from an agent (null when none; as text, so that its microseconds survive the JSON).
    */
   private async firstMessages(
     m: EntityManager,
@@ -237,7 +237,7 @@ export class TicketWriteRepository {
        CROSS JOIN LATERAL (SELECT coalesce(body_text, stripped_text) AS text FROM messages
                             WHERE tenant_id = $1 AND connector_id = $2 AND ticket_external_id = k.id AND deleted_at IS NULL
                             ORDER BY created_at, external_id LIMIT 1) f
-       CROSS JOIN LATERAL (SELECT min(created_at) AS reply_at FROM messages
+       CROSS JOIN LATERAL (SELECT min(created_at)::text AS reply_at FROM messages
                             WHERE tenant_id = $1 AND connector_id = $2 AND ticket_external_id = k.id AND deleted_at IS NULL
                               AND from_agent AND public) r
         WHERE f.text IS NOT NULL`,
