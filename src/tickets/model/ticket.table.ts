@@ -23,7 +23,7 @@ export const TICKET_COLUMNS = [
   { column: 'language', type: 'text', field: 'language', write: true },
   { column: 'tags', type: 'text[]', field: 'tags', write: true },
   { column: 'messages_count', type: 'int', field: 'messagesCount', write: true },
-  { column: 'spam', type: 'boolean', write: true },
+  { column: 'spam', type: 'boolean', field: 'spam', write: true },
   { column: 'created_at', type: 'timestamptz', field: 'createdAt', write: true },
   { column: 'updated_at', type: 'timestamptz', field: 'updatedAt', always: true, write: true },
   { column: 'opened_at', type: 'timestamptz', write: true },
@@ -42,13 +42,32 @@ export const TICKET_COLUMNS = [
     filter: { arg: 'customerEmail', match: 'exact-ignoring-case' },
   },
   { column: 'customer_name', type: 'text', field: 'customer', write: true },
+  // Coverage (migration 1764000000110): the agent and team the ticket is assigned to, and its snooze.
+  // `assignee` and `team` are answered from the agents and teams rows (batched), these ids key them.
+  {
+    column: 'assignee_external_id',
+    type: 'bigint',
+    field: 'assignee',
+    filter: { arg: 'assigneeExternalId', match: 'exact' },
+  },
+  { column: 'team_external_id', type: 'bigint', field: 'team', filter: { arg: 'teamExternalId', match: 'exact' } },
+  { column: 'snoozed_until', type: 'timestamptz', field: 'snoozedUntil' },
   { column: 'payload', type: 'jsonb', write: true },
   // Not stored: updated_at with microseconds (text), the ticket list's cursor key.
   { column: 'updated_at_key', type: 'text', always: true },
 ] as const satisfies readonly ColumnSpec[];
 
 /** Ticket fields answered from no column of the ticket row (`messages` reads its own table). */
-export const TICKET_FIELDS_WITHOUT_COLUMNS = ['__typename', 'messages'];
+export const TICKET_FIELDS_WITHOUT_COLUMNS = [
+  '__typename',
+  'messages',
+  // Coverage: read from their own tables, batched by (connector, Gorgias ticket id), both always read.
+  'tagList',
+  'satisfaction',
+  'customFields',
+  'firstAgentReplyAt',
+  'history',
+];
 
 /** A ticket as every read returns it (column names as selected; bigint ids as decimal text). */
 export interface TicketRow {
@@ -73,6 +92,10 @@ export interface TicketRow {
   customer_external_id: string | null;
   customer_email: string | null;
   customer_name: string | null;
+  spam: boolean;
+  assignee_external_id: string | null;
+  team_external_id: string | null;
+  snoozed_until: Date | null;
   /** updated_at with microseconds, for cursors. */
   updated_at_key: string;
 }
