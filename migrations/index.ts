@@ -12,6 +12,7 @@ import { SyncRunChanges1764000000090 } from './1764000000090-SyncRunChanges';
 import { WebhookBudget1764000000091 } from './1764000000091-WebhookBudget';
 import { ConnectorLastCheck1764000000095 } from './1764000000095-ConnectorLastCheck';
 import { TenantKeyedSchema1764000000100 } from './1764000000100-TenantKeyedSchema';
+import { CoverageObjects1764000000110 } from './1764000000110-CoverageObjects';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and the built app load the same set. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   WebhookBudget1764000000091,
   ConnectorLastCheck1764000000095,
   TenantKeyedSchema1764000000100,
+  CoverageObjects1764000000110,
 ];

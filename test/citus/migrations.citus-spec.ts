@@ -1,7 +1,10 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
-import { DISTRIBUTED_TABLES } from '../../migrations/1764000000100-TenantKeyedSchema';
+import { DISTRIBUTED_TABLES as TENANT_KEYED_TABLES } from '../../migrations/1764000000100-TenantKeyedSchema';
+import { COVERAGE_TABLES } from '../../migrations/1764000000110-CoverageObjects';
+
+const DISTRIBUTED_TABLES = [...TENANT_KEYED_TABLES, ...COVERAGE_TABLES];
 import { runMigrationsLocked } from '../../src/database/database-migration.service';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 

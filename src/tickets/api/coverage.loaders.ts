@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { GraphqlContext } from '../../auth/graphql-context';
-import type { AgentRow, ExternalKey, TicketEventKey } from '../model/coverage-read.types';
+import type { AgentRow } from '../model/agent.table';
+import type { ExternalKey, TicketEventKey } from '../model/coverage-read.types';
 import { keyOf, TicketCoverageService } from '../queries/ticket-coverage.service';
 import { Agent, CustomFieldValue, SatisfactionSurvey, Tag, Team, TicketEvent } from './models/coverage.models';
 import { loader, requestUser } from './tickets.loaders';
@@ -110,23 +111,6 @@ export function customFieldsLoader(ctx: GraphqlContext, service: TicketCoverageS
           return tickets.map((k) =>
             (found.get(cacheKeyFn(k)) ?? []).map((r) => ({ fieldId: r.field_external_id, label: r.label, value: r.value })),
           );
-        },
-        { cacheKeyFn },
-      ),
-  );
-}
-
-/** When each ticket first had a public message from an agent, or null. */
-export function firstAgentReplyLoader(ctx: GraphqlContext, service: TicketCoverageService) {
-  const user = requestUser(ctx);
-  return loader<ExternalKey, Date | null, string>(
-    ctx,
-    'coverage.firstAgentReplyAt',
-    () =>
-      new DataLoader(
-        async (tickets) => {
-          const found = await service.firstAgentReplies(user, tickets);
-          return tickets.map((k) => found.get(cacheKeyFn(k)) ?? null);
         },
         { cacheKeyFn },
       ),

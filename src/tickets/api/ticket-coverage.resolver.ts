@@ -1,4 +1,4 @@
-import { Args, Context, GraphQLISODateTime, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphqlContext } from '../../auth/graphql-context';
 import { Connection, toConnection } from '../../common/pagination/paginated';
 import { TicketCoverageService } from '../queries/ticket-coverage.service';
@@ -8,21 +8,12 @@ import { listComplexity } from './dto/tickets-cost';
 import { DEFAULT_HISTORY_PAGE, historyCursor, historyPageArgs } from './history-page.args';
 import { Agent, CustomFieldValue, SatisfactionSurvey, Tag, Team, TicketEvent } from './models/coverage.models';
 import { Ticket } from './models/ticket.models';
-import {
-  agentLoader,
-  customFieldsLoader,
-  firstAgentReplyLoader,
-  historyLoader,
-  satisfactionLoader,
-  tagListLoader,
-  teamLoader,
-} from './coverage.loaders';
+import { agentLoader, customFieldsLoader, historyLoader, satisfactionLoader, tagListLoader, teamLoader } from './coverage.loaders';
 
 const ticketKey = (t: Ticket) => ({ connectorId: t.connectorId, externalId: t.externalId });
 
 /**
- * The coverage fields of a ticket (who it is assigned to, its tags, survey, custom fields, first agent
- * reply and history), each batched over the page of tickets: one query per field, whatever the page size.
+ * The coverage fields of a ticket (who it is assigned to, its tags, survey, custom fields and history), each batched over the page of tickets: one query per field, whatever the page size.
  */
 @Resolver(() => Ticket)
 export class TicketCoverageResolver {
@@ -56,11 +47,6 @@ export class TicketCoverageResolver {
   })
   customFields(@Parent() t: Ticket, @Context() ctx: GraphqlContext): Promise<CustomFieldValue[]> {
     return customFieldsLoader(ctx, this.service).load(ticketKey(t));
-  }
-
-  @ResolveField(() => GraphQLISODateTime, { nullable: true, description: 'When an agent first answered in a public message.' })
-  firstAgentReplyAt(@Parent() t: Ticket, @Context() ctx: GraphqlContext): Promise<Date | null> {
-    return firstAgentReplyLoader(ctx, this.service).load(ticketKey(t));
   }
 
   @ResolveField(() => TicketEventConnection, {

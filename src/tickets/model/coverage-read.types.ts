@@ -1,43 +1,24 @@
+import type { TagRow } from './tag.table';
+import type { TicketEventRow } from './ticket-event.table';
+
 /**
- * The rows the read side returns for the coverage objects (agents, teams, tags, satisfaction surveys,
- * custom field values, ticket events), as the repositories select them: bigint ids as decimal text,
- * column names as in the tables of migration 1764000000110.
+ * What the coverage reads (issue 24) return besides the rows of the tables themselves (agent.table.ts,
+ * team.table.ts, tag.table.ts, satisfaction-survey.table.ts, custom-field.table.ts, ticket-event.table.ts),
+ * and how they are asked for.
  */
 
-/** A Gorgias user (agent) of a connector's account. */
-export interface AgentRow {
-  connector_id: string;
-  external_id: string;
-  name: string | null;
-  email: string | null;
-  role: string | null;
-  active: boolean;
+/** (connector, Gorgias id): how agents, teams and tickets' coverage rows are asked for in batches. */
+export interface ExternalKey {
+  connectorId: string;
+  externalId: string;
 }
 
-/** A team (or a tag: same shape) of a connector's account. */
-export interface NamedRow {
-  connector_id: string;
-  external_id: string;
-  name: string;
-}
-
-/** One ticket's tag (from the ticket–tag link and the tags list). */
-export interface TicketTagRow extends NamedRow {
+/** One ticket's tag: the tags row, and the ticket it is linked to. */
+export interface TicketTagNameRow extends TagRow {
   ticket_external_id: string;
 }
 
-/** A ticket's satisfaction survey. */
-export interface SurveyRow {
-  connector_id: string;
-  ticket_external_id: string;
-  external_id: string;
-  score: number | null;
-  body_text: string | null;
-  sent_at: Date | null;
-  scored_at: Date | null;
-}
-
-/** One custom field value of a ticket, with the label of its definition. */
+/** One custom field value of a ticket, with the label of its definition (the field id when none is stored). */
 export interface CustomFieldValueRow {
   connector_id: string;
   ticket_external_id: string;
@@ -46,30 +27,10 @@ export interface CustomFieldValueRow {
   value: string | null;
 }
 
-/** When a ticket first had a public message from an agent. */
-export interface FirstAgentReplyRow {
-  connector_id: string;
-  ticket_external_id: string;
-  at: Date;
-}
-
-/** A ticket's event (assignment, team, status, tags), as the history reads it. */
-export interface TicketEventRow {
-  external_id: string;
-  type: string;
-  at: Date;
-  /** `at` with microseconds, the history's cursor key. */
-  at_key: string;
-  actor_external_id: string | null;
-  assignee_external_id: string | null;
-  team_external_id: string | null;
-  status: string | null;
-  tags_added: string[] | null;
-  tags_removed: string[] | null;
-}
-
 /** A page of one ticket's history, as the batch query returns it (1-based `ord` of the ticket in the batch). */
 export interface TicketEventPageRow extends TicketEventRow {
+  /** `at` with microseconds, the history's cursor key. */
+  at_key: string;
   ord: string;
   total: number;
 }
@@ -78,10 +39,4 @@ export interface TicketEventPageRow extends TicketEventRow {
 export interface TicketEventKey {
   at: string;
   id: string;
-}
-
-/** (connector, Gorgias id): how agents, teams, and tickets' coverage rows are asked for in batches. */
-export interface ExternalKey {
-  connectorId: string;
-  externalId: string;
 }

@@ -24,6 +24,20 @@ export const TICKET_COLUMNS = [
   { column: 'tags', type: 'text[]', field: 'tags', write: true },
   { column: 'messages_count', type: 'int', field: 'messagesCount', write: true },
   { column: 'spam', type: 'boolean', field: 'spam', write: true },
+  // Issue 24: who and which team the ticket is assigned to (provider ids; `assignee` and `team` are answered
+  // from the agents and teams rows, batched, keyed by these), and until when it sleeps.
+  {
+    column: 'assignee_external_id',
+    type: 'bigint',
+    field: 'assignee',
+    write: true,
+    filter: { arg: 'assigneeExternalId', match: 'exact' },
+  },
+  { column: 'team_external_id', type: 'bigint', field: 'team', write: true, filter: { arg: 'teamExternalId', match: 'exact' } },
+  { column: 'snoozed_until', type: 'timestamptz', field: 'snoozedUntil', write: true },
+  // The first public message from an agent (created_at): set by the message write path
+  // (TicketWriteRepository), like the description; not written by the ticket upsert.
+  { column: 'first_agent_reply_at', type: 'timestamptz', field: 'firstAgentReplyAt' },
   { column: 'created_at', type: 'timestamptz', field: 'createdAt', write: true },
   { column: 'updated_at', type: 'timestamptz', field: 'updatedAt', always: true, write: true },
   { column: 'opened_at', type: 'timestamptz', write: true },
@@ -42,16 +56,6 @@ export const TICKET_COLUMNS = [
     filter: { arg: 'customerEmail', match: 'exact-ignoring-case' },
   },
   { column: 'customer_name', type: 'text', field: 'customer', write: true },
-  // Coverage (migration 1764000000110): the agent and team the ticket is assigned to, and its snooze.
-  // `assignee` and `team` are answered from the agents and teams rows (batched), these ids key them.
-  {
-    column: 'assignee_external_id',
-    type: 'bigint',
-    field: 'assignee',
-    filter: { arg: 'assigneeExternalId', match: 'exact' },
-  },
-  { column: 'team_external_id', type: 'bigint', field: 'team', filter: { arg: 'teamExternalId', match: 'exact' } },
-  { column: 'snoozed_until', type: 'timestamptz', field: 'snoozedUntil' },
   { column: 'payload', type: 'jsonb', write: true },
   // Not stored: updated_at with microseconds (text), the ticket list's cursor key.
   { column: 'updated_at_key', type: 'text', always: true },
@@ -65,7 +69,6 @@ export const TICKET_FIELDS_WITHOUT_COLUMNS = [
   'tagList',
   'satisfaction',
   'customFields',
-  'firstAgentReplyAt',
   'history',
 ];
 
@@ -96,6 +99,7 @@ export interface TicketRow {
   assignee_external_id: string | null;
   team_external_id: string | null;
   snoozed_until: Date | null;
+  first_agent_reply_at: Date | null;
   /** updated_at with microseconds, for cursors. */
   updated_at_key: string;
 }
@@ -116,6 +120,9 @@ export interface TicketWriteRow {
   tags: string[];
   messages_count: number;
   spam: boolean;
+  assignee_external_id: number | null;
+  team_external_id: number | null;
+  snoozed_until: string | null;
   created_at: string;
   updated_at: string;
   opened_at: string | null;

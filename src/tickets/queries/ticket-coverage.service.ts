@@ -1,16 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user';
 import { assertUuid } from '../../common/uuid';
-import type {
-  AgentRow,
-  CustomFieldValueRow,
-  ExternalKey,
-  NamedRow,
-  SurveyRow,
-  TicketEventKey,
-  TicketEventRow,
-  TicketTagRow,
-} from '../model/coverage-read.types';
+import type { AgentRow } from '../model/agent.table';
+import type { CustomFieldValueRow, ExternalKey, TicketEventKey, TicketEventPageRow, TicketTagNameRow } from '../model/coverage-read.types';
+import type { SatisfactionSurveyRow } from '../model/satisfaction-survey.table';
+import type { TagRow } from '../model/tag.table';
+import type { TeamRow } from '../model/team.table';
 import { DirectoryRepository } from '../repositories/directory.repository';
 import { TicketCoverageRepository } from '../repositories/ticket-coverage.repository';
 import { TicketHistoryRepository } from '../repositories/ticket-history.repository';
@@ -20,7 +15,7 @@ export const keyOf = (connectorId: string, externalId: string) => `${connectorId
 
 /** One ticket's page of history: the events (oldest first) and the ticket's total. */
 export interface TicketEventPage {
-  rows: TicketEventRow[];
+  rows: TicketEventPageRow[];
   totalCount: number;
 }
 
@@ -53,14 +48,14 @@ export class TicketCoverageService {
     return this.directory.agents(user.tenantId, connectorId);
   }
 
-  teams(user: AuthUser, connectorId: string): Promise<NamedRow[]> {
+  teams(user: AuthUser, connectorId: string): Promise<TeamRow[]> {
     assertUuid(connectorId, 'connectorId');
-    return this.directory.named(user.tenantId, 'teams', connectorId);
+    return this.directory.teams(user.tenantId, connectorId);
   }
 
-  tags(user: AuthUser, connectorId: string): Promise<NamedRow[]> {
+  tags(user: AuthUser, connectorId: string): Promise<TagRow[]> {
     assertUuid(connectorId, 'connectorId');
-    return this.directory.named(user.tenantId, 'tags', connectorId);
+    return this.directory.tags(user.tenantId, connectorId);
   }
 
   /** Agents by (connector, Gorgias user id); keys are `connectorId:externalId`. */
@@ -70,30 +65,25 @@ export class TicketCoverageService {
   }
 
   /** Teams by (connector, Gorgias team id); keys are `connectorId:externalId`. */
-  async teamsByKeys(user: AuthUser, keys: readonly ExternalKey[]): Promise<Map<string, NamedRow>> {
+  async teamsByKeys(user: AuthUser, keys: readonly ExternalKey[]): Promise<Map<string, TeamRow>> {
     const rows = keys.length ? await this.directory.teamsByKeys(user.tenantId, keys) : [];
     return new Map(rows.map((r) => [keyOf(r.connector_id, r.external_id), r]));
   }
 
   /** Each ticket's tags by name; keys are the tickets' `connectorId:externalId`. */
-  async ticketTags(user: AuthUser, tickets: readonly ExternalKey[]): Promise<Map<string, TicketTagRow[]>> {
+  async ticketTags(user: AuthUser, tickets: readonly ExternalKey[]): Promise<Map<string, TicketTagNameRow[]>> {
     const rows = tickets.length ? await this.coverage.tags(user.tenantId, tickets) : [];
     return groupBy(rows, (r) => keyOf(r.connector_id, r.ticket_external_id));
   }
 
-  async surveys(user: AuthUser, tickets: readonly ExternalKey[]): Promise<Map<string, SurveyRow>> {
+  async surveys(user: AuthUser, tickets: readonly ExternalKey[]): Promise<Map<string, SatisfactionSurveyRow>> {
     const rows = tickets.length ? await this.coverage.surveys(user.tenantId, tickets) : [];
-    return new Map(rows.map((r) => [keyOf(r.connector_id, r.ticket_external_id), r]));
+    return new Map(rows.map((r) => [keyOf(r.connector_id, r.ticket_external_id ?? ''), r]));
   }
 
   async customFields(user: AuthUser, tickets: readonly ExternalKey[]): Promise<Map<string, CustomFieldValueRow[]>> {
     const rows = tickets.length ? await this.coverage.customFields(user.tenantId, tickets) : [];
     return groupBy(rows, (r) => keyOf(r.connector_id, r.ticket_external_id));
-  }
-
-  async firstAgentReplies(user: AuthUser, tickets: readonly ExternalKey[]): Promise<Map<string, Date>> {
-    const rows = tickets.length ? await this.coverage.firstAgentReplies(user.tenantId, tickets) : [];
-    return new Map(rows.map((r) => [keyOf(r.connector_id, r.ticket_external_id), r.at]));
   }
 
   /** A page of each ticket's history (oldest first), in one query; in the order of `tickets`. */

@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PreparedReads } from '../../database/prepared-reads';
-import type { AgentRow, ExternalKey, NamedRow } from '../model/coverage-read.types';
+import { AGENT_READ_COLUMNS, AgentRow } from '../model/agent.table';
+import type { ExternalKey } from '../model/coverage-read.types';
+import { TAG_READ_COLUMNS, TagRow } from '../model/tag.table';
+import { TEAM_READ_COLUMNS, TeamRow } from '../model/team.table';
+import { selectList } from './column-sql';
 
-const AGENT_COLUMNS = 'a.connector_id, a.external_id::text AS external_id, a.name, a.email, a.role, a.active';
+const AGENT_COLUMNS = selectList('a', AGENT_READ_COLUMNS);
+const TEAM_COLUMNS = selectList('x', TEAM_READ_COLUMNS);
+const TAG_COLUMNS = selectList('x', TAG_READ_COLUMNS);
 /** The keys of a batch as two arrays for `unnest($2::uuid[], $3::bigint[])`. */
 const keyParams = (keys: readonly ExternalKey[]) => [keys.map((k) => k.connectorId), keys.map((k) => k.externalId)];
 
@@ -33,20 +39,30 @@ export class DirectoryRepository {
     );
   }
 
-  /** The connector's teams or tags, by name. */
-  named(tenantId: string, table: 'teams' | 'tags', connectorId: string): Promise<NamedRow[]> {
+  /** The connector's teams, by name. */
+  teams(tenantId: string, connectorId: string): Promise<TeamRow[]> {
     return this.reads.rows(
-      `SELECT x.connector_id, x.external_id::text AS external_id, x.name FROM ${table} x
+      `SELECT ${TEAM_COLUMNS} FROM teams x
        WHERE x.tenant_id = $1 AND x.connector_id = $2 AND x.deleted_at IS NULL
        ORDER BY x.name, x.external_id`,
       [tenantId, connectorId],
     );
   }
 
-  /** Teams by (connector, Gorgias team id), in one query, deleted or not. */
-  teamsByKeys(tenantId: string, keys: readonly ExternalKey[]): Promise<NamedRow[]> {
+  /** The connector's tags, by name; a tag merged into another is gone (its tickets carry the other). */
+  tags(tenantId: string, connectorId: string): Promise<TagRow[]> {
     return this.reads.rows(
-      `SELECT x.connector_id, x.external_id::text AS external_id, x.name FROM teams x
+      `SELECT ${TAG_COLUMNS} FROM tags x
+       WHERE x.tenant_id = $1 AND x.connector_id = $2 AND x.deleted_at IS NULL AND x.merged_into_external_id IS NULL
+       ORDER BY x.name, x.external_id`,
+      [tenantId, connectorId],
+    );
+  }
+
+  /** Teams by (connector, Gorgias team id), in one query, deleted or not. */
+  teamsByKeys(tenantId: string, keys: readonly ExternalKey[]): Promise<TeamRow[]> {
+    return this.reads.rows(
+      `SELECT ${TEAM_COLUMNS} FROM teams x
        WHERE x.tenant_id = $1 AND (x.connector_id, x.external_id) IN (SELECT * FROM unnest($2::uuid[], $3::bigint[]))`,
       [tenantId, ...keyParams(keys)],
     );

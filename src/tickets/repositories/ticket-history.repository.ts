@@ -3,10 +3,10 @@ import { PreparedReads } from '../../database/prepared-reads';
 import { sqlLimit } from '../../database/sql-literal';
 import { isoMicrosSql } from '../../database/sql-timestamps';
 import type { ExternalKey, TicketEventKey, TicketEventPageRow } from '../model/coverage-read.types';
+import { TICKET_EVENT_READ_COLUMNS } from '../model/ticket-event.table';
+import { selectList } from './column-sql';
 
-const EVENT_COLUMNS = `e.external_id::text AS external_id, e.type, e.at, ${isoMicrosSql('e.at')} AS at_key,
-  e.actor_external_id::text AS actor_external_id, e.assignee_external_id::text AS assignee_external_id,
-  e.team_external_id::text AS team_external_id, e.status, e.tags_added, e.tags_removed`;
+const EVENT_COLUMNS = `${selectList('e', TICKET_EVENT_READ_COLUMNS)}, ${isoMicrosSql('e.at')} AS at_key`;
 
 /** Reads of `ticket_events`: each ticket's history, oldest first. Always scoped by the tenant ($1). */
 @Injectable()

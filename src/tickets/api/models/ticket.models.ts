@@ -72,9 +72,11 @@ export class Ticket {
   @Field({ description: 'Whether Gorgias marked the ticket as spam.' }) spam: boolean;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Snoozed in Gorgias until this instant; null when not snoozed.' })
   snoozedUntil: Instant | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When an agent first answered in a public message; null until then.' })
+  firstAgentReplyAt: Instant | null;
 
   // `customer` and `messages` are resolved in TicketsResolver, the coverage fields (assignee, team, tagList,
-  // satisfaction, customFields, firstAgentReplyAt, history) in TicketCoverageResolver (batched). Internal, not exposed:
+  // satisfaction, customFields, history) in TicketCoverageResolver (batched). Internal, not exposed:
   assigneeExternalId: string | null;
   teamExternalId: string | null;
   customerExternalId: string | null;
