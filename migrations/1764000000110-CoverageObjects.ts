@@ -27,12 +27,17 @@ export const COVERAGE_TABLES = [
   'ticket_events',
 ];
 
-const CONNECTOR_FK = `FOREIGN KEY (tenant_id, connector_id) REFERENCES connectors (tenant_id, id) ON DELETE CASCADE`;
+/** What sync_quarantine may hold after this migration (before: ticket, message). */
+const QUARANTINED_TYPES = ['ticket', 'message', 'agent', 'team', 'tag', 'satisfaction_survey', 'custom_field'];
 
 export class CoverageObjects1764000000110 implements MigrationInterface {
   name = 'CoverageObjects1764000000110';
 
   async up(q: QueryRunner): Promise<void> {
+    const [{ citus }] = await q.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`);
+    // As migration 100: one connection per worker for the whole transaction (Citus refuses DDL on a
+    // distributed table after parallel multi-shard work in the same transaction: the tickets UPDATEs below).
+    if (citus) await q.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
     await q.query(`
       CREATE TABLE agents (
         tenant_id text NOT NULL,
@@ -44,8 +49,7 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
         active boolean NOT NULL DEFAULT true,
         deleted_at timestamptz,
         synced_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (tenant_id, connector_id, external_id),
-        ${CONNECTOR_FK})`);
+        PRIMARY KEY (tenant_id, connector_id, external_id))`);
     await q.query(`
       CREATE TABLE teams (
         tenant_id text NOT NULL,
@@ -54,8 +58,7 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
         name text NOT NULL,
         deleted_at timestamptz,
         synced_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (tenant_id, connector_id, external_id),
-        ${CONNECTOR_FK})`);
+        PRIMARY KEY (tenant_id, connector_id, external_id))`);
     await q.query(`
       CREATE TABLE tags (
         tenant_id text NOT NULL,
@@ -65,16 +68,14 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
         merged_into_external_id bigint,
         deleted_at timestamptz,
         synced_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (tenant_id, connector_id, external_id),
-        ${CONNECTOR_FK})`);
+        PRIMARY KEY (tenant_id, connector_id, external_id))`);
     await q.query(`
       CREATE TABLE ticket_tags (
         tenant_id text NOT NULL,
         connector_id uuid NOT NULL,
         ticket_external_id bigint NOT NULL,
         tag_external_id bigint NOT NULL,
-        PRIMARY KEY (tenant_id, connector_id, ticket_external_id, tag_external_id),
-        ${CONNECTOR_FK})`);
+        PRIMARY KEY (tenant_id, connector_id, ticket_external_id, tag_external_id))`);
     // The `tag` filter and "tickets of a tag" (a merge retags them) start from the tag.
     await q.query(`CREATE INDEX ticket_tags_tag_idx ON ticket_tags (tenant_id, connector_id, tag_external_id)`);
     await q.query(`
@@ -89,8 +90,7 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
         scored_at timestamptz,
         source_created_at timestamptz,
         synced_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (tenant_id, connector_id, external_id),
-        ${CONNECTOR_FK})`);
+        PRIMARY KEY (tenant_id, connector_id, external_id))`);
     await q.query(`CREATE INDEX satisfaction_surveys_ticket_idx ON satisfaction_surveys (tenant_id, connector_id, ticket_external_id)`);
     // The sync re-reads unscored surveys younger than 30 days, oldest re-read first.
     await q.query(
@@ -107,8 +107,7 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
         object_type text,
         deactivated_at timestamptz,
         synced_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (tenant_id, connector_id, external_id),
-        ${CONNECTOR_FK})`);
+        PRIMARY KEY (tenant_id, connector_id, external_id))`);
     await q.query(`
       CREATE TABLE ticket_custom_field_values (
         tenant_id text NOT NULL,
@@ -116,8 +115,7 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
         ticket_external_id bigint NOT NULL,
         field_external_id bigint NOT NULL,
         value text,
-        PRIMARY KEY (tenant_id, connector_id, ticket_external_id, field_external_id),
-        ${CONNECTOR_FK})`);
+        PRIMARY KEY (tenant_id, connector_id, ticket_external_id, field_external_id))`);
     await q.query(`
       CREATE TABLE ticket_events (
         tenant_id text NOT NULL,
@@ -132,8 +130,7 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
         status text,
         tags_added text[] NOT NULL DEFAULT '{}',
         tags_removed text[] NOT NULL DEFAULT '{}',
-        PRIMARY KEY (tenant_id, connector_id, external_id),
-        ${CONNECTOR_FK})`);
+        PRIMARY KEY (tenant_id, connector_id, external_id))`);
     await q.query(`CREATE INDEX ticket_events_ticket_idx ON ticket_events (tenant_id, connector_id, ticket_external_id, at, external_id)`);
 
     await q.query(`ALTER TABLE tickets
@@ -161,17 +158,24 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
                WHERE from_agent AND public AND deleted_at IS NULL GROUP BY tenant_id, connector_id, ticket_external_id) f
        WHERE t.tenant_id = f.tenant_id AND t.connector_id = f.connector_id AND t.external_id = f.ticket_external_id`);
 
-    const [{ citus }] = await q.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus`);
-    if (!citus) return;
-    // As migration 100: one connection per worker for the whole transaction (shard DDL after the tickets
-    // UPDATE above, and foreign keys between shards).
-    await q.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+    // A refused agent, team, tag, survey or custom field is quarantined like a refused ticket or message.
+    await q.query(`ALTER TABLE sync_quarantine DROP CONSTRAINT sync_quarantine_object_type_check,
+      ADD CONSTRAINT sync_quarantine_object_type_check CHECK (object_type IN (${QUARANTINED_TYPES.map((t) => `'${t}'`).join(', ')}))`);
+
+    // Distributed first on Citus (a local table cannot reference the distributed connectors), then the
+    // tenant-keyed foreign key: deleting a connector deletes its rows of every table.
     for (const table of COVERAGE_TABLES) {
-      await q.query(`SELECT create_distributed_table($1, 'tenant_id', colocate_with => 'connectors')`, [table]);
+      if (citus) await q.query(`SELECT create_distributed_table($1, 'tenant_id', colocate_with => 'connectors')`, [table]);
+      await q.query(
+        `ALTER TABLE ${table} ADD FOREIGN KEY (tenant_id, connector_id) REFERENCES connectors (tenant_id, id) ON DELETE CASCADE`,
+      );
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DELETE FROM sync_quarantine WHERE object_type NOT IN ('ticket', 'message')`);
+    await q.query(`ALTER TABLE sync_quarantine DROP CONSTRAINT sync_quarantine_object_type_check,
+      ADD CONSTRAINT sync_quarantine_object_type_check CHECK (object_type IN ('ticket', 'message'))`);
     await q.query(`DROP INDEX IF EXISTS tickets_tenant_assignee_idx`);
     await q.query(`DROP INDEX IF EXISTS tickets_tenant_team_idx`);
     await q.query(`ALTER TABLE tickets

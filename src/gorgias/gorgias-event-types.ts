@@ -14,7 +14,36 @@ export const TICKET_REFRESH_EVENT_TYPES = [
   'ticket-message-updated',
   'ticket-message-failed',
 ];
-/** Every event type an incremental run reads. */
-export const SYNC_EVENT_TYPES = [...TICKET_DELETION_EVENT_TYPES, ...TICKET_REFRESH_EVENT_TYPES];
+/**
+ * Issue 24: the changes a ticket's history is made of, stored as `ticket_events` rows. They move the
+ * ticket's `updated_datetime` (assumed; docs/gorgias-api.md), so the tickets walk already has the ticket's
+ * state after them: no re-read. Names after `ticket-snoozed` are assumed (issue 24).
+ */
+export const TICKET_HISTORY_EVENT_TYPES = [
+  'ticket-assigned',
+  'ticket-unassigned',
+  'ticket-team-assigned',
+  'ticket-team-unassigned',
+  'ticket-closed',
+  'ticket-reopened',
+  'ticket-snoozed',
+  'ticket-marked-spam',
+  'ticket-unmarked-spam',
+  'ticket-tags-added',
+  'ticket-tags-removed',
+];
+/** Issue 24: changes to users (agents), teams and tags; each names the object to re-read (or gone). Assumed names. */
+export const AGENT_EVENT_TYPES = ['user-created', 'user-updated', 'user-deleted'];
+export const TEAM_EVENT_TYPES = ['team-created', 'team-updated', 'team-deleted'];
+export const TAG_EVENT_TYPES = ['tag-created', 'tag-deleted', 'tag-merged'];
+/** Every event type an incremental run reads (one call for all of them when the account takes the `types` filter). */
+export const SYNC_EVENT_TYPES = [
+  ...TICKET_DELETION_EVENT_TYPES,
+  ...TICKET_REFRESH_EVENT_TYPES,
+  ...TICKET_HISTORY_EVENT_TYPES,
+  ...AGENT_EVENT_TYPES,
+  ...TEAM_EVENT_TYPES,
+  ...TAG_EVENT_TYPES,
+];
 /** Event object types the events above are about (for accounts that refuse the type filter). */
-export const SYNC_EVENT_OBJECT_TYPES = ['Ticket', 'TicketMessage'];
+export const SYNC_EVENT_OBJECT_TYPES = ['Ticket', 'TicketMessage', 'User', 'Team', 'Tag'];

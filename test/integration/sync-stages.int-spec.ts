@@ -179,8 +179,9 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     s.checkpoint = { stage: 'events', initial: false };
     let calls = gorgias.stats.requests;
     await stage.run(s, 'reconcile', watermarks);
-    // the refused call, one per object type, then tickets 20, 21, 23 and 22 (merged away: 404)
-    expect(gorgias.stats.requests - calls).toBe(1 + 2 + 4);
+    // the refused call, one per object type (Ticket, TicketMessage, and since issue 24 User, Team, Tag),
+    // then tickets 20, 21, 23 and 22 (merged away: 404)
+    expect(gorgias.stats.requests - calls).toBe(1 + 5 + 4);
     expect(s.checkpoint.stage).toBe('reconcile');
     expect(s.tally.ticketsDeleted).toBe(2);
     expect(new Set(pages.flatMap((p) => p.ticketExternalIds))).toEqual(new Set(['20', '21', '22', '23', '24']));
@@ -215,7 +216,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     again.checkpoint = { stage: 'events', initial: false };
     calls = gorgias.stats.requests;
     await stage.run(again, 'reconcile', watermarks);
-    expect(gorgias.stats.requests - calls).toBe(1 + 2);
+    expect(gorgias.stats.requests - calls).toBe(1 + 5);
     expect(pages.flatMap((p) => p.ticketExternalIds)).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 /** Which Gorgias object a quarantined record is. */
-export type QuarantinedObjectType = 'ticket' | 'message';
+/** What a refused record was (issue 24 added the coverage objects; migration 110 widens the CHECK). */
+export type QuarantinedObjectType = 'ticket' | 'message' | 'agent' | 'team' | 'tag' | 'satisfaction_survey' | 'custom_field';
 
 export interface QuarantineEntry {
   tenantId: string;

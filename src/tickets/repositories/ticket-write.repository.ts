@@ -217,17 +217,23 @@ export class TicketWriteRepository {
     return extra ? [...out, found.map((r) => r.extra)] : out;
   }
 
-  /** A ticket's description is its first (not deleted) message: refresh it for these tickets. */
+  /**
+   * A ticket's description is its first (not deleted) message, and its first_agent_reply_at the time of
+   * its first public (not deleted) message from an agent (issue 24): refresh both for these tickets.
+   */
   private async refreshDescriptions(m: EntityManager, scope: WriteScope, ticketExternalIds: string[]): Promise<void> {
     await m.query(
-      `UPDATE tickets t SET description = coalesce(first.text, t.excerpt)
+      `UPDATE tickets t SET description = coalesce(first.text, t.excerpt), first_agent_reply_at = first.reply_at
          FROM (SELECT k.id AS ticket_external_id,
                       (SELECT coalesce(body_text, stripped_text) FROM messages
                         WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
-                        ORDER BY created_at, external_id LIMIT 1) AS text
+                        ORDER BY created_at, external_id LIMIT 1) AS text,
+                      (SELECT min(created_at) FROM messages
+                        WHERE tenant_id = $3 AND connector_id = $1 AND ticket_external_id = k.id AND deleted_at IS NULL
+                          AND from_agent AND public) AS reply_at
                  FROM unnest($2::bigint[]) AS k(id)) first
         WHERE t.connector_id = $1 AND t.tenant_id = $3 AND t.external_id = first.ticket_external_id
-          AND t.description IS DISTINCT FROM coalesce(first.text, t.excerpt)`,
+          AND (t.description, t.first_agent_reply_at) IS DISTINCT FROM (coalesce(first.text, t.excerpt), first.reply_at)`,
       [scope.connectorId, ticketExternalIds, scope.tenantId],
     );
   }

@@ -1,5 +1,15 @@
 import { GorgiasApiError } from '../../../src/gorgias/gorgias-api.error';
-import { GorgiasEvent, GorgiasMessage, GorgiasPage, GorgiasTicket } from '../../../src/gorgias/gorgias.types';
+import {
+  GorgiasCustomField,
+  GorgiasEvent,
+  GorgiasMessage,
+  GorgiasPage,
+  GorgiasSatisfactionSurvey,
+  GorgiasTagDefinition,
+  GorgiasTeam,
+  GorgiasTicket,
+  GorgiasUser,
+} from '../../../src/gorgias/gorgias.types';
 import type { HelpdeskSource } from '../../../src/sync/engine/source/helpdesk-source';
 
 type Order = string | undefined;
@@ -68,6 +78,55 @@ export class FakeGorgiasClient implements HelpdeskSource {
       .filter((m) => m.ticket_id === id)
       .sort((a, b) => a.created_datetime.localeCompare(b.created_datetime) || a.id - b.id);
     return { ...t, messages };
+  }
+
+  /** Issue 24's small lists (empty unless a spec fills them) and lookups by id. */
+  readonly users = new Map<number, GorgiasUser>();
+  readonly teams = new Map<number, GorgiasTeam>();
+  readonly tags = new Map<number, GorgiasTagDefinition>();
+  readonly surveys = new Map<number, GorgiasSatisfactionSurvey>();
+  readonly customFields = new Map<number, GorgiasCustomField>();
+
+  async listUsers(p: { limit?: number; cursor?: string; order_by?: Order } = {}): Promise<GorgiasPage<GorgiasUser>> {
+    return this.page([...this.users.values()], p);
+  }
+  async getUser(id: number): Promise<GorgiasUser> {
+    return this.one(this.users, id, 'users');
+  }
+  async listTeams(p: { limit?: number; cursor?: string; order_by?: Order } = {}): Promise<GorgiasPage<GorgiasTeam>> {
+    return this.page([...this.teams.values()], p);
+  }
+  async getTeam(id: number): Promise<GorgiasTeam> {
+    return this.one(this.teams, id, 'teams');
+  }
+  async listTags(p: { limit?: number; cursor?: string; order_by?: Order } = {}): Promise<GorgiasPage<GorgiasTagDefinition>> {
+    return this.page([...this.tags.values()], p);
+  }
+  async getTag(id: number): Promise<GorgiasTagDefinition> {
+    return this.one(this.tags, id, 'tags');
+  }
+  async listSatisfactionSurveys(
+    p: { limit?: number; cursor?: string; order_by?: Order } = {},
+  ): Promise<GorgiasPage<GorgiasSatisfactionSurvey>> {
+    return this.page([...this.surveys.values()], p);
+  }
+  async getSatisfactionSurvey(id: number): Promise<GorgiasSatisfactionSurvey> {
+    return this.one(this.surveys, id, 'satisfaction_surveys');
+  }
+  async listCustomFields(
+    p: { limit?: number; cursor?: string; order_by?: Order; archived?: boolean } = {},
+  ): Promise<GorgiasPage<GorgiasCustomField>> {
+    return this.page(
+      [...this.customFields.values()].filter((f) => !!f.deactivated_datetime === !!p.archived),
+      p,
+    );
+  }
+
+  private async one<T>(items: Map<number, T>, id: number, resource: string): Promise<T> {
+    this.stats.requests++;
+    const found = items.get(id);
+    if (!found) throw new GorgiasApiError('NOT_FOUND', `${resource} ${id} not found`, { status: 404, resource: resource as never });
+    return found;
   }
 
   async *paginate<T>(fetchPage: (cursor?: string) => Promise<GorgiasPage<T>>): AsyncGenerator<GorgiasPage<T>> {

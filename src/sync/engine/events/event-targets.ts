@@ -1,4 +1,7 @@
-import { SourceEvent, sourceTimeMs, SYNC_EVENT_TYPES, TICKET_DELETION_EVENT_TYPES } from '../source/helpdesk-source';
+import { SourceEvent, sourceTimeMs, TICKET_DELETION_EVENT_TYPES, TICKET_REFRESH_EVENT_TYPES } from '../source/helpdesk-source';
+
+/** The events this file sorts (history, users, teams and tags: coverage-event-targets.ts). */
+const TICKET_EVENT_TYPES = [...TICKET_DELETION_EVENT_TYPES, ...TICKET_REFRESH_EVENT_TYPES];
 
 /** What a batch of Gorgias events asks the connector to do. */
 export interface EventTargets {
@@ -30,7 +33,7 @@ export function eventTargets(events: SourceEvent[], sinceMs: number, alreadyHand
   const messages = new Set<string>();
   const handled: EventTargets['handled'] = [];
   for (const e of events) {
-    if (!e || typeof e !== 'object' || !SYNC_EVENT_TYPES.includes(e.type)) continue;
+    if (!e || typeof e !== 'object' || !TICKET_EVENT_TYPES.includes(e.type)) continue;
     const at = e.created_datetime;
     if (!(sourceTimeMs(at) >= sinceMs)) continue;
     const eventId = idOf(e.id);

@@ -1,3 +1,4 @@
+import type { TicketTagChange } from '../../../tickets/repositories/ticket-link-write.repository';
 import type { WriteResult } from '../../../tickets/repositories/ticket-write.repository';
 import { PageChanges } from '../run-observer';
 
@@ -7,6 +8,8 @@ export class PageChangeSet {
   private tickets = 0;
   private messages = 0;
   private deleted = 0;
+  /** Tags added to and removed from tickets by this page (ids), for the history of tag events without data. */
+  readonly tagChanges: TicketTagChange[] = [];
 
   addTickets(result: WriteResult): number {
     this.tickets += result.written;
@@ -26,6 +29,10 @@ export class PageChangeSet {
   /** Other writes (e.g. messages marked deleted): their changed tickets only. */
   addOther(result: WriteResult): number {
     return this.add(result);
+  }
+
+  addTagChanges(changes: TicketTagChange[]): void {
+    this.tagChanges.push(...changes);
   }
 
   toPageChanges(): PageChanges {

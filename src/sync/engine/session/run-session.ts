@@ -39,6 +39,12 @@ export class RunSession {
   checkpoint: SyncCheckpoint;
   phase: string;
   status = SyncRunStatus.RUNNING;
+  /**
+   * Tags (ids) the tickets stored by this run gained and lost, by ticket (committed pages only): what a
+   * tag event without data added or removed (the events stage). Lost with the process: a run resumed after
+   * a crash stores those tag events without their tags.
+   */
+  readonly tagChanges = new Map<string, { added: Set<string>; removed: Set<string> }>();
   /** The run was taken over (or handed back at shutdown): this instance no longer speaks for it. */
   leaseLost = false;
 
@@ -73,14 +79,22 @@ export class RunSession {
    * page, also one that only moves the checkpoint: then its changes are empty).
    */
   async page(write: (tx: EntityManager, changes: PageChangeSet) => Promise<void>): Promise<void> {
+    let committed: PageChangeSet | undefined;
     await inSyncWriteSpan(this.spanScope(), () =>
       this.services.dataSource.transaction(async (tx) => {
         const changes = new PageChangeSet();
         await write(tx, changes);
         await this.saveCheckpoint(tx);
         await this.services.observers.pageCommitted(tx, this.ctx, changes.toPageChanges());
+        committed = changes;
       }),
     );
+    for (const c of committed?.tagChanges ?? []) {
+      const seen = this.tagChanges.get(c.ticketExternalId) ?? { added: new Set<string>(), removed: new Set<string>() };
+      c.added.forEach((id) => (seen.removed.delete(id), seen.added.add(id)));
+      c.removed.forEach((id) => (seen.added.delete(id), seen.removed.add(id)));
+      this.tagChanges.set(c.ticketExternalId, seen);
+    }
   }
 
   /** A page of items, stored one by one (refused ones quarantined) when the database refuses the page: item-page.ts. */

@@ -17,11 +17,16 @@
 import type { GorgiasEventListParams } from '../../../gorgias/gorgias-client';
 import type {
   GorgiasCredentials,
+  GorgiasCustomField,
   GorgiasEvent,
   GorgiasListParams,
   GorgiasMessage,
   GorgiasPage,
+  GorgiasSatisfactionSurvey,
+  GorgiasTagDefinition,
+  GorgiasTeam,
   GorgiasTicket,
+  GorgiasUser,
 } from '../../../gorgias/gorgias.types';
 
 export { GorgiasApiError as HelpdeskApiError } from '../../../gorgias/gorgias-api.error';
@@ -29,11 +34,31 @@ export type { GorgiasErrorCode as HelpdeskErrorCode } from '../../../gorgias/gor
 /** A helpdesk datetime in milliseconds (NaN when it is not one): the lists sort and stop on these. */
 export { datetimeMs as sourceTimeMs } from '../../../gorgias/gorgias-datetime';
 /** Which helpdesk events a run reads, and which of them delete a ticket. */
-export { SYNC_EVENT_OBJECT_TYPES, SYNC_EVENT_TYPES, TICKET_DELETION_EVENT_TYPES } from '../../../gorgias/gorgias-event-types';
+export {
+  AGENT_EVENT_TYPES,
+  SYNC_EVENT_OBJECT_TYPES,
+  SYNC_EVENT_TYPES,
+  TAG_EVENT_TYPES,
+  TEAM_EVENT_TYPES,
+  TICKET_DELETION_EVENT_TYPES,
+  TICKET_HISTORY_EVENT_TYPES,
+  TICKET_REFRESH_EVENT_TYPES,
+} from '../../../gorgias/gorgias-event-types';
 /** The provider's records as write rows (tickets/model): used by ticket-store.ts only. */
 export { toCustomerRows } from '../../../gorgias/mappers/customer.mapper';
 export { toMessageRows } from '../../../gorgias/mappers/message.mapper';
 export { toTicketRows } from '../../../gorgias/mappers/ticket.mapper';
+/** Issue 24: users, teams, tags, surveys and custom fields as write rows, and a ticket's tag and field links. */
+export {
+  toAgentRows,
+  toCustomFieldDefinitionRows,
+  toSatisfactionSurveyRows,
+  toTagRows,
+  toTeamRows,
+  toTicketCustomFieldValueRows,
+  toTicketTagDefinitionRows,
+  toTicketTagRows,
+} from '../../../gorgias/mappers/coverage.mapper';
 
 export type SourceTicket = GorgiasTicket;
 export type SourceMessage = GorgiasMessage;
@@ -41,6 +66,11 @@ export type SourceEvent = GorgiasEvent;
 export type SourcePage<T> = GorgiasPage<T>;
 export type SourceListParams = GorgiasListParams;
 export type SourceEventListParams = GorgiasEventListParams;
+export type SourceAgent = GorgiasUser;
+export type SourceTeam = GorgiasTeam;
+export type SourceTag = GorgiasTagDefinition;
+export type SourceSatisfactionSurvey = GorgiasSatisfactionSurvey;
+export type SourceCustomField = GorgiasCustomField;
 /** What a connector authenticates with (stored encrypted by connectors/). */
 export type HelpdeskCredentials = GorgiasCredentials;
 
@@ -61,6 +91,22 @@ export interface HelpdeskSource {
   listEvents(params: SourceEventListParams): Promise<SourcePage<SourceEvent>>;
   /** One ticket with its messages embedded; HelpdeskApiError NOT_FOUND when the account no longer has it. */
   getTicket(id: number): Promise<SourceTicket>;
+  /**
+   * Issue 24: the small lists (users, teams, tags, surveys, custom fields; creation order only) and one
+   * object by id (HelpdeskApiError NOT_FOUND when the account no longer has it, or does not show it yet).
+   */
+  listUsers(params: SourceListParams): Promise<SourcePage<SourceAgent>>;
+  getUser(id: number): Promise<SourceAgent>;
+  listTeams(params: SourceListParams): Promise<SourcePage<SourceTeam>>;
+  getTeam(id: number): Promise<SourceTeam>;
+  listTags(params: SourceListParams): Promise<SourcePage<SourceTag>>;
+  getTag(id: number): Promise<SourceTag>;
+  listSatisfactionSurveys(params: SourceListParams): Promise<SourcePage<SourceSatisfactionSurvey>>;
+  getSatisfactionSurvey(id: number): Promise<SourceSatisfactionSurvey>;
+  /** Definitions of one object type; `archived` lists the archived ones (the default list leaves them out). */
+  listCustomFields(
+    params: SourceListParams & { objectType?: 'Ticket' | 'Customer'; archived?: boolean },
+  ): Promise<SourcePage<SourceCustomField>>;
   /** Every page of a cursor list, one call per page. */
   paginate<T>(fetchPage: (cursor?: string) => Promise<SourcePage<T>>): AsyncGenerator<SourcePage<T>>;
 }

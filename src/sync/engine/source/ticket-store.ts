@@ -1,16 +1,35 @@
 import { EntityManager } from 'typeorm';
+import { CoverageWriteRepository } from '../../../tickets/repositories/coverage-write.repository';
+import { TicketLinkWriteRepository } from '../../../tickets/repositories/ticket-link-write.repository';
 import { TicketWriteRepository, WriteScope } from '../../../tickets/repositories/ticket-write.repository';
 import { PageChangeSet } from '../session/page-changes';
-import { SourceMessage, SourceTicket, toCustomerRows, toMessageRows, toTicketRows } from './helpdesk-source';
+import {
+  SourceMessage,
+  SourceTicket,
+  toCustomerRows,
+  toMessageRows,
+  toTicketCustomFieldValueRows,
+  toTicketRows,
+  toTicketTagDefinitionRows,
+  toTicketTagRows,
+} from './helpdesk-source';
 
 /**
  * Stores what the source read: maps the records to write rows, upserts them, and records in the
  * page's change set what changed (for the feed and the run's counts). Every stage stores tickets and
  * messages through here, so the three steps cannot drift apart or one be forgotten (it stood in seven
- * places). A plain class over the write repository: each stage makes its own from the one it is given.
+ * places). A plain class over the write repositories: each stage makes its own from the one it is given.
+ *
+ * Issue 24: a ticket's tags by id (`ticket_tags`, and tags not stored yet into `tags`) and its custom
+ * field values (rows) are replaced with the ticket, in the same transaction; a change to them is a
+ * change for the feed, and the tag changes are kept on the change set for the ticket's history.
  */
 export class TicketStore {
-  constructor(private readonly write: TicketWriteRepository) {}
+  constructor(
+    private readonly write: TicketWriteRepository,
+    private readonly links = new TicketLinkWriteRepository(),
+    private readonly coverage = new CoverageWriteRepository(),
+  ) {}
 
   /**
    * Tickets and their customers; returns the ticket rows new or changed. `seenSince` stamps every
@@ -23,8 +42,14 @@ export class TicketStore {
     changes: PageChangeSet,
     seenSince?: Date | null,
   ): Promise<number> {
-    const page = { tickets: toTicketRows(items), customers: toCustomerRows(items) };
-    return changes.addTickets(await this.write.upsertTickets(tx, scope, page, seenSince));
+    const tickets = toTicketRows(items);
+    const page = { tickets, customers: toCustomerRows(items) };
+    const written = changes.addTickets(await this.write.upsertTickets(tx, scope, page, seenSince));
+    await this.coverage.upsertTags(tx, scope, toTicketTagDefinitionRows(items), true);
+    const linked = await this.links.replace(tx, scope, tickets, toTicketTagRows(items), toTicketCustomFieldValueRows(items));
+    changes.addOther(linked);
+    changes.addTagChanges(linked.tagChanges);
+    return written;
   }
 
   /** Messages; returns those new or changed. */
