@@ -12,7 +12,7 @@ import type { DataSource } from 'typeorm';
  * | 1001 | 101 Alice | 201 Billing | refund, vip | 5 "Great" | +30 min | assigned 102, assigned 101, team 201, tags +refund, closed |
  * | 1002 | 102 Bob | 202 Shipping | refund | 2 | +120 min | assigned 102 |
  * | 1003 | 101 Alice | - | shipping | sent, not scored | +60 min | assigned 101, assigned 102, assigned 101 |
- * | 1004 | - (spam, snoozed) | - | vip | - | - | - |
+ * | 1004 | - (spam, snoozed) | - | vip, late (305: not in the tags list, named by the ticket) | - | - | - |
  * | 1005 | 999 (not listed) | 203 (deleted) | refund | 4 | - | - |
  * | 1006 | 102 Bob | - | - | - | - | 7 status events (paging) |
  *
@@ -53,6 +53,7 @@ interface SeedTicket {
   snoozedUntil?: string;
   firstReplyMinutes?: number;
   tags?: number[];
+  payload?: unknown;
 }
 
 async function tickets(db: DataSource, tenant: string, connector: string, list: SeedTicket[]) {
@@ -60,7 +61,7 @@ async function tickets(db: DataSource, tenant: string, connector: string, list: 
     await db.query(
       `INSERT INTO tickets (tenant_id, connector_id, external_id, subject, status, created_at, updated_at, payload,
          assignee_external_id, team_external_id, spam, snoozed_until, first_agent_reply_at, tags)
-       VALUES ($1, $2, $3::bigint, 'Subject ' || $3::bigint::text, 'open', $4, $5, '{}', $6, $7, $8, $9, $10, $11)`,
+       VALUES ($1, $2, $3::bigint, 'Subject ' || $3::bigint::text, 'open', $4, $5, $12, $6, $7, $8, $9, $10, $11)`,
       [
         tenant,
         connector,
@@ -73,6 +74,7 @@ async function tickets(db: DataSource, tenant: string, connector: string, list: 
         t.snoozedUntil ?? null,
         t.firstReplyMinutes == null ? null : at(t.id, t.firstReplyMinutes),
         [],
+        JSON.stringify(t.payload ?? {}),
       ],
     );
     for (const tag of t.tags ?? []) {
@@ -189,7 +191,19 @@ export async function seedCoverage(db: DataSource): Promise<void> {
     { id: 1001, assignee: 101, team: 201, tags: [301, 302], firstReplyMinutes: 30 },
     { id: 1002, assignee: 102, team: 202, tags: [301], firstReplyMinutes: 120 },
     { id: 1003, assignee: 101, tags: [303], firstReplyMinutes: 60 },
-    { id: 1004, spam: true, snoozedUntil: '2025-03-01T09:00:00.000Z', tags: [302] },
+    // 305 is not in the tags list yet: the ticket's own copy names it.
+    {
+      id: 1004,
+      spam: true,
+      snoozedUntil: '2025-03-01T09:00:00.000Z',
+      tags: [302, 305],
+      payload: {
+        tags: [
+          { id: 302, name: 'vip' },
+          { id: 305, name: 'late' },
+        ],
+      },
+    },
     { id: 1005, assignee: 999, team: 203, tags: [301] },
     { id: 1006, assignee: 102 },
   ]);

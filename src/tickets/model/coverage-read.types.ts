@@ -1,4 +1,3 @@
-import type { TagRow } from './tag.table';
 import type { TicketEventRow } from './ticket-event.table';
 
 /**
@@ -13,9 +12,12 @@ export interface ExternalKey {
   externalId: string;
 }
 
-/** One ticket's tag: the tags row, and the ticket it is linked to. */
-export interface TicketTagNameRow extends TagRow {
+/** One ticket's tag: its id and name, and the ticket it is linked to. */
+export interface TicketTagNameRow {
+  connector_id: string;
   ticket_external_id: string;
+  external_id: string;
+  name: string;
 }
 
 /** One custom field value of a ticket, with the label of its definition (the field id when none is stored). */

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { PreparedReads } from '../../database/prepared-reads';
 import type { CustomFieldValueRow, ExternalKey, TicketTagNameRow } from '../model/coverage-read.types';
 import { SATISFACTION_SURVEY_READ_COLUMNS, SatisfactionSurveyRow } from '../model/satisfaction-survey.table';
-import { TAG_READ_COLUMNS } from '../model/tag.table';
 import { selectList } from './column-sql';
 
 /**
@@ -11,7 +10,6 @@ import { selectList } from './column-sql';
  * always scoped by the tenant ($1), so each statement routes to one node on Citus.
  */
 const BATCH = `unnest($2::uuid[], $3::bigint[]) AS k(connector_id, ticket_external_id)`;
-const TAG_COLUMNS = selectList('g', TAG_READ_COLUMNS);
 const SURVEY_COLUMNS = selectList('s', SATISFACTION_SURVEY_READ_COLUMNS);
 const keyParams = (tenantId: string, keys: readonly ExternalKey[]) => [
   tenantId,
@@ -23,14 +21,24 @@ const keyParams = (tenantId: string, keys: readonly ExternalKey[]) => [
 export class TicketCoverageRepository {
   constructor(private readonly reads: PreparedReads) {}
 
-  /** The tags linked to each ticket, by name. A link to a tag the tags list does not show (yet) is left out. */
+  /**
+   * The tags linked to each ticket, by name. A tag the tags list does not show yet (Gorgias may tag a ticket
+   * with a tag created since the last list read) is named from the ticket's own copy (its payload's `tags`),
+   * read only for such a tag; its id when even that does not name it.
+   */
   tags(tenantId: string, keys: readonly ExternalKey[]): Promise<TicketTagNameRow[]> {
     return this.reads.rows(
-      `SELECT ${TAG_COLUMNS}, k.ticket_external_id::text AS ticket_external_id
+      `SELECT k.connector_id, k.ticket_external_id::text AS ticket_external_id, tt.tag_external_id::text AS external_id,
+         coalesce(g.name, (
+           SELECT x ->> 'name' FROM tickets t
+           CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(t.payload -> 'tags') = 'array' THEN t.payload -> 'tags' ELSE '[]' END) x
+           WHERE t.tenant_id = $1 AND t.connector_id = tt.connector_id AND t.external_id = tt.ticket_external_id
+             AND x ->> 'id' = tt.tag_external_id::text AND x ->> 'name' IS NOT NULL
+           LIMIT 1), tt.tag_external_id::text) AS name
        FROM ${BATCH}
        JOIN ticket_tags tt ON tt.tenant_id = $1 AND tt.connector_id = k.connector_id AND tt.ticket_external_id = k.ticket_external_id
-       JOIN tags g ON g.tenant_id = $1 AND g.connector_id = tt.connector_id AND g.external_id = tt.tag_external_id
-       ORDER BY g.name, g.external_id`,
+       LEFT JOIN tags g ON g.tenant_id = $1 AND g.connector_id = tt.connector_id AND g.external_id = tt.tag_external_id
+       ORDER BY name, external_id`,
       keyParams(tenantId, keys),
     );
   }

@@ -81,11 +81,16 @@ describe('coverage reads: agents, teams, tags, surveys, custom fields, history',
     });
     const t1004 = await ticket(
       '1004',
-      'assignee { externalId } team { name } satisfaction { score } customFields { label } spam snoozedUntil firstAgentReplyAt',
+      'assignee { externalId } team { name } tagList { externalId name } satisfaction { score } customFields { label } spam snoozedUntil firstAgentReplyAt',
     );
     expect(t1004).toEqual({
       assignee: null,
       team: null,
+      // 305 is not in the tags list yet: named by the ticket's own copy.
+      tagList: [
+        { externalId: '305', name: 'late' },
+        { externalId: '302', name: 'vip' },
+      ],
       satisfaction: null,
       customFields: [],
       spam: true,
