@@ -51,6 +51,13 @@ export const appConfig = registerAs('app', () => {
       historyRetentionDays: env.SYNC_HISTORY_RETENTION_DAYS,
       pollSeconds: env.SYNC_POLL_SECONDS,
       maxConcurrentRuns: env.SYNC_MAX_CONCURRENT_RUNS,
+      /** Issue 24: the survey look and the custom field definitions' re-read (docs/gorgias-api.md "How the connector copes"). */
+      coverage: {
+        surveyCheckSeconds: env.SYNC_SURVEY_CHECK_SECONDS,
+        surveyRereadsPerRun: env.SYNC_SURVEY_REREADS_PER_RUN,
+        surveyScoreWindowDays: env.SYNC_SURVEY_SCORE_WINDOW_DAYS,
+        customFieldsSeconds: env.SYNC_CUSTOM_FIELDS_SECONDS,
+      },
     },
     webhooks: {
       maxPendingTickets: env.WEBHOOK_MAX_PENDING_TICKETS,

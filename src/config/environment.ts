@@ -142,6 +142,38 @@ export class Environment {
   @Max(86400)
   SYNC_POLL_SECONDS = 60;
 
+  /**
+   * Issue 24: how often an incremental run looks for new satisfaction surveys and re-reads unscored ones
+   * (scoring records no event and moves nothing in the worst case). A run within this interval of the last
+   * look makes no survey call, so a quiet poll costs what it did before the coverage objects.
+   */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  SYNC_SURVEY_CHECK_SECONDS = 900;
+
+  /** Unscored surveys re-read (one call each) per survey look, the longest unread first. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  SYNC_SURVEY_REREADS_PER_RUN = 20;
+
+  /** An unscored survey older than this (days since sent) is no longer re-read. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  SYNC_SURVEY_SCORE_WINDOW_DAYS = 30;
+
+  /** How often custom field definitions (which have no events) are read again. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(2_592_000)
+  SYNC_CUSTOM_FIELDS_SECONDS = 86400;
+
   /** Runs one instance executes at once (each paced by its own account's rate limit). */
   @Transform(toNumber)
   @IsInt()

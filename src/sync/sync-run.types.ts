@@ -21,10 +21,14 @@ export enum SyncLogLevel {
   ERROR = 'ERROR',
 }
 
-export type SyncStage = 'messages' | 'tickets' | 'reconcile' | 'events' | 'sweep' | 'refresh' | 'done';
+export type SyncStage = 'messages' | 'tickets' | 'reconcile' | 'events' | 'coverage' | 'sweep' | 'refresh' | 'done';
 
-/** The Gorgias lists a connector keeps a durable watermark for (`sync_cursors.stream`). */
-export type SyncStream = 'tickets' | 'messages' | 'events';
+/**
+ * The Gorgias lists a connector keeps a durable watermark for (`sync_cursors.stream`). Issue 24: `coverage`
+ * (when users, teams and tags were last read whole), `surveys` (the newest survey seen), `survey_check` and
+ * `custom_fields` (when the survey look and the definitions' re-read last ran: the coverage stage's schedule).
+ */
+export type SyncStream = 'tickets' | 'messages' | 'events' | 'coverage' | 'surveys' | 'survey_check' | 'custom_fields';
 
 /** Where a run is, durable after every page: a restarted run continues from here. */
 export interface SyncCheckpoint {

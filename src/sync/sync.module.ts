@@ -5,7 +5,12 @@ import { TicketsModule } from '../tickets/tickets.module';
 import { ConnectorLatestRunResolver, SyncResolver } from './api/sync.resolver';
 import { SyncQueriesService } from './api/sync-queries.service';
 import { RunObserverRegistry } from './engine/run-observer';
+import { CoverageEvents } from './engine/events/coverage-events';
+import { CoverageStage } from './engine/stages/coverage.stage';
 import { EventsStage } from './engine/stages/events.stage';
+import { CoverageWriteRepository } from '../tickets/repositories/coverage-write.repository';
+import { TicketEventWriteRepository } from '../tickets/repositories/ticket-event-write.repository';
+import { TicketLinkWriteRepository } from '../tickets/repositories/ticket-link-write.repository';
 import { MessagesStage } from './engine/stages/messages.stage';
 import { ReconcileStage } from './engine/stages/reconcile.stage';
 import { SweepStage } from './engine/stages/sweep.stage';
@@ -64,6 +69,12 @@ import { SyncRunControlRepository } from './repositories/sync-run-control.reposi
     TicketsStage,
     ReconcileStage,
     EventsStage,
+    CoverageStage,
+    // issue 24's writes (agents, teams, tags, surveys, field definitions, ticket links and histories)
+    CoverageWriteRepository,
+    TicketEventWriteRepository,
+    TicketLinkWriteRepository,
+    CoverageEvents,
     SweepStage,
     RefreshStage,
     WalkAnswersWebhooksObserver,

@@ -16,7 +16,7 @@ import { TicketReconcileRepository } from '../../src/tickets/repositories/ticket
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
-import { claimedRun, runServices, sessionOf } from './support/run-harness';
+import { claimedRun, coverageEvents, runServices, sessionOf } from './support/run-harness';
 
 const write = new TicketWriteRepository();
 const reconcile = new TicketReconcileRepository();
@@ -143,7 +143,7 @@ describe('no stage holds a transaction open across a Gorgias call', () => {
       created_datetime: new Date().toISOString(),
     });
     s.checkpoint.initial = false;
-    await new EventsStage(write, reconcile, new TicketRefresher(write, reconcile)).run(s, 'sweep', {
+    await new EventsStage(write, reconcile, new TicketRefresher(write, reconcile), coverageEvents()).run(s, 'sweep', {
       events: new Date(Date.now() - 60_000),
     });
     await new SweepStage(write).run(s, 'done');

@@ -17,6 +17,7 @@ import { TicketReconcileRepository } from '../../src/tickets/repositories/ticket
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
+import { coverageEvents } from './support/run-harness';
 
 const OWNER = 'integration-test';
 
@@ -173,7 +174,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
       { id: 6, type: 'ticket-trashed', object_type: 'Ticket', object_id: 'x' as never, created_datetime: at(6) },
     );
     gorgias.refusedEventFilters.add('types'); // an account that refuses a type: read by object type, checked here
-    const stage = new EventsStage(write, reconcile, new TicketRefresher(write, reconcile));
+    const stage = new EventsStage(write, reconcile, new TicketRefresher(write, reconcile), coverageEvents());
     const watermarks = { events: new Date(Date.now() - 120_000) };
     const s = session(await claimRun(SyncMode.INCREMENTAL));
     s.checkpoint = { stage: 'events', initial: false };

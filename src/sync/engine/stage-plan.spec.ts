@@ -13,8 +13,8 @@ import {
 
 describe('stage plan', () => {
   it('reads messages before tickets, and only a FULL run sweeps', () => {
-    expect(stagesOf(SyncMode.INCREMENTAL)).toEqual(['messages', 'tickets', 'events', 'reconcile', 'done']);
-    expect(stagesOf(SyncMode.FULL)).toEqual(['messages', 'tickets', 'events', 'reconcile', 'sweep', 'done']);
+    expect(stagesOf(SyncMode.INCREMENTAL)).toEqual(['messages', 'tickets', 'events', 'coverage', 'reconcile', 'done']);
+    expect(stagesOf(SyncMode.FULL)).toEqual(['messages', 'tickets', 'events', 'coverage', 'reconcile', 'sweep', 'done']);
   });
 
   it('starts a run that reads everything when it is FULL or a watermark is missing', () => {
@@ -26,7 +26,8 @@ describe('stage plan', () => {
 
   it('resumes at the checkpoint stage, each stage paired with the next', () => {
     expect(remainingStages(SyncMode.INCREMENTAL, { stage: 'events' })).toEqual([
-      { stage: 'events', next: 'reconcile' },
+      { stage: 'events', next: 'coverage' },
+      { stage: 'coverage', next: 'reconcile' },
       { stage: 'reconcile', next: 'done' },
     ]);
     expect(remainingStages(SyncMode.FULL, { stage: 'reconcile' })).toEqual([
@@ -34,7 +35,13 @@ describe('stage plan', () => {
       { stage: 'sweep', next: 'done' },
     ]);
     expect(remainingStages(SyncMode.FULL, { stage: 'done' })).toEqual([]);
-    expect(remainingStages(SyncMode.INCREMENTAL, {}).map((s) => s.stage)).toEqual(['messages', 'tickets', 'events', 'reconcile']);
+    expect(remainingStages(SyncMode.INCREMENTAL, {}).map((s) => s.stage)).toEqual([
+      'messages',
+      'tickets',
+      'events',
+      'coverage',
+      'reconcile',
+    ]);
   });
 
   it('keeps only what lasts the whole run when a stage ends', () => {

@@ -6,10 +6,12 @@ import { sourceTimeMs } from './source/helpdesk-source';
  * Messages first: a ticket read after its messages has a `messages_count` that includes them.
  * Events before reconcile: the tickets events re-read (trash, merges, message changes) then have
  * their messages right, and are not re-read a second time for a count that was off.
+ * Coverage (issue 24: agents, teams, tags, surveys, custom fields) after the tickets: agents the stored
+ * tickets name but the users list leaves out are then known.
  */
 const STAGES: Record<SyncMode, SyncStage[]> = {
-  [SyncMode.INCREMENTAL]: ['messages', 'tickets', 'events', 'reconcile', 'done'],
-  [SyncMode.FULL]: ['messages', 'tickets', 'events', 'reconcile', 'sweep', 'done'],
+  [SyncMode.INCREMENTAL]: ['messages', 'tickets', 'events', 'coverage', 'reconcile', 'done'],
+  [SyncMode.FULL]: ['messages', 'tickets', 'events', 'coverage', 'reconcile', 'sweep', 'done'],
   [SyncMode.REFRESH]: ['refresh', 'done'],
 };
 
@@ -17,7 +19,8 @@ const STAGES: Record<SyncMode, SyncStage[]> = {
 const STAGE_WEIGHT: Partial<Record<SyncStage, [number, number]>> = {
   messages: [0, 75],
   tickets: [75, 97],
-  events: [97, 99],
+  events: [97, 98],
+  coverage: [98, 99],
   reconcile: [99, 100],
   sweep: [99, 100],
   refresh: [0, 100],

@@ -19,6 +19,7 @@ import { RunObserverRegistry } from './run-observer';
 import { RunServices, RunSession } from './session/run-session';
 import { HELPDESK_SOURCES, HelpdeskSources } from './source/helpdesk-source';
 import { clampWatermark, firstCheckpoint, remainingStages } from './stage-plan';
+import { CoverageStage } from './stages/coverage.stage';
 import { EventsStage } from './stages/events.stage';
 import { MessagesStage } from './stages/messages.stage';
 import { ReconcileStage } from './stages/reconcile.stage';
@@ -53,12 +54,13 @@ export class SyncRunExecutor {
     tickets: TicketsStage,
     reconcile: ReconcileStage,
     events: EventsStage,
+    coverage: CoverageStage,
     sweep: SweepStage,
     refresh: RefreshStage,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
     this.services = { dataSource, runs, cursors, logs, observers, quarantine, leaseSeconds: config.sync.leaseSeconds };
-    this.stages = { messages, tickets, reconcile, events, sweep, refresh };
+    this.stages = { messages, tickets, reconcile, events, coverage, sweep, refresh };
   }
 
   /** Executes a run just claimed; every write is fenced by that claim's token. */

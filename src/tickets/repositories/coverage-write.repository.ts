@@ -114,6 +114,29 @@ export class CoverageWriteRepository {
     return rows.map((r) => r.id);
   }
 
+  /** A tag merged into another: kept (histories name it), marked gone and pointing at its target. */
+  async markTagMerged(m: EntityManager, scope: WriteScope, source: string, target: string, at: Date): Promise<void> {
+    await m.query(
+      `UPDATE tags SET merged_into_external_id = $4, deleted_at = coalesce(deleted_at, $5)
+        WHERE tenant_id = $1 AND connector_id = $2 AND external_id = $3`,
+      [scope.tenantId, scope.connectorId, source, target, at],
+    );
+  }
+
+  /** Agents the stored tickets name (as assignee) that are not stored: at most `limit` ids, to read one by one. */
+  async agentsNamedButMissing(m: EntityManager, scope: WriteScope, limit: number): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      m,
+      `SELECT DISTINCT t.assignee_external_id::text AS id FROM tickets t
+        WHERE t.tenant_id = $1 AND t.connector_id = $2 AND t.assignee_external_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = t.tenant_id AND a.connector_id = t.connector_id
+                             AND a.external_id = t.assignee_external_id)
+        LIMIT $3`,
+      [scope.tenantId, scope.connectorId, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Stored live ids of `table` among `ids`: what a lookup would add nothing to. */
   async liveIds(m: EntityManager, scope: WriteScope, table: DeletableCoverageTable, ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();

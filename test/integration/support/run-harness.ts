@@ -1,3 +1,7 @@
+import { CoverageEvents } from '../../../src/sync/engine/events/coverage-events';
+import { CoverageWriteRepository } from '../../../src/tickets/repositories/coverage-write.repository';
+import { TicketEventWriteRepository } from '../../../src/tickets/repositories/ticket-event-write.repository';
+import { TicketLinkWriteRepository } from '../../../src/tickets/repositories/ticket-link-write.repository';
 import { RunObserverRegistry } from '../../../src/sync/engine/run-observer';
 import { RunServices, RunSession } from '../../../src/sync/engine/session/run-session';
 import type { HelpdeskSource } from '../../../src/sync/engine/source/helpdesk-source';
@@ -34,4 +38,9 @@ export async function claimedRun(db: IntegrationDb, services: RunServices, owner
 /** A session for the claim `run` was returned by (fenced by its token). */
 export function sessionOf(run: SyncRunRow, client: HelpdeskSource, services: RunServices): RunSession {
   return new RunSession(run, run.leaseToken!, client, { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
+}
+
+/** Issue 24's part of the events stage, over real repositories (what Nest injects). */
+export function coverageEvents(): CoverageEvents {
+  return new CoverageEvents(new CoverageWriteRepository(), new TicketEventWriteRepository(), new TicketLinkWriteRepository());
 }

@@ -3,6 +3,7 @@ import { TicketReconcileRepository } from '../../../tickets/repositories/ticket-
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { MAX_REMEMBERED_EVENT_IDS, WATERMARK_OVERLAP_MS } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
+import { CoverageEvents } from '../events/coverage-events';
 import { eventTargets } from '../events/event-targets';
 import { readSyncEvents } from '../events/sync-events.reader';
 import { RunSession } from '../session/run-session';
@@ -19,7 +20,8 @@ const REFRESH_BATCH = 20;
  * (and a trashed ticket's messages may leave the messages list). Each affected ticket is re-read once
  * with the ticket refresher; a merged-away ticket answers 404 and is deleted here, its messages now
  * under the target. Events already handled inside the overlap window are remembered, so a quiet run
- * costs one events call.
+ * costs one events call. The same events carry issue 24's changes (users, teams, tags, ticket histories):
+ * CoverageEvents acts on them.
  */
 @Injectable()
 export class EventsStage implements SyncStageRunner {
@@ -27,6 +29,7 @@ export class EventsStage implements SyncStageRunner {
     private readonly write: TicketWriteRepository,
     private readonly reconcile: TicketReconcileRepository,
     private readonly refresher: TicketRefresher,
+    private readonly coverage: CoverageEvents,
   ) {}
 
   async run(session: RunSession, next: SyncStage, watermarks: Watermarks): Promise<void> {
@@ -39,8 +42,11 @@ export class EventsStage implements SyncStageRunner {
     if (since) {
       const events = await readSyncEvents(session, since);
       for (const e of events) if (!newest || sourceTimeMs(e?.created_datetime) > sourceTimeMs(newest)) newest = e.created_datetime;
-      const targets = eventTargets(events, since.getTime(), await cursors.handledIds(session.scope.connectorId, 'events'));
-      handled = targets.handled;
+      const alreadyHandled = await cursors.handledIds(session.scope.connectorId, 'events');
+      const targets = eventTargets(events, since.getTime(), alreadyHandled);
+      // Issue 24: users, teams, tags and ticket histories, from the same events (no call when none).
+      const coverage = await this.coverage.apply(session, events, since.getTime(), alreadyHandled);
+      handled = [...targets.handled, ...coverage.handled];
       if (targets.deletedTicketIds.length) {
         await session.page(async (tx, changes) => {
           session.tally.ticketsDeleted += changes.addDeletions(
@@ -49,7 +55,7 @@ export class EventsStage implements SyncStageRunner {
         });
       }
       const placements = await this.reconcile.findMessagePlacements(dataSource.manager, session.scope, targets.messageIds);
-      const ticketIds = [...new Set([...targets.ticketIds, ...placements.map((p) => p.ticketExternalId)])];
+      const ticketIds = [...new Set([...targets.ticketIds, ...placements.map((p) => p.ticketExternalId), ...coverage.ticketIds])];
       await this.refresh(session, ticketIds);
     }
     // The first run starts the events watermark now: nothing synced before can have been deleted since.

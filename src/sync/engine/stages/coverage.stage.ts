@@ -1,0 +1,214 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { appConfig, AppConfig } from '../../../config/app.config';
+import { CoverageWriteRepository } from '../../../tickets/repositories/coverage-write.repository';
+import { QuarantinedObjectType } from '../../repositories/sync-quarantine.repository';
+import { PAGE_SIZE, WATERMARK_OVERLAP_MS } from '../../sync.constants';
+import { SyncMode, SyncStage, SyncStream } from '../../sync-run.types';
+import { PageChangeSet } from '../session/page-changes';
+import { RunSession } from '../session/run-session';
+import {
+  HelpdeskApiError,
+  SourcePage,
+  SourceSatisfactionSurvey,
+  sourceTimeMs,
+  toAgentRows,
+  toCustomFieldDefinitionRows,
+  toSatisfactionSurveyRows,
+  toTagRows,
+  toTeamRows,
+} from '../source/helpdesk-source';
+import { SyncStageRunner, Watermarks } from './sync-stage';
+
+const DAY_MS = 86_400_000;
+
+/** One small list: how to read a page of it, store a page of it, and name a record it refuses. */
+interface SmallList<T> {
+  name: string;
+  type: QuarantinedObjectType;
+  fetch: (cursor?: string) => Promise<SourcePage<T>>;
+  store: (tx: EntityManager, items: T[], changes: PageChangeSet) => Promise<number>;
+}
+
+/**
+ * Issue 24's lists: users (agents), teams, tags, custom field definitions and satisfaction surveys.
+ *
+ * - The first run of a connector (no `coverage` watermark) and every FULL run read each list whole, 100
+ *   per page: the initial sync's call count grows by these pages only. An agent a ticket names that the
+ *   users list leaves out (a deactivated user, in the worst case) is read by id.
+ * - Later runs take users, teams and tags from the events (events stage, CoverageEvents). Surveys and
+ *   custom field definitions have no events (worst case): every `SYNC_SURVEY_CHECK_SECONDS` a run walks
+ *   the surveys newest first down to the last one seen and re-reads up to `SYNC_SURVEY_REREADS_PER_RUN`
+ *   unscored surveys sent within `SYNC_SURVEY_SCORE_WINDOW_DAYS`; every `SYNC_CUSTOM_FIELDS_SECONDS` it
+ *   reads the definitions again. A run in between makes no call here: a quiet poll costs what it did.
+ * - Each page is one transaction; a record the database refuses is quarantined and the rest stored.
+ */
+@Injectable()
+export class CoverageStage implements SyncStageRunner {
+  constructor(
+    private readonly coverage: CoverageWriteRepository,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  async run(session: RunSession, next: SyncStage, watermarks: Watermarks): Promise<void> {
+    session.phase = 'reading agents, teams, tags, surveys and custom fields';
+    const settings = this.config.sync.coverage;
+    const whole = session.run.mode === SyncMode.FULL || !watermarks.coverage;
+    const now = new Date();
+    const due = (stream: SyncStream, seconds: number) =>
+      whole || !watermarks[stream] || watermarks[stream]!.getTime() + seconds * 1000 <= now.getTime();
+    const moved: SyncStream[] = [];
+    if (whole) {
+      await this.readLists(session);
+      moved.push('coverage');
+    }
+    if (due('custom_fields', settings.customFieldsSeconds)) {
+      await this.readDefinitions(session);
+      moved.push('custom_fields');
+    }
+    let newestSurvey: string | null = null;
+    if (due('survey_check', settings.surveyCheckSeconds)) {
+      newestSurvey = await this.readSurveys(session, whole ? null : (watermarks.surveys ?? null));
+      if (!whole)
+        await this.rereadUnscored(session, settings.surveyRereadsPerRun, new Date(now.getTime() - settings.surveyScoreWindowDays * DAY_MS));
+      moved.push('survey_check');
+    }
+    await session.page(async (tx) => {
+      const { cursors } = session.services;
+      for (const stream of moved) await cursors.setWatermark(tx, session.scope, stream, now, session.watermarkCap);
+      if (newestSurvey) await cursors.setWatermark(tx, session.scope, 'surveys', newestSurvey, session.watermarkCap);
+      session.advance(next);
+    });
+  }
+
+  /** Users, teams and tags, whole; then agents the stored tickets name that the users list did not show. */
+  private async readLists(session: RunSession): Promise<void> {
+    const src = session.source;
+    const order = 'created_datetime:desc';
+    const scope = session.scope;
+    await this.walk(session, {
+      name: 'users',
+      type: 'agent',
+      fetch: (cursor) => src.listUsers({ limit: PAGE_SIZE, cursor, order_by: order }),
+      store: (tx, items) => this.coverage.upsertAgents(tx, scope, toAgentRows(items)),
+    });
+    await this.walk(session, {
+      name: 'teams',
+      type: 'team',
+      fetch: (cursor) => src.listTeams({ limit: PAGE_SIZE, cursor, order_by: order }),
+      store: (tx, items) => this.coverage.upsertTeams(tx, scope, toTeamRows(items)),
+    });
+    await this.walk(session, {
+      name: 'tags',
+      type: 'tag',
+      fetch: (cursor) => src.listTags({ limit: PAGE_SIZE, cursor, order_by: order }),
+      store: (tx, items) => this.coverage.upsertTags(tx, scope, toTagRows(items)),
+    });
+    const missing = await this.coverage.agentsNamedButMissing(session.services.dataSource.manager, scope, PAGE_SIZE);
+    const found = [];
+    for (const id of missing) {
+      try {
+        found.push(await src.getUser(Number(id)));
+      } catch (e) {
+        if (!(e instanceof HelpdeskApiError && e.code === 'NOT_FOUND')) throw e;
+      }
+    }
+    if (found.length) {
+      await session.itemPage({
+        items: found,
+        identify: (u) => ({ type: 'agent', id: u.id }),
+        store: async (tx, items) => void (await this.coverage.upsertAgents(tx, scope, toAgentRows(items))),
+      });
+    }
+  }
+
+  /** Ticket field definitions, active and archived (tickets keep values of archived ones). */
+  private async readDefinitions(session: RunSession): Promise<void> {
+    const src = session.source;
+    for (const archived of [false, true]) {
+      await this.walk(session, {
+        name: archived ? 'archived custom fields' : 'custom fields',
+        type: 'custom_field',
+        fetch: (cursor) => src.listCustomFields({ limit: PAGE_SIZE, cursor, objectType: 'Ticket', archived }),
+        store: (tx, items) => this.coverage.upsertCustomFieldDefinitions(tx, session.scope, toCustomFieldDefinitionRows(items)),
+      });
+    }
+  }
+
+  /**
+   * Surveys newest first (by creation = sending), down to `after` minus the overlap, or whole when null.
+   * Returns the newest creation time seen (the next look's lower bound).
+   */
+  private async readSurveys(session: RunSession, after: Date | null): Promise<string | null> {
+    const src = session.source;
+    const stopMs = after ? after.getTime() - WATERMARK_OVERLAP_MS : -Infinity;
+    let newest: string | null = null;
+    await this.walk<SourceSatisfactionSurvey>(session, {
+      name: 'satisfaction surveys',
+      type: 'satisfaction_survey',
+      fetch: (cursor) => src.listSatisfactionSurveys({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' }),
+      store: async (tx, items, changes) => {
+        for (const s of items) if (!newest || sourceTimeMs(s.created_datetime) > sourceTimeMs(newest)) newest = s.created_datetime;
+        return changes.addOther(await this.coverage.upsertSurveys(tx, session.scope, toSatisfactionSurveyRows(items)));
+      },
+      stopAt: (page) => {
+        const oldest = page.data[page.data.length - 1];
+        return !oldest || sourceTimeMs(oldest.created_datetime) < stopMs;
+      },
+    });
+    return newest;
+  }
+
+  /** Unscored surveys sent since `sentAfter`, the longest unread first, at most `limit` calls. */
+  private async rereadUnscored(session: RunSession, limit: number, sentAfter: Date): Promise<void> {
+    if (limit <= 0) return;
+    const ids = await this.coverage.unscoredSurveys(session.services.dataSource.manager, session.scope, sentAfter, limit);
+    const found: SourceSatisfactionSurvey[] = [];
+    for (const id of ids) {
+      try {
+        found.push(await session.source.getSatisfactionSurvey(Number(id)));
+      } catch (e) {
+        if (!(e instanceof HelpdeskApiError && e.code === 'NOT_FOUND')) throw e;
+      }
+    }
+    if (!found.length) return;
+    let scored = 0;
+    await session.itemPage({
+      items: found,
+      identify: (s) => ({ type: 'satisfaction_survey', id: s.id }),
+      store: async (tx, items, changes) => {
+        scored = changes.addOther(await this.coverage.upsertSurveys(tx, session.scope, toSatisfactionSurveyRows(items)));
+      },
+    });
+    await session.logs.info(session.scope, `Re-read ${found.length} unscored satisfaction surveys: ${scored} changed (scored).`);
+  }
+
+  /** Every page of one list (or down to `stopAt`), each page stored in its own transaction. */
+  private async walk<T extends { id: number }>(
+    session: RunSession,
+    list: SmallList<T> & { stopAt?: (page: SourcePage<T>) => boolean },
+  ): Promise<void> {
+    const src = session.source;
+    let stored = 0;
+    let read = 0;
+    let quarantined = 0;
+    for await (const page of src.paginate(list.fetch)) {
+      const items = page.data.filter((x) => !!x && typeof x === 'object');
+      read += items.length;
+      const r = await session.itemPage({
+        items,
+        identify: (x) => ({ type: list.type, id: typeof x.id === 'number' ? x.id : String(x.id) }),
+        store: async (tx, batch, changes) => void (stored += await list.store(tx, batch, changes)),
+      });
+      quarantined += r.quarantined;
+      if (list.stopAt?.(page)) break;
+    }
+    // Said only when something changed: a survey look that finds nothing new stays silent.
+    if (stored || quarantined) {
+      await session.logs.info(
+        session.scope,
+        `Read ${read} ${list.name} from Gorgias: ${stored} new or changed` + (quarantined ? `, ${quarantined} quarantined.` : '.'),
+      );
+    }
+  }
+}
