@@ -170,6 +170,28 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
         `ALTER TABLE ${table} ADD FOREIGN KEY (tenant_id, connector_id) REFERENCES connectors (tenant_id, id) ON DELETE CASCADE`,
       );
     }
+
+    // Tickets already stored get their tags by id and their custom field values from their payload (as the
+    // sync writes them: a string value as is, anything else as its JSON text; PostgreSQL's JSON text of a list
+    // spaces its items, so such a value is rewritten, once, the next time the ticket is synced). Co-located
+    // INSERT … SELECT: Citus runs it on each worker.
+    await q.query(`INSERT INTO tags (tenant_id, connector_id, external_id, name)
+      SELECT DISTINCT ON (t.tenant_id, t.connector_id, (tag ->> 'id')::bigint) t.tenant_id, t.connector_id, (tag ->> 'id')::bigint, tag ->> 'name'
+        FROM tickets t, jsonb_array_elements(CASE WHEN jsonb_typeof(t.payload -> 'tags') = 'array' THEN t.payload -> 'tags' ELSE '[]' END) tag
+       WHERE tag ->> 'id' ~ '^[1-9][0-9]{0,14}$' AND jsonb_typeof(tag -> 'name') = 'string'
+      ON CONFLICT DO NOTHING`);
+    await q.query(`INSERT INTO ticket_tags (tenant_id, connector_id, ticket_external_id, tag_external_id)
+      SELECT t.tenant_id, t.connector_id, t.external_id, (tag ->> 'id')::bigint
+        FROM tickets t, jsonb_array_elements(CASE WHEN jsonb_typeof(t.payload -> 'tags') = 'array' THEN t.payload -> 'tags' ELSE '[]' END) tag
+       WHERE tag ->> 'id' ~ '^[1-9][0-9]{0,14}$'
+      ON CONFLICT DO NOTHING`);
+    await q.query(`INSERT INTO ticket_custom_field_values (tenant_id, connector_id, ticket_external_id, field_external_id, value)
+      SELECT t.tenant_id, t.connector_id, t.external_id, f.key::bigint,
+             CASE jsonb_typeof(f.value -> 'value') WHEN 'string' THEN f.value ->> 'value' ELSE (f.value -> 'value')::text END
+        FROM tickets t,
+             jsonb_each(CASE WHEN jsonb_typeof(t.payload -> 'custom_fields') = 'object' THEN t.payload -> 'custom_fields' ELSE '{}' END) f
+       WHERE f.key ~ '^[1-9][0-9]{0,14}$' AND jsonb_typeof(f.value) = 'object' AND jsonb_typeof(f.value -> 'value') NOT IN ('null')
+      ON CONFLICT DO NOTHING`);
   }
 
   async down(q: QueryRunner): Promise<void> {

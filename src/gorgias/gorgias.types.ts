@@ -134,8 +134,12 @@ export interface GorgiasEvent {
   [key: string]: unknown;
 }
 
-/** Events of a ticket that an HTTP integration (webhook) can be triggered by. */
-export type GorgiasWebhookTrigger = 'ticket-created' | 'ticket-updated' | 'ticket-message-created';
+/**
+ * Events of a ticket that an HTTP integration (webhook) can be triggered by. Issue 24 added the assignment
+ * and status ones (confirmed by Gorgias' web app trigger list; docs/gorgias-api.md "Coverage objects").
+ */
+export type GorgiasWebhookTrigger =
+  'ticket-created' | 'ticket-updated' | 'ticket-message-created' | 'ticket-assignment-updated' | 'ticket-status-updated';
 
 /** `POST /api/integrations` body of an HTTP integration (a webhook). Admin keys only. */
 export interface GorgiasHttpIntegrationInput {

@@ -16,6 +16,9 @@ import { MessageRepository } from '../../src/tickets/repositories/message.reposi
 import { TicketReconcileRepository } from '../../src/tickets/repositories/ticket-reconcile.repository';
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { TicketRepository } from '../../src/tickets/repositories/ticket.repository';
+import { CoverageWriteRepository } from '../../src/tickets/repositories/coverage-write.repository';
+import { TicketEventWriteRepository } from '../../src/tickets/repositories/ticket-event-write.repository';
+import { TicketLinkWriteRepository } from '../../src/tickets/repositories/ticket-link-write.repository';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 interface Statement {
@@ -145,6 +148,64 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
       await reconcile.findMessagePlacements(m, scope, ['101']);
     });
     expect(statements.length).toBeGreaterThanOrEqual(8);
+    expect(await tasksOf(statements)).toEqual(statements.map(() => 'tasks 1'));
+  });
+
+  it("issue 24's writes: agents, teams, tags, surveys, field definitions, a ticket's links, a tag merge, histories", async () => {
+    const coverage = new CoverageWriteRepository();
+    const links = new TicketLinkWriteRepository();
+    const events = new TicketEventWriteRepository();
+    const m = recorder as unknown as EntityManager;
+    const statements = await recorded(async () => {
+      await coverage.upsertAgents(m, scope, [{ external_id: 1, name: 'A', email: 'a@x.test', role: 'agent', active: true }]);
+      await coverage.upsertTeams(m, scope, [{ external_id: 2, name: 'T' }]);
+      await coverage.upsertTags(m, scope, [{ external_id: 3, name: 'vip' }]);
+      await coverage.upsertTags(m, scope, [{ external_id: 4, name: 'new' }], true);
+      const survey = {
+        external_id: 5,
+        ticket_external_id: 1,
+        score: 4,
+        body_text: null,
+        sent_at: null,
+        scored_at: null,
+        source_created_at: null,
+      };
+      await coverage.upsertSurveys(m, scope, [survey]);
+      await coverage.upsertCustomFieldDefinitions(m, scope, [
+        { external_id: 6, label: 'L', data_type: 'text', object_type: 'Ticket', deactivated_at: null },
+      ]);
+      await coverage.unscoredSurveys(m, scope, new Date(0), 10);
+      await coverage.markDeleted(m, scope, 'agents', ['1'], new Date());
+      await coverage.agentsNamedButMissing(m, scope, 10);
+      await coverage.allLiveIds(m, scope, 'tags');
+      await coverage.markTagMerged(m, scope, '3', '4', new Date());
+      const version = [{ external_id: 1, updated_at: '2026-01-01T00:00:00Z' }];
+      await links.replace(
+        m,
+        scope,
+        version,
+        [{ ticket_external_id: 1, tag_external_id: 3 }],
+        [{ ticket_external_id: 1, field_external_id: 6, value: 'x' }],
+      );
+      await links.retag(m, scope, '3', '4');
+      await events.ticketStates(m, scope, ['1']);
+      await events.tagNames(m, scope, ['3']);
+      await events.insert(m, scope, [
+        {
+          external_id: 9,
+          ticket_external_id: 1,
+          type: 'ticket-assigned',
+          at: '2026-01-01T00:00:00Z',
+          actor_external_id: null,
+          assignee_external_id: 1,
+          team_external_id: null,
+          status: null,
+          tags_added: [],
+          tags_removed: [],
+        },
+      ]);
+    });
+    expect(statements.length).toBeGreaterThanOrEqual(18);
     expect(await tasksOf(statements)).toEqual(statements.map(() => 'tasks 1'));
   });
 

@@ -2,8 +2,18 @@ import type { GorgiasWebhookTrigger } from '../../gorgias/gorgias.types';
 
 /** Name of the HTTP integration in the customer's Gorgias account (shown in Settings > Integrations). */
 export const WEBHOOK_INTEGRATION_NAME = 'cxconnect.ai Sync';
-/** The ticket changes Gorgias can announce; deletion and trash have none, so polling stays the safety net. */
-export const WEBHOOK_TRIGGERS: GorgiasWebhookTrigger[] = ['ticket-created', 'ticket-updated', 'ticket-message-created'];
+/**
+ * The ticket changes Gorgias can announce; deletion and trash have none, so polling stays the safety net.
+ * Issue 24: assignment (user or team) and status changes too, in case Gorgias does not count them as
+ * `ticket-updated` (unknown); a change announced twice is one refresh request (keyed by ticket).
+ */
+export const WEBHOOK_TRIGGERS: GorgiasWebhookTrigger[] = [
+  'ticket-created',
+  'ticket-updated',
+  'ticket-message-created',
+  'ticket-assignment-updated',
+  'ticket-status-updated',
+];
 /** The templated body: Gorgias renders `{{ticket.id}}` as the id, as a string. */
 export const WEBHOOK_FORM = { ticket_id: '{{ticket.id}}' };
 /** Route of the intake, under PUBLIC_BASE_URL. */

@@ -104,9 +104,9 @@ export class TicketLinkWriteRepository {
          SELECT $1, $2, c.ticket_external_id, $4::bigint FROM carriers c WHERE $4::bigint IS NOT NULL
          ON CONFLICT DO NOTHING RETURNING ticket_external_id),
        renamed AS (
-         UPDATE tickets t SET tags = (
-             SELECT coalesce(array_agg(DISTINCT x), '{}') FROM unnest(
-               array_remove(t.tags, n.source) || CASE WHEN n.target IS NULL OR $4::bigint IS NULL THEN '{}'::text[] ELSE ARRAY[n.target] END) x)
+         -- as Gorgias retags: the source's name leaves, the target's is appended unless already there
+         UPDATE tickets t SET tags = array_remove(t.tags, n.source) ||
+             CASE WHEN n.target IS NULL OR $4::bigint IS NULL OR n.target = ANY(t.tags) THEN '{}'::text[] ELSE ARRAY[n.target] END
            FROM names n, carriers c
           WHERE t.tenant_id = $1 AND t.connector_id = $2 AND t.external_id = c.ticket_external_id
          RETURNING t.external_id)

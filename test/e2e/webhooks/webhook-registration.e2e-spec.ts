@@ -46,7 +46,13 @@ describe('webhook registration in Gorgias', () => {
         method: 'POST',
         request_content_type: 'application/json',
         form: { ticket_id: '{{ticket.id}}' },
-        triggers: { 'ticket-created': true, 'ticket-updated': true, 'ticket-message-created': true },
+        triggers: {
+          'ticket-created': true,
+          'ticket-updated': true,
+          'ticket-message-created': true,
+          'ticket-assignment-updated': true,
+          'ticket-status-updated': true,
+        },
       },
     });
     const secret = /^Bearer (cxw_[A-Za-z0-9_-]{43})$/.exec(integ.http.headers.Authorization)?.[1];
@@ -64,6 +70,17 @@ describe('webhook registration in Gorgias', () => {
     );
     expect(recorded.rows).toEqual([{ id: String(ticket.id) }]);
     expect((await realtime(id)).realtime.lastWebhookAt).not.toBeNull();
+
+    // Issue 24: a reassignment and a close are announced by their own triggers too, and accepted.
+    const agent = acct.coverage.snapshot().users[0].id;
+    acct.coverage.assignUser(ticket.id, agent);
+    acct.coverage.closeTicket(ticket.id);
+    await acct.webhooksIdle();
+    const announced = acct.webhookDeliveries().slice(1);
+    expect(announced.filter((d) => d.trigger !== 'ticket-updated').map((d) => [d.trigger, d.lastStatus])).toEqual([
+      ['ticket-assignment-updated', 202],
+      ['ticket-status-updated', 202],
+    ]);
 
     // The secret is nowhere in what we store or serve.
     const stored = await withDb(t.databaseUrl, (db) => db.query(`SELECT * FROM connector_webhooks`));

@@ -56,13 +56,18 @@ export class CoverageEvents {
     let vanished: string[] = [];
     if (unnamed.length) {
       const listed = new Set<string>();
-      for await (const page of src.paginate((cursor) => src.listTags({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' }))) {
-        for (const tag of page.data) if (tag && idOf(tag.id)) listed.add(String(tag.id));
-        tags.found.push(...page.data);
+      try {
+        const pages = src.paginate((cursor) => src.listTags({ limit: PAGE_SIZE, cursor, order_by: 'created_datetime:desc' }));
+        for await (const page of pages) {
+          for (const tag of page.data) if (tag && idOf(tag.id)) listed.add(String(tag.id));
+          tags.found.push(...page.data);
+        }
+        const stored = await this.coverage.allLiveIds(session.services.dataSource.manager, session.scope, 'tags');
+        const fresh = new Set([...t.tags.created, ...t.merges.map((m) => m.target)]);
+        vanished = stored.filter((id) => !listed.has(id) && !fresh.has(id));
+      } catch (e) {
+        if (!(e instanceof HelpdeskApiError && e.code === 'PERMISSION_DENIED')) throw e;
       }
-      const stored = await this.coverage.allLiveIds(session.services.dataSource.manager, session.scope, 'tags');
-      const fresh = new Set([...t.tags.created, ...t.merges.map((m) => m.target)]);
-      vanished = stored.filter((id) => !listed.has(id) && !fresh.has(id));
     }
 
     const ticketIds = new Set<string>();
@@ -125,6 +130,8 @@ export class CoverageEvents {
       try {
         out.found.push(await get(Number(id)));
       } catch (e) {
+        // The key's role cannot see this kind (403): nothing to learn by asking again (the coverage stage says so).
+        if (e instanceof HelpdeskApiError && e.code === 'PERMISSION_DENIED') return out;
         if (!(e instanceof HelpdeskApiError && e.code === 'NOT_FOUND')) throw e;
         if (targets.created.includes(id)) out.retry.add(`${kind}:${id}`);
         else out.gone.push(id);

@@ -22,6 +22,10 @@ import { SyncStageRunner, Watermarks } from './sync-stage';
 
 const DAY_MS = 86_400_000;
 
+/** The key's role cannot see this list (403): the sync goes on without it, and says so. */
+const isDenied = (e: unknown) => e instanceof HelpdeskApiError && e.code === 'PERMISSION_DENIED';
+const isNotFound = (e: unknown) => e instanceof HelpdeskApiError && e.code === 'NOT_FOUND';
+
 /** One small list: how to read a page of it, store a page of it, and name a record it refuses. */
 interface SmallList<T> {
   name: string;
@@ -110,7 +114,8 @@ export class CoverageStage implements SyncStageRunner {
       try {
         found.push(await src.getUser(Number(id)));
       } catch (e) {
-        if (!(e instanceof HelpdeskApiError && e.code === 'NOT_FOUND')) throw e;
+        if (isDenied(e)) break;
+        if (!isNotFound(e)) throw e;
       }
     }
     if (found.length) {
@@ -168,7 +173,8 @@ export class CoverageStage implements SyncStageRunner {
       try {
         found.push(await session.source.getSatisfactionSurvey(Number(id)));
       } catch (e) {
-        if (!(e instanceof HelpdeskApiError && e.code === 'NOT_FOUND')) throw e;
+        if (isDenied(e)) return;
+        if (!isNotFound(e)) throw e;
       }
     }
     if (!found.length) return;
@@ -192,16 +198,22 @@ export class CoverageStage implements SyncStageRunner {
     let stored = 0;
     let read = 0;
     let quarantined = 0;
-    for await (const page of src.paginate(list.fetch)) {
-      const items = page.data.filter((x) => !!x && typeof x === 'object');
-      read += items.length;
-      const r = await session.itemPage({
-        items,
-        identify: (x) => ({ type: list.type, id: typeof x.id === 'number' ? x.id : String(x.id) }),
-        store: async (tx, batch, changes) => void (stored += await list.store(tx, batch, changes)),
-      });
-      quarantined += r.quarantined;
-      if (list.stopAt?.(page)) break;
+    try {
+      for await (const page of src.paginate(list.fetch)) {
+        const items = page.data.filter((x) => !!x && typeof x === 'object');
+        read += items.length;
+        const r = await session.itemPage({
+          items,
+          identify: (x) => ({ type: list.type, id: typeof x.id === 'number' ? x.id : String(x.id) }),
+          store: async (tx, batch, changes) => void (stored += await list.store(tx, batch, changes)),
+        });
+        quarantined += r.quarantined;
+        if (list.stopAt?.(page)) break;
+      }
+    } catch (e) {
+      if (!isDenied(e)) throw e;
+      await session.logs.warn(session.scope, `The API key cannot read ${list.name} (403): they are not synced.`);
+      return;
     }
     // Said only when something changed: a survey look that finds nothing new stays silent.
     if (stored || quarantined) {
