@@ -31,6 +31,9 @@ const INTEGRATION_ON_CITUS = [
   'webhook-budget',
   'webhook-backlog',
   'secret-replacement',
+  // issue 24: the coverage tables' migration on a database in use, and a ticket's links
+  'coverage-migration',
+  'ticket-link-write',
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two
@@ -53,6 +56,9 @@ const E2E_ON_CITUS = [
   'ticket-changes-concurrency',
   'ticket-changes-sync',
   'tickets',
+  // issue 24: coverage objects, initial and incremental, worst-case simulator
+  'coverage-sync',
+  'coverage-incremental',
 ];
 module.exports = {
   projects: [

@@ -150,17 +150,34 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
     // Tickets already stored: what their payload says, and their first public agent message.
     await q.query(`UPDATE tickets SET
         assignee_external_id = nullif(payload #>> '{assignee_user,id}', '')::bigint,
-        team_external_id = nullif(payload #>> '{assignee_team,id}', '')::bigint,
-        snoozed_until = nullif(payload ->> 'snooze_datetime', '')::timestamptz
-      WHERE payload ? 'assignee_user' OR payload ? 'assignee_team' OR payload ? 'snooze_datetime'`);
+        team_external_id = nullif(payload #>> '{assignee_team,id}', '')::bigint
+      WHERE payload ? 'assignee_user' OR payload ? 'assignee_team'`);
+    // The snooze time is text in the payload, and text to timestamptz is STABLE, which Citus refuses on a
+    // column in an UPDATE: the few snoozed tickets are read, and each one set by its key (one router query each).
+    const snoozed: { tenant_id: string; connector_id: string; id: string; at: string }[] = await q.query(
+      `SELECT tenant_id, connector_id, external_id::text AS id, payload ->> 'snooze_datetime' AS at FROM tickets
+        WHERE nullif(payload ->> 'snooze_datetime', '') IS NOT NULL`,
+    );
+    for (const s of snoozed) {
+      if (Number.isNaN(Date.parse(s.at))) continue;
+      await q.query(`UPDATE tickets SET snoozed_until = $4::timestamptz WHERE tenant_id = $1 AND connector_id = $2 AND external_id = $3`, [
+        s.tenant_id,
+        s.connector_id,
+        s.id,
+        s.at,
+      ]);
+    }
     await q.query(`UPDATE tickets t SET first_agent_reply_at = f.at
         FROM (SELECT tenant_id, connector_id, ticket_external_id, min(created_at) AS at FROM messages
                WHERE from_agent AND public AND deleted_at IS NULL GROUP BY tenant_id, connector_id, ticket_external_id) f
        WHERE t.tenant_id = f.tenant_id AND t.connector_id = f.connector_id AND t.external_id = f.ticket_external_id`);
 
     // A refused agent, team, tag, survey or custom field is quarantined like a refused ticket or message.
-    await q.query(`ALTER TABLE sync_quarantine DROP CONSTRAINT sync_quarantine_object_type_check,
-      ADD CONSTRAINT sync_quarantine_object_type_check CHECK (object_type IN (${QUARANTINED_TYPES.map((t) => `'${t}'`).join(', ')}))`);
+    // (Two statements: Citus takes no ADD CONSTRAINT with other subcommands.)
+    await q.query(`ALTER TABLE sync_quarantine DROP CONSTRAINT sync_quarantine_object_type_check`);
+    await q.query(
+      `ALTER TABLE sync_quarantine ADD CONSTRAINT sync_quarantine_object_type_check CHECK (object_type IN (${QUARANTINED_TYPES.map((t) => `'${t}'`).join(', ')}))`,
+    );
 
     // Distributed first on Citus (a local table cannot reference the distributed connectors), then the
     // tenant-keyed foreign key: deleting a connector deletes its rows of every table.
@@ -196,8 +213,10 @@ export class CoverageObjects1764000000110 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DELETE FROM sync_quarantine WHERE object_type NOT IN ('ticket', 'message')`);
-    await q.query(`ALTER TABLE sync_quarantine DROP CONSTRAINT sync_quarantine_object_type_check,
-      ADD CONSTRAINT sync_quarantine_object_type_check CHECK (object_type IN ('ticket', 'message'))`);
+    await q.query(`ALTER TABLE sync_quarantine DROP CONSTRAINT sync_quarantine_object_type_check`);
+    await q.query(
+      `ALTER TABLE sync_quarantine ADD CONSTRAINT sync_quarantine_object_type_check CHECK (object_type IN ('ticket', 'message'))`,
+    );
     await q.query(`DROP INDEX IF EXISTS tickets_tenant_assignee_idx`);
     await q.query(`DROP INDEX IF EXISTS tickets_tenant_team_idx`);
     await q.query(`ALTER TABLE tickets
