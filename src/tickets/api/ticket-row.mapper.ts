@@ -27,6 +27,11 @@ export function toTicket(r: TicketRow): Ticket {
   t.customerExternalId = r.customer_external_id;
   t.customerEmail = r.customer_email;
   t.customerName = r.customer_name;
+  t.spam = r.spam;
+  t.snoozedUntil = r.snoozed_until;
+  t.firstAgentReplyAt = r.first_agent_reply_at;
+  t.assigneeExternalId = r.assignee_external_id;
+  t.teamExternalId = r.team_external_id;
   t.updatedAtKey = r.updated_at_key;
   return t;
 }

@@ -15,4 +15,12 @@ export const PLAIN_TICKET_TYPES = [
   'TicketEdge',
   'MessageConnection',
   'MessageEdge',
+  'Agent',
+  'Team',
+  'Tag',
+  'SatisfactionSurvey',
+  'CustomFieldValue',
+  'TicketEvent',
+  'TicketEventConnection',
+  'TicketEventEdge',
 ];

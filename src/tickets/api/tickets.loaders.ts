@@ -17,7 +17,7 @@ export interface MessagePage {
  * Per-request DataLoaders of the tickets module, kept in `ctx.loaders` under these names: one SQL
  * query per field per page of parents, whatever the page size.
  */
-function loader<K, V, C = K>(ctx: GraphqlContext, name: string, make: () => DataLoader<K, V, C>): DataLoader<K, V, C> {
+export function loader<K, V, C = K>(ctx: GraphqlContext, name: string, make: () => DataLoader<K, V, C>): DataLoader<K, V, C> {
   let l = ctx.loaders.get(name) as DataLoader<K, V, C> | undefined;
   if (!l) {
     l = make();

@@ -65,4 +65,8 @@ export interface TicketListFilter extends ColumnFilters {
   updatedBefore?: Date | null;
   search?: string | null;
   includeDeleted?: boolean | null;
+  /** A tag name the ticket carries (ignoring case), through the ticket–tag links. */
+  tag?: string | null;
+  /** Only tickets whose satisfaction survey scored at least this (1 to 5). */
+  minSatisfactionScore?: number | null;
 }

@@ -23,15 +23,21 @@ export const TICKET_COLUMNS = [
   { column: 'language', type: 'text', field: 'language', write: true },
   { column: 'tags', type: 'text[]', field: 'tags', write: true },
   { column: 'messages_count', type: 'int', field: 'messagesCount', write: true },
-  { column: 'spam', type: 'boolean', write: true },
-  // Issue 24: who and which team the ticket is assigned to (provider ids; agents, teams), and until when it
-  // sleeps. Shown (a change is a change for the feed) before the API gives them fields.
-  { column: 'assignee_external_id', type: 'bigint', write: true, shown: true },
-  { column: 'team_external_id', type: 'bigint', write: true, shown: true },
-  { column: 'snoozed_until', type: 'timestamptz', write: true, shown: true },
+  { column: 'spam', type: 'boolean', field: 'spam', write: true },
+  // Issue 24: who and which team the ticket is assigned to (provider ids; `assignee` and `team` are answered
+  // from the agents and teams rows, batched, keyed by these), and until when it sleeps.
+  {
+    column: 'assignee_external_id',
+    type: 'bigint',
+    field: 'assignee',
+    write: true,
+    filter: { arg: 'assigneeExternalId', match: 'exact' },
+  },
+  { column: 'team_external_id', type: 'bigint', field: 'team', write: true, filter: { arg: 'teamExternalId', match: 'exact' } },
+  { column: 'snoozed_until', type: 'timestamptz', field: 'snoozedUntil', write: true },
   // The first public message from an agent (created_at): set by the message write path
   // (TicketWriteRepository), like the description; not written by the ticket upsert.
-  { column: 'first_agent_reply_at', type: 'timestamptz' },
+  { column: 'first_agent_reply_at', type: 'timestamptz', field: 'firstAgentReplyAt' },
   { column: 'created_at', type: 'timestamptz', field: 'createdAt', write: true },
   { column: 'updated_at', type: 'timestamptz', field: 'updatedAt', always: true, write: true },
   { column: 'opened_at', type: 'timestamptz', write: true },
@@ -56,7 +62,15 @@ export const TICKET_COLUMNS = [
 ] as const satisfies readonly ColumnSpec[];
 
 /** Ticket fields answered from no column of the ticket row (`messages` reads its own table). */
-export const TICKET_FIELDS_WITHOUT_COLUMNS = ['__typename', 'messages'];
+export const TICKET_FIELDS_WITHOUT_COLUMNS = [
+  '__typename',
+  'messages',
+  // Coverage: read from their own tables, batched by (connector, Gorgias ticket id), both always read.
+  'tagList',
+  'satisfaction',
+  'customFields',
+  'history',
+];
 
 /** A ticket as every read returns it (column names as selected; bigint ids as decimal text). */
 export interface TicketRow {
@@ -81,6 +95,11 @@ export interface TicketRow {
   customer_external_id: string | null;
   customer_email: string | null;
   customer_name: string | null;
+  spam: boolean;
+  assignee_external_id: string | null;
+  team_external_id: string | null;
+  snoozed_until: Date | null;
+  first_agent_reply_at: Date | null;
   /** updated_at with microseconds, for cursors. */
   updated_at_key: string;
 }

@@ -39,6 +39,17 @@ export function buildTicketWhere(tenantId: string, filter: TicketListFilter | nu
   }
   if (f.updatedAfter) w.add(`t.updated_at >= ${w.param(f.updatedAfter.toISOString())}::timestamptz`);
   if (f.updatedBefore) w.add(`t.updated_at < ${w.param(f.updatedBefore.toISOString())}::timestamptz`);
+  if (f.tag != null) {
+    w.add(`EXISTS (SELECT 1 FROM ticket_tags tt
+      JOIN tags g ON g.tenant_id = tt.tenant_id AND g.connector_id = tt.connector_id AND g.external_id = tt.tag_external_id
+      WHERE tt.tenant_id = $1 AND tt.connector_id = t.connector_id AND tt.ticket_external_id = t.external_id
+        AND lower(g.name) = lower(${w.param(f.tag.trim())}))`);
+  }
+  if (f.minSatisfactionScore != null) {
+    w.add(`EXISTS (SELECT 1 FROM satisfaction_surveys s
+      WHERE s.tenant_id = $1 AND s.connector_id = t.connector_id AND s.ticket_external_id = t.external_id
+        AND s.score >= ${w.param(f.minSatisfactionScore)}::int)`);
+  }
   if (!f.includeDeleted) w.add('t.deleted_at IS NULL AND t.trashed_at IS NULL');
   if (after) w.add(`(t.updated_at, t.id) < (${w.param(after.updatedAt)}::timestamptz, ${w.param(after.id)}::uuid)`);
   return w;

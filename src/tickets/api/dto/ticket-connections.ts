@@ -1,5 +1,6 @@
 import { ObjectType } from '@nestjs/graphql';
 import { Paginated } from '../../../common/pagination/paginated';
+import { TicketEvent } from '../models/coverage.models';
 import { Message, Ticket } from '../models/ticket.models';
 import { TICKETS_TOTAL_COUNT_COST } from './tickets-cost';
 
@@ -8,3 +9,6 @@ export class TicketConnection extends Paginated(Ticket, undefined, { totalCountC
 
 @ObjectType()
 export class MessageConnection extends Paginated(Message) {}
+
+@ObjectType()
+export class TicketEventConnection extends Paginated(TicketEvent) {}

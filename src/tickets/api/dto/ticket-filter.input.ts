@@ -1,9 +1,12 @@
-import { Field, GraphQLISODateTime, ID, InputType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsDate, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export const MAX_FILTER_LENGTH = 200;
 const tooLong = `must be at most ${MAX_FILTER_LENGTH} characters`;
+/** A Gorgias id: digits only, and at most 18 of them (so it always fits PostgreSQL's bigint). */
+const GORGIAS_ID = /^[0-9]{1,18}$/;
+const notGorgiasId = 'must be a Gorgias id: the numeric id shown in Gorgias (e.g. 12345)';
 
 @InputType('TicketFilter', { description: 'Every field is optional; the fields given must all match.' })
 export class TicketFilter {
@@ -62,4 +65,27 @@ export class TicketFilter {
   @IsOptional()
   @IsBoolean()
   includeDeleted?: boolean | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only tickets assigned to this agent (its Gorgias user id, see the agents query).' })
+  @IsOptional()
+  @Matches(GORGIAS_ID, { message: notGorgiasId })
+  assigneeExternalId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only tickets assigned to this team (its Gorgias team id, see the teams query).' })
+  @IsOptional()
+  @Matches(GORGIAS_ID, { message: notGorgiasId })
+  teamExternalId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only tickets carrying this tag (its name, ignoring case; see Ticket.tagList).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_FILTER_LENGTH, { message: tooLong })
+  tag?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Only tickets whose satisfaction survey scored at least this, 1 to 5.' })
+  @IsOptional()
+  @IsInt({ message: 'must be a whole score from 1 to 5' })
+  @Min(1, { message: 'must be a score from 1 to 5' })
+  @Max(5, { message: 'must be a score from 1 to 5' })
+  minSatisfactionScore?: number | null;
 }

@@ -69,8 +69,16 @@ export class Ticket {
   deletedAt: Instant | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the ticket was moved to the Gorgias trash.' })
   trashedAt: Instant | null;
+  @Field({ description: 'Whether Gorgias marked the ticket as spam.' }) spam: boolean;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Snoozed in Gorgias until this instant; null when not snoozed.' })
+  snoozedUntil: Instant | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When an agent first answered in a public message; null until then.' })
+  firstAgentReplyAt: Instant | null;
 
-  // `customer` and `messages` are resolved in TicketsResolver (batched). Internal, not exposed:
+  // `customer` and `messages` are resolved in TicketsResolver, the coverage fields (assignee, team, tagList,
+  // satisfaction, customFields, history) in TicketCoverageResolver (batched). Internal, not exposed:
+  assigneeExternalId: string | null;
+  teamExternalId: string | null;
   customerExternalId: string | null;
   customerEmail: string | null;
   customerName: string | null;
