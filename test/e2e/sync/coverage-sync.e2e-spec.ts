@@ -1,7 +1,8 @@
-import { GorgiasSimulator, SimAccount, startGorgiasSimulator, WORST_CASE } from '../../gorgias-simulator';
+import { GorgiasSimulator, SimAccount, WORST_CASE } from '../../gorgias-simulator';
 import { coverageCalls, feedPosition, gorgiasCoverage, storedCoverage } from '../../support/coverage-helpers';
 import { createAndActivate, TRIGGER, waitForRun, withDb } from '../../support/sync-helpers';
-import { randomTenant, startTestApp, TestApp } from '../../support/test-app';
+import { useSyncingApp } from '../../support/syncing-app';
+import { TestApp } from '../../support/test-app';
 
 const EMAIL = 'admin@coverage.test';
 const KEY = 'coverage-key-0123456789';
@@ -18,20 +19,11 @@ const QUIET_RUN_CALLS = 4;
  * feed carries the tickets. Default configuration (survey look every 15 minutes: not due in this spec).
  */
 describe('coverage objects: initial sync and event-driven changes (worst-case simulator)', () => {
+  const app = useSyncingApp('coverage');
   let sim: GorgiasSimulator;
   let t: TestApp;
-  const tenant = randomTenant('coverage');
   let admin: string;
-
-  beforeAll(async () => {
-    sim = await startGorgiasSimulator({ port: 0, clockScale: 20 });
-    t = await startTestApp({ env: { GORGIAS_BASE_URL: sim.baseUrlTemplate, SYNC_SCHEDULER_ENABLED: 'true', SYNC_TICK_SECONDS: '1' } });
-    admin = t.token(tenant, 'admin');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sim?.close();
-  });
+  beforeAll(() => ({ sim, t, admin } = app));
 
   async function incremental(acct: SimAccount, id: string): Promise<{ calls: number; byRoute: Record<string, number> }> {
     const before = acct.stats();
