@@ -287,7 +287,7 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
       await new ConnectorWebhookRepository(source).replaceSecretIf(scope, { ciphertext: 'a', keyId: 'k' }, { ciphertext: 'b', keyId: 'k' });
       const control = new SyncRunControlRepository(source);
       await ds.transaction((m) => control.retryNow(wrap(m) as unknown as EntityManager, scope));
-      await ds.transaction((m) => control.cancelActive(wrap(m) as unknown as EntityManager, scope));
+      await ds.transaction((m) => control.cancelActive(wrap(m) as unknown as EntityManager, scope, { pollSeconds: 60 }));
       await new SyncQuarantineRepository(source).recent(scope, 10);
       await new TicketChangeRepository(source).probe({ tenantId: scope.tenantId, connectorId: scope.connectorId });
     });

@@ -46,6 +46,22 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export const horizontalOverflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
+/** Tab labels not wholly visible: clipped by their own box, or outside their tab list's or the window's. */
+export const clippedTabs = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('[role="tablist"]')].flatMap((list) => {
+      const box = list.getBoundingClientRect();
+      return [...list.querySelectorAll('[role="tab"]')]
+        .filter((tab) => {
+          const r = tab.getBoundingClientRect();
+          const clippedInside = tab.scrollWidth > tab.clientWidth;
+          const outside = r.left < box.left || r.right > box.right + 0.5 || r.right > window.innerWidth;
+          return clippedInside || outside;
+        })
+        .map((tab) => tab.textContent);
+    }),
+  );
+
 /** The number in a text such as "1,234 tickets" (the first one). */
 export const firstNumber = (text: string | null) => Number((text ?? '').match(/([\d,]+)/)?.[1].replace(/,/g, '') ?? NaN);
 

@@ -158,6 +158,7 @@ export const Q = {
   byExternalId: `query($id: ID!, $ext: ID!) { ticketByExternalId(connectorId: $id, externalId: $ext) { ${TICKET_ROW} } }`,
   ticket: `query($id: ID!) { ticket(id: $id) { id externalId subject status priority channel tags createdAt updatedAt deletedAt
     customer { email name } messages(last: 50) { ${MESSAGES} } } }`,
+  resyncTicket: `mutation($id: ID!, $ext: ID!) { resyncTicket(connectorId: $id, externalId: $ext) { id externalId deletedAt } }`,
   olderMessages: `query($id: ID!, $before: String) { ticket(id: $id) { id messages(last: 50, before: $before) { ${MESSAGES} } } }`,
   progress: `subscription($id: ID!) { syncProgress(connectorId: $id) { connectorId runId status phase ticketsSynced messagesSynced ticketsTotal percent at } }`,
 };

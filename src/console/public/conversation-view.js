@@ -1,5 +1,5 @@
 import { Q } from './api.js';
-import { badge, el, num, showError, when } from './dom.js';
+import { adminButton, badge, el, num, showError, when } from './dom.js';
 import { highlighted } from './search-snippet.js';
 
 /** Only web links become links: a javascript:, data: or other scheme from a stranger stays text. */
@@ -44,7 +44,8 @@ function message(m, search) {
 
 /**
  * One ticket's whole conversation: it opens on the newest 50 messages (the ones an operator needs)
- * and "Show older messages" loads the 50 before, until the first. Escape closes it.
+ * and "Show older messages" loads the 50 before, until the first. Escape closes it. "Re-sync this
+ * ticket" (an admin's) reads it again from Gorgias and reloads the conversation.
  */
 export function conversationView(api, connector, { onClose }) {
   const root = el('section', { class: 'conversation', 'aria-labelledby': 'conversation-h', hidden: true, tabindex: '-1' });
@@ -56,6 +57,8 @@ export function conversationView(api, connector, { onClose }) {
   let search = null; // the list's search: its words are marked in the bodies
   const older = el('button', { type: 'button', class: 'secondary', hidden: true }, 'Show older messages');
   const count = el('p', { class: 'muted', 'aria-live': 'polite', 'data-testid': 'message-count' });
+  // Outlives the reload a re-sync causes, so the answer stays on screen.
+  const notice = el('div', { 'aria-live': 'polite', 'data-testid': 'resync-result' });
 
   const setPage = (messages) => {
     shown += messages.nodes.length;
@@ -93,7 +96,28 @@ export function conversationView(api, connector, { onClose }) {
     onClose();
   }
 
+  async function resync(externalId, button) {
+    button.disabled = true;
+    try {
+      const { resyncTicket: t } = await api.gql(Q.resyncTicket, { id: connector.id, ext: externalId });
+      await open(ticketId, { search });
+      notice.replaceChildren(
+        el(
+          'p',
+          {},
+          t
+            ? `Re-read from Gorgias at ${when(new Date().toISOString())}.`
+            : 'This ticket no longer exists in Gorgias: it is now marked deleted here.',
+        ),
+      );
+    } catch (e) {
+      showError(notice, e);
+      button.disabled = false;
+    }
+  }
+
   async function open(id, options = {}) {
+    notice.replaceChildren();
     ticketId = id;
     search = options.search ?? null;
     shown = 0;
@@ -123,7 +147,14 @@ export function conversationView(api, connector, { onClose }) {
           `${ticket.status} · ${ticket.priority ?? 'no priority'}${ticket.channel ? ` · ${ticket.channel}` : ''}${ticket.customer?.email ? ` · ${ticket.customer.email}` : ''}` +
             (ticket.tags.length ? ` · tags: ${ticket.tags.join(', ')}` : ''),
         ),
-        el('p', {}, el('a', { href: gorgias, target: '_blank', rel: 'noopener noreferrer' }, 'Open in Gorgias')),
+        el(
+          'p',
+          {},
+          el('a', { href: gorgias, target: '_blank', rel: 'noopener noreferrer' }, 'Open in Gorgias'),
+          ' ',
+          adminButton('Re-sync this ticket', (e) => resync(ticket.externalId, e.currentTarget), { class: 'secondary' }),
+        ),
+        notice,
         count,
         older,
         list,

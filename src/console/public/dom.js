@@ -78,3 +78,10 @@ export const STATUS_TONE = {
 export function showError(region, error) {
   region.replaceChildren(el('p', { class: 'error', role: 'alert' }, error.code ? `${error.message} (${error.code})` : error.message));
 }
+
+/** A button an admin can press; a reader sees it disabled, saying why ("admin only"). */
+export function adminButton(label, onclick, attrs = {}) {
+  return document.body.dataset.role === 'admin'
+    ? el('button', { type: 'button', ...attrs, onclick }, label)
+    : el('button', { type: 'button', ...attrs, disabled: true, title: 'admin only' }, `${label} (admin only)`);
+}

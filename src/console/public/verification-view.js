@@ -1,4 +1,4 @@
-import { el, num, plural, showError, when } from './dom.js';
+import { adminButton, el, num, plural, showError, when } from './dom.js';
 
 // Its own queries (api.js is shared by every view).
 const FIELDS = `id status repair from to trigger phase ticketsChecked ticketsMissing ticketsStale ticketsExtra messagesChecked
@@ -9,12 +9,6 @@ const VERIFY = `mutation($id: ID!, $from: DateTime, $to: DateTime, $repair: Bool
   verifyConnector(connectorId: $id, from: $from, to: $to, repair: $repair) { id status } }`;
 const RESYNC = `mutation($id: ID!, $ext: ID!) { resyncTicket(connectorId: $id, externalId: $ext) { externalId subject deletedAt } }`;
 
-const isAdmin = () => document.body.dataset.role === 'admin';
-/** A button an admin can press; a reader sees it disabled, saying why. */
-const adminButton = (label, onclick) =>
-  isAdmin()
-    ? el('button', { type: 'button', onclick }, label)
-    : el('button', { type: 'button', disabled: true, title: 'admin only' }, `${label} (admin only)`);
 const localToIso = (v) => (v ? new Date(v).toISOString() : null);
 
 function reportItem(v) {

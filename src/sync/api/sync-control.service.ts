@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user';
+import { appConfig, AppConfig } from '../../config/app.config';
 import { ConnectorsService } from '../../connectors/connectors.service';
 import { SyncSignals } from '../signals/sync-signals';
 import { SyncQuarantineRepository } from '../repositories/sync-quarantine.repository';
@@ -19,17 +20,21 @@ export class SyncControlService {
     private readonly connectors: ConnectorsService,
     private readonly logs: SyncLogService,
     private readonly bus: SyncSignals,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
   /** Cancels the current run, keeping the connector ACTIVE; null when nothing was queued or running. */
   async cancel(user: AuthUser, connectorId: string): Promise<SyncRunRow | null> {
     const connector = await this.connectors.get(user, connectorId);
     const run = await this.dataSource.transaction(async (m) => {
-      const cancelled = await this.control.cancelActive(m, { tenantId: connector.tenantId, connectorId: connector.id });
+      const poll = { pollSeconds: this.config.sync.pollSeconds };
+      const scope = { tenantId: connector.tenantId, connectorId: connector.id };
+      const cancelled = await this.control.cancelActive(m, scope, poll);
       if (cancelled) {
+        const every = Math.min(poll.pollSeconds, connector.syncIntervalMinutes * 60);
         await this.logs.info(
-          { tenantId: connector.tenantId, connectorId: connector.id, runId: cancelled.id },
-          `Sync cancelled by an operator. Data synced so far is kept; the next sync runs on schedule (every ${connector.syncIntervalMinutes} min) or with Sync now.`,
+          { ...scope, runId: cancelled.id },
+          `Sync cancelled by an operator. Data synced so far is kept; the next poll runs on schedule (in ${every} s) or with Sync now.`,
           m,
         );
       }

@@ -23,8 +23,15 @@ export class SyncRunControlRepository {
     return new Map(rows.map((r) => [r.id, { attempt: r.attempts, nextTryAt: new Date(r.nextTryAt) }]));
   }
 
-  /** Cancels the queued or running run, if any; the connector is next due after its interval. */
-  async cancelActive(m: EntityManager, c: { tenantId: string; connectorId: string }): Promise<SyncRunRow | null> {
+  /**
+   * Cancels the queued or running run, if any. The connector is next due at the normal poll cadence,
+   * `pollSeconds` at most its interval (as after a successful poll): a cancel stops this run, not polling.
+   */
+  async cancelActive(
+    m: EntityManager,
+    c: { tenantId: string; connectorId: string },
+    poll: { pollSeconds: number },
+  ): Promise<SyncRunRow | null> {
     const rows = await queryRows<SyncRunRow>(
       m,
       `UPDATE sync_runs SET status = 'CANCELLED', phase = 'cancelled', finished_at = now(),
@@ -42,9 +49,9 @@ export class SyncRunControlRepository {
     ]);
     if (connector) {
       await m.query(
-        `UPDATE connectors SET next_sync_at = now() + make_interval(mins => $3), updated_at = now()
+        `UPDATE connectors SET next_sync_at = now() + make_interval(secs => $3), updated_at = now()
           WHERE tenant_id = $2 AND id = $1 AND status = 'ACTIVE'`,
-        [c.connectorId, c.tenantId, connector.minutes],
+        [c.connectorId, c.tenantId, Math.min(poll.pollSeconds, connector.minutes * 60)],
       );
     }
     return rows[0];

@@ -4,13 +4,14 @@ import { randomTenant, startTestApp, TestApp } from '../../support/test-app';
 
 const EMAIL = 'admin@ops.test';
 const KEY = 'ops-key-0123456789';
-const CONNECTOR = `query($id: ID!) { connector(id: $id) { id status lastError nextSyncAt
+const CONNECTOR = `query($id: ID!) { connector(id: $id) { id status lastError nextSyncAt syncIntervalMinutes
   lastCheck { ok code message checkedAt } health { state reason } latestRun { id status } } }`;
 const CREATE = `mutation($input: CreateGorgiasConnectorInput!) { createGorgiasConnector(input: $input) { id lastCheck { ok } } }`;
 const ACTIVATE = `mutation($id: ID!) { activateConnector(id: $id) { id status lastCheck { ok code } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateGorgiasConnectorInput!) { updateGorgiasConnector(id: $id, input: $input) { id lastCheck { ok } } }`;
 const CANCEL = `mutation($id: ID!) { cancelSync(connectorId: $id) { id status phase } }`;
 const RETRY = `mutation($id: ID!) { retrySyncNow(connectorId: $id) { id status } }`;
+const LOGS = `query($id: ID!) { syncLogs(connectorId: $id, first: 50) { nodes { message } } }`;
 const QUARANTINE = `query($id: ID!) { syncQuarantine(connectorId: $id) { objectType externalId reason attempts runId lastSeenAt } }`;
 
 /** The API behind the console's actions (issue 26): a kept check result, cancel, retry now, refused records. */
@@ -55,19 +56,27 @@ describe('console actions API: lastCheck, cancelSync, retrySyncNow, syncQuaranti
     await waitForRun(t, admin, id);
   });
 
-  it('cancelSync ends a running sync as CANCELLED and keeps the connector ACTIVE, due after its interval', async () => {
+  it('cancelSync ends a running sync as CANCELLED and keeps the connector ACTIVE, due again at the poll cadence (not its interval)', async () => {
     const admin = t.token(randomTenant('ops'), 'admin');
     sim.account('ops').setFaults({ slowMs: 150 });
     try {
       const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'ops' });
       await waitForMessagesSynced(t, admin, id, 1);
+      const cancelledAt = Date.now();
       const cancelled = (await t.gql(CANCEL, { id }, admin)).data.cancelSync;
       expect(cancelled).toMatchObject({ status: 'CANCELLED', phase: 'cancelled' });
+      const due = new Date((await t.gql(CONNECTOR, { id }, admin)).data.connector.nextSyncAt).getTime();
       const run = await waitForRun(t, admin, id, cancelled.id);
       expect(run.status).toBe('CANCELLED');
       const c = (await t.gql(CONNECTOR, { id }, admin)).data.connector;
       expect(c.status).toBe('ACTIVE');
-      expect(new Date(c.nextSyncAt).getTime()).toBeGreaterThan(Date.now() + 60_000);
+      // SYNC_POLL_SECONDS (60 by default) is shorter than the 15-minute interval: due again within a poll.
+      expect(c.syncIntervalMinutes).toBe(15);
+      expect(due).toBeGreaterThan(cancelledAt);
+      expect(due).toBeLessThanOrEqual(Date.now() + 60_000);
+      expect((await t.gql(LOGS, { id }, admin)).data.syncLogs.nodes.map((l: { message: string }) => l.message)).toContain(
+        'Sync cancelled by an operator. Data synced so far is kept; the next poll runs on schedule (in 60 s) or with Sync now.',
+      );
       // Nothing left to cancel or to retry.
       expect((await t.gql(CANCEL, { id }, admin)).data.cancelSync).toBeNull();
       expect((await t.gql(RETRY, { id }, admin)).data.retrySyncNow).toBeNull();

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { GorgiasSimulator, SimAccount, startGorgiasSimulator } from '../../gorgias-simulator';
 import { hasChromium, launchChromium } from '../../support/browser';
-import { expectText, firstNumber, horizontalOverflow, seriousViolations } from '../../support/console-page';
+import { clippedTabs, expectText, firstNumber, horizontalOverflow, seriousViolations } from '../../support/console-page';
 import { eventually } from '../../support/poll';
 import { createAndActivate, waitForRun } from '../../support/sync-helpers';
 import { freePort, startTestApp, TestApp } from '../../support/test-app';
@@ -110,6 +110,7 @@ describeInBrowser('operator console: phone width, admin actions, reader, expired
     const detail = page.getByTestId('connector-detail');
     await detail.locator('.runs tr[data-run]').first().waitFor();
     await screenIsSound();
+    expect(await clippedTabs(page)).toEqual([]); // every tab label readable ("Refused records" was cut off)
     await shot('09-phone.png');
     for (const tab of ['Sync log', 'Refused records']) {
       await detail.getByRole('tab', { name: tab }).click();

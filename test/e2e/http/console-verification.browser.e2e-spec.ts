@@ -42,13 +42,22 @@ describeInBrowser('operator console: verification', () => {
     await sim?.close();
   });
 
-  const open = async (role: 'admin' | 'reader') => {
+  const open = async (role: 'admin' | 'reader', tab = 'Verification') => {
     await page.goto(`${t.url}/console`);
     await page.evaluate((tok) => (location.hash = `token=${tok}`), token(role));
     await page.waitForFunction(() => document.body.dataset.signedIn === 'true');
     const detail = page.getByTestId('connector-detail');
-    await detail.getByRole('tab', { name: 'Verification' }).click();
+    await detail.getByRole('tab', { name: tab }).click();
     return detail.getByTestId('verification-view');
+  };
+  /** Opens the first listed ticket's conversation; returns it and the ticket's Gorgias id. */
+  const openConversation = async () => {
+    const detail = page.getByTestId('connector-detail');
+    await detail.locator('.ticket-list .ticket').first().click();
+    const conversation = detail.locator('.conversation');
+    await expectText(conversation.getByTestId('message-count'), /message/);
+    const externalId = Number(/^#(\d+)/.exec((await conversation.getByRole('heading').textContent()) ?? '')?.[1]);
+    return { conversation, externalId };
   };
 
   it('an admin verifies now and reads the report; re-syncs one ticket by its Gorgias id', async () => {
@@ -63,6 +72,22 @@ describeInBrowser('operator console: verification', () => {
     await expectText(view, new RegExp(`Ticket #${ticket.id} re-synced`));
   });
 
+  it('an admin re-syncs the open ticket from its conversation, which reloads; a ticket gone from Gorgias is marked deleted', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await open('admin', 'Tickets');
+    const { conversation, externalId } = await openConversation();
+    acct.updateTicket(externalId, { subject: 'Renamed in Gorgias' });
+    await conversation.getByRole('button', { name: 'Re-sync this ticket' }).click();
+    await expectText(conversation.getByRole('heading'), new RegExp(`^#${externalId} Renamed in Gorgias`));
+    await expectText(conversation.getByTestId('resync-result'), /Re-read from Gorgias/);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    acct.deleteTicket(externalId);
+    await conversation.getByRole('button', { name: 'Re-sync this ticket' }).click();
+    await expectText(conversation.getByTestId('resync-result'), /no longer exists in Gorgias: it is now marked deleted/);
+    await expectText(conversation, /deleted or trashed in Gorgias/);
+  });
+
   it('a reader sees the reports, and the buttons disabled, marked admin only', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     const view = await open('reader');
@@ -70,5 +95,8 @@ describeInBrowser('operator console: verification', () => {
     for (const name of ['Verify now (admin only)', 'Re-sync this ticket (admin only)']) {
       expect(await view.getByRole('button', { name }).isDisabled()).toBe(true);
     }
+    await page.getByTestId('connector-detail').getByRole('tab', { name: 'Tickets' }).click();
+    const { conversation } = await openConversation();
+    expect(await conversation.getByRole('button', { name: 'Re-sync this ticket (admin only)' }).isDisabled()).toBe(true);
   });
 });
