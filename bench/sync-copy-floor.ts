@@ -330,6 +330,10 @@ export function floorMarkdown(floor: CopyFloor, sync: { rows: number; wallMs: nu
         )
         .join('\n') +
       '\n';
+    // Every statement the server ran (BEGIN and COMMIT included: pg_stat_statements tracks utility statements),
+    // per 100 rows written (the floor's page): the sync's round trips beside COPY's three (BEGIN, COPY, COMMIT).
+    const calls = floor.statements.reduce((s, x) => s + x.calls, 0);
+    detail += `\nStatements during the sync: ${calls} in all, ${(calls / floor.pages).toFixed(1)} per ${PAGE} rows (COPY: 3).\n`;
   }
   return { row, detail };
 }

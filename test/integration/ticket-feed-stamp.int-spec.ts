@@ -1,7 +1,8 @@
 import { toCustomerRows } from '../../src/gorgias/mappers/customer.mapper';
 import { toTicketRows } from '../../src/gorgias/mappers/ticket.mapper';
 import { GorgiasTicket } from '../../src/gorgias/gorgias.types';
-import { TicketChangeRepository } from '../../src/tickets/changes/ticket-change.repository';
+import { Client, Notification } from 'pg';
+import { TICKET_CHANGES_CHANNEL, TicketChangeRepository } from '../../src/tickets/changes/ticket-change.repository';
 import { TicketWriteRepository, WriteScope } from '../../src/tickets/repositories/ticket-write.repository';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
 
@@ -67,5 +68,33 @@ describe('change feed stamp of tickets inserted by a page (real PostgreSQL)', ()
       ['2', 'open'],
       ['1', 'closed'],
     ]);
+  });
+
+  it('records a page in three statements, and its NOTIFY arrives once, at the commit', async () => {
+    const listener = new Client({ connectionString: db.url });
+    await listener.connect();
+    const heard: Notification[] = [];
+    listener.on('notification', (n) => heard.push(n));
+    await listener.query(`LISTEN ${TICKET_CHANGES_CHANNEL}`);
+    try {
+      await page([ticket(5)]);
+      await new Promise((r) => setTimeout(r, 200));
+      heard.length = 0; // that page's own NOTIFY
+      const sent: string[] = [];
+      await db.ds.transaction(async (m) => {
+        const counted = { query: (sql: string, p: unknown[]) => (sent.push(sql), m.query(sql, p)) } as unknown as typeof m;
+        const recorded = await feed.record(counted, scope, ['5', '6']);
+        expect(recorded.map((r) => r.ticketExternalId)).toEqual(['5', '6']);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(heard).toHaveLength(0); // not before the commit
+      });
+      // The positions given, the stamp, then the log rows with the NOTIFY (it was a fourth statement of its own).
+      expect(sent).toHaveLength(3);
+      for (let i = 0; i < 50 && !heard.length; i++) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(heard.map((n) => JSON.parse(n.payload ?? '{}'))).toEqual([{ t: scope.tenantId, c: scope.connectorId }]);
+    } finally {
+      await listener.end();
+    }
   });
 });

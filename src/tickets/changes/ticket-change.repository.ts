@@ -107,17 +107,25 @@ export class TicketChangeRepository {
     );
     // Whether each ticket is stored as of this change (its row exists in this transaction): see `page`.
     const stored = new Set(stamped.map((s) => s.id));
-    const rows: { ticket_external_id: string; xact_id: string; seq: string }[] = await m.query(
-      `INSERT INTO ticket_changes (connector_id, ticket_external_id, tenant_id, xact_id, seq, ticket_stored)
-       SELECT $1, p.id, $2, p.xact_id::xid8, p.seq, p.stored
-         FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::boolean[]) WITH ORDINALITY AS p(id, xact_id, seq, stored, ord) ORDER BY p.ord
-       ON CONFLICT (connector_id, ticket_external_id) DO UPDATE
-         SET xact_id = EXCLUDED.xact_id, seq = EXCLUDED.seq, ticket_stored = EXCLUDED.ticket_stored, changed_at = now()
-       RETURNING ticket_external_id::text AS ticket_external_id, xact_id::text AS xact_id, seq::text AS seq`,
-      [...params, ids.map((id) => stored.has(id))],
+    // The log rows and the NOTIFY in one statement (one round trip): it reads only the coordinator-local log, so
+    // on Citus the coordinator runs it itself and the NOTIFY is sent where every instance listens. `notified`
+    // is one row and the outer side of the join, so pg_notify runs once whatever the INSERT returns.
+    const rows: { ticket_external_id: string | null; xact_id: string; seq: string }[] = await m.query(
+      `WITH logged AS (
+         INSERT INTO ticket_changes (connector_id, ticket_external_id, tenant_id, xact_id, seq, ticket_stored)
+         SELECT $1, p.id, $2, p.xact_id::xid8, p.seq, p.stored
+           FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::boolean[]) WITH ORDINALITY AS p(id, xact_id, seq, stored, ord) ORDER BY p.ord
+         ON CONFLICT (connector_id, ticket_external_id) DO UPDATE
+           SET xact_id = EXCLUDED.xact_id, seq = EXCLUDED.seq, ticket_stored = EXCLUDED.ticket_stored, changed_at = now()
+         RETURNING ticket_external_id, xact_id, seq),
+       notified AS (SELECT pg_notify($7, $8))
+       SELECT l.ticket_external_id::text AS ticket_external_id, l.xact_id::text AS xact_id, l.seq::text AS seq
+         FROM notified LEFT JOIN logged l ON true`,
+      [...params, ids.map((id) => stored.has(id)), TICKET_CHANGES_CHANNEL, JSON.stringify({ t: scope.tenantId, c: scope.connectorId })],
     );
-    await m.query(`SELECT pg_notify($1, $2)`, [TICKET_CHANGES_CHANNEL, JSON.stringify({ t: scope.tenantId, c: scope.connectorId })]);
-    return rows.map((r) => ({ ticketExternalId: r.ticket_external_id, position: { xactId: r.xact_id, seq: r.seq } }));
+    return rows
+      .filter((r) => r.ticket_external_id !== null)
+      .map((r) => ({ ticketExternalId: r.ticket_external_id as string, position: { xactId: r.xact_id, seq: r.seq } }));
   }
 
   /**
