@@ -74,7 +74,7 @@ FROM (
   FROM (SELECT * FROM tickets t WHERE t.tenant_id = $1 AND t.deleted_at IS NULL AND t.trashed_at IS NULL ORDER BY t.updated_at DESC, t.id DESC LIMIT ${SEARCH_WALK}) t
   LEFT JOIN customers c ON c.connector_id = t.connector_id AND c.external_id = t.customer_external_id
   WHERE t.search @@ websearch_to_tsquery('simple', $2) OR EXISTS (
-    SELECT 1 FROM messages m WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
+    SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id AND m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
       AND m.deleted_at IS NULL AND m.search @@ websearch_to_tsquery('simple', $2) OFFSET 0)
   ORDER BY t.updated_at DESC, t.id DESC
   LIMIT 20
@@ -107,15 +107,15 @@ export const CASES: BenchCase[] = [
  * (PostGraphile has no full-text search of its own; the function does the API's walk of the newest tickets).
  */
 export const POSTGRAPHILE_SETUP_SQL = [
-  `COMMENT ON TABLE tickets IS E'@foreignKey (connector_id, customer_external_id) references customers (connector_id, external_id)|@fieldName customer|@foreignFieldName tickets'`,
-  `COMMENT ON TABLE messages IS E'@foreignKey (connector_id, ticket_external_id) references tickets (connector_id, external_id)|@fieldName ticket|@foreignFieldName messages'`,
+  `COMMENT ON TABLE tickets IS E'@foreignKey (tenant_id, connector_id, customer_external_id) references customers (tenant_id, connector_id, external_id)|@fieldName customer|@foreignFieldName tickets'`,
+  `COMMENT ON TABLE messages IS E'@foreignKey (tenant_id, connector_id, ticket_external_id) references tickets (tenant_id, connector_id, external_id)|@fieldName ticket|@foreignFieldName messages'`,
   `CREATE OR REPLACE FUNCTION bench_search_tickets(tenant text, q text) RETURNS SETOF tickets LANGUAGE sql STABLE AS $$
      SELECT t.* FROM (
        SELECT * FROM tickets t WHERE t.tenant_id = tenant AND t.deleted_at IS NULL AND t.trashed_at IS NULL
        ORDER BY t.updated_at DESC, t.id DESC LIMIT ${SEARCH_WALK}
      ) t
      WHERE t.search @@ websearch_to_tsquery('simple', q) OR EXISTS (
-       SELECT 1 FROM messages m WHERE m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
+       SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id AND m.connector_id = t.connector_id AND m.ticket_external_id = t.external_id
          AND m.deleted_at IS NULL AND m.search @@ websearch_to_tsquery('simple', q) OFFSET 0)
      ORDER BY t.updated_at DESC, t.id DESC
    $$`,

@@ -3,7 +3,6 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../config/app.config';
-import { runAsBackgroundWork } from '../../observability/logging/background-log-context';
 import { SyncRunExecutor } from '../engine/sync-run.executor';
 import { SyncSignals } from '../signals/sync-signals';
 import { SyncRunRepository } from '../repositories/sync-run.repository';
@@ -13,6 +12,7 @@ import { ABANDONED_RUN_MESSAGE } from '../engine/outcome/sync-failure.policy';
 import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
 import { TicketRefreshRequestRepository } from '../repositories/ticket-refresh-request.repository';
 import { MAX_CLAIM_ATTEMPTS, SHORT_RUN_SLOTS } from '../sync.constants';
+import { ClaimLoop } from './claim-loop';
 
 const TICK_JOB = 'sync-scheduler-tick';
 
@@ -31,14 +31,16 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger(SyncScheduler.name);
   /** This instance's id (lease_owner: runs handed back at shutdown); writes are fenced by each claim's own token. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  private readonly active = new Map<string, Promise<void>>();
-  /** Which of the active runs are initial or FULL. */
+  private readonly loop = new ClaimLoop<SyncRunRow>(this.logger, {
+    what: 'sync run',
+    pass: () => this.pass(),
+    execute: (run) => this.executor.execute(run),
+    bindings: (run) => ({ connectorId: run.connectorId, runId: run.id }),
+  });
+  /** Which of the runs this instance executes are initial or FULL. */
   private readonly long = new Set<string>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private deferredTimer: NodeJS.Timeout | null = null;
-  private ticking = false;
-  private again = false;
-  private stopped = false;
 
   constructor(
     private readonly runs: SyncRunRepository,
@@ -59,9 +61,9 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Before the database closes: stop claiming, and hand running runs back so another instance resumes them now. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+    this.loop.stop();
     if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
-    if (!this.active.size) return;
+    if (!this.loop.size) return;
     try {
       const released = await this.runs.releaseOwned(this.owner);
       if (released) {
@@ -73,66 +75,43 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.warn(`could not hand running syncs back: ${(e as Error).message}`);
     }
     // In-flight pages stop at their next checkpoint (their lease is gone); give them a moment.
-    await Promise.race([Promise.allSettled(this.active.values()), new Promise((r) => setTimeout(r, 2000))]);
+    await this.loop.settle(2000);
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
+    this.loop.stop();
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (this.deferredTimer) clearTimeout(this.deferredTimer);
     if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
   }
 
-  /** One pass: enqueue what is due, claim what this instance has room for, start it. */
-  async tick(): Promise<void> {
-    if (this.stopped) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    this.ticking = true;
-    try {
-      do {
-        this.again = false;
-        await this.runs.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_RUN_MESSAGE);
-        await this.runs.enqueueDue();
-        await this.refreshes.enqueueRuns(REFRESH_COALESCE_MS, REFRESH_BATCH_MAX_TICKETS, this.config.webhooks.refreshCallsPerMinute);
-        this.tickWhenDue(await this.refreshes.nextDueAt(REFRESH_COALESCE_MS));
-        const cap = this.config.sync.maxConcurrentRuns;
-        const lease = this.config.sync.leaseSeconds;
-        // A run this instance still executes (stalled past its lease) is never claimed by it again.
-        const executing = [...this.active.keys()];
-        const shortRuns = await this.runs.claim(this.owner, cap - this.active.size, lease, MAX_CLAIM_ATTEMPTS, executing, 'short');
-        const longRoom = Math.min(cap - this.active.size - shortRuns.length, Math.max(1, cap - SHORT_RUN_SLOTS) - this.long.size);
-        const longRuns = await this.runs.claim(this.owner, longRoom, lease, MAX_CLAIM_ATTEMPTS, executing, 'long');
-        for (const run of [...shortRuns, ...longRuns]) this.start(run, longRuns.includes(run));
-      } while (this.again && !this.stopped);
-    } catch (e) {
-      this.logger.warn(`scheduler tick failed: ${(e as Error).message}`);
-    } finally {
-      this.ticking = false;
-    }
+  tick(): Promise<void> {
+    return this.loop.tick();
   }
 
-  private start(run: SyncRunRow, long: boolean): void {
-    if (long) this.long.add(run.id);
-    // The run logs as itself, not as the request whose wake-up led to this tick.
-    const p: Promise<void> = runAsBackgroundWork({ connectorId: run.connectorId, runId: run.id }, () => this.executor.execute(run))
-      .catch((e) => this.logger.error({ err: e }, `sync run ${run.id} crashed`))
-      .finally(() => {
-        // Only this execution's entry: another instance may have the run now, this one never twice.
-        if (this.active.get(run.id) === p) {
-          this.active.delete(run.id);
-          this.long.delete(run.id);
-        }
-        void this.tick(); // room for the next one
-      });
-    this.active.set(run.id, p);
+  /** One pass: enqueue what is due, claim what this instance has room for, start it. */
+  private async pass(): Promise<void> {
+    await this.runs.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_RUN_MESSAGE);
+    await this.runs.enqueueDue();
+    await this.refreshes.enqueueRuns(REFRESH_COALESCE_MS, REFRESH_BATCH_MAX_TICKETS, this.config.webhooks.refreshCallsPerMinute);
+    this.tickWhenDue(await this.refreshes.nextDueAt(REFRESH_COALESCE_MS));
+    const cap = this.config.sync.maxConcurrentRuns;
+    const lease = this.config.sync.leaseSeconds;
+    // A run this instance still executes (stalled past its lease) is never claimed by it again.
+    const executing = this.loop.executing;
+    const shortRuns = await this.runs.claim(this.owner, cap - this.loop.size, lease, MAX_CLAIM_ATTEMPTS, executing, 'short');
+    const longRoom = Math.min(cap - this.loop.size - shortRuns.length, Math.max(1, cap - SHORT_RUN_SLOTS) - this.long.size);
+    const longRuns = await this.runs.claim(this.owner, longRoom, lease, MAX_CLAIM_ATTEMPTS, executing, 'long');
+    for (const run of shortRuns) this.loop.start(run);
+    for (const run of longRuns) {
+      this.long.add(run.id);
+      this.loop.start(run, () => this.long.delete(run.id));
+    }
   }
 
   /** A webhook was recorded: its run is due once the burst it belongs to had time to arrive. */
   private tickAfterCoalescing(): void {
-    if (this.refreshTimer || this.stopped) return;
+    if (this.refreshTimer || this.loop.isStopped) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
       void this.tick();
@@ -144,7 +123,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
    * they are, rather than at the next interval tick.
    */
   private tickWhenDue(dueAt: Date | null): void {
-    if (!dueAt || this.stopped) return;
+    if (!dueAt || this.loop.isStopped) return;
     const ms = Math.max(0, new Date(dueAt).getTime() - Date.now()) + REFRESH_COALESCE_MS + 20;
     if (ms >= this.config.sync.tickSeconds * 1000) return; // the interval tick comes first
     if (this.deferredTimer) clearTimeout(this.deferredTimer);
@@ -156,10 +135,10 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   /** For tests and shutdown: the runs this instance is executing. */
   get runningRunIds(): string[] {
-    return [...this.active.keys()];
+    return this.loop.executing;
   }
 
-  async idle(): Promise<void> {
-    while (this.active.size) await Promise.allSettled(this.active.values());
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 }

@@ -3,8 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { appConfig, AppConfig } from '../../config/app.config';
-import { runAsBackgroundWork } from '../../observability/logging/background-log-context';
 import { SyncVerificationRepository } from '../repositories/sync-verification.repository';
+import { ClaimLoop } from '../scheduling/claim-loop';
 import { MAX_CLAIM_ATTEMPTS } from '../sync.constants';
 import { VerificationExecutor } from './verification.executor';
 import { VerificationRow } from './verification.types';
@@ -24,10 +24,12 @@ export const ABANDONED_VERIFICATION_MESSAGE = 'Every instance that took this ver
 export class VerificationScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(VerificationScheduler.name);
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}:verify`;
-  private readonly active = new Map<string, Promise<void>>();
-  private ticking = false;
-  private again = false;
-  private stopped = false;
+  private readonly loop = new ClaimLoop<VerificationRow>(this.logger, {
+    what: 'verification',
+    pass: () => this.pass(),
+    execute: (row) => this.executor.execute(row),
+    bindings: (row) => ({ connectorId: row.connectorId, verificationId: row.id }),
+  });
 
   constructor(
     private readonly verifications: SyncVerificationRepository,
@@ -44,59 +46,42 @@ export class VerificationScheduler implements OnApplicationBootstrap, BeforeAppl
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+    this.loop.stop();
     if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
-    if (!this.active.size) return;
+    if (!this.loop.size) return;
     await this.verifications.releaseOwned(this.owner).catch((e) => this.logger.warn(`could not hand verifications back: ${e.message}`));
-    await Promise.race([Promise.allSettled(this.active.values()), new Promise((r) => setTimeout(r, 2000))]);
+    await this.loop.settle(2000);
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
+    this.loop.stop();
     if (this.registry.doesExist('interval', TICK_JOB)) this.registry.deleteInterval(TICK_JOB);
   }
 
-  /** One pass: enqueue what the schedule says is due, claim what this instance has room for, start it. */
-  async tick(): Promise<void> {
-    if (this.stopped || !this.config.sync.schedulerEnabled) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    this.ticking = true;
-    try {
-      do {
-        this.again = false;
-        await this.verifications.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_VERIFICATION_MESSAGE);
-        const { everyHours, windowDays } = this.config.verify;
-        if (everyHours > 0) {
-          await this.verifications.enqueueScheduled(await this.verifications.activeConnectors(), everyHours, windowDays);
-        }
-        const room = MAX_CONCURRENT_VERIFICATIONS - this.active.size;
-        const claimed = await this.verifications.claim(this.owner, room, this.config.sync.leaseSeconds, MAX_CLAIM_ATTEMPTS, [
-          ...this.active.keys(),
-        ]);
-        for (const row of claimed) this.start(row);
-      } while (this.again && !this.stopped);
-    } catch (e) {
-      this.logger.warn(`verification tick failed: ${(e as Error).message}`);
-    } finally {
-      this.ticking = false;
-    }
+  tick(): Promise<void> {
+    return this.config.sync.schedulerEnabled ? this.loop.tick() : Promise.resolve();
   }
 
-  private start(row: VerificationRow): void {
-    const p: Promise<void> = runAsBackgroundWork({ connectorId: row.connectorId, verificationId: row.id }, () => this.executor.execute(row))
-      .catch((e) => this.logger.error({ err: e }, `verification ${row.id} crashed`))
-      .finally(() => {
-        if (this.active.get(row.id) === p) this.active.delete(row.id);
-        void this.tick();
-      });
-    this.active.set(row.id, p);
+  /** One pass: enqueue what the schedule says is due, claim what this instance has room for, start it. */
+  private async pass(): Promise<void> {
+    await this.verifications.failAbandoned(MAX_CLAIM_ATTEMPTS, ABANDONED_VERIFICATION_MESSAGE);
+    const { everyHours, windowDays } = this.config.verify;
+    if (everyHours > 0) {
+      await this.verifications.enqueueScheduled(await this.verifications.activeConnectors(), everyHours, windowDays);
+    }
+    const room = MAX_CONCURRENT_VERIFICATIONS - this.loop.size;
+    const claimed = await this.verifications.claim(
+      this.owner,
+      room,
+      this.config.sync.leaseSeconds,
+      MAX_CLAIM_ATTEMPTS,
+      this.loop.executing,
+    );
+    for (const row of claimed) this.loop.start(row);
   }
 
   /** For tests: until this instance executes no verification. */
-  async idle(): Promise<void> {
-    while (this.active.size) await Promise.allSettled(this.active.values());
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 }
