@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { RowComparison, TicketCompareRepository } from '../../tickets/repositories/ticket-compare.repository';
 import { TicketWriteRepository } from '../../tickets/repositories/ticket-write.repository';
-import { SourcePage, SourceTicket, toTicketRows } from '../engine/source/helpdesk-source';
+import { SourcePage, SourceTicket, toCustomerRows, toTicketRows } from '../engine/source/helpdesk-source';
 import { prefetchingPages } from './prefetching-pages';
 import { TicketRead, TicketRefresher } from '../engine/source/ticket-refresher';
 import { TicketStore } from '../engine/source/ticket-store';
 import { PAGE_SIZE } from '../sync.constants';
 import { compareOrRefuse, quarantinedOf } from './compare-or-refuse';
+import { withCustomerDifferences } from './customer-differences';
 import { VerificationJob, PageFindings } from './verification-job';
 import { VerificationDifference, VerificationQuarantined } from './verification.types';
 import { VerificationWindow } from './verification-window';
@@ -59,7 +60,16 @@ export class TicketVerifier {
       const extra = judged ? await this.compare.unlistedTickets(db, scope, slice, listed) : [];
       const recorded = await job.services.quarantine.reasonsFor(db, scope, 'ticket', missingIds(compared.differing));
       const reasons = quarantinedOf(compared, recorded);
-      const differing = compared.differing.filter((d) => !reasons.has(d.externalId));
+      // The customers the page's tickets carry, compared as the tickets show them (a refused one is the ticket's quarantine).
+      const customers = await compareOrRefuse(
+        toCustomerRows(inWindow),
+        (r) => String(r.external_id),
+        (rows) => this.compare.compareCustomers(db, scope, rows),
+      );
+      const quarantined = new Set(reasons.keys());
+      const differing = withCustomerDifferences(inWindow, compared.differing, customers.differing, quarantined).filter(
+        (d) => !reasons.has(d.externalId),
+      );
       // One at a time, each through the budget gate (a page can hold many extra tickets).
       const extraReads: TicketRead[] = [];
       if (job.row.repair) for (const externalId of extra) extraReads.push({ externalId, snapshot: await this.readExtra(job, externalId) });
@@ -76,7 +86,10 @@ export class TicketVerifier {
         if (!job.row.repair) return found;
         const ids = new Set(differing.map((d) => d.externalId));
         const repair = inWindow.filter((t) => ids.has(String(t.id)));
-        let repaired = await this.store.tickets(tx, scope, repair, changes);
+        // A ticket stale only by its customer is repaired by the customers' upsert (the listed copy is not older
+        // than ours, which the comparison required): its ticket row is unchanged, so the store does not count it.
+        const customerOnly = differing.filter((d) => !d.missing && d.fields.every((f) => f.startsWith('customer'))).length;
+        let repaired = (await this.store.tickets(tx, scope, repair, changes)) + customerOnly;
         const result = await this.refresher.storeAll(tx, scope, extraReads, changes);
         repaired += result.ticketsChanged + result.messages + result.removed + result.deleted;
         return { ...found, repaired };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
 import { ColumnSpec, recordColumns, writeColumns } from '../model/columns';
+import { CUSTOMER_COLUMNS, CustomerWriteRow } from '../model/customer.table';
 import { MESSAGE_COLUMNS, MessageWriteRow } from '../model/message.table';
 import { TICKET_COLUMNS, TicketWriteRow } from '../model/ticket.table';
 
@@ -38,8 +39,8 @@ function toJson(rows: unknown[]): string {
  * types (timestamps, jsonb, arrays), so a row the upsert just wrote compares equal by construction,
  * and a column added to a table (model/*.table.ts) is compared without touching this file.
  */
-function compareSql(table: string, spec: readonly ColumnSpec[], liveCheck: string): string {
-  const columns = writeColumns(spec);
+function compareSql(table: string, spec: readonly ColumnSpec[], liveCheck: string, only: { skip?: string; when?: string } = {}): string {
+  const columns = writeColumns(spec).filter((c) => c !== only.skip);
   const differing = columns.map((c) => `CASE WHEN x.${c} IS DISTINCT FROM s.${c} THEN '${c}' END`).join(', ');
   // The stored rows are read by their keys (an index scan of the page's ids), not joined: a join on the
   // record set let the planner scan the connector's whole table for each page.
@@ -47,11 +48,17 @@ function compareSql(table: string, spec: readonly ColumnSpec[], liveCheck: strin
        s AS MATERIALIZED (SELECT * FROM ${table} WHERE tenant_id = $1 AND connector_id = $2 AND external_id = ANY($4::bigint[]))
     SELECT x.external_id::text AS "externalId", (s.external_id IS NULL ${liveCheck}) AS missing,
            array_remove(ARRAY[${differing}]::text[], NULL) AS fields
-      FROM x LEFT JOIN s ON s.external_id = x.external_id`;
+      FROM x LEFT JOIN s ON s.external_id = x.external_id${only.when ? ` WHERE ${only.when}` : ''}`;
 }
 
 const COMPARE_TICKETS = compareSql('tickets', TICKET_COLUMNS, 'OR s.deleted_at IS NOT NULL');
 const COMPARE_MESSAGES = compareSql('messages', MESSAGE_COLUMNS, '');
+// A customer row is the newest copy any ticket carried (its source_version: that ticket's update time), so
+// a copy from an older ticket of the page is not compared, and the version itself is not a difference.
+const COMPARE_CUSTOMERS = compareSql('customers', CUSTOMER_COLUMNS, '', {
+  skip: 'source_version',
+  when: 's.external_id IS NULL OR s.source_version <= x.source_version',
+});
 
 /**
  * Reads for verification (sync/verification): how the provider's records compare with what is stored,
@@ -68,6 +75,14 @@ export class TicketCompareRepository {
   /** The messages that are missing here or differ (a message deleted in Gorgias differs by its deleted_at). */
   async compareMessages(m: EntityManager, scope: CompareScope, rows: MessageWriteRow[]): Promise<RowComparison[]> {
     return this.compare(m, COMPARE_MESSAGES, scope, rows);
+  }
+
+  /**
+   * The customers the page's tickets carry that are missing here or differ from the newest stored copy
+   * (an edit of the customer alone may not move its tickets' update time, so a sync may never see it).
+   */
+  async compareCustomers(m: EntityManager, scope: CompareScope, rows: CustomerWriteRow[]): Promise<RowComparison[]> {
+    return this.compare(m, COMPARE_CUSTOMERS, scope, rows);
   }
 
   /**

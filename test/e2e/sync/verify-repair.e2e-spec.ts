@@ -145,6 +145,45 @@ describe('verifyConnector: counts what differs, repairs it through the sync writ
     expect(list.pageInfo.hasNextPage).toBe(true);
   });
 
+  it('a customer changed behind the API makes the ticket showing it stale (customer.name); repair restores the row', async () => {
+    const snap = acct.snapshot();
+    const carried = new Map<number, number[]>();
+    for (const x of snap.tickets) if (x.customer) carried.set(x.customer.id, [...(carried.get(x.customer.id) ?? []), x.id]);
+    const [customerId, [ticketId]] = [...carried].find(([, ids]) => ids.length === 1)!;
+    const customerRow = (c: Client) =>
+      c
+        .query(`SELECT to_jsonb(x) - ARRAY['updated_at', 'synced_at'] AS row FROM customers x WHERE connector_id = $1 AND external_id = $2`, [
+          connectorId,
+          customerId,
+        ])
+        .then((r) => r.rows[0]?.row);
+    const before = await db(customerRow);
+    await db((c) =>
+      c.query(`UPDATE customers SET name = 'renamed behind the API' WHERE connector_id = $1 AND external_id = $2`, [
+        connectorId,
+        customerId,
+      ]),
+    );
+
+    const counted = await verify(gql, admin, connectorId, { repair: false });
+    expect(counted).toMatchObject({ status: 'SUCCEEDED', ticketsStale: 1, ticketsMissing: 0, ticketsExtra: 0, repaired: 0 });
+    expect(counted.differences).toEqual([
+      expect.objectContaining({ object: 'ticket', externalId: String(ticketId), kind: 'stale', fields: ['customer.name'] }),
+    ]);
+    expect((await db(customerRow)).name).toBe('renamed behind the API');
+
+    const repaired = await verify(gql, admin, connectorId, { repair: true });
+    expect(repaired).toMatchObject({ status: 'SUCCEEDED', ticketsStale: 1, repaired: 1 });
+    expect(await db(customerRow)).toEqual(before);
+    const shown = await gql(
+      `query($c: ID!, $e: ID!) { ticketByExternalId(connectorId: $c, externalId: $e) { customer { name } } }`,
+      { c: connectorId, e: String(ticketId) },
+      admin,
+    );
+    expect(shown.data.ticketByExternalId.customer.name).toBe(before.name);
+    expect(differences(await verify(gql, admin, connectorId, { repair: false }))).toBe(0);
+  });
+
   it('a window of created_datetime compares only the tickets and messages created in it', async () => {
     const snap = acct.snapshot();
     const created = snap.tickets.map((x) => Date.parse(x.created_datetime)).sort((a, b) => a - b);
