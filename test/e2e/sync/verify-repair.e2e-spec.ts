@@ -152,10 +152,10 @@ describe('verifyConnector: counts what differs, repairs it through the sync writ
     const [customerId, [ticketId]] = [...carried].find(([, ids]) => ids.length === 1)!;
     const customerRow = (c: Client) =>
       c
-        .query(`SELECT to_jsonb(x) - ARRAY['updated_at', 'synced_at'] AS row FROM customers x WHERE connector_id = $1 AND external_id = $2`, [
-          connectorId,
-          customerId,
-        ])
+        .query(
+          `SELECT to_jsonb(x) - ARRAY['updated_at', 'synced_at'] AS row FROM customers x WHERE connector_id = $1 AND external_id = $2`,
+          [connectorId, customerId],
+        )
         .then((r) => r.rows[0]?.row);
     const before = await db(customerRow);
     await db((c) =>
