@@ -42,7 +42,7 @@ const INTEGRATION_ON_CITUS = [
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two
  * instances (leases, advisory locks, LISTEN/NOTIFY on the coordinator), webhooks (with their caps under a
  * flood and the endpoint's rate limits, refresh runs batching a burst), the feed (with the
- * randomized concurrency proof), the tickets API with search.
+ * randomized concurrency proof), the tickets API with search, verification and repair.
  */
 const E2E_ON_CITUS = [
   'connectors',
@@ -59,6 +59,9 @@ const E2E_ON_CITUS = [
   // issue 24: coverage objects, initial and incremental, worst-case simulator
   'coverage-sync',
   'coverage-incremental',
+  // issue 25: verification compares and repairs on distributed tables; a crash mid-verification resumes
+  'verify-repair',
+  'verify-crash',
 ];
 module.exports = {
   projects: [
