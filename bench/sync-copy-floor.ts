@@ -11,7 +11,14 @@
 import { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
-const PAGE = 100;
+/**
+ * Rows per COPY transaction: an API page by default, as the floor was defined (issue 27). The sync
+ * writes up to 5 pages a transaction when they are read already (PAGES_PER_TRANSACTION):
+ * BENCH_FLOOR_ROWS=500 measures the floor at that size too.
+ */
+const PAGE = Number(process.env.BENCH_FLOOR_ROWS ?? 100);
+if (!(Number.isInteger(PAGE) && PAGE > 0))
+  throw new Error(`BENCH_FLOOR_ROWS must be a positive integer, not ${process.env.BENCH_FLOOR_ROWS}`);
 const TABLES = ['tickets', 'customers', 'messages'] as const;
 type Table = (typeof TABLES)[number];
 
