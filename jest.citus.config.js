@@ -37,6 +37,8 @@ const INTEGRATION_ON_CITUS = [
   // issue 24: the coverage tables' migration on a database in use, and a ticket's links
   'coverage-migration',
   'ticket-link-write',
+  // several API pages per transaction: commits, a crash mid-batch, a poison row in a batch
+  'list-walk-batches',
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two

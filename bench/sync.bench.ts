@@ -12,7 +12,8 @@
  *     tables in page-sized transactions, and the ratio; the CPU seconds of the gateway, the simulator and
  *     PostgreSQL during the sync (the simulator runs in its own process: its share says what it took from the
  *     2 cores); server time by statement (pg_stat_statements); bytes per row. BENCH_CPU_PROFILE=file writes a
- *     V8 CPU profile of the gateway for the sync (bench/cpu-profile-summary.ts reads it).
+ *     V8 CPU profile of the gateway for the sync (bench/cpu-profile-summary.ts reads it). BENCH_FLOOR_ROWS=500
+ *     times the COPY floor in transactions of 500 rows (default 100: one API page).
  *     `npm run bench:sync -- --only floor` runs this case alone (prints, writes nothing);
  *     `--only ingest` prints its rows/s alone, without the COPY floor and pg_stat_statements, so that it
  *     runs against any server: BENCH_DATABASE_URL (bench/bench-database.ts), e.g. a Citus coordinator.

@@ -39,3 +39,10 @@ export const WAKEUP_CHANNEL = 'cx_sync_wakeup';
 export const MAX_REMEMBERED_EVENT_IDS = 2_000;
 /** How often an instance deletes sync history past SYNC_HISTORY_RETENTION_DAYS (idempotent across instances). */
 export const HISTORY_PRUNE_INTERVAL_MS = 60 * 60_000;
+/**
+ * API pages a list walk writes in one transaction when they are read already (never waited for):
+ * one checkpoint, one change-feed record and one commit for up to 500 rows instead of one per 100,
+ * which is what separated the ingest from COPY (about 11 statements and a commit per page). Small
+ * enough that a batch replayed after a crash, or row by row around a poison row, stays cheap.
+ */
+export const PAGES_PER_TRANSACTION = 5;

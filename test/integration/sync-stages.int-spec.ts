@@ -20,6 +20,7 @@ import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integ
 import { coverageEvents } from './support/run-harness';
 
 const OWNER = 'integration-test';
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe('sync stages against a real database and a fake Gorgias client', () => {
   let db: IntegrationDb;
@@ -86,20 +87,20 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     return new RunSession(run, run.leaseToken!, gorgias.asClient(), { email: 'a@b', apiKey: 'k', subdomain: 's' }, services);
   }
 
-  it("walks messages then tickets page by page, reporting each page's changes inside its transaction", async () => {
+  it("walks messages then tickets, reporting each transaction's changes (pages already read are written together) inside it", async () => {
     const run = (firstRun = await claimRun(SyncMode.INCREMENTAL));
     const s = session(run);
     s.checkpoint = { stage: 'messages', initial: true };
     await new MessagesStage(write).run(s, 'tickets', {});
     expect(s.checkpoint).toEqual({ stage: 'tickets', initial: true, reconciled: undefined });
     expect(s.tally.messagesSynced).toBe(300);
-    expect(pages.map((p) => p.messagesUpserted)).toEqual([100, 100, 100]);
+    expect(sum(pages.map((p) => p.messagesUpserted))).toBe(300);
     expect(new Set(pages.flatMap((p) => p.ticketExternalIds)).size).toBe(150);
 
     pages.length = 0;
     await new TicketsStage(write).run(s, 'reconcile', {});
     expect(s.tally.ticketsSynced).toBe(150);
-    expect(pages.map((p) => p.ticketsUpserted)).toEqual([100, 50]);
+    expect(sum(pages.map((p) => p.ticketsUpserted))).toBe(150);
     expect(pages.flatMap((p) => p.ticketExternalIds)).toHaveLength(150);
     const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE connector_id = $1 AND description LIKE 'm%'`, [
       scope.connectorId,
