@@ -74,39 +74,3 @@ function fail(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
-
-/**
- * The page spans of one list walk: the current page's, and the next page's once its Gorgias call
- * is prefetched while the current page is written.
- */
-export class SyncPageSpans {
-  private current: SyncPageSpan;
-  private upcoming: SyncPageSpan | null = null;
-
-  constructor(private readonly scope: () => SyncSpanScope) {
-    this.current = startSyncPageSpan(scope());
-  }
-
-  /** Runs in the current page's trace. */
-  run<T>(fn: () => T): T {
-    return this.current.run(fn);
-  }
-
-  /** Runs in the next page's trace (its prefetched Gorgias call). */
-  runNext<T>(fn: () => T): T {
-    this.upcoming ??= startSyncPageSpan(this.scope());
-    return this.upcoming.run(fn);
-  }
-
-  /** The current page is written: the next one becomes current. */
-  nextPage(): void {
-    this.current.end();
-    this.current = this.upcoming ?? startSyncPageSpan(this.scope());
-    this.upcoming = null;
-  }
-
-  end(error?: unknown): void {
-    this.current.end(error);
-    this.upcoming?.end(error);
-  }
-}
