@@ -121,6 +121,10 @@ describe('validation plans', () => {
     const validate = jest.spyOn(appValidationPipe as unknown as { validate: () => unknown }, 'validate');
     try {
       for (const [metatype, value] of CASES.slice(0, 5)) await appValidationPipe.transform(copy(value), body(metatype));
+      // graphql-js and graphql-jit hand arguments over as objects without a prototype.
+      const filter = Object.assign(Object.create(null) as object, { status: 'open' });
+      const args = await appValidationPipe.transform(Object.assign(Object.create(null) as object, { first: 5, filter }), body(ListArgs));
+      expect(args).toStrictEqual(Object.assign(new ListArgs(), { first: 5, filter: Object.assign(new Filter(), { status: 'open' }) }));
       expect(validate).not.toHaveBeenCalled();
     } finally {
       validate.mockRestore();
