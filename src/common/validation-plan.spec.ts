@@ -69,7 +69,13 @@ class WithEachRule {
 
 /** A deep copy made in this realm (structuredClone's objects come from Node's, whose Object.prototype is another one). */
 const copy = (v: unknown): unknown =>
-  v instanceof Date ? new Date(v.getTime()) : Array.isArray(v) ? v.map(copy) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])) : v;
+  v instanceof Date
+    ? new Date(v.getTime())
+    : Array.isArray(v)
+      ? v.map(copy)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]))
+        : v;
 
 const body = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'body', metatype, data: undefined });
 
@@ -111,11 +117,14 @@ const CASES: [ArgumentMetadata['metatype'], unknown][] = [
 ];
 
 describe('validation plans', () => {
-  it.each(CASES.map((c, i) => [i, ...c] as const))('case %i (%p): the app pipe answers exactly as the full ValidationPipe', async (_i, metatype, value) => {
-    const fast = await outcome(() => appValidationPipe.transform(copy(value), body(metatype)));
-    const full = await outcome(() => ValidationPipe.prototype.transform.call(appValidationPipe, copy(value), body(metatype)));
-    expect(fast).toStrictEqual(full);
-  });
+  it.each(CASES.map((c, i) => [i, ...c] as const))(
+    'case %i (%p): the app pipe answers exactly as the full ValidationPipe',
+    async (_i, metatype, value) => {
+      const fast = await outcome(() => appValidationPipe.transform(copy(value), body(metatype)));
+      const full = await outcome(() => ValidationPipe.prototype.transform.call(appValidationPipe, copy(value), body(metatype)));
+      expect(fast).toStrictEqual(full);
+    },
+  );
 
   it('takes the plan for the valid cases above', async () => {
     const validate = jest.spyOn(appValidationPipe as unknown as { validate: () => unknown }, 'validate');

@@ -15,6 +15,8 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
  */
 export type ValidationPlan = (object: Record<string, unknown>) => boolean | undefined;
 
+/** A class, as class-validator keys its rules (a constructor of any shape). */
+type Target = abstract new (...args: never[]) => unknown;
 type Rule = { validate(value: unknown, args: unknown): unknown; meta: ValidationMetadata };
 type PropertyPlan = {
   name: string;
@@ -25,10 +27,10 @@ type PropertyPlan = {
 
 const UNCOVERED = null;
 /** Plans by class, then by the schema name class-validator passes for nested values ('' at the top). */
-const plans = new Map<Function, Map<string, ValidationPlan | null>>();
+const plans = new Map<Target, Map<string, ValidationPlan | null>>();
 
 /** The plan for objects of `target` (null when some rule cannot be planned: validate those in full). */
-export function validationPlanFor(target: Function, schema = ''): ValidationPlan | null {
+export function validationPlanFor(target: Target, schema = ''): ValidationPlan | null {
   let bySchema = plans.get(target);
   if (!bySchema) plans.set(target, (bySchema = new Map()));
   let plan = bySchema.get(schema);
@@ -36,7 +38,7 @@ export function validationPlanFor(target: Function, schema = ''): ValidationPlan
   return plan;
 }
 
-function compile(target: Function, schema: string): ValidationPlan | null {
+function compile(target: Target, schema: string): ValidationPlan | null {
   const storage = getMetadataStorage();
   // The same call, with the same arguments, that class-validator makes for every object it validates.
   const metadatas = storage.getTargetValidationMetadatas(target, schema || (undefined as unknown as string), false, false, undefined);
@@ -74,7 +76,7 @@ function compile(target: Function, schema: string): ValidationPlan | null {
         // Arrays, sets and maps are validated element by element by class-validator: not planned.
         if (Array.isArray(value) || value instanceof Set || value instanceof Map || !(value instanceof Object)) return undefined;
         if (typeof value.constructor !== 'function') return undefined;
-        const nested = validationPlanFor(value.constructor, nestedSchema);
+        const nested = validationPlanFor(value.constructor as Target, nestedSchema);
         const verdict = nested ? nested(value as Record<string, unknown>) : undefined;
         if (verdict !== true) return verdict;
       }

@@ -40,7 +40,7 @@ class AppValidationPipe extends ValidationPipe {
         );
       }
     }
-    return this.passesPlan(value, metadata) ?? super.transform(value, metadata);
+    return this.passesPlan(value, metadata) ?? (await super.transform(value, metadata));
   }
 
   /**
