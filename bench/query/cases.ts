@@ -103,7 +103,7 @@ export const CASES: BenchCase[] = [
 
 /**
  * What PostGraphile needs to serve the same shape, on the benchmark's database only: smart tags for the
- * two relations the schema has no foreign key for (tenant first, as the unique keys since migration 100), and the API's search as a set-returning function
+ * two relations the schema has no foreign key for, and the API's search as a set-returning function
  * (PostGraphile has no full-text search of its own; the function does the API's walk of the newest tickets).
  */
 export const POSTGRAPHILE_SETUP_SQL = [
