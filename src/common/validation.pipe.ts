@@ -1,5 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
 import { badUserInput } from './graphql-errors';
+import { validationPlanFor } from './validation-plan';
 
 /** Flattens nested class-validator errors into `input.field: what is wrong` lines. */
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
@@ -38,14 +40,39 @@ class AppValidationPipe extends ValidationPipe {
         );
       }
     }
-    return super.transform(value, metadata);
+    return this.passesPlan(value, metadata) ?? (await super.transform(value, metadata));
+  }
+
+  /**
+   * The instance the full pipe would return, when the value's class has a validation plan and the
+   * plan says class-validator would find nothing wrong (see validation-plan.ts); otherwise undefined,
+   * and the full pipe runs (again from the value), so every refusal and its message are its own.
+   * The same steps as the full pipe in the same order, for a plain object only: close array gaps,
+   * strip prototype keys, build the instance, refuse binary values, validate.
+   */
+  private passesPlan(value: unknown, metadata: ArgumentMetadata): object | undefined {
+    const metatype = metadata.metatype;
+    if (!metatype || !this.isTransformEnabled || !this.toValidate(metadata)) return undefined;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return undefined;
+    const plan = validationPlanFor(metatype);
+    if (!plan) return undefined;
+    this.closeArrayGaps(value);
+    this.stripProtoKeys(value);
+    const entity = plainToInstance(metatype, value, this.transformOptions) as object;
+    if (entity.constructor !== metatype) return undefined;
+    if (this.findNestedBinaryValues(entity).length > 0) return undefined;
+    return plan(entity as Record<string, unknown>) === true ? entity : undefined;
   }
 }
 
+const validatorOptions = { forbidUnknownValues: false, stopAtFirstError: false } as const;
+
 export const appValidationPipe = new AppValidationPipe({
   transform: true,
-  forbidUnknownValues: false,
-  stopAtFirstError: false,
+  // Validation plans assume exactly these options (no groups, always, whitelist or skipped properties).
+  ...validatorOptions,
   exceptionFactory: (errors) => {
     const lines = describeValidationErrors(errors);
     const field = errors.length === 1 && !errors[0].children?.length ? errors[0].property : undefined;
