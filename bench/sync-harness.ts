@@ -25,6 +25,25 @@ export const EMAIL = 'bench@acme.test';
 export const KEY = 'bench-key-0001';
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 
+/** The in-process gateway's settings for a sync bench (read by its config at start-up): `extra` adds or overrides. */
+export function setGatewayEnv(databaseUrl: string, simPort: number, extra: Record<string, string> = {}): void {
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    AUTH_JWT_SECRET: SECRET,
+    SECRETS_ENCRYPTION_KEYS: `b1:${Buffer.alloc(32, 1).toString('base64')}`,
+    GORGIAS_BASE_URL: `http://127.0.0.1:${simPort}/{subdomain}`,
+    SYNC_SCHEDULER_ENABLED: 'true',
+    SYNC_TICK_SECONDS: '1',
+    VERIFY_EVERY_HOURS: '0',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  });
+}
+
+/** An admin token of the bench's tenant, signed with the secret setGatewayEnv gives the gateway. */
+export const benchAdminToken = (): string => signToken({ tenantId: 'bench', role: 'admin' }, SECRET);
+
 export async function startSimulator(
   port: number,
   subdomain: string,
@@ -144,21 +163,11 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
   const simPort = await freePort();
   const sub = 'bench';
   const sim = await startSimulator(simPort, sub, simArgs, size);
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    AUTH_JWT_SECRET: SECRET,
-    SECRETS_ENCRYPTION_KEYS: `b1:${Buffer.alloc(32, 1).toString('base64')}`,
-    GORGIAS_BASE_URL: `http://127.0.0.1:${simPort}/{subdomain}`,
-    SYNC_SCHEDULER_ENABLED: 'true',
-    SYNC_TICK_SECONDS: '1',
-    VERIFY_EVERY_HOURS: '0',
-    LOG_LEVEL: 'warn',
-  });
+  setGatewayEnv(db.url, simPort);
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const token = signToken({ tenantId: 'bench', role: 'admin' }, SECRET);
+  const token = benchAdminToken();
   const gql = async (query: string, variables?: object) =>
     (
       await fetch(`${url}/graphql`, {

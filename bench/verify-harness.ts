@@ -10,11 +10,9 @@ import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
-import { signToken } from '../src/auth/auth.service';
 import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
-import { EMAIL, KEY, startSimulator } from './sync-harness';
+import { benchAdminToken, EMAIL, KEY, setGatewayEnv, startSimulator } from './sync-harness';
 
-const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 export const SUB = 'bench';
 
 export interface VerifyBenchEnv {
@@ -32,25 +30,16 @@ export async function withSyncedAccount<T>(simArgs: string[], fn: (env: VerifyBe
   const pg = await startEmbeddedPostgres(path.join(dir, 'pg'));
   const simPort = await freePort();
   const sim = await startSimulator(simPort, SUB, simArgs);
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    DATABASE_URL: pg.url,
-    AUTH_JWT_SECRET: SECRET,
-    SECRETS_ENCRYPTION_KEYS: `b1:${Buffer.alloc(32, 1).toString('base64')}`,
-    GORGIAS_BASE_URL: `http://127.0.0.1:${simPort}/{subdomain}`,
-    SYNC_SCHEDULER_ENABLED: 'true',
-    SYNC_TICK_SECONDS: '1',
-    VERIFY_EVERY_HOURS: '0',
+  setGatewayEnv(pg.url, simPort, {
     // No poll during the bench: a poll's overlap re-read and its reconcile would repair some damage between verifications.
     SYNC_POLL_SECONDS: '86400',
     SYNC_DEFAULT_INTERVAL_MINUTES: '1440',
-    LOG_LEVEL: 'warn',
   });
   const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
   try {
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    const token = signToken({ tenantId: 'bench', role: 'admin' }, SECRET);
+    const token = benchAdminToken();
     const gql = async (query: string, variables?: object) =>
       (
         await fetch(`${url}/graphql`, {
