@@ -57,7 +57,10 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     const acct = sim.addAccount({ subdomain: 'metrics-ok', email: EMAIL, apiKey: KEY, seed: 21, tickets: 120 });
     const id = await createAndActivate(t, admin, { email: EMAIL, apiKey: KEY, subdomain: 'metrics-ok' });
     const initial = await waitForRun(t, admin, id);
-    const afterInitial = (await metrics()).families;
+    // The run's counter moves once its outcome is committed (an observer of the finished run), so a scrape
+    // right after the run reads SUCCEEDED may come before it: wait for it, then compare.
+    const afterInitial = (await until('the initial run counted', metrics, (m) => metricValue(m.families, 'cxconnect_sync_runs_total') >= 1))
+      .families;
     expect(metricValue(afterInitial, 'cxconnect_sync_records_total', { mode: 'INCREMENTAL', kind: 'messages' })).toBe(
       initial.messagesSynced,
     );
@@ -66,7 +69,8 @@ describe('GET /metrics with METRICS_TOKEN, after syncs against the simulator', (
     const triggered = (await t.gql(TRIGGER, { id, mode: 'FULL' }, admin)).data.triggerSync;
     const run = await waitForRun(t, admin, id, triggered.id);
     expect(run.status).toBe('SUCCEEDED');
-    const { text, families } = await metrics();
+    const counted = (f: typeof before) => metricValue(f, 'cxconnect_sync_runs_total', { mode: 'FULL', outcome: 'succeeded' });
+    const { text, families } = await until('the FULL run counted', metrics, (m) => counted(m.families) > counted(before));
 
     const delta = (name: string, labels: Record<string, string> = {}) =>
       metricValue(families, name, labels) - metricValue(before, name, labels);
