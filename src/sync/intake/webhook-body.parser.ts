@@ -6,13 +6,20 @@ import { WEBHOOK_MAX_BODY_BYTES } from './intake.constants';
 /** Fastify's errors from reading and parsing a body (before any handler runs). */
 const TOO_LARGE = 'FST_ERR_CTP_BODY_TOO_LARGE';
 
+const toArray = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]);
+
+function asJson(req: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  req.headers['content-type'] = 'application/json';
+  done();
+}
+
 /** Not JSON, empty, or of a content type other than JSON's (Express's parser used to try any as JSON). */
 const isBodyError = (err: FastifyError) => err.code?.startsWith('FST_ERR_CTP_') || err instanceof SyntaxError || err.statusCode === 400;
 
 /**
  * The webhook routes read their body with their own small limit (413 over WEBHOOK_MAX_BODY_BYTES:
  * Fastify refuses on the Content-Length, or stops reading once past it, before parsing) instead of
- * the app-wide 100 KB. A body that cannot be read as JSON gets a short 400. Call before the app is
+ * the app-wide 100 KB, and read as JSON whatever its type. A body that cannot be read as JSON gets a short 400. Call before the app is
  * initialised (as createHttpApp does): the limit is set on each webhook route as it is registered.
  */
 export function useWebhookBodyParser(app: NestFastifyApplication): void {
@@ -23,6 +30,9 @@ export function useWebhookBodyParser(app: NestFastifyApplication): void {
     .addHook('onRoute', (route: RouteOptions) => {
       if (!route.url.startsWith('/webhooks/')) return;
       route.bodyLimit = WEBHOOK_MAX_BODY_BYTES;
+      // Every body is read as JSON whatever its Content-Type says (a Gorgias integration can be set to
+      // send another), as the Express parser did: the JSON parser is chosen by this header.
+      route.onRequest = [...toArray(route.onRequest), asJson];
       // Only reading and parsing errors get here: the handler's own are answered by Nest's filters.
       route.errorHandler = (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
         if (err.code === TOO_LARGE) {
