@@ -6,7 +6,6 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
-import { ExpressSettings } from './common/express-settings';
 import { graphqlOptions } from './graphql/graphql.options';
 import { GraphqlWsServer } from './graphql/graphql-ws.server';
 import { GraphqlExceptionFilter } from './common/graphql/graphql-exception.filter';
@@ -56,7 +55,6 @@ import { TicketsModule } from './tickets/tickets.module';
     { provide: APP_PIPE, useValue: appValidationPipe },
     { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
     GraphqlWsServer,
-    ExpressSettings,
   ],
 })
 export class AppModule {}

@@ -1,25 +1,23 @@
 // First: OpenTelemetry patches http, pg, graphql and Nest before they load (a no-op unless OTEL_* asks for it).
 import './observability/tracing/start-tracing';
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
 import { signToken } from './auth/auth.service';
 import { EnvironmentError } from './config/environment';
+import { createHttpApp } from './http-app';
 import { DataDirInUseError } from './database/embedded-postgres';
 import { stopTracing } from './observability/tracing/tracing';
 import { prepareRuntime } from './runtime';
-import { useWebhookBodyParser } from './sync/intake/webhook-body.parser';
 
 async function bootstrap() {
   const say = (msg: string) => process.stdout.write(`[cxconnect] ${msg}\n`);
   const runtime = await prepareRuntime(say);
   let app;
   try {
-    app = await NestFactory.create(AppModule, { bufferLogs: true });
+    app = await createHttpApp({ bufferLogs: true });
     app.useLogger(app.get(Logger));
-    useWebhookBodyParser(app);
-    await app.listen(runtime.env.PORT);
+    // Fastify listens on localhost only unless told: every interface, IPv4 and IPv6, as Node (and Express) did.
+    await app.listen(runtime.env.PORT, '::');
   } catch (e) {
     // Start-up already failed: the original error is the one to report, not a secondary close failure.
     await app?.close().catch(() => undefined);

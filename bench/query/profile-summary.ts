@@ -33,8 +33,8 @@ const PARTS: [string, RegExp][] = [
   ],
   ['auth (JWT)', /node_modules\/(jsonwebtoken|jws|jwa|@nestjs\/jwt)\/|src\/auth\//],
   [
-    'Express (routing, body parsing, middleware)',
-    /node_modules\/(express|body-parser|raw-body|router|iconv-lite|type-is|content-type|on-finished|finalhandler|send|qs|cors|depd|debug|mime|accepts|negotiator|media-typer|encodeurl|escape-html|parseurl|fresh|etag|vary|cookie|setprototypeof|statuses|http-errors|merge-descriptors|safe-buffer|bytes|unpipe|ee-first|destroy|forwarded|proxy-addr|ipaddr\.js|range-parser|serve-static|utils-merge|path-to-regexp|@nestjs\/platform-express)\//,
+    'HTTP framework (Fastify, middie, helmet, cors: routing, body parsing, middleware)',
+    /node_modules\/(fastify|@fastify\/[a-z-]+|@nestjs\/platform-fastify|find-my-way|avvio|light-my-request|fast-json-stringify|secure-json-parse|fast-querystring|toad-cache|rfdc|abstract-logging|process-warning|helmet|express|body-parser|raw-body|router|iconv-lite|type-is|content-type|on-finished|finalhandler|send|qs|cors|depd|debug|mime|accepts|negotiator|media-typer|encodeurl|escape-html|parseurl|fresh|etag|vary|cookie|setprototypeof|statuses|http-errors|merge-descriptors|safe-buffer|bytes|unpipe|ee-first|destroy|forwarded|proxy-addr|ipaddr\.js|range-parser|serve-static|utils-merge|path-to-regexp|@nestjs\/platform-express)\//,
   ],
   ['tickets module (SQL building, row mapping, resolvers)', /src\/tickets\//],
   ['pagination (connections, cursors)', /src\/common\/pagination\//],

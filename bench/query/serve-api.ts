@@ -4,15 +4,14 @@
  */
 import '../production-mode';
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../../src/app.module';
+import { createHttpApp } from '../../src/http-app';
 import { serveParent } from './child';
 import { countSql, sqlStats } from './sql-counter';
 
 countSql();
 
 async function main() {
-  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  const app = await createHttpApp({ logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   serveParent((await app.getUrl()).replace('[::1]', '127.0.0.1'), () => sqlStats);

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthenticated } from '../common/graphql-errors';
 import type { AuthUser } from './auth-user';
 import { AuthService, InvalidTokenError } from './auth.service';
@@ -41,7 +41,7 @@ export class AuthGuard implements CanActivate {
   /** A route outside GraphQL that is not @Public(): a valid bearer token (401), admin for anything but reads (403). */
   private checkHttp(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') throw new UnauthorizedException('authentication required');
-    const req = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const req = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
     try {
       req.user = this.auth.verifyAuthorization(req.headers?.authorization);
     } catch (e) {

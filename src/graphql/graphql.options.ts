@@ -43,7 +43,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
       // With tracing on, every operation runs through graphql-js, whose execution the traces show.
       ...(tracingStarted() ? [] : [jitExecutionPlugin()]),
     ],
-    context: (args: any): GraphqlContext => ({ req: args?.req, loaders: new Map() }),
+    // Apollo's Fastify integration passes the request itself (its Express one passed { req, res }).
+    context: (request: any): GraphqlContext => ({ req: request?.raw ? request : request?.req, loaders: new Map() }),
     formatError: createErrorFormatter(config.env),
   };
 }

@@ -1,5 +1,5 @@
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+import type { Middleware } from './middleware';
 import { OriginPolicy } from './origin-policy';
 
 /** Browsers may cache a preflight this long (Chromium caps it at 2 hours). */
@@ -10,7 +10,7 @@ export const PREFLIGHT_MAX_AGE_SECONDS = 7200;
  * no CORS headers at all, so the browser blocks the response. Tokens travel in the Authorization
  * header, never in cookies: no credentials mode.
  */
-export function corsMiddleware(policy: OriginPolicy): RequestHandler {
+export function corsMiddleware(policy: OriginPolicy): Middleware {
   return cors((req, callback) => {
     const allowed = policy.allows(req.headers.origin, req.socket.localPort);
     callback(null, {

@@ -1,5 +1,5 @@
-import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { Middleware } from './middleware';
 
 /**
  * helmet's headers everywhere. The console gets a strict Content-Security-Policy: only its own
@@ -8,7 +8,7 @@ import helmet from 'helmet';
  * CDN) in a <meta> tag; a second, stricter header would block it, so that path gets no CSP header
  * (its JSON answers run no code anyway).
  */
-export function securityHeadersMiddleware(): RequestHandler {
+export function securityHeadersMiddleware(): Middleware {
   const common = {
     strictTransportSecurity: { maxAge: 15552000, includeSubDomains: true },
     referrerPolicy: { policy: 'no-referrer' as const },
@@ -33,6 +33,6 @@ export function securityHeadersMiddleware(): RequestHandler {
     },
   });
   const graphql = helmet({ ...common, contentSecurityPolicy: false });
-  // originalUrl: Nest mounts middleware on a path, which makes req.path relative to it.
-  return (req, res, next) => (req.originalUrl.split('?')[0] === '/graphql' ? graphql : strict)(req, res, next);
+  // originalUrl: Nest mounts middleware on a path, which makes req.url relative to it.
+  return (req, res, next) => ((req.originalUrl ?? req.url ?? '').split('?')[0] === '/graphql' ? graphql : strict)(req, res, next);
 }

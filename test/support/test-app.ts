@@ -1,8 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
-import { AppModule } from '../../src/app.module';
-import { useWebhookBodyParser } from '../../src/sync/intake/webhook-body.parser';
+import { createHttpApp } from '../../src/http-app';
 import { Role } from '../../src/auth/auth-user';
 import { signToken } from '../../src/auth/auth.service';
 import { createTestDatabase } from './test-database';
@@ -44,8 +42,7 @@ export async function startTestApp(
   });
   let app: INestApplication;
   try {
-    app = await NestFactory.create(AppModule, { logger: process.env.TEST_LOG_LEVEL ? ['error', 'warn', 'log'] : false });
-    useWebhookBodyParser(app);
+    app = await createHttpApp({ logger: process.env.TEST_LOG_LEVEL ? ['error', 'warn', 'log'] : false });
     await app.listen(opts.port ?? 0, '127.0.0.1');
   } finally {
     process.env = previous;

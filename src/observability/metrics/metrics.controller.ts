@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpException, HttpStatus, Inject, NotFoundException, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/public.decorator';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { bearerMatches, METRICS_CHALLENGE } from './metrics-access';
@@ -19,7 +19,7 @@ export class MetricsController {
   @Public()
   @Get()
   @Header('Cache-Control', 'no-store')
-  async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async scrape(@Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     const { token, port } = this.config.metrics;
     if (port !== null || !token) {
       throw new NotFoundException(
@@ -27,11 +27,10 @@ export class MetricsController {
       );
     }
     if (!bearerMatches(req.headers.authorization, token)) {
-      res.setHeader('WWW-Authenticate', METRICS_CHALLENGE);
+      res.header('WWW-Authenticate', METRICS_CHALLENGE);
       throw new HttpException('A valid metrics token is required (Authorization: Bearer $METRICS_TOKEN).', HttpStatus.UNAUTHORIZED);
     }
     const { contentType, body } = await this.metrics.render();
-    res.setHeader('Content-Type', contentType);
-    res.send(body);
+    void res.type(contentType).send(body);
   }
 }

@@ -58,6 +58,8 @@ describe('webhook intake', () => {
       expect(res.status).toBe(202);
       expect(await res.text()).toBe('');
     }
+    // The body is JSON whatever the Content-Type says (a Gorgias integration may be set to send another).
+    expect((await post(a.id, { ticket_id: 1002 }, a.secret, { 'content-type': 'text/plain' })).status).toBe(202);
     expect(await requests(a.id)).toEqual(['1001', '1002']);
     const seen = await t.gql(`query($id: ID!) { connector(id: $id) { realtime { lastWebhookAt webhookUrl } } }`, { id: a.id }, admin);
     expect(seen.data.connector.realtime.lastWebhookAt).not.toBeNull();
@@ -87,6 +89,13 @@ describe('webhook intake', () => {
     expect((await big.json()).message).toMatch(/4096 bytes/);
     const notJson = await post(b.id, 'ticket_id=8', b.secret);
     expect(notJson.status).toBe(400);
+    expect((await notJson.json()).message).toMatch(/must be JSON/);
+    // Read as JSON whatever the Content-Type: as a form, the same text is still not JSON.
+    const asForm = await post(b.id, 'ticket_id=8', b.secret, { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(asForm.status).toBe(400);
+    expect((await asForm.json()).message).toMatch(/must be JSON/);
+    const bigAsText = await post(b.id, { ticket_id: 8, padding: 'x'.repeat(5000) }, b.secret, { 'content-type': 'text/plain' });
+    expect(bigAsText.status).toBe(413);
     for (const body of [
       {},
       { ticket_id: 'abc' },
