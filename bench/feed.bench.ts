@@ -19,11 +19,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { NestFactory } from '@nestjs/core';
+import { createHttpApp } from '../src/http-app';
 import { createClient } from 'graphql-ws';
 import { Pool } from 'pg';
 import WebSocket from 'ws';
-import { AppModule } from '../src/app.module';
 import { signToken } from '../src/auth/auth.service';
 import { openBenchDatabase } from './bench-database';
 import { writeBenchSection } from './bench-report';
@@ -63,7 +62,7 @@ async function main() {
       SYNC_SCHEDULER_ENABLED: 'false',
       LOG_LEVEL: 'warn',
     });
-    const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+    const app = await createHttpApp({ logger: ['error', 'warn'] });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const token = signToken({ tenantId: TENANT, role: 'reader' }, SECRET);

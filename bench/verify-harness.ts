@@ -7,9 +7,8 @@ import 'reflect-metadata';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { NestFactory } from '@nestjs/core';
+import { createHttpApp } from '../src/http-app';
 import { Client } from 'pg';
-import { AppModule } from '../src/app.module';
 import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { benchAdminToken, EMAIL, KEY, setGatewayEnv, startSimulator } from './sync-harness';
 
@@ -35,7 +34,7 @@ export async function withSyncedAccount<T>(simArgs: string[], fn: (env: VerifyBe
     SYNC_POLL_SECONDS: '86400',
     SYNC_DEFAULT_INTERVAL_MINUTES: '1440',
   });
-  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  const app = await createHttpApp({ logger: ['error', 'warn'] });
   try {
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
