@@ -69,7 +69,11 @@ export class ReconcileStage implements SyncStageRunner {
       identify: (read) => ({ type: 'ticket', id: read.externalId }),
       store: async (tx, items, changes) => {
         const r = await this.refresher.storeAll(tx, session.scope, items, changes);
-        for (const { externalId, snapshot } of items) if (snapshot) await this.reconcile.markReconciled(tx, session.scope, externalId);
+        await this.reconcile.markManyReconciled(
+          tx,
+          session.scope,
+          items.filter((read) => read.snapshot).map((read) => read.externalId),
+        );
         session.tally.messagesSynced += r.messages;
         session.tally.ticketsDeleted += r.deleted;
         stored += r.messages;
