@@ -131,13 +131,16 @@ export class TicketWriteRepository {
     return { written: changed.length, changedTicketIds: [...new Set([...customerChanged, ...changed])] };
   }
 
-  /** Upserts a page of messages; a message moved to another ticket changes both tickets. */
-  async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[]): Promise<WriteResult> {
+  /**
+   * Upserts a page of messages; a message moved to another ticket changes both tickets. `json`: the
+   * rows as `pageJson` gives them, when the caller serialised them already.
+   */
+  async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[], json?: string): Promise<WriteResult> {
     if (!messages.length) return { written: 0, changedTicketIds: [] };
     const inserted = await queryRows<{ external_id: string; now_in: string }>(
       m,
       insertNew(MESSAGES, 'external_id::text AS external_id, ticket_external_id::text AS now_in'),
-      [scope.tenantId, scope.connectorId, pageJson(messages)],
+      [scope.tenantId, scope.connectorId, json ?? pageJson(messages)],
     );
     const stored = notIn(messages, inserted);
     const updated = stored.length

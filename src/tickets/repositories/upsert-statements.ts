@@ -25,6 +25,13 @@ export function pageJson(rows: unknown[]): string {
   return JSON.stringify(rows, (_k, v) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v));
 }
 
+/** The parameter of several pages' rows from each page's `pageJson` (one array; the strings are not parsed again). */
+export function joinPageJson(pages: string[]): string {
+  if (pages.length === 1) return pages[0];
+  const inner = pages.map((p) => p.slice(1, -1)).filter((p) => p.length);
+  return `[${inner.join(',')}]`;
+}
+
 const rowsOf = (t: UpsertTable) => `jsonb_to_recordset($3::jsonb) AS x(${t.record.join(', ')})`;
 
 /**

@@ -2,6 +2,8 @@ import { EntityManager } from 'typeorm';
 import { CoverageWriteRepository } from '../../../tickets/repositories/coverage-write.repository';
 import { TicketLinkWriteRepository } from '../../../tickets/repositories/ticket-link-write.repository';
 import { TicketWriteRepository, WriteScope } from '../../../tickets/repositories/ticket-write.repository';
+import { joinPageJson, pageJson } from '../../../tickets/repositories/upsert-statements';
+import { MessageWriteRow } from '../../../tickets/model/message.table';
 import { PageChangeSet } from '../session/page-changes';
 import {
   SourceMessage,
@@ -56,4 +58,22 @@ export class TicketStore {
   async messages(tx: EntityManager, scope: WriteScope, items: SourceMessage[], changes: PageChangeSet): Promise<number> {
     return changes.addMessages(await this.write.upsertMessages(tx, scope, toMessageRows(items)));
   }
+
+  /** Messages of several pages from what `prepareMessages` made of each (no message in two of them); as `messages`. */
+  async preparedMessages(tx: EntityManager, scope: WriteScope, pages: PreparedMessages[], changes: PageChangeSet): Promise<number> {
+    const rows = pages.flatMap((p) => p.rows);
+    const json = joinPageJson(pages.filter((p) => p.rows.length).map((p) => p.json));
+    return changes.addMessages(await this.write.upsertMessages(tx, scope, rows, rows.length ? json : undefined));
+  }
+}
+
+/** A page of messages mapped to write rows and serialised as the upsert's parameter, ahead of its write. */
+export interface PreparedMessages {
+  rows: MessageWriteRow[];
+  json: string;
+}
+
+export function prepareMessages(items: SourceMessage[]): PreparedMessages {
+  const rows = toMessageRows(items);
+  return { rows, json: pageJson(rows) };
 }
