@@ -133,9 +133,9 @@ export class TicketWriteRepository {
 
   /**
    * Upserts a page of messages; a message moved to another ticket changes both tickets. `json`: the
-   * rows as `pageJson` gives them, when the caller serialised them already.
+   * rows as a jsonb parameter (`jsonbParam`), when the caller serialised them already.
    */
-  async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[], json?: string): Promise<WriteResult> {
+  async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[], json?: Buffer): Promise<WriteResult> {
     if (!messages.length) return { written: 0, changedTicketIds: [] };
     const inserted = await queryRows<{ external_id: string; now_in: string }>(
       m,

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { CoverageWriteRepository } from '../../../tickets/repositories/coverage-write.repository';
 import { TicketLinkWriteRepository } from '../../../tickets/repositories/ticket-link-write.repository';
 import { TicketWriteRepository, WriteScope } from '../../../tickets/repositories/ticket-write.repository';
-import { joinPageJson, pageJson } from '../../../tickets/repositories/upsert-statements';
+import { jsonbParam, pageJsonBytes } from '../../../tickets/repositories/upsert-statements';
 import { MessageWriteRow } from '../../../tickets/model/message.table';
 import { TicketWriteRow } from '../../../tickets/model/ticket.table';
 import { TicketTagWriteRow } from '../../../tickets/model/tag.table';
@@ -86,8 +86,8 @@ export class TicketStore {
   /** Messages of several pages from what `prepareMessages` made of each (no message in two of them); as `messages`. */
   async preparedMessages(tx: EntityManager, scope: WriteScope, pages: PreparedMessages[], changes: PageChangeSet): Promise<number> {
     const rows = pages.flatMap((p) => p.rows);
-    const json = joinPageJson(pages.filter((p) => p.rows.length).map((p) => p.json));
-    return changes.addMessages(await this.write.upsertMessages(tx, scope, rows, rows.length ? json : undefined));
+    const json = rows.length ? jsonbParam(pages.map((p) => p.json)) : undefined;
+    return changes.addMessages(await this.write.upsertMessages(tx, scope, rows, json));
   }
 }
 
@@ -103,13 +103,13 @@ export function prepareTickets(items: SourceTicket[]): PreparedTickets {
   return { items, tickets: toTicketRows(items), tags: toTicketTagRows(items), values: toTicketCustomFieldValueRows(items) };
 }
 
-/** A page of messages mapped to write rows and serialised as the upsert's parameter, ahead of its write. */
+/** A page of messages mapped to write rows and serialised (UTF-8) for the upsert's parameter, ahead of its write. */
 export interface PreparedMessages {
   rows: MessageWriteRow[];
-  json: string;
+  json: Buffer;
 }
 
 export function prepareMessages(items: SourceMessage[]): PreparedMessages {
   const rows = toMessageRows(items);
-  return { rows, json: pageJson(rows) };
+  return { rows, json: pageJsonBytes(rows) };
 }
