@@ -39,6 +39,9 @@ const INTEGRATION_ON_CITUS = [
   'ticket-link-write',
   // several API pages per transaction: commits, a crash mid-batch, a poison row in a batch
   'list-walk-batches',
+  // trashed tickets stored together; the small lists read one page ahead
+  'ticket-refresher-batch',
+  'coverage-read-ahead',
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two

@@ -15,6 +15,7 @@ import { CustomerRepository } from '../../src/tickets/repositories/customer.repo
 import { MessageRepository } from '../../src/tickets/repositories/message.repository';
 import { TicketReconcileRepository } from '../../src/tickets/repositories/ticket-reconcile.repository';
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
+import { jsonbParam, pageJsonBytes } from '../../src/tickets/repositories/upsert-statements';
 import { TicketRepository } from '../../src/tickets/repositories/ticket.repository';
 import { CoverageWriteRepository } from '../../src/tickets/repositories/coverage-write.repository';
 import { TicketEventWriteRepository } from '../../src/tickets/repositories/ticket-event-write.repository';
@@ -150,6 +151,14 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
         tickets: [{ ...ticket(1, 'parcel found'), updated_at: '2026-01-05T00:00:00Z' }],
         customers: renamed,
       });
+      // A batch of pages prepared when read: the rows as jsonb's binary form (a Buffer parameter).
+      await writer.upsertMessages(m, scope, [message(103, 1)], jsonbParam([pageJsonBytes([message(103, 1)])]));
+      // Trashed tickets stored together: their unlisted messages in one statement, then the reconciled mark.
+      await writer.markUnlistedMessagesDeletedMany(m, scope, [
+        { ticketExternalId: '1', listedIds: [101, 103] },
+        { ticketExternalId: '2', listedIds: [] },
+      ]);
+      await reconcile.markManyReconciled(m, scope, ['1', '2']);
       await writer.markTicketsDeleted(m, scope, ['2'], new Date());
       await reconcile.findMessageCountMismatches(m, scope, 10);
       await reconcile.findMessagePlacements(m, scope, ['101']);

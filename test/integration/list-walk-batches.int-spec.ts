@@ -154,4 +154,33 @@ describe('list walk: several API pages per transaction', () => {
     const [{ checkpoint }] = await db.ds.query(`SELECT checkpoint FROM sync_runs WHERE id = $1`, [run.id]);
     expect(checkpoint.stage).toBe('tickets');
   });
+
+  it('writes each batch from rows prepared when its pages were read; a prepared batch with a poison row is replayed row by row', async () => {
+    const { services: svc, commits } = services();
+    const { scope, run } = await claimedRun(db, svc, OWNER);
+    const gorgias = account(500);
+    gorgias.putMessage({ id: 99998, ticket_id: null as never, body_text: 'orphan', created_datetime: at(120) });
+    /** Each messages upsert: its rows, and whether they came serialised (prepared) or were serialised in the write. */
+    const upserts: { rows: number; prepared: boolean }[] = [];
+    class RecordingWrite extends TicketWriteRepository {
+      upsertMessages(...args: Parameters<TicketWriteRepository['upsertMessages']>) {
+        upserts.push({ rows: args[2].length, prepared: args[3] !== undefined });
+        return super.upsertMessages(...args);
+      }
+    }
+    const s = sessionOf(run, gorgias.asClient(), svc);
+    s.checkpoint = { stage: 'messages', initial: true };
+    await new MessagesStage(new RecordingWrite()).run(s, 'tickets', {});
+
+    expect(s.tally.messagesSynced).toBe(500);
+    expect((await svc.quarantine.list(scope)).map((q) => [q.objectType, q.externalId])).toEqual([['message', '99998']]);
+    // Every batch's first attempt came prepared (the pages' JSON joined), the poison batch's included;
+    // its replay wrote each row on its own from the items, mapped again.
+    const batches = upserts.filter((u) => u.prepared);
+    expect(batches.length).toBe(commits.length);
+    expect(sum(batches.map((b) => b.rows))).toBe(501);
+    const replayed = upserts.filter((u) => !u.prepared);
+    expect(replayed.every((u) => u.rows === 1)).toBe(true);
+    expect(replayed.length).toBe(commits.find((c) => c.quarantined === 1)!.changes.messagesUpserted + 1);
+  });
 });

@@ -131,13 +131,16 @@ export class TicketWriteRepository {
     return { written: changed.length, changedTicketIds: [...new Set([...customerChanged, ...changed])] };
   }
 
-  /** Upserts a page of messages; a message moved to another ticket changes both tickets. */
-  async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[]): Promise<WriteResult> {
+  /**
+   * Upserts a page of messages; a message moved to another ticket changes both tickets. `json`: the
+   * rows as a jsonb parameter (`jsonbParam`), when the caller serialised them already.
+   */
+  async upsertMessages(m: EntityManager, scope: WriteScope, messages: MessageWriteRow[], json?: Buffer): Promise<WriteResult> {
     if (!messages.length) return { written: 0, changedTicketIds: [] };
     const inserted = await queryRows<{ external_id: string; now_in: string }>(
       m,
       insertNew(MESSAGES, 'external_id::text AS external_id, ticket_external_id::text AS now_in'),
-      [scope.tenantId, scope.connectorId, pageJson(messages)],
+      [scope.tenantId, scope.connectorId, json ?? pageJson(messages)],
     );
     const stored = notIn(messages, inserted);
     const updated = stored.length
@@ -211,15 +214,33 @@ export class TicketWriteRepository {
     ticketExternalId: string,
     listedIds: number[],
   ): Promise<WriteResult> {
-    const [, count] = await m.query(
-      `UPDATE messages SET deleted_at = now()
-        WHERE connector_id = $1 AND tenant_id = $4 AND ticket_external_id = $2 AND deleted_at IS NULL
-          AND NOT (external_id = ANY($3::bigint[]))`,
-      [scope.connectorId, ticketExternalId, listedIds.map(String), scope.tenantId],
+    return this.markUnlistedMessagesDeletedMany(m, scope, [{ ticketExternalId, listedIds }]);
+  }
+
+  /**
+   * The same for several tickets in one statement: each ticket's stored messages that its own list
+   * leaves out (a message another of them lists, but still stored in this one, is deleted here too,
+   * as it would be one ticket at a time).
+   */
+  async markUnlistedMessagesDeletedMany(
+    m: EntityManager,
+    scope: WriteScope,
+    tickets: { ticketExternalId: string; listedIds: number[] }[],
+  ): Promise<WriteResult> {
+    if (!tickets.length) return { written: 0, changedTicketIds: [] };
+    const listed = tickets.flatMap((t) => t.listedIds.map((id) => [t.ticketExternalId, String(id)]));
+    const rows = await queryRows<{ ticket: string }>(
+      m,
+      `UPDATE messages m SET deleted_at = now()
+        WHERE m.connector_id = $1 AND m.tenant_id = $5 AND m.ticket_external_id = ANY($2::bigint[]) AND m.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM unnest($3::bigint[], $4::bigint[]) AS l(ticket, message)
+                           WHERE l.ticket = m.ticket_external_id AND l.message = m.external_id)
+      RETURNING m.ticket_external_id::text AS ticket`,
+      [scope.connectorId, tickets.map((t) => t.ticketExternalId), listed.map((l) => l[0]), listed.map((l) => l[1]), scope.tenantId],
     );
-    const removed = Number(count) || 0;
-    if (removed) await this.refreshDescriptions(m, scope, [ticketExternalId]);
-    return { written: removed, changedTicketIds: removed ? [ticketExternalId] : [] };
+    const changed = [...new Set(rows.map((r) => r.ticket))];
+    if (changed.length) await this.refreshDescriptions(m, scope, changed);
+    return { written: rows.length, changedTicketIds: changed };
   }
 
   /**

@@ -25,6 +25,30 @@ export function pageJson(rows: unknown[]): string {
   return JSON.stringify(rows, (_k, v) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v));
 }
 
+/** A page's rows as `pageJson` gives them, without the array's brackets, encoded as UTF-8 once (when the page is read). */
+export function pageJsonBytes(rows: unknown[]): Buffer {
+  return Buffer.from(pageJson(rows).slice(1, -1));
+}
+
+const JSONB_ARRAY_START = Buffer.from([1, 0x5b]); // jsonb's binary format: version 1, then the text; "["
+const COMMA = Buffer.from(',');
+const ARRAY_END = Buffer.from(']');
+
+/**
+ * Several pages' `pageJsonBytes` as one jsonb parameter in PostgreSQL's binary form (a version byte,
+ * then the JSON text): the driver sends a Buffer as it is, so the batch's megabyte of rows is not
+ * encoded again while the database waits for it.
+ */
+export function jsonbParam(pages: Buffer[]): Buffer {
+  const parts: Buffer[] = [JSONB_ARRAY_START];
+  for (const page of pages.filter((p) => p.length)) {
+    if (parts.length > 1) parts.push(COMMA);
+    parts.push(page);
+  }
+  parts.push(ARRAY_END);
+  return Buffer.concat(parts);
+}
+
 const rowsOf = (t: UpsertTable) => `jsonb_to_recordset($3::jsonb) AS x(${t.record.join(', ')})`;
 
 /**

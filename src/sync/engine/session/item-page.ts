@@ -9,6 +9,12 @@ export interface ItemPage<T> {
   items: T[];
   /** Stores `items` (the whole page, or one item when falling back). */
   store: (tx: EntityManager, items: T[], changes: PageChangeSet) => Promise<void>;
+  /**
+   * Stores the whole page from what was prepared for it beforehand (rows mapped and serialised while
+   * the database ran the page before); used in place of `store` for the page's first attempt only: the
+   * item-by-item replay always goes through `store`.
+   */
+  storeTogether?: (tx: EntityManager, changes: PageChangeSet) => Promise<void>;
   /** What else the page commits once its items are stored (checkpoint moves, watermarks). */
   then?: (tx: EntityManager, changes: PageChangeSet) => Promise<void>;
   /** Names an item for the quarantine and the log. */
@@ -25,7 +31,7 @@ export async function storeItemPage<T>(session: RunSession, p: ItemPage<T>): Pro
   const saved = session.snapshot();
   try {
     await session.page(async (tx, changes) => {
-      if (p.items.length) await p.store(tx, p.items, changes);
+      if (p.items.length) await (p.storeTogether ? p.storeTogether(tx, changes) : p.store(tx, p.items, changes));
       await p.then?.(tx, changes);
     });
     return { quarantined: 0 };

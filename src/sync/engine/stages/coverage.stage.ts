@@ -189,17 +189,24 @@ export class CoverageStage implements SyncStageRunner {
     await session.logs.info(session.scope, `Re-read ${found.length} unscored satisfaction surveys: ${scored} changed (scored).`);
   }
 
-  /** Every page of one list (or down to `stopAt`), each page stored in its own transaction. */
+  /**
+   * Every page of one list (or down to `stopAt`), each page stored in its own transaction. The next page
+   * is asked for while this one is written (as the list walks read ahead), never past the list's end or
+   * the page `stopAt` ends on, so the calls are the ones reading page after page made.
+   */
   private async walk<T extends { id: number }>(
     session: RunSession,
     list: SmallList<T> & { stopAt?: (page: SourcePage<T>) => boolean },
   ): Promise<void> {
-    const src = session.source;
     let stored = 0;
     let read = 0;
     let quarantined = 0;
     try {
-      for await (const page of src.paginate(list.fetch)) {
+      for (let call: Promise<SourcePage<T>> | undefined = list.fetch(); call;) {
+        const page: SourcePage<T> = await call;
+        const next: string | null | undefined = page.meta?.next_cursor;
+        call = next && page.data.length && !list.stopAt?.(page) ? list.fetch(next) : undefined;
+        call?.catch(() => undefined); // awaited on the next turn; a write failing first leaves it unread
         const items = page.data.filter((x) => !!x && typeof x === 'object');
         read += items.length;
         const r = await session.itemPage({
@@ -208,7 +215,6 @@ export class CoverageStage implements SyncStageRunner {
           store: async (tx, batch, changes) => void (stored += await list.store(tx, batch, changes)),
         });
         quarantined += r.quarantined;
-        if (list.stopAt?.(page)) break;
       }
     } catch (e) {
       if (!isDenied(e)) throw e;

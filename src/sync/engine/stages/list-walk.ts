@@ -9,7 +9,7 @@ import { FetchedPage, PageReadAhead } from './page-read-ahead';
 import { findMissedOlder } from './walk-completeness';
 import { HelpdeskApiError, SourcePage, sourceTimeMs } from '../source/helpdesk-source';
 
-export interface ListWalkSpec<T> {
+export interface ListWalkSpec<T, P = unknown> {
   stream: 'messages' | 'tickets';
   fetch: (cursor?: string) => Promise<SourcePage<T>>;
   fetchOldest: () => Promise<SourcePage<T>>;
@@ -19,6 +19,14 @@ export interface ListWalkSpec<T> {
   /** What becomes the stream's watermark (default: the sort key). */
   watermarkOf?: (item: T) => string;
   apply: (tx: EntityManager, items: T[], changes: PageChangeSet) => Promise<void>;
+  /**
+   * Optional: a page's rows made ready to write (mapped, serialised) when the page is read, so that
+   * this CPU work overlaps the database writing the batch before; `applyPrepared` then writes a batch
+   * from its pages' prepared forms. `apply` still writes a page that could not be prepared, and every
+   * item on its own when the database refuses the batch (poison rows).
+   */
+  prepare?: (items: T[]) => P;
+  applyPrepared?: (tx: EntityManager, pages: P[], changes: PageChangeSet) => Promise<void>;
   /** Gorgias' id of an item (named when the item has to be quarantined). */
   idOf: (item: T) => number;
 }
@@ -29,11 +37,11 @@ export interface ListWalkSpec<T> {
  * Pages are read ahead (page-read-ahead.ts) and those already read when a write starts are written
  * together in one transaction (at most PAGES_PER_TRANSACTION): its checkpoint names the last of them.
  */
-export async function walkList<T>(
+export async function walkList<T, P>(
   session: RunSession,
   next: SyncStage,
   watermark: Date | null | undefined,
-  spec: ListWalkSpec<T>,
+  spec: ListWalkSpec<T, P>,
 ): Promise<void> {
   // One trace per page (tracing): its Gorgias call, read ahead or not; a batch's write is in its first page's.
   const firstSpan = startSyncPageSpan(session.spanScope());
@@ -49,6 +57,8 @@ export async function walkList<T>(
     (page) => pageEndsWalk(cp, spec, page),
     PAGES_PER_TRANSACTION,
     spanOf,
+    // The walk's range is fixed before the first page is read (stopBefore), so a page's rows are known then.
+    spec.prepare ? (page) => spec.prepare!(inRangeOf(cp, spec, page.data)) : undefined,
   );
   try {
     await walkPages(session, next, watermark, spec, ahead, firstSpan);
@@ -61,22 +71,22 @@ export async function walkList<T>(
 }
 
 /** The items of a page the walk stores (those at or above `stopBefore`). */
-function inRangeOf<T>(cp: SyncCheckpoint, spec: ListWalkSpec<T>, items: T[]): T[] {
+function inRangeOf<T, P>(cp: SyncCheckpoint, spec: ListWalkSpec<T, P>, items: T[]): T[] {
   const stopMs = sourceTimeMs(cp.stopBefore);
   return cp.stopBefore ? items.filter((i) => sourceTimeMs(spec.timestamp(i)) >= stopMs) : items;
 }
 
 /** The walk ends with this page: the list ran out, or the page reaches below the watermark. */
-function pageEndsWalk<T>(cp: SyncCheckpoint, spec: ListWalkSpec<T>, page: SourcePage<T>): boolean {
+function pageEndsWalk<T, P>(cp: SyncCheckpoint, spec: ListWalkSpec<T, P>, page: SourcePage<T>): boolean {
   const items = page.data;
   return !page.meta?.next_cursor || items.length === 0 || inRangeOf(cp, spec, items).length < items.length;
 }
 
-async function walkPages<T>(
+async function walkPages<T, P>(
   session: RunSession,
   next: SyncStage,
   watermark: Date | null | undefined,
-  spec: ListWalkSpec<T>,
+  spec: ListWalkSpec<T, P>,
   ahead: PageReadAhead<T>,
   firstSpan: SyncPageSpan,
 ): Promise<void> {
@@ -149,7 +159,7 @@ async function walkPages<T>(
  * Writes the pages of one batch in one transaction (item-page.ts: row by row when the database
  * refuses it) and moves the checkpoint past the last of them. Returns whether the walk is done.
  */
-async function writeBatch<T>(session: RunSession, next: SyncStage, spec: ListWalkSpec<T>, batch: FetchedPage<T>[]): Promise<boolean> {
+async function writeBatch<T, P>(session: RunSession, next: SyncStage, spec: ListWalkSpec<T, P>, batch: FetchedPage<T>[]): Promise<boolean> {
   const cp = session.checkpoint;
   const { stream } = spec;
   const items: T[] = [];
@@ -176,10 +186,18 @@ async function writeBatch<T>(session: RunSession, next: SyncStage, spec: ListWal
   // From what was read, not what changed: a FULL re-read of unchanged data still estimates the total.
   if (stream === 'tickets' && fraction >= 0.02)
     session.tally.ticketsTotal = Math.round((session.tally.ticketsRead + items.length) / fraction);
+  // Written from the pages' prepared rows when every page has them; otherwise mapped here, as before.
+  const prepared = batch.map((f) => f.prepared as P | undefined);
+  const applyPrepared = spec.applyPrepared;
+  const together =
+    applyPrepared && prepared.every((p) => p !== undefined)
+      ? (tx: EntityManager, changes: PageChangeSet) => applyPrepared(tx, prepared as P[], changes)
+      : undefined;
   await span.run(() =>
     session.itemPage({
       items,
       store: spec.apply,
+      storeTogether: together,
       identify: (item) => ({ type: stream === 'tickets' ? 'ticket' : 'message', id: spec.idOf(item) }),
       then: async (tx) => {
         if (stream === 'tickets') session.tally.ticketsRead += items.length;
@@ -209,7 +227,7 @@ async function writeBatch<T>(session: RunSession, next: SyncStage, spec: ListWal
   return done;
 }
 
-async function reportMissedOlder<T>(session: RunSession, spec: ListWalkSpec<T>, span: SyncPageSpan): Promise<void> {
+async function reportMissedOlder<T, P>(session: RunSession, spec: ListWalkSpec<T, P>, span: SyncPageSpan): Promise<void> {
   const cp = session.checkpoint;
   const { stream } = spec;
   const missed = await span.run(() => findMissedOlder(cp, spec));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
-import { TicketStore } from '../source/ticket-store';
+import { prepareMessages, TicketStore } from '../source/ticket-store';
 import { PAGE_SIZE } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
 import { RunSession } from '../session/run-session';
@@ -26,6 +26,10 @@ export class MessagesStage implements SyncStageRunner {
       idOf: (item) => item.id,
       apply: async (tx, items, changes) => {
         session.tally.messagesSynced += await this.store.messages(tx, session.scope, items, changes);
+      },
+      prepare: prepareMessages,
+      applyPrepared: async (tx, pages, changes) => {
+        session.tally.messagesSynced += await this.store.preparedMessages(tx, session.scope, pages, changes);
       },
     });
   }

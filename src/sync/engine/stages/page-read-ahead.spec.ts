@@ -79,4 +79,30 @@ describe('PageReadAhead', () => {
     expect(ahead.peekReady()).toBeUndefined();
     expect(ended).toEqual([undefined]);
   });
+
+  it('prepares each page when it arrives, before the walk takes it; a page whose preparation throws is handed out unprepared', async () => {
+    const { fetch } = list(3);
+    const prepared: number[] = [];
+    const ahead = new PageReadAhead(
+      fetch,
+      (p) => !p.meta.next_cursor,
+      5,
+      span,
+      (page) => {
+        prepared.push(page.data[0]);
+        if (page.data[0] === 2) throw new Error('unmappable');
+        return `rows of ${page.data[0]}`;
+      },
+    );
+    ahead.startAt(null);
+    await settle();
+    expect(prepared).toEqual([1, 2, 3]);
+    const pages = [await ahead.take(), await ahead.take(), await ahead.take()];
+    expect(pages.map((p) => [p.page!.data[0], p.prepared, p.error])).toEqual([
+      [1, 'rows of 1', undefined],
+      [2, undefined, undefined],
+      [3, 'rows of 3', undefined],
+    ]);
+    ahead.stop();
+  });
 });

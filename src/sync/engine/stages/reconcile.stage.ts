@@ -30,12 +30,13 @@ export class ReconcileStage implements SyncStageRunner {
     let messages = 0;
     for (let i = 0; i < trashed.length; i += TRASHED_BATCH)
       messages += await this.readTrashed(session, trashed.slice(i, i + TRASHED_BATCH));
-    if (trashed.length) {
-      await session.logs.info(
-        session.scope,
-        `Read ${trashed.length} tickets in the Gorgias trash one by one with their ${messages} messages (Gorgias leaves them out of its messages list).`,
-      );
-    }
+    if (process.env.TMP_STAGE_TIMES)
+      if (trashed.length) {
+        await session.logs.info(
+          session.scope,
+          `Read ${trashed.length} tickets in the Gorgias trash one by one with their ${messages} messages (Gorgias leaves them out of its messages list).`,
+        );
+      }
     const mismatches = await this.reconcile.findMessageCountMismatches(
       db,
       session.scope,
@@ -69,7 +70,11 @@ export class ReconcileStage implements SyncStageRunner {
       identify: (read) => ({ type: 'ticket', id: read.externalId }),
       store: async (tx, items, changes) => {
         const r = await this.refresher.storeAll(tx, session.scope, items, changes);
-        for (const { externalId, snapshot } of items) if (snapshot) await this.reconcile.markReconciled(tx, session.scope, externalId);
+        await this.reconcile.markManyReconciled(
+          tx,
+          session.scope,
+          items.filter((read) => read.snapshot).map((read) => read.externalId),
+        );
         session.tally.messagesSynced += r.messages;
         session.tally.ticketsDeleted += r.deleted;
         stored += r.messages;

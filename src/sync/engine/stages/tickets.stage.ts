@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
-import { TicketStore } from '../source/ticket-store';
+import { prepareTickets, TicketStore } from '../source/ticket-store';
 import { PAGE_SIZE } from '../../sync.constants';
 import { SyncMode, SyncStage } from '../../sync-run.types';
 import { RunSession } from '../session/run-session';
@@ -34,6 +34,10 @@ export class TicketsStage implements SyncStageRunner {
       idOf: (item) => item.id,
       apply: async (tx, items, changes) => {
         session.tally.ticketsSynced += await this.store.tickets(tx, session.scope, items, changes, seenSince);
+      },
+      prepare: prepareTickets,
+      applyPrepared: async (tx, pages, changes) => {
+        session.tally.ticketsSynced += await this.store.preparedTickets(tx, session.scope, pages, changes, seenSince);
       },
     });
   }
