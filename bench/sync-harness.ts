@@ -9,8 +9,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../src/app.module';
+import { createHttpApp } from '../src/http-app';
 import { signToken } from '../src/auth/auth.service';
 import { freePort } from '../src/database/embedded-postgres';
 import { openBenchDatabase } from './bench-database';
@@ -164,7 +163,7 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
   const sub = 'bench';
   const sim = await startSimulator(simPort, sub, simArgs, size);
   setGatewayEnv(db.url, simPort);
-  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+  const app = await createHttpApp({ logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const token = benchAdminToken();
