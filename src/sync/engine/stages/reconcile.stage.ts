@@ -30,13 +30,12 @@ export class ReconcileStage implements SyncStageRunner {
     let messages = 0;
     for (let i = 0; i < trashed.length; i += TRASHED_BATCH)
       messages += await this.readTrashed(session, trashed.slice(i, i + TRASHED_BATCH));
-    if (process.env.TMP_STAGE_TIMES)
-      if (trashed.length) {
-        await session.logs.info(
-          session.scope,
-          `Read ${trashed.length} tickets in the Gorgias trash one by one with their ${messages} messages (Gorgias leaves them out of its messages list).`,
-        );
-      }
+    if (trashed.length) {
+      await session.logs.info(
+        session.scope,
+        `Read ${trashed.length} tickets in the Gorgias trash one by one with their ${messages} messages (Gorgias leaves them out of its messages list).`,
+      );
+    }
     const mismatches = await this.reconcile.findMessageCountMismatches(
       db,
       session.scope,
