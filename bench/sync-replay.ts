@@ -4,6 +4,9 @@
  * of the same seed, answered from memory, so that the simulator's page building no longer shares the
  * two cores with the sync. Both passes go through the proxy, so both pay its hop. The replayed pass must
  * store exactly the rows the live one stored, or the bench fails.
+ *
+ * BENCH_REPLAY_CONTROL=1 runs the second pass live too: the second sync in the same process starts with a
+ * warm JIT, so this measures what the order alone gives, to set against the replay's gain.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -68,6 +71,9 @@ async function storedCounts(url: string): Promise<{ tickets: number; messages: n
  * stored counts are read before teardown and compared.
  */
 export async function runLiveAndReplayed(liveOpts: RunOptions) {
+  const control = process.env.BENCH_REPLAY_CONTROL;
+  if (control !== undefined && control !== '1') throw new Error(`BENCH_REPLAY_CONTROL must be 1 or unset, not ${control}`);
+  const secondMode = control === '1' ? 'record' : 'replay';
   const proxy = await startReplayProxy();
   try {
     const pass = async (mode: 'record' | 'replay', opts: RunOptions) => {
@@ -88,7 +94,9 @@ export async function runLiveAndReplayed(liveOpts: RunOptions) {
     };
     const live = await pass('record', liveOpts);
     const before = live.proxy;
-    const replayed = await pass('replay', { statStatements: liveOpts.statStatements });
+    const replayed = await pass(secondMode, {
+      statStatements: liveOpts.statStatements,
+    });
     const same =
       live.counts.tickets === replayed.counts.tickets &&
       live.counts.messages === replayed.counts.messages &&
@@ -101,8 +109,18 @@ export async function runLiveAndReplayed(liveOpts: RunOptions) {
           `${JSON.stringify(replayed.counts)} (run ${replayed.result.run.ticketsSynced}/${replayed.result.run.messagesSynced})`,
       );
     }
-    const served = { replayed: replayed.proxy.replayed - before.replayed, live: replayed.proxy.live - before.live };
-    return { live: live.result, replayed: replayed.result, recorded: before.recorded, served, counts: live.counts };
+    const served = {
+      replayed: replayed.proxy.replayed - before.replayed,
+      live: replayed.proxy.live - before.live,
+    };
+    return {
+      live: live.result,
+      replayed: replayed.result,
+      secondMode,
+      recorded: before.recorded,
+      served,
+      counts: live.counts,
+    };
   } finally {
     proxy.stop();
   }
