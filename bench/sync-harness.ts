@@ -99,6 +99,8 @@ export interface RunOptions {
   cpuProfile?: string;
   /** Runs after the sync, before teardown, against the bench database; its answer is returned as `inspected`. */
   inspect?: (dbUrl: string) => Promise<unknown>;
+  /** Puts something between the gateway and the simulator (bench/sync-replay.ts): the port the gateway calls, and its process for the CPU figures. */
+  via?: (simPort: number) => Promise<{ port: number; pid: number }>;
 }
 
 /** CPU seconds (user + system) of a process, from /proc; `children` adds its reaped children's. */
@@ -162,7 +164,8 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
   const simPort = await freePort();
   const sub = 'bench';
   const sim = await startSimulator(simPort, sub, simArgs, size);
-  setGatewayEnv(db.url, simPort);
+  const via = await opts.via?.(simPort);
+  setGatewayEnv(db.url, via?.port ?? simPort);
   const app = await createHttpApp({ logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -204,6 +207,7 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
     await profiler.post('Profiler.start');
   }
   const cpuBefore = cpuSnapshot(sim.pid!, db.dataDir);
+  const viaCpuBefore = via ? cpuSeconds(via.pid) : 0;
   const started = Date.now();
   await gql(`mutation($id: ID!) { activateConnector(id: $id) { id } }`, { id });
   let run: any;
@@ -224,6 +228,7 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
     gateway: cpuAfter.gateway - cpuBefore.gateway,
     simulator: cpuAfter.simulator - cpuBefore.simulator,
     postgres: cpuAfter.postgres - cpuBefore.postgres,
+    via: via ? cpuSeconds(via.pid) - viaCpuBefore : 0,
   };
   const loadAverage = loadavg();
   if (profiler) {

@@ -8,6 +8,8 @@
  *     simulator), wall time against what the
  *     rate limit allows, 429s, peak RSS.
  *  2. With the rate limit off: rows per second into PostgreSQL.
+ *     Run twice through a recording proxy (bench/sync-replay.ts): pages from the live simulator, then the same
+ *     pages replayed from memory on a fresh database, so that the simulator's page building leaves the cores.
  *     Beside it, the COPY floor (bench/sync-copy-floor.ts): the same rows COPYed into copies of the same
  *     tables in page-sized transactions, and the ratio; the CPU seconds of the gateway, the simulator and
  *     PostgreSQL during the sync (the simulator runs in its own process: its share says what it took from the
@@ -26,6 +28,7 @@
 import { writeBenchSection } from './bench-report';
 import { CopyFloor, floorMarkdown, measureCopyFloor } from './sync-copy-floor';
 import { CLOCK_SCALE, mb, MESSAGES, RATE_LIMIT, runOnce, TICKETS, WINDOW_SECONDS } from './sync-harness';
+import { runLiveAndReplayed } from './sync-replay';
 import { runSharedCase } from './sync-shared';
 
 async function main() {
@@ -42,8 +45,8 @@ async function main() {
     return;
   }
   if (only === 'floor') {
-    const { rows } = await runUnlimited();
-    process.stdout.write(`${rows}\n`);
+    const { rows, summary } = await runUnlimited();
+    process.stdout.write(`${rows}\n${summary}\n`);
     return;
   }
   if (only !== 'shared') await runLimitedAndUnlimited();
@@ -97,28 +100,56 @@ ${floorRows}`;
   writeBenchSection('sync', table);
 }
 
-/** The sync without a rate limit, its COPY floor, and what shared the cores meanwhile. */
+/**
+ * The sync without a rate limit, its COPY floor, and what shared the cores meanwhile: once with pages from
+ * the live simulator, once with the same pages replayed from memory (bench/sync-replay.ts).
+ */
 async function runUnlimited() {
-  const unlimited = await runOnce('no rate limit', ['--no-rate-limit'], {
+  const both = await runLiveAndReplayed({
     statStatements: true,
     cpuProfile: process.env.BENCH_CPU_PROFILE,
     inspect: measureCopyFloor,
   });
+  const unlimited = both.live;
   const floor = unlimited.inspected as CopyFloor;
+  const floorRate = (floor.tickets + floor.messages) / (floor.ms / 1000);
   const rows = unlimited.run.ticketsSynced + unlimited.run.messagesSynced;
   const wall = unlimited.wallMs / 1000;
   const runS = (Date.parse(unlimited.run.finishedAt) - Date.parse(unlimited.run.startedAt)) / 1000;
-  const { gateway, simulator, postgres } = unlimited.cpu;
-  const share = (s: number) => `${((s / (wall * 2)) * 100).toFixed(0)} %`;
+  const cpuRow = (r: typeof unlimited, what: string) => {
+    const w = r.wallMs / 1000;
+    const share = (s: number) => `${((s / (w * 2)) * 100).toFixed(0)} %`;
+    const { gateway, simulator, postgres, via } = r.cpu;
+    return (
+      `| CPU during the sync, ${what} (of 2 cores × ${w.toFixed(1)} s) | gateway ${gateway.toFixed(1)} s (${share(gateway)}), PostgreSQL ${postgres.toFixed(1)} s (${share(postgres)}), ` +
+      `simulator (own process) ${simulator.toFixed(1)} s (${share(simulator)}), replay proxy (own process) ${via.toFixed(1)} s (${share(via)}); ` +
+      `load average at the end ${r.loadAverage.map((l) => l.toFixed(2)).join(' ')} | — |\n`
+    );
+  };
   const md = floorMarkdown(floor, { rows, wallMs: unlimited.wallMs });
+  const rep = both.replayed;
+  const repRows = rep.run.ticketsSynced + rep.run.messagesSynced;
+  const repRate = repRows / (rep.wallMs / 1000);
+  const second =
+    both.secondMode === 'replay'
+      ? 'pages replayed from memory'
+      : 'pages from the live simulator again (BENCH_REPLAY_CONTROL=1: the second pass alone, no replay)';
   const table =
-    `| rows/s into PostgreSQL, no rate limit | ${Math.round(rows / wall).toLocaleString('en')} rows/s (${rows} rows in ${wall.toFixed(1)} s from Save & Activate; ` +
+    `| rows/s into PostgreSQL, no rate limit, pages from the live simulator (through the recording proxy) | ${Math.round(rows / wall).toLocaleString('en')} rows/s (${rows} rows in ${wall.toFixed(1)} s from Save & Activate; ` +
     `${Math.round(rows / runS).toLocaleString('en')} rows/s over the run row's ${runS.toFixed(1)} s; peak RSS ${mb(unlimited.peakRss)}) | — |\n` +
     md.row +
-    `| CPU during the sync (of 2 cores × ${wall.toFixed(1)} s) | gateway ${gateway.toFixed(1)} s (${share(gateway)}), PostgreSQL ${postgres.toFixed(1)} s (${share(postgres)}), ` +
-    `simulator (own process) ${simulator.toFixed(1)} s (${share(simulator)}); load average at the end ${unlimited.loadAverage.map((l) => l.toFixed(2)).join(' ')} | — |\n\n` +
+    cpuRow(unlimited, 'pages from the live simulator') +
+    `| rows/s into PostgreSQL, no rate limit, ${second} (fresh database and connector; ${both.served.replayed} answers replayed of ${both.recorded} recorded, ${both.served.live} served live) | ` +
+    `${Math.round(repRate).toLocaleString('en')} rows/s (${repRows} rows in ${(rep.wallMs / 1000).toFixed(1)} s; stored ${both.counts.tickets} tickets and ${both.counts.messages} messages, as the live run) | — |\n` +
+    `| sync with ${second} / COPY floor (the same floor) | **${(repRate / floorRate).toFixed(2)}x** | ≥ 0.5x (issue 27) |\n` +
+    cpuRow(rep, second) +
+    '\n' +
     md.detail;
-  return { unlimited, rows: table };
+  const summary =
+    `ratios: live ${(rows / wall / floorRate).toFixed(3)}x, ${both.secondMode === 'replay' ? 'replayed' : 'live again (control)'} ${(repRate / floorRate).toFixed(3)}x; ` +
+    `sync ${Math.round(rows / wall)} / ${Math.round(repRate)} rows/s, floor ${Math.round(floorRate)} rows/s; ` +
+    `load ${unlimited.loadAverage[0].toFixed(2)} / ${rep.loadAverage[0].toFixed(2)}; served live in replay ${both.served.live}`;
+  return { unlimited, rows: table, summary };
 }
 
 main().then(
