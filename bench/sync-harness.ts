@@ -43,6 +43,18 @@ export function setGatewayEnv(databaseUrl: string, simPort: number, extra: Recor
 /** An admin token of the bench's tenant, signed with the secret setGatewayEnv gives the gateway. */
 export const benchAdminToken = (): string => signToken({ tenantId: 'bench', role: 'admin' }, SECRET);
 
+/** Resolves once a child server prints its address on stdout; rejects if it exits first. */
+export function untilListening(child: ChildProcess, port: number, name: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes(`127.0.0.1:${port}`)) resolve();
+    });
+    child.on('exit', (c) => reject(new Error(`${name} exited ${c}: ${out}`)));
+  });
+}
+
 export async function startSimulator(
   port: number,
   subdomain: string,
@@ -73,14 +85,7 @@ export async function startSimulator(
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes(`127.0.0.1:${port}`)) resolve();
-    });
-    child.on('exit', (c) => reject(new Error(`simulator exited ${c}: ${out}`)));
-  });
+  await untilListening(child, port, 'simulator');
   return child;
 }
 

@@ -12,7 +12,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../src/database/embedded-postgres';
-import { runOnce, RunOptions } from './sync-harness';
+import { runOnce, RunOptions, untilListening } from './sync-harness';
 
 export interface ReplayStats {
   mode: string;
@@ -36,14 +36,7 @@ async function startReplayProxy(): Promise<ReplayProxy> {
     ['-r', 'ts-node/register/transpile-only', path.resolve(__dirname, 'sync-replay-proxy.ts'), '--port', String(port), '--upstream', '1'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes(`127.0.0.1:${port}`)) resolve();
-    });
-    child.on('exit', (c) => reject(new Error(`replay proxy exited ${c}: ${out}`)));
-  });
+  await untilListening(child, port, 'replay proxy');
   const call = async (route: string) => {
     const res = await fetch(`http://127.0.0.1:${port}/__replay/${route}`);
     if (!res.ok) throw new Error(`replay proxy ${route}: ${res.status} ${await res.text()}`);
