@@ -15,6 +15,7 @@ import { TenantKeyedSchema1764000000100 } from './1764000000100-TenantKeyedSchem
 import { CoverageObjects1764000000110 } from './1764000000110-CoverageObjects';
 import { SyncVerifications1764000000120 } from './1764000000120-SyncVerifications';
 import { CitusFanOut1764000000140 } from './1764000000140-CitusFanOut';
+import { MessagesTenantTicketIndex1764000000150 } from './1764000000150-MessagesTenantTicketIndex';
 
 /** Every migration, in order. Listed explicitly so that ts-node, jest and the built app load the same set. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   CoverageObjects1764000000110,
   SyncVerifications1764000000120,
   CitusFanOut1764000000140,
+  MessagesTenantTicketIndex1764000000150,
 ];
