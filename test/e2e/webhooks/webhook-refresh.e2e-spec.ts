@@ -266,7 +266,16 @@ describe('webhook refresh runs', () => {
       }
     })();
     const tickets = acct.snapshot().tickets;
-    for (let i = 0; i < 60; i++) {
+    const refreshRuns = () =>
+      withDb(
+        db.url,
+        async (c) =>
+          (await c.query(`SELECT count(*)::int AS n FROM sync_runs WHERE connector_id = $1 AND mode = 'REFRESH'`, [id])).rows[0]
+            .n as number,
+      );
+    // At least 60 changes, and on until the refreshes of several runs have followed one another: a fast machine can
+    // read 60 changes in one refresh, which would leave nothing to overlap.
+    for (let i = 0; i < 60 || (i < 600 && (await refreshRuns()) < 3); i++) {
       const tk = tickets[i % tickets.length];
       acct.updateTicket(tk.id, { subject: `round ${i}` });
       // Each change is also posted to the other instance, as a load balancer would spread retries.
