@@ -11,6 +11,7 @@ import { TicketCoverageRepository } from './repositories/ticket-coverage.reposit
 import { TicketHistoryRepository } from './repositories/ticket-history.repository';
 import { CustomerRepository } from './repositories/customer.repository';
 import { MessageRepository } from './repositories/message.repository';
+import { PlannerStatisticsRepository } from './repositories/planner-statistics.repository';
 import { TicketReconcileRepository } from './repositories/ticket-reconcile.repository';
 import { TicketWriteRepository } from './repositories/ticket-write.repository';
 import { TicketRepository } from './repositories/ticket.repository';
@@ -22,6 +23,7 @@ import { TicketRepository } from './repositories/ticket.repository';
     CustomerRepository,
     TicketWriteRepository,
     TicketReconcileRepository,
+    PlannerStatisticsRepository,
     TicketsService,
     TicketsResolver,
     ConnectorCountsResolver,
@@ -34,6 +36,6 @@ import { TicketRepository } from './repositories/ticket.repository';
     TicketEventResolver,
     DirectoryResolver,
   ],
-  exports: [TicketWriteRepository, TicketReconcileRepository, TicketsService],
+  exports: [TicketWriteRepository, TicketReconcileRepository, PlannerStatisticsRepository, TicketsService],
 })
 export class TicketsModule {}

@@ -6,6 +6,7 @@ import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
 import { PAGES_PER_TRANSACTION } from '../../src/sync/sync.constants';
 import { TicketChangeRecorder } from '../../src/tickets/changes/ticket-change.recorder';
 import { TicketChangeRepository } from '../../src/tickets/changes/ticket-change.repository';
+import { PlannerStatisticsRepository } from '../../src/tickets/repositories/planner-statistics.repository';
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb } from './support/integration-db';
@@ -70,7 +71,7 @@ describe('list walk: several API pages per transaction', () => {
     const { scope, run } = await claimedRun(db, svc, OWNER);
     const s = sessionOf(run, account(1000).asClient(), svc);
     s.checkpoint = { stage: 'messages', initial: true };
-    await new MessagesStage(write).run(s, 'tickets', {});
+    await new MessagesStage(write, new PlannerStatisticsRepository()).run(s, 'tickets', {});
 
     expect(s.tally.messagesSynced).toBe(1000);
     expect(sum(commits.map((c) => c.changes.messagesUpserted))).toBe(1000);
@@ -99,7 +100,9 @@ describe('list walk: several API pages per transaction', () => {
     const gorgias = account(1000);
     const first = sessionOf(run, gorgias.asClient(), svc);
     first.checkpoint = { stage: 'tickets', initial: true };
-    await expect(new TicketsStage(write).run(first, 'reconcile', {})).rejects.toThrow('the process died here');
+    await expect(new TicketsStage(write, new PlannerStatisticsRepository()).run(first, 'reconcile', {})).rejects.toThrow(
+      'the process died here',
+    );
 
     const count = async (table: string) =>
       (
@@ -117,7 +120,7 @@ describe('list walk: several API pages per transaction', () => {
 
     // A new process resumes the run from its stored checkpoint (same claim).
     const again = sessionOf({ ...run, checkpoint }, gorgias.asClient(), svc);
-    await new TicketsStage(write).run(again, 'reconcile', {});
+    await new TicketsStage(write, new PlannerStatisticsRepository()).run(again, 'reconcile', {});
     expect(again.tally.ticketsSynced).toBe(1000 - committed);
     expect(await count('tickets')).toBe(1000);
     // The feed: one entry per ticket, at the position stamped on the ticket's row.
@@ -138,7 +141,7 @@ describe('list walk: several API pages per transaction', () => {
     gorgias.putMessage({ id: 99999, ticket_id: null as never, body_text: 'orphan', created_datetime: at(250) });
     const s = sessionOf(run, gorgias.asClient(), svc);
     s.checkpoint = { stage: 'messages', initial: true };
-    await new MessagesStage(write).run(s, 'tickets', {});
+    await new MessagesStage(write, new PlannerStatisticsRepository()).run(s, 'tickets', {});
 
     expect(s.tally.messagesSynced).toBe(500);
     const held = await svc.quarantine.list(scope);
@@ -170,7 +173,7 @@ describe('list walk: several API pages per transaction', () => {
     }
     const s = sessionOf(run, gorgias.asClient(), svc);
     s.checkpoint = { stage: 'messages', initial: true };
-    await new MessagesStage(new RecordingWrite()).run(s, 'tickets', {});
+    await new MessagesStage(new RecordingWrite(), new PlannerStatisticsRepository()).run(s, 'tickets', {});
 
     expect(s.tally.messagesSynced).toBe(500);
     expect((await svc.quarantine.list(scope)).map((q) => [q.objectType, q.externalId])).toEqual([['message', '99998']]);

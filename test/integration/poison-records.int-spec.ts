@@ -11,6 +11,7 @@ import { SyncRunRepository } from '../../src/sync/repositories/sync-run.reposito
 import { SyncRunRow } from '../../src/sync/repositories/sync-run.row';
 import { SyncLogService } from '../../src/sync/sync-log.service';
 import { SyncMode } from '../../src/sync/sync-run.types';
+import { PlannerStatisticsRepository } from '../../src/tickets/repositories/planner-statistics.repository';
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
@@ -85,8 +86,8 @@ describe('poison records', () => {
     gorgias.putMessage({ id: 31, ticket_id: 3, body_text: 'after the poison', created_datetime: '2025-01-03T00:00:00Z' });
     const { s, run } = await freshSession(gorgias);
 
-    await new MessagesStage(write).run(s, 'tickets', {});
-    await new TicketsStage(write).run(s, 'reconcile', {});
+    await new MessagesStage(write, new PlannerStatisticsRepository()).run(s, 'tickets', {});
+    await new TicketsStage(write, new PlannerStatisticsRepository()).run(s, 'reconcile', {});
 
     const stored = await db.ds.query(
       `SELECT external_id::int AS id, length(body_text) AS len, body_original_length AS original, body_text LIKE '%\uFFFD%' AS repaired
@@ -131,8 +132,8 @@ describe('poison records', () => {
     gorgias.putMessage({ id: 40, ticket_id: null as never, body_text: 'orphan', created_datetime: '2025-01-04T00:00:00Z' });
     const { s, run } = await freshSession(gorgias);
 
-    await new MessagesStage(write).run(s, 'tickets', {});
-    await new TicketsStage(write).run(s, 'reconcile', {});
+    await new MessagesStage(write, new PlannerStatisticsRepository()).run(s, 'tickets', {});
+    await new TicketsStage(write, new PlannerStatisticsRepository()).run(s, 'reconcile', {});
 
     const ids = async (table: string) =>
       (await db.ds.query(`SELECT external_id::int AS id FROM ${table} WHERE connector_id = $1 ORDER BY 1`, [scope.connectorId])).map(

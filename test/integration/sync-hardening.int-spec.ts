@@ -13,6 +13,7 @@ import { LeaseLostError } from '../../src/sync/repositories/lease-lost.error';
 import { SyncMode } from '../../src/sync/sync-run.types';
 import { MAX_CLAIM_ATTEMPTS, WATERMARK_FUTURE_SKEW_MS } from '../../src/sync/sync.constants';
 import { TicketReconcileRepository } from '../../src/tickets/repositories/ticket-reconcile.repository';
+import { PlannerStatisticsRepository } from '../../src/tickets/repositories/planner-statistics.repository';
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
@@ -20,6 +21,7 @@ import { claimedRun, coverageEvents, runServices, sessionOf } from './support/ru
 
 const write = new TicketWriteRepository();
 const reconcile = new TicketReconcileRepository();
+const statistics = new PlannerStatisticsRepository();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function account(tickets: number, messagesPerTicket = 2): FakeGorgiasClient {
@@ -90,8 +92,8 @@ describe('leases: writes fenced by claim (M3)', () => {
     stale.checkpoint = { stage: 'messages', initial: true };
     fresh.checkpoint = { stage: 'messages', initial: true };
     const [staleResult, freshResult] = await Promise.allSettled([
-      new MessagesStage(write).run(stale, 'tickets', {}),
-      new MessagesStage(write).run(fresh, 'tickets', {}),
+      new MessagesStage(write, statistics).run(stale, 'tickets', {}),
+      new MessagesStage(write, statistics).run(fresh, 'tickets', {}),
     ]);
     expect(freshResult.status).toBe('fulfilled');
     expect(staleResult.status === 'rejected' && staleResult.reason).toBeInstanceOf(LeaseLostError);
@@ -128,11 +130,11 @@ describe('no stage holds a transaction open across a Gorgias call', () => {
     const { scope, run } = await claimedRun(db, services, 'slow', SyncMode.FULL);
     const s = sessionOf(run, slow.asClient(), services);
     s.checkpoint = { stage: 'messages', initial: true };
-    await new MessagesStage(write).run(s, 'tickets', {});
+    await new MessagesStage(write, statistics).run(s, 'tickets', {});
     slow.putMessage({ id: 9_999, ticket_id: 5, body_text: 'late', created_datetime: '2025-01-01T00:05:00Z' });
     slow.putTicket({ ...slow.tickets.get(5)!, messages_count: 3 });
-    await new TicketsStage(write).run(s, 'reconcile', {});
-    await new ReconcileStage(reconcile, new TicketRefresher(write, reconcile)).run(s, 'events');
+    await new TicketsStage(write, statistics).run(s, 'reconcile', {});
+    await new ReconcileStage(reconcile, new TicketRefresher(write, reconcile), statistics).run(s, 'events');
     slow.events.push({ id: 1, type: 'ticket-deleted', object_type: 'Ticket', object_id: 7, created_datetime: new Date().toISOString() });
     // Not a ticket id: skipped, not a failed run.
     slow.events.push({
@@ -172,7 +174,7 @@ describe('watermarks (L1); suspicious walks: walk-completeness.int-spec.ts', () 
     const { scope, run } = await claimedRun(db, services, 'clock');
     const s = sessionOf(run, gorgias.asClient(), services);
     s.checkpoint = { stage: 'tickets', initial: true };
-    await new TicketsStage(write).run(s, 'reconcile', {});
+    await new TicketsStage(write, statistics).run(s, 'reconcile', {});
     const marks = await services.cursors.watermarks(scope.connectorId);
     expect(marks.tickets!.getTime()).toBeLessThanOrEqual(run.startedAt!.getTime() + WATERMARK_FUTURE_SKEW_MS);
 
@@ -183,7 +185,7 @@ describe('watermarks (L1); suspicious walks: walk-completeness.int-spec.ts', () 
     const [next] = await services.runs.claim('clock', 1, 60);
     const s2 = sessionOf(next, gorgias.asClient(), services);
     s2.checkpoint = { stage: 'tickets', initial: false };
-    await new TicketsStage(write).run(s2, 'reconcile', marks);
+    await new TicketsStage(write, statistics).run(s2, 'reconcile', marks);
     const [row] = await db.ds.query(`SELECT subject FROM tickets WHERE connector_id = $1 AND external_id = 10`, [scope.connectorId]);
     expect(row.subject).toBe('changed');
   });

@@ -14,6 +14,7 @@ import { SyncRunRow } from '../../src/sync/repositories/sync-run.row';
 import { SyncLogService } from '../../src/sync/sync-log.service';
 import { SyncMode } from '../../src/sync/sync-run.types';
 import { TicketReconcileRepository } from '../../src/tickets/repositories/ticket-reconcile.repository';
+import { PlannerStatisticsRepository } from '../../src/tickets/repositories/planner-statistics.repository';
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
@@ -33,6 +34,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
   let firstRun: SyncRunRow;
   const write = new TicketWriteRepository();
   const reconcile = new TicketReconcileRepository();
+  const statistics = new PlannerStatisticsRepository();
   const gorgias = new FakeGorgiasClient();
 
   beforeAll(async () => {
@@ -91,14 +93,14 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     const run = (firstRun = await claimRun(SyncMode.INCREMENTAL));
     const s = session(run);
     s.checkpoint = { stage: 'messages', initial: true };
-    await new MessagesStage(write).run(s, 'tickets', {});
+    await new MessagesStage(write, statistics).run(s, 'tickets', {});
     expect(s.checkpoint).toEqual({ stage: 'tickets', initial: true, reconciled: undefined });
     expect(s.tally.messagesSynced).toBe(300);
     expect(sum(pages.map((p) => p.messagesUpserted))).toBe(300);
     expect(new Set(pages.flatMap((p) => p.ticketExternalIds)).size).toBe(150);
 
     pages.length = 0;
-    await new TicketsStage(write).run(s, 'reconcile', {});
+    await new TicketsStage(write, statistics).run(s, 'reconcile', {});
     expect(s.tally.ticketsSynced).toBe(150);
     expect(sum(pages.map((p) => p.ticketsUpserted))).toBe(150);
     expect(pages.flatMap((p) => p.ticketExternalIds)).toHaveLength(150);
@@ -123,7 +125,7 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     await db.ds.query(`UPDATE tickets SET messages_count = 3 WHERE connector_id = $1 AND external_id = 7`, [scope.connectorId]);
     const s = session(firstRun); // still leased to OWNER
     s.checkpoint = { stage: 'reconcile', initial: true };
-    await new ReconcileStage(reconcile, new TicketRefresher(write, reconcile)).run(s, 'events');
+    await new ReconcileStage(reconcile, new TicketRefresher(write, reconcile), statistics).run(s, 'events');
     expect(s.checkpoint.stage).toBe('events');
     expect(pages.map((p) => p.ticketExternalIds).sort()).toEqual([['7'], ['9']]);
     const live = await db.ds.query(
@@ -143,8 +145,8 @@ describe('sync stages against a real database and a fake Gorgias client', () => 
     ]);
     const s = session(await claimRun(SyncMode.FULL));
     s.checkpoint = { stage: 'messages', initial: true };
-    await new MessagesStage(write).run(s, 'tickets', {});
-    await new TicketsStage(write).run(s, 'reconcile', {});
+    await new MessagesStage(write, statistics).run(s, 'tickets', {});
+    await new TicketsStage(write, statistics).run(s, 'reconcile', {});
     // Read again, but nothing changed: counted as read, not as synced.
     expect(s.tally.messagesRead).toBeGreaterThan(0);
     expect(s.tally.ticketsRead).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { RunServices } from '../../src/sync/engine/session/run-session';
 import { SweepStage } from '../../src/sync/engine/stages/sweep.stage';
 import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
 import { SyncMode } from '../../src/sync/sync-run.types';
+import { PlannerStatisticsRepository } from '../../src/tickets/repositories/planner-statistics.repository';
 import { TicketWriteRepository } from '../../src/tickets/repositories/ticket-write.repository';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb } from './support/integration-db';
@@ -48,7 +49,7 @@ describe('whole-list walks: incomplete only on evidence, never because the last 
     await db.ds.query(`UPDATE tickets SET synced_at = now() - interval '1 hour' WHERE connector_id = $1`, [scope.connectorId]);
     const s = sessionOf(run, gorgias.asClient(), services);
     s.checkpoint = { stage: 'tickets', initial: true };
-    await new TicketsStage(write).run(s, 'reconcile', {});
+    await new TicketsStage(write, new PlannerStatisticsRepository()).run(s, 'reconcile', {});
     s.advance('sweep');
     await new SweepStage(write).run(s, 'done');
     const [gone] = await db.ds.query(`SELECT deleted_at FROM tickets WHERE connector_id = $1 AND external_id = 500`, [scope.connectorId]);

@@ -100,6 +100,9 @@ export class TicketChangeRepository {
          UPDATE tickets t SET feed_xact_id = p.xact_id::xid8, feed_seq = p.seq
            FROM unnest($3::bigint[], $4::text[], $5::bigint[]) AS p(id, xact_id, seq)
           WHERE t.tenant_id = $2 AND t.connector_id = $1 AND t.external_id = p.id
+            -- the ids again as an index condition: joined to unnest() alone, the planner hashed every
+            -- ticket of the connector for each batch (feed-stamp-plan.int-spec.ts)
+            AND t.external_id = ANY($3::bigint[])
             AND (t.feed_xact_id, t.feed_seq) IS DISTINCT FROM (p.xact_id::xid8, NULL::bigint))
        SELECT t.external_id::text AS id FROM tickets t
         WHERE t.tenant_id = $2 AND t.connector_id = $1 AND t.external_id = ANY($3::bigint[])`,

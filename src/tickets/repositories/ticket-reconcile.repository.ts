@@ -22,36 +22,8 @@ export interface MessagePlacement {
  * (so that a gap Gorgias itself keeps is not read again and again). Scoped to the tenant and connector; the
  * tenant is repeated inside each LATERAL subquery, where Citus does not infer it from the join.
  */
-/** The columns the reconcile's queries read, per table (what `analyzeIfNeverAnalyzed` gives statistics). */
-const ANALYZED_COLUMNS: Record<string, string> = {
-  tickets: 'tenant_id, connector_id, external_id, deleted_at, trashed_at, messages_count, reconciled_messages_count, updated_at',
-  messages: 'tenant_id, connector_id, ticket_external_id, external_id, deleted_at',
-};
-
 @Injectable()
 export class TicketReconcileRepository {
-  /**
-   * Gives the planner statistics for tickets and messages when they have never had any (a fresh
-   * database whose first initial sync just filled them). Without them the per-ticket message count
-   * below reads every message of the connector for each ticket (the tenant-keyed unique index ties
-   * with the ticket index on a guessed cost): a 5,000-ticket sync's reconcile then ran past the
-   * statement timeout. Skipped on Citus, where each worker plans on its own shards' statistics, and
-   * once the tables have statistics (autovacuum keeps them).
-   *
-   * Only the columns these queries filter and join on: the full ANALYZE spent most of its time on the
-   * wide ones (payload, search, texts: 0.4 s of a 5,000-ticket sync). A column list sets the row counts
-   * the planner needs without resetting the tables' change counters, so autovacuum still analyzes
-   * every column soon after, as it did before this ANALYZE existed.
-   */
-  async analyzeIfNeverAnalyzed(m: EntityManager): Promise<void> {
-    const rows: { name: string }[] = await m.query(
-      `SELECT c.relname AS name FROM pg_class c
-        WHERE c.oid IN ('tickets'::regclass, 'messages'::regclass) AND c.reltuples < 0
-          AND NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')`,
-    );
-    if (rows.length) await m.query(`ANALYZE ${rows.map((r) => `${r.name} (${ANALYZED_COLUMNS[r.name]})`).join(', ')}`);
-  }
-
   /**
    * Live tickets whose stored messages differ from Gorgias' `messages_count`, unless they were
    * already re-read at that same count (a gap Gorgias itself keeps, e.g. deleted messages).

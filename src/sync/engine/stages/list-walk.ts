@@ -29,6 +29,11 @@ export interface ListWalkSpec<T, P = unknown> {
   applyPrepared?: (tx: EntityManager, pages: P[], changes: PageChangeSet) => Promise<void>;
   /** Gorgias' id of an item (named when the item has to be quarantined). */
   idOf: (item: T) => number;
+  /**
+   * Optional: run once per walk, after its first batch is committed (each resumed walk runs it again):
+   * the planner statistics of a table an initial run is filling (planner-statistics.repository.ts).
+   */
+  afterFirstWrite?: () => Promise<void>;
 }
 
 /**
@@ -113,6 +118,7 @@ async function walkPages<T, P>(
   }
   ahead.startAt(cp.cursor ?? null);
   let restarted = false;
+  let written = false;
   for (;;) {
     const head = await ahead.take();
     if (head.error !== undefined) {
@@ -146,6 +152,8 @@ async function walkPages<T, P>(
     }
     try {
       const done = await writeBatch(session, next, spec, batch);
+      if (!written && spec.afterFirstWrite) await batch[0].span.run(spec.afterFirstWrite);
+      written = true;
       for (const f of batch) f.span.end();
       if (done) return;
     } catch (e) {

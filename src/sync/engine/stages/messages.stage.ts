@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PlannerStatisticsRepository } from '../../../tickets/repositories/planner-statistics.repository';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { prepareMessages, TicketStore } from '../source/ticket-store';
 import { PAGE_SIZE } from '../../sync.constants';
@@ -12,7 +13,10 @@ import { SyncStageRunner, Watermarks } from './sync-stage';
 export class MessagesStage implements SyncStageRunner {
   private readonly store: TicketStore;
 
-  constructor(write: TicketWriteRepository) {
+  constructor(
+    write: TicketWriteRepository,
+    private readonly statistics: PlannerStatisticsRepository,
+  ) {
     this.store = new TicketStore(write);
   }
 
@@ -31,6 +35,10 @@ export class MessagesStage implements SyncStageRunner {
       applyPrepared: async (tx, pages, changes) => {
         session.tally.messagesSynced += await this.store.preparedMessages(tx, session.scope, pages, changes);
       },
+      // An initial run fills the messages table (and stamps its tickets): statistics from the first pages on.
+      afterFirstWrite: session.checkpoint.initial
+        ? () => this.statistics.analyzeIfNeverAnalyzed(session.services.dataSource.manager, ['tickets', 'messages'])
+        : undefined,
     });
   }
 }

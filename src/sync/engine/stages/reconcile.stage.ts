@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PlannerStatisticsRepository } from '../../../tickets/repositories/planner-statistics.repository';
 import { MessageCountMismatch, TicketReconcileRepository } from '../../../tickets/repositories/ticket-reconcile.repository';
 import { MAX_RECONCILED_TICKETS_PER_RUN, MAX_TRASHED_TICKETS_READ_PER_RUN } from '../../sync.constants';
 import { SyncStage } from '../../sync-run.types';
@@ -19,13 +20,14 @@ export class ReconcileStage implements SyncStageRunner {
   constructor(
     private readonly reconcile: TicketReconcileRepository,
     private readonly refresher: TicketRefresher,
+    private readonly statistics: PlannerStatisticsRepository,
   ) {}
 
   async run(session: RunSession, next: SyncStage): Promise<void> {
     session.phase = 'checking message counts';
     session.checkpoint.reconciled ??= 0;
     const db = session.services.dataSource.manager;
-    if (session.checkpoint.initial) await this.reconcile.analyzeIfNeverAnalyzed(db);
+    if (session.checkpoint.initial) await this.statistics.analyzeIfNeverAnalyzed(db, ['tickets', 'messages']);
     const trashed = await this.reconcile.findMessageCountMismatches(db, session.scope, MAX_TRASHED_TICKETS_READ_PER_RUN, { trashed: true });
     let messages = 0;
     for (let i = 0; i < trashed.length; i += TRASHED_BATCH)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PlannerStatisticsRepository } from '../../../tickets/repositories/planner-statistics.repository';
 import { TicketWriteRepository } from '../../../tickets/repositories/ticket-write.repository';
 import { prepareTickets, TicketStore } from '../source/ticket-store';
 import { PAGE_SIZE } from '../../sync.constants';
@@ -12,7 +13,10 @@ import { SyncStageRunner, Watermarks } from './sync-stage';
 export class TicketsStage implements SyncStageRunner {
   private readonly store: TicketStore;
 
-  constructor(write: TicketWriteRepository) {
+  constructor(
+    write: TicketWriteRepository,
+    private readonly statistics: PlannerStatisticsRepository,
+  ) {
     this.store = new TicketStore(write);
   }
 
@@ -39,6 +43,8 @@ export class TicketsStage implements SyncStageRunner {
       applyPrepared: async (tx, pages, changes) => {
         session.tally.ticketsSynced += await this.store.preparedTickets(tx, session.scope, pages, changes, seenSince);
       },
+      // An initial run fills the tickets table: its feed stamps and lookups need statistics from the first pages on.
+      afterFirstWrite: initial ? () => this.statistics.analyzeIfNeverAnalyzed(session.services.dataSource.manager, ['tickets']) : undefined,
     });
   }
 }
