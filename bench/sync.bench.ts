@@ -49,7 +49,7 @@ async function main() {
     process.stdout.write(`${rows}\n${summary}\n`);
     return;
   }
-  if (only !== 'shared') await runLimitedAndUnlimited();
+  if (only !== 'shared') await runLimitedAndUnlimited(only);
   if (only === 'sync') return; // the first two cases alone (the shared account's section is left as it is)
   // Its own section, so that running it alone rewrites only its figures.
   const shared = await runSharedCase();
@@ -57,7 +57,7 @@ async function main() {
   writeBenchSection('sync-shared', shared);
 }
 
-async function runLimitedAndUnlimited() {
+async function runLimitedAndUnlimited(only: string | undefined) {
   const limited = await runOnce('rate-limited', ['--clock-scale', String(CLOCK_SCALE)]);
   // What any client must fetch: every ticket page, every page of the messages list, and each trashed ticket
   // whose messages the list leaves out (the simulator's worst case; Gorgias does not document it).
@@ -81,9 +81,12 @@ async function runLimitedAndUnlimited() {
   const served429 = (limited.statsAfter.rateLimited ?? 0) - (limited.statsBefore.rateLimited ?? 0);
   const runMs = Date.parse(limited.run.finishedAt) - Date.parse(limited.run.startedAt);
 
+  // The command as it was run: the size and --only change what the section measures.
+  const sizeEnv = ['BENCH_TICKETS', 'BENCH_MESSAGES'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `);
+  const command = `${sizeEnv.length ? `env ${sizeEnv.join('')}` : ''}npm run bench:sync${only ? ` -- --only ${only}` : ''}`;
   const table = `## bench:sync
 
-\`npm run bench:sync\` — initial sync of ${TICKETS.toLocaleString('en')} tickets and ${MESSAGES.toLocaleString('en')} messages from the simulator
+\`${command}\` — initial sync of ${TICKETS.toLocaleString('en')} tickets and ${MESSAGES.toLocaleString('en')} messages from the simulator
 (Gorgias limit ${RATE_LIMIT} calls / ${WINDOW_SECONDS} s, simulator clock x${CLOCK_SCALE}: ${rate} calls/s). Run on ${new Date().toISOString().slice(0, 10)}.
 
 | figure | measured | bound / target |
