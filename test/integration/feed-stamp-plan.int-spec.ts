@@ -5,6 +5,7 @@ import { TicketWriteRepository, WriteScope } from '../../src/tickets/repositorie
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb } from './support/integration-db';
 import { claimedRun, runServices, sessionOf } from './support/run-harness';
+import { rowsReadByScansOf } from './support/plan-reads';
 
 /**
  * Issue 27, the next trap after migration 150: during an initial sync the tickets table has never been
@@ -46,14 +47,7 @@ describe('the change feed stamp while an initial sync fills the tickets table', 
     await runner.startTransaction(); // EXPLAIN ANALYZE runs the UPDATE: rolled back
     try {
       const [{ 'QUERY PLAN': plan }] = await runner.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${stamp!.sql}`, stamp!.params);
-      const reads: number[] = [];
-      const walk = (node: any) => {
-        if (/Scan/.test(node['Node Type']) && (node['Relation Name'] === 'tickets' || /^tickets/.test(node['Index Name'] ?? '')))
-          reads.push(node['Actual Rows'] * node['Actual Loops']);
-        for (const child of node.Plans ?? []) walk(child);
-      };
-      walk(plan[0].Plan);
-      return Math.max(...reads);
+      return Math.max(...rowsReadByScansOf(plan, 'tickets'));
     } finally {
       await runner.rollbackTransaction();
       await runner.release();

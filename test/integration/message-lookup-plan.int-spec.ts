@@ -3,6 +3,7 @@ import { toTicketRows } from '../../src/gorgias/mappers/ticket.mapper';
 import { GorgiasTicket } from '../../src/gorgias/gorgias.types';
 import { TicketWriteRepository, WriteScope } from '../../src/tickets/repositories/ticket-write.repository';
 import { IntegrationDb, openIntegrationDb, seedConnector } from './support/integration-db';
+import { rowsReadByScansOf } from './support/plan-reads';
 
 /**
  * Issue 27, found at the issue's size (20,000 tickets, 89,638 messages): during an initial sync the messages
@@ -62,13 +63,7 @@ describe('per-ticket message lookups on a never-analysed messages table', () => 
 
     for (const lookup of lookups) {
       const [{ 'QUERY PLAN': plan }] = await db.ds.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${lookup.sql}`, lookup.params);
-      const readsOnMessages: number[] = [];
-      const walk = (node: any) => {
-        if (/Scan/.test(node['Node Type']) && (node['Relation Name'] === 'messages' || /^messages/.test(node['Index Name'] ?? '')))
-          readsOnMessages.push(node['Actual Rows'] * node['Actual Loops']);
-        for (const child of node.Plans ?? []) walk(child);
-      };
-      walk(plan[0].Plan);
+      const readsOnMessages = rowsReadByScansOf(plan, 'messages');
       // Each ticket's messages are read (by each of the statement's lookups), never the tenant's others.
       expect(Math.max(...readsOnMessages)).toBeLessThanOrEqual(page.length * PER_TICKET);
     }
