@@ -50,3 +50,25 @@ describe('storablePayload', () => {
     expect(text.split('{').length - 1).toBe(MAX_PAYLOAD_DEPTH);
   });
 });
+
+describe('storablePayload copies from the first change on', () => {
+  it('keeps the keys in their order and the untouched values shared when a later key changes', () => {
+    const first = { x: 1 };
+    const value = { a: first, b: 'ok', c: 'bad\u0000', d: [1, 2] };
+    const out = storablePayload(value);
+    expect(Object.keys(out)).toEqual(['a', 'b', 'c', 'd']);
+    expect(out).toEqual({ a: { x: 1 }, b: 'ok', c: 'bad', d: [1, 2] });
+    expect(out.a).toBe(first);
+    expect(out.d).toBe(value.d);
+  });
+
+  it('copies an array from the first item that changes, keeping the items before it', () => {
+    const kept = { k: 'v' };
+    const value = [kept, 'fine', '\udc00', 'after'];
+    const out = storablePayload(value);
+    expect(out).toEqual([{ k: 'v' }, 'fine', '\uFFFD', 'after']);
+    expect(out).not.toBe(value);
+    expect(out[0]).toBe(kept);
+    expect(value[2]).toBe('\udc00');
+  });
+});

@@ -66,17 +66,30 @@ function clean(value: unknown, max: number, depth: number): unknown {
   if (typeof value === 'string') return storableText(value, max);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_PAYLOAD_DEPTH) return null;
+  // A copy is started only at the first part that changes (most payloads are clean): walking a
+  // message's payload allocated a new object per level even when nothing changed (issue 27's profile).
   if (Array.isArray(value)) {
-    const items = value.map((v) => clean(v, max, depth + 1));
-    return items.every((v, i) => v === value[i]) ? value : items;
+    let items: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const cleaned = clean(value[i], max, depth + 1);
+      if (items === null && cleaned !== value[i]) items = value.slice(0, i);
+      if (items !== null) items.push(cleaned);
+    }
+    return items ?? value;
   }
-  const out: Record<string, unknown> = {};
-  let changed = false;
-  for (const [k, v] of Object.entries(value)) {
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  let out: Record<string, unknown> | null = null;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const v = source[k];
     const key = storableText(k, 1_000);
     const cleaned = clean(v, max, depth + 1);
-    if (key !== k || cleaned !== v) changed = true;
-    out[key] = cleaned;
+    if (out === null && (key !== k || cleaned !== v)) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]] = source[keys[j]];
+    }
+    if (out !== null) out[key] = cleaned;
   }
-  return changed ? out : value;
+  return out ?? value;
 }

@@ -20,9 +20,17 @@ export interface UpsertTable {
   columns: string[];
 }
 
-/** PostgreSQL text and jsonb refuse NUL characters; Gorgias bodies pasted from elsewhere may hold them. */
+const withoutNul = (_k: string, v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v);
+
+/**
+ * A page's rows as JSON. PostgreSQL text and jsonb refuse NUL characters, which Gorgias bodies pasted
+ * from elsewhere may hold: JSON writes one as `\u0000`, so a page whose JSON holds none is sent as
+ * serialised (the mappers cleaned it already) and only one that does is serialised again without them.
+ * The replacer on every value was a fifth of the serialisation's time (issue 27's profile).
+ */
 export function pageJson(rows: unknown[]): string {
-  return JSON.stringify(rows, (_k, v) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v));
+  const json = JSON.stringify(rows);
+  return json.includes('\\u0000') ? JSON.stringify(rows, withoutNul) : json;
 }
 
 /** A page's rows as `pageJson` gives them, without the array's brackets, encoded as UTF-8 once (when the page is read). */
