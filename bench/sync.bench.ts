@@ -10,8 +10,9 @@
  *  2. With the rate limit off: rows per second into PostgreSQL.
  *     Run twice through a recording proxy (bench/sync-replay.ts): pages from the live simulator, then the same
  *     pages replayed from memory on a fresh database, so that the simulator's page building leaves the cores.
- *     Beside it, the COPY floor (bench/sync-copy-floor.ts): the same rows COPYed into copies of the same
- *     tables in page-sized transactions, and the ratio; the CPU seconds of the gateway, the simulator and
+ *     Beside it, the COPY floor (bench/sync-copy-floor.ts): the same rows (the tickets' tag links and custom
+ *     field values included) COPYed into copies of the same tables in page-sized transactions, timed three
+ *     times (BENCH_FLOOR_RUNS), the median run counting, and the ratio; the CPU seconds of the gateway, the simulator and
  *     PostgreSQL during the sync (the simulator runs in its own process: its share says what it took from the
  *     2 cores); server time by statement (pg_stat_statements); bytes per row. BENCH_CPU_PROFILE=file writes a
  *     V8 CPU profile of the gateway for the sync (bench/cpu-profile-summary.ts reads it). BENCH_FLOOR_ROWS=500
