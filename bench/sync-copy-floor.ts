@@ -56,6 +56,8 @@ export interface StatementTime {
   calls: number;
   rows: number;
   totalMs: number;
+  /** Planning time (only with BENCH_TRACK_PLANNING=1; 0 otherwise). */
+  planMs: number;
   walBytes: number;
 }
 
@@ -167,16 +169,17 @@ async function hasColumn(c: Client, table: string, column: string): Promise<bool
 async function statementTimes(c: Client): Promise<StatementTime[] | undefined> {
   const loaded = await c.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`);
   if (!loaded.rowCount) return undefined;
-  const { rows } = await c.query<{ query: string; calls: string; rows: string; total: number; wal: string }>(
-    `SELECT query, calls, rows, total_exec_time AS total, wal_bytes AS wal FROM pg_stat_statements`,
+  const { rows } = await c.query<{ query: string; calls: string; rows: string; total: number; plan: number; wal: string }>(
+    `SELECT query, calls, rows, total_exec_time AS total, total_plan_time AS plan, wal_bytes AS wal FROM pg_stat_statements`,
   );
   const by = new Map<string, StatementTime>();
   for (const r of rows) {
     const kind = kindOf(r.query);
-    const t = by.get(kind) ?? { kind, calls: 0, rows: 0, totalMs: 0, walBytes: 0 };
+    const t = by.get(kind) ?? { kind, calls: 0, rows: 0, totalMs: 0, planMs: 0, walBytes: 0 };
     t.calls += Number(r.calls);
     t.rows += Number(r.rows);
     t.totalMs += r.total;
+    t.planMs += r.plan;
     t.walBytes += Number(r.wal);
     by.set(kind, t);
   }
@@ -411,6 +414,18 @@ export function floorMarkdown(floor: CopyFloor, sync: { rows: number; wallMs: nu
     // per 100 rows written (the floor's page): the sync's round trips beside COPY's three (BEGIN, COPY, COMMIT).
     const calls = floor.statements.reduce((s, x) => s + x.calls, 0);
     detail += `\nStatements during the sync: ${calls} in all, ${(calls / floor.pages).toFixed(1)} per ${PAGE} rows (COPY: 3).\n`;
+    const planned = floor.statements.filter((x) => x.planMs > 0).sort((x, y) => y.planMs - x.planMs);
+    if (planned.length) {
+      const plan = planned.reduce((n, x) => n + x.planMs, 0);
+      detail +=
+        `\nPlanning time (BENCH_TRACK_PLANNING=1): ${(plan / 1000).toFixed(2)} s in all, beside ${(total / 1000).toFixed(1)} s of execution; the most:\n\n` +
+        `| statement | calls | planning | per call |\n|---|---|---|---|\n` +
+        planned
+          .slice(0, 8)
+          .map((x) => `| ${x.kind} | ${x.calls} | ${(x.planMs / 1000).toFixed(2)} s | ${(x.planMs / x.calls).toFixed(2)} ms |`)
+          .join('\n') +
+        '\n';
+    }
   }
   return { row, detail };
 }

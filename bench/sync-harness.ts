@@ -162,6 +162,9 @@ export async function runOnce(label: string, simArgs: string[], opts: RunOptions
   // Only on the embedded server: loading pg_stat_statements restarts it.
   if (opts.statStatements && db.dataDir) {
     await withClient(db.url, (c) => c.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`));
+    // BENCH_TRACK_PLANNING=1: planning time per statement too (pg_stat_statements.track_planning; off by default: it costs a little).
+    if (process.env.BENCH_TRACK_PLANNING === '1')
+      await withClient(db.url, (c) => c.query(`ALTER SYSTEM SET pg_stat_statements.track_planning = on`));
     await db.stop();
     db = await openBenchDatabase(pgDir);
     await withClient(db.url, (c) => c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
