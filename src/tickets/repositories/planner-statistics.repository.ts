@@ -2,16 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
 /** The tables an initial sync fills from empty, whose first statistics this repository gives. */
-export type SyncedTable = 'tickets' | 'messages';
+export type SyncedTable = 'tickets' | 'messages' | 'customers';
 
 /**
  * The columns the sync's own statements filter and join on, per table: the reconcile's counts, the change
- * feed's stamp (`UPDATE tickets … FROM unnest`), the description lookup and the per-ticket message reads.
+ * feed's stamp (`UPDATE tickets … FROM unnest`), the description lookup, the per-ticket message reads and
+ * the customers' upsert.
  */
 const ANALYZED_COLUMNS: Record<SyncedTable, string> = {
   tickets:
     'tenant_id, connector_id, external_id, customer_external_id, deleted_at, trashed_at, messages_count, reconciled_messages_count, updated_at',
   messages: 'tenant_id, connector_id, ticket_external_id, external_id, deleted_at, created_at',
+  // The upsert's UPDATE of stored customers joins the page's rows on the key: without statistics it hashed
+  // every customer of the connector for each batch (round 3h: 4 ms a batch at 6,336 customers, 13 at 20,000).
+  customers: 'tenant_id, connector_id, external_id',
 };
 
 /**

@@ -43,8 +43,11 @@ export class TicketsStage implements SyncStageRunner {
       applyPrepared: async (tx, pages, changes) => {
         session.tally.ticketsSynced += await this.store.preparedTickets(tx, session.scope, pages, changes, seenSince);
       },
-      // An initial run fills the tickets table: its feed stamps and lookups need statistics from the first pages on.
-      afterFirstWrite: initial ? () => this.statistics.analyzeIfNeverAnalyzed(session.services.dataSource.manager, ['tickets']) : undefined,
+      // An initial run fills the tickets and customers tables: its feed stamps, lookups and the customers'
+      // upsert need statistics from the first pages on.
+      afterFirstWrite: initial
+        ? () => this.statistics.analyzeIfNeverAnalyzed(session.services.dataSource.manager, ['tickets', 'customers'])
+        : undefined,
     });
   }
 }
