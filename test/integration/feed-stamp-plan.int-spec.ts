@@ -1,11 +1,8 @@
-import { TicketsStage } from '../../src/sync/engine/stages/tickets.stage';
 import { TicketChangeRepository } from '../../src/tickets/changes/ticket-change.repository';
-import { PlannerStatisticsRepository } from '../../src/tickets/repositories/planner-statistics.repository';
-import { TicketWriteRepository, WriteScope } from '../../src/tickets/repositories/ticket-write.repository';
-import { FakeGorgiasClient } from './support/fake-gorgias-client';
-import { IntegrationDb, openIntegrationDb } from './support/integration-db';
-import { claimedRun, runServices, sessionOf } from './support/run-harness';
-import { rowsReadByScansOf } from './support/plan-reads';
+import { WriteScope } from '../../src/tickets/repositories/ticket-write.repository';
+import { statisticsTrapCases } from './support/initial-walk';
+import { IntegrationDb } from './support/integration-db';
+import { mostRowsReadByScansOf, recordingManager, SentStatement } from './support/plan-reads';
 
 /**
  * Issue 27, the next trap after migration 150: during an initial sync the tickets table has never been
@@ -36,62 +33,20 @@ describe('the change feed stamp while an initial sync fills the tickets table', 
   /** The most rows any scan of `tickets` produced while the feed stamped one batch of PAGE tickets. */
   async function stampReads(db: IntegrationDb, scope: WriteScope): Promise<number> {
     const ids = Array.from({ length: PAGE }, (_, i) => String(TICKETS - 2 * PAGE + i));
-    const captured: { sql: string; params?: unknown[] }[] = [];
-    await db.ds.transaction(async (m) => {
-      const recording = { query: (sql: string, params?: unknown[]) => (captured.push({ sql, params }), m.query(sql, params)) } as typeof m;
-      await new TicketChangeRepository(db.ds).record(recording, scope, ids);
-    });
-    const stamp = captured.find((s) => /^WITH stamp AS \(\s*UPDATE tickets/.test(s.sql));
+    const sent: SentStatement[] = [];
+    await db.ds.transaction((m) => new TicketChangeRepository(db.ds).record(recordingManager(m, sent), scope, ids));
+    const stamp = sent.find((s) => /^WITH stamp AS \(\s*UPDATE tickets/.test(s.sql));
     expect(stamp).toBeDefined();
-    const runner = db.ds.createQueryRunner();
-    await runner.startTransaction(); // EXPLAIN ANALYZE runs the UPDATE: rolled back
-    try {
-      const [{ 'QUERY PLAN': plan }] = await runner.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${stamp!.sql}`, stamp!.params);
-      return Math.max(...rowsReadByScansOf(plan, 'tickets'));
-    } finally {
-      await runner.rollbackTransaction();
-      await runner.release();
-    }
+    return mostRowsReadByScansOf(db.ds, stamp!, 'tickets');
   }
 
-  const reltuples = async (db: IntegrationDb) =>
-    Number((await db.ds.query(`SELECT reltuples FROM pg_class WHERE oid = 'tickets'::regclass`))[0].reltuples);
-
-  it('without statistics the stamp reads every ticket of the connector for a batch (the trap)', async () => {
-    const db = await openIntegrationDb();
-    try {
-      const svc = runServices(db);
-      const { scope } = await claimedRun(db, svc, 'stamp-plan');
-      await grow(db, scope, 1);
-      expect(await reltuples(db)).toBeLessThan(0);
-      expect(await stampReads(db, scope)).toBeGreaterThan(TICKETS / 2);
-    } finally {
-      await db.close();
-    }
-  }, 120_000);
-
-  it('an initial walk analyses the table after its first batch; the stamp then reads only the batch’s tickets', async () => {
-    const db = await openIntegrationDb();
-    try {
-      const svc = runServices(db);
-      const { scope, run } = await claimedRun(db, svc, 'stamp-plan');
-      const gorgias = new FakeGorgiasClient();
-      for (let t = 1; t <= 300; t++)
-        gorgias.putTicket({ id: t, status: 'open', subject: `T${t}`, messages_count: 0, created_datetime: at(t), updated_datetime: at(t) });
-      const s = sessionOf(run, gorgias.asClient(), svc);
-      s.checkpoint = { stage: 'tickets', initial: true };
-      expect(await reltuples(db)).toBeLessThan(0);
-      await new TicketsStage(new TicketWriteRepository(), new PlannerStatisticsRepository()).run(s, 'reconcile', {});
-      // Analysed by the walk, while the table held its first pages only.
-      const analysed = await reltuples(db);
-      expect(analysed).toBeGreaterThan(0);
-      expect(analysed).toBeLessThanOrEqual(300);
-
-      await grow(db, scope, 301);
-      expect(await reltuples(db)).toBe(analysed); // no statistics taken since: as in the rest of the sync
-      expect(await stampReads(db, scope)).toBeLessThanOrEqual(PAGE);
-    } finally {
-      await db.close();
-    }
-  }, 120_000);
+  statisticsTrapCases({
+    owner: 'stamp-plan',
+    table: 'tickets',
+    size: TICKETS,
+    page: PAGE,
+    grow: ({ db, scope }, from) => grow(db, scope, from),
+    reads: ({ db, scope }) => stampReads(db, scope),
+    ticket: (t) => ({ id: t, status: 'open', subject: `T${t}`, messages_count: 0, created_datetime: at(t), updated_datetime: at(t) }),
+  });
 });
