@@ -2,8 +2,10 @@
  * The servers of bench:query each run in a process of their own (started by `startServer`), and the
  * load generator in yet another: no contender shares an event loop with autocannon or with another.
  * Parent and child talk over Node's IPC channel: the child announces its URL, then answers
- * `stats` (SQL statements sent and their time, memory after a full GC) and `profile-start` / `profile-stop`
- * (V8's CPU profiler, the one behind `node --cpu-prof`, scoped to the measured run).
+ * `stats` (SQL statements sent and their time, memory after a full GC), `counters` (the same without the
+ * GC, read right before and after a measured run: a full GC there would throw away optimized code, see
+ * `measure` in query.bench.ts) and `profile-start` / `profile-stop` (V8's CPU profiler, the one behind
+ * `node --cpu-prof`, scoped to the measured run).
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ export interface ServerStats {
   cpuMs: number;
 }
 
-type Request = { id: number; cmd: 'stats' | 'profile-start' | 'profile-stop'; file?: string };
+type Request = { id: number; cmd: 'stats' | 'counters' | 'profile-start' | 'profile-stop'; file?: string };
 
 /** In the child: announce `url`, then answer the parent's requests. `sql` reads the statements sent so far. */
 export function serveParent(url: string, sql: () => { count: number; ms: number }): void {
@@ -30,8 +32,8 @@ export function serveParent(url: string, sql: () => { count: number; ms: number 
     new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
   process.on('message', async (msg: Request) => {
     let result: unknown;
-    if (msg.cmd === 'stats') {
-      (global as any).gc?.();
+    if (msg.cmd === 'stats' || msg.cmd === 'counters') {
+      if (msg.cmd === 'stats') (global as any).gc?.();
       const m = process.memoryUsage();
       const cpu = process.cpuUsage();
       result = {
@@ -61,11 +63,16 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts `script` (TypeScript, next to this file) in its own Node process; resolves once it listens. */
-export function startServer(script: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<Server> {
+/**
+ * Starts `script` (TypeScript, next to this file) in its own Node process; resolves once it listens.
+ * `cwd`: the process's working directory (V8's `--perf-prof` writes its code map there).
+ */
+export function startServer(script: string, env: Record<string, string>, nodeFlags: string[] = [], cwd?: string): Promise<Server> {
   const child = fork(path.join(__dirname, script), [], {
-    env: { ...process.env, ...env },
-    execArgv: [...nodeFlags, '--expose-gc', '--require', 'ts-node/register/transpile-only'],
+    // The project's tsconfig by path: ts-node would look for one in `cwd`.
+    env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '../../tsconfig.json'), ...env },
+    execArgv: [...nodeFlags, '--expose-gc', '--require', require.resolve('ts-node/register/transpile-only')],
+    cwd,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let next = 0;

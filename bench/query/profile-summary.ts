@@ -40,7 +40,7 @@ const PARTS: [string, RegExp][] = [
   ['pagination (connections, cursors)', /src\/common\/pagination\//],
   ['rest of the app', /^(?!.*node_modules).*\/src\//],
   ['async_hooks (AsyncLocalStorage context on every promise)', /^node:internal\/async_hooks|^node:async_hooks/],
-  ['Node HTTP, sockets, timers (mostly writev: the kernel sending the answer)', /^node:/],
+  ['Node HTTP, sockets, streams, timers', /^node:/],
   ['ts-node / other node_modules', /node_modules\//],
 ];
 
@@ -51,6 +51,15 @@ const SERIALIZATION = 'JSON serialization of the answer';
 
 /** The profiler's own work (collecting the profile at stop): not the gateway's. */
 const PROFILER = 'profiler';
+
+/**
+ * The part of the gateway a script belongs to (by its URL or path); undefined for a Node built-in whose
+ * time counts for its caller (e.g. Buffer decoding for pg). Shared with the perf profile (perf-profile.ts).
+ */
+export function partOfScript(url: string): string | undefined {
+  if (url.startsWith('node:') && !NODE_OWN.test(url)) return undefined;
+  return PARTS.find(([, re]) => re.test(url))?.[0] ?? 'other';
+}
 
 export interface ProfileBreakdown {
   totalMs: number;
@@ -79,9 +88,8 @@ export function summarize(file: string): ProfileBreakdown {
       part = SERIALIZATION; // Apollo's JSON.stringify of the answer
     else if (!url && functionName === 'runMicrotasks') part = 'promise machinery (microtask queue)';
     else if (url === 'node:inspector') part = PROFILER;
-    else if (url.startsWith('node:') && !NODE_OWN.test(url) && parent.has(id))
-      part = partOf(parent.get(id)!); // e.g. Buffer decoding for pg
-    else if (url) part = PARTS.find(([, re]) => re.test(url))?.[0] ?? 'other';
+    else if (url && partOfScript(url) === undefined && parent.has(id)) part = partOf(parent.get(id)!);
+    else if (url) part = partOfScript(url) ?? PARTS.find(([, re]) => re.test(url))?.[0] ?? 'other';
     else {
       const p = parent.get(id);
       part = p === undefined ? 'V8 / native (unattributed)' : partOf(p);
