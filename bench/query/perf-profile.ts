@@ -28,7 +28,11 @@ export const PERF_NODE_FLAGS = ['--perf-prof', '--interpreted-frames-native-stac
 export function perfUsable(): boolean {
   const dir = mkdtempSync(path.join(tmpdir(), 'cxconnect-perf-check-'));
   try {
-    const r = spawnSync('perf', ['record', '-q', '-o', path.join(dir, 'check.data'), '--', 'true'], { stdio: 'ignore', timeout: 20_000 });
+    const r = spawnSync('perf', ['record', '-q', '-o', path.join(dir, 'check.data'), '--', 'true'], {
+      stdio: 'ignore',
+      timeout: 20_000,
+      env: perfEnv(path.join(dir, 'check.data')),
+    });
     return r.status === 0;
   } catch {
     return false;
@@ -42,14 +46,22 @@ export function perfWorkDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'cxconnect-perf-'));
 }
 
+/**
+ * perf keeps a copy of every binary it saw in a build-id cache (~/.debug by default): with one file per piece
+ * of JIT code that is gigabytes a run. Each perf command here keeps that cache next to its data instead,
+ * deleted with it.
+ */
+function perfEnv(file: string): NodeJS.ProcessEnv {
+  // perf inject ignores PERF_BUILDID_DIR and writes to $HOME/.debug: both point at the same place.
+  return { ...process.env, PERF_BUILDID_DIR: `${file}.buildid`, HOME: `${file}.buildid` };
+}
+
 /** Starts recording every thread of `pid` (call graphs included) into `file`; `stop` ends it. */
 export function startPerfRecord(pid: number, file: string): { stop(): Promise<void> } {
   const perf: ChildProcess = spawn(
     'perf',
     ['record', '-q', '-k', 'mono', '-F', String(PERF_FREQUENCY), '-g', '-p', String(pid), '-o', file],
-    {
-      stdio: 'ignore',
-    },
+    { stdio: 'ignore', env: perfEnv(file) },
   );
   return {
     stop: () =>
@@ -111,11 +123,12 @@ function partOfSample(frames: { symbol: string; dso: string }[]): string {
 export function summarizePerf(file: string, pid: number): ProfileBreakdown & { mainThreadShare: number } {
   const injected = `${file}.jit`;
   try {
-    execFileSync('perf', ['inject', '--jit', '-i', file, '-o', injected], { stdio: 'ignore' });
+    execFileSync('perf', ['inject', '--jit', '-i', file, '-o', injected], { stdio: 'ignore', env: perfEnv(file) });
     const out = execFileSync('perf', ['script', '-i', injected, '-F', 'tid,ip,sym,dso'], {
       maxBuffer: 1 << 30,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
+      env: perfEnv(file),
     });
     const counts = new Map<string, number>();
     let samples = 0;
@@ -139,5 +152,6 @@ export function summarizePerf(file: string, pid: number): ProfileBreakdown & { m
   } finally {
     rmSync(injected, { force: true });
     rmSync(file, { force: true });
+    rmSync(perfEnv(file).PERF_BUILDID_DIR!, { recursive: true, force: true });
   }
 }
