@@ -46,6 +46,11 @@ const ONLY_CASES = process.env.BENCH_CASES;
 const MEASURED_CASES = ONLY_CASES ? CASES.filter((c) => ONLY_CASES.split(',').includes(c.key)) : CASES;
 /** Warm-up before each measured run, s: long enough for V8 to have optimized the gateway's hot paths. */
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3);
+/**
+ * Warm-up of the gateway perf profiles, s: a process of its own, started just before. TurboFan keeps
+ * compiling for the first ~20 s of load (10 % of the CPU, then ~1 %), which a steady gateway does not pay.
+ */
+const PROFILE_WARM_UP = Number(process.env.BENCH_PROFILE_WARM_UP ?? 20);
 /** Issue 27: each case within 20 % of the floor with prepared statements. */
 const PREPARED_FLOOR_TARGET = 0.8;
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
@@ -128,10 +133,17 @@ interface RunProfiler {
  * run made V8 throw away optimized code whose embedded objects it collected ("weak objects"), so every
  * run began by compiling again (hundreds of recompilations a run, seen with --trace-deopt).
  */
-async function measure(server: Server, who: Contender, c: BenchCase, token: string, profiler?: RunProfiler): Promise<Figures> {
+async function measure(
+  server: Server,
+  who: Contender,
+  c: BenchCase,
+  token: string,
+  profiler?: RunProfiler,
+  warmUp = WARM_UP,
+): Promise<Figures> {
   const r = request(who, c, token);
   const heapBefore = await server.call<ServerStats>('stats');
-  const warm = await autocannon(`${server.url}${r.path}`, r.body, r.headers, WARM_UP);
+  const warm = await autocannon(`${server.url}${r.path}`, r.body, r.headers, warmUp);
   const before = await server.call<ServerStats>('counters');
   await profiler?.start();
   const res = await autocannon(`${server.url}${r.path}`, r.body, r.headers, DURATION);
@@ -289,10 +301,14 @@ async function main() {
         const pid = perfGateway.process.pid!;
         const file = path.join(perfDir, `gateway-${c.key}.perf.data`);
         let recording: { stop(): Promise<void> } | undefined;
-        const f = await measure(perfGateway, 'api', c, token, {
-          start: () => Promise.resolve(void (recording = startPerfRecord(pid, file))),
-          stop: () => recording!.stop(),
-        });
+        const f = await measure(
+          perfGateway,
+          'api',
+          c,
+          token,
+          { start: () => Promise.resolve(void (recording = startPerfRecord(pid, file))), stop: () => recording!.stop() },
+          PROFILE_WARM_UP,
+        );
         const p = summarizePerf(file, pid);
         profiles.push(
           `**${c.name}** (${f.requests} requests in ${DURATION} s, ${f.reqPerSec.toFixed(0)} req/s while profiled; ` +
@@ -357,8 +373,8 @@ ${
 
 ${
   profiler === 'perf'
-    ? `A separate run per case, on a gateway of its own started with \`--perf-prof\` (which slows it: read shares, not
-req/s), recorded by Linux \`perf record\` at ${PERF_FREQUENCY} samples per second on every thread of the process: CPU time only,
+    ? `A separate run per case (after a ${PROFILE_WARM_UP} s warm-up), on a gateway of its own started with \`--perf-prof\`
+(which slows it: read shares, not req/s), recorded by Linux \`perf record\` at ${PERF_FREQUENCY} samples per second on every thread of the process: CPU time only,
 the garbage collector's and the compiler's helper threads included (bench/query/perf-profile.ts). V8's collector,
 compiler and JSON code count as such wherever they run; a sample in the kernel counts as kernel; anything else for the
 nearest JavaScript frame's part.`
