@@ -57,7 +57,10 @@ const PROFILER = 'profiler';
  * time counts for its caller (e.g. Buffer decoding for pg). Shared with the perf profile (perf-profile.ts).
  */
 export function partOfScript(url: string): string | undefined {
-  if (url.startsWith('node:') && !NODE_OWN.test(url)) return undefined;
+  return url.startsWith('node:') && !NODE_OWN.test(url) ? undefined : partOfUrl(url);
+}
+
+function partOfUrl(url: string): string {
   return PARTS.find(([, re]) => re.test(url))?.[0] ?? 'other';
 }
 
@@ -88,8 +91,7 @@ export function summarize(file: string): ProfileBreakdown {
       part = SERIALIZATION; // Apollo's JSON.stringify of the answer
     else if (!url && functionName === 'runMicrotasks') part = 'promise machinery (microtask queue)';
     else if (url === 'node:inspector') part = PROFILER;
-    else if (url && partOfScript(url) === undefined && parent.has(id)) part = partOf(parent.get(id)!);
-    else if (url) part = partOfScript(url) ?? PARTS.find(([, re]) => re.test(url))?.[0] ?? 'other';
+    else if (url) part = partOfScript(url) ?? (parent.has(id) ? partOf(parent.get(id)!) : partOfUrl(url));
     else {
       const p = parent.get(id);
       part = p === undefined ? 'V8 / native (unattributed)' : partOf(p);
