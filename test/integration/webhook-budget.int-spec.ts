@@ -175,6 +175,28 @@ describe('webhook budget (real PostgreSQL)', () => {
     expect(await activeRun(c)).toBe('REFRESH');
   });
 
+  it("queues no run from a due scan that began before the connector's last run finished (it may have answered those requests)", async () => {
+    const c = await seedConnector(db.ds);
+    await requests.record(c, '1', 10);
+    await makeDue(c);
+    // Step 1 sees the request; then a run that answers it finishes; then step 2 runs with step 1's rows.
+    const due = await db.ds.query(DUE_WEBHOOK_CONNECTORS_SQL, [1, 300]);
+    const mine = due.filter((d: { connectorId: string }) => d.connectorId === c.connectorId);
+    expect(mine).toHaveLength(1);
+    const [run] = await db.ds.query(
+      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger, status, api_requests, started_at, finished_at)
+       VALUES ($1, $2, 'REFRESH', 'WEBHOOK', 'SUCCEEDED', 2, now() - interval '1 second', now()) RETURNING id`,
+      [c.tenantId, c.connectorId],
+    );
+    const step2 = (seenAt: Date) => db.ds.query(ENQUEUE_WEBHOOK_RUNS_SQL, [[c.tenantId], [c.connectorId], [mine[0].mode], 30, seenAt]);
+    expect(await step2(mine[0].seenAt)).toHaveLength(0);
+    expect(await activeRun(c)).toBeNull();
+    // A scan that began after that run finished saw what it left, and queues the run.
+    const [{ finished }] = await db.ds.query(`SELECT finished_at AS finished FROM sync_runs WHERE id = $1`, [run.id]);
+    expect(await step2(new Date(new Date(finished).getTime() + 1))).toHaveLength(1);
+    expect(await activeRun(c)).toBe('REFRESH');
+  });
+
   // PostgreSQL's plan shape; on Citus the router plans are checked by test/citus/router-plans.citus-spec.ts.
   const onPlainPostgres = process.env.CITUS_COORDINATOR_URL ? it.skip : it;
   onPlainPostgres('the scheduler reads only due connectors through an index, never the whole request table (EXPLAIN)', async () => {
@@ -223,7 +245,7 @@ describe('webhook budget (real PostgreSQL)', () => {
     const dueStep = await planOf(DUE_WEBHOOK_CONNECTORS_SQL, [1, 300]);
     expect(dueStep.indexes).toContain('webhook_refresh_state_due_idx');
     expect(dueStep.seqScans).toEqual([]);
-    const runStep = await planOf(ENQUEUE_WEBHOOK_RUNS_SQL, [[due.tenantId], [due.connectorId], ['REFRESH'], 30]);
+    const runStep = await planOf(ENQUEUE_WEBHOOK_RUNS_SQL, [[due.tenantId], [due.connectorId], ['REFRESH'], 30, new Date()]);
     expect(runStep.seqScans).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ type ConnectorKey = { tenantId: string; connectorId: string };
  * Step 1 of enqueueRuns: the due connectors (state, connector and request count: co-located tables,
  * joined on the tenant). Exported for the tests that EXPLAIN it.
  */
-export const DUE_WEBHOOK_CONNECTORS_SQL = `SELECT c.tenant_id AS "tenantId", c.id AS "connectorId",
+export const DUE_WEBHOOK_CONNECTORS_SQL = `SELECT c.tenant_id AS "tenantId", c.id AS "connectorId", now() AS "seenAt",
        CASE WHEN s.walk_requested_at IS NOT NULL OR p.n > $2 THEN 'INCREMENTAL' ELSE 'REFRESH' END AS mode
     FROM webhook_refresh_state s
     JOIN connectors c ON c.tenant_id = s.tenant_id AND c.id = s.connector_id
@@ -27,11 +27,17 @@ export const DUE_WEBHOOK_CONNECTORS_SQL = `SELECT c.tenant_id AS "tenantId", c.i
 /**
  * Step 2 of enqueueRuns: the runs of those within their call budget. `sync_runs` stays on the Citus
  * coordinator and the tables of step 1 on the tenants' nodes, so the two are separate statements.
+ * A connector whose latest run finished at or after step 1 began ($5, step 1's `now()`) is left for
+ * the next tick: step 1 may have counted requests that run answered before it finished (a run's
+ * pages commit before the transaction that finishes it starts), and its run would read nothing
+ * announced. Only the latest run can have: one run per connector is active at a time.
  */
 export const ENQUEUE_WEBHOOK_RUNS_SQL = `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger)
   SELECT d.tenant_id, d.connector_id, d.mode, 'WEBHOOK'
     FROM unnest($1::text[], $2::uuid[], $3::text[]) AS d(tenant_id, connector_id, mode)
    WHERE (${webhookCallsSpentSql('d.connector_id')}) < $4
+     AND NOT coalesce((SELECT l.finished_at >= $5::timestamptz FROM sync_runs l
+                        WHERE l.connector_id = d.connector_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1), false)
   ON CONFLICT (connector_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING
   RETURNING id`;
 
@@ -138,16 +144,18 @@ export class TicketRefreshRequestRepository {
    * connector found due twice gets one run (the unique active run).
    */
   async enqueueRuns(coalesceMs: number, walkAbove: number, callsPerMinute: number): Promise<number> {
-    const due = await queryRows<{ tenantId: string; connectorId: string; mode: string }>(this.dataSource, DUE_WEBHOOK_CONNECTORS_SQL, [
-      coalesceMs / 1000,
-      walkAbove,
-    ]);
+    const due = await queryRows<{ tenantId: string; connectorId: string; mode: string; seenAt: Date }>(
+      this.dataSource,
+      DUE_WEBHOOK_CONNECTORS_SQL,
+      [coalesceMs / 1000, walkAbove],
+    );
     if (!due.length) return 0;
     const rows = await queryRows(this.dataSource, ENQUEUE_WEBHOOK_RUNS_SQL, [
       due.map((d) => d.tenantId),
       due.map((d) => d.connectorId),
       due.map((d) => d.mode),
       callsPerMinute,
+      due[0].seenAt,
     ]);
     return rows.length;
   }
