@@ -32,7 +32,7 @@ import { SyncScheduler } from './scheduling/sync-scheduler';
 import { SyncTriggerService } from './scheduling/sync-trigger.service';
 import { SyncLogService } from './sync-log.service';
 import { RefreshStage } from './engine/refresh/refresh.stage';
-import { WalkAnswersWebhooksObserver } from './engine/refresh/walk-answers-webhooks.observer';
+import { WebhookRegistrationRetryObserver } from './engine/refresh/webhook-registration-retry.observer';
 import { ConnectorFreshnessResolver } from './api/connector-freshness.resolver';
 import { FreshnessRepository } from './repositories/freshness.repository';
 import { TicketRefreshRequestRepository } from './repositories/ticket-refresh-request.repository';
@@ -77,7 +77,7 @@ import { SyncRunControlRepository } from './repositories/sync-run-control.reposi
     CoverageEvents,
     SweepStage,
     RefreshStage,
-    WalkAnswersWebhooksObserver,
+    WebhookRegistrationRetryObserver,
     RunOutcomeRecorder,
     SyncRunExecutor,
     // the helpdesk behind the engine's source port: Gorgias' client factory fits it as it is

@@ -290,7 +290,7 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
       await ds.transaction((m) => budgets.rememberMissing(wrap(m) as unknown as EntityManager, scope, '3', 60_000));
       await budgets.requestWalk(scope);
       await budgets.callsSpent(scope.connectorId, null);
-      await requests.completeReceivedBefore(scope, run.id);
+      await ds.transaction((m) => requests.completeReceivedBefore(wrap(m) as unknown as EntityManager, scope, run.id));
       await new ConnectorsRepository(source).recordCheck(scope.tenantId, scope.connectorId, { ok: true, code: 'OK', message: 'ok' });
       await new ConnectorsRepository(source).recordCheck(scope.tenantId, scope.connectorId, null);
       await new ConnectorWebhookRepository(source).replaceSecretIf(scope, { ciphertext: 'a', keyId: 'k' }, { ciphertext: 'b', keyId: 'k' });

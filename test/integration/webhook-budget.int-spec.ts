@@ -65,13 +65,13 @@ describe('webhook budget (real PostgreSQL)', () => {
       `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger, status, started_at) VALUES ($1, $2, 'INCREMENTAL', 'WEBHOOK', 'RUNNING', now() + interval '1 second') RETURNING id`,
       [c.tenantId, c.connectorId],
     );
-    expect(await requests.completeReceivedBefore(c, run.id)).toBe(2);
+    expect(await db.ds.transaction((m) => requests.completeReceivedBefore(m, c, run.id))).toBe(2);
     expect(await held(c)).toEqual([]);
     expect(await state(c)).toEqual({ due_since: null, walk_requested_at: null });
 
     await db.ds.query(`UPDATE sync_runs SET started_at = now() - interval '1 minute' WHERE id = $1`, [run.id]);
     await requests.record(c, '9', 2);
-    expect(await requests.completeReceivedBefore(c, run.id)).toBe(0);
+    expect(await db.ds.transaction((m) => requests.completeReceivedBefore(m, c, run.id))).toBe(0);
     expect(await held(c)).toEqual(['9']);
     expect((await state(c)).due_since).not.toBeNull();
   });

@@ -227,28 +227,28 @@ export class TicketRefreshRequestRepository {
 
   /**
    * A complete walk (INCREMENTAL or FULL run `runId`) read every change made before it started:
-   * requests received before then are answered (a webhook is sent after its change).
+   * requests received before then are answered (a webhook is sent after its change). Called in the
+   * transaction that finishes the run, so that no scheduler sees the run finished and its answered
+   * requests still waiting (it would queue a REFRESH run with nothing announced to read).
    */
-  async completeReceivedBefore(c: ConnectorKey, runId: string): Promise<number> {
+  async completeReceivedBefore(m: EntityManager, c: ConnectorKey, runId: string): Promise<number> {
     // The run's start is read first: sync_runs stays on the coordinator, the requests on the tenant's node.
-    const [run] = await this.dataSource.query(`SELECT started_at FROM sync_runs WHERE id = $1`, [runId]);
+    const [run] = await m.query(`SELECT started_at FROM sync_runs WHERE id = $1`, [runId]);
     if (!run?.started_at) return 0;
-    return this.dataSource.transaction(async (m) => {
-      await lockState(m, c);
-      const rows = await queryRows(
-        m,
-        `DELETE FROM ticket_refresh_requests WHERE tenant_id = $3 AND connector_id = $1 AND last_received_at < $2 RETURNING 1`,
-        [c.connectorId, run.started_at, c.tenantId],
-      );
-      // A walk marker set before the walk started is answered too; one set since waits for the next walk.
-      await m.query(
-        `UPDATE webhook_refresh_state SET walk_requested_at = NULL
-          WHERE tenant_id = $3 AND connector_id = $1 AND walk_requested_at < $2`,
-        [c.connectorId, run.started_at, c.tenantId],
-      );
-      await settleDue(m, c);
-      return rows.length;
-    });
+    await lockState(m, c);
+    const rows = await queryRows(
+      m,
+      `DELETE FROM ticket_refresh_requests WHERE tenant_id = $3 AND connector_id = $1 AND last_received_at < $2 RETURNING 1`,
+      [c.connectorId, run.started_at, c.tenantId],
+    );
+    // A walk marker set before the walk started is answered too; one set since waits for the next walk.
+    await m.query(
+      `UPDATE webhook_refresh_state SET walk_requested_at = NULL
+        WHERE tenant_id = $3 AND connector_id = $1 AND walk_requested_at < $2`,
+      [c.connectorId, run.started_at, c.tenantId],
+    );
+    await settleDue(m, c);
+    return rows.length;
   }
 }
 

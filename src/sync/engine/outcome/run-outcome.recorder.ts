@@ -9,6 +9,7 @@ import { LeaseLostError } from '../../repositories/lease-lost.error';
 import { SyncNotifyRepository } from '../../repositories/sync-notify.repository';
 import { SyncRunRepository } from '../../repositories/sync-run.repository';
 import { SyncRunRow } from '../../repositories/sync-run.row';
+import { TicketRefreshRequestRepository } from '../../repositories/ticket-refresh-request.repository';
 import { SyncLogService } from '../../sync-log.service';
 import { SyncMode, SyncRunStatus } from '../../sync-run.types';
 import { FAILED_RUN_RESCHEDULE_MS, MAX_RUN_ATTEMPTS, WAKEUP_CHANNEL } from '../../sync.constants';
@@ -39,6 +40,7 @@ export class RunOutcomeRecorder {
     /** Wakes the schedulers directly (what SyncSignals.wakeUp sends): the engine stays below signals/. */
     private readonly notify: SyncNotifyRepository,
     private readonly observers: RunObserverRegistry,
+    private readonly refreshRequests: TicketRefreshRequestRepository,
   ) {}
 
   async succeed(session: RunSession): Promise<void> {
@@ -59,6 +61,8 @@ export class RunOutcomeRecorder {
         return;
       }
       await this.connectorStatus.recordSyncSuccess(m, session.run);
+      // A complete walk answers the webhooks received before it started, as it ends (see there).
+      await this.refreshRequests.completeReceivedBefore(m, session.scope, session.run.id);
       await this.logs.info(session.scope, successLine(c), m);
     });
   }
