@@ -28,9 +28,10 @@ export const DUE_WEBHOOK_CONNECTORS_SQL = `SELECT c.tenant_id AS "tenantId", c.i
  * Step 2 of enqueueRuns: the runs of those within their call budget. `sync_runs` stays on the Citus
  * coordinator and the tables of step 1 on the tenants' nodes, so the two are separate statements.
  * A connector whose latest run finished at or after step 1 began ($5, step 1's `now()`) is left for
- * the next tick: step 1 may have counted requests that run answered before it finished (a run's
- * pages commit before the transaction that finishes it starts), and its run would read nothing
- * announced. Only the latest run can have: one run per connector is active at a time.
+ * the next tick: step 1 may have counted requests that run answered, and its run would read nothing
+ * announced. Exact because a run answers requests in transactions that commit before the one that
+ * finishes it starts (its `finished_at`): a run finished before step 1 began had its answers seen by
+ * step 1. Only the latest run can have answered any: one run per connector is active at a time.
  */
 export const ENQUEUE_WEBHOOK_RUNS_SQL = `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger)
   SELECT d.tenant_id, d.connector_id, d.mode, 'WEBHOOK'
@@ -227,9 +228,9 @@ export class TicketRefreshRequestRepository {
 
   /**
    * A complete walk (INCREMENTAL or FULL run `runId`) read every change made before it started:
-   * requests received before then are answered (a webhook is sent after its change). Called in the
-   * transaction that finishes the run, so that no scheduler sees the run finished and its answered
-   * requests still waiting (it would queue a REFRESH run with nothing announced to read).
+   * requests received before then are answered (a webhook is sent after its change). Committed
+   * before the transaction that finishes the run starts, as every request a run answers is (see
+   * ENQUEUE_WEBHOOK_RUNS_SQL).
    */
   async completeReceivedBefore(m: EntityManager, c: ConnectorKey, runId: string): Promise<number> {
     // The run's start is read first: sync_runs stays on the coordinator, the requests on the tenant's node.

@@ -47,6 +47,12 @@ export class RunOutcomeRecorder {
     session.status = SyncRunStatus.SUCCEEDED;
     session.tally.percent = 100;
     session.phase = 'done';
+    if (session.run.mode !== SyncMode.REFRESH) {
+      // A complete walk answers the webhooks received before it started. Committed before the run is
+      // finished: a scheduler that sees the run finished sees them answered (ENQUEUE_WEBHOOK_RUNS_SQL
+      // relies on it). Safe if the finish below then loses the lease: every page of the walk is stored.
+      await this.dataSource.transaction((m) => this.refreshRequests.completeReceivedBefore(m, session.scope, session.run.id));
+    }
     await this.dataSource.transaction(async (m) => {
       const c = session.tally.counters();
       await this.runs.finish(m, { id: session.run.id, token: session.claimToken }, SyncRunStatus.SUCCEEDED, { phase: 'done', ...c });
@@ -61,8 +67,6 @@ export class RunOutcomeRecorder {
         return;
       }
       await this.connectorStatus.recordSyncSuccess(m, session.run);
-      // A complete walk answers the webhooks received before it started, as it ends (see there).
-      await this.refreshRequests.completeReceivedBefore(m, session.scope, session.run.id);
       await this.logs.info(session.scope, successLine(c), m);
     });
   }
