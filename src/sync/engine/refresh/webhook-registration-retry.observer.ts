@@ -6,7 +6,7 @@ import { RunContext, RunObserver, RunObserverRegistry, RunOutcome } from '../run
 /**
  * After a complete walk (INCREMENTAL or FULL) succeeded, a webhook registration that could not reach
  * Gorgias is tried again, now that Gorgias answered. (The refresh requests the walk answered are
- * removed by the transaction that finishes it: RunOutcomeRecorder.succeed.)
+ * removed just before the run is finished: RunOutcomeRecorder.succeed.)
  */
 @Injectable()
 export class WebhookRegistrationRetryObserver implements RunObserver, OnModuleInit {
