@@ -4,13 +4,14 @@
  *
  *  1. Embedded PostgreSQL; the gateway (its own process) applies the migrations; bulk load with
  *     generate_series, ANALYZE (bench/query/dataset.ts).
- *  2. Three servers, each in its own process, on the same database (bench/query/serve-*.ts): the
- *     gateway as deployed, PostGraphile 5, and the floor (node:http + pg, one statement per answer
- *     that builds the JSON in PostgreSQL).
+ *  2. The servers, each in its own process, on the same database (bench/query/serve-*.ts): the
+ *     gateway as deployed, the bare stack (NestJS, Fastify, Apollo and one resolver: the search only),
+ *     PostGraphile 5, and the floor (node:http + pg, one statement per answer that builds the JSON in
+ *     PostgreSQL), with unnamed and with prepared statements.
  *  3. For each case, each server: one checked answer (same tickets as the others), a warm-up, then
  *     autocannon's CLI in a process of its own for DURATION s: req/s, p50/p99, SQL statements and SQL
  *     time per request (counted in each server), heap growth after a full GC.
- *  4. A separate profiled run of the gateway per case: where its CPU time goes. With Linux `perf`
+ *  4. A separate profiled run of the gateway (and of the bare stack) per case: where its CPU time goes. With Linux `perf`
  *     (bench/query/perf-profile.ts: every thread, CPU time only) on a gateway of its own started with
  *     `--perf-prof`; where perf cannot record, V8's CPU profiler (bench/query/profile-summary.ts).
  *     BENCH_PROFILE=0 skips it, BENCH_PROFILER=v8 forces V8's.
@@ -56,13 +57,16 @@ const PREPARED_FLOOR_TARGET = 0.8;
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const PROFILE_DIR = path.resolve(__dirname, '.profiles');
 
-type Contender = 'api' | 'postgraphile' | 'floor' | 'floorPrepared';
+type Contender = 'api' | 'stack' | 'postgraphile' | 'floor' | 'floorPrepared';
 const LABEL: Record<Contender, string> = {
   api: 'gateway (this API)',
+  stack: 'the bare stack (NestJS, Fastify, Apollo)',
   postgraphile: 'PostGraphile 5',
   floor: 'plain pg floor',
   floorPrepared: 'plain pg floor, prepared statements',
 };
+/** The bare stack serves the search only (bench/query/serve-stack.ts). */
+const serves = (who: Contender, c: BenchCase) => who !== 'stack' || c.key === 'search';
 
 interface Figures {
   reqPerSec: number;
@@ -103,7 +107,7 @@ function autocannon(url: string, body: string, headers: Record<string, string>, 
 function request(who: Contender, c: BenchCase, token: string) {
   if (who === 'floor' || who === 'floorPrepared')
     return { path: '/', body: JSON.stringify({ case: c.key }), headers: { 'content-type': 'application/json' } };
-  const q = who === 'api' ? c.api : c.postgraphile;
+  const q = who === 'api' || who === 'stack' ? c.api : c.postgraphile;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (who === 'api') headers.authorization = `Bearer ${token}`;
   return { path: '/graphql', body: JSON.stringify({ query: q.query, variables: q.variables }), headers };
@@ -168,7 +172,7 @@ function profileTable(p: ProfileBreakdown, requests: number): string {
   const rows = p.parts
     .filter((x) => x.ms / p.busyMs >= 0.005)
     .map((x) => `| ${x.part} | ${((x.ms / p.busyMs) * 100).toFixed(1)} % | ${((x.ms * 1000) / requests).toFixed(0)} |`);
-  return `| part of the gateway's CPU time | share | µs per request |\n|---|---|---|\n${rows.join('\n')}\n| **total CPU (busy)** | 100 % | ${((p.busyMs * 1000) / requests).toFixed(0)} |`;
+  return `| part of the server's CPU time | share | µs per request |\n|---|---|---|\n${rows.join('\n')}\n| **total CPU (busy)** | 100 % | ${((p.busyMs * 1000) / requests).toFixed(0)} |`;
 }
 
 async function main() {
@@ -186,7 +190,7 @@ async function main() {
   );
   const servers: Partial<Record<Contender, Server>> = {};
   const profiler = !PROFILE ? undefined : process.env.BENCH_PROFILER !== 'v8' && perfUsable() ? 'perf' : 'v8';
-  let perfGateway: Server | undefined;
+  const perfServers: Partial<Record<'api' | 'stack', Server>> = {};
   let perfDir: string | undefined;
   try {
     const env = {
@@ -225,15 +229,17 @@ async function main() {
     if (wanted('floor')) servers.floor = await startServer('serve-floor.ts', env);
     if (wanted('floorPrepared')) servers.floorPrepared = await startServer('serve-floor.ts', { ...env, FLOOR_PREPARED: '1' });
     if (wanted('postgraphile')) servers.postgraphile = await startServer('serve-postgraphile.ts', env);
+    if (wanted('stack')) servers.stack = await startServer('serve-stack.ts', env);
 
-    const contenders = (['api', 'postgraphile', 'floor', 'floorPrepared'] as Contender[]).filter(wanted);
+    const allContenders = (['api', 'stack', 'postgraphile', 'floor', 'floorPrepared'] as Contender[]).filter(wanted);
     const rows: string[] = [];
     const verdicts: string[] = [];
     const profiles: string[] = [];
     const spread: Record<string, string> = {};
-    const heapStart = servers.api && contenders.includes('api') ? await servers.api.call<ServerStats>('stats') : undefined;
+    const heapStart = servers.api && allContenders.includes('api') ? await servers.api.call<ServerStats>('stats') : undefined;
     let apiRequests = 0;
     for (const c of MEASURED_CASES) {
+      const contenders = allContenders.filter((who) => serves(who, c));
       const figures: Partial<Record<Contender, Figures>> = {};
       const checkedSql: Partial<Record<Contender, number>> = {};
       let reference: string[] | undefined;
@@ -287,6 +293,14 @@ async function main() {
             `${vs.toFixed(2)} x the floor with prepared statements (issue 27 target ≥ ${PREPARED_FLOOR_TARGET}: ` +
               `${vs >= PREPARED_FLOOR_TARGET ? 'met' : 'not met'}; the gateway spends ${cpu.toFixed(1)} x its CPU per request)`,
           );
+          const stack = figures.stack;
+          if (stack) {
+            checks.push(
+              `the bare stack itself reaches ${(stack.reqPerSec / figures.floorPrepared.reqPerSec).toFixed(2)} x that floor ` +
+                `(${stack.cpuMsPerRequest.toFixed(2)} ms of CPU per request against the floor's ${figures.floorPrepared.cpuMsPerRequest.toFixed(2)}), ` +
+                `and the gateway ${(api.reqPerSec / stack.reqPerSec).toFixed(2)} x the bare stack (${api.cpuMsPerRequest.toFixed(2)} ms)`,
+            );
+          }
         }
         if (c.key === 'list' && figures.postgraphile) {
           const vs = api.reqPerSec / figures.postgraphile.reqPerSec;
@@ -294,16 +308,23 @@ async function main() {
         }
         verdicts.push(`- ${c.name}: ${checks.join('; ')}.`);
       }
-      if (profiler === 'perf' && contenders.includes('api')) {
-        // A gateway of its own: --perf-prof slows the process that carries it, so the measured gateway never has it.
+      // The gateway, and the bare stack beside it where it serves the case: what is ours is the difference.
+      for (const who of profiler === 'perf' ? (['api', 'stack'] as const).filter((w) => contenders.includes(w)) : []) {
+        // A server of its own: --perf-prof slows the process that carries it, so the measured one never has it.
         perfDir ??= perfWorkDir();
-        perfGateway ??= await startServer('serve-api.ts', env, [...PERF_NODE_FLAGS, ...apiFlags], perfDir);
-        const pid = perfGateway.process.pid!;
-        const file = path.join(perfDir, `gateway-${c.key}.perf.data`);
+        perfServers[who] ??= await startServer(
+          who === 'api' ? 'serve-api.ts' : 'serve-stack.ts',
+          env,
+          [...PERF_NODE_FLAGS, ...(who === 'api' ? apiFlags : [])],
+          perfDir,
+        );
+        const server = perfServers[who]!;
+        const pid = server.process.pid!;
+        const file = path.join(perfDir, `${who}-${c.key}.perf.data`);
         let recording: { stop(): Promise<void> } | undefined;
         const f = await measure(
-          perfGateway,
-          'api',
+          server,
+          who,
           c,
           token,
           { start: () => Promise.resolve(void (recording = startPerfRecord(pid, file))), stop: () => recording!.stop() },
@@ -311,10 +332,11 @@ async function main() {
         );
         const p = summarizePerf(file, pid);
         profiles.push(
-          `**${c.name}** (${f.requests} requests in ${DURATION} s, ${f.reqPerSec.toFixed(0)} req/s while profiled; ` +
+          `**${c.name}, ${LABEL[who]}** (${f.requests} requests in ${DURATION} s, ${f.reqPerSec.toFixed(0)} req/s while profiled; ` +
             `${(p.mainThreadShare * 100).toFixed(0)} % of the CPU time on the main thread):\n\n${profileTable(p, f.requests)}`,
         );
-      } else if (profiler === 'v8' && servers.api && contenders.includes('api')) {
+      }
+      if (profiler === 'v8' && servers.api && contenders.includes('api')) {
         const file = path.join(PROFILE_DIR, `gateway-${c.key}.cpuprofile`);
         const f = await measure(servers.api, 'api', c, token, {
           start: () => servers.api!.call('profile-start'),
@@ -347,6 +369,10 @@ same tickets, checked before the run.
 - **gateway**: this API as deployed (NODE_ENV=production, LOG_LEVEL=warn), JWT on every request.
 - **PostGraphile 5**: Amber preset over the same tables (relations from smart tags, the tenant as a condition, the search
   as a SQL function doing the API's walk of the newest 2,000 tickets); dev dependency used only here.
+- **the bare stack** (search only): the project's fixed stack with nothing of ours on it: NestJS on Fastify, Apollo
+  through \`@nestjs/graphql\` (code-first), one resolver running the prepared floor's statement. No auth, request logger,
+  security headers, CORS, validation, limits, metrics or JIT (bench/query/serve-stack.ts). What any server on this stack
+  pays for the same request: the gap from it to the floor is the stack's, the gap from the gateway to it is ours.
 - **plain pg floor**: node:http and a pg pool running one hand-written statement per answer that builds the whole JSON in
   PostgreSQL, passed through as text: no GraphQL, no auth, no framework. Its statements are sent unnamed, so PostgreSQL
   parses and plans each one per request. "vs floor" and the targets are against this floor.
@@ -369,7 +395,7 @@ ${verdicts.join('\n')}
 ${
   profiles.length
     ? `
-### Where the gateway's time goes
+### Where the gateway's time goes (and the bare stack's)
 
 ${
   profiler === 'perf'
@@ -393,7 +419,7 @@ Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.
     process.stdout.write(`\n${md}\n`);
     if (!ONLY && !ONLY_CASES) writeBenchSection('query', md);
   } finally {
-    for (const s of [...Object.values(servers), perfGateway]) await s?.stop();
+    for (const s of [...Object.values(servers), ...Object.values(perfServers)]) await s?.stop();
     if (perfDir) rmSync(perfDir, { recursive: true, force: true });
     await db.stop();
     if (!keep) rmSync(dir, { recursive: true, force: true });
