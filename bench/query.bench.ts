@@ -359,7 +359,7 @@ async function main() {
     const md = `## bench:query
 
 \`npm run bench:query\` — the ticket read API on ${TICKETS.toLocaleString('en')} tickets and ${(TICKETS * MESSAGES_PER_TICKET).toLocaleString('en')} messages
-(one tenant, embedded PostgreSQL, load + index + VACUUM ANALYZE ${loadSeconds.toFixed(0)} s). Run on ${new Date().toISOString().slice(0, 10)};
+(one tenant, embedded PostgreSQL, ${existing ? `the database of an earlier run, kept with BENCH_DATA_DIR` : `load + index + VACUUM ANALYZE ${loadSeconds.toFixed(0)} s`}). Run on ${new Date().toISOString().slice(0, 10)};
 load average before the run ${load1.toFixed(1)} on ${require('node:os').cpus().length} cores (the machine is shared: other work running at the same time lowers every row).
 
 Each server runs in its own process on the same database, one at a time; the load generator is autocannon's CLI in
