@@ -276,10 +276,7 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
       manager: recorder,
       transaction: <T>(work: (m: EntityManager) => Promise<T>) => ds.transaction((m) => work(wrap(m) as unknown as EntityManager)),
     } as unknown as DataSource;
-    const [run] = await ds.query(
-      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger, status, started_at) VALUES ($1, $2, 'INCREMENTAL', 'WEBHOOK', 'RUNNING', now()) RETURNING id`,
-      [scope.tenantId, scope.connectorId],
-    );
+    const walkStartedAt = new Date();
     const requests = new TicketRefreshRequestRepository(source);
     const budgets = new WebhookBudgetRepository(source);
     const statements = await recorded(async () => {
@@ -290,7 +287,7 @@ describe('every tenant-scoped statement is a one-task router plan on Citus', () 
       await ds.transaction((m) => budgets.rememberMissing(wrap(m) as unknown as EntityManager, scope, '3', 60_000));
       await budgets.requestWalk(scope);
       await budgets.callsSpent(scope.connectorId, null);
-      await ds.transaction((m) => requests.completeReceivedBefore(wrap(m) as unknown as EntityManager, scope, run.id));
+      await ds.transaction((m) => requests.completeReceivedBefore(wrap(m) as unknown as EntityManager, scope, walkStartedAt));
       await new ConnectorsRepository(source).recordCheck(scope.tenantId, scope.connectorId, { ok: true, code: 'OK', message: 'ok' });
       await new ConnectorsRepository(source).recordCheck(scope.tenantId, scope.connectorId, null);
       await new ConnectorWebhookRepository(source).replaceSecretIf(scope, { ciphertext: 'a', keyId: 'k' }, { ciphertext: 'b', keyId: 'k' });

@@ -61,17 +61,15 @@ describe('webhook budget (real PostgreSQL)', () => {
   it('a walk answers the requests and the marker received before it started; later ones stay due', async () => {
     const c = await seedConnector(db.ds);
     for (const id of ['1', '2', '3']) await requests.record(c, id, 2);
-    const [run] = await db.ds.query(
-      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger, status, started_at) VALUES ($1, $2, 'INCREMENTAL', 'WEBHOOK', 'RUNNING', now() + interval '1 second') RETURNING id`,
-      [c.tenantId, c.connectorId],
-    );
-    expect(await db.ds.transaction((m) => requests.completeReceivedBefore(m, c, run.id))).toBe(2);
+    // A walk that started after these requests (a second from now) answers them and the marker.
+    const [{ later, earlier }] = await db.ds.query(`SELECT now() + interval '1 second' AS later, now() - interval '1 minute' AS earlier`);
+    expect(await db.ds.transaction((m) => requests.completeReceivedBefore(m, c, later))).toBe(2);
     expect(await held(c)).toEqual([]);
     expect(await state(c)).toEqual({ due_since: null, walk_requested_at: null });
 
-    await db.ds.query(`UPDATE sync_runs SET started_at = now() - interval '1 minute' WHERE id = $1`, [run.id]);
+    // One that started before a request answers nothing of it.
     await requests.record(c, '9', 2);
-    expect(await db.ds.transaction((m) => requests.completeReceivedBefore(m, c, run.id))).toBe(0);
+    expect(await db.ds.transaction((m) => requests.completeReceivedBefore(m, c, earlier))).toBe(0);
     expect(await held(c)).toEqual(['9']);
     expect((await state(c)).due_since).not.toBeNull();
   });

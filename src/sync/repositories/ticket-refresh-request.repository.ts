@@ -227,26 +227,23 @@ export class TicketRefreshRequestRepository {
   }
 
   /**
-   * A complete walk (INCREMENTAL or FULL run `runId`) read every change made before it started:
-   * requests received before then are answered (a webhook is sent after its change). Committed
-   * before the transaction that finishes the run starts, as every request a run answers is (see
-   * ENQUEUE_WEBHOOK_RUNS_SQL).
+   * A complete walk (INCREMENTAL or FULL run) that started at `walkStartedAt` (its run row's started_at,
+   * as the claim returned it) read every change made before then: requests received before then are
+   * answered (a webhook is sent after its change). Committed before the transaction that finishes the
+   * run starts, as every request a run answers is (see ENQUEUE_WEBHOOK_RUNS_SQL).
    */
-  async completeReceivedBefore(m: EntityManager, c: ConnectorKey, runId: string): Promise<number> {
-    // The run's start is read first: sync_runs stays on the coordinator, the requests on the tenant's node.
-    const [run] = await m.query(`SELECT started_at FROM sync_runs WHERE id = $1`, [runId]);
-    if (!run?.started_at) return 0;
+  async completeReceivedBefore(m: EntityManager, c: ConnectorKey, walkStartedAt: Date): Promise<number> {
     await lockState(m, c);
     const rows = await queryRows(
       m,
       `DELETE FROM ticket_refresh_requests WHERE tenant_id = $3 AND connector_id = $1 AND last_received_at < $2 RETURNING 1`,
-      [c.connectorId, run.started_at, c.tenantId],
+      [c.connectorId, walkStartedAt, c.tenantId],
     );
     // A walk marker set before the walk started is answered too; one set since waits for the next walk.
     await m.query(
       `UPDATE webhook_refresh_state SET walk_requested_at = NULL
         WHERE tenant_id = $3 AND connector_id = $1 AND walk_requested_at < $2`,
-      [c.connectorId, run.started_at, c.tenantId],
+      [c.connectorId, walkStartedAt, c.tenantId],
     );
     await settleDue(m, c);
     return rows.length;

@@ -39,6 +39,18 @@ describe('coverage objects: initial sync and event-driven changes (worst-case si
     return { calls: after.requests - before.requests, byRoute };
   }
 
+  /** How many times the run was claimed, and what it logged above info (a retry logs its cause). */
+  const runAttempts = (connectorId: string, runId: string) =>
+    withDb(t.databaseUrl, async (db) => {
+      const [{ attempts }] = (await db.query(`SELECT attempts FROM sync_runs WHERE connector_id = $1 AND id = $2`, [connectorId, runId]))
+        .rows;
+      const { rows } = await db.query(
+        `SELECT message FROM sync_log_entries WHERE connector_id = $1 AND run_id = $2 AND level <> 'INFO' ORDER BY id`,
+        [connectorId, runId],
+      );
+      return { attempts: attempts as number, warnings: rows.map((r) => r.message as string) };
+    });
+
   const history = (id: string, ticketId: number) =>
     withDb(t.databaseUrl, async (db) => {
       const { rows } = await db.query(
@@ -72,8 +84,16 @@ describe('coverage objects: initial sync and event-driven changes (worst-case si
     expect(stored.fieldValues.length).toBeGreaterThan(10);
     // Calls on issue 24's routes: one per page of each list (100 per page), and one lookup of the hidden agent.
     const calls = coverageCalls(acct.stats().byRoute);
-    // The routes travel with the total, so that a failure says which list was read more than once.
-    expect({ total: Object.values(calls).reduce((a, b) => a + b, 0), calls }).toEqual({ total: listPages + 1, calls });
+    // The routes, the run's attempts and its warnings travel with the total, so that a failure says which
+    // list was read more than once, and whether a retried attempt read the lists again (the stage is not
+    // checkpointed inside: a run resumed in it reads them whole once more).
+    const attempts = await runAttempts(id, run.id);
+    expect({ total: Object.values(calls).reduce((a, b) => a + b, 0), calls, ...attempts }).toEqual({
+      total: listPages + 1,
+      calls,
+      attempts: 1,
+      warnings: [],
+    });
     expect(calls['GET /api/users/{id}']).toBe(1);
     process.stdout.write(`coverage initial: ${acct.stats().requests - before} calls, of which ${listPages + 1} for the small lists\n`);
 

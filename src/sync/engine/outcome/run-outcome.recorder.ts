@@ -47,11 +47,14 @@ export class RunOutcomeRecorder {
     session.status = SyncRunStatus.SUCCEEDED;
     session.tally.percent = 100;
     session.phase = 'done';
-    if (session.run.mode !== SyncMode.REFRESH) {
+    const walkStartedAt = session.run.startedAt;
+    if (session.run.mode !== SyncMode.REFRESH && walkStartedAt) {
       // A complete walk answers the webhooks received before it started. Committed before the run is
       // finished: a scheduler that sees the run finished sees them answered (ENQUEUE_WEBHOOK_RUNS_SQL
       // relies on it). Safe if the finish below then loses the lease: every page of the walk is stored.
-      await this.dataSource.transaction((m) => this.refreshRequests.completeReceivedBefore(m, session.scope, session.run.id));
+      // The start is the claimed row's, in milliseconds: a request received in the same millisecond
+      // stays for a REFRESH run, which reads it again (answering it early could miss a change).
+      await this.dataSource.transaction((m) => this.refreshRequests.completeReceivedBefore(m, session.scope, walkStartedAt));
     }
     await this.dataSource.transaction(async (m) => {
       const c = session.tally.counters();
