@@ -35,6 +35,10 @@ export interface SyncCheckpoint {
   stage?: SyncStage;
   /** Page cursor of the list being walked in `stage` (good within one run only). */
   cursor?: string | null;
+  /** Coverage stage: the small list `cursor` belongs to (the stage reads several, one after another). */
+  list?: string;
+  /** Coverage stage: the small lists this run has read to the end; a run resumed in the stage skips them. */
+  listsDone?: string[];
   /** Newest timestamp seen at the top of the walk: becomes the stream's watermark when it completes. */
   pendingWatermark?: string | null;
   /** The walk's lower bound: watermark minus the overlap (absent: read everything). */

@@ -21,6 +21,8 @@ import {
 import { SyncStageRunner, Watermarks } from './sync-stage';
 
 const DAY_MS = 86_400_000;
+/** The checkpoint's name for the lookup of agents the tickets name and the users list leaves out. */
+const HIDDEN_AGENTS = 'agents named by tickets';
 
 /** The key's role cannot see this list (403): the sync goes on without it, and says so. */
 const isDenied = (e: unknown) => e instanceof HelpdeskApiError && e.code === 'PERMISSION_DENIED';
@@ -108,6 +110,7 @@ export class CoverageStage implements SyncStageRunner {
       fetch: (cursor) => src.listTags({ limit: PAGE_SIZE, cursor, order_by: order }),
       store: (tx, items) => this.coverage.upsertTags(tx, scope, toTagRows(items)),
     });
+    if (session.checkpoint.listsDone?.includes(HIDDEN_AGENTS)) return;
     const missing = await this.coverage.agentsNamedButMissing(session.services.dataSource.manager, scope, PAGE_SIZE);
     const found = [];
     for (const id of missing) {
@@ -123,6 +126,7 @@ export class CoverageStage implements SyncStageRunner {
         items: found,
         identify: (u) => ({ type: 'agent', id: u.id }),
         store: async (tx, items) => void (await this.coverage.upsertAgents(tx, scope, toAgentRows(items))),
+        then: async () => this.markDone(session, HIDDEN_AGENTS),
       });
     }
   }
@@ -147,7 +151,8 @@ export class CoverageStage implements SyncStageRunner {
   private async readSurveys(session: RunSession, after: Date | null): Promise<string | null> {
     const src = session.source;
     const stopMs = after ? after.getTime() - WATERMARK_OVERLAP_MS : -Infinity;
-    let newest: string | null = null;
+    // The newest of the pages an earlier attempt of this run stored (kept with them in the checkpoint).
+    let newest: string | null = session.checkpoint.pendingWatermark ?? null;
     await this.walk<SourceSatisfactionSurvey>(session, {
       name: 'satisfaction surveys',
       type: 'satisfaction_survey',
@@ -160,6 +165,7 @@ export class CoverageStage implements SyncStageRunner {
         const oldest = page.data[page.data.length - 1];
         return !oldest || sourceTimeMs(oldest.created_datetime) < stopMs;
       },
+      onPageStored: () => void (session.checkpoint.pendingWatermark = newest),
     });
     return newest;
   }
@@ -189,30 +195,47 @@ export class CoverageStage implements SyncStageRunner {
     await session.logs.info(session.scope, `Re-read ${found.length} unscored satisfaction surveys: ${scored} changed (scored).`);
   }
 
+  /** Saved with the page that calls it: `name` is read to the end in this run. */
+  private markDone(session: RunSession, name: string): void {
+    const cp = session.checkpoint;
+    Object.assign(cp, { listsDone: [...(cp.listsDone ?? []), name], list: undefined, cursor: undefined });
+  }
+
   /**
-   * Every page of one list (or down to `stopAt`), each page stored in its own transaction. The next page
+   * Every page of one list (or down to `stopAt`), each page stored in its own transaction, with the
+   * checkpoint: a run retried after a failure in this stage goes on from the page it had reached, and
+   * skips the lists it had read (each list's name is its key in the checkpoint). The next page
    * is asked for while this one is written (as the list walks read ahead), never past the list's end or
    * the page `stopAt` ends on, so the calls are the ones reading page after page made.
    */
   private async walk<T extends { id: number }>(
     session: RunSession,
-    list: SmallList<T> & { stopAt?: (page: SourcePage<T>) => boolean },
+    list: SmallList<T> & { stopAt?: (page: SourcePage<T>) => boolean; onPageStored?: () => void },
   ): Promise<void> {
+    if (session.checkpoint.listsDone?.includes(list.name)) return; // read by an earlier attempt of this run
+    const resumeAt = session.checkpoint.list === list.name ? (session.checkpoint.cursor ?? undefined) : undefined;
     let stored = 0;
     let read = 0;
     let quarantined = 0;
     try {
-      for (let call: Promise<SourcePage<T>> | undefined = list.fetch(); call;) {
+      for (let call: Promise<SourcePage<T>> | undefined = list.fetch(resumeAt); call;) {
         const page: SourcePage<T> = await call;
         const next: string | null | undefined = page.meta?.next_cursor;
         call = next && page.data.length && !list.stopAt?.(page) ? list.fetch(next) : undefined;
         call?.catch(() => undefined); // awaited on the next turn; a write failing first leaves it unread
+        const last = !call;
         const items = page.data.filter((x) => !!x && typeof x === 'object');
         read += items.length;
         const r = await session.itemPage({
           items,
           identify: (x) => ({ type: list.type, id: typeof x.id === 'number' ? x.id : String(x.id) }),
           store: async (tx, batch, changes) => void (stored += await list.store(tx, batch, changes)),
+          // With the page: where this list goes on (or that it is done), so that a retried run reads no page twice.
+          then: async () => {
+            list.onPageStored?.();
+            if (last) this.markDone(session, list.name);
+            else Object.assign(session.checkpoint, { list: list.name, cursor: next });
+          },
         });
         quarantined += r.quarantined;
       }
