@@ -126,7 +126,7 @@ export class CoverageStage implements SyncStageRunner {
         items: found,
         identify: (u) => ({ type: 'agent', id: u.id }),
         store: async (tx, items) => void (await this.coverage.upsertAgents(tx, scope, toAgentRows(items))),
-        then: async () => this.markDone(session, HIDDEN_AGENTS),
+        then: () => Promise.resolve(this.markDone(session, HIDDEN_AGENTS)),
       });
     }
   }
@@ -231,10 +231,11 @@ export class CoverageStage implements SyncStageRunner {
           identify: (x) => ({ type: list.type, id: typeof x.id === 'number' ? x.id : String(x.id) }),
           store: async (tx, batch, changes) => void (stored += await list.store(tx, batch, changes)),
           // With the page: where this list goes on (or that it is done), so that a retried run reads no page twice.
-          then: async () => {
+          then: () => {
             list.onPageStored?.();
             if (last) this.markDone(session, list.name);
             else Object.assign(session.checkpoint, { list: list.name, cursor: next });
+            return Promise.resolve();
           },
         });
         quarantined += r.quarantined;
