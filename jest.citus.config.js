@@ -42,6 +42,8 @@ const INTEGRATION_ON_CITUS = [
   // trashed tickets stored together; the small lists read one page ahead
   'ticket-refresher-batch',
   'coverage-read-ahead',
+  // a run retried in the coverage stage goes on from its checkpoint
+  'coverage-resume',
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two
