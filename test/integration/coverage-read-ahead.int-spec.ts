@@ -1,15 +1,10 @@
-import { AppConfig } from '../../src/config/app.config';
 import { GorgiasSatisfactionSurvey, GorgiasTeam } from '../../src/gorgias/gorgias-coverage.types';
-import { CoverageStage } from '../../src/sync/engine/stages/coverage.stage';
-import { CoverageWriteRepository } from '../../src/tickets/repositories/coverage-write.repository';
+import { coverageStage, minuteOf2025 } from './support/coverage-stage';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb } from './support/integration-db';
 import { claimedRun, runServices, sessionOf } from './support/run-harness';
 
-const config = {
-  sync: { coverage: { surveyCheckSeconds: 3600, surveyRereadsPerRun: 0, surveyScoreWindowDays: 7, customFieldsSeconds: 3600 } },
-} as unknown as AppConfig;
-const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
+const at = minuteOf2025;
 
 /**
  * Issue 24's small lists are read page after page, each page written in its own transaction: the next
@@ -35,7 +30,7 @@ describe('coverage lists: the next page read while one is written', () => {
     const { run } = await claimedRun(db, services, 'coverage-test');
     const s = sessionOf(run, gorgias.asClient(), services);
     s.checkpoint = { stage: 'coverage', initial: !watermarks.coverage };
-    await new CoverageStage(new CoverageWriteRepository(), config).run(s, 'reconcile', watermarks);
+    await coverageStage().run(s, 'reconcile', watermarks);
     return events;
   }
 

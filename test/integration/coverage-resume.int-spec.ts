@@ -1,17 +1,12 @@
-import { AppConfig } from '../../src/config/app.config';
 import { GorgiasSatisfactionSurvey, GorgiasTeam } from '../../src/gorgias/gorgias-coverage.types';
 import { GorgiasUser } from '../../src/gorgias/gorgias.types';
-import { CoverageStage } from '../../src/sync/engine/stages/coverage.stage';
 import { SyncRunRow } from '../../src/sync/repositories/sync-run.row';
-import { CoverageWriteRepository } from '../../src/tickets/repositories/coverage-write.repository';
+import { coverageStage, minuteOf2025 } from './support/coverage-stage';
 import { FakeGorgiasClient } from './support/fake-gorgias-client';
 import { IntegrationDb, openIntegrationDb } from './support/integration-db';
 import { claimedRun, runServices, sessionOf } from './support/run-harness';
 
-const config = {
-  sync: { coverage: { surveyCheckSeconds: 3600, surveyRereadsPerRun: 0, surveyScoreWindowDays: 7, customFieldsSeconds: 3600 } },
-} as unknown as AppConfig;
-const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
+const at = minuteOf2025;
 
 /**
  * A run that fails in the coverage stage is retried from its checkpoint (a transient failure): the
@@ -51,7 +46,7 @@ describe('coverage lists: a retried run goes on from the checkpoint', () => {
     const services = runServices(db);
     const { run } = await claimedRun(db, services, 'coverage-resume');
     await db.ds.query(`UPDATE sync_runs SET checkpoint = $2 WHERE id = $1`, [run.id, { stage: 'coverage', initial: true }]);
-    const stage = new CoverageStage(new CoverageWriteRepository(), config);
+    const stage = coverageStage();
     /** One attempt, as the executor makes it: a session on the run's stored checkpoint. */
     const attempt = async () => {
       const [{ checkpoint }] = await db.ds.query(`SELECT checkpoint FROM sync_runs WHERE id = $1`, [run.id]);
