@@ -52,8 +52,8 @@ export class RunOutcomeRecorder {
       // A complete walk answers the webhooks received before it started. Committed before the run is
       // finished: a scheduler that sees the run finished sees them answered (ENQUEUE_WEBHOOK_RUNS_SQL
       // relies on it). Safe if the finish below then loses the lease: every page of the walk is stored.
-      // The start is the claimed row's, in milliseconds: a request received in the same millisecond
-      // stays for a REFRESH run, which reads it again (answering it early could miss a change).
+      // The start is the claimed row's, cut to milliseconds by pg (never later than PostgreSQL's): a request
+      // received in the start's own millisecond stays for a REFRESH run, which costs a read and misses nothing.
       await this.dataSource.transaction((m) => this.refreshRequests.completeReceivedBefore(m, session.scope, walkStartedAt));
     }
     await this.dataSource.transaction(async (m) => {
