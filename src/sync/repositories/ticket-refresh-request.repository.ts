@@ -28,8 +28,8 @@ export const DUE_WEBHOOK_CONNECTORS_SQL = `SELECT c.tenant_id AS "tenantId", c.i
  * Step 2 of enqueueRuns: the runs of those within their call budget. `sync_runs` stays on the Citus
  * coordinator and the tables of step 1 on the tenants' nodes, so the two are separate statements.
  * A connector whose latest run finished at or after step 1 began ($5, step 1's `now()`) is left for
- * the next pass (the instance that ran it passes again once it ended, so nothing waits): step 1 may have counted requests that run answered, and its run would read nothing
- * announced. Exact because a run answers requests in transactions that commit before the one that
+ * the next pass (the instance that ran it passes again once it ended, so nothing waits): step 1 may
+ * have counted requests that run answered, and its run would read nothing announced. Exact because a run answers requests in transactions that commit before the one that
  * finishes it starts (its `finished_at`): a run finished before step 1 began had its answers seen by
  * step 1. Only the latest run can have answered any: one run per connector is active at a time.
  */
