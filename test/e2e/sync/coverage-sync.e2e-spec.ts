@@ -87,12 +87,17 @@ describe('coverage objects: initial sync and event-driven changes (worst-case si
     // The routes, the run's attempts and its warnings travel with the total, so that a failure says which
     // list was read more than once, and whether a retried attempt read the lists again (the stage is not
     // checkpointed inside: a run resumed in it reads them whole once more).
+    // The simulator counts a call it answers 429 or with a fault too: none is expected here (no fault set,
+    // the client paces itself to the limit), and a failure says so if one came.
     const attempts = await runAttempts(id, run.id);
-    expect({ total: Object.values(calls).reduce((a, b) => a + b, 0), calls, ...attempts }).toEqual({
+    const { rateLimited, faults } = acct.stats();
+    expect({ total: Object.values(calls).reduce((a, b) => a + b, 0), calls, ...attempts, rateLimited, faults }).toEqual({
       total: listPages + 1,
       calls,
       attempts: 1,
       warnings: [],
+      rateLimited: 0,
+      faults: 0,
     });
     expect(calls['GET /api/users/{id}']).toBe(1);
     process.stdout.write(`coverage initial: ${acct.stats().requests - before} calls, of which ${listPages + 1} for the small lists\n`);
