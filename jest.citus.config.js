@@ -44,6 +44,8 @@ const INTEGRATION_ON_CITUS = [
   'coverage-read-ahead',
   // a run retried in the coverage stage goes on from its checkpoint
   'coverage-resume',
+  // and in the events stage
+  'events-resume',
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two

@@ -59,4 +59,22 @@ export interface SyncCheckpoint {
    * the walk short. Kept for the whole run: a FULL run then marks nothing deleted.
    */
   incompleteWalk?: boolean;
+  /** Events stage: what its events asked for, saved before the tickets are re-read (events.stage.ts). */
+  events?: EventsStagePlan;
+}
+
+/**
+ * The events stage's plan, saved with its first page: a run retried after a failure in the stage re-reads
+ * only the tickets left and reads no event again (a long catch-up that fails late would otherwise repeat
+ * every call).
+ */
+export interface EventsStagePlan {
+  /** The tickets still to re-read, in order (each stored batch leaves the list). */
+  ticketIds: string[];
+  /** How many tickets of the plan are stored already. */
+  refreshed: number;
+  /** The events watermark the stage sets when it ends. */
+  watermark: string;
+  /** The events inside the overlap window that are handled (remembered when the stage ends). */
+  remembered: string[];
 }

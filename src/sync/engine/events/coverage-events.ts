@@ -12,6 +12,12 @@ import { HelpdeskApiError, SourceEvent, toAgentRows, toTagRows, toTeamRows } fro
 import { coverageEventTargets, ObjectTargets } from './coverage-event-targets';
 import { idOf } from './event-targets';
 
+/** What the coverage events asked for: the events handled (to remember) and the tickets to re-read. */
+export interface CoverageEventsFound {
+  handled: { id: string; at: string }[];
+  ticketIds: string[];
+}
+
 /** Objects of one kind read again by id per run; the events of the others are left for the next run. */
 const MAX_REREADS_PER_KIND = 100;
 
@@ -38,15 +44,21 @@ export class CoverageEvents {
     private readonly links: TicketLinkWriteRepository,
   ) {}
 
-  /** Acts on the events; returns those handled (to remember) and the tickets to re-read. */
+  /**
+   * Acts on the events; returns those handled (to remember) and the tickets to re-read. `inPage` writes
+   * the caller's part in the same transaction, with what it found (the events stage saves its plan there:
+   * tickets that lost a tag are then never forgotten by a retry). No event of these kinds: no page, and
+   * `committed` is false.
+   */
   async apply(
     session: RunSession,
     events: SourceEvent[],
     sinceMs: number,
     alreadyHandled: ReadonlySet<string>,
-  ): Promise<{ handled: { id: string; at: string }[]; ticketIds: string[] }> {
+    inPage?: (tx: EntityManager, changes: PageChangeSet, found: CoverageEventsFound) => Promise<void>,
+  ): Promise<CoverageEventsFound & { committed: boolean }> {
     const t = coverageEventTargets(events, sinceMs, alreadyHandled);
-    if (!t.handled.length) return { handled: [], ticketIds: [] };
+    if (!t.handled.length) return { handled: [], ticketIds: [], committed: false };
     const src = session.source;
     const agents = await this.readEach('agent', t.agents, (id) => src.getUser(id));
     const teams = await this.readEach('team', t.teams, (id) => src.getTeam(id));
@@ -70,9 +82,14 @@ export class CoverageEvents {
       }
     }
 
-    const ticketIds = new Set<string>();
+    const retry = new Set([...agents.retry, ...teams.retry, ...tags.retry]);
+    const handled = t.handled
+      .filter((h) => !(h.kind !== 'history' && h.objectId && retry.has(`${h.kind}:${h.objectId}`)))
+      .map((h) => ({ id: h.id, at: h.at }));
+    let ticketIds = new Set<string>();
     let historyStored = 0;
     await session.page(async (tx, changes) => {
+      ticketIds = new Set(); // a retried transaction starts over
       const at = new Date();
       const scope = session.scope;
       await this.coverage.upsertAgents(tx, scope, toAgentRows(agents.found));
@@ -96,9 +113,8 @@ export class CoverageEvents {
         }
       }
       historyStored = await this.storeHistory(tx, session, t.history);
+      await inPage?.(tx, changes, { handled, ticketIds: [...ticketIds] });
     });
-    const retry = new Set([...agents.retry, ...teams.retry, ...tags.retry]);
-    const handled = t.handled.filter((h) => !(h.kind !== 'history' && h.objectId && retry.has(`${h.kind}:${h.objectId}`)));
     if (agents.found.length + teams.found.length + tags.found.length + historyStored || retry.size) {
       await session.logs.info(
         session.scope,
@@ -107,7 +123,7 @@ export class CoverageEvents {
           (retry.size ? `; ${retry.size} objects not shown by Gorgias yet, read again next run.` : '.'),
       );
     }
-    return { handled: handled.map((h) => ({ id: h.id, at: h.at })), ticketIds: [...ticketIds] };
+    return { handled, ticketIds: [...ticketIds], committed: true };
   }
 
   private async merge(tx: EntityManager, scope: WriteScope, source: string, target: string, at: Date, changes: PageChangeSet) {
