@@ -195,6 +195,34 @@ describe('webhook budget (real PostgreSQL)', () => {
     expect(await activeRun(c)).toBe('REFRESH');
   });
 
+  it('queues no run when the last run finishes while step 2 runs (its WHERE saw it running, its conflict check not)', async () => {
+    const c = await seedConnector(db.ds);
+    await requests.record(c, '1', 10);
+    await makeDue(c);
+    const [run] = await db.ds.query(
+      `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger, status, started_at) VALUES ($1, $2, 'REFRESH', 'WEBHOOK', 'RUNNING', now())
+       RETURNING id`,
+      [c.tenantId, c.connectorId],
+    );
+    const due = await db.ds.query(DUE_WEBHOOK_CONNECTORS_SQL, [1, 300]);
+    const mine = due.filter((d: { connectorId: string }) => d.connectorId === c.connectorId);
+    expect(mine).toHaveLength(1);
+    // The run's finishing transaction has updated its row but not committed when step 2 starts.
+    const finishing = db.ds.createQueryRunner();
+    await finishing.connect();
+    try {
+      await finishing.startTransaction();
+      await finishing.query(`UPDATE sync_runs SET status = 'SUCCEEDED', finished_at = now() WHERE id = $1`, [run.id]);
+      const step2 = db.ds.query(ENQUEUE_WEBHOOK_RUNS_SQL, [[c.tenantId], [c.connectorId], [mine[0].mode], 30, mine[0].seenAt]);
+      await new Promise((r) => setTimeout(r, 300)); // step 2 is under way (it would wait on the run's row)
+      await finishing.commitTransaction();
+      expect(await step2).toHaveLength(0);
+    } finally {
+      await finishing.release();
+    }
+    expect(await activeRun(c)).toBeNull();
+  });
+
   // PostgreSQL's plan shape; on Citus the router plans are checked by test/citus/router-plans.citus-spec.ts.
   const onPlainPostgres = process.env.CITUS_COORDINATOR_URL ? it.skip : it;
   onPlainPostgres('the scheduler reads only due connectors through an index, never the whole request table (EXPLAIN)', async () => {
