@@ -46,6 +46,8 @@ const INTEGRATION_ON_CITUS = [
   'coverage-resume',
   // and in the events stage
   'events-resume',
+  // the sync log counts what the committed attempt of a page stored
+  'survey-reread-counts',
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two

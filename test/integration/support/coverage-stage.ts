@@ -2,10 +2,10 @@ import { AppConfig } from '../../../src/config/app.config';
 import { CoverageStage } from '../../../src/sync/engine/stages/coverage.stage';
 import { CoverageWriteRepository } from '../../../src/tickets/repositories/coverage-write.repository';
 
-/** The coverage stage over real repositories, with surveys and custom fields due hourly and no survey re-reads. */
-export function coverageStage(): CoverageStage {
+/** The coverage stage over real repositories, with surveys and custom fields due hourly and (by default) no survey re-reads. */
+export function coverageStage(surveyRereadsPerRun = 0): CoverageStage {
   const config = {
-    sync: { coverage: { surveyCheckSeconds: 3600, surveyRereadsPerRun: 0, surveyScoreWindowDays: 7, customFieldsSeconds: 3600 } },
+    sync: { coverage: { surveyCheckSeconds: 3600, surveyRereadsPerRun, surveyScoreWindowDays: 7, customFieldsSeconds: 3600 } },
   } as unknown as AppConfig;
   return new CoverageStage(new CoverageWriteRepository(), config);
 }

@@ -15,6 +15,11 @@ export interface ItemPage<T> {
    * item-by-item replay always goes through `store`.
    */
   storeTogether?: (tx: EntityManager, changes: PageChangeSet) => Promise<void>;
+  /**
+   * Called as each transaction attempt starts: a count that `store` keeps for the caller starts over
+   * there, so it counts what the committed attempt stored (not also what a refused attempt rolled back).
+   */
+  begin?: () => void;
   /** What else the page commits once its items are stored (checkpoint moves, watermarks). */
   then?: (tx: EntityManager, changes: PageChangeSet) => Promise<void>;
   /** Names an item for the quarantine and the log. */
@@ -31,6 +36,7 @@ export async function storeItemPage<T>(session: RunSession, p: ItemPage<T>): Pro
   const saved = session.snapshot();
   try {
     await session.page(async (tx, changes) => {
+      p.begin?.();
       if (p.items.length) await (p.storeTogether ? p.storeTogether(tx, changes) : p.store(tx, p.items, changes));
       await p.then?.(tx, changes);
     });
@@ -42,6 +48,7 @@ export async function storeItemPage<T>(session: RunSession, p: ItemPage<T>): Pro
   let quarantined = 0;
   await session.page(async (tx, changes) => {
     quarantined = 0; // a retried transaction starts over
+    p.begin?.();
     for (const item of p.items) {
       await tx.query('SAVEPOINT sync_item');
       try {

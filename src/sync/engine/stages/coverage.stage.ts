@@ -188,8 +188,9 @@ export class CoverageStage implements SyncStageRunner {
     await session.itemPage({
       items: found,
       identify: (s) => ({ type: 'satisfaction_survey', id: s.id }),
+      begin: () => (scored = 0),
       store: async (tx, items, changes) => {
-        scored = changes.addOther(await this.coverage.upsertSurveys(tx, session.scope, toSatisfactionSurveyRows(items)));
+        scored += changes.addOther(await this.coverage.upsertSurveys(tx, session.scope, toSatisfactionSurveyRows(items)));
       },
     });
     await session.logs.info(session.scope, `Re-read ${found.length} unscored satisfaction surveys: ${scored} changed (scored).`);
@@ -226,10 +227,12 @@ export class CoverageStage implements SyncStageRunner {
         const last = !call;
         const items = page.data.filter((x) => !!x && typeof x === 'object');
         read += items.length;
+        let pageStored = 0;
         const r = await session.itemPage({
           items,
           identify: (x) => ({ type: list.type, id: typeof x.id === 'number' ? x.id : String(x.id) }),
-          store: async (tx, batch, changes) => void (stored += await list.store(tx, batch, changes)),
+          begin: () => (pageStored = 0),
+          store: async (tx, batch, changes) => void (pageStored += await list.store(tx, batch, changes)),
           // With the page: where this list goes on (or that it is done), so that a retried run reads no page twice.
           then: () => {
             list.onPageStored?.();
@@ -238,6 +241,7 @@ export class CoverageStage implements SyncStageRunner {
             return Promise.resolve();
           },
         });
+        stored += pageStored;
         quarantined += r.quarantined;
       }
     } catch (e) {

@@ -117,24 +117,27 @@ export class EventsStage implements SyncStageRunner {
         ticketIds.slice(i, end),
       );
       // A ticket the database refuses (with its messages) is quarantined; the others are stored.
+      let batch = { tickets: 0, messages: 0, removed: 0, deleted: 0 };
       await session.itemPage({
         items: storeOrder(reads),
         identify: (read) => ({ type: 'ticket', id: read.externalId }),
+        begin: () => (batch = { tickets: 0, messages: 0, removed: 0, deleted: 0 }),
         store: async (tx, items, changes) => {
           const r = await this.refresher.storeAll(tx, session.scope, items, changes);
           session.tally.ticketsRead += r.tickets;
           session.tally.ticketsSynced += r.ticketsChanged;
           session.tally.messagesSynced += r.messages;
           session.tally.ticketsDeleted += r.deleted;
-          totals.tickets += r.tickets;
-          totals.messages += r.messages;
-          totals.removed += r.removed;
-          totals.deleted += r.deleted;
+          batch.tickets += r.tickets;
+          batch.messages += r.messages;
+          batch.removed += r.removed;
+          batch.deleted += r.deleted;
         },
         // The checkpoint's plan (restored in place after a refused page: read it from the session).
         then: () =>
           Promise.resolve(void (session.checkpoint.events = { ...plan, ticketIds: ticketIds.slice(end), refreshed: plan.refreshed + end })),
       });
+      for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += batch[k];
     }
     await session.logs.info(
       session.scope,

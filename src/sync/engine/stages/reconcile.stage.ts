@@ -69,6 +69,7 @@ export class ReconcileStage implements SyncStageRunner {
     await session.itemPage({
       items: storeOrder(reads),
       identify: (read) => ({ type: 'ticket', id: read.externalId }),
+      begin: () => (stored = 0),
       store: async (tx, items, changes) => {
         const r = await this.refresher.storeAll(tx, session.scope, items, changes);
         await this.reconcile.markManyReconciled(
