@@ -5,7 +5,12 @@ import { connectorsList } from './connectors-list.js';
 import { liveRuns, withLiveRun } from './live-run.js';
 import { $, el, showError } from './dom.js';
 
-const state = { api: null, features: null, role: null, connectors: [], selectedId: null, detail: null };
+/**
+ * `view` counts navigations (a connector opened, the form opened, signed out): a connector that
+ * finishes loading after the operator went elsewhere is not shown over where they went (a sync
+ * ending while the Add connector form was open replaced the form, and what was typed in it).
+ */
+const state = { api: null, features: null, role: null, connectors: [], selectedId: null, detail: null, view: 0 };
 const main = $('#main');
 const listRegion = $('#connectors');
 const status = $('#status');
@@ -17,6 +22,7 @@ const announce = (text) => {
 /** Back to the sign-in form with a plain message; what was typed in the token field stays. */
 function signOut(message) {
   saveToken(null);
+  state.view++;
   state.api?.close();
   state.api = null;
   state.detail?.dispose?.();
@@ -101,6 +107,7 @@ function onLive(p) {
 }
 
 async function select(id, { focus = true, tab } = {}) {
+  const view = ++state.view;
   const switching = id !== state.selectedId;
   state.selectedId = id;
   if (switching) {
@@ -112,6 +119,7 @@ async function select(id, { focus = true, tab } = {}) {
     main.replaceChildren(el('p', { class: 'muted', 'aria-busy': 'true' }, `Loading ${name}…`));
   } else if (state.detail) state.detail.root.setAttribute('aria-busy', 'true');
   await refreshList();
+  if (view !== state.view) return; // the operator went elsewhere meanwhile
   const c = state.connectors.find((x) => x.id === id);
   if (!c) return;
   tab ??= state.detail?.currentTab?.();
@@ -137,13 +145,14 @@ async function select(id, { focus = true, tab } = {}) {
 }
 
 function openForm(existing, { focusField } = {}) {
+  state.view++;
   state.detail?.dispose?.();
   state.detail = null;
   const form = connectorForm(state.api, {
     existing,
     focusField,
     onSaved: (id, opts) => (opts?.keepForm ? ((state.selectedId = id), refreshList()) : select(id)),
-    onCancel: () => (state.selectedId ? select(state.selectedId) : main.replaceChildren()),
+    onCancel: () => (state.selectedId ? select(state.selectedId) : (state.view++, main.replaceChildren())),
   });
   main.replaceChildren(form.root);
   form.focus();
