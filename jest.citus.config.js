@@ -48,6 +48,8 @@ const INTEGRATION_ON_CITUS = [
   'events-resume',
   // the sync log counts what the committed attempt of a page stored
   'survey-reread-counts',
+  // the scheduler's polls: none for a connector whose run ends while it queues
+  'schedule-enqueue',
 ];
 /**
  * The product on the cluster: setup, initial sync exact, incremental with trash/merge, crash and resume, two

@@ -8,6 +8,18 @@ import { RUN_COLUMNS, RUN_SUMMARY_COLUMNS, RunCounters, SyncRunRow } from './syn
 import { MAX_CLAIM_ATTEMPTS } from '../sync.constants';
 
 /**
+ * SQL condition: the connector has no run, or its latest run had ended before `seenAt` (a scan's
+ * `now()`): what that scan saw of the connector is then what the run left. A run still active in the
+ * statement's snapshot fails it too, not only the unique active run: a run that ends while the INSERT
+ * runs is past the conflict check (which reads the committed row) but not past this condition (which
+ * saw it running).
+ */
+export function latestRunEndedBefore(connectorId: string, seenAt: string): string {
+  return `NOT coalesce((SELECT l.status IN ('QUEUED','RUNNING') OR l.finished_at >= ${seenAt}::timestamptz FROM sync_runs l
+                        WHERE l.connector_id = ${connectorId} ORDER BY l.created_at DESC, l.id DESC LIMIT 1), false)`;
+}
+
+/**
  * Sync runs as a work queue in PostgreSQL. Claims use FOR UPDATE SKIP LOCKED so several instances
  * never take the same run; every write of a running run is fenced by its claim's token, so an
  * execution whose lease was lost (it stalled, another claim took over, even by the same instance)
@@ -30,14 +42,30 @@ export class SyncRunRepository {
     return run;
   }
 
-  /** Scheduler: a queued run for every ACTIVE connector that is due. */
+  /**
+   * Scheduler: a queued run for every ACTIVE connector that is due. Two statements, like the webhook
+   * runs' (ticket-refresh-request.repository.ts): the due connectors (on the tenants' nodes), then
+   * the runs (on the coordinator) of those whose latest run had ended before the scan began. A run
+   * ending meanwhile moved its connector's `next_sync_at`, which the scan did not see: one statement
+   * saw the connector due and the run running, then found no active run to conflict with once the run
+   * had ended, and queued a poll right after the one that had just ended (issue 27's frequent polls
+   * make that window common). The instance that ran it passes again once it ended, so nothing waits.
+   */
   async enqueueDue(): Promise<number> {
+    const due = await queryRows<{ tenantId: string; connectorId: string; seenAt: Date }>(
+      this.dataSource,
+      `SELECT tenant_id AS "tenantId", id AS "connectorId", now() AS "seenAt" FROM connectors
+        WHERE status = 'ACTIVE' AND next_sync_at <= now()`,
+    );
+    if (!due.length) return 0;
     const rows = await this.dataSource.query(
       `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger)
-       SELECT tenant_id, id, 'INCREMENTAL', 'SCHEDULE' FROM connectors
-        WHERE status = 'ACTIVE' AND next_sync_at <= now()
+       SELECT d.tenant_id, d.connector_id, 'INCREMENTAL', 'SCHEDULE'
+         FROM unnest($1::text[], $2::uuid[]) AS d(tenant_id, connector_id)
+        WHERE ${latestRunEndedBefore('d.connector_id', '$3')}
        ON CONFLICT (connector_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING
        RETURNING id`,
+      [due.map((d) => d.tenantId), due.map((d) => d.connectorId), due[0].seenAt],
     );
     return rows.length;
   }

@@ -6,6 +6,7 @@ import { REFRESH_REREAD_DEFER_MS } from '../engine/refresh/refresh.constants';
 import { burstDueAt } from '../engine/refresh/burst-due';
 import { REFRESH_WAKEUP_PAYLOAD } from '../intake/intake.constants';
 import { WAKEUP_CHANNEL } from '../sync.constants';
+import { latestRunEndedBefore } from './sync-run.repository';
 import { webhookCallsSpentSql } from './webhook-budget.repository';
 
 type ConnectorKey = { tenantId: string; connectorId: string };
@@ -33,18 +34,14 @@ export const DUE_WEBHOOK_CONNECTORS_SQL = `SELECT c.tenant_id AS "tenantId", c.i
  * run answers requests in transactions that commit before the one that finishes it starts (its
  * `finished_at`): a run finished before step 1 began had its answers seen by step 1. Only the latest
  * run can have answered any: one run per connector is active at a time.
- *
- * A connector whose latest run is still active in this statement's snapshot is left too, not only by
- * the conflict: a run that finishes while the INSERT runs is past the conflict check (which sees the
- * committed row) but not past this WHERE (which saw it running), and would let a run in that reads
- * nothing announced (seen once on Citus: a second REFRESH run 53 ms after the first).
+ * A connector whose latest run is still active in this statement's snapshot is left too (see
+ * latestRunEndedBefore; seen once on Citus: a second REFRESH run, reading nothing, 53 ms after the first).
  */
 export const ENQUEUE_WEBHOOK_RUNS_SQL = `INSERT INTO sync_runs (tenant_id, connector_id, mode, trigger)
   SELECT d.tenant_id, d.connector_id, d.mode, 'WEBHOOK'
     FROM unnest($1::text[], $2::uuid[], $3::text[]) AS d(tenant_id, connector_id, mode)
    WHERE (${webhookCallsSpentSql('d.connector_id')}) < $4
-     AND NOT coalesce((SELECT l.status IN ('QUEUED','RUNNING') OR l.finished_at >= $5::timestamptz FROM sync_runs l
-                        WHERE l.connector_id = d.connector_id ORDER BY l.created_at DESC, l.id DESC LIMIT 1), false)
+     AND ${latestRunEndedBefore('d.connector_id', '$5')}
   ON CONFLICT (connector_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING
   RETURNING id`;
 
